@@ -1,0 +1,142 @@
+# Makefile - builds libchurn (static + shared), the tools and the tests.
+#
+#   make            library and tools          make check      all tests
+#   make sanitize   tests under ASan + UBSan   make valgrind   tests under valgrind
+#   make demo       the main job on bundled data
+#   make install PREFIX=/usr/local DESTDIR=    make uninstall
+#   make lint       banned calls, exported symbols
+#
+# User CFLAGS/LDFLAGS are added to, never replaced by, the flags below.
+
+PREFIX  ?= /usr/local
+LIBDIR  ?= $(PREFIX)/lib
+INCDIR  ?= $(PREFIX)/include
+BINDIR  ?= $(PREFIX)/bin
+PCDIR   ?= $(LIBDIR)/pkgconfig
+BUILD   ?= build
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+
+VERSION := $(shell sed -n 's/^\#define CHURN_VERSION_STRING "\(.*\)"/\1/p' ml/churn.h)
+MAJOR   := $(firstword $(subst ., ,$(VERSION)))
+SONAME  := libchurn.so.$(MAJOR)
+
+BLAS_CFLAGS := $(shell pkg-config --cflags openblas 2>/dev/null)
+BLAS_LIBS   := $(shell pkg-config --libs openblas 2>/dev/null || echo -lopenblas)
+DEP_LIBS    := -lgsl $(BLAS_LIBS) -lsvm -lm -lpthread
+
+REQ_CFLAGS := -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L \
+              -fPIC -fvisibility=hidden -DCHURN_BUILDING -Iml $(BLAS_CFLAGS) \
+              $(SAN_FLAGS)
+ALL_CFLAGS := $(REQ_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS := $(SAN_FLAGS) $(LDFLAGS)
+
+LIB_SRC  := $(wildcard ml/*.c features/*.c datasets/*.c models/*.c)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+TOOL_SRC := $(wildcard tools/churn-*.c)
+TOOLS    := $(TOOL_SRC:tools/%.c=$(BUILD)/bin/%)
+TEST_SRC := $(wildcard tests/test_*.c)
+TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+TEST_HELPERS := $(wildcard tests/helpers/*.c)
+
+STATIC := $(BUILD)/libchurn.a
+SHARED := $(BUILD)/libchurn.so.$(VERSION)
+
+.PHONY: all deps check test sanitize valgrind demo bench install uninstall \
+        clean lint
+.DELETE_ON_ERROR:
+
+all: deps $(STATIC) $(SHARED) $(TOOLS) $(BUILD)/churn.pc
+
+# Installs missing Debian packages (as root) or says what to install.
+deps:
+	@tools/install-deps --ensure
+
+$(BUILD)/obj/%.o: %.c ml/churn.h ml/internal.h $(wildcard $(dir $<)*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+-include $(LIB_OBJ:.o=.d)
+
+$(STATIC): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(SHARED): $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,$(SONAME) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
+	ln -sf libchurn.so.$(VERSION) $(BUILD)/$(SONAME)
+	ln -sf $(SONAME) $(BUILD)/libchurn.so
+
+$(BUILD)/bin/%: tools/%.c $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC) $(DEP_LIBS)
+
+# Unit tests link the static library, so they can reach churn__ internals.
+$(BUILD)/tests/%: tests/%.c $(TEST_HELPERS) $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/helpers $(ALL_LDFLAGS) -o $@ $< $(TEST_HELPERS) \
+	    $(STATIC) $(DEP_LIBS) -lcmocka
+
+$(BUILD)/churn.pc: ml/churn.h Makefile
+	@mkdir -p $(BUILD)
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' \
+	  'includedir=$(INCDIR)' '' 'Name: churn' \
+	  'Description: customer churn prediction library' \
+	  'Version: $(VERSION)' 'Cflags: -I$${includedir}' \
+	  'Libs: -L$${libdir} -lchurn' \
+	  'Libs.private: $(DEP_LIBS)' > $@
+
+# Runs every unit test binary, then the command-line tests. A failing test
+# fails the target, after all have run, so one run shows every failure.
+check: all $(TESTS)
+	@BUILD=$(BUILD) TEST_WRAPPER="$(TEST_WRAPPER)" tests/run-all $(TESTS)
+
+test: check
+
+sanitize:
+	$(MAKE) BUILD=build-san SAN_FLAGS="-fsanitize=address,undefined \
+	    -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	    CFLAGS="-O1 -g" check
+
+valgrind:
+	$(MAKE) BUILD=build-vg CFLAGS="-O1 -g" \
+	    TEST_WRAPPER="valgrind -q --error-exitcode=99 --leak-check=full \
+	    --errors-for-leak-kinds=definite,indirect" check
+
+demo: all
+	@tools/demo $(BUILD)
+
+bench: all
+	@tests/bench/run $(BUILD)
+
+install: all
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR) $(DESTDIR)$(BINDIR) \
+	    $(DESTDIR)$(PCDIR)
+	install -m 644 ml/churn.h $(DESTDIR)$(INCDIR)/churn.h
+	install -m 644 $(STATIC) $(DESTDIR)$(LIBDIR)/libchurn.a
+	install -m 755 $(SHARED) $(DESTDIR)$(LIBDIR)/libchurn.so.$(VERSION)
+	ln -sf libchurn.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libchurn.so
+	install -m 644 $(BUILD)/churn.pc $(DESTDIR)$(PCDIR)/churn.pc
+	install -m 755 $(TOOLS) $(DESTDIR)$(BINDIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(INCDIR)/churn.h $(DESTDIR)$(LIBDIR)/libchurn.a \
+	    $(DESTDIR)$(LIBDIR)/libchurn.so.$(VERSION) \
+	    $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libchurn.so \
+	    $(DESTDIR)$(PCDIR)/churn.pc \
+	    $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(TOOLS)))
+
+# Banned calls (STYLE.md rule 11) and symbols the shared library exports
+# beyond churn_* (rule 1).
+lint: $(SHARED)
+	@bad=$$(grep -nE '\b(strcpy|strcat|sprintf|vsprintf|gets|atoi|atol|atof|strtok|setlocale)\s*\(' \
+	    $(LIB_SRC) $(TOOL_SRC) ml/*.h */*.h 2>/dev/null); \
+	if [ -n "$$bad" ]; then echo "banned calls:"; echo "$$bad"; exit 1; fi
+	@extra=$$(nm -D --defined-only $(SHARED) | awk '$$2 ~ /[TDBR]/ {print $$3}' \
+	    | grep -v '^churn_' | grep -vE '^(_init|_fini|_edata|_end|__bss_start)$$'); \
+	if [ -n "$$extra" ]; then echo "exported beyond churn_*:"; echo "$$extra"; exit 1; fi
+	@echo "lint: ok"
+
+clean:
+	rm -rf build build-san build-vg

@@ -1,0 +1,86 @@
+/* afile.c - output files that appear whole or not at all (temp + rename). */
+#include "internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct churn__afile {
+    FILE *stream;
+    char *path;
+    char *tmp_path;
+};
+
+int churn__afile_open(const char *path, churn__afile **out, churn_error *err)
+{
+    *out = NULL;
+    if (!path || !*path)
+        return churn__fail(err, CHURN_EINVAL, "no output path given");
+    churn__afile *f = calloc(1, sizeof *f);
+    size_t n = strlen(path);
+    if (!f || !(f->path = churn__strdup(path)) ||
+        !(f->tmp_path = malloc(n + sizeof ".tmp.XXXXXX"))) {
+        churn__afile_abort(f);
+        return churn__fail_nomem(err);
+    }
+    /* Same folder as the target, so rename() never crosses file systems. */
+    memcpy(f->tmp_path, path, n);
+    memcpy(f->tmp_path + n, ".tmp.XXXXXX", sizeof ".tmp.XXXXXX");
+    int fd = mkstemp(f->tmp_path);
+    if (fd < 0) {
+        int e = errno;
+        free(f->tmp_path);
+        f->tmp_path = NULL;
+        churn__afile_abort(f);
+        return churn__fail_at(err, CHURN_EIO, path, 0, 0,
+                              "cannot create output file: %s", strerror(e));
+    }
+    f->stream = fdopen(fd, "w");
+    if (!f->stream) {
+        close(fd);
+        churn__afile_abort(f);
+        return churn__fail_nomem(err);
+    }
+    *out = f;
+    return CHURN_OK;
+}
+
+FILE *churn__afile_stream(churn__afile *f) { return f->stream; }
+
+int churn__afile_commit(churn__afile *f, churn_error *err)
+{
+    int e = 0;
+    if (fflush(f->stream) != 0 || ferror(f->stream))
+        e = errno ? errno : EIO;
+    else if (fsync(fileno(f->stream)) != 0)
+        e = errno;
+    if (fclose(f->stream) != 0 && !e)
+        e = errno ? errno : EIO;
+    f->stream = NULL;
+    if (!e && rename(f->tmp_path, f->path) != 0)
+        e = errno;
+    if (e) {
+        int rc = churn__fail_at(err, CHURN_EIO, f->path, 0, 0,
+                                "cannot write output file: %s", strerror(e));
+        churn__afile_abort(f);
+        return rc;
+    }
+    free(f->tmp_path);
+    free(f->path);
+    free(f);
+    return CHURN_OK;
+}
+
+void churn__afile_abort(churn__afile *f)
+{
+    if (!f)
+        return;
+    if (f->stream)
+        fclose(f->stream);
+    if (f->tmp_path)
+        unlink(f->tmp_path);
+    free(f->tmp_path);
+    free(f->path);
+    free(f);
+}

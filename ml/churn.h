@@ -1,0 +1,312 @@
+/* churn.h - the public API of libchurn: customer histories in, churn risk out.
+ *
+ * This is the only installed header; what is not declared here is not API.
+ * Conventions:
+ *   - every fallible call returns a status code (CHURN_OK = 0) and, when the
+ *     caller passes a churn_error, fills it with the details;
+ *   - objects are opaque handles with create/free pairs; free(NULL) is a no-op;
+ *   - the library never prints and never exits; progress goes through a
+ *     callback the caller sets;
+ *   - sizes are size_t; missing numeric values are NaN.
+ */
+#ifndef CHURN_H
+#define CHURN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(CHURN_BUILDING) && defined(__GNUC__)
+#define CHURN_API __attribute__((visibility("default")))
+#else
+#define CHURN_API
+#endif
+
+/* ---------------------------------------------------------------- versions */
+
+#define CHURN_VERSION_MAJOR 0
+#define CHURN_VERSION_MINOR 1
+#define CHURN_VERSION_PATCH 0
+#define CHURN_VERSION_STRING "0.1.0"
+
+/* The version of the library actually linked, e.g. "0.1.0". */
+CHURN_API const char *churn_version(void);
+
+/* ------------------------------------------------------------------ errors */
+
+/* Status codes. Values never change; new codes are only appended. */
+enum churn_status {
+    CHURN_OK = 0,
+    CHURN_ENOMEM = 1,    /* out of memory */
+    CHURN_EINVAL = 2,    /* invalid argument from the caller */
+    CHURN_EIO = 3,       /* a file could not be opened, read or written */
+    CHURN_EPARSE = 4,    /* malformed input text (bad number, date, quote) */
+    CHURN_EFORMAT = 5,   /* well-formed text with the wrong structure
+                            (missing column, wrong field count, ...) */
+    CHURN_ENUMERIC = 6,  /* a numerical method failed (singular, NaN) */
+    CHURN_EVERSION = 7,  /* a file written by a newer, unknown version */
+    CHURN_ECHECKSUM = 8, /* a file's checksum does not match its contents */
+    CHURN_EEMPTY = 9     /* no rows, or nothing to work with */
+};
+
+/* A static, human-readable name for a status code ("parse error", ...). */
+CHURN_API const char *churn_strerror(int code);
+
+/* Details of the last failure of a call, owned by the caller. Pass NULL
+ * where details are not wanted. message holds the whole sentence, already
+ * prefixed with "FILE:LINE:COLUMN: " when the failure is about a place in a
+ * file (line and column count from 1; 0 = not applicable). */
+typedef struct churn_error {
+    int code;
+    size_t line;
+    size_t column;
+    char file[256];
+    char message[512];
+} churn_error;
+
+/* Resets err to "no error" (code CHURN_OK, empty strings). NULL is fine. */
+CHURN_API void churn_error_clear(churn_error *err);
+
+/* Progress callback: stage names the work ("reading events"), done and
+ * total count units of it (bytes, rows); total is 0 when unknown. The
+ * library calls it at most a few times a second of work. */
+typedef void (*churn_progress_fn)(void *user, const char *stage,
+                                  uint64_t done, uint64_t total);
+
+/* ----------------------------------------------------------------- dataset */
+
+/* A dataset: a dense row-major matrix of doubles (n_rows x n_cols), with a
+ * name and a kind per column, an id per row, and optional labels.
+ * Categorical columns hold level codes 0, 1, 2, ... as doubles; the levels'
+ * text is kept per column. NaN means missing in either kind. */
+typedef struct churn_dataset churn_dataset;
+
+typedef enum churn_column_kind {
+    CHURN_NUMERIC = 0,
+    CHURN_CATEGORICAL = 1
+} churn_column_kind;
+
+/* Creates an empty dataset with n_cols columns, all numeric and unnamed
+ * until set. Returns NULL when out of memory. The caller frees it with
+ * churn_dataset_free. */
+CHURN_API churn_dataset *churn_dataset_new(size_t n_cols);
+CHURN_API void churn_dataset_free(churn_dataset *ds);
+
+/* Names column j and sets its kind. Names must be unique and non-empty. */
+CHURN_API int churn_dataset_set_column(churn_dataset *ds, size_t j,
+                                       const char *name,
+                                       churn_column_kind kind,
+                                       churn_error *err);
+
+/* Names the label column (e.g. "churned"); labels are kept per row. */
+CHURN_API int churn_dataset_set_label_name(churn_dataset *ds, const char *name,
+                                           churn_error *err);
+
+/* Makes room for n_rows rows in all, so that adding them allocates once. */
+CHURN_API int churn_dataset_reserve(churn_dataset *ds, size_t n_rows,
+                                    churn_error *err);
+
+/* Appends a row: id is copied (NULL = the row number, counted from 1);
+ * values (n_cols doubles, categorical ones as level codes, NaN = missing)
+ * are copied; label is 0, 1 or NaN (unknown). */
+CHURN_API int churn_dataset_add_row(churn_dataset *ds, const char *id,
+                                    const double *values, double label,
+                                    churn_error *err);
+
+/* Returns in *code the level code of text in categorical column j, adding
+ * the level when it is new. */
+CHURN_API int churn_dataset_level_code(churn_dataset *ds, size_t j,
+                                       const char *text, double *code,
+                                       churn_error *err);
+
+/* Sets the as-of time (Unix seconds) of row i, for datasets stacked from
+ * several snapshots; rows without one report NaN. */
+CHURN_API int churn_dataset_set_as_of(churn_dataset *ds, size_t i,
+                                      double as_of_unix, churn_error *err);
+
+CHURN_API size_t churn_dataset_n_rows(const churn_dataset *ds);
+CHURN_API size_t churn_dataset_n_cols(const churn_dataset *ds);
+CHURN_API const char *churn_dataset_column_name(const churn_dataset *ds,
+                                                size_t j);
+CHURN_API churn_column_kind churn_dataset_column_kind(const churn_dataset *ds,
+                                                     size_t j);
+/* Index of the column called name, or (size_t)-1 when there is none. */
+CHURN_API size_t churn_dataset_column_index(const churn_dataset *ds,
+                                            const char *name);
+/* The row-major matrix; valid until the dataset changes or is freed. */
+CHURN_API const double *churn_dataset_values(const churn_dataset *ds);
+CHURN_API double churn_dataset_value(const churn_dataset *ds, size_t i,
+                                     size_t j);
+CHURN_API const char *churn_dataset_id(const churn_dataset *ds, size_t i);
+/* Label of row i: 0, 1, or NaN when unknown. */
+CHURN_API double churn_dataset_label(const churn_dataset *ds, size_t i);
+/* 1 when the dataset has a label column, else 0. */
+CHURN_API int churn_dataset_has_labels(const churn_dataset *ds);
+CHURN_API const char *churn_dataset_label_name(const churn_dataset *ds);
+CHURN_API double churn_dataset_as_of(const churn_dataset *ds, size_t i);
+CHURN_API size_t churn_dataset_n_levels(const churn_dataset *ds, size_t j);
+CHURN_API const char *churn_dataset_level(const churn_dataset *ds, size_t j,
+                                          size_t k);
+
+/* --------------------------------------------------------- tabular reading */
+
+/* Options for reading one-row-per-customer CSV files. */
+typedef struct churn_csv_opts churn_csv_opts;
+
+/* Defaults: id column "customer_id" if present (else row numbers), no label
+ * column, missing values "", "NA", "NaN", "null" (any case). */
+CHURN_API churn_csv_opts *churn_csv_opts_new(void);
+CHURN_API void churn_csv_opts_free(churn_csv_opts *o);
+/* The id column; NULL or "" = row numbers. A name that is not in the file
+ * is an error unless it is the default. */
+CHURN_API int churn_csv_opts_set_id_column(churn_csv_opts *o, const char *name);
+/* The label column; NULL = none. Its values are read as 1/0, yes/no,
+ * true/false, churned/retained (any case), or by the positive value. */
+CHURN_API int churn_csv_opts_set_label_column(churn_csv_opts *o,
+                                              const char *name);
+/* The label text that means "churned" (any case); others mean 0. */
+CHURN_API int churn_csv_opts_set_positive(churn_csv_opts *o, const char *value);
+/* Forces a column to be categorical even if all its values are numbers. */
+CHURN_API int churn_csv_opts_add_categorical(churn_csv_opts *o,
+                                             const char *name);
+
+/* Reads a CSV file with a header row into a new dataset. Columns whose
+ * non-missing values all parse as numbers are numeric, the rest
+ * categorical. On error *out is NULL and err names file, line and column. */
+CHURN_API int churn_dataset_read_csv(const char *path, const churn_csv_opts *o,
+                                     churn_dataset **out, churn_error *err);
+
+/* Reads a file in the libsvm sparse format ("label idx:value ...", indices
+ * from 1) into a new dense dataset with columns "f1".."fN" and labels
+ * (label > 0 means churned). Absent entries are 0, as the format says. */
+CHURN_API int churn_dataset_read_libsvm(const char *path, churn_dataset **out,
+                                        churn_error *err);
+
+/* Writes ds as CSV: the id column (named id_name), "as_of" when any row has
+ * one, the columns, then the label column when there is one. Numbers are
+ * written in the shortest form that reads back to the same double; missing
+ * values as empty cells. The file is written to a temporary name and
+ * renamed, so a failure never leaves a partial file at path. */
+CHURN_API int churn_dataset_write_csv(const churn_dataset *ds,
+                                      const char *path, const char *id_name,
+                                      churn_error *err);
+
+/* ---------------------------------------------------------------- features */
+
+/* The roles an event name can play. */
+typedef enum churn_role {
+    CHURN_ROLE_ACTIVITY = 0,
+    CHURN_ROLE_PURCHASE,
+    CHURN_ROLE_TICKET_OPEN,
+    CHURN_ROLE_TICKET_CLOSE,
+    CHURN_ROLE_SATISFACTION,
+    CHURN_ROLE_CANCEL,
+    CHURN_ROLE_SIGNUP,
+    CHURN_ROLE_COUNT
+} churn_role;
+
+/* The name of a role as used on the command line ("ticket_open"), or NULL. */
+CHURN_API const char *churn_role_name(churn_role role);
+/* The role called name, or -1. */
+CHURN_API int churn_role_from_name(const char *name);
+
+/* One feature of the built-in set: a stable name, its unit, a one-line
+ * meaning. The table is static and lives as long as the program. */
+typedef struct churn_feature_info {
+    const char *name;
+    const char *unit;
+    const char *meaning;
+} churn_feature_info;
+
+/* The built-in features in output order; *n receives how many. Per-event-
+ * name counts and customer columns follow them in an extracted dataset. */
+CHURN_API const churn_feature_info *churn_feature_list(size_t *n);
+
+typedef struct churn_feature_opts churn_feature_opts;
+
+/* Defaults: the role names of DESIGN.md, columns customer_id, timestamp,
+ * event, value; no horizon (no labels); one snapshot; active window 90
+ * days. The as-of time must be set. */
+CHURN_API churn_feature_opts *churn_feature_opts_new(void);
+CHURN_API void churn_feature_opts_free(churn_feature_opts *o);
+/* The as-of time t0 in Unix seconds; features see only events before it. */
+CHURN_API int churn_feature_opts_set_as_of(churn_feature_opts *o,
+                                           int64_t t0_unix);
+/* Label horizon in days (> 0); 0 = no labels. */
+CHURN_API int churn_feature_opts_set_horizon(churn_feature_opts *o,
+                                             double days);
+/* k snapshots at t0, t0 - every, ..., t0 - (k-1) * every days. */
+CHURN_API int churn_feature_opts_set_snapshots(churn_feature_opts *o,
+                                               size_t k, double every_days);
+/* Days of activity that keep a customer in the population when the data
+ * has no cancel events. */
+CHURN_API int churn_feature_opts_set_active_window(churn_feature_opts *o,
+                                                   double days);
+/* Maps a comma-separated list of event names to role; these names replace
+ * the role's defaults. Matching is case-insensitive. */
+CHURN_API int churn_feature_opts_set_role_names(churn_feature_opts *o,
+                                                churn_role role,
+                                                const char *names_csv);
+/* Renames an input column: which is "customer_id", "timestamp", "event"
+ * or "value"; name is the header in the file. */
+CHURN_API int churn_feature_opts_set_column(churn_feature_opts *o,
+                                            const char *which,
+                                            const char *name);
+CHURN_API int churn_feature_opts_set_progress(churn_feature_opts *o,
+                                              churn_progress_fn fn,
+                                              void *user);
+
+/* Reads the event log at events_path in one streaming pass and builds one
+ * row per customer in the population at each snapshot. customers (may be
+ * NULL) is a dataset keyed by row id = customer_id whose columns are
+ * joined in; customers without a row there get missing values. On success
+ * *out is a new dataset the caller frees. */
+CHURN_API int churn_features_extract(const char *events_path,
+                                     const churn_dataset *customers,
+                                     const churn_feature_opts *o,
+                                     churn_dataset **out, churn_error *err);
+
+/* Parses an ISO-8601 date ("2024-03-01"), date-time ("2024-03-01T12:00:00",
+ * optional fraction and "Z" or +HH:MM offset; a space may replace the T)
+ * or Unix seconds into Unix seconds (UTC). */
+CHURN_API int churn_parse_time(const char *text, size_t len, double *out_unix);
+
+/* Formats Unix seconds as "YYYY-MM-DD" into buf (at least 11 bytes). */
+CHURN_API void churn_format_date(double unix_seconds, char *buf, size_t size);
+
+/* ------------------------------------------------------------ synthesizer */
+
+typedef struct churn_synth_opts churn_synth_opts;
+
+/* Defaults: 1000 customers, seed 1, 365 days of history ending at
+ * 2025-01-01, 90-day label horizon. */
+CHURN_API churn_synth_opts *churn_synth_opts_new(void);
+CHURN_API void churn_synth_opts_free(churn_synth_opts *o);
+CHURN_API int churn_synth_opts_set_customers(churn_synth_opts *o, size_t n);
+CHURN_API int churn_synth_opts_set_seed(churn_synth_opts *o, uint64_t seed);
+/* The as-of date of the truth file (Unix seconds): history runs up to it,
+ * and the events after it (up to horizon days) decide who churned. */
+CHURN_API int churn_synth_opts_set_as_of(churn_synth_opts *o, int64_t t0_unix);
+CHURN_API int churn_synth_opts_set_history_days(churn_synth_opts *o,
+                                                double days);
+CHURN_API int churn_synth_opts_set_horizon(churn_synth_opts *o, double days);
+/* Scales the mean number of activity events per customer and day. */
+CHURN_API int churn_synth_opts_set_activity_rate(churn_synth_opts *o,
+                                                 double events_per_day);
+CHURN_API int churn_synth_opts_set_progress(churn_synth_opts *o,
+                                            churn_progress_fn fn, void *user);
+
+/* Writes events.csv, customers.csv and truth.csv (customer_id,
+ * churn_probability, churned for each customer active at t0) into dir,
+ * which must exist. Same options, same seed: the same bytes. */
+CHURN_API int churn_synth_generate(const churn_synth_opts *o, const char *dir,
+                                   churn_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CHURN_H */

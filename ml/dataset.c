@@ -1,0 +1,277 @@
+/* dataset.c - the one dataset type: dense row-major values, column names
+ * and kinds, category levels, row ids, labels and as-of times. */
+#include "internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct churn_dataset {
+    size_t n_cols, n_rows, cap_rows;
+    double *values;          /* n_rows x n_cols, row-major */
+    char **names;            /* per column */
+    churn_column_kind *kinds;
+    churn__strmap **levels;  /* per column; NULL until a level is added */
+    size_t *id_offsets;      /* per row, into ids */
+    char *ids;
+    size_t ids_len, ids_cap;
+    double *labels;          /* per row; NaN = unknown */
+    double *as_of;           /* per row, NULL until one is set */
+    char *label_name;        /* NULL = no label column */
+};
+
+churn_dataset *churn_dataset_new(size_t n_cols)
+{
+    churn_dataset *ds = calloc(1, sizeof *ds);
+    if (!ds)
+        return NULL;
+    ds->n_cols = n_cols;
+    size_t n = n_cols ? n_cols : 1;
+    ds->names = calloc(n, sizeof *ds->names);
+    ds->kinds = calloc(n, sizeof *ds->kinds);
+    ds->levels = calloc(n, sizeof *ds->levels);
+    if (!ds->names || !ds->kinds || !ds->levels) {
+        churn_dataset_free(ds);
+        return NULL;
+    }
+    return ds;
+}
+
+void churn_dataset_free(churn_dataset *ds)
+{
+    if (!ds)
+        return;
+    for (size_t j = 0; j < ds->n_cols; j++) {
+        if (ds->names)
+            free(ds->names[j]);
+        if (ds->levels)
+            churn__strmap_free(ds->levels[j]);
+    }
+    free(ds->names);
+    free(ds->kinds);
+    free(ds->levels);
+    free(ds->values);
+    free(ds->id_offsets);
+    free(ds->ids);
+    free(ds->labels);
+    free(ds->as_of);
+    free(ds->label_name);
+    free(ds);
+}
+
+int churn_dataset_set_column(churn_dataset *ds, size_t j, const char *name,
+                             churn_column_kind kind, churn_error *err)
+{
+    if (!ds || j >= ds->n_cols || !name || !*name)
+        return churn__fail(err, CHURN_EINVAL,
+                           "column %zu: missing name or index out of range",
+                           j);
+    if (ds->names[j])
+        return churn__fail(err, CHURN_EINVAL, "column %zu is already named",
+                           j);
+    if (churn_dataset_column_index(ds, name) != (size_t)-1)
+        return churn__fail(err, CHURN_EFORMAT, "duplicate column name '%s'",
+                           name);
+    ds->names[j] = churn__strdup(name);
+    if (!ds->names[j])
+        return churn__fail_nomem(err);
+    ds->kinds[j] = kind;
+    return CHURN_OK;
+}
+
+int churn_dataset_set_label_name(churn_dataset *ds, const char *name,
+                                 churn_error *err)
+{
+    if (!ds || !name || !*name)
+        return churn__fail(err, CHURN_EINVAL, "empty label name");
+    char *copy = churn__strdup(name);
+    if (!copy)
+        return churn__fail_nomem(err);
+    free(ds->label_name);
+    ds->label_name = copy;
+    return CHURN_OK;
+}
+
+int churn_dataset_reserve(churn_dataset *ds, size_t n_rows, churn_error *err)
+{
+    if (n_rows <= ds->cap_rows)
+        return CHURN_OK;
+    if (ds->n_cols && n_rows > SIZE_MAX / sizeof(double) / ds->n_cols)
+        return churn__fail_nomem(err);
+    double *v = realloc(ds->values, n_rows * (ds->n_cols ? ds->n_cols : 1) *
+                                        sizeof *v);
+    if (!v)
+        return churn__fail_nomem(err);
+    ds->values = v;
+    size_t *off = realloc(ds->id_offsets, n_rows * sizeof *off);
+    if (!off)
+        return churn__fail_nomem(err);
+    ds->id_offsets = off;
+    double *lab = realloc(ds->labels, n_rows * sizeof *lab);
+    if (!lab)
+        return churn__fail_nomem(err);
+    ds->labels = lab;
+    if (ds->as_of) {
+        double *a = realloc(ds->as_of, n_rows * sizeof *a);
+        if (!a)
+            return churn__fail_nomem(err);
+        ds->as_of = a;
+    }
+    ds->cap_rows = n_rows;
+    return CHURN_OK;
+}
+
+static int append_id(churn_dataset *ds, const char *id, size_t len,
+                     churn_error *err)
+{
+    if (ds->ids_len + len + 1 > ds->ids_cap) {
+        size_t cap = ds->ids_cap ? ds->ids_cap : 1024;
+        while (cap < ds->ids_len + len + 1)
+            cap *= 2;
+        char *p = realloc(ds->ids, cap);
+        if (!p)
+            return churn__fail_nomem(err);
+        ds->ids = p;
+        ds->ids_cap = cap;
+    }
+    memcpy(ds->ids + ds->ids_len, id, len);
+    ds->ids[ds->ids_len + len] = '\0';
+    ds->id_offsets[ds->n_rows] = ds->ids_len;
+    ds->ids_len += len + 1;
+    return CHURN_OK;
+}
+
+int churn_dataset_add_row(churn_dataset *ds, const char *id,
+                          const double *values, double label,
+                          churn_error *err)
+{
+    if (!ds || (!values && ds->n_cols))
+        return churn__fail(err, CHURN_EINVAL, "no dataset or no values");
+    if (ds->n_rows == ds->cap_rows) {
+        int rc = churn_dataset_reserve(
+            ds, ds->cap_rows ? ds->cap_rows * 2 : 64, err);
+        if (rc != CHURN_OK)
+            return rc;
+    }
+    char number[32];
+    if (!id) {
+        snprintf(number, sizeof number, "%zu", ds->n_rows + 1);
+        id = number;
+    }
+    int rc = append_id(ds, id, strlen(id), err);
+    if (rc != CHURN_OK)
+        return rc;
+    if (ds->n_cols)
+        memcpy(ds->values + ds->n_rows * ds->n_cols, values,
+               ds->n_cols * sizeof *values);
+    ds->labels[ds->n_rows] = label;
+    if (ds->as_of)
+        ds->as_of[ds->n_rows] = NAN;
+    ds->n_rows++;
+    return CHURN_OK;
+}
+
+int churn_dataset_level_code(churn_dataset *ds, size_t j, const char *text,
+                             double *code, churn_error *err)
+{
+    if (!ds || j >= ds->n_cols || !text)
+        return churn__fail(err, CHURN_EINVAL, "column %zu out of range", j);
+    if (!ds->levels[j] && !(ds->levels[j] = churn__strmap_new()))
+        return churn__fail_nomem(err);
+    size_t idx;
+    if (churn__strmap_intern(ds->levels[j], text, strlen(text), &idx, NULL))
+        return churn__fail_nomem(err);
+    *code = (double)idx;
+    return CHURN_OK;
+}
+
+int churn_dataset_set_as_of(churn_dataset *ds, size_t i, double as_of_unix,
+                            churn_error *err)
+{
+    if (!ds || i >= ds->n_rows)
+        return churn__fail(err, CHURN_EINVAL, "row %zu out of range", i);
+    if (!ds->as_of) {
+        ds->as_of = malloc((ds->cap_rows ? ds->cap_rows : 1) *
+                           sizeof *ds->as_of);
+        if (!ds->as_of)
+            return churn__fail_nomem(err);
+        for (size_t r = 0; r < ds->n_rows; r++)
+            ds->as_of[r] = NAN;
+    }
+    ds->as_of[i] = as_of_unix;
+    return CHURN_OK;
+}
+
+size_t churn_dataset_n_rows(const churn_dataset *ds) { return ds->n_rows; }
+size_t churn_dataset_n_cols(const churn_dataset *ds) { return ds->n_cols; }
+
+const char *churn_dataset_column_name(const churn_dataset *ds, size_t j)
+{
+    return j < ds->n_cols ? ds->names[j] : NULL;
+}
+
+churn_column_kind churn_dataset_column_kind(const churn_dataset *ds, size_t j)
+{
+    return j < ds->n_cols ? ds->kinds[j] : CHURN_NUMERIC;
+}
+
+size_t churn_dataset_column_index(const churn_dataset *ds, const char *name)
+{
+    if (!name)
+        return (size_t)-1;
+    for (size_t j = 0; j < ds->n_cols; j++)
+        if (ds->names[j] && strcmp(ds->names[j], name) == 0)
+            return j;
+    return (size_t)-1;
+}
+
+const double *churn_dataset_values(const churn_dataset *ds)
+{
+    return ds->values;
+}
+
+double churn_dataset_value(const churn_dataset *ds, size_t i, size_t j)
+{
+    if (i >= ds->n_rows || j >= ds->n_cols)
+        return NAN;
+    return ds->values[i * ds->n_cols + j];
+}
+
+const char *churn_dataset_id(const churn_dataset *ds, size_t i)
+{
+    return i < ds->n_rows ? ds->ids + ds->id_offsets[i] : NULL;
+}
+
+double churn_dataset_label(const churn_dataset *ds, size_t i)
+{
+    return i < ds->n_rows ? ds->labels[i] : NAN;
+}
+
+int churn_dataset_has_labels(const churn_dataset *ds)
+{
+    return ds->label_name != NULL;
+}
+
+const char *churn_dataset_label_name(const churn_dataset *ds)
+{
+    return ds->label_name;
+}
+
+double churn_dataset_as_of(const churn_dataset *ds, size_t i)
+{
+    return (ds->as_of && i < ds->n_rows) ? ds->as_of[i] : NAN;
+}
+
+size_t churn_dataset_n_levels(const churn_dataset *ds, size_t j)
+{
+    return (j < ds->n_cols && ds->levels[j])
+               ? churn__strmap_count(ds->levels[j])
+               : 0;
+}
+
+const char *churn_dataset_level(const churn_dataset *ds, size_t j, size_t k)
+{
+    if (j >= ds->n_cols || !ds->levels[j])
+        return NULL;
+    return churn__strmap_key(ds->levels[j], k);
+}

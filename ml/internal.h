@@ -1,0 +1,119 @@
+/* internal.h - ml/'s internals shared with the other library folders:
+ * error filling, a string interning map, the CSV record reader, atomic
+ * output files and number formatting. Not installed; names are churn__*. */
+#ifndef CHURN_ML_INTERNAL_H
+#define CHURN_ML_INTERNAL_H
+
+#include "churn.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#if defined(__GNUC__)
+#define CHURN__PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define CHURN__PRINTF(a, b)
+#endif
+
+/* ------------------------------------------------------------------ errors */
+
+/* Fills err (if not NULL) with code and a message; returns code, so that
+ * `return churn__fail(err, CHURN_EINVAL, "...")` reads naturally. */
+int churn__fail(churn_error *err, int code, const char *fmt, ...)
+    CHURN__PRINTF(3, 4);
+
+/* Like churn__fail, for a place in a file: the message becomes
+ * "FILE:LINE:COLUMN: reason" (LINE/COLUMN left out when 0). */
+int churn__fail_at(churn_error *err, int code, const char *file, size_t line,
+                   size_t column, const char *fmt, ...) CHURN__PRINTF(6, 7);
+
+/* Fills err for an allocation failure; returns CHURN_ENOMEM. */
+int churn__fail_nomem(churn_error *err);
+
+/* ------------------------------------------------------ string intern map */
+
+/* Maps strings to dense indices 0, 1, 2, ... in order of first insertion.
+ * Keys are copied into memory the map owns. */
+typedef struct churn__strmap churn__strmap;
+
+churn__strmap *churn__strmap_new(void);
+void churn__strmap_free(churn__strmap *m);
+/* Looks key up; adds it when absent. *index receives its index, *added
+ * (may be NULL) whether it was new. Returns CHURN_OK or CHURN_ENOMEM. */
+int churn__strmap_intern(churn__strmap *m, const char *key, size_t len,
+                         size_t *index, int *added);
+/* The index of key, or (size_t)-1 when absent. */
+size_t churn__strmap_find(const churn__strmap *m, const char *key, size_t len);
+/* The key with index i (NUL-terminated); valid until the next insertion. */
+const char *churn__strmap_key(const churn__strmap *m, size_t i);
+size_t churn__strmap_count(const churn__strmap *m);
+/* Bytes of memory the map holds, for memory accounting in tests. */
+size_t churn__strmap_bytes(const churn__strmap *m);
+
+/* ------------------------------------------------------ CSV record reader */
+
+/* A streaming reader of RFC 4180 CSV: quoted fields may hold commas,
+ * doubled quotes and newlines; CRLF and a UTF-8 byte-order mark are
+ * accepted; blank lines are skipped. Fields are NUL-terminated in place,
+ * so they can go straight to strtod. Memory is one buffer that grows only
+ * for records longer than it. */
+typedef struct churn__csv churn__csv;
+
+#define CHURN__CSV_END (-1)
+
+/* Opens path read-only. */
+int churn__csv_open(const char *path, churn__csv **out, churn_error *err);
+void churn__csv_close(churn__csv *c);
+/* Reads the next record. Returns CHURN_OK when one is ready,
+ * CHURN__CSV_END at the end of the file, or an error code with err set. */
+int churn__csv_next(churn__csv *c, churn_error *err);
+size_t churn__csv_n_fields(const churn__csv *c);
+/* Field i of the current record (NUL-terminated); *len its length. */
+const char *churn__csv_field(const churn__csv *c, size_t i, size_t *len);
+/* Line (from 1) on which field i starts, and its column (byte, from 1). */
+size_t churn__csv_field_line(const churn__csv *c, size_t i);
+size_t churn__csv_field_column(const churn__csv *c, size_t i);
+/* Line on which the current record starts. */
+size_t churn__csv_line(const churn__csv *c);
+const char *churn__csv_path(const churn__csv *c);
+/* Bytes consumed so far and the file's size (0 if unknown), for progress. */
+uint64_t churn__csv_offset(const churn__csv *c);
+uint64_t churn__csv_size(const churn__csv *c);
+
+/* ------------------------------------------------------ atomic out files */
+
+/* An output file written under a temporary name in the same folder and
+ * renamed over path only by churn__afile_commit, so readers of path see
+ * the old file or the complete new one, never a part. */
+typedef struct churn__afile churn__afile;
+
+int churn__afile_open(const char *path, churn__afile **out, churn_error *err);
+FILE *churn__afile_stream(churn__afile *f);
+/* Flushes, syncs, closes and renames; frees f whatever happens. */
+int churn__afile_commit(churn__afile *f, churn_error *err);
+/* Closes and removes the temporary file; frees f. NULL is fine. */
+void churn__afile_abort(churn__afile *f);
+
+/* ------------------------------------------------------------ numbers */
+
+/* Writes x in the shortest "%g" form that strtod reads back to the same
+ * double (NaN as the empty string, which is "missing" in our CSVs).
+ * buf must hold CHURN__NUM_BUF bytes. Returns buf. */
+#define CHURN__NUM_BUF 32
+char *churn__format_double(double x, char *buf);
+
+/* Parses a whole field as a finite double: leading/trailing spaces
+ * allowed, nothing else. Returns 1 and sets *out on success, else 0. */
+int churn__parse_double(const char *text, size_t len, double *out);
+
+/* 1 when text is a missing-value marker: "", "NA", "N/A", "NaN", "null"
+ * (any case, surrounding spaces ignored). */
+int churn__is_missing(const char *text, size_t len);
+
+/* Case-insensitive comparison of text[0..len) with the C string word. */
+int churn__equal_nocase(const char *text, size_t len, const char *word);
+
+/* Duplicates s (NULL on out-of-memory or NULL input). */
+char *churn__strdup(const char *s);
+
+#endif /* CHURN_ML_INTERNAL_H */

@@ -1,0 +1,93 @@
+/* text.c - locale-free number formatting and parsing, small string helpers. */
+#include "internal.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+char *churn__format_double(double x, char *buf)
+{
+    if (isnan(x)) {
+        buf[0] = '\0';
+        return buf;
+    }
+    if (isinf(x)) {
+        snprintf(buf, CHURN__NUM_BUF, "%s", x > 0 ? "inf" : "-inf");
+        return buf;
+    }
+    /* 15 significant digits cover most values exactly; 17 always do. */
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, CHURN__NUM_BUF, "%.*g", prec, x);
+        if (prec == 17 || strtod(buf, NULL) == x)
+            break;
+    }
+    return buf;
+}
+
+int churn__parse_double(const char *text, size_t len, double *out)
+{
+    char tmp[64];
+    while (len > 0 && isspace((unsigned char)text[0])) {
+        text++;
+        len--;
+    }
+    while (len > 0 && isspace((unsigned char)text[len - 1]))
+        len--;
+    if (len == 0 || len >= sizeof tmp)
+        return 0;
+    /* Only plain decimal numbers: strtod would also take "nan", "inf" and
+     * hexadecimal, which no churn export means as a number. */
+    for (size_t i = 0; i < len; i++) {
+        char ch = text[i];
+        if (!(isdigit((unsigned char)ch) || ch == '.' || ch == '-' ||
+              ch == '+' || ch == 'e' || ch == 'E'))
+            return 0;
+    }
+    memcpy(tmp, text, len);
+    tmp[len] = '\0';
+    char *end;
+    errno = 0;
+    double v = strtod(tmp, &end);
+    if (end != tmp + len || errno == ERANGE || !isfinite(v))
+        return 0;
+    *out = v;
+    return 1;
+}
+
+int churn__equal_nocase(const char *text, size_t len, const char *word)
+{
+    size_t n = strlen(word);
+    if (n != len)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (tolower((unsigned char)text[i]) != tolower((unsigned char)word[i]))
+            return 0;
+    return 1;
+}
+
+int churn__is_missing(const char *text, size_t len)
+{
+    while (len > 0 && isspace((unsigned char)text[0])) {
+        text++;
+        len--;
+    }
+    while (len > 0 && isspace((unsigned char)text[len - 1]))
+        len--;
+    return len == 0 || churn__equal_nocase(text, len, "na") ||
+           churn__equal_nocase(text, len, "n/a") ||
+           churn__equal_nocase(text, len, "nan") ||
+           churn__equal_nocase(text, len, "null");
+}
+
+char *churn__strdup(const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}

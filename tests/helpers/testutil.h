@@ -1,0 +1,25 @@
+/* testutil.h - small helpers shared by the unit tests. */
+#ifndef CHURN_TESTUTIL_H
+#define CHURN_TESTUTIL_H
+
+#include <stddef.h>
+
+/* cmocka's headers need these first. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+/* Writes len bytes of text to a new file in a per-process temporary folder
+ * and returns its path (static storage, valid until the next call with the
+ * same slot). slot picks one of a few buffers so a test can hold several. */
+const char *tu_write_file(int slot, const char *name, const char *text,
+                          size_t len);
+/* The same for a NUL-terminated text. */
+const char *tu_write_text(int slot, const char *name, const char *text);
+/* The per-process temporary folder (created on first use). */
+const char *tu_tmpdir(void);
+/* Reads a whole file into a new buffer (NUL-terminated); NULL if absent. */
+char *tu_read_file(const char *path, size_t *len);
+
+#endif
