@@ -116,4 +116,44 @@ int churn__equal_nocase(const char *text, size_t len, const char *word);
 /* Duplicates s (NULL on out-of-memory or NULL input). */
 char *churn__strdup(const char *s);
 
+
+/* ------------------------------------------------- model file text I/O */
+
+/* Model files are text: one record per line, tokens separated by single
+ * spaces. Strings are written escaped (see churn__put_string), doubles
+ * with %.17g, so every value reads back bit-identical. */
+
+/* Writes s as one token: bytes outside '!'..'~' and '%' become %XX, so a
+ * token never holds a space; the empty string is written as "%". */
+void churn__put_string(FILE *f, const char *s);
+/* Writes x as one token with %.17g ("nan" for NaN, "inf"/"-inf"). */
+void churn__put_double(FILE *f, double x);
+
+/* A reader of a model file held in memory, line by line and token by
+ * token, that names path, line and column in its errors. */
+typedef struct churn__lines {
+    const char *path;
+    char *buf;      /* the text; lines and tokens are cut in place */
+    size_t len;
+    size_t pos;     /* start of the next line */
+    size_t line;    /* number of the current line, from 1 */
+    char *cur;      /* the current line */
+    char *tok;      /* where the next token starts in cur */
+} churn__lines;
+
+/* Makes the next line current. Returns CHURN_OK, or CHURN_EFORMAT with
+ * "unexpected end of file (expected what)" at the end. */
+int churn__lines_next(churn__lines *r, const char *what, churn_error *err);
+/* 1 when the current line has no more tokens. */
+int churn__lines_at_end(const churn__lines *r);
+/* Takes the next token, which must equal word. */
+int churn__lines_expect(churn__lines *r, const char *word, churn_error *err);
+/* Takes the next token as a (decoded, NUL-terminated, in place) string. */
+int churn__lines_string(churn__lines *r, const char **out, churn_error *err);
+/* Takes the next token as a double (nan/inf allowed) or a size. */
+int churn__lines_double(churn__lines *r, double *out, churn_error *err);
+int churn__lines_size(churn__lines *r, size_t *out, churn_error *err);
+/* Fails unless the current line has no more tokens. */
+int churn__lines_done(churn__lines *r, churn_error *err);
+
 #endif /* CHURN_ML_INTERNAL_H */
