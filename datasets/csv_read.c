@@ -119,6 +119,7 @@ typedef struct reader {
     churn__strmap *header;   /* field names; index = field number */
     size_t n_fields;
     size_t id_field, label_field; /* NO_FIELD when absent */
+    size_t as_of_field;      /* "as_of" of stacked snapshots, or NO_FIELD */
     size_t n_cols;           /* feature columns */
     size_t *col_field;       /* feature column j -> field number */
     unsigned char *is_categorical; /* per feature column */
@@ -217,13 +218,18 @@ static int place_columns(reader *r, churn_error *err)
                                   "column '%s' cannot be both id and label",
                                   r->label_column);
     }
+    /* churn-features writes an as_of column with --snapshots: it says when
+     * a row was taken, it is not a feature. */
+    r->as_of_field = find_field(r, "as_of");
+    if (r->as_of_field == r->id_field || r->as_of_field == r->label_field)
+        r->as_of_field = NO_FIELD;
     size_t n = r->n_fields ? r->n_fields : 1;
     r->col_field = malloc(n * sizeof *r->col_field);
     r->is_categorical = calloc(n, 1);
     if (!r->col_field || !r->is_categorical)
         return churn__fail_nomem(err);
     for (size_t i = 0; i < r->n_fields; i++)
-        if (i != r->id_field && i != r->label_field)
+        if (i != r->id_field && i != r->label_field && i != r->as_of_field)
             r->col_field[r->n_cols++] = i;
     for (size_t k = 0; k < r->n_categorical; k++) {
         size_t field = find_field(r, r->categorical[k]);
@@ -364,6 +370,23 @@ static int convert_row(const reader *r, churn_dataset *ds, double *row,
     return CHURN_OK;
 }
 
+/* Sets the as-of time of the row just added from the as_of field. */
+static int read_as_of(const reader *r, churn_dataset *ds, churn_error *err)
+{
+    size_t len, i = r->as_of_field;
+    const char *text = churn__csv_field(r->csv, i, &len);
+    double t;
+    if (churn__is_missing(text, len))
+        return CHURN_OK;
+    if (churn_parse_time(text, len, &t) != CHURN_OK)
+        return churn__fail_at(err, CHURN_EPARSE, r->path,
+                              churn__csv_field_line(r->csv, i),
+                              churn__csv_field_column(r->csv, i),
+                              "as_of '%.*s' is not a date",
+                              (int)(len < QUOTE_MAX ? len : QUOTE_MAX), text);
+    return churn_dataset_set_as_of(ds, churn_dataset_n_rows(ds) - 1, t, err);
+}
+
 /* Second pass: fills ds row by row (levels in order of first appearance). */
 static int fill_rows(reader *r, churn_dataset *ds, churn_error *err)
 {
@@ -382,6 +405,9 @@ static int fill_rows(reader *r, churn_dataset *ds, churn_error *err)
                              ? churn__csv_field(r->csv, r->id_field, NULL)
                              : NULL;
         if ((rc = churn_dataset_add_row(ds, id, row, label, err)) != CHURN_OK)
+            break;
+        if (r->as_of_field != NO_FIELD &&
+            (rc = read_as_of(r, ds, err)) != CHURN_OK)
             break;
     }
     free(row);
