@@ -1,65 +1,17 @@
 /* test_pipeline.c - the preprocessing pipeline: medians, indicators,
- * one-hot outputs, standardization, fitting on a subset, binding to other
- * layouts, and the model-file section's round trip and errors. */
+ * one-hot outputs, standardization, fitting on a subset, and binding to
+ * datasets laid out and coded differently. (Its file section:
+ * test_pipeline_io.c.) */
 #include "testutil.h"
+#include "tu_dataset.h"
 
 #include "pipeline.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* ------------------------------------------------------------- helpers */
-
-/* A dataset from text: cols names the columns ("@name" = categorical);
- * cells holds n_rows x n_cols cells row-major, NULL = missing, numbers
- * read with strtod, categories added as levels in order of appearance. */
-static churn_dataset *make_dataset(size_t n_cols, const char *const *cols,
-                                   size_t n_rows, const char *const *cells)
-{
-    churn_dataset *ds = churn_dataset_new(n_cols);
-    assert_non_null(ds);
-    for (size_t j = 0; j < n_cols; j++) {
-        int cat = cols[j][0] == '@';
-        assert_int_equal(churn_dataset_set_column(
-                             ds, j, cols[j] + cat,
-                             cat ? CHURN_CATEGORICAL : CHURN_NUMERIC, NULL),
-                         CHURN_OK);
-    }
-    double row[16];
-    assert_true(n_cols <= 16);
-    for (size_t i = 0; i < n_rows; i++) {
-        for (size_t j = 0; j < n_cols; j++) {
-            const char *cell = cells[i * n_cols + j];
-            if (!cell)
-                row[j] = NAN;
-            else if (cols[j][0] == '@')
-                assert_int_equal(
-                    churn_dataset_level_code(ds, j, cell, &row[j], NULL),
-                    CHURN_OK);
-            else
-                row[j] = strtod(cell, NULL);
-        }
-        assert_int_equal(churn_dataset_add_row(ds, NULL, row, NAN, NULL),
-                         CHURN_OK);
-    }
-    return ds;
-}
-
-/* Adds levels to categorical column j before any row uses them, so that
- * the dataset's codes differ from the order rows show them in. */
-static void add_levels(churn_dataset *ds, size_t j, const char *const *texts,
-                       size_t n)
-{
-    for (size_t k = 0; k < n; k++) {
-        double code;
-        assert_int_equal(churn_dataset_level_code(ds, j, texts[k], &code,
-                                                  NULL),
-                         CHURN_OK);
-        assert_true(code == (double)k);
-    }
-}
 
 static churn__pipeline *fit_all(const churn_dataset *ds)
 {
@@ -92,39 +44,6 @@ static void assert_scaling(const churn__pipeline *p, size_t k,
     assert_near(s, scale, 1e-15 * scale);
 }
 
-/* The section p writes, in new memory. */
-static char *write_text(const churn__pipeline *p, size_t *len)
-{
-    char *text = NULL;
-    FILE *f = open_memstream(&text, len);
-    assert_non_null(f);
-    assert_int_equal(churn__pipeline_write(p, f), CHURN_OK);
-    assert_int_equal(fclose(f), 0);
-    return text;
-}
-
-/* A line reader over a writable copy of text. */
-static churn__lines lines_over(const char *text)
-{
-    churn__lines r = {0};
-    r.path = "m.model";
-    r.len = strlen(text);
-    r.buf = malloc(r.len + 1);
-    assert_non_null(r.buf);
-    memcpy(r.buf, text, r.len + 1);
-    return r;
-}
-
-/* Reads a pipeline from text; returns the status, err filled. */
-static int read_text(const char *text, churn__pipeline **out,
-                     churn_error *err)
-{
-    churn__lines r = lines_over(text);
-    int rc = churn__pipeline_read(&r, out, err);
-    free(r.buf);
-    return rc;
-}
-
 /* ---------------------------------------------------- fitting and use */
 
 static void test_medians_indicators_and_scaling(void **state)
@@ -139,7 +58,7 @@ static void test_medians_indicators_and_scaling(void **state)
      *   value, so no indicator. */
     const char *cols[] = {"odd", "even"};
     const char *cells[] = {"7", "4", "1", "1", "3", "10", NULL, "3"};
-    churn_dataset *ds = make_dataset(2, cols, 4, cells);
+    churn_dataset *ds = tu_dataset_rows(2, cols, 4, cells);
     churn__pipeline *p = fit_all(ds);
     assert_int_equal(churn__pipeline_n_inputs(p), 2);
     assert_string_equal(churn__pipeline_input_name(p, 1), "even");
@@ -178,7 +97,7 @@ static void test_tiny_and_huge_values_standardize(void **state)
      * standardize to -1 and 1 (to rounding), not be taken as constant. */
     const char *cols[] = {"tiny", "huge"};
     const char *cells[] = {"1e-300", "1e300", "3e-300", "-1e300"};
-    churn_dataset *ds = make_dataset(2, cols, 2, cells);
+    churn_dataset *ds = tu_dataset_rows(2, cols, 2, cells);
     churn__pipeline *p = fit_all(ds);
     assert_scaling(p, 0, 2e-300, 1e-300);
     assert_scaling(p, 1, 0, 1e300);
@@ -198,16 +117,12 @@ static void test_one_hot_names_order_unknown(void **state)
      * Shares over 5 rows: pro 1/5, basic 2/5, team 1/5 (the missing row
      * counts in the denominator); sd sqrt(q (1 - q)): 0.4, sqrt(0.24),
      * 0.4. */
+    const char *cols[] = {"@plan"};
     const char *levels[] = {"unused", "pro", "basic", "team"};
-    churn_dataset *ds = churn_dataset_new(1);
-    assert_int_equal(churn_dataset_set_column(ds, 0, "plan",
-                                              CHURN_CATEGORICAL, NULL),
-                     CHURN_OK);
-    add_levels(ds, 0, levels, 4);
-    const double codes[] = {2, 1, 2, 3, NAN};
-    for (size_t i = 0; i < 5; i++)
-        assert_int_equal(churn_dataset_add_row(ds, NULL, &codes[i], 0, NULL),
-                         CHURN_OK);
+    const char *cells[] = {"basic", "pro", "basic", "team", NULL};
+    churn_dataset *ds = tu_dataset(1, cols);
+    tu_add_levels(ds, 0, levels, 4);
+    tu_add_rows(ds, 5, cells);
     churn__pipeline *p = fit_all(ds);
     assert_int_equal(churn__pipeline_input_kind(p, 0), CHURN_CATEGORICAL);
     assert_int_equal(churn__pipeline_n_levels(p, 0), 3);
@@ -304,7 +219,7 @@ static void test_constant_and_never_observed_columns(void **state)
     const char *cols[] = {"flat", "gone", "@one"};
     const char *cells[] = {"0.1", NULL, "x", "0.1", NULL, "x",
                            "0.1", NULL, "x"};
-    churn_dataset *ds = make_dataset(3, cols, 3, cells);
+    churn_dataset *ds = tu_dataset_rows(3, cols, 3, cells);
     churn__pipeline *p = fit_all(ds);
     /* flat; gone and gone_missing, kept though constant; one=x. */
     assert_int_equal(churn__pipeline_n_outputs(p), 4);
@@ -336,8 +251,8 @@ static void test_fit_on_subset_ignores_held_out_rows(void **state)
     const char *cells[] = {"1",   "a",    "5",  "2", "b", "6",
                            "4",   "a",    "7",  NULL, "b", "8",
                            "1e6", "solo", NULL};
-    churn_dataset *all = make_dataset(3, cols, 5, cells);
-    churn_dataset *head = make_dataset(3, cols, 4, cells);
+    churn_dataset *all = tu_dataset_rows(3, cols, 5, cells);
+    churn_dataset *head = tu_dataset_rows(3, cols, 4, cells);
     const size_t rows[] = {0, 1, 2, 3};
     churn__pipeline *p, *q = fit_all(head);
     assert_int_equal(churn__pipeline_fit(all, rows, 4, &p, NULL), CHURN_OK);
@@ -353,6 +268,7 @@ static void test_fit_on_subset_ignores_held_out_rows(void **state)
                             churn__pipeline_output_name(q, k));
         assert_true(c1 == c2 && s1 == s2);
     }
+    churn__pipeline_free(p);
     /* Bad row lists. */
     churn_error err;
     const size_t bad[] = {0, 5};
@@ -388,7 +304,7 @@ static void test_fit_errors(void **state)
      * cannot be standardized. */
     const char *cols[] = {"big"};
     const char *cells[] = {"1.7e308", "-1.7e308", "-1.7e308"};
-    ds = make_dataset(1, cols, 3, cells);
+    ds = tu_dataset_rows(1, cols, 3, cells);
     assert_int_equal(churn__pipeline_fit(ds, NULL, 0, &p, &err),
                      CHURN_ENUMERIC);
     assert_string_equal(err.message,
@@ -420,7 +336,7 @@ static void test_bind_reordered_and_recoded(void **state)
     const char *cols_a[] = {"tenure", "@plan", "@region"};
     const char *cells_a[] = {"3", "basic", "north", "12", "pro", "south",
                              NULL, "pro", NULL, "7", NULL, "east"};
-    churn_dataset *a = make_dataset(3, cols_a, 4, cells_a);
+    churn_dataset *a = tu_dataset_rows(3, cols_a, 4, cells_a);
     /* The same rows with columns reordered, an extra column, levels
      * registered in another order, and a region the model never saw. */
     const char *cols_b[] = {"@region", "extra", "@plan", "tenure"};
@@ -429,32 +345,12 @@ static void test_bind_reordered_and_recoded(void **state)
                              NULL, "0", "pro", NULL,
                              "east", "0", NULL, "7",
                              "mars", "1", "basic", "3"};
-    churn_dataset *b = churn_dataset_new(4);
-    for (size_t j = 0; j < 4; j++)
-        assert_int_equal(
-            churn_dataset_set_column(b, j, cols_b[j] + (cols_b[j][0] == '@'),
-                                     cols_b[j][0] == '@' ? CHURN_CATEGORICAL
-                                                         : CHURN_NUMERIC,
-                                     NULL),
-            CHURN_OK);
+    churn_dataset *b = tu_dataset(4, cols_b);
     const char *regions[] = {"mars", "east", "south", "north"};
     const char *plans[] = {"pro", "enterprise", "basic"};
-    add_levels(b, 0, regions, 4);
-    add_levels(b, 2, plans, 3);
-    for (size_t i = 0; i < 5; i++) {
-        double row[4];
-        for (size_t j = 0; j < 4; j++) {
-            const char *cell = cells_b[i * 4 + j];
-            if (!cell)
-                row[j] = NAN;
-            else if (j == 0 || j == 2)
-                churn_dataset_level_code(b, j, cell, &row[j], NULL);
-            else
-                row[j] = strtod(cell, NULL);
-        }
-        assert_int_equal(churn_dataset_add_row(b, NULL, row, 0, NULL),
-                         CHURN_OK);
-    }
+    tu_add_levels(b, 0, regions, 4);
+    tu_add_levels(b, 2, plans, 3);
+    tu_add_rows(b, 5, cells_b);
     churn__pipeline *p = fit_all(a);
     size_t d = churn__pipeline_n_outputs(p);
     double out_a[16], out_b[16];
@@ -484,211 +380,30 @@ static void test_bind_errors(void **state)
     (void)state;
     const char *cols[] = {"tenure", "@plan", "@region"};
     const char *cells[] = {"3", "basic", "north"};
-    churn_dataset *train = make_dataset(3, cols, 1, cells);
+    churn_dataset *train = tu_dataset_rows(3, cols, 1, cells);
     churn__pipeline *p = fit_all(train);
     churn__binding *b = NULL;
     churn_error err;
     const char *lacking[] = {"@region", "other"};
-    churn_dataset *ds = make_dataset(2, lacking, 0, NULL);
+    churn_dataset *ds = tu_dataset_rows(2, lacking, 0, NULL);
     assert_int_equal(churn__pipeline_bind(p, ds, &b, &err), CHURN_EFORMAT);
     assert_null(b);
     assert_string_equal(err.message, "missing column(s): tenure, plan");
     churn_dataset_free(ds);
     const char *kinds[] = {"@tenure", "@plan", "@region"};
-    ds = make_dataset(3, kinds, 0, NULL);
+    ds = tu_dataset_rows(3, kinds, 0, NULL);
     assert_int_equal(churn__pipeline_bind(p, ds, &b, &err), CHURN_EFORMAT);
     assert_string_equal(err.message, "column 'tenure' is categorical in the "
                                      "data but numeric in the model");
     churn_dataset_free(ds);
     const char *kinds2[] = {"tenure", "plan", "@region"};
-    ds = make_dataset(3, kinds2, 0, NULL);
+    ds = tu_dataset_rows(3, kinds2, 0, NULL);
     assert_int_equal(churn__pipeline_bind(p, ds, &b, &err), CHURN_EFORMAT);
     assert_string_equal(err.message, "column 'plan' is numeric in the "
                                      "data but categorical in the model");
     churn_dataset_free(ds);
     churn__pipeline_free(p);
     churn_dataset_free(train);
-}
-
-/* ------------------------------------------------------- serialization */
-
-static void test_write_read_is_bit_identical(void **state)
-{
-    (void)state;
-    const char *cols[] = {"monthly fee, USD", "50% off",
-                          "@r\xC3\xA9gion \xC3\xA9t\xC3\xA9"};
-    const char *cells[] = {"0.1",    "1e-300", "x,y",
-                           "1e-300", "2e-300", "100%",
-                           NULL,     "0.1",    "\xC3\xA9 \xC3\xBC",
-                           "3",      "0.3",    "",
-                           "0.7",    "1e-300", NULL,
-                           "0.1",    "7",      "a b"};
-    churn_dataset *ds = make_dataset(3, cols, 6, cells);
-    churn__pipeline *p = fit_all(ds);
-    size_t len;
-    char *text = write_text(p, &len);
-    churn__pipeline *q;
-    churn_error err;
-    if (read_text(text, &q, &err) != CHURN_OK)
-        fail_msg("read: %s", err.message);
-    size_t d = churn__pipeline_n_outputs(p);
-    assert_int_equal(churn__pipeline_n_inputs(q), 3);
-    assert_int_equal(churn__pipeline_n_outputs(q), d);
-    for (size_t j = 0; j < 3; j++) {
-        assert_string_equal(churn__pipeline_input_name(q, j), cols[j] +
-                            (cols[j][0] == '@'));
-        assert_int_equal(churn__pipeline_input_kind(q, j),
-                         churn__pipeline_input_kind(p, j));
-    }
-    assert_int_equal(churn__pipeline_n_levels(q, 2), 5);
-    assert_string_equal(churn__pipeline_level(q, 2, 3), "");
-    assert_string_equal(churn__pipeline_level(q, 2, 2), "\xC3\xA9 \xC3\xBC");
-    for (size_t k = 0; k < d; k++) {
-        double cp, sp, cq, sq;
-        churn__pipeline_output_scaling(p, k, &cp, &sp);
-        churn__pipeline_output_scaling(q, k, &cq, &sq);
-        assert_memory_equal(&cp, &cq, sizeof cp);
-        assert_memory_equal(&sp, &sq, sizeof sp);
-        assert_string_equal(churn__pipeline_output_name(p, k),
-                            churn__pipeline_output_name(q, k));
-    }
-    /* Every training row, and rows with missing and unknown values. */
-    double out_p[16], out_q[16], raw[3];
-    churn__binding *b;
-    assert_int_equal(churn__pipeline_bind(q, ds, &b, NULL), CHURN_OK);
-    for (size_t i = 0; i < 8; i++) {
-        if (i < 6) {
-            churn__binding_row(b, ds, i, raw);
-        } else {
-            raw[0] = i == 6 ? NAN : 0.1;
-            raw[1] = i == 6 ? NAN : 1e-300;
-            raw[2] = i == 6 ? NAN : 99;
-        }
-        churn__pipeline_transform(p, raw, out_p);
-        churn__pipeline_transform(q, raw, out_q);
-        assert_memory_equal(out_p, out_q, d * sizeof(double));
-    }
-    churn__binding_free(b);
-    /* Writing what was read gives the same text. */
-    size_t len2;
-    char *again = write_text(q, &len2);
-    assert_int_equal(len, len2);
-    assert_memory_equal(text, again, len);
-    free(again);
-    free(text);
-    churn__pipeline_free(p);
-    churn__pipeline_free(q);
-    churn_dataset_free(ds);
-}
-
-/* A section written by hand: age (median 2, some missing) and plan. */
-static const char good[] = "pipeline 2 4\n"
-                           "numeric age 2 some\n"
-                           "categorical plan 2\n"
-                           "level basic\n"
-                           "level pro\n"
-                           "output age 2 1.5\n"
-                           "output age_missing 0.25 0.5\n"
-                           "output plan=basic 0.5 0.5\n"
-                           "output plan=pro 0.5 0.5\n"
-                           "end pipeline\n"
-                           "next section\n";
-
-static void test_read_hand_written_section(void **state)
-{
-    (void)state;
-    churn__lines r = lines_over(good);
-    churn__pipeline *p;
-    churn_error err;
-    assert_int_equal(churn__pipeline_read(&r, &p, &err), CHURN_OK);
-    /* The reader stops after "end pipeline". */
-    assert_int_equal(churn__lines_next(&r, "more", &err), CHURN_OK);
-    assert_string_equal(r.cur, "next section");
-    free(r.buf);
-    /* age missing -> 2: (2 - 2) / 1.5 = 0, indicator (1 - 0.25) / 0.5 =
-     * 1.5; plan pro: basic (0 - 0.5) / 0.5 = -1, pro 1. */
-    const double raw1[] = {NAN, 1}, raw2[] = {5, 0};
-    double out[4];
-    churn__pipeline_transform(p, raw1, out);
-    assert_true(out[0] == 0 && out[1] == 1.5 && out[2] == -1 && out[3] == 1);
-    /* age 5: (5 - 2) / 1.5 = 2, indicator (0 - 0.25) / 0.5 = -0.5. */
-    churn__pipeline_transform(p, raw2, out);
-    assert_true(out[0] == 2 && out[1] == -0.5 && out[2] == 1 &&
-                out[3] == -1);
-    churn__pipeline_free(p);
-}
-
-/* good with the first occurrence of from replaced by to. */
-static char *edited(const char *from, const char *to)
-{
-    const char *at = strstr(good, from);
-    assert_non_null(at);
-    size_t head = (size_t)(at - good), nf = strlen(from), nt = strlen(to);
-    char *s = malloc(sizeof good + nt);
-    assert_non_null(s);
-    memcpy(s, good, head);
-    memcpy(s + head, to, nt);
-    memcpy(s + head + nt, at + nf, sizeof good - head - nf);
-    return s;
-}
-
-static void test_read_errors_name_line_and_column(void **state)
-{
-    (void)state;
-    static const struct {
-        const char *from, *to;
-        size_t line, column;
-        const char *message;
-    } cases[] = {
-        {"pipeline 2 4", "pipeline 2 5", 1, 12,
-         "m.model:1:12: 5 outputs declared, the inputs make 4"},
-        {"pipeline 2 4", "pipeline 0 4", 1, 10,
-         "m.model:1:10: a pipeline needs at least one input"},
-        {"pipeline 2 4", "pipeline 99999999999 4", 1, 10,
-         "m.model:1:10: count 99999999999 larger than the file"},
-        {"pipeline 2 4", "pipeline 2 -4", 1, 12,
-         "m.model:1:12: '-4' is not a count"},
-        {"numeric age", "numerical age", 2, 1,
-         "m.model:2:1: expected 'numeric' or 'categorical', found "
-         "'numerical'"},
-        {"age 2 some", "age 2 sometimes", 2, 15,
-         "m.model:2:15: expected 'none', 'some' or 'all', found "
-         "'sometimes'"},
-        {"age 2 some", "age 2", 2, 14, "m.model:2:14: expected a name"},
-        {"age 2 some", "age 2 some x", 2, 20,
-         "m.model:2:20: unexpected 'x' at end of line"},
-        {"plan 2", "plan 3", 6, 1,
-         "m.model:6:1: expected 'level', found 'output'"},
-        {"level pro", "level basic", 5, 7,
-         "m.model:5:7: duplicate level 'basic'"},
-        {"age 2 1.5", "age 2 1.5x", 6, 14,
-         "m.model:6:14: '1.5x' is not a number"},
-        {"age 2 1.5", "age nan 1.5", 6, 12,
-         "m.model:6:12: expected a finite number"},
-        {"0.25 0.5", "0.25 0", 7, 25,
-         "m.model:7:25: expected a finite number > 0"},
-        {"plan=pro", "plan=max", 9, 8,
-         "m.model:9:8: expected output 'plan=pro', found 'plan=max'"},
-        {"end pipeline", "end pipeline x", 10, 14,
-         "m.model:10:14: unexpected 'x' at end of line"},
-        {"end pipeline\n", "", 10, 1,
-         "m.model:10:1: expected 'end', found 'next'"},
-        {"output plan=pro 0.5 0.5\nend pipeline\nnext section\n", "", 9, 0,
-         "m.model:9: unexpected end of file (expected an output)"},
-    };
-    for (size_t t = 0; t < sizeof cases / sizeof cases[0]; t++) {
-        char *text = edited(cases[t].from, cases[t].to);
-        /* Not NULL before, so that assert_null checks the reader. */
-        static char sentinel;
-        churn__pipeline *p = (churn__pipeline *)(void *)&sentinel;
-        churn_error err;
-        assert_int_equal(read_text(text, &p, &err), CHURN_EFORMAT);
-        assert_null(p);
-        assert_string_equal(err.message, cases[t].message);
-        assert_int_equal(err.line, cases[t].line);
-        assert_int_equal(err.column, cases[t].column);
-        free(text);
-    }
 }
 
 int main(void)
@@ -703,9 +418,6 @@ int main(void)
         cmocka_unit_test(test_fit_errors),
         cmocka_unit_test(test_bind_reordered_and_recoded),
         cmocka_unit_test(test_bind_errors),
-        cmocka_unit_test(test_write_read_is_bit_identical),
-        cmocka_unit_test(test_read_hand_written_section),
-        cmocka_unit_test(test_read_errors_name_line_and_column),
     };
     return cmocka_run_group_tests_name("pipeline", tests, NULL, NULL);
 }
