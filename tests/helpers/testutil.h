@@ -22,4 +22,14 @@ const char *tu_tmpdir(void);
 /* Reads a whole file into a new buffer (NUL-terminated); NULL if absent. */
 char *tu_read_file(const char *path, size_t *len);
 
+/* Fails the test unless |a - b| <= tol, printing both with 17 digits
+ * (cmocka 1.1 has no assert for doubles). */
+#define assert_near(a, b, tol)                                             \
+    do {                                                                   \
+        double tu_a_ = (a), tu_b_ = (b);                                   \
+        if (!(tu_a_ - tu_b_ <= (tol) && tu_b_ - tu_a_ <= (tol)))           \
+            fail_msg("%.17g != %.17g (tolerance %g)", tu_a_, tu_b_,        \
+                     (double)(tol));                                       \
+    } while (0)
+
 #endif

@@ -1,0 +1,95 @@
+/* metrics.c - model-quality metrics: ROC AUC (Mann-Whitney, ties as 1/2),
+ * log loss and Brier score. */
+#include "metrics.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+/* The element qsort sorts: a score and whether its row is positive. */
+struct scored {
+    double score;
+    int positive;
+};
+
+/* A total order on scores, NaN first, so qsort's contract holds. */
+static int by_score(const void *a, const void *b)
+{
+    double x = ((const struct scored *)a)->score;
+    double y = ((const struct scored *)b)->score;
+    if (isnan(x) || isnan(y))
+        return isnan(y) - isnan(x);
+    return (x > y) - (x < y);
+}
+
+/* Equal scores, NaN equal to NaN. */
+static int same_score(double x, double y)
+{
+    return x == y || (isnan(x) && isnan(y));
+}
+
+double churn__auc(const double *score, const double *label, size_t n)
+{
+    struct scored *s = malloc((n ? n : 1) * sizeof *s);
+    if (!s)
+        return NAN;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(label[i]))
+            continue;
+        s[m].score = score[i];
+        s[m].positive = label[i] > 0;
+        m++;
+    }
+    qsort(s, m, sizeof *s, by_score);
+    /* Walk groups of equal scores upwards: each positive in a group beats
+     * every negative below the group and ties with those inside it. */
+    double wins = 0, n_neg_below = 0, n_pos = 0;
+    for (size_t i = 0; i < m;) {
+        size_t end = i;
+        double pos = 0, neg = 0;
+        for (; end < m && same_score(s[end].score, s[i].score); end++) {
+            if (s[end].positive)
+                pos++;
+            else
+                neg++;
+        }
+        wins += pos * n_neg_below + 0.5 * pos * neg;
+        n_neg_below += neg;
+        n_pos += pos;
+        i = end;
+    }
+    free(s);
+    if (n_pos == 0 || n_neg_below == 0)
+        return NAN;
+    return wins / (n_pos * n_neg_below);
+}
+
+double churn__log_loss(const double *prob, const double *label, size_t n)
+{
+    const double eps = 1e-15;
+    double sum = 0;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(label[i]))
+            continue;
+        double p = prob[i] < eps ? eps : prob[i] > 1 - eps ? 1 - eps : prob[i];
+        /* log1p keeps precision for ln(1 - p) when p is small. */
+        sum -= label[i] > 0 ? log(p) : log1p(-p);
+        m++;
+    }
+    return m ? sum / (double)m : NAN;
+}
+
+double churn__brier(const double *prob, const double *label, size_t n)
+{
+    double sum = 0;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(label[i]))
+            continue;
+        double d = prob[i] - (label[i] > 0 ? 1.0 : 0.0);
+        sum += d * d;
+        m++;
+    }
+    return m ? sum / (double)m : NAN;
+}

@@ -1,0 +1,401 @@
+/* pipeline.c - the preprocessing pipeline: fitted on training rows only
+ * (median imputation with missing indicators, one-hot encoding,
+ * standardization), then applied per row. Its file section: pipeline_io.c. */
+#include "pipeline_impl.h"
+
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------ building */
+
+churn__pipeline *churn__pipeline_new(size_t n_inputs)
+{
+    churn__pipeline *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->inputs = calloc(n_inputs ? n_inputs : 1, sizeof *p->inputs);
+    if (!p->inputs) {
+        free(p);
+        return NULL;
+    }
+    p->n_inputs = n_inputs;
+    return p;
+}
+
+void churn__pipeline_free(churn__pipeline *p)
+{
+    if (!p)
+        return;
+    for (size_t j = 0; j < p->n_inputs; j++) {
+        free(p->inputs[j].name);
+        churn__strmap_free(p->inputs[j].levels);
+    }
+    for (size_t k = 0; k < p->n_outputs; k++)
+        free(p->out_names[k]);
+    free(p->inputs);
+    free(p->out_names);
+    free(p->out_input);
+    free(p->center);
+    free(p->scale);
+    free(p);
+}
+
+int churn__pipeline_reserve_outputs(churn__pipeline *p, size_t cap)
+{
+    size_t n = cap ? cap : 1;
+    p->out_names = calloc(n, sizeof *p->out_names);
+    p->out_input = calloc(n, sizeof *p->out_input);
+    p->center = calloc(n, sizeof *p->center);
+    p->scale = calloc(n, sizeof *p->scale);
+    if (!p->out_names || !p->out_input || !p->center || !p->scale)
+        return CHURN_ENOMEM;
+    p->cap_outputs = cap;
+    return CHURN_OK;
+}
+
+/* "<a><sep><b>" in new memory, or NULL. */
+static char *join(const char *a, const char *sep, const char *b)
+{
+    size_t na = strlen(a), ns = strlen(sep), nb = strlen(b);
+    char *s = malloc(na + ns + nb + 1);
+    if (s) {
+        memcpy(s, a, na);
+        memcpy(s + na, sep, ns);
+        memcpy(s + na + ns, b, nb + 1);
+    }
+    return s;
+}
+
+size_t churn__pipeline_outputs_of(const struct churn__pipeline_input *in)
+{
+    if (in->kind == CHURN_CATEGORICAL)
+        return in->levels ? churn__strmap_count(in->levels) : 0;
+    return in->missing == CHURN__MISSING_NONE ? 1 : 2;
+}
+
+int churn__pipeline_add_outputs(churn__pipeline *p, size_t j)
+{
+    struct churn__pipeline_input *in = &p->inputs[j];
+    in->first_out = p->n_outputs;
+    in->n_out = churn__pipeline_outputs_of(in);
+    for (size_t k = 0; k < in->n_out; k++) {
+        const char *name = in->name;
+        char *s;
+        if (in->kind == CHURN_CATEGORICAL)
+            s = join(name, "=", churn__strmap_key(in->levels, k));
+        else
+            s = k == 0 ? churn__strdup(name) : join(name, "_missing", "");
+        if (!s)
+            return CHURN_ENOMEM;
+        size_t o = p->n_outputs++;
+        p->out_names[o] = s;
+        p->out_input[o] = j;
+        p->center[o] = 0;
+        p->scale[o] = 1;
+    }
+    return CHURN_OK;
+}
+
+/* ------------------------------------------------------------- fitting */
+
+/* What fitting reads: the training rows of a dataset. */
+struct training {
+    const churn_dataset *ds;
+    const double *values;
+    size_t n_cols;
+    const size_t *rows; /* NULL: rows 0..n-1 */
+    size_t n;
+};
+
+/* The dataset row of training row i. */
+static size_t row_of(const struct training *t, size_t i)
+{
+    return t->rows ? t->rows[i] : i;
+}
+
+/* Column j of training row i. */
+static double cell(const struct training *t, size_t i, size_t j)
+{
+    return t->values[row_of(t, i) * t->n_cols + j];
+}
+
+/* Sets output k's center and scale to the mean and the population
+ * standard deviation (divisor n, GSL's "with fixed mean" form) of x[0..n),
+ * overwriting x. Returns 0 if they are not finite. */
+static int standardize(churn__pipeline *p, size_t k, double *x, size_t n)
+{
+    double mean = gsl_stats_mean(x, 1, n);
+    /* The deviations are divided by the largest before GSL squares them,
+     * so values near 1e-300 or 1e300 neither underflow nor overflow. */
+    double largest = 0, sd = 0;
+    for (size_t i = 0; i < n; i++)
+        largest = fmax(largest, fabs(x[i] - mean));
+    if (largest > 0 && isfinite(largest)) {
+        for (size_t i = 0; i < n; i++)
+            x[i] = (x[i] - mean) / largest;
+        sd = largest * gsl_stats_sd_with_fixed_mean(x, 1, n, 0.0);
+    }
+    p->center[k] = mean;
+    p->scale[k] = sd > 0 ? sd : 1;
+    return isfinite(mean) && isfinite(largest) && isfinite(sd);
+}
+
+static int fit_numeric(churn__pipeline *p, size_t j,
+                       const struct training *t, double *scratch,
+                       churn_error *err)
+{
+    struct churn__pipeline_input *in = &p->inputs[j];
+    size_t n_seen = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        double v = cell(t, i, j);
+        if (isnan(v))
+            continue;
+        if (!isfinite(v))
+            return churn__fail(err, CHURN_EINVAL,
+                               "column '%s', row '%s': infinite value",
+                               in->name,
+                               churn_dataset_id(t->ds, row_of(t, i)));
+        scratch[n_seen++] = v;
+    }
+    in->impute = 0;
+    /* gsl_stats_median selects in linear time (reordering scratch), where
+     * sorting first would take n log n. */
+    if (n_seen > 0)
+        in->impute = gsl_stats_median(scratch, 1, n_seen);
+    in->missing = n_seen == t->n ? CHURN__MISSING_NONE
+                  : n_seen == 0  ? CHURN__MISSING_ALL
+                                 : CHURN__MISSING_SOME;
+    if (churn__pipeline_add_outputs(p, j) != CHURN_OK)
+        return churn__fail_nomem(err);
+    size_t k = in->first_out;
+    for (size_t i = 0; i < t->n; i++) {
+        double v = cell(t, i, j);
+        scratch[i] = isnan(v) ? in->impute : v;
+    }
+    int ok = standardize(p, k, scratch, t->n);
+    if (in->missing != CHURN__MISSING_NONE) {
+        for (size_t i = 0; i < t->n; i++)
+            scratch[i] = isnan(cell(t, i, j)) ? 1.0 : 0.0;
+        ok = ok && standardize(p, k + 1, scratch, t->n);
+    }
+    if (!ok)
+        return churn__fail(err, CHURN_ENUMERIC,
+                           "column '%s': values too large to standardize",
+                           in->name);
+    return CHURN_OK;
+}
+
+static int fit_categorical(churn__pipeline *p, size_t j,
+                           const struct training *t, churn_error *err)
+{
+    struct churn__pipeline_input *in = &p->inputs[j];
+    size_t n_codes = churn_dataset_n_levels(t->ds, j);
+    size_t *count = calloc(n_codes ? n_codes : 1, sizeof *count);
+    int rc = CHURN_OK;
+    if (!count || !(in->levels = churn__strmap_new())) {
+        rc = churn__fail_nomem(err);
+        goto done;
+    }
+    for (size_t i = 0; i < t->n; i++) {
+        double v = cell(t, i, j);
+        if (isnan(v))
+            continue;
+        if (!(v >= 0 && v < (double)n_codes && v == floor(v))) {
+            rc = churn__fail(err, CHURN_EINVAL,
+                             "column '%s', row '%s': %g is not a level code",
+                             in->name,
+                             churn_dataset_id(t->ds, row_of(t, i)),
+                             v);
+            goto done;
+        }
+        count[(size_t)v]++;
+    }
+    for (size_t c = 0; c < n_codes; c++) {
+        const char *text = churn_dataset_level(t->ds, j, c);
+        size_t code;
+        if (count[c] && churn__strmap_intern(in->levels, text, strlen(text),
+                                             &code, NULL) != CHURN_OK) {
+            rc = churn__fail_nomem(err);
+            goto done;
+        }
+    }
+    if (churn__pipeline_add_outputs(p, j) != CHURN_OK) {
+        rc = churn__fail_nomem(err);
+        goto done;
+    }
+    /* The mean of a 0/1 column is the share q of ones and its population
+     * variance q (1 - q): no pass over the rows per level is needed. */
+    size_t k = in->first_out;
+    for (size_t c = 0; c < n_codes; c++) {
+        if (!count[c])
+            continue;
+        double q = (double)count[c] / (double)t->n;
+        double sd = sqrt(q * (1 - q));
+        p->center[k] = q;
+        p->scale[k] = sd > 0 ? sd : 1;
+        k++;
+    }
+done:
+    free(count);
+    return rc;
+}
+
+/* Checks ds and rows and counts the outputs fitting can make at most. */
+static int check_training(const struct training *t, size_t *max_outputs,
+                          churn_error *err)
+{
+    if (t->n == 0)
+        return churn__fail(err, CHURN_EEMPTY, "no training rows");
+    if (t->n_cols == 0)
+        return churn__fail(err, CHURN_EEMPTY, "no feature columns");
+    size_t n_rows = churn_dataset_n_rows(t->ds);
+    for (size_t i = 0; t->rows && i < t->n; i++)
+        if (t->rows[i] >= n_rows)
+            return churn__fail(err, CHURN_EINVAL,
+                               "training row %zu out of range (%zu rows)",
+                               t->rows[i], n_rows);
+    *max_outputs = 0;
+    for (size_t j = 0; j < t->n_cols; j++) {
+        if (!churn_dataset_column_name(t->ds, j))
+            return churn__fail(err, CHURN_EINVAL, "column %zu has no name",
+                               j);
+        *max_outputs += churn_dataset_column_kind(t->ds, j) == CHURN_NUMERIC
+                            ? 2
+                            : churn_dataset_n_levels(t->ds, j);
+    }
+    return CHURN_OK;
+}
+
+int churn__pipeline_fit(const churn_dataset *ds, const size_t *rows, size_t n,
+                        churn__pipeline **out, churn_error *err)
+{
+    *out = NULL;
+    if (!ds)
+        return churn__fail(err, CHURN_EINVAL, "no dataset");
+    struct training t = {ds, churn_dataset_values(ds),
+                         churn_dataset_n_cols(ds), rows,
+                         rows ? n : churn_dataset_n_rows(ds)};
+    size_t max_outputs = 0;
+    int rc = check_training(&t, &max_outputs, err);
+    if (rc != CHURN_OK)
+        return rc;
+    churn__pipeline *p = churn__pipeline_new(t.n_cols);
+    double *scratch = malloc(t.n * sizeof *scratch);
+    if (!p || !scratch ||
+        churn__pipeline_reserve_outputs(p, max_outputs) != CHURN_OK) {
+        rc = churn__fail_nomem(err);
+        goto done;
+    }
+    for (size_t j = 0; j < t.n_cols; j++) {
+        struct churn__pipeline_input *in = &p->inputs[j];
+        in->kind = churn_dataset_column_kind(ds, j);
+        in->name = churn__strdup(churn_dataset_column_name(ds, j));
+        if (!in->name) {
+            rc = churn__fail_nomem(err);
+            goto done;
+        }
+        rc = in->kind == CHURN_CATEGORICAL
+                 ? fit_categorical(p, j, &t, err)
+                 : fit_numeric(p, j, &t, scratch, err);
+        if (rc != CHURN_OK)
+            goto done;
+    }
+    *out = p;
+    p = NULL;
+done:
+    free(scratch);
+    churn__pipeline_free(p);
+    return rc;
+}
+
+/* ------------------------------------------------------------ accessors */
+
+size_t churn__pipeline_n_inputs(const churn__pipeline *p)
+{
+    return p->n_inputs;
+}
+
+const char *churn__pipeline_input_name(const churn__pipeline *p, size_t j)
+{
+    return j < p->n_inputs ? p->inputs[j].name : NULL;
+}
+
+churn_column_kind churn__pipeline_input_kind(const churn__pipeline *p,
+                                             size_t j)
+{
+    return j < p->n_inputs ? p->inputs[j].kind : CHURN_NUMERIC;
+}
+
+size_t churn__pipeline_n_levels(const churn__pipeline *p, size_t j)
+{
+    return (j < p->n_inputs && p->inputs[j].levels)
+               ? churn__strmap_count(p->inputs[j].levels)
+               : 0;
+}
+
+const char *churn__pipeline_level(const churn__pipeline *p, size_t j,
+                                  size_t k)
+{
+    if (k >= churn__pipeline_n_levels(p, j))
+        return NULL;
+    return churn__strmap_key(p->inputs[j].levels, k);
+}
+
+size_t churn__pipeline_level_code(const churn__pipeline *p, size_t j,
+                                  const char *text)
+{
+    if (j >= p->n_inputs || !p->inputs[j].levels || !text)
+        return (size_t)-1;
+    return churn__strmap_find(p->inputs[j].levels, text, strlen(text));
+}
+
+size_t churn__pipeline_n_outputs(const churn__pipeline *p)
+{
+    return p->n_outputs;
+}
+
+const char *churn__pipeline_output_name(const churn__pipeline *p, size_t k)
+{
+    return k < p->n_outputs ? p->out_names[k] : NULL;
+}
+
+size_t churn__pipeline_output_input(const churn__pipeline *p, size_t k)
+{
+    return k < p->n_outputs ? p->out_input[k] : (size_t)-1;
+}
+
+void churn__pipeline_output_scaling(const churn__pipeline *p, size_t k,
+                                    double *center, double *scale)
+{
+    *center = k < p->n_outputs ? p->center[k] : 0;
+    *scale = k < p->n_outputs ? p->scale[k] : 1;
+}
+
+/* ------------------------------------------------------------ transform */
+
+void churn__pipeline_transform(const churn__pipeline *p, const double *raw,
+                               double *out)
+{
+    const double *center = p->center, *scale = p->scale;
+    for (size_t j = 0; j < p->n_inputs; j++) {
+        const struct churn__pipeline_input *in = &p->inputs[j];
+        size_t k = in->first_out;
+        double v = raw[j];
+        if (in->kind == CHURN_CATEGORICAL) {
+            for (size_t c = 0; c < in->n_out; c++)
+                out[k + c] = (0.0 - center[k + c]) / scale[k + c];
+            if (v >= 0 && v < (double)in->n_out && v == floor(v)) {
+                size_t c = k + (size_t)v;
+                out[c] = (1.0 - center[c]) / scale[c];
+            }
+            continue;
+        }
+        int missing = isnan(v) || in->missing == CHURN__MISSING_ALL;
+        out[k] = ((missing ? in->impute : v) - center[k]) / scale[k];
+        if (in->missing != CHURN__MISSING_NONE)
+            out[k + 1] = ((missing ? 1.0 : 0.0) - center[k + 1]) /
+                         scale[k + 1];
+    }
+}
