@@ -283,7 +283,11 @@ CHURN_API void churn_format_date(double unix_seconds, char *buf, size_t size);
 typedef struct churn_synth_opts churn_synth_opts;
 
 /* Defaults: 1000 customers, seed 1, 365 days of history ending at
- * 2025-01-01, 90-day label horizon. */
+ * 2025-01-01, 90-day label horizon, 0.7 activity events per day. The
+ * setters return CHURN_EINVAL for a NULL o and for values that make no
+ * sense (0 customers, days or rates that are not > 0, an as-of outside
+ * the years 1900-2200), leaving the option unchanged. docs/SYNTH.md
+ * describes the model and the files. */
 CHURN_API churn_synth_opts *churn_synth_opts_new(void);
 CHURN_API void churn_synth_opts_free(churn_synth_opts *o);
 CHURN_API int churn_synth_opts_set_customers(churn_synth_opts *o, size_t n);
@@ -302,7 +306,9 @@ CHURN_API int churn_synth_opts_set_progress(churn_synth_opts *o,
 
 /* Writes events.csv, customers.csv and truth.csv (customer_id,
  * churn_probability, churned for each customer active at t0) into dir,
- * which must exist. Same options, same seed: the same bytes. */
+ * which must exist (else CHURN_EIO naming it). Same options, same seed:
+ * the same bytes. Progress reports stage "generating events" with the
+ * events written so far, and once more at the end with done = total. */
 CHURN_API int churn_synth_generate(const churn_synth_opts *o, const char *dir,
                                    churn_error *err);
 
