@@ -170,10 +170,13 @@ static int read_row(reader *r, churn_error *err)
     churn__event_kind kind;
     text = churn__csv_field(csv, r->field[CHURN__COL_EVENT], &len);
     int rc = event_kind(r, text, len, &kind, err);
-    if (rc == CHURN_EPARSE)
+    if (rc == CHURN_EPARSE) {
+        char lower[CHURN__NAME_MAX + 1];
+        int too_long = churn__lower_name(text, len, lower) == (size_t)-1;
         return bad_field(r, r->field[CHURN__COL_EVENT], rc,
-                         len ? "event name too long" : "empty event name",
+                         too_long ? "event name too long" : "empty event name",
                          err);
+    }
     if (rc != CHURN_OK)
         return rc;
     double value = NAN;

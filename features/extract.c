@@ -20,6 +20,7 @@ typedef struct extraction {
     const churn_dataset *customers;
     churn__history *h;
     size_t *customer_row;   /* per customer: row in customers, or -1 */
+    size_t unknown[CHURN__UNKNOWN_MAX]; /* unknown names that get columns */
     size_t n_builtin, n_unknown, n_joined;
     churn_dataset *ds;
     double *row;
@@ -73,12 +74,13 @@ static int check_clash(const extraction *x, const char *name,
     for (size_t j = 0; j < sizeof reserved_names / sizeof *reserved_names;
          j++)
         clash |= strcmp(name, reserved_names[j]) == 0;
-    if (strncmp(name, "events_", 7) == 0) {
-        size_t len = strlen(name);
-        if (len > 11 && strcmp(name + len - 4, "_30d") == 0)
-            clash |= churn__strmap_find(x->h->unknown, name + 7,
-                                        len - 11) != (size_t)-1;
-    }
+    size_t len = strlen(name);
+    if (len > 11 && strncmp(name, "events_", 7) == 0 &&
+        strcmp(name + len - 4, "_30d") == 0)
+        for (size_t j = 0; j < x->n_unknown; j++) {
+            const char *u = churn__strmap_key(x->h->unknown, x->unknown[j]);
+            clash |= strlen(u) == len - 11 && !strncmp(u, name + 7, len - 11);
+        }
     if (clash)
         return churn__fail(err, CHURN_EFORMAT,
                            "customers column '%s' clashes with a feature "
@@ -99,7 +101,7 @@ static int name_columns(extraction *x, churn_error *err)
     for (size_t j = 0; j < x->n_unknown && rc == CHURN_OK; j++) {
         char name[CHURN__NAME_MAX + 16];
         snprintf(name, sizeof name, "events_%s_30d",
-                 churn__strmap_key(x->h->unknown, j));
+                 churn__strmap_key(x->h->unknown, x->unknown[j]));
         rc = churn_dataset_set_column(ds, x->n_builtin + j, name,
                                       CHURN_NUMERIC, err);
     }
@@ -159,6 +161,9 @@ static int add_row(extraction *x, size_t c, size_t s, churn_error *err)
 {
     double *row = x->row;
     churn__snapshot_features(x->h, c, s, row);
+    size_t cell = c * x->h->n_snaps + s;
+    for (size_t j = 0; j < x->n_unknown; j++)
+        row[x->n_builtin + j] = x->h->unknown_30[x->unknown[j]][cell];
     double *joined = row + x->n_builtin + x->n_unknown;
     size_t cu_row = x->customer_row ? x->customer_row[c] : (size_t)-1;
     for (size_t j = 0; j < x->n_joined; j++)
@@ -180,7 +185,10 @@ static int build_dataset(extraction *x, churn_error *err)
 {
     const churn__history *h = x->h;
     x->n_builtin = CHURN__N_BUILTIN;
-    x->n_unknown = churn__strmap_count(h->unknown);
+    x->n_unknown = 0;
+    for (size_t j = 0; j < churn__strmap_count(h->unknown); j++)
+        if (h->unknown_before[j])
+            x->unknown[x->n_unknown++] = j;
     x->n_joined = x->customers ? churn_dataset_n_cols(x->customers) : 0;
     size_t n_cols = x->n_builtin + x->n_unknown + x->n_joined;
     size_t n_rows = count_rows(x);

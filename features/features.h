@@ -109,6 +109,9 @@ typedef struct churn__history {
     churn__acc *acc;            /* cap x n_snaps, customer-major */
     churn__strmap *unknown;     /* sanitized unknown name -> column */
     uint32_t *unknown_30[CHURN__UNKNOWN_MAX]; /* cap x n_snaps each */
+    /* The name occurs before the newest snapshot: only then does it get a
+     * column, so events after t0 cannot change the columns. */
+    uint8_t unknown_before[CHURN__UNKNOWN_MAX];
     int any_cancel;             /* the file has a cancel event */
     uint64_t n_events;
 } churn__history;
@@ -135,8 +138,8 @@ int churn__snapshot_in_population(const churn__history *h, size_t c,
                                   size_t s, double active_window_seconds);
 /* The label of customer c at snapshot s: 0, 1, or NaN without a horizon. */
 double churn__snapshot_label(const churn__history *h, size_t c, size_t s);
-/* Writes the built-in features then the unknown-name counts of customer c
- * at snapshot s to out (CHURN__N_BUILTIN + unknown count doubles). */
+/* Writes the CHURN__N_BUILTIN built-in features of customer c at
+ * snapshot s to out. */
 void churn__snapshot_features(const churn__history *h, size_t c, size_t s,
                               double *out);
 

@@ -118,7 +118,4 @@ void churn__snapshot_features(const churn__history *h, size_t c, size_t s,
         n_scores ? a->satisfaction_sum / n_scores : NAN;
     out[CHURN__F_SATISFACTION_COUNT] = n_scores;
     out[CHURN__F_SATISFACTION_TREND] = satisfaction_slope(a);
-    size_t n_unknown = churn__strmap_count(h->unknown);
-    for (size_t j = 0; j < n_unknown; j++)
-        out[CHURN__N_BUILTIN + j] = h->unknown_30[j][c * h->n_snaps + s];
 }

@@ -232,6 +232,8 @@ void churn__history_event(churn__history *h, size_t c, churn__event_kind kind,
         if (ts < h->first_cancel[c])
             h->first_cancel[c] = ts;
     }
+    if (kind.unknown >= 0 && ts < h->snap_times[0])
+        h->unknown_before[kind.unknown] = 1;
     size_t k = h->n_snaps;
     churn__acc *acc = h->acc + c * k;
     for (size_t s = 0; s < k; s++) {
