@@ -4,22 +4,6 @@
 #include <math.h>
 #include <string.h>
 
-/* Writes text as one CSV field, quoted only when it must be. */
-static void put_field(FILE *f, const char *text)
-{
-    if (!strpbrk(text, ",\"\r\n")) {
-        fputs(text, f);
-        return;
-    }
-    fputc('"', f);
-    for (const char *p = text; *p; p++) {
-        if (*p == '"')
-            fputc('"', f);
-        fputc(*p, f);
-    }
-    fputc('"', f);
-}
-
 static int any_as_of(const churn_dataset *ds)
 {
     for (size_t i = 0; i < churn_dataset_n_rows(ds); i++)
@@ -31,16 +15,16 @@ static int any_as_of(const churn_dataset *ds)
 static void put_header(FILE *f, const churn_dataset *ds, const char *id_name,
                        int with_as_of)
 {
-    put_field(f, id_name);
+    churn__csv_put_field(f, id_name);
     if (with_as_of)
         fputs(",as_of", f);
     for (size_t j = 0; j < churn_dataset_n_cols(ds); j++) {
         fputc(',', f);
-        put_field(f, churn_dataset_column_name(ds, j));
+        churn__csv_put_field(f, churn_dataset_column_name(ds, j));
     }
     if (churn_dataset_has_labels(ds)) {
         fputc(',', f);
-        put_field(f, churn_dataset_label_name(ds));
+        churn__csv_put_field(f, churn_dataset_label_name(ds));
     }
     fputc('\n', f);
 }
@@ -49,7 +33,7 @@ static void put_row(FILE *f, const churn_dataset *ds, size_t i,
                     int with_as_of)
 {
     char num[CHURN__NUM_BUF];
-    put_field(f, churn_dataset_id(ds, i));
+    churn__csv_put_field(f, churn_dataset_id(ds, i));
     if (with_as_of) {
         char date[16];
         churn_format_date(churn_dataset_as_of(ds, i), date, sizeof date);
@@ -62,7 +46,7 @@ static void put_row(FILE *f, const churn_dataset *ds, size_t i,
         if (isnan(v))
             continue;
         if (churn_dataset_column_kind(ds, j) == CHURN_CATEGORICAL)
-            put_field(f, churn_dataset_level(ds, j, (size_t)v));
+            churn__csv_put_field(f, churn_dataset_level(ds, j, (size_t)v));
         else
             fputs(churn__format_double(v, num), f);
     }

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -304,6 +305,129 @@ CHURN_API int churn_synth_opts_set_progress(churn_synth_opts *o,
  * which must exist. Same options, same seed: the same bytes. */
 CHURN_API int churn_synth_generate(const churn_synth_opts *o, const char *dir,
                                    churn_error *err);
+
+/* ------------------------------------------------------------------ models */
+
+/* A trained model: the fitted preprocessing pipeline, the classifier, its
+ * calibration and training metadata. Immutable once made or loaded, so
+ * one model can be shared by many threads. */
+typedef struct churn_model churn_model;
+
+typedef struct churn_train_opts churn_train_opts;
+
+/* Defaults: model "logistic", C = 1, class weight "none", validation
+ * fraction 0.2, seed 42, refit on all rows after validation. */
+CHURN_API churn_train_opts *churn_train_opts_new(void);
+CHURN_API void churn_train_opts_free(churn_train_opts *o);
+/* The model family: "logistic". */
+CHURN_API int churn_train_opts_set_model(churn_train_opts *o,
+                                         const char *family);
+/* Inverse L2 regularization strength (> 0), as in liblinear and
+ * scikit-learn: larger C, weaker regularization. */
+CHURN_API int churn_train_opts_set_c(churn_train_opts *o, double c);
+/* "none" or "balanced" (each class weighs n / (2 * n_class)). */
+CHURN_API int churn_train_opts_set_class_weight(churn_train_opts *o,
+                                                const char *mode);
+/* Fraction (0 <= f < 1) of customers held out, stratified by label, to
+ * measure the model; 0 = no validation. */
+CHURN_API int churn_train_opts_set_validation(churn_train_opts *o,
+                                              double fraction);
+/* After validation, refit on all rows (1, default) or keep the model fitted
+ * on the training part (0). */
+CHURN_API int churn_train_opts_set_refit(churn_train_opts *o, int refit);
+CHURN_API int churn_train_opts_set_seed(churn_train_opts *o, uint64_t seed);
+CHURN_API int churn_train_opts_set_progress(churn_train_opts *o,
+                                            churn_progress_fn fn, void *user);
+
+/* Trains a model on the labeled rows of ds (rows with a NaN label are
+ * left out). Every column of ds is an input. On success *out is a new
+ * model the caller frees with churn_model_free. */
+CHURN_API int churn_train(const churn_dataset *ds, const churn_train_opts *o,
+                          churn_model **out, churn_error *err);
+
+/* Writes m to path: text, versioned, checksummed, written to a temporary
+ * file and renamed, so a failure never leaves a partial model at path. */
+CHURN_API int churn_model_save(const churn_model *m, const char *path,
+                               churn_error *err);
+/* Reads a model file; checks its version, checksum and dimensions and
+ * says what is wrong and where. */
+CHURN_API int churn_model_load(const char *path, churn_model **out,
+                               churn_error *err);
+CHURN_API void churn_model_free(churn_model *m);
+
+/* "logistic". */
+CHURN_API const char *churn_model_family(const churn_model *m);
+/* The raw input columns the model reads, in the order predict expects. */
+CHURN_API size_t churn_model_n_inputs(const churn_model *m);
+CHURN_API const char *churn_model_input_name(const churn_model *m, size_t j);
+CHURN_API churn_column_kind churn_model_input_kind(const churn_model *m,
+                                                   size_t j);
+/* For a categorical input j: the value to pass in x for the category
+ * text. A category the model never saw gives -1, which scores as
+ * "unknown" (all its indicator columns 0), as does NaN (missing). */
+CHURN_API double churn_model_category_code(const churn_model *m, size_t j,
+                                           const char *text);
+/* A training figure by name, or NaN when the model has none:
+ * "train_rows", "train_positives", "validation_rows", "validation_auc",
+ * "validation_log_loss", "train_seconds", "iterations", "c". */
+CHURN_API double churn_model_metric(const churn_model *m, const char *name);
+
+/* Scores n_rows rows of x (row-major, n_rows x n_inputs, raw values in
+ * the model's input order, categorical ones as churn_model_category_code
+ * gives them, NaN = missing). Writes n_rows churn probabilities to
+ * prob_out, which the caller owns. Thread-safe: m is only read;
+ * allocates a fixed scratch buffer per call, nothing per row. */
+CHURN_API int churn_model_predict(const churn_model *m, const double *x,
+                                  size_t n_rows, double *prob_out,
+                                  churn_error *err);
+/* Scores every row of ds, finding the model's inputs by column name
+ * (extra columns are ignored; missing ones are an error naming them). */
+CHURN_API int churn_model_predict_dataset(const churn_model *m,
+                                          const churn_dataset *ds,
+                                          double *prob_out, churn_error *err);
+
+/* ------------------------------------------------------------------ scoring */
+
+/* A ranked scoring of a dataset: rows by churn probability, highest first,
+ * with a risk tier and the top reasons for each. */
+typedef struct churn_scores churn_scores;
+typedef struct churn_score_opts churn_score_opts;
+
+/* Defaults: tiers high >= 0.5, medium >= 0.2, else low; 3 reasons. */
+CHURN_API churn_score_opts *churn_score_opts_new(void);
+CHURN_API void churn_score_opts_free(churn_score_opts *o);
+/* Probability cut-offs, 1 >= high >= medium >= 0. */
+CHURN_API int churn_score_opts_set_tiers(churn_score_opts *o, double high,
+                                         double medium);
+/* How many reasons per customer (0..10). */
+CHURN_API int churn_score_opts_set_reasons(churn_score_opts *o, size_t n);
+
+/* Scores and ranks every row of ds. *out is new; free it with
+ * churn_scores_free. Ties in probability keep the input order. */
+CHURN_API int churn_score_dataset(const churn_model *m,
+                                  const churn_dataset *ds,
+                                  const churn_score_opts *o,
+                                  churn_scores **out, churn_error *err);
+CHURN_API void churn_scores_free(churn_scores *s);
+CHURN_API size_t churn_scores_n(const churn_scores *s);
+/* For rank r (0 = highest risk): */
+CHURN_API const char *churn_scores_id(const churn_scores *s, size_t r);
+CHURN_API size_t churn_scores_row(const churn_scores *s, size_t r);
+CHURN_API double churn_scores_probability(const churn_scores *s, size_t r);
+/* "high", "medium" or "low". */
+CHURN_API const char *churn_scores_tier(const churn_scores *s, size_t r);
+/* The reasons as one text: "name=value (+0.82); name=value (+0.55)",
+ * each the input's signed contribution to the log-odds against an average
+ * training customer, largest first. */
+CHURN_API const char *churn_scores_reasons(const churn_scores *s, size_t r);
+/* Writes customer_id,probability,rank,tier,reasons for the top_n ranks
+ * (0 = all), atomically. Probabilities are written in the shortest form
+ * that reads back to the same double. */
+CHURN_API int churn_scores_write_csv(const churn_scores *s, const char *path,
+                                     size_t top_n, churn_error *err);
+/* The same CSV to an open stream (e.g. stdout); not atomic. */
+CHURN_API int churn_scores_write_stream(const churn_scores *s, FILE *f,
+                                        size_t top_n, churn_error *err);
 
 #ifdef __cplusplus
 }

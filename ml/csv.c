@@ -318,3 +318,18 @@ size_t churn__csv_line(const churn__csv *c) { return c->rec_line; }
 const char *churn__csv_path(const churn__csv *c) { return c->path; }
 uint64_t churn__csv_offset(const churn__csv *c) { return c->base + c->pos; }
 uint64_t churn__csv_size(const churn__csv *c) { return c->size; }
+
+void churn__csv_put_field(FILE *f, const char *text)
+{
+    if (!strpbrk(text, ",\"\r\n")) {
+        fputs(text, f);
+        return;
+    }
+    fputc('"', f);
+    for (const char *p = text; *p; p++) {
+        if (*p == '"')
+            fputc('"', f);
+        fputc(*p, f);
+    }
+    fputc('"', f);
+}

@@ -80,6 +80,10 @@ const char *churn__csv_path(const churn__csv *c);
 uint64_t churn__csv_offset(const churn__csv *c);
 uint64_t churn__csv_size(const churn__csv *c);
 
+/* Writes text as one CSV field, quoted (with doubled quotes) only when it
+ * holds a comma, quote or line break. */
+void churn__csv_put_field(FILE *f, const char *text);
+
 /* ------------------------------------------------------ atomic out files */
 
 /* An output file written under a temporary name in the same folder and

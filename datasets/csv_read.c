@@ -1,0 +1,488 @@
+/* csv_read.c - reads one-row-per-customer CSV files into a dataset.
+ *
+ * Two streaming passes over the file: the first reads the header, checks
+ * every record's shape and decides each column's kind (numeric unless a
+ * value is not a number) and counts the rows; the second creates the
+ * dataset at its final size and fills it. Reading twice costs a second
+ * pass through the page cache but keeps memory at the dataset itself: one
+ * pass would have to hold every field's text until the kinds are known,
+ * several times the dataset's size for wide numeric files. The price is
+ * that the input must be a file that can be opened twice, not a pipe; a
+ * file that changes between the passes is reported, never misread. */
+#include "internal.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_ID_COLUMN "customer_id"
+#define NO_FIELD ((size_t)-1)
+/* Longest piece of a value quoted back in an error message. */
+#define QUOTE_MAX 60
+
+struct churn_csv_opts {
+    char *id_column;    /* NULL = row numbers */
+    int id_explicit;    /* set by the caller, so its absence is an error */
+    char *label_column; /* NULL = no labels */
+    char *positive;     /* NULL = the built-in spellings */
+    char **categorical; /* names forced to be categorical */
+    size_t n_categorical;
+};
+
+/* ------------------------------------------------------------- options */
+
+churn_csv_opts *churn_csv_opts_new(void)
+{
+    churn_csv_opts *o = calloc(1, sizeof *o);
+    if (!o)
+        return NULL;
+    o->id_column = churn__strdup(DEFAULT_ID_COLUMN);
+    if (!o->id_column) {
+        free(o);
+        return NULL;
+    }
+    return o;
+}
+
+void churn_csv_opts_free(churn_csv_opts *o)
+{
+    if (!o)
+        return;
+    free(o->id_column);
+    free(o->label_column);
+    free(o->positive);
+    for (size_t i = 0; i < o->n_categorical; i++)
+        free(o->categorical[i]);
+    free(o->categorical);
+    free(o);
+}
+
+/* Replaces *slot with a copy of text; NULL or "" leaves it NULL. */
+static int set_text(char **slot, const char *text)
+{
+    char *copy = NULL;
+    if (text && *text && !(copy = churn__strdup(text)))
+        return CHURN_ENOMEM;
+    free(*slot);
+    *slot = copy;
+    return CHURN_OK;
+}
+
+int churn_csv_opts_set_id_column(churn_csv_opts *o, const char *name)
+{
+    if (!o)
+        return CHURN_EINVAL;
+    int rc = set_text(&o->id_column, name);
+    if (rc == CHURN_OK)
+        o->id_explicit = 1;
+    return rc;
+}
+
+int churn_csv_opts_set_label_column(churn_csv_opts *o, const char *name)
+{
+    return o ? set_text(&o->label_column, name) : CHURN_EINVAL;
+}
+
+int churn_csv_opts_set_positive(churn_csv_opts *o, const char *value)
+{
+    return o ? set_text(&o->positive, value) : CHURN_EINVAL;
+}
+
+int churn_csv_opts_add_categorical(churn_csv_opts *o, const char *name)
+{
+    if (!o || !name || !*name)
+        return CHURN_EINVAL;
+    char **list = realloc(o->categorical,
+                          (o->n_categorical + 1) * sizeof *list);
+    if (!list)
+        return CHURN_ENOMEM;
+    o->categorical = list;
+    if (!(list[o->n_categorical] = churn__strdup(name)))
+        return CHURN_ENOMEM;
+    o->n_categorical++;
+    return CHURN_OK;
+}
+
+/* -------------------------------------------------------------- reader */
+
+/* What one read needs; the same for both passes. */
+typedef struct reader {
+    const char *path;
+    const char *id_column;   /* from the options, or the defaults */
+    int id_explicit;
+    const char *label_column;
+    const char *positive;
+    char *const *categorical;
+    size_t n_categorical;
+    churn__csv *csv;
+    churn__strmap *header;   /* field names; index = field number */
+    size_t n_fields;
+    size_t id_field, label_field; /* NO_FIELD when absent */
+    size_t as_of_field;      /* "as_of" of stacked snapshots, or NO_FIELD */
+    size_t n_cols;           /* feature columns */
+    size_t *col_field;       /* feature column j -> field number */
+    unsigned char *is_categorical; /* per feature column */
+    size_t n_rows;           /* counted by the first pass */
+} reader;
+
+static void trim(const char **text, size_t *len)
+{
+    while (*len > 0 && isspace((unsigned char)(*text)[0])) {
+        (*text)++;
+        (*len)--;
+    }
+    while (*len > 0 && isspace((unsigned char)(*text)[*len - 1]))
+        (*len)--;
+}
+
+/* Writes the header's names as "a, b, c" into buf, cut with "..." when
+ * they do not fit, for messages about a missing column. */
+static const char *header_list(const reader *r, char *buf, size_t size)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < r->n_fields; i++) {
+        const char *name = churn__strmap_key(r->header, i);
+        if (n + strlen(name) + 6 >= size) {
+            snprintf(buf + n, size - n, "%s...", i ? ", " : "");
+            break;
+        }
+        n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? ", " : "", name);
+    }
+    return buf;
+}
+
+/* Fails with "WHAT column 'name' is not in the header (columns: ...)". */
+static int fail_absent(const reader *r, const char *what, const char *name,
+                       churn_error *err)
+{
+    char list[300];
+    return churn__fail_at(err, CHURN_EFORMAT, r->path,
+                          churn__csv_line(r->csv), 0,
+                          "%s column '%s' is not in the header "
+                          "(columns: %s)", what, name,
+                          header_list(r, list, sizeof list));
+}
+
+/* Reads the header into r->header; names must be non-empty and unique. */
+static int read_names(reader *r, churn_error *err)
+{
+    int rc = churn__csv_next(r->csv, err);
+    if (rc == CHURN__CSV_END)
+        return churn__fail_at(err, CHURN_EFORMAT, r->path, 0, 0,
+                              "empty file, expected a header");
+    if (rc != CHURN_OK)
+        return rc;
+    if (!(r->header = churn__strmap_new()))
+        return churn__fail_nomem(err);
+    r->n_fields = churn__csv_n_fields(r->csv);
+    for (size_t i = 0; i < r->n_fields; i++) {
+        size_t len, index;
+        int added;
+        const char *name = churn__csv_field(r->csv, i, &len);
+        size_t line = churn__csv_field_line(r->csv, i);
+        size_t col = churn__csv_field_column(r->csv, i);
+        if (len == 0)
+            return churn__fail_at(err, CHURN_EFORMAT, r->path, line, col,
+                                  "empty column name (column %zu)", i + 1);
+        if (churn__strmap_intern(r->header, name, len, &index, &added))
+            return churn__fail_nomem(err);
+        if (!added)
+            return churn__fail_at(err, CHURN_EFORMAT, r->path, line, col,
+                                  "duplicate column name '%s' (column %zu)",
+                                  name, i + 1);
+    }
+    return CHURN_OK;
+}
+
+static size_t find_field(const reader *r, const char *name)
+{
+    return churn__strmap_find(r->header, name, strlen(name));
+}
+
+/* Finds the id and label fields and marks the forced categorical ones. */
+static int place_columns(reader *r, churn_error *err)
+{
+    r->id_field = r->id_column ? find_field(r, r->id_column) : NO_FIELD;
+    if (r->id_column && r->id_field == NO_FIELD && r->id_explicit)
+        return fail_absent(r, "id", r->id_column, err);
+    r->label_field = NO_FIELD;
+    if (r->label_column) {
+        r->label_field = find_field(r, r->label_column);
+        if (r->label_field == NO_FIELD)
+            return fail_absent(r, "label", r->label_column, err);
+        if (r->label_field == r->id_field)
+            return churn__fail_at(err, CHURN_EFORMAT, r->path,
+                                  churn__csv_line(r->csv), 0,
+                                  "column '%s' cannot be both id and label",
+                                  r->label_column);
+    }
+    /* churn-features writes an as_of column with --snapshots: it says when
+     * a row was taken, it is not a feature. */
+    r->as_of_field = find_field(r, "as_of");
+    if (r->as_of_field == r->id_field || r->as_of_field == r->label_field)
+        r->as_of_field = NO_FIELD;
+    size_t n = r->n_fields ? r->n_fields : 1;
+    r->col_field = malloc(n * sizeof *r->col_field);
+    r->is_categorical = calloc(n, 1);
+    if (!r->col_field || !r->is_categorical)
+        return churn__fail_nomem(err);
+    for (size_t i = 0; i < r->n_fields; i++)
+        if (i != r->id_field && i != r->label_field && i != r->as_of_field)
+            r->col_field[r->n_cols++] = i;
+    for (size_t k = 0; k < r->n_categorical; k++) {
+        size_t field = find_field(r, r->categorical[k]);
+        if (field == NO_FIELD)
+            return fail_absent(r, "categorical", r->categorical[k], err);
+        for (size_t j = 0; j < r->n_cols; j++)
+            if (r->col_field[j] == field)
+                r->is_categorical[j] = 1;
+    }
+    return CHURN_OK;
+}
+
+/* Reads the next record and checks its field count; returns CHURN_OK,
+ * CHURN__CSV_END or an error. */
+static int next_record(reader *r, churn_error *err)
+{
+    int rc = churn__csv_next(r->csv, err);
+    if (rc != CHURN_OK)
+        return rc;
+    size_t n = churn__csv_n_fields(r->csv);
+    if (n == r->n_fields)
+        return CHURN_OK;
+    size_t col = n > r->n_fields
+                     ? churn__csv_field_column(r->csv, r->n_fields)
+                     : 0;
+    size_t line = n > r->n_fields
+                      ? churn__csv_field_line(r->csv, r->n_fields)
+                      : churn__csv_line(r->csv);
+    return churn__fail_at(err, CHURN_EFORMAT, r->path, line, col,
+                          "expected %zu fields, found %zu", r->n_fields, n);
+}
+
+/* First pass: a column stays numeric while all its non-missing values
+ * parse as numbers. Counts the rows. */
+static int infer_kinds(reader *r, churn_error *err)
+{
+    int rc;
+    while ((rc = next_record(r, err)) == CHURN_OK) {
+        for (size_t j = 0; j < r->n_cols; j++) {
+            if (r->is_categorical[j])
+                continue;
+            size_t len;
+            const char *text = churn__csv_field(r->csv, r->col_field[j],
+                                                &len);
+            double v;
+            if (!churn__is_missing(text, len) &&
+                !churn__parse_double(text, len, &v))
+                r->is_categorical[j] = 1;
+        }
+        r->n_rows++;
+    }
+    return rc == CHURN__CSV_END ? CHURN_OK : rc;
+}
+
+/* Reads the label in field i of the current record: the built-in
+ * spellings, or the positive value against all others. */
+static int parse_label(const reader *r, size_t i, double *out,
+                       churn_error *err)
+{
+    static const char *const yes[] = {"yes", "true", "churned", "y"};
+    static const char *const no[] = {"no", "false", "retained", "n"};
+    size_t len;
+    const char *text = churn__csv_field(r->csv, i, &len);
+    trim(&text, &len);
+    *out = NAN;
+    if (churn__is_missing(text, len))
+        return CHURN_OK;
+    if (r->positive) {
+        *out = churn__equal_nocase(text, len, r->positive) ? 1.0 : 0.0;
+        return CHURN_OK;
+    }
+    for (size_t k = 0; k < sizeof yes / sizeof yes[0]; k++) {
+        if (churn__equal_nocase(text, len, yes[k]))
+            *out = 1.0;
+        else if (churn__equal_nocase(text, len, no[k]))
+            *out = 0.0;
+    }
+    double v;
+    if (isnan(*out) && churn__parse_double(text, len, &v) &&
+        (v == 0.0 || v == 1.0))
+        *out = v;
+    if (!isnan(*out))
+        return CHURN_OK;
+    return churn__fail_at(err, CHURN_EPARSE, r->path,
+                          churn__csv_field_line(r->csv, i),
+                          churn__csv_field_column(r->csv, i),
+                          "label '%.*s' is not one of 1/0, yes/no, "
+                          "true/false, churned/retained (use --positive)",
+                          (int)(len < QUOTE_MAX ? len : QUOTE_MAX), text);
+}
+
+/* Creates the dataset with the kinds the first pass decided. */
+static int create_dataset(const reader *r, churn_dataset **out,
+                          churn_error *err)
+{
+    churn_dataset *ds = churn_dataset_new(r->n_cols);
+    if (!ds)
+        return churn__fail_nomem(err);
+    int rc = CHURN_OK;
+    for (size_t j = 0; j < r->n_cols && rc == CHURN_OK; j++)
+        rc = churn_dataset_set_column(
+            ds, j, churn__strmap_key(r->header, r->col_field[j]),
+            r->is_categorical[j] ? CHURN_CATEGORICAL : CHURN_NUMERIC, err);
+    if (rc == CHURN_OK && r->label_field != NO_FIELD)
+        rc = churn_dataset_set_label_name(ds, r->label_column, err);
+    if (rc == CHURN_OK)
+        rc = churn_dataset_reserve(ds, r->n_rows, err);
+    if (rc != CHURN_OK) {
+        churn_dataset_free(ds);
+        return rc;
+    }
+    *out = ds;
+    return CHURN_OK;
+}
+
+/* Converts the current record's feature fields into row. */
+static int convert_row(const reader *r, churn_dataset *ds, double *row,
+                       churn_error *err)
+{
+    for (size_t j = 0; j < r->n_cols; j++) {
+        size_t len, i = r->col_field[j];
+        const char *text = churn__csv_field(r->csv, i, &len);
+        row[j] = NAN;
+        if (churn__is_missing(text, len))
+            continue;
+        if (r->is_categorical[j]) {
+            int rc = churn_dataset_level_code(ds, j, text, &row[j], err);
+            if (rc != CHURN_OK)
+                return rc;
+        } else if (!churn__parse_double(text, len, &row[j])) {
+            /* The first pass saw a number here: the file changed. */
+            return churn__fail_at(err, CHURN_EIO, r->path,
+                                  churn__csv_field_line(r->csv, i),
+                                  churn__csv_field_column(r->csv, i),
+                                  "file changed while being read");
+        }
+    }
+    return CHURN_OK;
+}
+
+/* Sets the as-of time of the row just added from the as_of field. */
+static int read_as_of(const reader *r, churn_dataset *ds, churn_error *err)
+{
+    size_t len, i = r->as_of_field;
+    const char *text = churn__csv_field(r->csv, i, &len);
+    double t;
+    if (churn__is_missing(text, len))
+        return CHURN_OK;
+    if (churn_parse_time(text, len, &t) != CHURN_OK)
+        return churn__fail_at(err, CHURN_EPARSE, r->path,
+                              churn__csv_field_line(r->csv, i),
+                              churn__csv_field_column(r->csv, i),
+                              "as_of '%.*s' is not a date",
+                              (int)(len < QUOTE_MAX ? len : QUOTE_MAX), text);
+    return churn_dataset_set_as_of(ds, churn_dataset_n_rows(ds) - 1, t, err);
+}
+
+/* Second pass: fills ds row by row (levels in order of first appearance). */
+static int fill_rows(reader *r, churn_dataset *ds, churn_error *err)
+{
+    double *row = malloc((r->n_cols ? r->n_cols : 1) * sizeof *row);
+    if (!row)
+        return churn__fail_nomem(err);
+    int rc;
+    while ((rc = next_record(r, err)) == CHURN_OK) {
+        double label = NAN;
+        if ((rc = convert_row(r, ds, row, err)) != CHURN_OK)
+            break;
+        if (r->label_field != NO_FIELD &&
+            (rc = parse_label(r, r->label_field, &label, err)) != CHURN_OK)
+            break;
+        const char *id = r->id_field != NO_FIELD
+                             ? churn__csv_field(r->csv, r->id_field, NULL)
+                             : NULL;
+        if ((rc = churn_dataset_add_row(ds, id, row, label, err)) != CHURN_OK)
+            break;
+        if (r->as_of_field != NO_FIELD &&
+            (rc = read_as_of(r, ds, err)) != CHURN_OK)
+            break;
+    }
+    free(row);
+    if (rc != CHURN__CSV_END)
+        return rc;
+    if (churn_dataset_n_rows(ds) != r->n_rows)
+        return churn__fail_at(err, CHURN_EIO, r->path, 0, 0,
+                              "file changed while being read");
+    return CHURN_OK;
+}
+
+/* Opens the file and reads its header; the second time, the header must
+ * be the one the first pass saw. */
+static int open_pass(reader *r, churn_error *err)
+{
+    int rc = churn__csv_open(r->path, &r->csv, err);
+    if (rc != CHURN_OK)
+        return rc;
+    if (!r->header)
+        return read_names(r, err);
+    rc = churn__csv_next(r->csv, err);
+    if (rc == CHURN_OK && churn__csv_n_fields(r->csv) == r->n_fields)
+        return CHURN_OK;
+    return rc != CHURN_OK && rc != CHURN__CSV_END
+               ? rc
+               : churn__fail_at(err, CHURN_EIO, r->path, 0, 0,
+                                "file changed while being read");
+}
+
+static void reader_init(reader *r, const char *path, const churn_csv_opts *o)
+{
+    memset(r, 0, sizeof *r);
+    r->path = path;
+    r->id_column = o ? o->id_column : DEFAULT_ID_COLUMN;
+    r->id_explicit = o ? o->id_explicit : 0;
+    if (o) {
+        r->label_column = o->label_column;
+        r->positive = o->positive;
+        r->categorical = o->categorical;
+        r->n_categorical = o->n_categorical;
+    }
+}
+
+int churn_dataset_read_csv(const char *path, const churn_csv_opts *o,
+                           churn_dataset **out, churn_error *err)
+{
+    if (!out)
+        return churn__fail(err, CHURN_EINVAL, "no place for the dataset");
+    *out = NULL;
+    if (!path)
+        return churn__fail(err, CHURN_EINVAL, "no path");
+    reader r;
+    reader_init(&r, path, o);
+    churn_dataset *ds = NULL;
+    int rc = open_pass(&r, err);
+    if (rc == CHURN_OK)
+        rc = place_columns(&r, err);
+    if (rc == CHURN_OK)
+        rc = infer_kinds(&r, err);
+    churn__csv_close(r.csv);
+    r.csv = NULL;
+    if (rc == CHURN_OK)
+        rc = create_dataset(&r, &ds, err);
+    if (rc == CHURN_OK)
+        rc = open_pass(&r, err);
+    if (rc == CHURN_OK)
+        rc = fill_rows(&r, ds, err);
+    churn__csv_close(r.csv);
+    churn__strmap_free(r.header);
+    free(r.col_field);
+    free(r.is_categorical);
+    if (rc != CHURN_OK) {
+        churn_dataset_free(ds);
+        return rc;
+    }
+    *out = ds;
+    return CHURN_OK;
+}
