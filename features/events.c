@@ -23,6 +23,8 @@ typedef struct reader {
     size_t n_fields;                /* of the header */
     const churn__roles *roles;
     churn__history *h;
+    char last_id[64];               /* the previous row's customer, */
+    size_t last_id_len, last_c;     /* since logs often run by customer */
     churn__strmap *cache;           /* raw event name -> kinds[] */
     churn__event_kind *kinds;
     size_t kinds_cap;
@@ -156,12 +158,17 @@ static int read_row(reader *r, churn_error *err)
     if (len == 0)
         return bad_field(r, r->field[CHURN__COL_ID], CHURN_EFORMAT,
                          "empty customer id", err);
-    size_t c;
-    int added;
-    if (churn__strmap_intern(r->h->ids, id, len, &c, &added) != CHURN_OK)
-        return churn__fail_nomem(err);
-    if (added && churn__history_add_customer(r->h, err) != CHURN_OK)
-        return CHURN_ENOMEM;
+    size_t c = r->last_c;
+    if (len != r->last_id_len || memcmp(id, r->last_id, len) != 0) {
+        int added;
+        if (churn__strmap_intern(r->h->ids, id, len, &c, &added))
+            return churn__fail_nomem(err);
+        if (added && churn__history_add_customer(r->h, err) != CHURN_OK)
+            return CHURN_ENOMEM;
+        r->last_c = c;
+        r->last_id_len = len < sizeof r->last_id ? len : 0;
+        memcpy(r->last_id, id, r->last_id_len);
+    }
     double ts;
     const char *text = churn__csv_field(csv, r->field[CHURN__COL_TIME], &len);
     if (churn_parse_time(text, len, &ts) != CHURN_OK)

@@ -97,16 +97,23 @@ typedef struct churn__acc {
     uint8_t active_after;       /* an activity event in [t, t + horizon) */
 } churn__acc;
 
-/* Every customer's accumulators at every snapshot, plus what does not
- * depend on the snapshot (first event, signup and cancel times). */
+/* One customer: what does not depend on the snapshot, then the
+ * accumulators of each snapshot, side by side so that an event touches
+ * one small block of memory. */
+typedef struct churn__customer {
+    double first_event, first_signup, first_cancel; /* INFINITY = none */
+    churn__acc acc[];           /* n_snaps of them */
+} churn__customer;
+
+/* Every customer's state at every snapshot. */
 typedef struct churn__history {
     size_t n_snaps;
     double *snap_times;         /* [0] = t0, then older */
     double horizon;             /* seconds; 0 = no labels */
     churn__strmap *ids;         /* customer id -> customer index */
     size_t n_customers, cap;
-    double *first_event, *first_signup, *first_cancel; /* per customer */
-    churn__acc *acc;            /* cap x n_snaps, customer-major */
+    size_t stride;              /* bytes per customer block */
+    unsigned char *customers;   /* cap blocks of stride bytes */
     churn__strmap *unknown;     /* sanitized unknown name -> column */
     uint32_t *unknown_30[CHURN__UNKNOWN_MAX]; /* cap x n_snaps each */
     /* The name occurs before the newest snapshot: only then does it get a
@@ -115,6 +122,13 @@ typedef struct churn__history {
     int any_cancel;             /* the file has a cancel event */
     uint64_t n_events;
 } churn__history;
+
+/* Customer c's block. */
+static inline churn__customer *churn__customer_at(const churn__history *h,
+                                                  size_t c)
+{
+    return (churn__customer *)(void *)(h->customers + c * h->stride);
+}
 
 /* Creates the history for snapshot times snap_times[0..n_snaps) (copied)
  * and a label horizon in seconds (0 = none). NULL when out of memory. */

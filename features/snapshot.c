@@ -9,13 +9,14 @@ int churn__snapshot_in_population(const churn__history *h, size_t c,
                                   size_t s, double active_window_seconds)
 {
     double t = h->snap_times[s];
-    if (!(h->first_event[c] < t) || h->first_cancel[c] < t)
+    const churn__customer *cu = churn__customer_at(h, c);
+    if (!(cu->first_event < t) || cu->first_cancel < t)
         return 0;
     if (h->any_cancel)
         return 1;
     /* Without cancel events, churn can only mean going quiet: customers
      * already quiet for the whole window are gone, not at risk. */
-    double last = h->acc[c * h->n_snaps + s].last_activity;
+    double last = cu->acc[s].last_activity;
     return t - last <= active_window_seconds;
 }
 
@@ -23,7 +24,7 @@ double churn__snapshot_label(const churn__history *h, size_t c, size_t s)
 {
     if (h->horizon <= 0)
         return NAN;
-    const churn__acc *a = &h->acc[c * h->n_snaps + s];
+    const churn__acc *a = &churn__customer_at(h, c)->acc[s];
     if (h->any_cancel)
         return a->cancel_after ? 1.0 : 0.0;
     return a->active_after ? 0.0 : 1.0;
@@ -88,9 +89,9 @@ void churn__snapshot_features(const churn__history *h, size_t c, size_t s,
                               double *out)
 {
     double t = h->snap_times[s];
-    const churn__acc *a = &h->acc[c * h->n_snaps + s];
-    double start = h->first_signup[c] < t ? h->first_signup[c]
-                                          : h->first_event[c];
+    const churn__customer *cu = churn__customer_at(h, c);
+    const churn__acc *a = &cu->acc[s];
+    double start = cu->first_signup < t ? cu->first_signup : cu->first_event;
     out[CHURN__F_TENURE_DAYS] = days_since(t, start);
     out[CHURN__F_RECENCY_ACTIVITY_DAYS] = days_since(t, a->last_activity);
     out[CHURN__F_RECENCY_PURCHASE_DAYS] = days_since(t, a->last_purchase);

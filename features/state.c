@@ -22,6 +22,7 @@ churn__history *churn__history_new(const double *snap_times, size_t n_snaps,
         return NULL;
     }
     memcpy(h->snap_times, snap_times, n_snaps * sizeof *snap_times);
+    h->stride = sizeof(churn__customer) + n_snaps * sizeof(churn__acc);
     return h;
 }
 
@@ -32,10 +33,7 @@ void churn__history_free(churn__history *h)
     free(h->snap_times);
     churn__strmap_free(h->ids);
     churn__strmap_free(h->unknown);
-    free(h->first_event);
-    free(h->first_signup);
-    free(h->first_cancel);
-    free(h->acc);
+    free(h->customers);
     for (size_t j = 0; j < CHURN__UNKNOWN_MAX; j++)
         free(h->unknown_30[j]);
     free(h);
@@ -45,19 +43,12 @@ void churn__history_free(churn__history *h)
 static int grow(churn__history *h, size_t cap)
 {
     size_t k = h->n_snaps;
-    if (cap > SIZE_MAX / k / sizeof(churn__acc))
+    if (cap > SIZE_MAX / h->stride)
         return CHURN_ENOMEM;
-    double **times[] = {&h->first_event, &h->first_signup, &h->first_cancel};
-    for (size_t i = 0; i < sizeof times / sizeof times[0]; i++) {
-        double *p = realloc(*times[i], cap * sizeof *p);
-        if (!p)
-            return CHURN_ENOMEM;
-        *times[i] = p;
-    }
-    churn__acc *acc = realloc(h->acc, cap * k * sizeof *acc);
-    if (!acc)
+    unsigned char *blocks = realloc(h->customers, cap * h->stride);
+    if (!blocks)
         return CHURN_ENOMEM;
-    h->acc = acc;
+    h->customers = blocks;
     size_t n_unknown = churn__strmap_count(h->unknown);
     for (size_t j = 0; j < n_unknown; j++) {
         uint32_t *u = realloc(h->unknown_30[j], cap * k * sizeof *u);
@@ -83,12 +74,13 @@ int churn__history_add_customer(churn__history *h, churn_error *err)
     size_t c = h->n_customers;
     if (c == h->cap && grow(h, h->cap ? h->cap * 2 : 1024) != CHURN_OK)
         return churn__fail_nomem(err);
-    h->first_event[c] = INFINITY;
-    h->first_signup[c] = INFINITY;
-    h->first_cancel[c] = INFINITY;
+    churn__customer *cu = churn__customer_at(h, c);
+    cu->first_event = INFINITY;
+    cu->first_signup = INFINITY;
+    cu->first_cancel = INFINITY;
     size_t k = h->n_snaps;
     for (size_t s = 0; s < k; s++)
-        init_acc(&h->acc[c * k + s]);
+        init_acc(&cu->acc[s]);
     size_t n_unknown = churn__strmap_count(h->unknown);
     for (size_t j = 0; j < n_unknown; j++)
         memset(h->unknown_30[j] + c * k, 0, k * sizeof(uint32_t));
@@ -222,20 +214,21 @@ static void add_before(churn__acc *a, int role, double ts, double age,
 void churn__history_event(churn__history *h, size_t c, churn__event_kind kind,
                           double ts, double value)
 {
+    churn__customer *cu = churn__customer_at(h, c);
     h->n_events++;
-    if (ts < h->first_event[c])
-        h->first_event[c] = ts;
-    if (kind.role == CHURN_ROLE_SIGNUP && ts < h->first_signup[c])
-        h->first_signup[c] = ts;
+    if (ts < cu->first_event)
+        cu->first_event = ts;
+    if (kind.role == CHURN_ROLE_SIGNUP && ts < cu->first_signup)
+        cu->first_signup = ts;
     if (kind.role == CHURN_ROLE_CANCEL) {
         h->any_cancel = 1;
-        if (ts < h->first_cancel[c])
-            h->first_cancel[c] = ts;
+        if (ts < cu->first_cancel)
+            cu->first_cancel = ts;
     }
     if (kind.unknown >= 0 && ts < h->snap_times[0])
         h->unknown_before[kind.unknown] = 1;
     size_t k = h->n_snaps;
-    churn__acc *acc = h->acc + c * k;
+    churn__acc *acc = cu->acc;
     for (size_t s = 0; s < k; s++) {
         double t = h->snap_times[s];
         if (ts < t) {

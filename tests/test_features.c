@@ -109,7 +109,7 @@ static void test_purchases_and_tickets(void **state)
     fu_assert_feature(ds, "a", "recency_ticket_days", 11);
     fu_assert_feature(ds, "a", "tickets_30d", 1);        /* 12-21 */
     fu_assert_feature(ds, "a", "tickets_90d", 2);        /* 12-21, 12-01 */
-    fu_assert_feature(ds, "a", "tickets_unresolved", 1); /* 3 opened, 2 closed */
+    fu_assert_feature(ds, "a", "tickets_unresolved", 1); /* 3 - 2 closed */
     /* FIFO: 09-01 -> 09-11 = 10 days, 12-01 -> 12-04 = 3 days; 12-21 is
      * still open. Mean (10 + 3) / 2. */
     fu_assert_feature(ds, "a", "ticket_resolution_days_mean", 6.5);
@@ -544,7 +544,7 @@ static void check_against_reference(const ref_log *r, const churn_dataset *ds,
         for (int c = 0; c < REF_CUSTOMERS; c++) {
             ref_row ref;
             ref_compute(r, c, times[s], horizon, any_cancel, &ref);
-            char id[8];
+            char id[16];
             snprintf(id, sizeof id, "c%02d", c);
             size_t row = (size_t)-1;
             for (size_t i = 0; i < churn_dataset_n_rows(ds); i++)
