@@ -26,8 +26,46 @@ char *churn__format_double(double x, char *buf)
     return buf;
 }
 
+/* Plain decimals of at most 15 digits ("-12.50", "1709251200"), the
+ * common case in event logs, without strtod: the digits form an integer
+ * m < 10^15 and the divisor 10^f (f <= 15) is exact too, so the one
+ * division is correctly rounded, the same double strtod returns (Clinger's
+ * fast path). Anything else returns 0 and takes the general path. */
+static int parse_simple_decimal(const char *text, size_t len, double *out)
+{
+    static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+                                   1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14,
+                                   1e15};
+    size_t i = 0;
+    int negative = len > 0 && text[0] == '-';
+    if (len > 0 && (text[0] == '-' || text[0] == '+'))
+        i++;
+    uint64_t m = 0;
+    int n_digits = 0, n_frac = 0, dot = 0;
+    for (; i < len; i++) {
+        char ch = text[i];
+        if (ch >= '0' && ch <= '9') {
+            if (++n_digits > 15)
+                return 0;
+            m = m * 10 + (uint64_t)(ch - '0');
+            n_frac += dot;
+        } else if (ch == '.' && !dot) {
+            dot = 1;
+        } else {
+            return 0;
+        }
+    }
+    if (n_digits == 0)
+        return 0;
+    double v = (double)m / pow10[n_frac];
+    *out = negative ? -v : v;
+    return 1;
+}
+
 int churn__parse_double(const char *text, size_t len, double *out)
 {
+    if (parse_simple_decimal(text, len, out))
+        return 1;
     char tmp[64];
     while (len > 0 && isspace((unsigned char)text[0])) {
         text++;

@@ -1,0 +1,194 @@
+/* features.h - features/'s internals: options, event roles, per-customer
+ * accumulators, the event-log reader and the feature catalog. */
+#ifndef CHURN_FEATURES_H
+#define CHURN_FEATURES_H
+
+#include "internal.h"
+
+#define CHURN__DAY 86400.0
+
+/* At most this many unknown event names get their own events_<name>_30d
+ * column; later ones still count as activity. */
+#define CHURN__UNKNOWN_MAX 64
+
+/* Latest ticket-open times kept per customer and snapshot: the mean
+ * resolution time is exact while at most this many tickets are open. */
+#define CHURN__OPEN_KEEP 8
+
+/* Longest event name, in bytes, that the reader accepts. */
+#define CHURN__NAME_MAX 255
+
+/* ----------------------------------------------------------------- options */
+
+/* The input columns an event log must (or may, for value) have. */
+enum churn__column {
+    CHURN__COL_ID,
+    CHURN__COL_TIME,
+    CHURN__COL_EVENT,
+    CHURN__COL_VALUE,
+    CHURN__N_COLUMNS
+};
+
+struct churn_feature_opts {
+    int64_t as_of;              /* t0, Unix seconds */
+    int has_as_of;
+    double horizon_days;        /* 0 = no labels */
+    size_t snapshots;           /* k >= 1 */
+    double every_days;          /* between snapshots */
+    double active_window_days;
+    char *role_names[CHURN_ROLE_COUNT]; /* NULL = the defaults */
+    char *columns[CHURN__N_COLUMNS];    /* header names */
+    int value_column_set;       /* the value column was named explicitly */
+    churn_progress_fn progress;
+    void *progress_user;
+};
+
+/* ------------------------------------------------------------------- roles */
+
+/* What an event name means: its role and, for a name no role claims, the
+ * index of its events_<name>_30d column (-1 = none: a known name, or an
+ * unknown one past CHURN__UNKNOWN_MAX). */
+typedef struct churn__event_kind {
+    int role;
+    int unknown;
+} churn__event_kind;
+
+/* Lowercase event name -> role, built from the options. */
+typedef struct churn__roles churn__roles;
+
+/* Builds the map: names the caller gave a role first, then the defaults of
+ * the roles the caller left alone (a default name already given to another
+ * role is skipped). A name given to two roles by the caller is EINVAL. */
+int churn__roles_build(const churn_feature_opts *o, churn__roles **out,
+                       churn_error *err);
+void churn__roles_free(churn__roles *r);
+/* The role of lower[0..len) (already lowercase), or -1. */
+int churn__roles_find(const churn__roles *r, const char *lower, size_t len);
+/* Copies text lowercased and trimmed of surrounding spaces into buf
+ * (CHURN__NAME_MAX + 1 bytes); returns the length, or (size_t)-1 when the
+ * name is longer than CHURN__NAME_MAX. */
+size_t churn__lower_name(const char *text, size_t len, char *buf);
+/* Rewrites a lowercase name in place so that it holds only [a-z0-9_]. */
+void churn__sanitize_name(char *name, size_t len);
+
+/* ------------------------------------------------------------ accumulators */
+
+/* Running sums for one customer at one snapshot time t, over the events
+ * seen so far. Times are kept as ages (t - timestamp, seconds), which are
+ * small and positive, so sums of them lose no precision. */
+typedef struct churn__acc {
+    double last_activity;       /* latest timestamp, -INFINITY = none */
+    double last_purchase;
+    double last_ticket;
+    double activity_7, activity_30, activity_30_60, activity_90;
+    double monetary_90, monetary_total;
+    double open_age_sum, close_age_sum;
+    double open_ages[CHURN__OPEN_KEEP]; /* smallest ages, ascending */
+    double satisfaction_time;   /* timestamp of the latest score */
+    double satisfaction_last, satisfaction_sum;
+    /* least-squares sums over scores of the last 180 days, x = time in
+     * 30-day units relative to t (negative), y = score */
+    double trend_sx, trend_sy, trend_sxx, trend_sxy;
+    uint32_t purchases_90, purchases_total;
+    uint32_t tickets_30, tickets_90, tickets_opened, tickets_closed;
+    uint32_t satisfaction_count, trend_n;
+    uint8_t n_open_ages;
+    uint8_t cancel_after;       /* a cancel in [t, t + horizon) */
+    uint8_t active_after;       /* an activity event in [t, t + horizon) */
+} churn__acc;
+
+/* One customer: what does not depend on the snapshot, then the
+ * accumulators of each snapshot, side by side so that an event touches
+ * one small block of memory. */
+typedef struct churn__customer {
+    double first_event, first_signup, first_cancel; /* INFINITY = none */
+    churn__acc acc[];           /* n_snaps of them */
+} churn__customer;
+
+/* Every customer's state at every snapshot. */
+typedef struct churn__history {
+    size_t n_snaps;
+    double *snap_times;         /* [0] = t0, then older */
+    double horizon;             /* seconds; 0 = no labels */
+    churn__strmap *ids;         /* customer id -> customer index */
+    size_t n_customers, cap;
+    size_t stride;              /* bytes per customer block */
+    unsigned char *customers;   /* cap blocks of stride bytes */
+    churn__strmap *unknown;     /* sanitized unknown name -> column */
+    uint32_t *unknown_30[CHURN__UNKNOWN_MAX]; /* cap x n_snaps each */
+    /* The name occurs before the newest snapshot: only then does it get a
+     * column, so events after t0 cannot change the columns. */
+    uint8_t unknown_before[CHURN__UNKNOWN_MAX];
+    int any_cancel;             /* the file has a cancel event */
+    uint64_t n_events;
+} churn__history;
+
+/* Customer c's block. */
+static inline churn__customer *churn__customer_at(const churn__history *h,
+                                                  size_t c)
+{
+    return (churn__customer *)(void *)(h->customers + c * h->stride);
+}
+
+/* Creates the history for snapshot times snap_times[0..n_snaps) (copied)
+ * and a label horizon in seconds (0 = none). NULL when out of memory. */
+churn__history *churn__history_new(const double *snap_times, size_t n_snaps,
+                                   double horizon_seconds);
+void churn__history_free(churn__history *h);
+/* Makes room for customer index n_customers (the one just interned). */
+int churn__history_add_customer(churn__history *h, churn_error *err);
+/* The column of unknown sanitized name[0..len), added if there is room;
+ * -1 when CHURN__UNKNOWN_MAX names are taken. */
+int churn__history_unknown(churn__history *h, const char *name, size_t len,
+                           int *column, churn_error *err);
+/* Adds one event of customer c; value is NaN when missing. */
+void churn__history_event(churn__history *h, size_t c, churn__event_kind kind,
+                          double ts, double value);
+
+/* ---------------------------------------------------------------- snapshot */
+
+/* 1 when customer c belongs to the population of snapshot s. */
+int churn__snapshot_in_population(const churn__history *h, size_t c,
+                                  size_t s, double active_window_seconds);
+/* The label of customer c at snapshot s: 0, 1, or NaN without a horizon. */
+double churn__snapshot_label(const churn__history *h, size_t c, size_t s);
+/* Writes the CHURN__N_BUILTIN built-in features of customer c at
+ * snapshot s to out. */
+void churn__snapshot_features(const churn__history *h, size_t c, size_t s,
+                              double *out);
+
+/* ------------------------------------------------------------------ reader */
+
+/* Reads the event log at path in one pass into h. */
+int churn__events_read(const char *path, const churn_feature_opts *o,
+                       const churn__roles *roles, churn__history *h,
+                       churn_error *err);
+
+/* ----------------------------------------------------------------- catalog */
+
+/* The built-in features, in output order (see catalog.c). */
+enum churn__feature {
+    CHURN__F_TENURE_DAYS,
+    CHURN__F_RECENCY_ACTIVITY_DAYS,
+    CHURN__F_RECENCY_PURCHASE_DAYS,
+    CHURN__F_RECENCY_TICKET_DAYS,
+    CHURN__F_ACTIVITY_7D,
+    CHURN__F_ACTIVITY_30D,
+    CHURN__F_ACTIVITY_90D,
+    CHURN__F_ACTIVITY_TREND,
+    CHURN__F_PURCHASES_90D,
+    CHURN__F_MONETARY_90D,
+    CHURN__F_MONETARY_TOTAL,
+    CHURN__F_PURCHASES_TOTAL,
+    CHURN__F_TICKETS_30D,
+    CHURN__F_TICKETS_90D,
+    CHURN__F_TICKETS_UNRESOLVED,
+    CHURN__F_TICKET_RESOLUTION_DAYS_MEAN,
+    CHURN__F_SATISFACTION_LAST,
+    CHURN__F_SATISFACTION_MEAN,
+    CHURN__F_SATISFACTION_COUNT,
+    CHURN__F_SATISFACTION_TREND,
+    CHURN__N_BUILTIN
+};
+
+#endif /* CHURN_FEATURES_H */
