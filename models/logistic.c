@@ -1,0 +1,599 @@
+/* logistic.c - L2 logistic regression by Newton's method: a BLAS-3 Hessian
+ * solved by Cholesky, or truncated Newton-CG for wide data. */
+#include "models.h"
+
+#include <cblas.h>
+#include <float.h>
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* LAPACK from OpenBLAS, which ships no lapacke.h. The trailing size_t is
+ * the hidden length of the character argument that gfortran-built routines
+ * expect (dpotrs_ is reference Fortran); routines written in C ignore it. */
+void dpotrf_(const char *uplo, const int *n, double *a, const int *lda,
+             int *info, size_t uplo_len);
+void dpotrs_(const char *uplo, const int *n, const int *nrhs, const double *a,
+             const int *lda, double *b, const int *ldb, int *info,
+             size_t uplo_len);
+
+/* Rows per BLAS call: keeps every count within BLAS's int. */
+#define GEMV_ROWS ((size_t)1 << 20)
+/* The Hessian is accumulated from row blocks of at most this many doubles
+ * (4 MB), so its scratch memory does not grow with n. */
+#define BLOCK_DOUBLES ((size_t)1 << 19)
+#define ARMIJO 1e-4      /* sufficient decrease, as fraction of the slope */
+#define MAX_HALVINGS 60  /* 2^-60: any real descent step is found before */
+#define MAX_CG 1000      /* CG iterations per Newton step, at most */
+
+/* The fit works with the columns centered, X1 = [X - 1 mean^T, 1], and
+ * theta = [w; b'] with b' = b + mean.w: the same objective (the intercept
+ * is free), but a column with a large mean no longer nearly repeats the
+ * intercept's column, which would make H ill-conditioned (a constant
+ * column of 1e8 leaves it singular to rounding). The centering is folded
+ * into the products; X itself is never copied. A constant column centers
+ * to zeros, so its coefficient is exactly 0 at the optimum: the folded
+ * products would leave rounding noise of about eps |mean| sum |q| in its
+ * gradient, which the fit drops instead (see keep_constant_at_zero). */
+typedef struct problem {
+    const double *x, *y, *s;
+    size_t n, d;
+    double c;
+    const double *mean;           /* d column means */
+    const unsigned char *constant; /* d flags: column j is constant */
+} problem;
+
+/* Work vectors. theta = [w; b'] and grad, dir, the CG vectors have d + 1
+ * entries; the per-row vectors have n. */
+typedef struct work {
+    double *theta, *grad, *dir, *mean;
+    unsigned char *constant;
+    double *z;     /* margins x_i.w + b */
+    double *u;     /* change of the margins along dir (CG: scratch) */
+    double *r;     /* c s_i (p_i - y_i): the loss's derivative per margin */
+    double *curv;  /* c s_i p_i (1 - p_i): its second derivative */
+    double *hess, *fac, *block;     /* Cholesky path */
+    double *cg_r, *cg_z, *cg_p, *cg_q, *precond; /* CG path */
+    size_t block_rows;
+} work;
+
+void churn__logistic_params_default(churn__logistic_params *p)
+{
+    p->c = 1.0;
+    p->tol = 1e-10;
+    p->max_iter = 100;
+    p->wide_threshold = 1000;
+}
+
+/* ------------------------------------------------------------- numerics */
+
+/* log(1 + exp(v)) without overflow for large v. */
+static double log1p_exp(double v)
+{
+    return v > 0 ? v + log1p(exp(-v)) : log1p(exp(v));
+}
+
+/* 1 / (1 + exp(-v)) without overflow for very negative v. */
+static double sigmoid(double v)
+{
+    double e = exp(-fabs(v));
+    return v >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+}
+
+/* The loss log(1 + exp(-t z)) of a row with margin z (t = +1 for class 1,
+ * -1 for class 0), and *p = sigmoid(z), *q = 1 - *p. q is computed on its
+ * own rather than as 1 - p, which would lose every digit when p is near 1.
+ * One exp and one log1p serve all three. */
+static double row_terms(double z, int positive, double *p, double *q)
+{
+    double e = exp(-fabs(z));
+    double big = 1.0 / (1.0 + e), small = e / (1.0 + e);
+    *p = z >= 0 ? big : small;
+    *q = z >= 0 ? small : big;
+    /* log1p(e) when the margin has the label's sign, else |z| more. */
+    int right_side = positive ? z >= 0 : z <= 0;
+    return right_side ? log1p(e) : fabs(z) + log1p(e);
+}
+
+/* loss(z + delta) - loss(z) for one row. Subtracting two losses would
+ * drown a small change in the rounding of large losses, and the line
+ * search compares such changes near the optimum. Instead, with m = t z:
+ * log((1 + e^(-m - t delta)) / (1 + e^(-m))) = log1p(sigmoid(-m) *
+ * expm1(-t delta)), exact to rounding of the change itself. When that
+ * product is not small the change is large and plain subtraction is fine
+ * (and the product may have overflowed or rounded to -1). */
+static double loss_change(double z, double delta, int positive)
+{
+    double m = positive ? z : -z, dm = positive ? delta : -delta;
+    double k = sigmoid(-m) * expm1(-dm);
+    if (fabs(k) < 0.5)
+        return log1p(k);
+    return log1p_exp(-(m + dm)) - log1p_exp(-m);
+}
+
+static double dot(const double *a, const double *b, size_t k)
+{
+    return k ? cblas_ddot((int)k, a, 1, b, 1) : 0.0;
+}
+
+static double norm_inf(const double *v, size_t k)
+{
+    double m = 0;
+    for (size_t j = 0; j < k; j++)
+        m = fmax(m, fabs(v[j]));
+    return m;
+}
+
+/* --------------------------------------------------- products with X1 */
+
+/* out_i = (x_i - mean) . v[0..d) + v[d] for every row: X1 v. */
+static void x1_times(const problem *pb, const double *v, double *out)
+{
+    double shift = v[pb->d] - dot(pb->mean, v, pb->d);
+    for (size_t i = 0; i < pb->n; i++)
+        out[i] = shift;
+    for (size_t i0 = 0; pb->d && i0 < pb->n; i0 += GEMV_ROWS) {
+        size_t m = pb->n - i0 < GEMV_ROWS ? pb->n - i0 : GEMV_ROWS;
+        cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)m, (int)pb->d, 1.0,
+                    pb->x + i0 * pb->d, (int)pb->d, v, 1, 1.0, out + i0, 1);
+    }
+}
+
+/* out += X1^T q (d + 1 entries). */
+static void x1t_times_add(const problem *pb, const double *q, double *out)
+{
+    double total = 0;
+    for (size_t i = 0; i < pb->n; i++)
+        total += q[i];
+    out[pb->d] += total;
+    for (size_t i0 = 0; pb->d && i0 < pb->n; i0 += GEMV_ROWS) {
+        size_t m = pb->n - i0 < GEMV_ROWS ? pb->n - i0 : GEMV_ROWS;
+        cblas_dgemv(CblasRowMajor, CblasTrans, (int)m, (int)pb->d, 1.0,
+                    pb->x + i0 * pb->d, (int)pb->d, q + i0, 1, 1.0, out, 1);
+    }
+    if (pb->d)
+        cblas_daxpy((int)pb->d, -total, pb->mean, 1, out, 1);
+}
+
+/* The column means, and which columns are constant; a constant
+ * column's mean is its value itself, so it centers to exact zeros. */
+static void column_means(const problem *pb, double *mean,
+                         unsigned char *constant)
+{
+    size_t n = pb->n, d = pb->d;
+    memset(mean, 0, d * sizeof *mean);
+    memset(constant, 1, d);
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < d; j++) {
+            mean[j] += pb->x[i * d + j];
+            if (pb->x[i * d + j] != pb->x[j])
+                constant[j] = 0;
+        }
+    }
+    for (size_t j = 0; j < d; j++)
+        mean[j] = constant[j] ? pb->x[j] : mean[j] / (double)n;
+}
+
+/* out[j] = base[j] for each constant column j: undoes what a product
+ * with X1^T added there, which is exactly 0 but for rounding noise. */
+static void keep_constant_at_zero(const problem *pb, const double *base,
+                                  double *out)
+{
+    for (size_t j = 0; j < pb->d; j++)
+        if (pb->constant[j])
+            out[j] = base[j];
+}
+
+/* ------------------------------------------ objective, gradient, step */
+
+/* From the margins wk->z: the objective at wk->theta, and wk->r,
+ * wk->curv and wk->grad = [w; 0] + X1^T r. */
+static double evaluate(const problem *pb, work *wk)
+{
+    double loss = 0;
+    for (size_t i = 0; i < pb->n; i++) {
+        double cs = pb->c * (pb->s ? pb->s[i] : 1.0);
+        double p, q;
+        int positive = pb->y[i] != 0;
+        loss += cs * row_terms(wk->z[i], positive, &p, &q);
+        wk->r[i] = positive ? -cs * q : cs * p;
+        wk->curv[i] = cs * p * q;
+    }
+    memcpy(wk->grad, wk->theta, pb->d * sizeof *wk->grad);
+    wk->grad[pb->d] = 0;
+    x1t_times_add(pb, wk->r, wk->grad);
+    keep_constant_at_zero(pb, wk->theta, wk->grad);
+    return 0.5 * dot(wk->theta, wk->theta, pb->d) + loss;
+}
+
+/* The change of the objective from theta to theta + alpha dir, from the
+ * margins z and their change u along dir. */
+static double objective_change(const problem *pb, const work *wk,
+                               double alpha)
+{
+    const double *w = wk->theta, *dw = wk->dir;
+    double change = alpha * dot(w, dw, pb->d) +
+                    0.5 * alpha * alpha * dot(dw, dw, pb->d);
+    for (size_t i = 0; i < pb->n; i++) {
+        double cs = pb->c * (pb->s ? pb->s[i] : 1.0);
+        change += cs * loss_change(wk->z[i], alpha * wk->u[i],
+                                   pb->y[i] != 0);
+    }
+    return change;
+}
+
+/* Backtracking (Armijo) line search along wk->dir, whose slope is -dec.
+ * Sets *alpha and returns 0, or -1 when no step decreases the objective
+ * enough. */
+static int line_search(const problem *pb, const work *wk, double dec,
+                       double *alpha)
+{
+    double a = 1.0;
+    for (int k = 0; k < MAX_HALVINGS; k++, a *= 0.5) {
+        if (objective_change(pb, wk, a) <= -ARMIJO * a * dec) {
+            *alpha = a;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* 1 when each gradient component is below the target or within a
+ * generous estimate of its own rounding error. Called when no step
+ * decreases the objective: then the answer is as exact as doubles allow
+ * (though the gradient may exceed the target). A tolerance below
+ * rounding gets there, and so do badly scaled columns: a column with a
+ * mean of 1e8 makes its component 1e8 times a sum of rows that rounding
+ * leaves off by about 1e-16 of its terms.
+ * The estimate: a sum of n terms is off by about sqrt(n) eps times the
+ * sum of their sizes; a margin z_i is off by eps times its terms' sizes,
+ * which moves r_i by curv_i times that. wk->dir serves as scratch. */
+static int at_rounding_floor(const problem *pb, work *wk, double target)
+{
+    size_t d = pb->d;
+    const double *w = wk->theta;
+    double *size = wk->dir;
+    double gamma = 8 * DBL_EPSILON * sqrt((double)pb->n + 1);
+    int done = 1;
+    memset(size, 0, (d + 1) * sizeof *size);
+    for (size_t i = 0; i < pb->n; i++) {
+        const double *xi = d ? pb->x + i * d : NULL;
+        double z_size = fabs(w[d]);
+        for (size_t j = 0; j < d; j++)
+            z_size += fabs(xi[j] * w[j]) + fabs(pb->mean[j] * w[j]);
+        double r_size = fabs(wk->r[i]) + wk->curv[i] * z_size;
+        for (size_t j = 0; j < d; j++)
+            size[j] += fabs(xi[j]) * r_size;
+        size[d] += r_size;
+    }
+    for (size_t j = 0; j <= d; j++) {
+        double own = j < d ? fabs(w[j]) + fabs(pb->mean[j]) * size[d] : 0;
+        size[j] = gamma * (own + size[j]);
+        done = done && fabs(wk->grad[j]) <= fmax(target, size[j]);
+    }
+    return done;
+}
+
+/* ----------------------------------------------- Newton direction: LLT */
+
+/* H = diag(1, .., 1, 0) + X1^T diag(curv) X1 into wk->hess (upper
+ * triangle, row-major), by dsyrk on blocks of sqrt(curv_i) [x_i, 1]. */
+static void build_hessian(const problem *pb, work *wk)
+{
+    size_t d1 = pb->d + 1;
+    memset(wk->hess, 0, d1 * d1 * sizeof *wk->hess);
+    for (size_t i0 = 0; i0 < pb->n; i0 += wk->block_rows) {
+        size_t m = pb->n - i0 < wk->block_rows ? pb->n - i0 : wk->block_rows;
+        for (size_t k = 0; k < m; k++) {
+            double root = sqrt(wk->curv[i0 + k]);
+            double *row = wk->block + k * d1;
+            for (size_t j = 0; j < pb->d; j++)
+                row[j] = root * (pb->x[(i0 + k) * pb->d + j] - pb->mean[j]);
+            row[pb->d] = root;
+        }
+        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)d1, (int)m,
+                    1.0, wk->block, (int)d1, 1.0, wk->hess, (int)d1);
+    }
+    for (size_t j = 0; j < pb->d; j++)
+        wk->hess[j * d1 + j] += 1.0;
+}
+
+/* Solves H dir = -grad by Cholesky. The w block of H is at least the
+ * identity, so only the intercept's pivot can fail: in exact arithmetic
+ * H is positive definite as soon as one row has curvature, but rounding
+ * loses that pivot when a column is nearly constant on the rows that
+ * carry curvature, and if every p_i (1 - p_i) underflows its row is 0.
+ * Only then is a small ridge added to the intercept's diagonal, growing
+ * until the factorization succeeds: the step in b becomes a damped one,
+ * and the line search and the gradient test still decide. */
+static int direction_cholesky(const problem *pb, work *wk, churn_error *err)
+{
+    int d1 = (int)pb->d + 1, one = 1, info = 0;
+    size_t cells = (size_t)d1 * (size_t)d1, last = cells - 1;
+    double scale = 1.0, ridge = 0;
+    build_hessian(pb, wk);
+    for (int j = 0; j < d1; j++)
+        scale = fmax(scale, wk->hess[(size_t)j * (size_t)d1 + (size_t)j]);
+    for (int attempt = 0; attempt < 8; attempt++) {
+        memcpy(wk->fac, wk->hess, cells * sizeof *wk->fac);
+        wk->fac[last] += ridge;
+        /* Row-major upper is column-major lower: hence "L". */
+        dpotrf_("L", &d1, wk->fac, &d1, &info, 1);
+        if (info == 0)
+            break;
+        ridge = ridge == 0 ? 1e-12 * scale : ridge * 1e3;
+    }
+    if (info != 0)
+        return churn__fail(err, CHURN_ENUMERIC,
+                           "logistic: the Hessian is not positive definite "
+                           "(Cholesky failed at column %d)", info);
+    for (int j = 0; j < d1; j++)
+        wk->dir[j] = -wk->grad[j];
+    /* info != 0 here would mean a bad argument, which cannot happen. */
+    dpotrs_("L", &d1, &one, wk->fac, &d1, wk->dir, &d1, &info, 1);
+    return CHURN_OK;
+}
+
+/* ------------------------------------------ Newton direction: CG */
+
+/* out = H v = [v_w; 0] + X1^T (curv .* (X1 v)): two GEMVs, no d x d
+ * matrix. wk->u is the n-row scratch. */
+static void hessian_times(const problem *pb, work *wk, const double *v,
+                          double *out)
+{
+    x1_times(pb, v, wk->u);
+    for (size_t i = 0; i < pb->n; i++)
+        wk->u[i] *= wk->curv[i];
+    memcpy(out, v, pb->d * sizeof *out);
+    out[pb->d] = 0;
+    x1t_times_add(pb, wk->u, out);
+    keep_constant_at_zero(pb, v, out);
+}
+
+/* The diagonal of H, as the CG preconditioner (Jacobi). A zero intercept
+ * entry (every curvature underflowed) is replaced by 1 so it can divide. */
+static void hessian_diagonal(const problem *pb, work *wk)
+{
+    size_t d = pb->d;
+    for (size_t j = 0; j < d; j++)
+        wk->precond[j] = 1.0;
+    wk->precond[d] = 0;
+    for (size_t i = 0; i < pb->n; i++) {
+        for (size_t j = 0; j < d; j++) {
+            double xij = pb->x[i * d + j] - pb->mean[j];
+            wk->precond[j] += wk->curv[i] * xij * xij;
+        }
+        wk->precond[d] += wk->curv[i];
+    }
+    if (!(wk->precond[d] > 0))
+        wk->precond[d] = 1.0;
+}
+
+/* Truncated Newton: preconditioned CG on H dir = -grad, stopped when the
+ * residual falls below eta ||grad||. eta shrinks with the gradient, as
+ * sqrt(relative gradient), so the outer iteration converges
+ * superlinearly. Stops early, keeping what it has, if H looks not
+ * positive along a direction (rounding); CG iterates from 0 are always
+ * descent directions, and the first is the preconditioned gradient. */
+static void direction_cg(const problem *pb, work *wk, double rel_grad)
+{
+    size_t d1 = pb->d + 1, cap = 2 * d1 < MAX_CG ? 2 * d1 : MAX_CG;
+    double eta = fmin(0.5, sqrt(rel_grad));
+    double target = eta * sqrt(dot(wk->grad, wk->grad, d1)), rz = 0;
+    hessian_diagonal(pb, wk);
+    for (size_t j = 0; j < d1; j++) {
+        wk->dir[j] = 0;
+        wk->cg_r[j] = -wk->grad[j];
+        wk->cg_p[j] = wk->cg_z[j] = wk->cg_r[j] / wk->precond[j];
+        rz += wk->cg_r[j] * wk->cg_z[j];
+    }
+    for (size_t k = 0; k < cap; k++) {
+        hessian_times(pb, wk, wk->cg_p, wk->cg_q);
+        double pq = dot(wk->cg_p, wk->cg_q, d1);
+        if (!(pq > 0)) {
+            if (k == 0)
+                memcpy(wk->dir, wk->cg_z, d1 * sizeof *wk->dir);
+            break;
+        }
+        double step = rz / pq, rz_next = 0;
+        for (size_t j = 0; j < d1; j++) {
+            wk->dir[j] += step * wk->cg_p[j];
+            wk->cg_r[j] -= step * wk->cg_q[j];
+            wk->cg_z[j] = wk->cg_r[j] / wk->precond[j];
+            rz_next += wk->cg_r[j] * wk->cg_z[j];
+        }
+        if (sqrt(dot(wk->cg_r, wk->cg_r, d1)) <= target)
+            break;
+        for (size_t j = 0; j < d1; j++)
+            wk->cg_p[j] = wk->cg_z[j] + rz_next / rz * wk->cg_p[j];
+        rz = rz_next;
+    }
+}
+
+/* ------------------------------------------------------------ the fit */
+
+/* Checks the arguments and the data; on success *pos and *neg hold the
+ * total weight of each class. */
+static int check_input(const problem *pb, const churn__logistic_params *p,
+                       const double *w, const double *b, double *pos,
+                       double *neg, churn_error *err)
+{
+    if (!pb->y || !b || (pb->d && (!pb->x || !w)))
+        return churn__fail(err, CHURN_EINVAL, "logistic: NULL argument");
+    if (pb->n == 0)
+        return churn__fail(err, CHURN_EINVAL, "logistic: no rows to fit");
+    if (pb->d >= INT_MAX || pb->n > SIZE_MAX / sizeof(double) / (pb->d + 1))
+        return churn__fail(err, CHURN_EINVAL,
+                           "logistic: %zu x %zu is too large", pb->n, pb->d);
+    if (!(p->c > 0) || !isfinite(p->c))
+        return churn__fail(err, CHURN_EINVAL,
+                           "logistic: C must be positive and finite, not %g",
+                           p->c);
+    if (!(p->tol > 0) || !isfinite(p->tol) || p->max_iter == 0)
+        return churn__fail(err, CHURN_EINVAL,
+                           "logistic: tolerance %g and iteration cap %zu must "
+                           "be positive", p->tol, p->max_iter);
+    for (size_t i = 0; i < pb->n * pb->d; i++)
+        if (!isfinite(pb->x[i]))
+            return churn__fail(err, CHURN_ENUMERIC,
+                               "logistic: x[%zu][%zu] is %g, not a finite "
+                               "number", i / pb->d, i % pb->d, pb->x[i]);
+    *pos = *neg = 0;
+    for (size_t i = 0; i < pb->n; i++) {
+        double yi = pb->y[i], si = pb->s ? pb->s[i] : 1.0;
+        if (!isfinite(yi) || !isfinite(si))
+            return churn__fail(err, CHURN_ENUMERIC,
+                               "logistic: row %zu has label %g, weight %g; "
+                               "both must be finite", i, yi, si);
+        if ((yi != 0 && yi != 1) || si < 0)
+            return churn__fail(err, CHURN_EINVAL,
+                               "logistic: row %zu has label %g, weight %g; "
+                               "labels must be 0 or 1, weights >= 0",
+                               i, yi, si);
+        *(yi != 0 ? pos : neg) += si;
+    }
+    if (!(*pos > 0) || !(*neg > 0))
+        return churn__fail(err, CHURN_EINVAL,
+                           "logistic: both classes need positive weight "
+                           "(class 1: %g, class 0: %g)", *pos, *neg);
+    return CHURN_OK;
+}
+
+static void free_work(work *wk)
+{
+    free(wk->theta); free(wk->grad); free(wk->dir); free(wk->mean);
+    free(wk->constant);
+    free(wk->z); free(wk->u); free(wk->r); free(wk->curv);
+    free(wk->hess); free(wk->fac); free(wk->block);
+    free(wk->cg_r); free(wk->cg_z); free(wk->cg_p); free(wk->cg_q);
+    free(wk->precond);
+}
+
+static int alloc_work(const problem *pb, int use_cg, work *wk)
+{
+    size_t n = pb->n, d1 = pb->d + 1;
+    memset(wk, 0, sizeof *wk);
+    wk->theta = calloc(d1, sizeof(double));
+    wk->grad = calloc(d1, sizeof(double));
+    wk->dir = calloc(d1, sizeof(double));
+    wk->mean = calloc(d1, sizeof(double));
+    wk->constant = calloc(d1, 1);
+    wk->z = calloc(n, sizeof(double));
+    wk->u = calloc(n, sizeof(double));
+    wk->r = calloc(n, sizeof(double));
+    wk->curv = calloc(n, sizeof(double));
+    int ok = wk->theta && wk->grad && wk->dir && wk->mean &&
+             wk->constant && wk->z && wk->u && wk->r && wk->curv;
+    if (use_cg) {
+        wk->cg_r = calloc(d1, sizeof(double));
+        wk->cg_z = calloc(d1, sizeof(double));
+        wk->cg_p = calloc(d1, sizeof(double));
+        wk->cg_q = calloc(d1, sizeof(double));
+        wk->precond = calloc(d1, sizeof(double));
+        ok = ok && wk->cg_r && wk->cg_z && wk->cg_p && wk->cg_q &&
+             wk->precond;
+    } else {
+        size_t rows = BLOCK_DOUBLES / d1;
+        rows = rows < 64 ? 64 : rows;
+        wk->block_rows = rows < n ? rows : n;
+        wk->hess = calloc(d1 * d1, sizeof(double));
+        wk->fac = calloc(d1 * d1, sizeof(double));
+        wk->block = calloc(wk->block_rows * d1, sizeof(double));
+        ok = ok && wk->hess && wk->fac && wk->block;
+    }
+    return ok ? CHURN_OK : CHURN_ENOMEM;
+}
+
+/* Newton's method from w = 0, b = the log-odds of the classes (the
+ * optimum of the intercept alone). Fills info as it goes. */
+static int newton(const problem *pb, const churn__logistic_params *p,
+                  work *wk, churn__logistic_info *info, churn_error *err)
+{
+    double f = evaluate(pb, wk);
+    double gnorm = norm_inf(wk->grad, pb->d + 1);
+    double g0 = fmax(1.0, gnorm), target = p->tol * g0;
+    int rc;
+    for (;;) {
+        info->objective = f;
+        info->grad_norm = gnorm;
+        if (!isfinite(f) || !isfinite(gnorm))
+            return churn__fail(err, CHURN_ENUMERIC,
+                               "logistic: objective or gradient not finite "
+                               "(C or the weights too large?)");
+        if (gnorm <= target)
+            return CHURN_OK;
+        if (info->iterations == p->max_iter)
+            return churn__fail(err, CHURN_ENUMERIC,
+                               "logistic: no convergence in %zu iterations "
+                               "(gradient %g, target %g)", p->max_iter,
+                               gnorm, target);
+        if (info->used_cg)
+            direction_cg(pb, wk, gnorm / g0);
+        else if ((rc = direction_cholesky(pb, wk, err)) != CHURN_OK)
+            return rc;
+        double dec = -dot(wk->grad, wk->dir, pb->d + 1), alpha = 0;
+        x1_times(pb, wk->dir, wk->u);
+        if (!(dec > 0) || line_search(pb, wk, dec, &alpha) != 0) {
+            if (at_rounding_floor(pb, wk, target))
+                return CHURN_OK;
+            return churn__fail(err, CHURN_ENUMERIC,
+                               "logistic: line search found no decrease at "
+                               "iteration %zu (gradient %g, target %g): "
+                               "badly scaled columns?",
+                               info->iterations + 1, gnorm, target);
+        }
+        for (size_t j = 0; j <= pb->d; j++)
+            wk->theta[j] += alpha * wk->dir[j];
+        /* Fresh margins rather than z += alpha u: no drift. */
+        x1_times(pb, wk->theta, wk->z);
+        f = evaluate(pb, wk);
+        gnorm = norm_inf(wk->grad, pb->d + 1);
+        info->iterations++;
+    }
+}
+
+int churn__logistic_fit(const double *x, size_t n, size_t d, const double *y,
+                        const double *s, const churn__logistic_params *p,
+                        double *w, double *b, churn__logistic_info *info,
+                        churn_error *err)
+{
+    churn__logistic_params defaults;
+    churn__logistic_info local = {0, 0, 0, 0};
+    problem pb = {x, y, s, n, d, 0, NULL, NULL};
+    work wk;
+    double pos, neg;
+    int rc;
+    memset(&wk, 0, sizeof wk);
+    if (!p) {
+        churn__logistic_params_default(&defaults);
+        p = &defaults;
+    }
+    pb.c = p->c;
+    local.used_cg = d > p->wide_threshold;
+    rc = check_input(&pb, p, w, b, &pos, &neg, err);
+    if (rc != CHURN_OK)
+        goto done;
+    rc = alloc_work(&pb, local.used_cg, &wk);
+    if (rc != CHURN_OK) {
+        churn__fail_nomem(err);
+        goto done;
+    }
+    column_means(&pb, wk.mean, wk.constant);
+    pb.mean = wk.mean;
+    pb.constant = wk.constant;
+    wk.theta[d] = log(pos / neg);
+    x1_times(&pb, wk.theta, wk.z);
+    rc = newton(&pb, p, &wk, &local, err);
+    if (rc == CHURN_OK) {
+        if (d)
+            memcpy(w, wk.theta, d * sizeof *w);
+        *b = wk.theta[d] - dot(wk.mean, wk.theta, d); /* undo centering */
+    }
+done:
+    if (info)
+        *info = local;
+    free_work(&wk);
+    return rc;
+}

@@ -1,0 +1,57 @@
+/* models.h - internals shared by the files of models/ (names churn__*).
+ * Not installed; nothing outside models/ and its tests includes it. */
+#ifndef CHURN_MODELS_H
+#define CHURN_MODELS_H
+
+#include "internal.h"
+
+#include <stddef.h>
+
+/* ------------------------------------------ L2 logistic regression fit */
+
+/* Parameters of the L2 logistic regression fit. */
+typedef struct churn__logistic_params {
+    double c;       /* inverse regularization strength, > 0 (liblinear -c) */
+    double tol;     /* stop when ||gradient||_inf <=
+                     * tol * max(1, ||initial gradient||_inf); default 1e-10 */
+    size_t max_iter;       /* Newton iterations cap (default 100) */
+    size_t wide_threshold; /* d above which truncated Newton-CG is used
+                            * instead of Cholesky (default 1000) */
+} churn__logistic_params;
+
+/* Fills p with the defaults: c = 1, tol = 1e-10, max_iter = 100,
+ * wide_threshold = 1000. */
+void churn__logistic_params_default(churn__logistic_params *p);
+
+/* What a fit did: Newton iterations taken, the objective and the largest
+ * gradient component at the answer, and whether the CG path ran. */
+typedef struct churn__logistic_info {
+    size_t iterations;
+    double objective;
+    double grad_norm;
+    int used_cg;
+} churn__logistic_info;
+
+/* Minimizes 0.5*||w||^2 + c * sum_i s_i * log(1 + exp(-t_i (x_i.w + b))),
+ * t_i = 2*y_i - 1, over w (d) and an UNREGULARIZED intercept b.
+ * x: n x d row-major (may be NULL when d == 0), y: 0/1, s: sample weights
+ * >= 0 (NULL = all 1; class weights "balanced" are passed this way by the
+ * caller). p NULL means the defaults. Both classes need positive total
+ * weight, or the intercept would run off to infinity.
+ * x need not be standardized: columns are centered internally, and a
+ * constant column gets exactly 0. When the gradient cannot get below the
+ * target because of rounding (a tolerance too small for doubles, columns
+ * with huge means), the fit stops there successfully; info->grad_norm
+ * then exceeds the target.
+ * Writes w (d doubles, caller-owned) and *b on success only; on failure
+ * they are left alone, while info (may be NULL) still tells how far the
+ * fit got. Deterministic; x, y and s are only read.
+ * Returns CHURN_OK, CHURN_EINVAL (bad arguments, n == 0, labels not 0/1,
+ * negative weights, one class only), CHURN_ENUMERIC (non-finite input or a
+ * failure to converge, with a message saying which), CHURN_ENOMEM. */
+int churn__logistic_fit(const double *x, size_t n, size_t d, const double *y,
+                        const double *s, const churn__logistic_params *p,
+                        double *w, double *b, churn__logistic_info *info,
+                        churn_error *err);
+
+#endif /* CHURN_MODELS_H */
