@@ -21,14 +21,16 @@ VERSION := $(shell sed -n 's/^\#define CHURN_VERSION_STRING "\(.*\)"/\1/p' ml/ch
 MAJOR   := $(firstword $(subst ., ,$(VERSION)))
 SONAME  := libchurn.so.$(MAJOR)
 
-BLAS_CFLAGS := $(shell pkg-config --cflags openblas 2>/dev/null)
-BLAS_LIBS   := $(shell pkg-config --libs openblas 2>/dev/null || echo -lopenblas)
-DEP_LIBS    := -lgsl $(BLAS_LIBS) -lsvm -lm -lpthread
+# Deferred (=, not :=): on a fresh machine pkg-config and OpenBLAS exist
+# only after the deps target has installed them.
+BLAS_CFLAGS = $(shell pkg-config --cflags openblas 2>/dev/null)
+BLAS_LIBS   = $(shell pkg-config --libs openblas 2>/dev/null || echo -lopenblas)
+DEP_LIBS    = -lgsl $(BLAS_LIBS) -lsvm -lz -lm -lpthread
 
-REQ_CFLAGS := -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L \
+REQ_CFLAGS = -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L \
               -fPIC -fvisibility=hidden -DCHURN_BUILDING -Iml $(BLAS_CFLAGS) \
               $(SAN_FLAGS)
-ALL_CFLAGS := $(REQ_CFLAGS) $(CFLAGS)
+ALL_CFLAGS = $(REQ_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS := $(SAN_FLAGS) $(LDFLAGS)
 
 LIB_SRC  := $(wildcard ml/*.c features/*.c datasets/*.c models/*.c)
@@ -58,6 +60,9 @@ $(BUILD)/obj/%.o: %.c ml/churn.h ml/internal.h $(wildcard $(dir $<)*.h)
 
 -include $(LIB_OBJ:.o=.d)
 
+# Nothing compiles before the dependencies are there.
+$(LIB_OBJ) $(TOOLS) $(TESTS): | deps
+
 $(STATIC): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
@@ -67,9 +72,11 @@ $(SHARED): $(LIB_OBJ)
 	ln -sf libchurn.so.$(VERSION) $(BUILD)/$(SONAME)
 	ln -sf $(SONAME) $(BUILD)/libchurn.so
 
-$(BUILD)/bin/%: tools/%.c $(STATIC)
+# Tools include only churn.h (and tools/cli.h, their shared helpers).
+$(BUILD)/bin/%: tools/%.c tools/cli.c tools/cli.h $(STATIC)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC) $(DEP_LIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< tools/cli.c $(STATIC) \
+	    $(DEP_LIBS)
 
 # Unit tests link the static library, so they can reach churn__ internals.
 $(BUILD)/tests/%: tests/%.c $(TEST_HELPERS) $(STATIC)
@@ -77,19 +84,26 @@ $(BUILD)/tests/%: tests/%.c $(TEST_HELPERS) $(STATIC)
 	$(CC) $(ALL_CFLAGS) -Itests/helpers $(ALL_LDFLAGS) -o $@ $< $(TEST_HELPERS) \
 	    $(STATIC) $(DEP_LIBS) -lcmocka
 
-$(BUILD)/churn.pc: ml/churn.h Makefile
-	@mkdir -p $(BUILD)
+# The pkg-config file; written again at install time, since PREFIX may
+# differ between the build and the install.
+define write_pc
 	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' \
 	  'includedir=$(INCDIR)' '' 'Name: churn' \
 	  'Description: customer churn prediction library' \
 	  'Version: $(VERSION)' 'Cflags: -I$${includedir}' \
 	  'Libs: -L$${libdir} -lchurn' \
-	  'Libs.private: $(DEP_LIBS)' > $@
+	  'Libs.private: $(DEP_LIBS)' > $(1)
+endef
+
+$(BUILD)/churn.pc: ml/churn.h Makefile
+	@mkdir -p $(BUILD)
+	$(call write_pc,$@)
 
 # Runs every unit test binary, then the command-line tests. A failing test
 # fails the target, after all have run, so one run shows every failure.
 check: all $(TESTS)
-	@BUILD=$(BUILD) TEST_WRAPPER="$(TEST_WRAPPER)" tests/run-all $(TESTS)
+	@BUILD=$(BUILD) TEST_WRAPPER="$(TEST_WRAPPER)" SAN_FLAGS="$(SAN_FLAGS)" \
+	    tests/run-all $(TESTS)
 
 test: check
 
@@ -117,7 +131,7 @@ install: all
 	install -m 755 $(SHARED) $(DESTDIR)$(LIBDIR)/libchurn.so.$(VERSION)
 	ln -sf libchurn.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libchurn.so
-	install -m 644 $(BUILD)/churn.pc $(DESTDIR)$(PCDIR)/churn.pc
+	$(call write_pc,$(DESTDIR)$(PCDIR)/churn.pc)
 	install -m 755 $(TOOLS) $(DESTDIR)$(BINDIR)/
 
 uninstall:
@@ -131,7 +145,7 @@ uninstall:
 # beyond churn_* (rule 1).
 lint: $(SHARED)
 	@bad=$$(grep -nE '\b(strcpy|strcat|sprintf|vsprintf|gets|atoi|atol|atof|strtok|setlocale)\s*\(' \
-	    $(LIB_SRC) $(TOOL_SRC) ml/*.h */*.h 2>/dev/null); \
+	    $(LIB_SRC) $(TOOL_SRC) tools/cli.c ml/*.h */*.h 2>/dev/null); \
 	if [ -n "$$bad" ]; then echo "banned calls:"; echo "$$bad"; exit 1; fi
 	@extra=$$(nm -D --defined-only $(SHARED) | awk '$$2 ~ /[TDBR]/ {print $$3}' \
 	    | grep -v '^churn_' | grep -vE '^(_init|_fini|_edata|_end|__bss_start)$$'); \

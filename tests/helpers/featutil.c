@@ -63,8 +63,3 @@ void fu_assert_feature(const churn_dataset *ds, const char *id,
         fail_msg("%s %s: got %.17g, expected %.17g", id, col, v, expect);
 }
 
-void fu_assert_near(double a, double b, double tol, int line)
-{
-    if (!(fabs(a - b) <= tol))
-        fail_msg("line %d: %.17g != %.17g (tolerance %g)", line, a, b, tol);
-}

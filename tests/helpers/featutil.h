@@ -29,8 +29,5 @@ double fu_get(const churn_dataset *ds, const char *id, const char *col);
 /* Fails unless the value equals expect within 1e-9 (NaN equals NaN). */
 void fu_assert_feature(const churn_dataset *ds, const char *id,
                        const char *col, double expect);
-/* Fails unless |a - b| <= tol, naming the caller's line. */
-void fu_assert_near(double a, double b, double tol, int line);
-#define assert_near(a, b, tol) fu_assert_near((a), (b), (tol), __LINE__)
 
 #endif

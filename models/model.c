@@ -1,0 +1,137 @@
+/* model.c - the model container: accessors and batch prediction. */
+#include "model.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const churn__metric_names[CHURN__M_COUNT] = {
+    "train_rows",     "train_positives",     "validation_rows",
+    "validation_auc", "validation_log_loss", "train_seconds",
+    "iterations",     "c",
+};
+
+/* Rows bound from a dataset per call of churn_model_predict. */
+#define PREDICT_BATCH 256
+
+churn_model *churn__model_new(void)
+{
+    churn_model *m = calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
+    for (size_t k = 0; k < CHURN__M_COUNT; k++)
+        m->metrics[k] = NAN;
+    return m;
+}
+
+void churn_model_free(churn_model *m)
+{
+    if (!m)
+        return;
+    churn__pipeline_free(m->pipe);
+    free(m->coef);
+    free(m);
+}
+
+const char *churn_model_family(const churn_model *m) { return m->family; }
+
+size_t churn_model_n_inputs(const churn_model *m)
+{
+    return churn__pipeline_n_inputs(m->pipe);
+}
+
+const char *churn_model_input_name(const churn_model *m, size_t j)
+{
+    return j < churn_model_n_inputs(m) ? churn__pipeline_input_name(m->pipe, j)
+                                       : NULL;
+}
+
+churn_column_kind churn_model_input_kind(const churn_model *m, size_t j)
+{
+    return churn__pipeline_input_kind(m->pipe, j);
+}
+
+double churn_model_category_code(const churn_model *m, size_t j,
+                                 const char *text)
+{
+    if (j >= churn_model_n_inputs(m) || !text ||
+        churn__pipeline_input_kind(m->pipe, j) != CHURN_CATEGORICAL)
+        return -1;
+    size_t k = churn__pipeline_level_code(m->pipe, j, text);
+    return k == (size_t)-1 ? -1.0 : (double)k;
+}
+
+double churn_model_metric(const churn_model *m, const char *name)
+{
+    for (size_t k = 0; name && k < CHURN__M_COUNT; k++)
+        if (strcmp(name, churn__metric_names[k]) == 0)
+            return m->metrics[k];
+    return NAN;
+}
+
+double churn__model_logit(const churn_model *m, const double *raw,
+                          double *scratch)
+{
+    churn__pipeline_transform(m->pipe, raw, scratch);
+    double s = m->intercept;
+    for (size_t k = 0; k < m->n_outputs; k++)
+        s += m->coef[k] * scratch[k];
+    return s;
+}
+
+double churn__sigmoid(double t)
+{
+    if (t >= 0)
+        return 1.0 / (1.0 + exp(-t));
+    double e = exp(t);
+    return e / (1.0 + e);
+}
+
+int churn_model_predict(const churn_model *m, const double *x, size_t n_rows,
+                        double *prob_out, churn_error *err)
+{
+    if (!m || (!x && n_rows) || (!prob_out && n_rows))
+        return churn__fail(err, CHURN_EINVAL, "predict: null argument");
+    size_t d = churn_model_n_inputs(m);
+    double *scratch = malloc((m->n_outputs ? m->n_outputs : 1) *
+                             sizeof *scratch);
+    if (!scratch)
+        return churn__fail_nomem(err);
+    /* A fixed-order dot product per row, not one GEMV per batch: BLAS
+     * kernels may sum the tail rows of a batch in another order, and a
+     * row must score to the same bits whether it comes alone or in a
+     * million-row file. The transform dominates the cost anyway. */
+    for (size_t i = 0; i < n_rows; i++)
+        prob_out[i] = churn__sigmoid(churn__model_logit(m, x + i * d, scratch));
+    free(scratch);
+    return CHURN_OK;
+}
+
+int churn_model_predict_dataset(const churn_model *m, const churn_dataset *ds,
+                                double *prob_out, churn_error *err)
+{
+    if (!m || !ds)
+        return churn__fail(err, CHURN_EINVAL, "predict: null argument");
+    churn__binding *bind;
+    int rc = churn__pipeline_bind(m->pipe, ds, &bind, err);
+    if (rc != CHURN_OK)
+        return rc;
+    size_t d = churn_model_n_inputs(m), n = churn_dataset_n_rows(ds);
+    double *raw = malloc(PREDICT_BATCH * (d ? d : 1) * sizeof *raw);
+    if (!raw) {
+        churn__binding_free(bind);
+        return churn__fail_nomem(err);
+    }
+    /* Same path as churn_model_predict, batch by batch, so the numbers
+     * are the very same bits. */
+    for (size_t start = 0; start < n && rc == CHURN_OK;
+         start += PREDICT_BATCH) {
+        size_t b = n - start < PREDICT_BATCH ? n - start : PREDICT_BATCH;
+        for (size_t i = 0; i < b; i++)
+            churn__binding_row(bind, ds, start + i, raw + i * d);
+        rc = churn_model_predict(m, raw, b, prob_out + start, err);
+    }
+    free(raw);
+    churn__binding_free(bind);
+    return rc;
+}

@@ -1,0 +1,312 @@
+/* modelfile.c - the model file: versioned text, lossless numbers, a CRC-32
+ * checksum last; written atomically, read with exact error places. */
+#include "model.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#define FORMAT_VERSION 1
+/* Larger than any model we write by far; refuse before reading a huge
+ * file that is surely something else. */
+#define MAX_MODEL_BYTES ((long)1 << 30)
+
+static void write_body(const churn_model *m, FILE *f)
+{
+    fprintf(f, "churn-model %d\n", FORMAT_VERSION);
+    fputs("library ", f);
+    churn__put_string(f, m->library);
+    fputs("\ncreated ", f);
+    churn__put_string(f, m->created);
+    fputs("\nfamily ", f);
+    churn__put_string(f, m->family);
+    fputs("\nclass_weight ", f);
+    churn__put_string(f, m->class_weight);
+    fputc('\n', f);
+    churn__pipeline_write(m->pipe, f);
+    fprintf(f, "classifier logistic %zu\nintercept ", m->n_outputs);
+    churn__put_double(f, m->intercept);
+    fputc('\n', f);
+    for (size_t k = 0; k < m->n_outputs; k++) {
+        fputs("coef ", f);
+        churn__put_string(f, churn__pipeline_output_name(m->pipe, k));
+        fputc(' ', f);
+        churn__put_double(f, m->coef[k]);
+        fputc('\n', f);
+    }
+    fputs("end classifier\ncalibration none\n", f);
+    fprintf(f, "metrics %d\n", CHURN__M_COUNT);
+    for (size_t k = 0; k < CHURN__M_COUNT; k++) {
+        fprintf(f, "metric %s ", churn__metric_names[k]);
+        churn__put_double(f, m->metrics[k]);
+        fputc('\n', f);
+    }
+    fputs("end metrics\n", f);
+}
+
+int churn_model_save(const churn_model *m, const char *path, churn_error *err)
+{
+    if (!m || !path)
+        return churn__fail(err, CHURN_EINVAL, "save: null argument");
+    /* The checksum covers the text before it, so build the text first. */
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (!mem)
+        return churn__fail_nomem(err);
+    write_body(m, mem);
+    if (fclose(mem) != 0) {
+        free(text);
+        return churn__fail_nomem(err);
+    }
+    unsigned long crc = crc32(0L, (const Bytef *)text, (uInt)len);
+    churn__afile *af;
+    int rc = churn__afile_open(path, &af, err);
+    if (rc == CHURN_OK) {
+        FILE *f = churn__afile_stream(af);
+        fwrite(text, 1, len, f);
+        fprintf(f, "checksum %08lx\n", crc);
+        rc = churn__afile_commit(af, err);
+    }
+    free(text);
+    return rc;
+}
+
+static int read_whole(const char *path, char **out, size_t *len,
+                      churn_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return churn__fail_at(err, CHURN_EIO, path, 0, 0, "cannot open: %s",
+                              strerror(errno));
+    int rc = CHURN_OK;
+    char *buf = NULL;
+    long size = -1;
+    if (fseek(f, 0, SEEK_END) == 0)
+        size = ftell(f);
+    if (size < 0 || fseek(f, 0, SEEK_SET) != 0) {
+        rc = churn__fail_at(err, CHURN_EIO, path, 0, 0, "cannot read");
+    } else if (size > MAX_MODEL_BYTES) {
+        rc = churn__fail_at(err, CHURN_EFORMAT, path, 0, 0,
+                            "too large for a model file (%ld bytes)", size);
+    } else if (!(buf = malloc((size_t)size + 1))) {
+        rc = churn__fail_nomem(err);
+    } else if (fread(buf, 1, (size_t)size, f) != (size_t)size) {
+        rc = churn__fail_at(err, CHURN_EIO, path, 0, 0, "read error");
+    }
+    fclose(f);
+    if (rc != CHURN_OK) {
+        free(buf);
+        return rc;
+    }
+    buf[size] = '\0';
+    *out = buf;
+    *len = (size_t)size;
+    return CHURN_OK;
+}
+
+/* Checks the first line and the checksum line; *body_len is the length
+ * of the text the checksum covers. */
+static int check_envelope(const char *path, const char *buf, size_t len,
+                          size_t *body_len, churn_error *err)
+{
+    int version;
+    char tail;
+    if (sscanf(buf, "churn-model %d%c", &version, &tail) != 2 ||
+        tail != '\n')
+        return churn__fail_at(err, CHURN_EFORMAT, path, 1, 1,
+                              "not a churn model file (the first line "
+                              "should be 'churn-model %d')", FORMAT_VERSION);
+    if (version > FORMAT_VERSION || version < 1)
+        return churn__fail_at(err, CHURN_EVERSION, path, 1, 13,
+                              "model format %d is newer than this library "
+                              "(churn %s reads format %d); upgrade churn",
+                              version, churn_version(), FORMAT_VERSION);
+    size_t end = len;
+    while (end > 0 && (buf[end - 1] == '\n' || buf[end - 1] == '\r'))
+        end--;
+    size_t start = end;
+    while (start > 0 && buf[start - 1] != '\n')
+        start--;
+    unsigned long stored;
+    char hex[9];
+    size_t line = 1;
+    for (size_t i = 0; i < start; i++)
+        line += buf[i] == '\n';
+    if (end - start != 17 || sscanf(buf + start, "checksum %8[0-9a-f]", hex) != 1 ||
+        strlen(hex) != 8)
+        return churn__fail_at(err, CHURN_EFORMAT, path, line, 1,
+                              "missing checksum line (file truncated?)");
+    stored = strtoul(hex, NULL, 16);
+    unsigned long crc = crc32(0L, (const Bytef *)buf, (uInt)start);
+    if (crc != stored)
+        return churn__fail_at(err, CHURN_ECHECKSUM, path, line, 10,
+                              "checksum %08lx does not match the contents "
+                              "(%08lx): the file was edited or damaged",
+                              stored, crc);
+    *body_len = start;
+    return CHURN_OK;
+}
+
+/* Reads "key value" into dst (a string token). */
+static int read_field(churn__lines *r, const char *key, char *dst,
+                      size_t size, churn_error *err)
+{
+    const char *v;
+    int rc = churn__lines_next(r, key, err);
+    if (rc == CHURN_OK)
+        rc = churn__lines_expect(r, key, err);
+    if (rc == CHURN_OK)
+        rc = churn__lines_string(r, &v, err);
+    if (rc == CHURN_OK)
+        rc = churn__lines_done(r, err);
+    if (rc == CHURN_OK)
+        snprintf(dst, size, "%s", v);
+    return rc;
+}
+
+static int read_classifier(churn__lines *r, churn_model *m, churn_error *err)
+{
+    size_t p;
+    int rc = churn__lines_next(r, "classifier", err);
+    if (rc == CHURN_OK)
+        rc = churn__lines_expect(r, "classifier", err);
+    if (rc == CHURN_OK)
+        rc = churn__lines_expect(r, "logistic", err);
+    if (rc == CHURN_OK)
+        rc = churn__lines_size(r, &p, err);
+    if (rc != CHURN_OK)
+        return rc;
+    if (p != churn__pipeline_n_outputs(m->pipe))
+        return churn__fail_at(err, CHURN_EFORMAT, r->path, r->line, 21,
+                              "classifier has %zu coefficients but the "
+                              "pipeline makes %zu columns", p,
+                              churn__pipeline_n_outputs(m->pipe));
+    m->n_outputs = p;
+    if (!(m->coef = calloc(p ? p : 1, sizeof *m->coef)))
+        return churn__fail_nomem(err);
+    rc = churn__lines_next(r, "intercept", err);
+    if (rc == CHURN_OK)
+        rc = churn__lines_expect(r, "intercept", err);
+    if (rc == CHURN_OK)
+        rc = churn__lines_double(r, &m->intercept, err);
+    for (size_t k = 0; rc == CHURN_OK && k < p; k++) {
+        const char *name;
+        rc = churn__lines_next(r, "coef", err);
+        if (rc == CHURN_OK)
+            rc = churn__lines_expect(r, "coef", err);
+        if (rc == CHURN_OK)
+            rc = churn__lines_string(r, &name, err);
+        if (rc == CHURN_OK &&
+            strcmp(name, churn__pipeline_output_name(m->pipe, k)) != 0)
+            return churn__fail_at(err, CHURN_EFORMAT, r->path, r->line, 6,
+                                  "coefficient %zu is for '%s', expected "
+                                  "'%s'", k + 1, name,
+                                  churn__pipeline_output_name(m->pipe, k));
+        if (rc == CHURN_OK)
+            rc = churn__lines_double(r, &m->coef[k], err);
+        if (rc == CHURN_OK)
+            rc = churn__lines_done(r, err);
+    }
+    if (rc == CHURN_OK)
+        rc = churn__lines_next(r, "end classifier", err);
+    if (rc == CHURN_OK)
+        rc = churn__lines_expect(r, "end", err);
+    if (rc == CHURN_OK)
+        rc = churn__lines_expect(r, "classifier", err);
+    return rc;
+}
+
+static int read_metrics(churn__lines *r, churn_model *m, churn_error *err)
+{
+    size_t count;
+    int rc = churn__lines_next(r, "calibration", err);
+    if (rc == CHURN_OK)
+        rc = churn__lines_expect(r, "calibration", err);
+    if (rc == CHURN_OK)
+        rc = churn__lines_expect(r, "none", err);
+    if (rc == CHURN_OK)
+        rc = churn__lines_next(r, "metrics", err);
+    if (rc == CHURN_OK)
+        rc = churn__lines_expect(r, "metrics", err);
+    if (rc == CHURN_OK)
+        rc = churn__lines_size(r, &count, err);
+    for (size_t k = 0; rc == CHURN_OK && k < count; k++) {
+        const char *name;
+        double v;
+        rc = churn__lines_next(r, "metric", err);
+        if (rc == CHURN_OK)
+            rc = churn__lines_expect(r, "metric", err);
+        if (rc == CHURN_OK)
+            rc = churn__lines_string(r, &name, err);
+        if (rc == CHURN_OK)
+            rc = churn__lines_double(r, &v, err);
+        /* Names this version does not know are skipped: a newer minor
+         * release may record more figures in the same format. */
+        for (size_t i = 0; rc == CHURN_OK && i < CHURN__M_COUNT; i++)
+            if (strcmp(name, churn__metric_names[i]) == 0)
+                m->metrics[i] = v;
+    }
+    if (rc == CHURN_OK)
+        rc = churn__lines_next(r, "end metrics", err);
+    if (rc == CHURN_OK)
+        rc = churn__lines_expect(r, "end", err);
+    return rc;
+}
+
+static int parse_model(churn__lines *r, churn_model *m, churn_error *err)
+{
+    int rc = churn__lines_next(r, "version", err); /* checked already */
+    if (rc == CHURN_OK)
+        rc = read_field(r, "library", m->library, sizeof m->library, err);
+    if (rc == CHURN_OK)
+        rc = read_field(r, "created", m->created, sizeof m->created, err);
+    if (rc == CHURN_OK)
+        rc = read_field(r, "family", m->family, sizeof m->family, err);
+    if (rc == CHURN_OK && strcmp(m->family, "logistic") != 0)
+        rc = churn__fail_at(err, CHURN_EFORMAT, r->path, r->line, 8,
+                            "unknown model family '%s'", m->family);
+    if (rc == CHURN_OK)
+        rc = read_field(r, "class_weight", m->class_weight,
+                        sizeof m->class_weight, err);
+    if (rc == CHURN_OK)
+        rc = churn__pipeline_read(r, &m->pipe, err);
+    if (rc == CHURN_OK)
+        rc = read_classifier(r, m, err);
+    if (rc == CHURN_OK)
+        rc = read_metrics(r, m, err);
+    if (rc == CHURN_OK && r->pos < r->len)
+        rc = churn__fail_at(err, CHURN_EFORMAT, r->path, r->line + 1, 1,
+                            "unexpected text after the metrics section");
+    return rc;
+}
+
+int churn_model_load(const char *path, churn_model **out, churn_error *err)
+{
+    if (!path || !out)
+        return churn__fail(err, CHURN_EINVAL, "load: null argument");
+    *out = NULL;
+    char *buf = NULL;
+    size_t len = 0, body_len = 0;
+    int rc = read_whole(path, &buf, &len, err);
+    if (rc != CHURN_OK)
+        return rc;
+    churn_model *m = churn__model_new();
+    if (!m)
+        rc = churn__fail_nomem(err);
+    if (rc == CHURN_OK)
+        rc = check_envelope(path, buf, len, &body_len, err);
+    if (rc == CHURN_OK) {
+        churn__lines r = {.path = path, .buf = buf, .len = body_len};
+        rc = parse_model(&r, m, err);
+    }
+    free(buf);
+    if (rc != CHURN_OK) {
+        churn_model_free(m);
+        return rc;
+    }
+    *out = m;
+    return CHURN_OK;
+}

@@ -1,0 +1,368 @@
+/* train.c - training: options, the held-out validation split, fitting the
+ * pipeline and the classifier on training rows only, and the summary. */
+#include "model.h"
+#include "metrics.h"
+#include "models.h"
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct churn_train_opts {
+    char family[16];
+    double c;
+    int balanced;
+    double validation;
+    int refit;
+    uint64_t seed;
+    churn_progress_fn progress;
+    void *progress_user;
+};
+
+churn_train_opts *churn_train_opts_new(void)
+{
+    churn_train_opts *o = calloc(1, sizeof *o);
+    if (!o)
+        return NULL;
+    snprintf(o->family, sizeof o->family, "%s", "logistic");
+    o->c = 1.0;
+    o->validation = 0.2;
+    o->refit = 1;
+    o->seed = 42;
+    return o;
+}
+
+void churn_train_opts_free(churn_train_opts *o) { free(o); }
+
+int churn_train_opts_set_model(churn_train_opts *o, const char *family)
+{
+    if (!o || !family || strcmp(family, "logistic") != 0)
+        return CHURN_EINVAL;
+    snprintf(o->family, sizeof o->family, "%s", family);
+    return CHURN_OK;
+}
+
+int churn_train_opts_set_c(churn_train_opts *o, double c)
+{
+    if (!o || !(c > 0) || !isfinite(c))
+        return CHURN_EINVAL;
+    o->c = c;
+    return CHURN_OK;
+}
+
+int churn_train_opts_set_class_weight(churn_train_opts *o, const char *mode)
+{
+    if (!o || !mode)
+        return CHURN_EINVAL;
+    if (strcmp(mode, "none") == 0)
+        o->balanced = 0;
+    else if (strcmp(mode, "balanced") == 0)
+        o->balanced = 1;
+    else
+        return CHURN_EINVAL;
+    return CHURN_OK;
+}
+
+int churn_train_opts_set_validation(churn_train_opts *o, double fraction)
+{
+    if (!o || !(fraction >= 0 && fraction < 1))
+        return CHURN_EINVAL;
+    o->validation = fraction;
+    return CHURN_OK;
+}
+
+int churn_train_opts_set_refit(churn_train_opts *o, int refit)
+{
+    if (!o)
+        return CHURN_EINVAL;
+    o->refit = refit != 0;
+    return CHURN_OK;
+}
+
+int churn_train_opts_set_seed(churn_train_opts *o, uint64_t seed)
+{
+    if (!o)
+        return CHURN_EINVAL;
+    o->seed = seed;
+    return CHURN_OK;
+}
+
+int churn_train_opts_set_progress(churn_train_opts *o, churn_progress_fn fn,
+                                  void *user)
+{
+    if (!o)
+        return CHURN_EINVAL;
+    o->progress = fn;
+    o->progress_user = user;
+    return CHURN_OK;
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* Marks rows held out for validation. Customers, not rows, are drawn, so
+ * all snapshots of one customer fall on the same side; within each class
+ * (by the customer's first labeled row) a fixed share is drawn, so both
+ * sides keep the churn rate. Same seed, same split. */
+static int split_rows(const churn_dataset *ds, const size_t *rows, size_t n,
+                      double fraction, uint64_t seed, unsigned char *held,
+                      churn_error *err)
+{
+    int rc = CHURN_OK;
+    churn__strmap *customers = churn__strmap_new();
+    size_t *cust_of_row = malloc((n ? n : 1) * sizeof *cust_of_row);
+    size_t *cust_class = malloc((n ? n : 1) * sizeof *cust_class);
+    size_t *order = malloc((n ? n : 1) * sizeof *order);
+    unsigned char *cust_held = calloc(n ? n : 1, 1);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!customers || !cust_of_row || !cust_class || !order || !cust_held ||
+        !rng) {
+        rc = churn__fail_nomem(err);
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *id = churn_dataset_id(ds, rows[i]);
+        int added;
+        if (churn__strmap_intern(customers, id, strlen(id), &cust_of_row[i],
+                                 &added)) {
+            rc = churn__fail_nomem(err);
+            goto done;
+        }
+        if (added)
+            cust_class[cust_of_row[i]] = churn_dataset_label(ds, rows[i]) > 0.5;
+    }
+    size_t n_cust = churn__strmap_count(customers);
+    gsl_rng_set(rng, (unsigned long)seed);
+    for (size_t cls = 0; cls < 2; cls++) {
+        size_t m = 0;
+        for (size_t c = 0; c < n_cust; c++)
+            if (cust_class[c] == cls)
+                order[m++] = c;
+        gsl_ran_shuffle(rng, order, m, sizeof *order);
+        size_t take = (size_t)floor(fraction * (double)m + 0.5);
+        for (size_t k = 0; k < take; k++)
+            cust_held[order[k]] = 1;
+    }
+    for (size_t i = 0; i < n; i++)
+        held[i] = cust_held[cust_of_row[i]];
+done:
+    churn__strmap_free(customers);
+    free(cust_of_row);
+    free(cust_class);
+    free(order);
+    free(cust_held);
+    gsl_rng_free(rng);
+    return rc;
+}
+
+/* Fits pipeline and classifier on rows[0..n) of ds into m. */
+static int fit_rows(const churn_dataset *ds, const size_t *rows, size_t n,
+                    const churn_train_opts *o, churn_model *m,
+                    churn_error *err)
+{
+    int rc;
+    double *z = NULL, *y = NULL, *s = NULL, *raw = NULL;
+    churn__binding *bind = NULL;
+    churn__pipeline_free(m->pipe);
+    free(m->coef);
+    m->coef = NULL;
+    rc = churn__pipeline_fit(ds, rows, n, &m->pipe, err);
+    if (rc != CHURN_OK)
+        return rc;
+    size_t p = churn__pipeline_n_outputs(m->pipe);
+    size_t d_in = churn__pipeline_n_inputs(m->pipe);
+    m->n_outputs = p;
+    z = malloc((n * p > 0 ? n * p : 1) * sizeof *z);
+    y = malloc(n * sizeof *y);
+    raw = malloc((d_in ? d_in : 1) * sizeof *raw);
+    m->coef = calloc(p ? p : 1, sizeof *m->coef);
+    if (!z || !y || !raw || !m->coef) {
+        rc = churn__fail_nomem(err);
+        goto done;
+    }
+    rc = churn__pipeline_bind(m->pipe, ds, &bind, err);
+    if (rc != CHURN_OK)
+        goto done;
+    size_t pos = 0;
+    for (size_t i = 0; i < n; i++) {
+        churn__binding_row(bind, ds, rows[i], raw);
+        churn__pipeline_transform(m->pipe, raw, z + i * p);
+        y[i] = churn_dataset_label(ds, rows[i]) > 0.5;
+        pos += y[i] > 0;
+    }
+    if (o->balanced) {
+        /* scikit-learn's "balanced": n / (2 * n_class). */
+        s = malloc(n * sizeof *s);
+        if (!s) {
+            rc = churn__fail_nomem(err);
+            goto done;
+        }
+        for (size_t i = 0; i < n; i++)
+            s[i] = (double)n / (2.0 * (double)(y[i] > 0 ? pos : n - pos));
+    }
+    churn__logistic_params lp;
+    churn__logistic_params_default(&lp);
+    lp.c = o->c;
+    churn__logistic_info info;
+    rc = churn__logistic_fit(z, n, p, y, s, &lp, m->coef, &m->intercept,
+                             &info, err);
+    if (rc == CHURN_OK)
+        m->metrics[CHURN__M_ITERATIONS] = (double)info.iterations;
+done:
+    churn__binding_free(bind);
+    free(z);
+    free(y);
+    free(s);
+    free(raw);
+    return rc;
+}
+
+/* Scores rows[0..n) of ds with m and measures AUC and log loss. */
+static int validate(const churn_model *m, const churn_dataset *ds,
+                    const size_t *rows, size_t n, double *auc,
+                    double *log_loss, churn_error *err)
+{
+    int rc = CHURN_OK;
+    churn__binding *bind = NULL;
+    double *raw = malloc((churn__pipeline_n_inputs(m->pipe) + 1) *
+                         sizeof *raw);
+    double *scratch = malloc((m->n_outputs + 1) * sizeof *scratch);
+    double *prob = malloc((n ? n : 1) * sizeof *prob);
+    double *y = malloc((n ? n : 1) * sizeof *y);
+    if (!raw || !scratch || !prob || !y) {
+        rc = churn__fail_nomem(err);
+        goto done;
+    }
+    rc = churn__pipeline_bind(m->pipe, ds, &bind, err);
+    if (rc != CHURN_OK)
+        goto done;
+    for (size_t i = 0; i < n; i++) {
+        churn__binding_row(bind, ds, rows[i], raw);
+        prob[i] = churn__sigmoid(churn__model_logit(m, raw, scratch));
+        y[i] = churn_dataset_label(ds, rows[i]);
+    }
+    *auc = churn__auc(prob, y, n);
+    *log_loss = churn__log_loss(prob, y, n);
+done:
+    churn__binding_free(bind);
+    free(raw);
+    free(scratch);
+    free(prob);
+    free(y);
+    return rc;
+}
+
+/* The labeled rows of ds; fails when they do not hold both classes. */
+static int labeled_rows(const churn_dataset *ds, size_t **rows_out,
+                        size_t *n_out, size_t *pos_out, churn_error *err)
+{
+    size_t n_all = churn_dataset_n_rows(ds), n = 0, pos = 0;
+    if (!churn_dataset_has_labels(ds))
+        return churn__fail(err, CHURN_EINVAL,
+                           "the training data has no label column");
+    size_t *rows = malloc((n_all ? n_all : 1) * sizeof *rows);
+    if (!rows)
+        return churn__fail_nomem(err);
+    for (size_t i = 0; i < n_all; i++) {
+        double y = churn_dataset_label(ds, i);
+        if (isnan(y))
+            continue;
+        rows[n++] = i;
+        pos += y > 0.5;
+    }
+    if (pos == 0 || pos == n) {
+        free(rows);
+        return churn__fail(err, CHURN_EEMPTY,
+                           "the training labels hold a single class (%zu "
+                           "rows, %zu churned): nothing to learn", n, pos);
+    }
+    *rows_out = rows;
+    *n_out = n;
+    *pos_out = pos;
+    return CHURN_OK;
+}
+
+static void stamp(churn_model *m, const churn_train_opts *o)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(m->created, sizeof m->created, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    snprintf(m->library, sizeof m->library, "%s", churn_version());
+    snprintf(m->family, sizeof m->family, "%s", o->family);
+    snprintf(m->class_weight, sizeof m->class_weight, "%s",
+             o->balanced ? "balanced" : "none");
+    m->metrics[CHURN__M_C] = o->c;
+}
+
+int churn_train(const churn_dataset *ds, const churn_train_opts *o,
+                churn_model **out, churn_error *err)
+{
+    if (!ds || !o || !out)
+        return churn__fail(err, CHURN_EINVAL, "churn_train: null argument");
+    *out = NULL;
+    double start = now_seconds();
+    size_t *rows = NULL, *fit = NULL, *held_rows = NULL, n = 0, pos = 0;
+    unsigned char *held = NULL;
+    churn_model *m = NULL;
+    int rc = labeled_rows(ds, &rows, &n, &pos, err);
+    if (rc != CHURN_OK)
+        return rc;
+    if (!(m = churn__model_new()) || !(held = calloc(n, 1)) ||
+        !(fit = malloc(n * sizeof *fit)) ||
+        !(held_rows = malloc(n * sizeof *held_rows))) {
+        rc = churn__fail_nomem(err);
+        goto done;
+    }
+    stamp(m, o);
+    size_t n_fit = 0, n_held = 0;
+    if (o->validation > 0) {
+        rc = split_rows(ds, rows, n, o->validation, o->seed, held, err);
+        if (rc != CHURN_OK)
+            goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (held[i])
+            held_rows[n_held++] = rows[i];
+        else
+            fit[n_fit++] = rows[i];
+    }
+    if (o->progress)
+        o->progress(o->progress_user, "training", 0, o->refit ? 2 : 1);
+    rc = fit_rows(ds, fit, n_fit, o, m, err);
+    if (rc == CHURN_OK && n_held > 0)
+        rc = validate(m, ds, held_rows, n_held,
+                      &m->metrics[CHURN__M_VALIDATION_AUC],
+                      &m->metrics[CHURN__M_VALIDATION_LOG_LOSS], err);
+    if (rc == CHURN_OK && n_held > 0 && o->refit) {
+        if (o->progress)
+            o->progress(o->progress_user, "training", 1, 2);
+        rc = fit_rows(ds, rows, n, o, m, err);
+    }
+    if (rc != CHURN_OK)
+        goto done;
+    int all = n_held > 0 && o->refit;
+    m->metrics[CHURN__M_TRAIN_ROWS] = (double)(all ? n : n_fit);
+    m->metrics[CHURN__M_TRAIN_POSITIVES] = 0;
+    for (size_t i = 0; i < (all ? n : n_fit); i++)
+        m->metrics[CHURN__M_TRAIN_POSITIVES] +=
+            churn_dataset_label(ds, (all ? rows : fit)[i]) > 0.5;
+    m->metrics[CHURN__M_VALIDATION_ROWS] = (double)n_held;
+    m->metrics[CHURN__M_TRAIN_SECONDS] = now_seconds() - start;
+    *out = m;
+    m = NULL;
+done:
+    churn_model_free(m);
+    free(rows);
+    free(fit);
+    free(held_rows);
+    free(held);
+    return rc;
+}

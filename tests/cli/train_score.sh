@@ -1,0 +1,63 @@
+#!/bin/sh
+# train_score.sh - churn-train and churn-score on the bundled telecom data:
+# the contracts of --help, the summary, the ranked file and the errors.
+set -eu
+BIN=${BUILD:-build}/bin
+RUN=${TEST_WRAPPER:-}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "train_score.sh: $*" >&2; exit 1; }
+
+$RUN "$BIN/churn-train" --help | grep -q 'Usage: churn-train' || fail "help"
+set +e
+$RUN "$BIN/churn-train" --bogus >/dev/null 2>&1; [ $? -eq 2 ] || fail "bad flag should exit 2"
+$RUN "$BIN/churn-train" --data datasets/mlc_churn.csv >/dev/null 2>&1; [ $? -eq 2 ] || fail "missing -o should exit 2"
+set -e
+
+$RUN "$BIN/churn-train" --data datasets/mlc_churn.csv --label churn \
+    -o "$tmp/m.churn" > "$tmp/summary.txt"
+grep -q '^rows  *5000 (5000 labeled)' "$tmp/summary.txt" || fail "summary rows"
+grep -q '^churn rate  *14.14%' "$tmp/summary.txt" || fail "summary churn rate"
+auc=$(sed -n 's/^validation  *AUC \([0-9.]*\).*/\1/p' "$tmp/summary.txt")
+[ -n "$auc" ] || fail "summary has no validation AUC"
+head -1 "$tmp/m.churn" | grep -qx 'churn-model 1' || fail "model header"
+
+# Scoring: header, one row per customer, probabilities descending, tiers.
+$RUN "$BIN/churn-score" --model "$tmp/m.churn" --data datasets/mlc_churn.csv \
+    -o "$tmp/ranked.csv" 2>/dev/null
+head -1 "$tmp/ranked.csv" | grep -qx 'customer_id,probability,rank,tier,reasons' \
+    || fail "ranked header"
+[ "$(wc -l < "$tmp/ranked.csv")" -eq 5001 ] || fail "ranked rows"
+awk -F, 'NR > 1 { if (NR > 2 && $2 > prev) bad = 1; prev = $2;
+                  if ($3 != NR - 1) bad = 1;
+                  t = $2 >= 0.5 ? "high" : $2 >= 0.2 ? "medium" : "low";
+                  if ($4 != t) bad = 1 }
+         END { exit bad }' "$tmp/ranked.csv" || fail "ranking order, ranks or tiers"
+sed -n 2p "$tmp/ranked.csv" | grep -q '=.*(+[0-9.]*); ' || fail "reasons"
+$RUN "$BIN/churn-score" --model "$tmp/m.churn" --data datasets/mlc_churn.csv \
+    --top 10 > "$tmp/top.csv"
+[ "$(wc -l < "$tmp/top.csv")" -eq 11 ] || fail "--top 10"
+
+# A column the model needs is missing: exit 1, the message names it, and
+# an existing output file is left as it was.
+cut -d, -f1-5,7- datasets/mlc_churn.csv > "$tmp/no_vmail.csv"
+echo "keep me" > "$tmp/out.csv"
+set +e
+$RUN "$BIN/churn-score" --model "$tmp/m.churn" --data "$tmp/no_vmail.csv" \
+    -o "$tmp/out.csv" 2> "$tmp/err.txt"
+rc=$?
+set -e
+[ $rc -eq 1 ] || fail "missing column should exit 1, got $rc"
+grep -q 'number_vmail_messages' "$tmp/err.txt" || fail "error names the column"
+[ "$(cat "$tmp/out.csv")" = "keep me" ] || fail "output clobbered on error"
+
+# A damaged model is refused with the reason.
+sed 's/^intercept .*/intercept 0.5/' "$tmp/m.churn" > "$tmp/bad.churn"
+set +e
+$RUN "$BIN/churn-score" --model "$tmp/bad.churn" --data datasets/mlc_churn.csv \
+    > /dev/null 2> "$tmp/err.txt"
+rc=$?
+set -e
+[ $rc -eq 1 ] || fail "damaged model should exit 1"
+grep -q 'checksum' "$tmp/err.txt" || fail "damaged model message"
+exit 0

@@ -1,0 +1,135 @@
+/* churn-score - ranks customers by churn probability with tiers and reasons. */
+#include "churn.h"
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(void)
+{
+    printf(
+        "Usage: churn-score --model MODEL.churn --data FEATURES.csv [options]\n"
+        "\n"
+        "Scores every customer in FEATURES.csv with a trained model and writes\n"
+        "them ranked by churn probability, highest first:\n"
+        "  customer_id,probability,rank,tier,reasons\n"
+        "reasons are the inputs that push this customer's log-odds up most,\n"
+        "against an average training customer, e.g.\n"
+        "  tickets_unresolved=3 (+0.82); activity_trend=-0.6 (+0.55); ...\n"
+        "\n"
+        "Options:\n"
+        "  -m, --model FILE      model written by churn-train (required)\n"
+        "  -d, --data FILE       features CSV, one row per customer (required);\n"
+        "                        must hold every input column of the model,\n"
+        "                        extra columns are ignored\n"
+        "  -o, --output FILE     write the ranking here (atomically) instead\n"
+        "                        of standard output\n"
+        "      --top N           only the N highest-risk customers\n"
+        "      --id NAME         id column of FEATURES.csv (default customer_id\n"
+        "                        if present, else row numbers)\n"
+        "      --tiers H,M       probability cut-offs: high >= H, medium >= M,\n"
+        "                        else low (default 0.5,0.2)\n"
+        "      --reasons N       reasons per customer, 0-10 (default 3)\n"
+        "  -h, --help            show this help and exit\n"
+        "  -V, --version         show the version and exit\n"
+        "\n"
+        "Example:\n"
+        "  churn-score --model churn.model --data features.csv --top 100 \\\n"
+        "              -o at-risk.csv\n");
+}
+
+static void parse_tiers(const char *arg, double *high, double *medium)
+{
+    const char *comma = strchr(arg, ',');
+    if (!comma)
+        cli_usage_error("--tiers: expected HIGH,MEDIUM such as 0.5,0.2");
+    char first[64];
+    size_t n = (size_t)(comma - arg);
+    if (n >= sizeof first)
+        cli_usage_error("--tiers: '%s' is too long", arg);
+    memcpy(first, arg, n);
+    first[n] = '\0';
+    *high = cli_double("--tiers", first, 0, 1);
+    *medium = cli_double("--tiers", comma + 1, 0, 1);
+    if (*medium > *high)
+        cli_usage_error("--tiers: the medium cut-off %g is above the high "
+                        "one %g", *medium, *high);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"model", required_argument, NULL, 'm'},
+        {"data", required_argument, NULL, 'd'},
+        {"output", required_argument, NULL, 'o'},
+        {"top", required_argument, NULL, 't'},
+        {"id", required_argument, NULL, 'i'},
+        {"tiers", required_argument, NULL, 'T'},
+        {"reasons", required_argument, NULL, 'r'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0}};
+    const char *model_path = NULL, *data_path = NULL, *out_path = NULL;
+    const char *id_name = NULL; /* default: customer_id if present */
+    size_t top = 0, n_reasons = 3;
+    double high = 0.5, medium = 0.2;
+    int c;
+    cli_tool = "churn-score";
+    while ((c = getopt_long(argc, argv, "m:d:o:hV", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'm': model_path = optarg; break;
+        case 'd': data_path = optarg; break;
+        case 'o': out_path = optarg; break;
+        case 't': top = cli_size("--top", optarg, 1, (size_t)-1); break;
+        case 'i': id_name = optarg; break;
+        case 'T': parse_tiers(optarg, &high, &medium); break;
+        case 'r': n_reasons = cli_size("--reasons", optarg, 0, 10); break;
+        case 'h': usage(); return 0;
+        case 'V': printf("churn-score %s\n", churn_version()); return 0;
+        default: cli_usage_error("unknown option");
+        }
+    }
+    if (optind < argc)
+        cli_usage_error("unexpected argument '%s'", argv[optind]);
+    if (!model_path || !data_path)
+        cli_usage_error("--model and --data are required");
+
+    churn_error err;
+    churn_model *model = NULL;
+    churn_dataset *ds = NULL;
+    churn_scores *scores = NULL;
+    churn_csv_opts *copts = churn_csv_opts_new();
+    churn_score_opts *sopts = churn_score_opts_new();
+    if (!copts || !sopts)
+        cli_fail("out of memory");
+    int rc = churn_model_load(model_path, &model, &err);
+    if (rc == CHURN_OK && id_name)
+        rc = churn_csv_opts_set_id_column(copts, id_name);
+    if (rc == CHURN_OK)
+        rc = churn_dataset_read_csv(data_path, copts, &ds, &err);
+    if (rc == CHURN_OK) {
+        churn_score_opts_set_tiers(sopts, high, medium);
+        churn_score_opts_set_reasons(sopts, n_reasons);
+        rc = churn_score_dataset(model, ds, sopts, &scores, &err);
+    }
+    if (rc == CHURN_OK)
+        rc = out_path ? churn_scores_write_csv(scores, out_path, top, &err)
+                      : churn_scores_write_stream(scores, stdout, top, &err);
+    if (rc != CHURN_OK)
+        cli_fail_err(rc, &err);
+    if (out_path) {
+        size_t n = churn_scores_n(scores), n_high = 0;
+        for (size_t r = 0; r < n; r++)
+            n_high += strcmp(churn_scores_tier(scores, r), "high") == 0;
+        fprintf(stderr, "churn-score: %zu customers scored, %zu in the high "
+                        "tier; wrote %s\n", n, n_high, out_path);
+    }
+    churn_scores_free(scores);
+    churn_dataset_free(ds);
+    churn_model_free(model);
+    churn_csv_opts_free(copts);
+    churn_score_opts_free(sopts);
+    return 0;
+}

@@ -1,0 +1,213 @@
+/* churn-train - trains a churn model from a feature file or raw histories. */
+#include "churn.h"
+#include "cli.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(void)
+{
+    printf(
+        "Usage: churn-train --data FEATURES.csv [options] -o MODEL.churn\n"
+        "       churn-train --events EVENTS.csv --as-of DATE --horizon DAYS\n"
+        "                   [history options] [options] -o MODEL.churn\n"
+        "\n"
+        "Trains a churn model and writes it to MODEL.churn (atomically). The\n"
+        "pipeline (median imputation with missing indicators, one-hot\n"
+        "encoding, standardization) is fitted on training rows only and\n"
+        "saved in the model. A share of customers (--validation) is held out\n"
+        "to measure the model; then it is refitted on all rows.\n"
+        "\n"
+        "Data:\n"
+        "  -d, --data FILE          features CSV, one row per customer\n"
+        "      --label NAME         label column (default churned); values\n"
+        "                           1/0, yes/no, true/false, churned/retained\n"
+        "      --positive VALUE     the label value that means churned\n"
+        "      --id NAME            id column (default customer_id if present,\n"
+        "                           else row numbers)\n"
+        "History options (instead of --data; as in churn-features):\n"
+        "%s"
+        "Model:\n"
+        "      --model NAME         logistic (default)\n"
+        "      --C VALUE            inverse L2 strength, > 0 (default 1)\n"
+        "      --class-weight W     none (default) or balanced\n"
+        "      --validation F       held-out share of customers, 0 to <1\n"
+        "                           (default 0.2; 0 = none)\n"
+        "      --no-refit           keep the model fitted without the\n"
+        "                           held-out rows\n"
+        "      --seed N             seed of the validation split (default 42)\n"
+        "  -o, --output FILE        the model file to write (required)\n"
+        "  -q, --quiet              no summary\n"
+        "  -h, --help               show this help and exit\n"
+        "  -V, --version            show the version and exit\n"
+        "\n"
+        "Examples:\n"
+        "  churn-train --data datasets/mlc_churn.csv --label churn -o m.churn\n"
+        "  churn-train --events events.csv --customers customers.csv \\\n"
+        "              --as-of 2025-01-01 --horizon 90 -o m.churn\n",
+        cli_history_help);
+}
+
+typedef struct train_args {
+    const char *data, *label, *positive, *id, *output;
+    const char *model, *class_weight;
+    double c, validation;
+    int refit, quiet;
+    uint64_t seed;
+} train_args;
+
+static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
+{
+    enum { LABEL = 1, POSITIVE, ID, MODEL, C_OPT, CLASS_WEIGHT, VALIDATION,
+           NO_REFIT, SEED };
+    static const struct option longopts[] = {
+        {"data", required_argument, NULL, 'd'},
+        {"label", required_argument, NULL, LABEL},
+        {"positive", required_argument, NULL, POSITIVE},
+        {"id", required_argument, NULL, ID},
+        {"model", required_argument, NULL, MODEL},
+        {"C", required_argument, NULL, C_OPT},
+        {"class-weight", required_argument, NULL, CLASS_WEIGHT},
+        {"validation", required_argument, NULL, VALIDATION},
+        {"no-refit", no_argument, NULL, NO_REFIT},
+        {"seed", required_argument, NULL, SEED},
+        {"output", required_argument, NULL, 'o'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        CLI_HISTORY_OPTIONS,
+        {NULL, 0, NULL, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "d:o:qhV", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'd': a->data = optarg; break;
+        case LABEL: a->label = optarg; break;
+        case POSITIVE: a->positive = optarg; break;
+        case ID: a->id = optarg; break;
+        case MODEL: a->model = optarg; break;
+        case C_OPT: a->c = cli_double("--C", optarg, 1e-12, 1e12); break;
+        case CLASS_WEIGHT: a->class_weight = optarg; break;
+        case VALIDATION:
+            a->validation = cli_double("--validation", optarg, 0, 0.9);
+            break;
+        case NO_REFIT: a->refit = 0; break;
+        case SEED:
+            a->seed = cli_size("--seed", optarg, 0, (size_t)-1);
+            break;
+        case 'o': a->output = optarg; break;
+        case 'q': a->quiet = 1; break;
+        case 'h': usage(); exit(0);
+        case 'V': printf("churn-train %s\n", churn_version()); exit(0);
+        default:
+            if (c >= CLI_HISTORY_BASE)
+                cli_history_option(h, c, optarg);
+            else
+                cli_usage_error("unknown option");
+        }
+    }
+    if (optind < argc)
+        cli_usage_error("unexpected argument '%s'", argv[optind]);
+    if (!a->output)
+        cli_usage_error("-o MODEL.churn is required");
+    if (!a->data == !h->events)
+        cli_usage_error("give either --data or --events");
+    if (h->events)
+        cli_history_check(h);
+}
+
+static churn_dataset *read_data(const train_args *a)
+{
+    churn_error err;
+    churn_dataset *ds = NULL;
+    churn_csv_opts *o = churn_csv_opts_new();
+    if (!o)
+        cli_fail("out of memory");
+    int rc = churn_csv_opts_set_label_column(o, a->label);
+    if (rc == CHURN_OK && a->positive)
+        rc = churn_csv_opts_set_positive(o, a->positive);
+    if (rc == CHURN_OK && a->id)
+        rc = churn_csv_opts_set_id_column(o, a->id);
+    if (rc == CHURN_OK)
+        rc = churn_dataset_read_csv(a->data, o, &ds, &err);
+    churn_csv_opts_free(o);
+    if (rc != CHURN_OK)
+        cli_fail_err(rc, &err);
+    return ds;
+}
+
+static churn_train_opts *train_opts(const train_args *a)
+{
+    churn_train_opts *o = churn_train_opts_new();
+    if (!o)
+        cli_fail("out of memory");
+    if (churn_train_opts_set_model(o, a->model))
+        cli_usage_error("--model: unknown model '%s' (logistic)", a->model);
+    if (churn_train_opts_set_class_weight(o, a->class_weight))
+        cli_usage_error("--class-weight: '%s' is not none or balanced",
+                        a->class_weight);
+    churn_train_opts_set_c(o, a->c);
+    churn_train_opts_set_validation(o, a->validation);
+    churn_train_opts_set_refit(o, a->refit);
+    churn_train_opts_set_seed(o, a->seed);
+    churn_train_opts_set_progress(o, cli_progress, NULL);
+    return o;
+}
+
+static void print_summary(const churn_model *m, const churn_dataset *ds,
+                          const char *path, double seconds)
+{
+    size_t n = churn_dataset_n_rows(ds), labeled = 0, pos = 0;
+    for (size_t i = 0; i < n; i++) {
+        double y = churn_dataset_label(ds, i);
+        labeled += !isnan(y);
+        pos += y > 0.5;
+    }
+    printf("rows           %zu (%zu labeled), %zu input columns\n", n,
+           labeled, churn_model_n_inputs(m));
+    printf("churn rate     %.2f%% (%zu churned)\n",
+           labeled ? 100.0 * (double)pos / (double)labeled : 0.0, pos);
+    double auc = churn_model_metric(m, "validation_auc");
+    if (!isnan(auc))
+        printf("validation     AUC %.4f, log loss %.4f on %.0f held-out "
+               "rows\n", auc, churn_model_metric(m, "validation_log_loss"),
+               churn_model_metric(m, "validation_rows"));
+    printf("model          %s, C %g, %.0f Newton iterations, trained on "
+           "%.0f rows\n", churn_model_family(m), churn_model_metric(m, "c"),
+           churn_model_metric(m, "iterations"),
+           churn_model_metric(m, "train_rows"));
+    printf("time           %.2f s (training %.2f s)\n", seconds,
+           churn_model_metric(m, "train_seconds"));
+    printf("wrote          %s\n", path);
+}
+
+int main(int argc, char **argv)
+{
+    train_args a = {.label = "churned", .model = "logistic",
+                    .class_weight = "none", .c = 1.0, .validation = 0.2,
+                    .refit = 1, .seed = 42};
+    cli_history h;
+    cli_tool = "churn-train";
+    cli_history_init(&h);
+    parse_args(argc, argv, &a, &h);
+    churn_train_opts *opts = train_opts(&a);
+    double start = cli_now();
+    churn_dataset *ds = a.data ? read_data(&a) : cli_history_extract(&h);
+    churn_error err;
+    churn_model *m = NULL;
+    int rc = churn_train(ds, opts, &m, &err);
+    cli_progress_done();
+    if (rc == CHURN_OK)
+        rc = churn_model_save(m, a.output, &err);
+    if (rc != CHURN_OK)
+        cli_fail_err(rc, &err);
+    if (!a.quiet)
+        print_summary(m, ds, a.output, cli_now() - start);
+    churn_model_free(m);
+    churn_dataset_free(ds);
+    churn_train_opts_free(opts);
+    cli_history_free(&h);
+    return 0;
+}

@@ -1,0 +1,231 @@
+/* cli.c - strict argument parsing, progress and errors for the tools. */
+#include "cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+const char *cli_tool = "churn";
+static int progress_drawn;
+
+void cli_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    cli_progress_done();
+    fprintf(stderr, "%s: ", cli_tool);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry '%s --help' for more information.\n", cli_tool);
+    exit(2);
+}
+
+void cli_fail(const char *fmt, ...)
+{
+    va_list ap;
+    cli_progress_done();
+    fprintf(stderr, "%s: ", cli_tool);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(1);
+}
+
+void cli_fail_err(int code, const churn_error *err)
+{
+    if (err && err->message[0])
+        cli_fail("%s", err->message);
+    cli_fail("%s", churn_strerror(code));
+}
+
+double cli_double(const char *opt, const char *arg, double min, double max)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(arg, &end);
+    if (end == arg || *end != '\0' || errno == ERANGE || !isfinite(v))
+        cli_usage_error("%s: '%s' is not a number", opt, arg);
+    if (v < min || v > max)
+        cli_usage_error("%s: %s is out of range [%g, %g]", opt, arg, min, max);
+    return v;
+}
+
+size_t cli_size(const char *opt, const char *arg, size_t min, size_t max)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(arg, &end, 10);
+    if (end == arg || *end != '\0' || errno == ERANGE || arg[0] == '-')
+        cli_usage_error("%s: '%s' is not a whole number", opt, arg);
+    if (v < min || v > max)
+        cli_usage_error("%s: %s is out of range [%zu, %zu]", opt, arg, min,
+                        max);
+    return (size_t)v;
+}
+
+int64_t cli_date(const char *opt, const char *arg)
+{
+    double t;
+    if (churn_parse_time(arg, strlen(arg), &t) != CHURN_OK)
+        cli_usage_error("%s: '%s' is not a date (use YYYY-MM-DD)", opt, arg);
+    return (int64_t)t;
+}
+
+void cli_progress(void *user, const char *stage, uint64_t done,
+                  uint64_t total)
+{
+    (void)user;
+    if (!isatty(STDERR_FILENO))
+        return;
+    if (total > 0)
+        fprintf(stderr, "\r%s: %3.0f%%", stage,
+                100.0 * (double)done / (double)total);
+    else
+        fprintf(stderr, "\r%s: %llu", stage, (unsigned long long)done);
+    fflush(stderr);
+    progress_drawn = 1;
+}
+
+void cli_progress_done(void)
+{
+    if (progress_drawn) {
+        fputs("\r\033[K", stderr);
+        progress_drawn = 0;
+    }
+}
+
+double cli_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+const char cli_history_help[] =
+    "      --events FILE       event log CSV: customer_id,timestamp,event[,value]\n"
+    "      --customers FILE    optional CSV of static columns per customer_id\n"
+    "      --as-of DATE        snapshot date YYYY-MM-DD; only events before it\n"
+    "                          are used for features (required with --events)\n"
+    "      --horizon DAYS      label window [as-of, as-of + DAYS): churned = a\n"
+    "                          cancel in it (or no activity, for logs without\n"
+    "                          cancel events)\n"
+    "      --role ROLE=N1,N2   event names for a role (activity, purchase,\n"
+    "                          ticket_open, ticket_close, satisfaction, cancel,\n"
+    "                          signup); replaces its defaults; repeatable\n"
+    "      --snapshots K       stack K snapshots, --every DAYS apart, ending\n"
+    "      --every DAYS        at --as-of (adds an as_of column)\n"
+    "      --active-window D   without cancel events: only customers active in\n"
+    "                          the D days before as-of count (default 90)\n"
+    "      --id-column NAME    column names in the event log (defaults:\n"
+    "      --time-column NAME  customer_id, timestamp, event, value)\n"
+    "      --event-column NAME\n"
+    "      --value-column NAME\n";
+
+void cli_history_init(cli_history *h)
+{
+    memset(h, 0, sizeof *h);
+    h->opts = churn_feature_opts_new();
+    if (!h->opts)
+        cli_fail("out of memory");
+    churn_feature_opts_set_progress(h->opts, cli_progress, NULL);
+}
+
+void cli_history_free(cli_history *h) { churn_feature_opts_free(h->opts); }
+
+static void set_role(cli_history *h, const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    char role[32];
+    size_t n = eq ? (size_t)(eq - arg) : 0;
+    if (!eq || n == 0 || n >= sizeof role || eq[1] == '\0')
+        cli_usage_error("--role: expected ROLE=name1,name2, got '%s'", arg);
+    memcpy(role, arg, n);
+    role[n] = '\0';
+    int r = churn_role_from_name(role);
+    if (r < 0)
+        cli_usage_error("--role: unknown role '%s' (activity, purchase, "
+                        "ticket_open, ticket_close, satisfaction, cancel, "
+                        "signup)", role);
+    if (churn_feature_opts_set_role_names(h->opts, (churn_role)r, eq + 1))
+        cli_usage_error("--role: bad name list '%s'", eq + 1);
+}
+
+static void set_column(cli_history *h, const char *which, const char *arg)
+{
+    if (churn_feature_opts_set_column(h->opts, which, arg) != CHURN_OK)
+        cli_usage_error("bad column name '%s'", arg);
+}
+
+void cli_history_option(cli_history *h, int code, const char *arg)
+{
+    switch (code) {
+    case CLI_EVENTS: h->events = arg; break;
+    case CLI_CUSTOMERS: h->customers = arg; break;
+    case CLI_AS_OF:
+        churn_feature_opts_set_as_of(h->opts, cli_date("--as-of", arg));
+        h->has_as_of = 1;
+        break;
+    case CLI_HORIZON:
+        churn_feature_opts_set_horizon(h->opts,
+                                       cli_double("--horizon", arg, 1, 3650));
+        break;
+    case CLI_ROLE: set_role(h, arg); break;
+    case CLI_SNAPSHOTS:
+        h->snapshots = cli_size("--snapshots", arg, 1, 1000);
+        break;
+    case CLI_EVERY: h->every_days = cli_double("--every", arg, 1, 3650); break;
+    case CLI_ACTIVE_WINDOW:
+        churn_feature_opts_set_active_window(
+            h->opts, cli_double("--active-window", arg, 1, 36500));
+        break;
+    case CLI_ID_COLUMN: set_column(h, "customer_id", arg); break;
+    case CLI_TIME_COLUMN: set_column(h, "timestamp", arg); break;
+    case CLI_EVENT_COLUMN: set_column(h, "event", arg); break;
+    case CLI_VALUE_COLUMN: set_column(h, "value", arg); break;
+    default: cli_usage_error("unknown option");
+    }
+}
+
+void cli_history_check(const cli_history *h)
+{
+    if (!h->events)
+        cli_usage_error("--events is required");
+    if (!h->has_as_of)
+        cli_usage_error("--as-of is required with --events");
+    if (h->snapshots > 1 && h->every_days <= 0)
+        cli_usage_error("--snapshots needs --every DAYS");
+    if (h->snapshots > 0)
+        churn_feature_opts_set_snapshots(h->opts, h->snapshots,
+                                         h->every_days > 0 ? h->every_days
+                                                           : 1);
+}
+
+churn_dataset *cli_history_extract(const cli_history *h)
+{
+    churn_error err;
+    churn_dataset *customers = NULL, *out = NULL;
+    int rc = CHURN_OK;
+    if (h->customers) {
+        churn_csv_opts *co = churn_csv_opts_new();
+        if (!co)
+            cli_fail("out of memory");
+        rc = churn_csv_opts_set_id_column(co, "customer_id");
+        if (rc == CHURN_OK)
+            rc = churn_dataset_read_csv(h->customers, co, &customers, &err);
+        churn_csv_opts_free(co);
+    }
+    if (rc == CHURN_OK)
+        rc = churn_features_extract(h->events, customers, h->opts, &out,
+                                    &err);
+    cli_progress_done();
+    churn_dataset_free(customers);
+    if (rc != CHURN_OK)
+        cli_fail_err(rc, &err);
+    return out;
+}

@@ -1,0 +1,94 @@
+/* cli.h - what the command-line tools share: strict argument parsing,
+ * the progress line on a terminal, and error reporting. Uses only the
+ * public API; not part of libchurn. */
+#ifndef CHURN_TOOLS_CLI_H
+#define CHURN_TOOLS_CLI_H
+
+#include "churn.h"
+
+/* The tool's name for messages, e.g. "churn-train"; set once in main. */
+extern const char *cli_tool;
+
+/* Usage error: prints "TOOL: message" and a hint to --help; exits 2. */
+void cli_usage_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+/* Runtime error: prints "TOOL: message"; exits 1. */
+void cli_fail(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+/* Runtime error from the library: prints "TOOL: err->message" (or the
+ * status name when the message is empty); exits 1. */
+void cli_fail_err(int code, const churn_error *err) __attribute__((noreturn));
+
+/* Parse an option's argument or exit 2 naming the option. */
+double cli_double(const char *opt, const char *arg, double min, double max);
+size_t cli_size(const char *opt, const char *arg, size_t min, size_t max);
+/* A date YYYY-MM-DD (or any form churn_parse_time takes) in Unix seconds. */
+int64_t cli_date(const char *opt, const char *arg);
+
+/* A progress callback that redraws one line on stderr when stderr is a
+ * terminal and stays silent otherwise. user is unused. */
+void cli_progress(void *user, const char *stage, uint64_t done,
+                  uint64_t total);
+/* Clears the progress line, if one was drawn. */
+void cli_progress_done(void);
+
+/* The options that describe customer histories, shared by churn-features
+ * and churn-train: put CLI_HISTORY_OPTIONS in the getopt_long table and
+ * pass every code >= CLI_HISTORY_BASE to cli_history_option. */
+enum {
+    CLI_HISTORY_BASE = 1000,
+    CLI_EVENTS = CLI_HISTORY_BASE,
+    CLI_CUSTOMERS,
+    CLI_AS_OF,
+    CLI_HORIZON,
+    CLI_ROLE,
+    CLI_SNAPSHOTS,
+    CLI_EVERY,
+    CLI_ACTIVE_WINDOW,
+    CLI_ID_COLUMN,
+    CLI_TIME_COLUMN,
+    CLI_EVENT_COLUMN,
+    CLI_VALUE_COLUMN
+};
+#define CLI_HISTORY_OPTIONS                                                   \
+    {"events", required_argument, NULL, CLI_EVENTS},                          \
+        {"customers", required_argument, NULL, CLI_CUSTOMERS},                \
+        {"as-of", required_argument, NULL, CLI_AS_OF},                        \
+        {"horizon", required_argument, NULL, CLI_HORIZON},                    \
+        {"role", required_argument, NULL, CLI_ROLE},                          \
+        {"snapshots", required_argument, NULL, CLI_SNAPSHOTS},                \
+        {"every", required_argument, NULL, CLI_EVERY},                        \
+        {"active-window", required_argument, NULL, CLI_ACTIVE_WINDOW},        \
+        {"id-column", required_argument, NULL, CLI_ID_COLUMN},                \
+        {"time-column", required_argument, NULL, CLI_TIME_COLUMN},            \
+        {"event-column", required_argument, NULL, CLI_EVENT_COLUMN},          \
+        {"value-column", required_argument, NULL, CLI_VALUE_COLUMN}
+
+/* The help text of those options, for --help. */
+extern const char cli_history_help[];
+
+/* What the history options say. */
+typedef struct cli_history {
+    const char *events;       /* NULL: not given */
+    const char *customers;
+    int has_as_of;
+    size_t snapshots;         /* 0: not given */
+    double every_days;
+    churn_feature_opts *opts; /* created by cli_history_init */
+} cli_history;
+
+void cli_history_init(cli_history *h);
+void cli_history_free(cli_history *h);
+/* Applies option code with its argument to h; exits 2 on a bad value. */
+void cli_history_option(cli_history *h, int code, const char *arg);
+/* Checks the options fit together (as-of given, snapshots with every);
+ * exits 2 naming what is missing. */
+void cli_history_check(const cli_history *h);
+/* Reads customers (if given) and extracts the features; exits 1 with the
+ * library's message on failure. */
+churn_dataset *cli_history_extract(const cli_history *h);
+
+/* Seconds on a monotonic clock. */
+double cli_now(void);
+
+#endif
