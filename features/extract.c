@@ -20,6 +20,8 @@ typedef struct extraction {
     const churn_dataset *customers;
     churn__history *h;
     size_t *customer_row;   /* per customer: row in customers, or -1 */
+    double **level_dates;   /* per customers column: when every level is a
+                               date, each level's time; else NULL */
     size_t unknown[CHURN__UNKNOWN_MAX]; /* unknown names that get columns */
     size_t n_builtin, n_unknown, n_joined;
     churn_dataset *ds;
@@ -60,6 +62,39 @@ static int join_customers(extraction *x, churn_error *err)
 done:
     churn__strmap_free(rows);
     return rc;
+}
+
+/* Finds the customers columns whose every level is an ISO date (contract
+ * end, renewal date): as categories each date would be its own level and
+ * teach the model nothing; as "days from as-of" they carry the signal. */
+static int detect_dates(extraction *x, churn_error *err)
+{
+    const churn_dataset *cu = x->customers;
+    x->level_dates = calloc(x->n_joined ? x->n_joined : 1,
+                            sizeof *x->level_dates);
+    if (!x->level_dates)
+        return churn__fail_nomem(err);
+    for (size_t j = 0; j < x->n_joined; j++) {
+        size_t n = churn_dataset_n_levels(cu, j);
+        if (churn_dataset_column_kind(cu, j) != CHURN_CATEGORICAL || n == 0)
+            continue;
+        double *t = malloc(n * sizeof *t);
+        if (!t)
+            return churn__fail_nomem(err);
+        size_t k = 0;
+        for (; k < n; k++) {
+            const char *text = churn_dataset_level(cu, j, k);
+            size_t len = strlen(text);
+            if (len < 10 || text[4] != '-' ||
+                churn_parse_time(text, len, &t[k]) != CHURN_OK)
+                break;
+        }
+        if (k < n)
+            free(t);
+        else
+            x->level_dates[j] = t;
+    }
+    return CHURN_OK;
 }
 
 /* A customers column may not reuse a name the output already has. */
@@ -110,10 +145,17 @@ static int name_columns(extraction *x, churn_error *err)
     for (size_t j = 0; j < x->n_joined && rc == CHURN_OK; j++) {
         const char *name = churn_dataset_column_name(cu, j);
         churn_column_kind kind = churn_dataset_column_kind(cu, j);
+        char days_name[512];
+        if (x->level_dates[j]) {
+            snprintf(days_name, sizeof days_name, "%s_days", name);
+            name = days_name;
+            kind = CHURN_NUMERIC;
+        }
         rc = check_clash(x, name, err);
         if (rc == CHURN_OK)
             rc = churn_dataset_set_column(ds, base + j, name, kind, err);
-        for (size_t k = 0; k < churn_dataset_n_levels(cu, j) && !rc; k++) {
+        for (size_t k = 0; kind == CHURN_CATEGORICAL &&
+                           k < churn_dataset_n_levels(cu, j) && !rc; k++) {
             double code;
             rc = churn_dataset_level_code(ds, base + j,
                                           churn_dataset_level(cu, j, k),
@@ -166,10 +208,15 @@ static int add_row(extraction *x, size_t c, size_t s, churn_error *err)
         row[x->n_builtin + j] = x->h->unknown_30[x->unknown[j]][cell];
     double *joined = row + x->n_builtin + x->n_unknown;
     size_t cu_row = x->customer_row ? x->customer_row[c] : (size_t)-1;
-    for (size_t j = 0; j < x->n_joined; j++)
-        joined[j] = cu_row == (size_t)-1
-                        ? NAN
-                        : churn_dataset_value(x->customers, cu_row, j);
+    for (size_t j = 0; j < x->n_joined; j++) {
+        double v = cu_row == (size_t)-1
+                       ? NAN
+                       : churn_dataset_value(x->customers, cu_row, j);
+        if (x->level_dates[j] && !isnan(v))
+            v = (x->level_dates[j][(size_t)v] - x->h->snap_times[s]) /
+                CHURN__DAY;
+        joined[j] = v;
+    }
     int rc = churn_dataset_add_row(x->ds, churn__strmap_key(x->h->ids, c),
                                    row, churn__snapshot_label(x->h, c, s),
                                    err);
@@ -196,6 +243,8 @@ static int build_dataset(extraction *x, churn_error *err)
         return no_population(x, err);
     if (x->customers) {
         int rc = join_customers(x, err);
+        if (rc == CHURN_OK)
+            rc = detect_dates(x, err);
         if (rc != CHURN_OK)
             return rc;
     }
@@ -273,6 +322,9 @@ int churn_features_extract(const char *events_path,
     churn__history_free(x.h);
     churn_dataset_free(x.ds);
     free(x.customer_row);
+    for (size_t j = 0; x.level_dates && j < x.n_joined; j++)
+        free(x.level_dates[j]);
+    free(x.level_dates);
     free(x.row);
     return rc;
 }

@@ -395,6 +395,45 @@ static void test_customers_join(void **state)
     churn_feature_opts_free(o);
 }
 
+/* A customers column whose every level is a date becomes days from the
+ * as-of date to it; a column with one non-date level stays categorical. */
+static void test_customers_date_column(void **state)
+{
+    (void)state;
+    churn_feature_opts *o = fu_opts_at(T0); /* 2024-01-01 */
+    churn_dataset *cu = churn_dataset_new(2);
+    assert_int_equal(churn_dataset_set_column(cu, 0, "contract_end",
+                                              CHURN_CATEGORICAL, NULL), 0);
+    assert_int_equal(churn_dataset_set_column(cu, 1, "renewal",
+                                              CHURN_CATEGORICAL, NULL), 0);
+    double a[2], b[2];
+    churn_dataset_level_code(cu, 0, "2024-03-01", &a[0], NULL);
+    churn_dataset_level_code(cu, 1, "2024-02-01", &a[1], NULL);
+    churn_dataset_level_code(cu, 0, "2023-12-25T12:00:00Z", &b[0], NULL);
+    churn_dataset_level_code(cu, 1, "soon", &b[1], NULL);
+    churn_dataset_add_row(cu, "a", a, NAN, NULL);
+    churn_dataset_add_row(cu, "b", b, NAN, NULL);
+    const char *log = "customer_id,timestamp,event\n"
+                      "a,2023-12-31,login\nb,2023-12-31,login\n"
+                      "c,2023-12-31,login\n";
+    churn_dataset *ds = fu_extract(log, o, cu);
+    size_t days = churn_dataset_column_index(ds, "contract_end_days");
+    assert_true(days != (size_t)-1);
+    assert_int_equal(churn_dataset_column_kind(ds, days), CHURN_NUMERIC);
+    assert_int_equal(churn_dataset_column_index(ds, "contract_end"),
+                     (size_t)-1);
+    /* 2024-01-01 to 2024-03-01: 31 + 29 days; to 2023-12-25 noon: -6.5. */
+    fu_assert_feature(ds, "a", "contract_end_days", 60);
+    fu_assert_feature(ds, "b", "contract_end_days", -6.5);
+    fu_assert_feature(ds, "c", "contract_end_days", NAN);
+    size_t renewal = churn_dataset_column_index(ds, "renewal");
+    assert_int_equal(churn_dataset_column_kind(ds, renewal),
+                     CHURN_CATEGORICAL);
+    churn_dataset_free(ds);
+    churn_dataset_free(cu);
+    churn_feature_opts_free(o);
+}
+
 /* ----------------------------------------------------------------- errors */
 
 /* Expects an extraction of log to fail with code at line:column, with
@@ -549,6 +588,7 @@ int main(void)
         cmocka_unit_test(test_role_remapping),
         cmocka_unit_test(test_column_remapping),
         cmocka_unit_test(test_customers_join),
+        cmocka_unit_test(test_customers_date_column),
         cmocka_unit_test(test_errors_with_place),
         cmocka_unit_test(test_errors_without_place),
         cmocka_unit_test(test_progress_reports_bytes),

@@ -187,6 +187,7 @@ static void test_load_says_what_is_wrong(void **state)
     churn_model *m = train(ds, 0);
     const char *path = tu_write_text(0, "good.churn", "");
     assert_int_equal(churn_model_save(m, path, NULL), CHURN_OK);
+    churn_model_free(m);
     char *good = tu_read_file(path, NULL);
     char *t = malloc(strlen(good) + 64);
     churn_error err;
@@ -224,9 +225,9 @@ static void test_load_says_what_is_wrong(void **state)
     assert_non_null(strstr(err.message, "not a churn model file"));
     assert_int_equal(churn_model_load("/nonexistent.churn", &m, &err),
                      CHURN_EIO);
+    assert_null(m);
     free(t);
     free(good);
-    churn_model_free(m);
     churn_dataset_free(ds);
 }
 
