@@ -77,7 +77,9 @@ int main(int argc, char **argv)
     double high = 0.5, medium = 0.2;
     int c;
     cli_tool = "churn-score";
-    while ((c = getopt_long(argc, argv, "m:d:o:hV", longopts, NULL)) != -1) {
+    opterr = 0; /* cli_bad_option says what is wrong */
+    while ((c = getopt_long(argc, argv, ":m:d:o:hV", longopts, NULL)) !=
+           -1) {
         switch (c) {
         case 'm': model_path = optarg; break;
         case 'd': data_path = optarg; break;
@@ -88,7 +90,7 @@ int main(int argc, char **argv)
         case 'r': n_reasons = cli_size("--reasons", optarg, 0, 10); break;
         case 'h': usage(); return 0;
         case 'V': printf("churn-score %s\n", churn_version()); return 0;
-        default: cli_usage_error("unknown option");
+        default: cli_bad_option(c, argv);
         }
     }
     if (optind < argc)

@@ -81,7 +81,8 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
         CLI_HISTORY_OPTIONS,
         {NULL, 0, NULL, 0}};
     int c;
-    while ((c = getopt_long(argc, argv, "d:o:qhV", longopts, NULL)) != -1) {
+    opterr = 0; /* cli_bad_option says what is wrong */
+    while ((c = getopt_long(argc, argv, ":d:o:qhV", longopts, NULL)) != -1) {
         switch (c) {
         case 'd': a->data = optarg; break;
         case LABEL: a->label = optarg; break;
@@ -105,7 +106,7 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
             if (c >= CLI_HISTORY_BASE)
                 cli_history_option(h, c, optarg);
             else
-                cli_usage_error("unknown option");
+                cli_bad_option(c, argv);
         }
     }
     if (optind < argc)

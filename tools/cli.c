@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -42,6 +43,16 @@ void cli_fail_err(int code, const churn_error *err)
     if (err && err->message[0])
         cli_fail("%s", err->message);
     cli_fail("%s", churn_strerror(code));
+}
+
+void cli_bad_option(int c, char **argv)
+{
+    const char *arg = argv[optind - 1];
+    if (c == ':')
+        cli_usage_error("option '%s' needs a value", arg);
+    if (optopt && strncmp(arg, "--", 2) != 0)
+        cli_usage_error("unknown option '-%c'", optopt);
+    cli_usage_error("unknown option '%s'", arg);
 }
 
 double cli_double(const char *opt, const char *arg, double min, double max)
@@ -168,7 +179,8 @@ void cli_history_option(cli_history *h, int code, const char *arg)
     case CLI_EVENTS: h->events = arg; break;
     case CLI_CUSTOMERS: h->customers = arg; break;
     case CLI_AS_OF:
-        churn_feature_opts_set_as_of(h->opts, cli_date("--as-of", arg));
+        h->as_of = cli_date("--as-of", arg);
+        churn_feature_opts_set_as_of(h->opts, h->as_of);
         h->has_as_of = 1;
         break;
     case CLI_HORIZON:

@@ -19,6 +19,10 @@ void cli_fail(const char *fmt, ...)
  * status name when the message is empty); exits 1. */
 void cli_fail_err(int code, const churn_error *err) __attribute__((noreturn));
 
+/* For getopt_long's '?' and ':' returns (the tools set opterr = 0 and
+ * start their short options with ':'): names the option; exits 2. */
+void cli_bad_option(int c, char **argv) __attribute__((noreturn));
+
 /* Parse an option's argument or exit 2 naming the option. */
 double cli_double(const char *opt, const char *arg, double min, double max);
 size_t cli_size(const char *opt, const char *arg, size_t min, size_t max);
@@ -72,6 +76,7 @@ typedef struct cli_history {
     const char *events;       /* NULL: not given */
     const char *customers;
     int has_as_of;
+    int64_t as_of;            /* Unix seconds, when has_as_of */
     size_t snapshots;         /* 0: not given */
     double every_days;
     churn_feature_opts *opts; /* created by cli_history_init */
