@@ -14,27 +14,31 @@
 const char *cli_tool = "churn";
 static int progress_drawn;
 
+/* Prints "TOOL: message" on stderr, below any progress line. */
+static void say(const char *fmt, va_list ap)
+{
+    cli_progress_done();
+    fprintf(stderr, "%s: ", cli_tool);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
 void cli_usage_error(const char *fmt, ...)
 {
     va_list ap;
-    cli_progress_done();
-    fprintf(stderr, "%s: ", cli_tool);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    say(fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\nTry '%s --help' for more information.\n", cli_tool);
+    fprintf(stderr, "Try '%s --help' for more information.\n", cli_tool);
     exit(2);
 }
 
 void cli_fail(const char *fmt, ...)
 {
     va_list ap;
-    cli_progress_done();
-    fprintf(stderr, "%s: ", cli_tool);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    say(fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
     exit(1);
 }
 

@@ -22,7 +22,7 @@ expect() {
 }
 
 expect 0 --help
-grep -q '^usage: churn-synth -o DIR' "$tmp/out" ||
+grep -q '^Usage: churn-synth -o DIR' "$tmp/out" ||
     fail "--help has no usage line"
 for f in events.csv customers.csv truth.csv; do
     grep -q "$f" "$tmp/out" || fail "--help does not describe $f"
