@@ -322,6 +322,51 @@ static void test_scoring_ranks_tiers_and_reasons(void **state)
     churn_dataset_free(ds);
 }
 
+/* With an unregularized intercept the optimum has sum(p - y) = 0 over the
+ * training rows: the mean probability is the churn rate. With balanced
+ * class weights each class's weighted residuals cancel instead, so the
+ * positives' mean probability rises and the sum no longer matches. */
+static void test_intercept_calibrates_mean_and_balanced_weights(void **state)
+{
+    (void)state;
+    churn_dataset *ds = make_data(2000, 0);
+    size_t n = churn_dataset_n_rows(ds);
+    double *plain = malloc(n * sizeof *plain), *bal = malloc(n * sizeof *bal);
+    churn_model *m = train(ds, 0);
+    assert_int_equal(churn_model_predict_dataset(m, ds, plain, NULL), 0);
+    churn_model_free(m);
+    churn_train_opts *o = churn_train_opts_new();
+    churn_train_opts_set_validation(o, 0);
+    assert_int_equal(churn_train_opts_set_class_weight(o, "balanced"), 0);
+    assert_int_equal(churn_train_opts_set_class_weight(o, "heavy"),
+                     CHURN_EINVAL);
+    assert_int_equal(churn_train(ds, o, &m, NULL), CHURN_OK);
+    assert_int_equal(churn_model_predict_dataset(m, ds, bal, NULL), 0);
+    double sum_p = 0, sum_y = 0, pos = 0, w_res = 0;
+    for (size_t i = 0; i < n; i++) {
+        double y = churn_dataset_label(ds, i);
+        sum_p += plain[i];
+        sum_y += y;
+        pos += y;
+    }
+    for (size_t i = 0; i < n; i++) {
+        double y = churn_dataset_label(ds, i);
+        double w = (double)n / (2.0 * (y > 0 ? pos : (double)n - pos));
+        w_res += w * (bal[i] - y);
+    }
+    assert_near(sum_p / (double)n, sum_y / (double)n, 1e-9);
+    assert_near(w_res / (double)n, 0, 1e-9);
+    double mean_bal = 0;
+    for (size_t i = 0; i < n; i++)
+        mean_bal += bal[i] / (double)n;
+    assert_true(sum_y / (double)n < 0.45 && mean_bal > sum_y / (double)n + 0.05);
+    free(plain);
+    free(bal);
+    churn_model_free(m);
+    churn_train_opts_free(o);
+    churn_dataset_free(ds);
+}
+
 static void test_training_errors_and_grouped_split(void **state)
 {
     (void)state;
@@ -362,6 +407,7 @@ int main(void)
         cmocka_unit_test(test_load_says_what_is_wrong),
         cmocka_unit_test(test_unknown_category_scores_as_all_zero_indicators),
         cmocka_unit_test(test_scoring_ranks_tiers_and_reasons),
+        cmocka_unit_test(test_intercept_calibrates_mean_and_balanced_weights),
         cmocka_unit_test(test_training_errors_and_grouped_split),
     };
     return cmocka_run_group_tests_name("model", tests, NULL, NULL);
