@@ -1,6 +1,6 @@
 /* state.c - per-customer accumulators, updated once per event for every
  * snapshot; memory grows with customers, never with events. */
-#include "features.h"
+#include "history.h"
 
 #include <math.h>
 #include <stdlib.h>

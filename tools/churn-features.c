@@ -108,8 +108,13 @@ int main(int argc, char **argv)
         switch (c) {
         case 'o': output = optarg; break;
         case LIST: list = 1; break;
-        case 'h': usage(); return 0;
-        case 'V': printf("churn-features (churn) %s\n", churn_version());
+        case 'h':
+            usage();
+            cli_history_free(&h);
+            return 0;
+        case 'V':
+            printf("churn-features (churn) %s\n", churn_version());
+            cli_history_free(&h);
             return 0;
         default:
             if (c >= CLI_HISTORY_BASE)

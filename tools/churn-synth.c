@@ -113,8 +113,14 @@ int main(int argc, char **argv)
         switch (c) {
         case 'o': dir = optarg; break;
         case 'q': quiet = 1; break;
-        case 'h': usage(); return 0;
-        case 'V': printf("churn-synth %s\n", churn_version()); return 0;
+        case 'h':
+            usage();
+            churn_synth_opts_free(o);
+            return 0;
+        case 'V':
+            printf("churn-synth %s\n", churn_version());
+            churn_synth_opts_free(o);
+            return 0;
         case 'n':
             customers = cli_size("--customers", optarg, 1, 100000000);
             check(churn_synth_opts_set_customers(o, customers), "--customers",

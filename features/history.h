@@ -1,7 +1,7 @@
-/* features.h - features/'s internals: options, event roles, per-customer
+/* history.h - (named so, not features.h, which is glibc's) features/'s internals: options, event roles, per-customer
  * accumulators, the event-log reader and the feature catalog. */
-#ifndef CHURN_FEATURES_H
-#define CHURN_FEATURES_H
+#ifndef CHURN_FEATURES_HISTORY_H
+#define CHURN_FEATURES_HISTORY_H
 
 #include "internal.h"
 
@@ -191,4 +191,4 @@ enum churn__feature {
     CHURN__N_BUILTIN
 };
 
-#endif /* CHURN_FEATURES_H */
+#endif /* CHURN_FEATURES_HISTORY_H */
