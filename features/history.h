@@ -1,5 +1,6 @@
-/* history.h - (named so, not features.h, which is glibc's) features/'s internals: options, event roles, per-customer
- * accumulators, the event-log reader and the feature catalog. */
+/* history.h - features/'s internals: options, event roles, per-customer
+ * accumulators, the event-log reader and the feature catalog. (Not named
+ * features.h: glibc has a header of that name.) */
 #ifndef CHURN_FEATURES_HISTORY_H
 #define CHURN_FEATURES_HISTORY_H
 
