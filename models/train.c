@@ -1,11 +1,10 @@
 /* train.c - training: options, the held-out validation split, fitting the
  * pipeline and the classifier on training rows only, and the summary. */
 #include "model.h"
+#include "cv.h"
 #include "metrics.h"
 #include "models.h"
 
-#include <gsl/gsl_randist.h>
-#include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,61 +104,6 @@ static double now_seconds(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-/* Marks rows held out for validation. Customers, not rows, are drawn, so
- * all snapshots of one customer fall on the same side; within each class
- * (by the customer's first labeled row) a fixed share is drawn, so both
- * sides keep the churn rate. Same seed, same split. */
-static int split_rows(const churn_dataset *ds, const size_t *rows, size_t n,
-                      double fraction, uint64_t seed, unsigned char *held,
-                      churn_error *err)
-{
-    int rc = CHURN_OK;
-    churn__strmap *customers = churn__strmap_new();
-    size_t *cust_of_row = malloc((n ? n : 1) * sizeof *cust_of_row);
-    size_t *cust_class = malloc((n ? n : 1) * sizeof *cust_class);
-    size_t *order = malloc((n ? n : 1) * sizeof *order);
-    unsigned char *cust_held = calloc(n ? n : 1, 1);
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    if (!customers || !cust_of_row || !cust_class || !order || !cust_held ||
-        !rng) {
-        rc = churn__fail_nomem(err);
-        goto done;
-    }
-    for (size_t i = 0; i < n; i++) {
-        const char *id = churn_dataset_id(ds, rows[i]);
-        int added;
-        if (churn__strmap_intern(customers, id, strlen(id), &cust_of_row[i],
-                                 &added)) {
-            rc = churn__fail_nomem(err);
-            goto done;
-        }
-        if (added)
-            cust_class[cust_of_row[i]] = churn_dataset_label(ds, rows[i]) > 0.5;
-    }
-    size_t n_cust = churn__strmap_count(customers);
-    gsl_rng_set(rng, (unsigned long)seed);
-    for (size_t cls = 0; cls < 2; cls++) {
-        size_t m = 0;
-        for (size_t c = 0; c < n_cust; c++)
-            if (cust_class[c] == cls)
-                order[m++] = c;
-        gsl_ran_shuffle(rng, order, m, sizeof *order);
-        size_t take = (size_t)floor(fraction * (double)m + 0.5);
-        for (size_t k = 0; k < take; k++)
-            cust_held[order[k]] = 1;
-    }
-    for (size_t i = 0; i < n; i++)
-        held[i] = cust_held[cust_of_row[i]];
-done:
-    churn__strmap_free(customers);
-    free(cust_of_row);
-    free(cust_class);
-    free(order);
-    free(cust_held);
-    gsl_rng_free(rng);
-    return rc;
 }
 
 /* Fits pipeline and classifier on rows[0..n) of ds into m. */
@@ -324,7 +268,7 @@ int churn_train(const churn_dataset *ds, const churn_train_opts *o,
     stamp(m, o);
     size_t n_fit = 0, n_held = 0;
     if (o->validation > 0) {
-        rc = split_rows(ds, rows, n, o->validation, o->seed, held, err);
+        rc = churn__cv_holdout(ds, rows, n, o->validation, o->seed, held, err);
         if (rc != CHURN_OK)
             goto done;
     }
