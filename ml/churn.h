@@ -435,6 +435,111 @@ CHURN_API int churn_scores_write_csv(const churn_scores *s, const char *path,
 CHURN_API int churn_scores_write_stream(const churn_scores *s, FILE *f,
                                         size_t top_n, churn_error *err);
 
+/* -------------------------------------------------------------- evaluation */
+
+/* An evaluation report: how good churn probabilities are against 0/1
+ * labels. Made by churn_eval_compute (from any probabilities), by
+ * churn_model_validation_eval (a freshly trained model's held-out rows) or
+ * by churn_eval_cv (cross-validation); written as JSON or HTML; compared
+ * with a baseline by churn_eval_gate. docs/REPORT_JSON.md defines every
+ * figure. */
+typedef struct churn_eval churn_eval;
+typedef struct churn_eval_opts churn_eval_opts;
+
+/* Defaults: threshold 0.5, offer cost 1, customer value 10, 1000
+ * bootstrap resamples with seed 42 (also the seed of churn_eval_cv's
+ * folds). Setters return CHURN_EINVAL for values out of range. */
+CHURN_API churn_eval_opts *churn_eval_opts_new(void);
+CHURN_API void churn_eval_opts_free(churn_eval_opts *o);
+/* Rows with probability >= p are called churners (0 <= p <= 1). */
+CHURN_API int churn_eval_opts_set_threshold(churn_eval_opts *o, double p);
+/* What a retention offer costs and what a kept churner is worth (both
+ * >= 0): the profit of offering it to every row with probability >= t is
+ * value * TP(t) - cost * (TP(t) + FP(t)); the report gives the t that
+ * maximizes it. */
+CHURN_API int churn_eval_opts_set_profit(churn_eval_opts *o,
+                                         double offer_cost,
+                                         double customer_value);
+/* Percentile bootstrap (95%) for AUC and PR AUC: resamples (0 = none, at
+ * most 1e6) drawn with GSL's mt19937 seeded by seed. */
+CHURN_API int churn_eval_opts_set_bootstrap(churn_eval_opts *o,
+                                            size_t resamples, uint64_t seed);
+
+/* Evaluates prob[0..n) against label[0..n) (0/1; NaN rows are skipped).
+ * o may be NULL (defaults). Fails with CHURN_EEMPTY unless both classes
+ * occur, CHURN_EINVAL on a NaN probability. Ties in probability are one
+ * threshold, as in scikit-learn. *out is new; free with churn_eval_free. */
+CHURN_API int churn_eval_compute(const double *prob, const double *label,
+                                 size_t n, const churn_eval_opts *o,
+                                 churn_eval **out, churn_error *err);
+CHURN_API void churn_eval_free(churn_eval *e);
+
+/* The scalar figures by name ("auc", "pr_auc", "log_loss", "brier", "ece",
+ * "accuracy", "precision", "recall", "f1", "tp", ..., see
+ * churn_eval_metric_name); NaN for an unknown name or a figure not made. */
+CHURN_API double churn_eval_metric(const churn_eval *e, const char *name);
+CHURN_API size_t churn_eval_n_metrics(void);
+/* Name i (0 <= i < churn_eval_n_metrics()), or NULL. */
+CHURN_API const char *churn_eval_metric_name(size_t i);
+/* With cross-validation: the folds' count, and each figure's mean and
+ * standard deviation (n - 1) over them; 0 and NaN otherwise. */
+CHURN_API size_t churn_eval_n_folds(const churn_eval *e);
+CHURN_API double churn_eval_fold_mean(const churn_eval *e, const char *name);
+CHURN_API double churn_eval_fold_sd(const churn_eval *e, const char *name);
+/* Decile d (0 = the 10% highest probabilities): rows, churners, lift
+ * (churn rate in it / overall) and cumulative gains (share of all
+ * churners in deciles 0..d). */
+CHURN_API int churn_eval_decile(const churn_eval *e, size_t d, size_t *rows,
+                                size_t *positives, double *lift,
+                                double *cum_gain);
+/* Calibration bin b of 10 of width 0.1 ((b/10, (b+1)/10], the first
+ * with 0): rows, mean probability, observed churn rate (NaN if empty). */
+CHURN_API int churn_eval_calibration(const churn_eval *e, size_t b,
+                                     size_t *rows, double *mean_predicted,
+                                     double *observed);
+/* Metadata shown in the reports (key, value), and the input features
+ * (compared by the gate). churn_eval_set_model adds a model's family,
+ * training figures and inputs. */
+CHURN_API int churn_eval_add_info(churn_eval *e, const char *key,
+                                  const char *value);
+CHURN_API int churn_eval_add_feature(churn_eval *e, const char *name);
+CHURN_API int churn_eval_set_model(churn_eval *e, const churn_model *m);
+
+/* The report of the rows a model was validated on by churn_train (its
+ * held-out customers, scored by the model fitted without them).
+ * CHURN_EEMPTY when there were none, or the model was loaded from a file. */
+CHURN_API int churn_model_validation_eval(const churn_model *m,
+                                          const churn_eval_opts *o,
+                                          churn_eval **out, churn_error *err);
+/* k-fold cross-validation (k >= 2): customer-grouped, stratified folds
+ * (seeded by o's seed); each fold is scored by a model trained (with to)
+ * on the others. The figures are those of all out-of-fold probabilities
+ * together; churn_eval_fold_mean/sd give mean and spread over folds. */
+CHURN_API int churn_eval_cv(const churn_dataset *ds,
+                            const churn_train_opts *to, size_t k,
+                            const churn_eval_opts *o, churn_eval **out,
+                            churn_error *err);
+
+/* Writes the report as JSON (schema "churn-eval", version 1,
+ * docs/REPORT_JSON.md), atomically. */
+CHURN_API int churn_eval_write_json(const churn_eval *e, const char *path,
+                                    churn_error *err);
+/* Writes a self-contained HTML report (inline SVG charts, no script, no
+ * network) titled title, atomically. */
+CHURN_API int churn_eval_write_html(const churn_eval *e, const char *title,
+                                    const char *path, churn_error *err);
+/* The regression gate: compares e with the report JSON at baseline_path.
+ * metrics is a comma-separated list of names (NULL = "auc"); a figure
+ * fails when it is worse than the baseline's by more than max_drop
+ * (higher-is-better figures dropping, log_loss/brier/ece rising), and the
+ * gate fails when the feature lists differ. *failed receives how many
+ * checks failed; reasons (size bytes, may be NULL) one line per failure.
+ * Errors (unreadable baseline, unknown metric) return a code. */
+CHURN_API int churn_eval_gate(const churn_eval *e, const char *baseline_path,
+                              const char *metrics, double max_drop,
+                              size_t *failed, char *reasons, size_t size,
+                              churn_error *err);
+
 #ifdef __cplusplus
 }
 #endif

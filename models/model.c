@@ -30,6 +30,8 @@ void churn_model_free(churn_model *m)
         return;
     churn__pipeline_free(m->pipe);
     free(m->coef);
+    free(m->validation_prob);
+    free(m->validation_label);
     free(m);
 }
 

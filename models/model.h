@@ -34,6 +34,10 @@ struct churn_model {
     char created[32];         /* ISO date-time of training, UTC */
     char library[32];         /* churn version that trained it */
     double metrics[CHURN__M_COUNT]; /* NaN = not measured */
+    /* The validation rows' probabilities and labels, kept by churn_train
+     * for churn_model_validation_eval; not saved (NULL when loaded). */
+    double *validation_prob, *validation_label;
+    size_t n_validation;
 };
 
 /* Allocates an empty model (metrics NaN); NULL when out of memory. */

@@ -168,8 +168,9 @@ done:
     return rc;
 }
 
-/* Scores rows[0..n) of ds with m and measures AUC and log loss. */
-static int validate(const churn_model *m, const churn_dataset *ds,
+/* Scores rows[0..n) of ds with m and measures AUC and log loss; keeps the
+ * probabilities and labels in m for churn_model_validation_eval. */
+static int validate(churn_model *m, const churn_dataset *ds,
                     const size_t *rows, size_t n, double *auc,
                     double *log_loss, churn_error *err)
 {
@@ -194,6 +195,10 @@ static int validate(const churn_model *m, const churn_dataset *ds,
     }
     *auc = churn__auc(prob, y, n);
     *log_loss = churn__log_loss(prob, y, n);
+    m->validation_prob = prob;
+    m->validation_label = y;
+    m->n_validation = n;
+    prob = y = NULL;
 done:
     churn__binding_free(bind);
     free(raw);

@@ -1,0 +1,87 @@
+/* eval.h - the evaluation report's internals shared by ml/eval*.c and
+ * models/eval_model.c: the scalar metrics by index and the report struct. */
+#ifndef CHURN_ML_EVAL_H
+#define CHURN_ML_EVAL_H
+
+#include "internal.h"
+
+/* Scalar figures of a report, by index into churn_eval.metrics; the names
+ * (churn__eval_names) are the keys of the JSON "metrics" object. */
+enum churn__eval_metric {
+    CHURN__E_ROWS,
+    CHURN__E_POSITIVES,
+    CHURN__E_AUC,
+    CHURN__E_AUC_LOW,
+    CHURN__E_AUC_HIGH,
+    CHURN__E_PR_AUC,
+    CHURN__E_PR_AUC_LOW,
+    CHURN__E_PR_AUC_HIGH,
+    CHURN__E_LOG_LOSS,
+    CHURN__E_BRIER,
+    CHURN__E_ECE,
+    CHURN__E_THRESHOLD,
+    CHURN__E_ACCURACY,
+    CHURN__E_PRECISION,
+    CHURN__E_RECALL,
+    CHURN__E_F1,
+    CHURN__E_TP,
+    CHURN__E_FP,
+    CHURN__E_TN,
+    CHURN__E_FN,
+    CHURN__E_OFFER_COST,
+    CHURN__E_CUSTOMER_VALUE,
+    CHURN__E_BEST_THRESHOLD,
+    CHURN__E_BEST_PROFIT,
+    CHURN__E_BEST_TARGETED,
+    CHURN__E_PRECISION_AT_1,
+    CHURN__E_RECALL_AT_1,
+    CHURN__E_PRECISION_AT_5,
+    CHURN__E_RECALL_AT_5,
+    CHURN__E_PRECISION_AT_10,
+    CHURN__E_RECALL_AT_10,
+    CHURN__E_PRECISION_AT_20,
+    CHURN__E_RECALL_AT_20,
+    CHURN__E_TOP_DECILE_LIFT,
+    CHURN__E_COUNT
+};
+
+extern const char *const churn__eval_names[CHURN__E_COUNT];
+
+/* +1 when a larger value is better, -1 when smaller is, 0 when the figure
+ * is a count or a setting that a gate must not compare. */
+extern const signed char churn__eval_direction[CHURN__E_COUNT];
+
+#define CHURN__EVAL_BINS 10
+#define CHURN__EVAL_TOPS 4
+extern const double churn__eval_top_percents[CHURN__EVAL_TOPS];
+
+struct churn_eval {
+    size_t n;                  /* labeled rows */
+    double *score;             /* n probabilities, highest first (stable) */
+    unsigned char *label;      /* their labels, 0/1 */
+    double metrics[CHURN__E_COUNT];
+    double fold_mean[CHURN__E_COUNT], fold_sd[CHURN__E_COUNT];
+    size_t n_folds;            /* 0 unless cross-validated */
+    size_t boot_resamples;     /* bootstrap resamples used; 0 = none */
+    uint64_t boot_seed;
+    double ci_level;
+    size_t decile_rows[CHURN__EVAL_BINS], decile_pos[CHURN__EVAL_BINS];
+    size_t cal_rows[CHURN__EVAL_BINS];
+    double cal_prob_sum[CHURN__EVAL_BINS], cal_pos[CHURN__EVAL_BINS];
+    char **info;               /* n_info key, value pairs: 2 * n_info */
+    size_t n_info;
+    char **features;
+    size_t n_features;
+};
+
+struct churn_eval_opts {
+    double threshold;
+    double offer_cost, customer_value;
+    size_t resamples;
+    uint64_t seed;
+};
+
+/* Index of a metric name, or -1. */
+int churn__eval_index(const char *name);
+
+#endif

@@ -1,0 +1,279 @@
+/* eval_json.c - the evaluation report as JSON (docs/REPORT_JSON.md) and
+ * the regression gate that compares a report with a baseline JSON. */
+#include "eval.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SCHEMA_NAME "churn-eval"
+#define SCHEMA_VERSION 1
+
+/* Figures that are counts print as JSON integers. */
+static int is_count(int k)
+{
+    return k == CHURN__E_ROWS || k == CHURN__E_POSITIVES ||
+           k == CHURN__E_TP || k == CHURN__E_FP || k == CHURN__E_TN ||
+           k == CHURN__E_FN || k == CHURN__E_BEST_TARGETED;
+}
+
+/* A number, or null for NaN (JSON has no NaN). */
+static json_t *number(double x, int integer)
+{
+    if (!isfinite(x))
+        return json_null();
+    return integer ? json_integer((json_int_t)x) : json_real(x);
+}
+
+/* Sets key of obj, stealing value; 0 on success. */
+static int put(json_t *obj, const char *key, json_t *value)
+{
+    return value ? json_object_set_new(obj, key, value) : -1;
+}
+
+static json_t *metrics_object(const double *m)
+{
+    json_t *o = json_object();
+    for (int k = 0; o && k < CHURN__E_COUNT; k++)
+        if (put(o, churn__eval_names[k], number(m[k], is_count(k)))) {
+            json_decref(o);
+            return NULL;
+        }
+    return o;
+}
+
+static json_t *tables_json(const churn_eval *e, json_t *root)
+{
+    json_t *dec = json_array(), *cal = json_array();
+    int bad = !dec || !cal;
+    for (size_t d = 0; !bad && d < CHURN__EVAL_BINS; d++) {
+        size_t rows, pos;
+        double lift, gain, mean, observed;
+        churn_eval_decile(e, d, &rows, &pos, &lift, &gain);
+        bad |= json_array_append_new(dec, json_pack(
+            "{s:I, s:I, s:I, s:o, s:o}", "decile", (json_int_t)d + 1,
+            "rows", (json_int_t)rows, "positives", (json_int_t)pos, "lift",
+            number(lift, 0), "cumulative_gains", number(gain, 0)));
+        churn_eval_calibration(e, d, &rows, &mean, &observed);
+        bad |= json_array_append_new(cal, json_pack(
+            "{s:f, s:f, s:I, s:o, s:o}", "low", (double)d * 0.1, "high",
+            (double)(d + 1) * 0.1, "rows", (json_int_t)rows,
+            "mean_predicted", number(mean, 0), "observed",
+            number(observed, 0)));
+    }
+    bad |= put(root, "deciles", dec);
+    bad |= put(root, "calibration", cal);
+    return bad ? NULL : root;
+}
+
+static json_t *report_json(const churn_eval *e)
+{
+    json_t *root = json_object(), *info = json_object();
+    json_t *features = json_array();
+    int bad = !root || !info || !features;
+    bad |= put(root, "schema", json_string(SCHEMA_NAME));
+    bad |= put(root, "version", json_integer(SCHEMA_VERSION));
+    bad |= put(root, "library", json_string(churn_version()));
+    for (size_t i = 0; !bad && i < e->n_info; i++)
+        bad |= put(info, e->info[2 * i], json_string(e->info[2 * i + 1]));
+    for (size_t i = 0; !bad && i < e->n_features; i++)
+        bad |= json_array_append_new(features, json_string(e->features[i]));
+    bad |= put(root, "info", info);
+    bad |= put(root, "features", features);
+    bad |= put(root, "metrics", metrics_object(e->metrics));
+    bad |= put(root, "bootstrap", json_pack("{s:I, s:I, s:f}", "resamples",
+        (json_int_t)e->boot_resamples, "seed", (json_int_t)e->boot_seed,
+        "level", e->ci_level));
+    if (e->n_folds)
+        bad |= put(root, "folds", json_pack("{s:I, s:o, s:o}", "k",
+            (json_int_t)e->n_folds, "mean", metrics_object(e->fold_mean),
+            "sd", metrics_object(e->fold_sd)));
+    else
+        bad |= put(root, "folds", json_null());
+    if (bad || !tables_json(e, root)) {
+        json_decref(root);
+        return NULL;
+    }
+    return root;
+}
+
+int churn_eval_write_json(const churn_eval *e, const char *path,
+                          churn_error *err)
+{
+    if (!e || !path)
+        return churn__fail(err, CHURN_EINVAL, "churn_eval_write_json: null "
+                           "argument");
+    json_t *root = report_json(e);
+    if (!root)
+        return churn__fail_nomem(err);
+    churn__afile *f;
+    int rc = churn__afile_open(path, &f, err);
+    if (rc == CHURN_OK) {
+        FILE *s = churn__afile_stream(f);
+        if (json_dumpf(root, s, JSON_INDENT(2) | JSON_REAL_PRECISION(17)) ||
+            fputc('\n', s) == EOF) {
+            churn__afile_abort(f);
+            rc = churn__fail(err, CHURN_EIO, "%s: write failed", path);
+        } else {
+            rc = churn__afile_commit(f, err);
+        }
+    }
+    json_decref(root);
+    return rc;
+}
+
+/* Appends a line to reasons (bounded; truncated quietly when full). */
+static void say(char *reasons, size_t size, const char *fmt, ...)
+    CHURN__PRINTF(3, 4);
+static void say(char *reasons, size_t size, const char *fmt, ...)
+{
+    if (!reasons || size == 0)
+        return;
+    size_t used = strlen(reasons);
+    if (used + 1 >= size)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(reasons + used, size - used, fmt, ap);
+    va_end(ap);
+    used = strlen(reasons);
+    if (used + 1 < size) {
+        reasons[used] = '\n';
+        reasons[used + 1] = '\0';
+    }
+}
+
+/* Whether e's feature list equals the baseline's; says how it differs. */
+static size_t check_features(const churn_eval *e, json_t *base,
+                             char *reasons, size_t size)
+{
+    json_t *list = json_object_get(base, "features");
+    size_t n = json_array_size(list);
+    const char *missing = NULL, *added = NULL;
+    for (size_t i = 0; i < n && !missing; i++) {
+        const char *name = json_string_value(json_array_get(list, i));
+        size_t j = 0;
+        while (j < e->n_features && (!name || strcmp(e->features[j], name)))
+            j++;
+        if (j == e->n_features)
+            missing = name ? name : "?";
+    }
+    for (size_t j = 0; j < e->n_features && !added; j++) {
+        size_t i = 0;
+        for (; i < n; i++) {
+            const char *name = json_string_value(json_array_get(list, i));
+            if (name && strcmp(e->features[j], name) == 0)
+                break;
+        }
+        if (i == n)
+            added = e->features[j];
+    }
+    if (!missing && !added && n == e->n_features)
+        return 0;
+    char detail[300] = "";
+    if (missing)
+        snprintf(detail, sizeof detail, "; missing '%.120s'", missing);
+    if (added)
+        snprintf(detail + strlen(detail), sizeof detail - strlen(detail),
+                 "; new '%.120s'", added);
+    say(reasons, size, "features differ: baseline has %zu, now %zu%s", n,
+        e->n_features, detail);
+    return 1;
+}
+
+/* Compares one named figure; returns 1 when it got worse beyond max_drop. */
+static int check_metric(const churn_eval *e, json_t *base_metrics, int k,
+                        double max_drop, char *reasons, size_t size,
+                        const char *path, churn_error *err, int *rc)
+{
+    const char *name = churn__eval_names[k];
+    json_t *v = json_object_get(base_metrics, name);
+    if (!json_is_number(v)) {
+        *rc = churn__fail(err, CHURN_EFORMAT, "%s: baseline has no number "
+                          "for metric '%s'", path, name);
+        return 0;
+    }
+    double base = json_number_value(v), now = e->metrics[k];
+    double worse = churn__eval_direction[k] > 0 ? base - now : now - base;
+    if (!isnan(now) && !(worse > max_drop))
+        return 0;
+    say(reasons, size, "%s %s by %.4f (baseline %.4f, now %.4f; allowed "
+        "%.4f)", name, churn__eval_direction[k] > 0 ? "dropped" : "rose",
+        worse, base, now, max_drop);
+    return 1;
+}
+
+/* Reads and checks the baseline's schema. */
+static int load_baseline(const char *path, json_t **out, churn_error *err)
+{
+    json_error_t jerr;
+    json_t *base = json_load_file(path, 0, &jerr);
+    if (!base) {
+        int code = jerr.line < 0 ? CHURN_EIO : CHURN_EPARSE;
+        return churn__fail_at(err, code, path,
+                              jerr.line > 0 ? (size_t)jerr.line : 0,
+                              jerr.column > 0 ? (size_t)jerr.column : 0,
+                              "%s", jerr.text);
+    }
+    const char *schema = json_string_value(json_object_get(base, "schema"));
+    json_t *version = json_object_get(base, "version");
+    int rc = CHURN_OK;
+    if (!schema || strcmp(schema, SCHEMA_NAME) || !json_is_integer(version))
+        rc = churn__fail(err, CHURN_EFORMAT, "%s: not a churn-eval report "
+                         "(no \"schema\": \"churn-eval\" and version)", path);
+    else if (json_integer_value(version) > SCHEMA_VERSION)
+        rc = churn__fail(err, CHURN_EVERSION, "%s: report version %lld is "
+                         "newer than this library's %d; upgrade churn", path,
+                         (long long)json_integer_value(version),
+                         SCHEMA_VERSION);
+    if (rc != CHURN_OK) {
+        json_decref(base);
+        return rc;
+    }
+    *out = base;
+    return CHURN_OK;
+}
+
+int churn_eval_gate(const churn_eval *e, const char *baseline_path,
+                    const char *metrics, double max_drop, size_t *failed,
+                    char *reasons, size_t size, churn_error *err)
+{
+    if (!e || !baseline_path || !failed || !(max_drop >= 0))
+        return churn__fail(err, CHURN_EINVAL, "churn_eval_gate: bad "
+                           "argument");
+    *failed = 0;
+    if (reasons && size)
+        reasons[0] = '\0';
+    json_t *base = NULL;
+    int rc = load_baseline(baseline_path, &base, err);
+    if (rc != CHURN_OK)
+        return rc;
+    json_t *base_metrics = json_object_get(base, "metrics");
+    const char *p = metrics ? metrics : "auc";
+    while (rc == CHURN_OK && *p) {
+        size_t len = strcspn(p, ",");
+        char name[64];
+        if (len == 0 || len >= sizeof name) {
+            rc = churn__fail(err, CHURN_EINVAL, "bad metric list '%s'",
+                             metrics);
+            break;
+        }
+        memcpy(name, p, len);
+        name[len] = '\0';
+        int k = churn__eval_index(name);
+        if (k < 0 || churn__eval_direction[k] == 0)
+            rc = churn__fail(err, CHURN_EINVAL, "'%s' is not a metric the "
+                             "gate can compare (auc, pr_auc, log_loss, "
+                             "brier, ece, f1, ...)", name);
+        else
+            *failed += (size_t)check_metric(e, base_metrics, k, max_drop,
+                                            reasons, size, baseline_path,
+                                            err, &rc);
+        p += len + (p[len] == ',');
+    }
+    if (rc == CHURN_OK)
+        *failed += check_features(e, base, reasons, size);
+    json_decref(base);
+    return rc;
+}
