@@ -245,3 +245,24 @@ churn_dataset *cli_history_extract(const cli_history *h)
         cli_fail_err(rc, &err);
     return out;
 }
+
+churn_dataset *cli_read_labeled(const char *path, const char *label,
+                                const char *positive, const char *id)
+{
+    churn_error err;
+    churn_dataset *ds = NULL;
+    churn_csv_opts *o = churn_csv_opts_new();
+    if (!o)
+        cli_fail("out of memory");
+    int rc = churn_csv_opts_set_label_column(o, label);
+    if (rc == CHURN_OK && positive)
+        rc = churn_csv_opts_set_positive(o, positive);
+    if (rc == CHURN_OK && id)
+        rc = churn_csv_opts_set_id_column(o, id);
+    if (rc == CHURN_OK)
+        rc = churn_dataset_read_csv(path, o, &ds, &err);
+    churn_csv_opts_free(o);
+    if (rc != CHURN_OK)
+        cli_fail_err(rc, &err);
+    return ds;
+}

@@ -93,6 +93,11 @@ void cli_history_check(const cli_history *h);
  * library's message on failure. */
 churn_dataset *cli_history_extract(const cli_history *h);
 
+/* Reads a labeled CSV (label column label, positive value and id column
+ * optional, NULL = defaults); exits 1 with the library's message. */
+churn_dataset *cli_read_labeled(const char *path, const char *label,
+                                const char *positive, const char *id);
+
 /* Seconds on a monotonic clock. */
 double cli_now(void);
 

@@ -1,0 +1,363 @@
+/* churn-eval - evaluates churn probabilities against labels: a terminal
+ * report, JSON and HTML files, cross-validation and the regression gate. */
+#include "churn.h"
+#include "cli.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(void)
+{
+    printf(
+        "Usage: churn-eval --model MODEL.churn --data LABELED.csv [options]\n"
+        "       churn-eval --cv K --data LABELED.csv [training options]\n"
+        "                  [options]\n"
+        "\n"
+        "Measures how well churn probabilities rank and predict the labels:\n"
+        "ROC AUC and PR AUC (average precision) with bootstrap intervals,\n"
+        "log loss, Brier score, calibration, accuracy / precision / recall /\n"
+        "F1 at a threshold, the profit-maximizing threshold, precision and\n"
+        "recall in the top 1/5/10/20%%, lift and cumulative gains by decile.\n"
+        "With --cv, K models are trained on K-1 folds each (customers\n"
+        "grouped, stratified) and scored on the fold left out.\n"
+        "\n"
+        "Data:\n"
+        "  -m, --model FILE         the model to evaluate\n"
+        "  -d, --data FILE          labeled CSV, one row per customer\n"
+        "      --label NAME         label column (default churned)\n"
+        "      --positive VALUE     the label value that means churned\n"
+        "      --id NAME            id column (default customer_id if present)\n"
+        "Cross-validation:\n"
+        "      --cv K               K folds (2..100) instead of --model\n"
+        "      --family NAME        model family to train: logistic (default)\n"
+        "      --C VALUE            inverse L2 strength, > 0 (default 1)\n"
+        "      --class-weight W     none (default) or balanced\n"
+        "Report:\n"
+        "      --threshold P        call rows with probability >= P churners\n"
+        "                           (default 0.5)\n"
+        "      --offer-cost X       cost of a retention offer (default 1)\n"
+        "      --customer-value Y   value of a kept churner (default 10);\n"
+        "                           profit(t) = Y * TP(t) - X * (TP + FP)(t)\n"
+        "      --bootstrap N        bootstrap resamples (default 1000; 0 = none)\n"
+        "      --seed N             seed of the bootstrap and folds (default 42)\n"
+        "      --json FILE          write the report as JSON (docs/REPORT_JSON.md)\n"
+        "      --html FILE          write a self-contained HTML report\n"
+        "  -q, --quiet              no terminal report\n"
+        "Gate:\n"
+        "      --baseline FILE      compare with a previous --json report; exit 3\n"
+        "                           when a metric got worse by more than\n"
+        "                           --max-drop, or the features differ\n"
+        "      --max-drop D         allowed loss (default 0.01)\n"
+        "      --metric LIST        metrics to compare (default auc), e.g.\n"
+        "                           auc,pr_auc,log_loss\n"
+        "  -h, --help               show this help and exit\n"
+        "  -V, --version            show the version and exit\n"
+        "\n"
+        "Exit status: 0 ok, 1 error, 2 usage error, 3 the gate failed.\n"
+        "\n"
+        "Examples:\n"
+        "  churn-eval --model m.churn --data test.csv --json report.json\n"
+        "  churn-eval --cv 5 --data datasets/mlc_churn.csv --label churn\n"
+        "  churn-eval --model m.churn --data test.csv --baseline base.json\n");
+}
+
+typedef struct eval_args {
+    const char *model, *data, *label, *positive, *id;
+    const char *family, *class_weight, *json, *html, *baseline, *metrics;
+    size_t cv, resamples;
+    uint64_t seed;
+    double c, threshold, offer_cost, customer_value, max_drop;
+    int quiet;
+} eval_args;
+
+static void parse_args(int argc, char **argv, eval_args *a)
+{
+    enum { LABEL = 1, POSITIVE, ID, CV, FAMILY, C_OPT, CLASS_WEIGHT,
+           THRESHOLD, OFFER_COST, CUSTOMER_VALUE, BOOTSTRAP, SEED, JSON,
+           HTML, BASELINE, MAX_DROP, METRIC };
+    static const struct option longopts[] = {
+        {"model", required_argument, NULL, 'm'},
+        {"data", required_argument, NULL, 'd'},
+        {"label", required_argument, NULL, LABEL},
+        {"positive", required_argument, NULL, POSITIVE},
+        {"id", required_argument, NULL, ID},
+        {"cv", required_argument, NULL, CV},
+        {"family", required_argument, NULL, FAMILY},
+        {"C", required_argument, NULL, C_OPT},
+        {"class-weight", required_argument, NULL, CLASS_WEIGHT},
+        {"threshold", required_argument, NULL, THRESHOLD},
+        {"offer-cost", required_argument, NULL, OFFER_COST},
+        {"customer-value", required_argument, NULL, CUSTOMER_VALUE},
+        {"bootstrap", required_argument, NULL, BOOTSTRAP},
+        {"seed", required_argument, NULL, SEED},
+        {"json", required_argument, NULL, JSON},
+        {"html", required_argument, NULL, HTML},
+        {"baseline", required_argument, NULL, BASELINE},
+        {"max-drop", required_argument, NULL, MAX_DROP},
+        {"metric", required_argument, NULL, METRIC},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0}};
+    int c;
+    opterr = 0; /* cli_bad_option says what is wrong */
+    while ((c = getopt_long(argc, argv, ":m:d:qhV", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'm': a->model = optarg; break;
+        case 'd': a->data = optarg; break;
+        case LABEL: a->label = optarg; break;
+        case POSITIVE: a->positive = optarg; break;
+        case ID: a->id = optarg; break;
+        case CV: a->cv = cli_size("--cv", optarg, 2, 100); break;
+        case FAMILY: a->family = optarg; break;
+        case C_OPT: a->c = cli_double("--C", optarg, 1e-12, 1e12); break;
+        case CLASS_WEIGHT: a->class_weight = optarg; break;
+        case THRESHOLD:
+            a->threshold = cli_double("--threshold", optarg, 0, 1);
+            break;
+        case OFFER_COST:
+            a->offer_cost = cli_double("--offer-cost", optarg, 0, 1e12);
+            break;
+        case CUSTOMER_VALUE:
+            a->customer_value = cli_double("--customer-value", optarg, 0,
+                                           1e12);
+            break;
+        case BOOTSTRAP:
+            a->resamples = cli_size("--bootstrap", optarg, 0, 1000000);
+            break;
+        case SEED: a->seed = cli_size("--seed", optarg, 0, (size_t)-1); break;
+        case JSON: a->json = optarg; break;
+        case HTML: a->html = optarg; break;
+        case BASELINE: a->baseline = optarg; break;
+        case MAX_DROP:
+            a->max_drop = cli_double("--max-drop", optarg, 0, 1e12);
+            break;
+        case METRIC: a->metrics = optarg; break;
+        case 'q': a->quiet = 1; break;
+        case 'h': usage(); exit(0);
+        case 'V': printf("churn-eval %s\n", churn_version()); exit(0);
+        default: cli_bad_option(c, argv);
+        }
+    }
+    if (optind < argc)
+        cli_usage_error("unexpected argument '%s'", argv[optind]);
+    if (!a->data)
+        cli_usage_error("--data LABELED.csv is required");
+    if (!a->model == !a->cv)
+        cli_usage_error("give either --model MODEL.churn or --cv K");
+}
+
+/* "0.8102" or, cross-validated, "0.8102 (folds 0.8087 ± 0.0123)". */
+static void figure(const churn_eval *e, const char *label, const char *name)
+{
+    printf("  %-22s %.4f", label, churn_eval_metric(e, name));
+    if (churn_eval_n_folds(e))
+        printf("  (folds %.4f ± %.4f)", churn_eval_fold_mean(e, name),
+               churn_eval_fold_sd(e, name));
+    printf("\n");
+}
+
+static void print_tables(const churn_eval *e)
+{
+    printf("\nTop of the ranking\n  %-8s %10s %10s\n", "top", "precision",
+           "recall");
+    const int tops[] = {1, 5, 10, 20};
+    for (size_t k = 0; k < 4; k++) {
+        char p[32], r[32];
+        snprintf(p, sizeof p, "precision_at_%dpct", tops[k]);
+        snprintf(r, sizeof r, "recall_at_%dpct", tops[k]);
+        printf("  %6d%%  %10.4f %10.4f\n", tops[k], churn_eval_metric(e, p),
+               churn_eval_metric(e, r));
+    }
+    printf("\nDeciles (highest probabilities first)\n  %-7s %7s %8s %7s "
+           "%15s\n", "decile", "rows", "churned", "lift", "cumulative gain");
+    for (size_t d = 0; d < 10; d++) {
+        size_t rows, pos;
+        double lift, gain;
+        churn_eval_decile(e, d, &rows, &pos, &lift, &gain);
+        printf("  %-7zu %7zu %8zu %7.2f %14.1f%%\n", d + 1, rows, pos, lift,
+               100 * gain);
+    }
+    printf("\nCalibration (ECE %.4f)\n  %-11s %7s %14s %9s\n",
+           churn_eval_metric(e, "ece"), "probability", "rows",
+           "mean predicted", "observed");
+    for (size_t b = 0; b < 10; b++) {
+        size_t rows;
+        double mean, observed;
+        churn_eval_calibration(e, b, &rows, &mean, &observed);
+        printf("  %.1f - %.1f   %7zu %14.4f %9.4f\n", 0.1 * (double)b,
+               0.1 * (double)(b + 1), rows, mean, observed);
+    }
+}
+
+static void print_report(const churn_eval *e, const char *source)
+{
+    double rows = churn_eval_metric(e, "rows");
+    double pos = churn_eval_metric(e, "positives");
+    printf("Evaluation of %s\n", source);
+    printf("  %-22s %.0f (%.0f churned, %.2f%%)\n", "rows", rows, pos,
+           100 * pos / rows);
+    printf("\nRanking\n");
+    figure(e, "ROC AUC", "auc");
+    if (!isnan(churn_eval_metric(e, "auc_ci_low")))
+        printf("  %-22s %.4f - %.4f\n", "  95% interval",
+               churn_eval_metric(e, "auc_ci_low"),
+               churn_eval_metric(e, "auc_ci_high"));
+    figure(e, "PR AUC", "pr_auc");
+    if (!isnan(churn_eval_metric(e, "pr_auc_ci_low")))
+        printf("  %-22s %.4f - %.4f\n", "  95% interval",
+               churn_eval_metric(e, "pr_auc_ci_low"),
+               churn_eval_metric(e, "pr_auc_ci_high"));
+    figure(e, "top-decile lift", "top_decile_lift");
+    printf("\nProbabilities\n");
+    figure(e, "log loss", "log_loss");
+    figure(e, "Brier score", "brier");
+    figure(e, "calibration error", "ece");
+    printf("\nAt threshold %g\n", churn_eval_metric(e, "threshold"));
+    figure(e, "accuracy", "accuracy");
+    figure(e, "precision", "precision");
+    figure(e, "recall", "recall");
+    figure(e, "F1", "f1");
+    printf("  %-22s %8s %8s\n", "confusion matrix", "churned", "stayed");
+    printf("  %-22s %8.0f %8.0f\n", "  predicted churn",
+           churn_eval_metric(e, "tp"), churn_eval_metric(e, "fp"));
+    printf("  %-22s %8.0f %8.0f\n", "  predicted stay",
+           churn_eval_metric(e, "fn"), churn_eval_metric(e, "tn"));
+    printf("\nRetention campaign (offer cost %g, kept customer worth %g)\n",
+           churn_eval_metric(e, "offer_cost"),
+           churn_eval_metric(e, "customer_value"));
+    printf("  %-22s %.4f: target %.0f customers, profit %g\n",
+           "best threshold", churn_eval_metric(e, "best_threshold"),
+           churn_eval_metric(e, "best_targeted"),
+           churn_eval_metric(e, "best_profit"));
+    print_tables(e);
+}
+
+static churn_eval_opts *eval_opts(const eval_args *a)
+{
+    churn_eval_opts *o = churn_eval_opts_new();
+    if (!o)
+        cli_fail("out of memory");
+    churn_eval_opts_set_threshold(o, a->threshold);
+    churn_eval_opts_set_profit(o, a->offer_cost, a->customer_value);
+    churn_eval_opts_set_bootstrap(o, a->resamples, a->seed);
+    return o;
+}
+
+static churn_eval *cross_validate(const eval_args *a, churn_dataset *ds,
+                                  const churn_eval_opts *eo)
+{
+    churn_train_opts *to = churn_train_opts_new();
+    if (!to)
+        cli_fail("out of memory");
+    if (churn_train_opts_set_model(to, a->family))
+        cli_usage_error("--family: unknown model '%s'", a->family);
+    if (churn_train_opts_set_class_weight(to, a->class_weight))
+        cli_usage_error("--class-weight: '%s' is not none or balanced",
+                        a->class_weight);
+    churn_train_opts_set_c(to, a->c);
+    churn_train_opts_set_validation(to, 0);
+    churn_train_opts_set_progress(to, cli_progress, NULL);
+    churn_eval *e = NULL;
+    churn_error err;
+    int rc = churn_eval_cv(ds, to, a->cv, eo, &e, &err);
+    cli_progress_done();
+    churn_train_opts_free(to);
+    if (rc != CHURN_OK)
+        cli_fail_err(rc, &err);
+    return e;
+}
+
+static churn_eval *evaluate_model(const eval_args *a, churn_dataset *ds,
+                                  const churn_eval_opts *eo)
+{
+    churn_error err;
+    churn_model *m = NULL;
+    churn_eval *e = NULL;
+    size_t n = churn_dataset_n_rows(ds);
+    double *prob = malloc((n + 1) * sizeof *prob);
+    double *label = malloc((n + 1) * sizeof *label);
+    if (!prob || !label)
+        cli_fail("out of memory");
+    for (size_t i = 0; i < n; i++)
+        label[i] = churn_dataset_label(ds, i);
+    int rc = churn_model_load(a->model, &m, &err);
+    if (rc == CHURN_OK)
+        rc = churn_model_predict_dataset(m, ds, prob, &err);
+    if (rc == CHURN_OK)
+        rc = churn_eval_compute(prob, label, n, eo, &e, &err);
+    if (rc == CHURN_OK && (rc = churn_eval_set_model(e, m)) == CHURN_OK)
+        rc = churn_eval_add_info(e, "model_file", a->model);
+    if (rc != CHURN_OK)
+        cli_fail_err(rc, &err);
+    churn_model_free(m);
+    free(prob);
+    free(label);
+    return e;
+}
+
+/* Runs the gate; returns the exit status (0 passed, 3 failed). */
+static int gate(const eval_args *a, const churn_eval *e)
+{
+    char reasons[4096];
+    size_t failed = 0;
+    churn_error err;
+    int rc = churn_eval_gate(e, a->baseline, a->metrics, a->max_drop,
+                             &failed, reasons, sizeof reasons, &err);
+    if (rc == CHURN_EINVAL)
+        cli_usage_error("--metric: %s", err.message);
+    if (rc != CHURN_OK)
+        cli_fail_err(rc, &err);
+    if (failed == 0) {
+        fprintf(stderr, "churn-eval: gate passed against %s (%s, max drop "
+                "%g)\n", a->baseline, a->metrics ? a->metrics : "auc",
+                a->max_drop);
+        return 0;
+    }
+    for (char *line = reasons; *line;) {
+        char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        fprintf(stderr, "churn-eval: gate failed: %.*s\n", (int)len, line);
+        line += len + (end != NULL);
+    }
+    return 3;
+}
+
+int main(int argc, char **argv)
+{
+    eval_args a = {.label = "churned", .family = "logistic",
+                   .class_weight = "none", .c = 1, .threshold = 0.5,
+                   .offer_cost = 1, .customer_value = 10, .resamples = 1000,
+                   .seed = 42, .max_drop = 0.01};
+    cli_tool = "churn-eval";
+    parse_args(argc, argv, &a);
+    churn_eval_opts *eo = eval_opts(&a);
+    churn_dataset *ds = cli_read_labeled(a.data, a.label, a.positive, a.id);
+    churn_eval *e = a.cv ? cross_validate(&a, ds, eo)
+                         : evaluate_model(&a, ds, eo);
+    churn_error err;
+    int rc = churn_eval_add_info(e, "data_file", a.data);
+    if (rc == CHURN_OK && a.json)
+        rc = churn_eval_write_json(e, a.json, &err);
+    if (rc == CHURN_OK && a.html)
+        rc = churn_eval_write_html(e, a.data, a.html, &err);
+    if (rc != CHURN_OK)
+        cli_fail_err(rc, &err);
+    if (!a.quiet) {
+        char source[512];
+        if (a.cv)
+            snprintf(source, sizeof source, "%s, %zu-fold cross-validation",
+                     a.data, a.cv);
+        else
+            snprintf(source, sizeof source, "%s on %s", a.model, a.data);
+        print_report(e, source);
+    }
+    int status = a.baseline ? gate(&a, e) : 0;
+    churn_eval_free(e);
+    churn_dataset_free(ds);
+    churn_eval_opts_free(eo);
+    return status;
+}
