@@ -40,6 +40,8 @@ static void usage(void)
         "                           held-out rows\n"
         "      --seed N             seed of the validation split (default 42)\n"
         "  -o, --output FILE        the model file to write (required)\n"
+        "      --report FILE        write an HTML evaluation report of the\n"
+        "                           validation split (as churn-eval --html)\n"
         "  -q, --quiet              no summary\n"
         "  -h, --help               show this help and exit\n"
         "  -V, --version            show the version and exit\n"
@@ -53,7 +55,7 @@ static void usage(void)
 
 typedef struct train_args {
     const char *data, *label, *positive, *id, *output;
-    const char *model, *class_weight;
+    const char *model, *class_weight, *report;
     double c, validation;
     int refit, quiet;
     uint64_t seed;
@@ -62,7 +64,7 @@ typedef struct train_args {
 static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
 {
     enum { LABEL = 1, POSITIVE, ID, MODEL, C_OPT, CLASS_WEIGHT, VALIDATION,
-           NO_REFIT, SEED };
+           NO_REFIT, SEED, REPORT };
     static const struct option longopts[] = {
         {"data", required_argument, NULL, 'd'},
         {"label", required_argument, NULL, LABEL},
@@ -75,6 +77,7 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
         {"no-refit", no_argument, NULL, NO_REFIT},
         {"seed", required_argument, NULL, SEED},
         {"output", required_argument, NULL, 'o'},
+        {"report", required_argument, NULL, REPORT},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -99,6 +102,7 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
             a->seed = cli_size("--seed", optarg, 0, (size_t)-1);
             break;
         case 'o': a->output = optarg; break;
+        case REPORT: a->report = optarg; break;
         case 'q': a->quiet = 1; break;
         case 'h': usage(); exit(0);
         case 'V': printf("churn-train %s\n", churn_version()); exit(0);
@@ -117,6 +121,22 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
         cli_usage_error("give either --data or --events");
     if (h->events)
         cli_history_check(h);
+    if (a->report && a->validation <= 0)
+        cli_usage_error("--report needs a validation split (--validation)");
+}
+
+/* The HTML report of the held-out customers. */
+static void write_report(const churn_model *m, const char *path,
+                         const char *title)
+{
+    churn_error err;
+    churn_eval *e = NULL;
+    int rc = churn_model_validation_eval(m, NULL, &e, &err);
+    if (rc == CHURN_OK)
+        rc = churn_eval_write_html(e, title, path, &err);
+    churn_eval_free(e);
+    if (rc != CHURN_OK)
+        cli_fail_err(rc, &err);
 }
 
 static churn_dataset *read_data(const train_args *a)
@@ -204,6 +224,8 @@ int main(int argc, char **argv)
         rc = churn_model_save(m, a.output, &err);
     if (rc != CHURN_OK)
         cli_fail_err(rc, &err);
+    if (a.report)
+        write_report(m, a.report, a.data ? a.data : h.events);
     if (!a.quiet)
         print_summary(m, ds, a.output, cli_now() - start);
     churn_model_free(m);
