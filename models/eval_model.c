@@ -173,10 +173,11 @@ int churn_eval_cv(const churn_dataset *ds, const churn_train_opts *to,
                   size_t k, const churn_eval_opts *o, churn_eval **out,
                   churn_error *err)
 {
+    if (out)
+        *out = NULL;
     if (!ds || !to || !out || k < 2 || k > 100)
         return churn__fail(err, CHURN_EINVAL, "churn_eval_cv: bad argument "
                            "(k must be 2 to 100)");
-    *out = NULL;
     churn_eval_opts defaults = {0.5, 1, 10, 1000, 42}, per_fold;
     if (!o)
         o = &defaults;

@@ -223,6 +223,186 @@ static void test_errors(void **state)
     churn_eval_free(NULL);
 }
 
+/* Reads the telecom data with its label. */
+static churn_dataset *telecom(void)
+{
+    churn_csv_opts *o = churn_csv_opts_new();
+    churn_dataset *ds = NULL;
+    churn_error err;
+    assert_int_equal(churn_csv_opts_set_label_column(o, "churn"), CHURN_OK);
+    if (churn_dataset_read_csv("datasets/mlc_churn.csv", o, &ds, &err))
+        fail_msg("%s", err.message);
+    churn_csv_opts_free(o);
+    return ds;
+}
+
+static void test_json_and_gate(void **state)
+{
+    (void)state;
+    char path[512], reasons[1024];
+    snprintf(path, sizeof path, "%s/report.json", tu_tmpdir());
+    churn_eval *e = ref_eval(0, 1);
+    assert_int_equal(churn_eval_add_feature(e, "tenure_days"), CHURN_OK);
+    assert_int_equal(churn_eval_add_feature(e, "tickets_30d"), CHURN_OK);
+    assert_int_equal(churn_eval_add_info(e, "note", "a \"quoted\" <b>"),
+                     CHURN_OK);
+    churn_error err;
+    assert_int_equal(churn_eval_write_json(e, path, &err), CHURN_OK);
+    char *text = tu_read_file(path, NULL);
+    assert_non_null(strstr(text, "\"schema\": \"churn-eval\""));
+    assert_non_null(strstr(text, "\"version\": 1"));
+    assert_non_null(strstr(text, "\"tp\": 64,"));
+    assert_non_null(strstr(text, "\"auc_ci_low\": null"));
+    assert_non_null(strstr(text, "\"note\": \"a \\\"quoted\\\" <b>\""));
+    free(text);
+    /* Against itself: nothing fails, whatever the metrics. */
+    size_t failed = 99;
+    assert_int_equal(churn_eval_gate(e, path, "auc,pr_auc,log_loss,ece,f1",
+                                     0, &failed, reasons, sizeof reasons,
+                                     &err), CHURN_OK);
+    assert_int_equal(failed, 0);
+    assert_string_equal(reasons, "");
+    /* Worse probabilities (the ranks of the last 100 rows reversed) fail
+     * AUC; log loss rises. One line each. */
+    double worse[200];
+    for (size_t i = 0; i < 200; i++)
+        worse[i] = i < 100 ? ref_prob[i] : 1 - ref_prob[i];
+    churn_eval *w = NULL;
+    assert_int_equal(churn_eval_compute(worse, ref_label, 200, NULL, &w,
+                                        &err), CHURN_OK);
+    churn_eval_add_feature(w, "tenure_days");
+    churn_eval_add_feature(w, "tickets_30d");
+    assert_int_equal(churn_eval_gate(w, path, "auc,log_loss", 0.01, &failed,
+                                     reasons, sizeof reasons, &err),
+                     CHURN_OK);
+    assert_int_equal(failed, 2);
+    assert_true(strncmp(reasons, "auc dropped by ", 15) == 0);
+    assert_non_null(strstr(reasons, "\nlog_loss rose by "));
+    /* A drop smaller than allowed passes. */
+    assert_int_equal(churn_eval_gate(w, path, NULL, 0.5, &failed, NULL, 0,
+                                     &err), CHURN_OK);
+    assert_int_equal(failed, 0);
+    /* Another feature set fails, naming the difference. */
+    churn_eval_add_feature(w, "satisfaction_last");
+    assert_int_equal(churn_eval_gate(w, path, "auc", 1, &failed, reasons,
+                                     sizeof reasons, &err), CHURN_OK);
+    assert_int_equal(failed, 1);
+    assert_string_equal(reasons, "features differ: baseline has 2, now 3; "
+                        "new 'satisfaction_last'\n");
+    /* Errors: a count is not a gate metric; a misspelt name. */
+    assert_int_equal(churn_eval_gate(e, path, "auc,rows", 0, &failed, NULL, 0,
+                                     &err), CHURN_EINVAL);
+    assert_non_null(strstr(err.message, "'rows' is not a metric"));
+    assert_int_equal(churn_eval_gate(e, path, "acu", 0, &failed, NULL, 0,
+                                     &err), CHURN_EINVAL);
+    churn_eval_free(w);
+    churn_eval_free(e);
+}
+
+static void test_gate_bad_baselines(void **state)
+{
+    (void)state;
+    churn_eval *e = ref_eval(0, 1);
+    size_t failed;
+    churn_error err;
+    const char *p = tu_write_text(0, "broken.json",
+                                  "{\"schema\": \"churn-eval\",\n"
+                                  "  \"version\": 1,,\n}\n");
+    assert_int_equal(churn_eval_gate(e, p, NULL, 0, &failed, NULL, 0, &err),
+                     CHURN_EPARSE);
+    /* The second comma of '  "version": 1,,' is at column 16. */
+    assert_int_equal(err.line, 2);
+    assert_int_equal(err.column, 16);
+    p = tu_write_text(0, "newer.json",
+                      "{\"schema\": \"churn-eval\", \"version\": 2}");
+    assert_int_equal(churn_eval_gate(e, p, NULL, 0, &failed, NULL, 0, &err),
+                     CHURN_EVERSION);
+    assert_non_null(strstr(err.message, "version 2 is newer"));
+    p = tu_write_text(0, "other.json", "{\"schema\": \"other\"}");
+    assert_int_equal(churn_eval_gate(e, p, NULL, 0, &failed, NULL, 0, &err),
+                     CHURN_EFORMAT);
+    p = tu_write_text(0, "nometric.json", "{\"schema\": \"churn-eval\", "
+                      "\"version\": 1, \"metrics\": {\"auc\": 0.7}}");
+    assert_int_equal(churn_eval_gate(e, p, "pr_auc", 0, &failed, NULL, 0,
+                                     &err), CHURN_EFORMAT);
+    assert_non_null(strstr(err.message, "no number for metric 'pr_auc'"));
+    char missing[512];
+    snprintf(missing, sizeof missing, "%s/absent.json", tu_tmpdir());
+    assert_int_equal(churn_eval_gate(e, missing, NULL, 0, &failed, NULL, 0,
+                                     &err), CHURN_EIO);
+    assert_int_equal(churn_eval_write_json(e, "/nonexistent/dir/r.json",
+                                           &err), CHURN_EIO);
+    assert_int_equal(churn_eval_write_html(e, "t", "/nonexistent/dir/r.html",
+                                           &err), CHURN_EIO);
+    churn_eval_free(e);
+}
+
+static void test_cross_validation(void **state)
+{
+    (void)state;
+    churn_dataset *ds = telecom();
+    churn_train_opts *to = churn_train_opts_new();
+    churn_train_opts_set_validation(to, 0);
+    churn_eval_opts *o = churn_eval_opts_new();
+    churn_eval_opts_set_bootstrap(o, 0, 3);
+    churn_eval *a = NULL, *b = NULL;
+    churn_error err;
+    assert_int_equal(churn_eval_cv(ds, to, 4, o, &a, &err), CHURN_OK);
+    assert_int_equal(churn_eval_cv(ds, to, 4, o, &b, &err), CHURN_OK);
+    /* Every row is scored once, out of fold; the same seed, the same
+     * folds and figures. */
+    assert_int_equal(churn_eval_n_folds(a), 4);
+    assert_near(churn_eval_metric(a, "rows"), 5000, 0);
+    assert_near(churn_eval_fold_mean(a, "rows"), 1250, 0);
+    assert_true(churn_eval_metric(a, "auc") == churn_eval_metric(b, "auc"));
+    /* Out-of-fold AUC is below the in-sample one (0.841) and the folds
+     * spread around it. */
+    double auc = churn_eval_metric(a, "auc");
+    assert_true(auc > 0.78 && auc < 0.84);
+    assert_near(churn_eval_fold_mean(a, "auc"), auc, 0.02);
+    assert_true(churn_eval_fold_sd(a, "auc") > 0.001);
+    assert_true(churn_eval_fold_sd(a, "auc") < 0.06);
+    churn_eval_free(b);
+    assert_int_equal(churn_eval_cv(ds, to, 1, o, &b, &err), CHURN_EINVAL);
+    assert_null(b);
+    churn_eval_free(a);
+    churn_eval_opts_free(o);
+    churn_train_opts_free(to);
+    churn_dataset_free(ds);
+}
+
+static void test_validation_report(void **state)
+{
+    (void)state;
+    churn_dataset *ds = telecom();
+    churn_train_opts *to = churn_train_opts_new();
+    churn_model *m = NULL;
+    churn_eval *e = NULL;
+    churn_error err;
+    assert_int_equal(churn_train(ds, to, &m, &err), CHURN_OK);
+    assert_int_equal(churn_model_validation_eval(m, NULL, &e, &err),
+                     CHURN_OK);
+    /* The very predictions training measured its validation AUC on. */
+    assert_near(churn_eval_metric(e, "auc"),
+                churn_model_metric(m, "validation_auc"), 1e-15);
+    assert_near(churn_eval_metric(e, "log_loss"),
+                churn_model_metric(m, "validation_log_loss"), 1e-15);
+    assert_near(churn_eval_metric(e, "rows"), 1000, 0);
+    churn_eval_free(e);
+    /* A loaded model has none. */
+    char path[512];
+    snprintf(path, sizeof path, "%s/v.churn", tu_tmpdir());
+    assert_int_equal(churn_model_save(m, path, &err), CHURN_OK);
+    churn_model_free(m);
+    assert_int_equal(churn_model_load(path, &m, &err), CHURN_OK);
+    assert_int_equal(churn_model_validation_eval(m, NULL, &e, &err),
+                     CHURN_EEMPTY);
+    assert_null(e);
+    churn_model_free(m);
+    churn_train_opts_free(to);
+    churn_dataset_free(ds);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -230,6 +410,10 @@ int main(void)
         cmocka_unit_test(test_hand_computed_ties),
         cmocka_unit_test(test_bootstrap_seeded),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_json_and_gate),
+        cmocka_unit_test(test_gate_bad_baselines),
+        cmocka_unit_test(test_cross_validation),
+        cmocka_unit_test(test_validation_report),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
