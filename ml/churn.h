@@ -505,6 +505,22 @@ CHURN_API int churn_eval_add_info(churn_eval *e, const char *key,
 CHURN_API int churn_eval_add_feature(churn_eval *e, const char *name);
 CHURN_API int churn_eval_set_model(churn_eval *e, const churn_model *m);
 
+/* Feature importance of model m on the labeled rows of ds (which must
+ * hold m's inputs): for each input, the largest absolute coefficient among
+ * its standardized pipeline outputs (NaN for a model without linear
+ * coefficients), and the permutation importance: ROC AUC on ds minus ROC
+ * AUC after shuffling that input's values across rows (GSL mt19937 seeded
+ * by seed). Replaces importance added before. */
+CHURN_API int churn_eval_add_importance(churn_eval *e, const churn_model *m,
+                                        const churn_dataset *ds,
+                                        uint64_t seed, churn_error *err);
+/* How many inputs have an importance, and input j's: name (valid while e
+ * lives), coefficient and permutation importance. */
+CHURN_API size_t churn_eval_n_importance(const churn_eval *e);
+CHURN_API int churn_eval_importance(const churn_eval *e, size_t j,
+                                    const char **name, double *coef,
+                                    double *perm);
+
 /* The report of the rows a model was validated on by churn_train (its
  * held-out customers, scored by the model fitted without them).
  * CHURN_EEMPTY when there were none, or the model was loaded from a file. */

@@ -404,6 +404,11 @@ void churn_eval_free(churn_eval *e)
     for (size_t i = 0; i < e->n_features; i++)
         free(e->features[i]);
     free(e->features);
+    for (size_t i = 0; i < e->n_imp; i++)
+        free(e->imp_names[i]);
+    free(e->imp_names);
+    free(e->imp_coef);
+    free(e->imp_perm);
     free(e);
 }
 
@@ -503,3 +508,16 @@ int churn_eval_add_feature(churn_eval *e, const char *name)
         return CHURN_EINVAL;
     return append_strings(&e->features, &e->n_features, 1, name, NULL);
 }
+
+int churn_eval_importance(const churn_eval *e, size_t j, const char **name,
+                          double *coef, double *perm)
+{
+    if (!e || j >= e->n_imp)
+        return CHURN_EINVAL;
+    *name = e->imp_names[j];
+    *coef = e->imp_coef[j];
+    *perm = e->imp_perm[j];
+    return CHURN_OK;
+}
+
+size_t churn_eval_n_importance(const churn_eval *e) { return e ? e->n_imp : 0; }

@@ -72,6 +72,11 @@ struct churn_eval {
     size_t n_info;
     char **features;
     size_t n_features;
+    /* Feature importance (churn_eval_add_importance), per model input. */
+    char **imp_names;
+    double *imp_coef;          /* largest |standardized coefficient| */
+    double *imp_perm;          /* AUC lost when the input is shuffled */
+    size_t n_imp;
 };
 
 struct churn_eval_opts {

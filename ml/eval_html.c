@@ -357,6 +357,40 @@ static void row(FILE *f, const churn_eval *e, const char *label, int k)
     fputs("</tr>\n", f);
 }
 
+/* Inputs by permutation importance, largest first (a few dozen inputs:
+ * selection by repeated scans is plenty). */
+static void importance_table(FILE *f, const churn_eval *e)
+{
+    if (e->n_imp == 0)
+        return;
+    fputs("<h2>Feature importance</h2>\n<p>AUC lost when an input's values "
+          "are shuffled across customers (permutation importance), and the "
+          "largest absolute coefficient among its standardized model "
+          "inputs.</p>\n<table><tr><th class=\"k\">input</th><th>AUC "
+          "lost</th><th>|coefficient|</th></tr>\n", f);
+    double last = INFINITY;
+    size_t last_j = (size_t)-1;
+    for (size_t r = 0; r < e->n_imp; r++) {
+        size_t best = (size_t)-1;
+        for (size_t j = 0; j < e->n_imp; j++) {
+            double v = e->imp_perm[j];
+            /* next in the order (value desc, index asc) after (last, j) */
+            int after = v < last || (v == last && j > last_j);
+            if (after && (best == (size_t)-1 || v > e->imp_perm[best]))
+                best = j;
+        }
+        if (best == (size_t)-1)
+            break;
+        fputs("<tr><td class=\"k\">", f);
+        put_text(f, e->imp_names[best]);
+        fprintf(f, "</td><td>%.4f</td><td>%.4f</td></tr>\n",
+                e->imp_perm[best], e->imp_coef[best]);
+        last = e->imp_perm[best];
+        last_j = best;
+    }
+    fputs("</table>\n", f);
+}
+
 static void tables(FILE *f, const churn_eval *e)
 {
     static const struct { const char *label; int k; } figures[] = {
@@ -422,7 +456,9 @@ static void tables(FILE *f, const churn_eval *e)
                 "<td>%.4f</td></tr>\n", 0.1 * (double)b,
                 0.1 * (double)(b + 1), rows, mean, observed);
     }
-    fputs("</table>\n<h2>Model and data</h2>\n<table>\n", f);
+    fputs("</table>\n", f);
+    importance_table(f, e);
+    fputs("<h2>Model and data</h2>\n<table>\n", f);
     for (size_t i = 0; i < e->n_info; i++) {
         fputs("<tr><td class=\"k\">", f);
         put_text(f, e->info[2 * i]);

@@ -62,6 +62,14 @@ static json_t *tables_json(const churn_eval *e, json_t *root)
             "mean_predicted", number(mean, 0), "observed",
             number(observed, 0)));
     }
+    json_t *imp = json_array();
+    bad |= !imp;
+    for (size_t j = 0; !bad && j < e->n_imp; j++)
+        bad |= json_array_append_new(imp, json_pack(
+            "{s:s, s:o, s:o}", "feature", e->imp_names[j], "coefficient",
+            number(e->imp_coef[j], 0), "permutation_auc_drop",
+            number(e->imp_perm[j], 0)));
+    bad |= put(root, "importance", imp);
     bad |= put(root, "deciles", dec);
     bad |= put(root, "calibration", cal);
     return bad ? NULL : root;

@@ -403,6 +403,74 @@ static void test_validation_report(void **state)
     churn_dataset_free(ds);
 }
 
+static void test_importance(void **state)
+{
+    (void)state;
+    /* 400 rows: churn follows "signal" (with label noise), "noise" is
+     * unrelated, "constant" never changes. Values from a fixed LCG. */
+    churn_dataset *ds = churn_dataset_new(3);
+    churn_error err;
+    const char *names[] = {"signal", "noise", "constant"};
+    for (size_t j = 0; j < 3; j++)
+        assert_int_equal(churn_dataset_set_column(ds, j, names[j],
+                                                  CHURN_NUMERIC, &err),
+                         CHURN_OK);
+    churn_dataset_set_label_name(ds, "churned", &err);
+    uint64_t r = 12345;
+    for (size_t i = 0; i < 400; i++) {
+        double u[3];
+        for (size_t k = 0; k < 3; k++) {
+            r = r * 6364136223846793005u + 1442695040888963407u;
+            u[k] = (double)(r >> 11) / 9007199254740992.0;
+        }
+        double x[3] = {u[0], u[1], 7};
+        double y = (u[0] + 0.3 * u[2]) > 0.75;
+        assert_int_equal(churn_dataset_add_row(ds, NULL, x, y, &err),
+                         CHURN_OK);
+    }
+    churn_train_opts *to = churn_train_opts_new();
+    churn_train_opts_set_validation(to, 0);
+    churn_model *m = NULL;
+    assert_int_equal(churn_train(ds, to, &m, &err), CHURN_OK);
+    double prob[400], label[400];
+    assert_int_equal(churn_model_predict_dataset(m, ds, prob, &err),
+                     CHURN_OK);
+    for (size_t i = 0; i < 400; i++)
+        label[i] = churn_dataset_label(ds, i);
+    churn_eval *e = NULL;
+    assert_int_equal(churn_eval_compute(prob, label, 400, NULL, &e, &err),
+                     CHURN_OK);
+    assert_int_equal(churn_eval_add_importance(e, m, ds, 9, &err), CHURN_OK);
+    assert_int_equal(churn_eval_n_importance(e), 3);
+    const char *name;
+    double coef[3], perm[3];
+    for (size_t j = 0; j < 3; j++) {
+        assert_int_equal(churn_eval_importance(e, j, &name, &coef[j],
+                                               &perm[j]), CHURN_OK);
+        assert_string_equal(name, names[j]);
+    }
+    /* Shuffling the signal destroys the ranking (AUC falls towards 0.5),
+     * the noise barely matters, a constant column not at all. */
+    assert_true(perm[0] > 0.3);
+    assert_true(fabs(perm[1]) < 0.03);
+    assert_true(perm[2] == 0);
+    assert_true(coef[0] > 5 * coef[1]);
+    assert_int_equal(churn_eval_importance(e, 3, &name, &coef[0], &perm[0]),
+                     CHURN_EINVAL);
+    /* Data without one of the model's inputs: the binding's error. */
+    churn_dataset *other = churn_dataset_new(1);
+    churn_dataset_set_column(other, 0, "signal", CHURN_NUMERIC, &err);
+    assert_int_equal(churn_eval_add_importance(e, m, other, 9, &err),
+                     CHURN_EFORMAT);
+    assert_non_null(strstr(err.message, "noise"));
+    assert_int_equal(churn_eval_n_importance(e), 0);
+    churn_dataset_free(other);
+    churn_eval_free(e);
+    churn_model_free(m);
+    churn_train_opts_free(to);
+    churn_dataset_free(ds);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -414,6 +482,7 @@ int main(void)
         cmocka_unit_test(test_gate_bad_baselines),
         cmocka_unit_test(test_cross_validation),
         cmocka_unit_test(test_validation_report),
+        cmocka_unit_test(test_importance),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -193,6 +193,36 @@ static void print_tables(const churn_eval *e)
     }
 }
 
+typedef struct importance {
+    const char *name;
+    double coef, perm;
+} importance;
+
+static int by_perm_desc(const void *a, const void *b)
+{
+    double x = ((const importance *)a)->perm, y = ((const importance *)b)->perm;
+    return (x < y) - (x > y);
+}
+
+/* Inputs by AUC lost when shuffled, largest first. */
+static void print_importance(const churn_eval *e)
+{
+    size_t n = churn_eval_n_importance(e);
+    importance *rows = malloc((n + 1) * sizeof *rows);
+    if (!rows)
+        cli_fail("out of memory");
+    for (size_t j = 0; j < n; j++)
+        churn_eval_importance(e, j, &rows[j].name, &rows[j].coef,
+                              &rows[j].perm);
+    qsort(rows, n, sizeof *rows, by_perm_desc);
+    printf("\nFeature importance\n  %-32s %9s %13s\n", "input", "AUC lost",
+           "|coefficient|");
+    for (size_t j = 0; j < n; j++)
+        printf("  %-32s %9.4f %13.4f\n", rows[j].name, rows[j].perm,
+               rows[j].coef);
+    free(rows);
+}
+
 static void print_report(const churn_eval *e, const char *source)
 {
     double rows = churn_eval_metric(e, "rows");
@@ -234,6 +264,8 @@ static void print_report(const churn_eval *e, const char *source)
            churn_eval_metric(e, "best_targeted"),
            churn_eval_metric(e, "best_profit"));
     print_tables(e);
+    if (churn_eval_n_importance(e))
+        print_importance(e);
 }
 
 static churn_eval_opts *eval_opts(const eval_args *a)
@@ -291,6 +323,8 @@ static churn_eval *evaluate_model(const eval_args *a, churn_dataset *ds,
         rc = churn_eval_compute(prob, label, n, eo, &e, &err);
     if (rc == CHURN_OK && (rc = churn_eval_set_model(e, m)) == CHURN_OK)
         rc = churn_eval_add_info(e, "model_file", a->model);
+    if (rc == CHURN_OK)
+        rc = churn_eval_add_importance(e, m, ds, a->seed, &err);
     if (rc != CHURN_OK)
         cli_fail_err(rc, &err);
     churn_model_free(m);

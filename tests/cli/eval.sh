@@ -53,6 +53,10 @@ grep -q '^  rows  *5000 (707 churned, 14.14%)' "$tmp/m.txt" || fail "rows"
 grep -q '^At threshold 0.3' "$tmp/m.txt" || fail "threshold"
 grep -q 'offer cost 2, kept customer worth 50' "$tmp/m.txt" || fail "profit"
 grep -q '"model_family": "logistic"' "$tmp/m.json" || fail "json model"
+grep -q '"permutation_auc_drop": 0\.' "$tmp/m.json" || fail "json importance"
+sed -n '/^Feature importance/,$p' "$tmp/m.txt" | sed -n 3p |
+    grep -q '^  number_customer_service_calls ' ||
+    fail "service calls should matter most"
 col=$(head -1 datasets/mlc_churn.csv | tr -d '"' | tr , '\n' | grep -n '^total_day_minutes$' | cut -d: -f1)
 cut -d, -f"$col" --complement datasets/mlc_churn.csv > "$tmp/fewer.csv"
 "$BIN/churn-train" -q --data "$tmp/fewer.csv" --label churn -o "$tmp/f.churn"

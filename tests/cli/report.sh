@@ -28,7 +28,8 @@ grep -o 'http[s]*://[^"]*' "$html" | grep -v '^http://www.w3.org/' | grep -q . &
 for text in 'ROC curve' 'Precision-recall curve' 'Cumulative gains' \
     'Lift by decile' 'Calibration (reliability)' 'Probabilities by class' \
     'false positive rate' 'true positive rate' 'recall' 'precision' \
-    'perfectly calibrated' 'churned' 'stayed' 'model_family'; do
+    'perfectly calibrated' 'churned' 'stayed' 'model_family' \
+    'Feature importance' 'number_customer_service_calls'; do
     grep -q ">$text<\|>$text (" "$html" || fail "no text '$text'"
 done
 
