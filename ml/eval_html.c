@@ -41,7 +41,10 @@ typedef struct chart {
     int x_centered;   /* x ticks label the unit interval after them, 1.. */
 } chart;
 
-static double px(const chart *c, double x) { return PLOT_X + PLOT_W * x / c->x_max; }
+static double px(const chart *c, double x)
+{
+    return PLOT_X + PLOT_W * x / c->x_max;
+}
 static double py(const chart *c, double y)
 {
     return PLOT_Y + PLOT_H - PLOT_H * y / c->y_max;

@@ -38,8 +38,9 @@ status $RUN "$BIN/churn-eval" --cv 5 --data datasets/mlc_churn.csv \
     --label churn --C 1e-6 --bootstrap 0 -q --baseline "$BASE" \
     --metric auc,pr_auc
 [ $rc -eq 3 ] || fail "worse model should exit 3, got $rc"
-grep -q '^churn-eval: gate failed: auc dropped by 0\.[0-9]* (baseline 0\.[0-9]*, now 0\.[0-9]*; allowed 0\.0100)$' \
-    "$tmp/err.txt" || fail "auc failure line"
+n='0\.[0-9]*'
+line="^churn-eval: gate failed: auc dropped by $n (baseline $n, now $n;"
+grep -q "$line allowed 0\.0100)\$" "$tmp/err.txt" || fail "auc failure line"
 grep -q 'gate failed: pr_auc dropped' "$tmp/err.txt" || fail "pr_auc line"
 
 # A model file evaluated on data: the report, then a model trained
@@ -57,14 +58,15 @@ grep -q '"permutation_auc_drop": 0\.' "$tmp/m.json" || fail "json importance"
 sed -n '/^Feature importance/,$p' "$tmp/m.txt" | sed -n 3p |
     grep -q '^  number_customer_service_calls ' ||
     fail "service calls should matter most"
-col=$(head -1 datasets/mlc_churn.csv | tr -d '"' | tr , '\n' | grep -n '^total_day_minutes$' | cut -d: -f1)
+col=$(head -1 datasets/mlc_churn.csv | tr -d '"' | tr , '\n' |
+    grep -n '^total_day_minutes$' | cut -d: -f1)
 cut -d, -f"$col" --complement datasets/mlc_churn.csv > "$tmp/fewer.csv"
 "$BIN/churn-train" -q --data "$tmp/fewer.csv" --label churn -o "$tmp/f.churn"
 status $RUN "$BIN/churn-eval" --model "$tmp/f.churn" --data "$tmp/fewer.csv" \
     --label churn -q --baseline "$tmp/m.json" --bootstrap 0
 [ $rc -eq 3 ] || fail "other features should exit 3, got $rc"
-grep -q "gate failed: features differ: baseline has 19, now 18; missing 'total_day_minutes'" \
-    "$tmp/err.txt" || fail "features line"
+grep -q "gate failed: features differ: baseline has 19, now 18; missing \
+'total_day_minutes'" "$tmp/err.txt" || fail "features line"
 
 # Errors: an unknown metric is a usage error; a broken baseline names
 # its line and column.

@@ -22,7 +22,8 @@ command -v xmllint >/dev/null || fail "xmllint missing (tools/install-deps)"
 xmllint --noout "$html" || fail "the page is not well-formed"
 grep -qi '<script' "$html" && fail "the page has a script"
 grep -o '\(src\|href\)="[^"]*"' "$html" | grep -q . && fail "external reference"
-grep -o 'http[s]*://[^"]*' "$html" | grep -v '^http://www.w3.org/' | grep -q . &&
+grep -o 'http[s]*://[^"]*' "$html" | grep -v '^http://www.w3.org/' |
+    grep -q . &&
     fail "a network address"
 [ "$(grep -c '<svg ' "$html")" -eq 6 ] || fail "six charts"
 for text in 'ROC curve' 'Precision-recall curve' 'Cumulative gains' \
