@@ -394,7 +394,8 @@ static void importance_table(FILE *f, const churn_eval *e)
     fputs("</table>\n", f);
 }
 
-static void tables(FILE *f, const churn_eval *e)
+/* The scalar figures, with mean ± sd over folds when cross-validated. */
+static void metric_table(FILE *f, const churn_eval *e)
 {
     static const struct { const char *label; int k; } figures[] = {
         {"ROC AUC", CHURN__E_AUC}, {"  95% interval, low", CHURN__E_AUC_LOW},
@@ -426,7 +427,14 @@ static void tables(FILE *f, const churn_eval *e)
             e->n_folds ? "<th>mean ± sd over folds</th>" : "");
     for (size_t i = 0; i < sizeof figures / sizeof figures[0]; i++)
         row(f, e, figures[i].label, figures[i].k);
-    fprintf(f, "</table>\n<h2>Confusion matrix at threshold %g</h2>\n"
+    fputs("</table>\n", f);
+}
+
+static void tables(FILE *f, const churn_eval *e)
+{
+    const double *m = e->metrics;
+    metric_table(f, e);
+    fprintf(f, "<h2>Confusion matrix at threshold %g</h2>\n"
             "<table><tr><th></th><th>churned</th><th>stayed</th></tr>\n"
             "<tr><th class=\"k\">predicted churn</th><td>%.0f</td>"
             "<td>%.0f</td></tr>\n<tr><th class=\"k\">predicted stay</th>"
