@@ -264,7 +264,8 @@ static void tables(churn_eval *e)
         e->metrics[CHURN__E_RECALL_AT_1 + 2 * k] = ratio(hit, (double)pos);
     }
     for (size_t d = 0; d < CHURN__EVAL_BINS; d++) {
-        size_t lo = d * n / CHURN__EVAL_BINS, hi = (d + 1) * n / 10;
+        size_t lo = d * n / CHURN__EVAL_BINS;
+        size_t hi = (d + 1) * n / CHURN__EVAL_BINS;
         e->decile_rows[d] = hi - lo;
         e->decile_pos[d] = 0;
         for (size_t i = lo; i < hi; i++)
@@ -364,9 +365,9 @@ int churn_eval_compute(const double *prob, const double *label, size_t n,
     }
     e->metrics[CHURN__E_ROWS] = (double)e->n;
     e->metrics[CHURN__E_POSITIVES] = (double)pos;
-    double y_sorted_auc, ap;
-    rank_metrics(e->score, e->label, NULL, e->n, &y_sorted_auc, &ap);
-    e->metrics[CHURN__E_AUC] = y_sorted_auc;
+    double auc, ap;
+    rank_metrics(e->score, e->label, NULL, e->n, &auc, &ap);
+    e->metrics[CHURN__E_AUC] = auc;
     e->metrics[CHURN__E_PR_AUC] = ap;
     double *y = malloc(e->n * sizeof *y);
     if (!y) {
