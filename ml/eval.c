@@ -35,16 +35,16 @@ const signed char churn__eval_direction[CHURN__E_COUNT] = {
 
 const double churn__eval_top_percents[CHURN__EVAL_TOPS] = {1, 5, 10, 20};
 
+const churn_eval_opts churn__eval_defaults = {
+    .threshold = 0.5, .offer_cost = 1, .customer_value = 10,
+    .resamples = 1000, .seed = 42,
+};
+
 churn_eval_opts *churn_eval_opts_new(void)
 {
-    churn_eval_opts *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    o->threshold = 0.5;
-    o->offer_cost = 1;
-    o->customer_value = 10;
-    o->resamples = 1000;
-    o->seed = 42;
+    churn_eval_opts *o = malloc(sizeof *o);
+    if (o)
+        *o = churn__eval_defaults;
     return o;
 }
 
@@ -346,9 +346,8 @@ int churn_eval_compute(const double *prob, const double *label, size_t n,
         return churn__fail(err, CHURN_EINVAL, "churn_eval_compute: null "
                            "argument");
     *out = NULL;
-    churn_eval_opts defaults = {0.5, 1, 10, 1000, 42};
     if (!o)
-        o = &defaults;
+        o = &churn__eval_defaults;
     churn_eval *e = eval_new();
     if (!e)
         return churn__fail_nomem(err);

@@ -86,6 +86,9 @@ struct churn_eval_opts {
     uint64_t seed;
 };
 
+/* The defaults of churn_eval_opts_new (churn.h), for callers given NULL. */
+extern const churn_eval_opts churn__eval_defaults;
+
 /* Index of a metric name, or -1. */
 int churn__eval_index(const char *name);
 

@@ -178,10 +178,9 @@ int churn_eval_cv(const churn_dataset *ds, const churn_train_opts *to,
     if (!ds || !to || !out || k < 2 || k > 100)
         return churn__fail(err, CHURN_EINVAL, "churn_eval_cv: bad argument "
                            "(k must be 2 to 100)");
-    churn_eval_opts defaults = {0.5, 1, 10, 1000, 42}, per_fold;
     if (!o)
-        o = &defaults;
-    per_fold = *o;
+        o = &churn__eval_defaults;
+    churn_eval_opts per_fold = *o;
     per_fold.resamples = 0; /* intervals only for the pooled figures */
     size_t n = churn_dataset_n_rows(ds);
     size_t *fold_of = malloc((n + 1) * sizeof *fold_of);
