@@ -222,29 +222,26 @@ static void gains_chart(FILE *f, const churn_eval *e)
 static void lift_chart(FILE *f, const churn_eval *e)
 {
     chart c = {0};
-    double top = 1;
+    double lift[CHURN__EVAL_BINS], top = 1;
     for (size_t d = 0; d < CHURN__EVAL_BINS; d++) {
         size_t rows, pos;
-        double lift, gain;
-        churn_eval_decile(e, d, &rows, &pos, &lift, &gain);
-        top = lift > top ? lift : top;
+        double gain;
+        churn_eval_decile(e, d, &rows, &pos, &lift[d], &gain);
+        top = lift[d] > top ? lift[d] : top;
     }
     double y_max = ceil(top * 1.1);
     c.x_centered = 1;
     chart_open(&c, f, "Lift by decile", "decile (1 = highest risk)",
                "churn rate / overall churn rate", 10, y_max, 1,
                y_max > 5 ? 1 : 0.5);
-    for (size_t d = 0; d < CHURN__EVAL_BINS; d++) {
-        size_t rows, pos;
-        double lift, gain;
-        churn_eval_decile(e, d, &rows, &pos, &lift, &gain);
+    for (size_t d = 0; d < CHURN__EVAL_BINS; d++)
         fprintf(f, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" "
                 "height=\"%.2f\" fill=\"%s\"/><text x=\"%.2f\" y=\"%.2f\" "
                 "text-anchor=\"middle\" font-size=\"10\">%.2f</text>\n",
-                px(&c, (double)d + 0.15), py(&c, lift),
-                px(&c, 0.7) - px(&c, 0), py(&c, 0) - py(&c, lift),
-                COLOR_MODEL, px(&c, (double)d + 0.5), py(&c, lift) - 3, lift);
-    }
+                px(&c, (double)d + 0.15), py(&c, lift[d]),
+                px(&c, 0.7) - px(&c, 0), py(&c, 0) - py(&c, lift[d]),
+                COLOR_MODEL, px(&c, (double)d + 0.5), py(&c, lift[d]) - 3,
+                lift[d]);
     line(&c, 0, 1, 10, 1, COLOR_REF, 1);
     legend(&c, 0, COLOR_MODEL, 0, "lift of the decile");
     legend(&c, 1, COLOR_REF, 1, "random (lift 1)");
