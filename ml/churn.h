@@ -325,9 +325,42 @@ typedef struct churn_train_opts churn_train_opts;
  * fraction 0.2, seed 42, refit on all rows after validation. */
 CHURN_API churn_train_opts *churn_train_opts_new(void);
 CHURN_API void churn_train_opts_free(churn_train_opts *o);
-/* The model family: "logistic". */
+/* The model family: "logistic", "svm" (libsvm's C-SVC) or "auto" (runs
+ * the grid search of both families and keeps the one with the better
+ * cross-validated metric; implies churn_train_opts_set_search). */
 CHURN_API int churn_train_opts_set_model(churn_train_opts *o,
                                          const char *family);
+/* SVM kernel: "linear", "rbf" (default) or "poly" (gamma u.v)^degree. */
+CHURN_API int churn_train_opts_set_kernel(churn_train_opts *o,
+                                          const char *kernel);
+/* Kernel width of rbf and poly, > 0; 0 (default) means 1 / the number of
+ * standardized features (libsvm's default; scikit-learn's "scale" is the
+ * same on standardized data). */
+CHURN_API int churn_train_opts_set_gamma(churn_train_opts *o, double gamma);
+/* Degree of the poly kernel, 1..10 (default 3). */
+CHURN_API int churn_train_opts_set_degree(churn_train_opts *o, int degree);
+/* How decision values become probabilities: "platt" (a sigmoid fitted on
+ * out-of-fold decision values), "isotonic" (pool adjacent violators on
+ * the same), "none" (the logistic function of the decision value) or
+ * "default" (platt for svm, none for logistic). */
+CHURN_API int churn_train_opts_set_calibration(churn_train_opts *o,
+                                               const char *method);
+/* Grid search (1) over C, and gamma for the rbf kernel, by customer-
+ * grouped stratified 3-fold cross-validation on the training rows; the
+ * best setting is refitted on them. Default 0. */
+CHURN_API int churn_train_opts_set_search(churn_train_opts *o, int search);
+/* What the search maximizes: "auc" (default) or "logloss" (minimized). */
+CHURN_API int churn_train_opts_set_metric(churn_train_opts *o,
+                                          const char *metric);
+/* Called once per grid point the search evaluated: family, kernel ("-"
+ * for logistic), C, gamma (NaN when unused) and the cross-validated
+ * metric. */
+typedef void (*churn_search_fn)(void *user, const char *family,
+                                const char *kernel, double c, double gamma,
+                                double metric);
+CHURN_API int churn_train_opts_set_search_report(churn_train_opts *o,
+                                                 churn_search_fn fn,
+                                                 void *user);
 /* Inverse L2 regularization strength (> 0), as in liblinear and
  * scikit-learn: larger C, weaker regularization. */
 CHURN_API int churn_train_opts_set_c(churn_train_opts *o, double c);
@@ -361,7 +394,7 @@ CHURN_API int churn_model_load(const char *path, churn_model **out,
                                churn_error *err);
 CHURN_API void churn_model_free(churn_model *m);
 
-/* "logistic". */
+/* "logistic" or "svm". */
 CHURN_API const char *churn_model_family(const churn_model *m);
 /* The raw input columns the model reads, in the order predict expects. */
 CHURN_API size_t churn_model_n_inputs(const churn_model *m);
@@ -375,7 +408,9 @@ CHURN_API double churn_model_category_code(const churn_model *m, size_t j,
                                            const char *text);
 /* A training figure by name, or NaN when the model has none:
  * "train_rows", "train_positives", "validation_rows", "validation_auc",
- * "validation_log_loss", "train_seconds", "iterations", "c". */
+ * "validation_log_loss", "train_seconds", "iterations" (Newton
+ * iterations, or an SVM's support vectors), "c", "gamma", "cv_metric"
+ * (the best grid point's cross-validated metric). */
 CHURN_API double churn_model_metric(const churn_model *m, const char *name);
 
 /* Scores n_rows rows of x (row-major, n_rows x n_inputs, raw values in
@@ -423,8 +458,11 @@ CHURN_API double churn_scores_probability(const churn_scores *s, size_t r);
 /* "high", "medium" or "low". */
 CHURN_API const char *churn_scores_tier(const churn_scores *s, size_t r);
 /* The reasons as one text: "name=value (+0.82); name=value (+0.55)",
- * each the input's signed contribution to the log-odds against an average
- * training customer, largest first. */
+ * each the input's signed contribution to the classifier's decision value
+ * (the log-odds for uncalibrated logistic regression) against an average
+ * training customer, largest first. Linear models: the input's terms
+ * w_k z_k; kernel SVMs: f(x) - f(x with the input at its training mean),
+ * which need not sum to f(x). */
 CHURN_API const char *churn_scores_reasons(const churn_scores *s, size_t r);
 /* Writes customer_id,probability,rank,tier,reasons for the top_n ranks
  * (0 = all), atomically. Probabilities are written in the shortest form

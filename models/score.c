@@ -1,5 +1,5 @@
 /* score.c - ranking customers by churn probability, risk tiers, and the
- * reasons: each input's contribution to the customer's log-odds. */
+ * reasons: each input's contribution to the customer's decision value. */
 #include "model.h"
 
 #include <math.h>
@@ -114,19 +114,15 @@ static void describe_value(const churn_dataset *ds, size_t i, size_t col,
         snprintf(buf, size, "%.4g", v);
 }
 
-/* Writes the reasons of one row, NUL-terminated, into s->text:
- * contributions z_k * w_k summed per input, the n largest first. Ties keep
- * input order. contrib has n_inputs doubles. */
+/* Writes the reasons of one row, NUL-terminated, into s->text: the
+ * inputs' contributions (contrib, n_inputs of them), the n largest first.
+ * Ties keep input order. */
 static int write_reasons(churn_scores *s, const churn_model *m,
                          const churn_dataset *ds, size_t i,
-                         const size_t *cols, const double *z,
-                         double *contrib, size_t n_reasons)
+                         const size_t *cols, const double *contrib,
+                         size_t n_reasons)
 {
     size_t d = churn__pipeline_n_inputs(m->pipe);
-    for (size_t j = 0; j < d; j++)
-        contrib[j] = 0;
-    for (size_t k = 0; k < m->n_outputs; k++)
-        contrib[churn__pipeline_output_input(m->pipe, k)] += m->coef[k] * z[k];
     /* Insertion into a short sorted list: n_reasons is at most 10. */
     size_t best[MAX_REASONS], n_best = 0;
     for (size_t j = 0; j < d; j++) {
@@ -169,22 +165,30 @@ static int score_rows(churn_scores *s, const churn_model *m,
                       const churn_dataset *ds, const churn__binding *bind,
                       const size_t *cols, size_t n_reasons, size_t *row_off)
 {
-    size_t d = churn__pipeline_n_inputs(m->pipe);
+    size_t d = churn__pipeline_n_inputs(m->pipe), p = m->n_outputs;
     double *raw = malloc((d ? d : 1) * sizeof *raw);
-    double *z = malloc((m->n_outputs ? m->n_outputs : 1) * sizeof *z);
-    double *contrib = malloc((d ? d : 1) * sizeof *contrib);
-    int rc = raw && z && contrib ? CHURN_OK : CHURN_ENOMEM;
+    double *z = malloc((p ? p : 1) * sizeof *z);
+    double *contrib = malloc(4 * (d ? d : 1) * sizeof *contrib);
+    size_t *out_input = malloc((p ? p : 1) * sizeof *out_input);
+    int rc = raw && z && contrib && out_input ? CHURN_OK : CHURN_ENOMEM;
+    for (size_t k = 0; rc == CHURN_OK && k < p; k++)
+        out_input[k] = churn__pipeline_output_input(m->pipe, k);
     for (size_t i = 0; rc == CHURN_OK && i < s->n; i++) {
         churn__binding_row(bind, ds, i, raw);
         /* The same arithmetic as churn_model_predict: same bits. */
         s->order[i].row = i;
-        s->order[i].prob = churn__sigmoid(churn__model_logit(m, raw, z));
+        s->order[i].prob = churn__calibrate(
+            &m->cal, churn__model_decision(m, raw, z));
         row_off[i] = s->text_len;
-        rc = write_reasons(s, m, ds, i, cols, z, contrib, n_reasons);
+        if (n_reasons > 0)
+            churn__classifier_contrib(&m->clf, z, out_input, d, contrib,
+                                      contrib + d);
+        rc = write_reasons(s, m, ds, i, cols, contrib, n_reasons);
     }
     free(raw);
     free(z);
     free(contrib);
+    free(out_input);
     return rc;
 }
 

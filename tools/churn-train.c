@@ -31,8 +31,21 @@ static void usage(void)
         "History options (instead of --data; as in churn-features):\n"
         "%s"
         "Model:\n"
-        "      --model NAME         logistic (default)\n"
+        "      --model NAME         logistic (default), svm (libsvm C-SVC) or\n"
+        "                           auto (grid search of both, keep the better)\n"
         "      --C VALUE            inverse L2 strength, > 0 (default 1)\n"
+        "      --kernel K           svm kernel: rbf (default), linear or poly\n"
+        "      --gamma VALUE        rbf/poly kernel width (default 1/number of\n"
+        "                           standardized features)\n"
+        "      --degree N           poly kernel degree (default 3)\n"
+        "      --calibration M      platt, isotonic or none (default platt for\n"
+        "                           svm, none for logistic); fitted on\n"
+        "                           out-of-fold decision values (3 folds)\n"
+        "      --search             grid search over C (and gamma for rbf) by\n"
+        "                           3-fold customer-grouped cross-validation;\n"
+        "                           prints the grid\n"
+        "      --metric M           what the search picks by: auc (default) or\n"
+        "                           logloss\n"
         "      --class-weight W     none (default) or balanced\n"
         "      --validation F       held-out share of customers, 0 to <1\n"
         "                           (default 0.2; 0 = none)\n"
@@ -53,16 +66,17 @@ static void usage(void)
 
 typedef struct train_args {
     const char *data, *label, *positive, *id, *output;
-    const char *model, *class_weight;
-    double c, validation;
-    int refit, quiet;
+    const char *model, *class_weight, *kernel, *calibration, *metric;
+    double c, gamma, validation;
+    int degree, search, refit, quiet;
     uint64_t seed;
 } train_args;
 
 static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
 {
     enum { LABEL = 1, POSITIVE, ID, MODEL, C_OPT, CLASS_WEIGHT, VALIDATION,
-           NO_REFIT, SEED };
+           NO_REFIT, SEED, KERNEL, GAMMA, DEGREE, CALIBRATION, SEARCH,
+           METRIC };
     static const struct option longopts[] = {
         {"data", required_argument, NULL, 'd'},
         {"label", required_argument, NULL, LABEL},
@@ -70,6 +84,12 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
         {"id", required_argument, NULL, ID},
         {"model", required_argument, NULL, MODEL},
         {"C", required_argument, NULL, C_OPT},
+        {"kernel", required_argument, NULL, KERNEL},
+        {"gamma", required_argument, NULL, GAMMA},
+        {"degree", required_argument, NULL, DEGREE},
+        {"calibration", required_argument, NULL, CALIBRATION},
+        {"search", no_argument, NULL, SEARCH},
+        {"metric", required_argument, NULL, METRIC},
         {"class-weight", required_argument, NULL, CLASS_WEIGHT},
         {"validation", required_argument, NULL, VALIDATION},
         {"no-refit", no_argument, NULL, NO_REFIT},
@@ -91,6 +111,12 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
         case MODEL: a->model = optarg; break;
         case C_OPT: a->c = cli_double("--C", optarg, 1e-12, 1e12); break;
         case CLASS_WEIGHT: a->class_weight = optarg; break;
+        case KERNEL: a->kernel = optarg; break;
+        case GAMMA: a->gamma = cli_double("--gamma", optarg, 1e-12, 1e12); break;
+        case DEGREE: a->degree = (int)cli_size("--degree", optarg, 1, 10); break;
+        case CALIBRATION: a->calibration = optarg; break;
+        case SEARCH: a->search = 1; break;
+        case METRIC: a->metric = optarg; break;
         case VALIDATION:
             a->validation = cli_double("--validation", optarg, 0, 0.9);
             break;
@@ -139,13 +165,45 @@ static churn_dataset *read_data(const train_args *a)
     return ds;
 }
 
+/* One row of the grid table, printed as the search goes. */
+static void print_grid_point(void *user, const char *family,
+                             const char *kernel, double c, double gamma,
+                             double metric)
+{
+    static int header;
+    if (!header++)
+        printf("search         %-9s %-7s %9s %11s %9s\n", "family", "kernel",
+               "C", "gamma", (const char *)user);
+    printf("               %-9s %-7s %9g ", family, kernel, c);
+    if (isnan(gamma))
+        printf("%11s", "-");
+    else
+        printf("%11.4g", gamma);
+    printf(" %9.4f\n", metric);
+}
+
 static churn_train_opts *train_opts(const train_args *a)
 {
     churn_train_opts *o = churn_train_opts_new();
     if (!o)
         cli_fail("out of memory");
     if (churn_train_opts_set_model(o, a->model))
-        cli_usage_error("--model: unknown model '%s' (logistic)", a->model);
+        cli_usage_error("--model: unknown model '%s' (logistic, svm, auto)",
+                        a->model);
+    if (churn_train_opts_set_kernel(o, a->kernel))
+        cli_usage_error("--kernel: unknown kernel '%s' (rbf, linear, poly)",
+                        a->kernel);
+    if (churn_train_opts_set_calibration(o, a->calibration))
+        cli_usage_error("--calibration: '%s' is not platt, isotonic or none",
+                        a->calibration);
+    if (churn_train_opts_set_metric(o, a->metric))
+        cli_usage_error("--metric: '%s' is not auc or logloss", a->metric);
+    churn_train_opts_set_gamma(o, a->gamma);
+    churn_train_opts_set_degree(o, a->degree);
+    churn_train_opts_set_search(o, a->search);
+    if (!a->quiet)
+        churn_train_opts_set_search_report(o, print_grid_point,
+                                           (void *)a->metric);
     if (churn_train_opts_set_class_weight(o, a->class_weight))
         cli_usage_error("--class-weight: '%s' is not none or balanced",
                         a->class_weight);
@@ -175,9 +233,14 @@ static void print_summary(const churn_model *m, const churn_dataset *ds,
         printf("validation     AUC %.4f, log loss %.4f on %.0f held-out "
                "rows\n", auc, churn_model_metric(m, "validation_log_loss"),
                churn_model_metric(m, "validation_rows"));
-    printf("model          %s, C %g, %.0f Newton iterations, trained on "
-           "%.0f rows\n", churn_model_family(m), churn_model_metric(m, "c"),
+    int svm = strcmp(churn_model_family(m), "svm") == 0;
+    printf("model          %s, C %g", churn_model_family(m),
+           churn_model_metric(m, "c"));
+    if (!isnan(churn_model_metric(m, "gamma")))
+        printf(", gamma %.4g", churn_model_metric(m, "gamma"));
+    printf(", %.0f %s, trained on %.0f rows\n",
            churn_model_metric(m, "iterations"),
+           svm ? "support vectors" : "Newton iterations",
            churn_model_metric(m, "train_rows"));
     printf("time           %.2f s (training %.2f s)\n", seconds,
            churn_model_metric(m, "train_seconds"));
@@ -187,8 +250,9 @@ static void print_summary(const churn_model *m, const churn_dataset *ds,
 int main(int argc, char **argv)
 {
     train_args a = {.label = "churned", .model = "logistic",
-                    .class_weight = "none", .c = 1.0, .validation = 0.2,
-                    .refit = 1, .seed = 42};
+                    .class_weight = "none", .kernel = "rbf",
+                    .calibration = "default", .metric = "auc", .c = 1.0,
+                    .degree = 3, .validation = 0.2, .refit = 1, .seed = 42};
     cli_history h;
     cli_tool = "churn-train";
     cli_history_init(&h);
