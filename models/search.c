@@ -63,8 +63,8 @@ static int judge(const churn__search *sr, const double *f, const double *y,
 /* The default grids: small, so that a search on a few thousand rows
  * takes seconds. gamma is a multiple of 1 / p. */
 static const double logistic_c[] = {0.01, 0.1, 1, 10};
-static const double svm_c[] = {0.3, 1, 3};
-static const double gamma_scale[] = {0.5, 1, 2};
+static const double svm_c[] = {1, 3, 10};
+static const double gamma_scale[] = {0.25, 0.5, 1};
 
 /* Evaluates the grid of one family; keeps the best point in *best. */
 static int search_family(churn__search *sr, const churn__fit_params *base,
