@@ -330,7 +330,9 @@ CHURN_API void churn_train_opts_free(churn_train_opts *o);
  * cross-validated metric; implies churn_train_opts_set_search). */
 CHURN_API int churn_train_opts_set_model(churn_train_opts *o,
                                          const char *family);
-/* SVM kernel: "linear", "rbf" (default) or "poly" (gamma u.v)^degree. */
+/* SVM kernel: "linear", "rbf" (default), "poly" (gamma u.v)^degree, or
+ * "rbf-approx": 200 random Fourier features of the rbf kernel (seeded)
+ * followed by L2 logistic regression, linear in rows. */
 CHURN_API int churn_train_opts_set_kernel(churn_train_opts *o,
                                           const char *kernel);
 /* Kernel width of rbf and poly, > 0; 0 (default) means 1 / the number of
@@ -352,6 +354,10 @@ CHURN_API int churn_train_opts_set_search(churn_train_opts *o, int search);
 /* What the search maximizes: "auc" (default) or "logloss" (minimized). */
 CHURN_API int churn_train_opts_set_metric(churn_train_opts *o,
                                           const char *metric);
+/* Trains on a sample of at most n labeled rows (0 = all, the default):
+ * whole customers, stratified by label, drawn with the seed. For kernel
+ * SVMs, whose training time grows with the square of the rows. */
+CHURN_API int churn_train_opts_set_max_rows(churn_train_opts *o, size_t n);
 /* Called once per grid point the search evaluated: family, kernel ("-"
  * for logistic), C, gamma (NaN when unused) and the cross-validated
  * metric. */

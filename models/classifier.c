@@ -7,15 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int fit_logistic(churn__classifier *c, const churn__fit_params *fp,
-                        const double *z, const double *y, size_t n,
-                        size_t dim, double *iterations, churn_error *err)
+int churn__logistic_weights(const churn__fit_params *fp, const double *x,
+                            const double *y, size_t n, size_t d, double *w,
+                            double *b, double *iterations, churn_error *err)
 {
     double *s = NULL;
     int rc = CHURN_OK;
-    c->w = calloc(dim ? dim : 1, sizeof *c->w);
-    if (!c->w)
-        return churn__fail_nomem(err);
     if (fp->balanced) {
         size_t pos = 0;
         for (size_t i = 0; i < n; i++)
@@ -31,8 +28,7 @@ static int fit_logistic(churn__classifier *c, const churn__fit_params *fp,
     lp.c = fp->c;
     churn__logistic_info info;
     if (rc == CHURN_OK)
-        rc = churn__logistic_fit(z, n, dim, y, s, &lp, c->w, &c->b, &info,
-                                 err);
+        rc = churn__logistic_fit(x, n, d, y, s, &lp, w, b, &info, err);
     if (rc == CHURN_OK && iterations)
         *iterations = (double)info.iterations;
     free(s);
@@ -48,7 +44,12 @@ int churn__classifier_fit(churn__classifier *c, const churn__fit_params *fp,
     c->dim = dim;
     int rc;
     if (fp->family == CHURN__LOGISTIC) {
-        rc = fit_logistic(c, fp, z, y, n, dim, iterations, err);
+        c->w = calloc(dim ? dim : 1, sizeof *c->w);
+        rc = !c->w ? churn__fail_nomem(err)
+                   : churn__logistic_weights(fp, z, y, n, dim, c->w, &c->b,
+                                             iterations, err);
+    } else if (fp->kernel == CHURN__K_RBF_APPROX) {
+        rc = churn__rff_fit(c, fp, z, y, n, dim, iterations, err);
     } else {
         rc = churn__svm_fit(c, fp, z, y, n, dim, err);
         if (rc == CHURN_OK && iterations)
@@ -64,6 +65,7 @@ void churn__classifier_clear(churn__classifier *c)
     free(c->w);
     free(c->sv);
     free(c->sv_coef);
+    free(c->phase);
     memset(c, 0, sizeof *c);
 }
 
@@ -112,10 +114,16 @@ void churn__classifier_write(const churn__classifier *c,
         churn__put_double(f, c->gamma);
         fprintf(f, "\ndegree %d\nintercept ", c->degree);
         churn__put_double(f, c->b);
-        fprintf(f, "\nsupport_vectors %zu\n", c->n_sv);
+        int rff = c->kernel == CHURN__K_RBF_APPROX;
+        fprintf(f, "\n%s %zu\n", rff ? "components" : "support_vectors",
+                c->n_sv);
         for (size_t i = 0; i < c->n_sv; i++) {
-            fputs("sv ", f);
+            fputs(rff ? "component " : "sv ", f);
             churn__put_double(f, c->sv_coef[i]);
+            if (rff) {
+                fputc(' ', f);
+                churn__put_double(f, c->phase[i]);
+            }
             for (size_t k = 0; k < c->dim; k++) {
                 fputc(' ', f);
                 churn__put_double(f, c->sv[i * c->dim + k]);
@@ -175,12 +183,17 @@ static int read_svm_header(churn__lines *r, churn__classifier *c,
         rc = churn__lines_string(r, &kernel, err);
     if (rc != CHURN_OK)
         return rc;
-    if (strcmp(kernel, "linear") && strcmp(kernel, "rbf") &&
-        strcmp(kernel, "poly"))
+    const churn__kernel kernels[] = {CHURN__K_LINEAR, CHURN__K_RBF,
+                                     CHURN__K_POLY, CHURN__K_RBF_APPROX};
+    size_t t = 0;
+    while (t < 4 && strcmp(kernel, churn__kernel_name(kernels[t])) != 0)
+        t++;
+    if (t == 4)
         return churn__fail_at(err, CHURN_EFORMAT, r->path, r->line, 8,
                               "unknown kernel '%s'", kernel);
-    c->kernel = kernel[0] == 'r' ? CHURN__K_RBF
-                : kernel[0] == 'p' ? CHURN__K_POLY : CHURN__K_LINEAR;
+    c->kernel = kernels[t];
+    const char *units = c->kernel == CHURN__K_RBF_APPROX ? "components"
+                                                         : "support_vectors";
     rc = read_number(r, "gamma", &c->gamma, err);
     if (rc == CHURN_OK)
         rc = read_number(r, "degree", &degree, err);
@@ -192,9 +205,9 @@ static int read_svm_header(churn__lines *r, churn__classifier *c,
     if (rc == CHURN_OK)
         rc = read_number(r, "intercept", &c->b, err);
     if (rc == CHURN_OK)
-        rc = churn__lines_next(r, "support_vectors", err);
+        rc = churn__lines_next(r, units, err);
     if (rc == CHURN_OK)
-        rc = churn__lines_expect(r, "support_vectors", err);
+        rc = churn__lines_expect(r, units, err);
     if (rc == CHURN_OK)
         rc = churn__lines_size(r, &c->n_sv, err);
     if (rc == CHURN_OK)
@@ -213,14 +226,20 @@ static int read_svm(churn__lines *r, churn__classifier *c, churn_error *err)
     size_t cells = c->n_sv * c->dim;
     c->sv = calloc(cells ? cells : 1, sizeof *c->sv);
     c->sv_coef = malloc((c->n_sv ? c->n_sv : 1) * sizeof *c->sv_coef);
-    if (!c->sv || !c->sv_coef)
+    int rff = c->kernel == CHURN__K_RBF_APPROX;
+    if (rff)
+        c->phase = malloc((c->n_sv ? c->n_sv : 1) * sizeof *c->phase);
+    if (!c->sv || !c->sv_coef || (rff && !c->phase))
         return churn__fail_nomem(err);
+    const char *key = rff ? "component" : "sv";
     for (size_t i = 0; rc == CHURN_OK && i < c->n_sv; i++) {
-        rc = churn__lines_next(r, "sv", err);
+        rc = churn__lines_next(r, key, err);
         if (rc == CHURN_OK)
-            rc = churn__lines_expect(r, "sv", err);
+            rc = churn__lines_expect(r, key, err);
         if (rc == CHURN_OK)
             rc = churn__lines_double(r, &c->sv_coef[i], err);
+        if (rc == CHURN_OK && rff)
+            rc = churn__lines_double(r, &c->phase[i], err);
         for (size_t k = 0; rc == CHURN_OK && k < c->dim; k++)
             rc = churn__lines_double(r, &c->sv[i * c->dim + k], err);
         if (rc == CHURN_OK)

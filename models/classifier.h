@@ -11,8 +11,10 @@
 
 typedef enum churn__family { CHURN__LOGISTIC, CHURN__SVM } churn__family;
 
+/* CHURN__K_RBF_APPROX is not a libsvm kernel: random Fourier features
+ * of the rbf kernel followed by logistic regression (rff.c). */
 typedef enum churn__kernel {
-    CHURN__K_LINEAR, CHURN__K_RBF, CHURN__K_POLY
+    CHURN__K_LINEAR, CHURN__K_RBF, CHURN__K_POLY, CHURN__K_RBF_APPROX
 } churn__kernel;
 
 /* What a fit needs besides the data. */
@@ -23,6 +25,8 @@ typedef struct churn__fit_params {
     churn__kernel kernel; /* SVM only */
     double gamma;         /* rbf/poly; <= 0 means 1 / n_features */
     int degree;           /* poly */
+    size_t components;    /* rbf-approx: random features (0: 200) */
+    uint64_t seed;        /* rbf-approx: of the random features */
 } churn__fit_params;
 
 /* A fitted classifier on standardized features z (dim of them). Its
@@ -31,7 +35,9 @@ typedef struct churn__fit_params {
  * Logistic: f = w.z + b. SVM: f = sum_i sv_coef[i] K(sv_i, z) + b, with
  * b = -rho of libsvm and the signs arranged so that churn is positive;
  * for the linear kernel w = sum_i sv_coef[i] sv_i is derived once and f
- * is computed as w.z + b. Owns every array. */
+ * is computed as w.z + b. rbf-approx: f = sum_i sv_coef[i]
+ * sqrt(2 / n_sv) cos(sv_i.z + phase[i]) + b, sv_i the random directions,
+ * sv_coef the logistic weights. Owns every array. */
 typedef struct churn__classifier {
     churn__family family;
     size_t dim;
@@ -43,6 +49,7 @@ typedef struct churn__classifier {
     size_t n_sv;
     double *sv;           /* n_sv x dim, row-major */
     double *sv_coef;      /* n_sv: alpha_i * y_i */
+    double *phase;        /* n_sv, rbf-approx only */
 } churn__classifier;
 
 /* Fits c on z (n x dim, row-major) and labels y (0/1). On success c owns
@@ -52,6 +59,12 @@ typedef struct churn__classifier {
 int churn__classifier_fit(churn__classifier *c, const churn__fit_params *fp,
                           const double *z, const double *y, size_t n,
                           size_t dim, double *iterations, churn_error *err);
+
+/* L2 logistic regression of y on x (n x d) with fp's C and class
+ * weights: writes d weights to w and the intercept to *b. */
+int churn__logistic_weights(const churn__fit_params *fp, const double *x,
+                            const double *y, size_t n, size_t d, double *w,
+                            double *b, double *iterations, churn_error *err);
 
 /* Frees what c owns and empties it; c itself is the caller's. */
 void churn__classifier_clear(churn__classifier *c);
@@ -99,6 +112,16 @@ void churn__svm_contrib(const churn__classifier *c, const double *z,
                         const size_t *out_input, size_t n_in,
                         double *contrib, double *scratch);
 const char *churn__kernel_name(churn__kernel k);
+
+/* Fits the rbf-approx classifier: fp->components random Fourier features
+ * (directions N(0, 2 gamma I), phases U[0, 2 pi), GSL's mt19937 seeded
+ * by fp->seed), then L2 logistic regression with fp->c on them. */
+int churn__rff_fit(churn__classifier *c, const churn__fit_params *fp,
+                   const double *z, const double *y, size_t n, size_t dim,
+                   double *iterations, churn_error *err);
+/* The random feature i of z: sqrt(2 / n_sv) cos(sv_i.z + phase[i]) from
+ * the dot product s = sv_i.z. */
+double churn__rff_feature(const churn__classifier *c, size_t i, double s);
 
 /* -------------------------------------------------------- calibration */
 

@@ -74,7 +74,8 @@ static int search_family(churn__search *sr, const churn__fit_params *base,
                          churn_error *err)
 {
     int svm = base->family == CHURN__SVM;
-    int rbf = svm && base->kernel == CHURN__K_RBF;
+    int rbf = svm && (base->kernel == CHURN__K_RBF ||
+                      base->kernel == CHURN__K_RBF_APPROX);
     size_t n_c = svm ? 3 : 4, n_g = rbf ? 3 : 1;
     int rc = CHURN_OK;
     for (size_t a = 0; rc == CHURN_OK && a < n_c; a++)

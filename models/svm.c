@@ -16,7 +16,10 @@ static void quiet_libsvm(void) { svm_set_print_string_function(print_nothing); }
 
 const char *churn__kernel_name(churn__kernel k)
 {
-    return k == CHURN__K_RBF ? "rbf" : k == CHURN__K_POLY ? "poly" : "linear";
+    return k == CHURN__K_RBF           ? "rbf"
+           : k == CHURN__K_POLY        ? "poly"
+           : k == CHURN__K_RBF_APPROX ? "rbf-approx"
+                                       : "linear";
 }
 
 /* libsvm's sparse rows over the dense matrix z; zeros are left out, as
@@ -175,11 +178,15 @@ static double int_power(double x, int degree)
     return r;
 }
 
-/* K from the squared distance (rbf) or the dot product (poly). */
-static double kernel_of(const churn__classifier *c, double s)
+/* Unit i's value from the squared distance (rbf) or the dot product
+ * (poly, rbf-approx). */
+static double kernel_of(const churn__classifier *c, size_t i, double s)
 {
-    return c->kernel == CHURN__K_RBF ? exp(-c->gamma * s)
-                                     : int_power(c->gamma * s, c->degree);
+    if (c->kernel == CHURN__K_RBF)
+        return exp(-c->gamma * s);
+    if (c->kernel == CHURN__K_RBF_APPROX)
+        return churn__rff_feature(c, i, s);
+    return int_power(c->gamma * s, c->degree);
 }
 
 double churn__svm_kernel_decision(const churn__classifier *c, const double *z)
@@ -194,7 +201,7 @@ double churn__svm_kernel_decision(const churn__classifier *c, const double *z)
         else
             for (size_t k = 0; k < c->dim; k++)
                 s += v[k] * z[k];
-        f += c->sv_coef[i] * kernel_of(c, s);
+        f += c->sv_coef[i] * kernel_of(c, i, s);
     }
     return f + c->b;
 }
@@ -226,10 +233,10 @@ void churn__svm_contrib(const churn__classifier *c, const double *z,
         double s = 0;
         for (size_t j = 0; j < n_in; j++)
             s += part[j];
-        f += c->sv_coef[i] * kernel_of(c, s);
+        f += c->sv_coef[i] * kernel_of(c, i, s);
         for (size_t j = 0; j < n_in; j++)
             f_without[j] +=
-                c->sv_coef[i] * kernel_of(c, s - part[j] + moved[j]);
+                c->sv_coef[i] * kernel_of(c, i, s - part[j] + moved[j]);
     }
     for (size_t j = 0; j < n_in; j++)
         contrib[j] = f - f_without[j];

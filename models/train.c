@@ -20,6 +20,7 @@ struct churn_train_opts {
     int calibration;  /* a churn__calib_kind, or -1: the family's default */
     int search;
     int metric_logloss;
+    size_t max_rows;
     churn_search_fn search_fn;
     void *search_user;
     double validation;
@@ -75,6 +76,8 @@ int churn_train_opts_set_kernel(churn_train_opts *o, const char *kernel)
         o->kernel = CHURN__K_RBF;
     else if (strcmp(kernel, "poly") == 0)
         o->kernel = CHURN__K_POLY;
+    else if (strcmp(kernel, "rbf-approx") == 0)
+        o->kernel = CHURN__K_RBF_APPROX;
     else
         return CHURN_EINVAL;
     return CHURN_OK;
@@ -131,6 +134,14 @@ int churn_train_opts_set_metric(churn_train_opts *o, const char *metric)
         o->metric_logloss = 1;
     else
         return CHURN_EINVAL;
+    return CHURN_OK;
+}
+
+int churn_train_opts_set_max_rows(churn_train_opts *o, size_t n)
+{
+    if (!o)
+        return CHURN_EINVAL;
+    o->max_rows = n;
     return CHURN_OK;
 }
 
@@ -334,6 +345,27 @@ static int labeled_rows(const churn_dataset *ds, size_t **rows_out,
     return CHURN_OK;
 }
 
+/* Keeps about o->max_rows of rows[0..*n): the customers the stratified
+ * hold-out split would leave in, so whole customers and the churn rate
+ * stay. */
+static int sample_rows(const churn_dataset *ds, size_t *rows, size_t *n,
+                       const churn_train_opts *o, churn_error *err)
+{
+    unsigned char *drop = calloc(*n, 1);
+    if (!drop)
+        return churn__fail_nomem(err);
+    double fraction = 1.0 - (double)o->max_rows / (double)*n;
+    int rc = churn__cv_holdout(ds, rows, *n, fraction, o->seed, drop, err);
+    size_t kept = 0;
+    for (size_t i = 0; rc == CHURN_OK && i < *n; i++)
+        if (!drop[i])
+            rows[kept++] = rows[i];
+    if (rc == CHURN_OK)
+        *n = kept;
+    free(drop);
+    return rc;
+}
+
 static void stamp(churn_model *m, const churn_train_opts *o,
                   const churn__fit_params *fp)
 {
@@ -362,8 +394,12 @@ int churn_train(const churn_dataset *ds, const churn_train_opts *o,
     unsigned char *held = NULL;
     churn_model *m = NULL;
     int rc = labeled_rows(ds, &rows, &n, &pos, err);
-    if (rc != CHURN_OK)
+    if (rc == CHURN_OK && o->max_rows && n > o->max_rows)
+        rc = sample_rows(ds, rows, &n, o, err);
+    if (rc != CHURN_OK) {
+        free(rows);
         return rc;
+    }
     if (!(m = churn__model_new()) || !(held = calloc(n, 1)) ||
         !(fit = malloc(n * sizeof *fit)) ||
         !(held_rows = malloc(n * sizeof *held_rows))) {
@@ -373,7 +409,7 @@ int churn_train(const churn_dataset *ds, const churn_train_opts *o,
     churn__fit_params fp = {
         .family = strcmp(o->family, "svm") == 0 ? CHURN__SVM : CHURN__LOGISTIC,
         .c = o->c, .balanced = o->balanced, .kernel = o->kernel,
-        .gamma = o->gamma, .degree = o->degree};
+        .gamma = o->gamma, .degree = o->degree, .seed = o->seed};
     int search = o->search || strcmp(o->family, "auto") == 0;
     size_t n_fit = 0, n_held = 0;
     if (o->validation > 0) {

@@ -163,10 +163,12 @@ static void test_contributions_match_brute_force(void **state)
             z[i * dim + k] = uniform() * 2 - 1;
         y[i] = z[i * dim] * z[i * dim + 3] > 0;
     }
-    const churn__kernel kernels[] = {CHURN__K_RBF, CHURN__K_POLY};
-    for (size_t t = 0; t < 2; t++) {
+    const churn__kernel kernels[] = {CHURN__K_RBF, CHURN__K_POLY,
+                                     CHURN__K_RBF_APPROX};
+    for (size_t t = 0; t < 3; t++) {
         churn__fit_params fp = {.family = CHURN__SVM, .c = 1,
-                                .kernel = kernels[t], .degree = 2};
+                                .kernel = kernels[t], .degree = 2,
+                                .components = 40, .seed = 3};
         churn__classifier c;
         assert_int_equal(churn__classifier_fit(&c, &fp, z, y, n, dim, NULL,
                                                NULL), 0);
@@ -381,6 +383,79 @@ static void test_platt_optimality(void **state)
     churn__calibration_clear(&c);
 }
 
+/* Random Fourier features approximate the rbf kernel: averaged over 20,000
+ * random directions, phi(u).phi(v) is within 0.03 of exp(-gamma |u-v|^2)
+ * (the standard error of the mean is about 0.01 here). */
+static void test_random_features_approximate_the_kernel(void **state)
+{
+    (void)state;
+    const double z[] = {0.3, -0.2, -0.4, 0.5, 1.0, 0.1}, y[] = {0, 1, 1};
+    churn__fit_params fp = {.family = CHURN__SVM, .c = 1, .gamma = 0.7,
+                            .kernel = CHURN__K_RBF_APPROX, .degree = 3,
+                            .components = 20000, .seed = 9};
+    churn__classifier c;
+    assert_int_equal(churn__classifier_fit(&c, &fp, z, y, 3, 2, NULL, NULL),
+                     0);
+    for (size_t a = 0; a < 3; a++)
+        for (size_t b = a + 1; b < 3; b++) {
+            double dot = 0, d2 = 0;
+            for (size_t i = 0; i < c.n_sv; i++) {
+                const double *w = c.sv + i * 2;
+                dot += churn__rff_feature(&c, i, w[0] * z[a * 2] +
+                                                     w[1] * z[a * 2 + 1]) *
+                       churn__rff_feature(&c, i, w[0] * z[b * 2] +
+                                                     w[1] * z[b * 2 + 1]);
+            }
+            for (size_t k = 0; k < 2; k++)
+                d2 += (z[a * 2 + k] - z[b * 2 + k]) *
+                      (z[a * 2 + k] - z[b * 2 + k]);
+            assert_true(fabs(dot - exp(-0.7 * d2)) < 0.03);
+        }
+    churn__classifier_clear(&c);
+}
+
+/* rbf-approx learns the XOR a linear model cannot, and its model file
+ * round-trips to the same bits. --max-rows keeps whole customers: half of
+ * 400 single-row customers, per class. */
+static void test_rbf_approx_and_max_rows(void **state)
+{
+    (void)state;
+    churn_dataset *ds = xor_data(400, 8);
+    churn_train_opts *o = churn_train_opts_new();
+    assert_int_equal(churn_train_opts_set_model(o, "svm"), 0);
+    assert_int_equal(churn_train_opts_set_kernel(o, "rbf-approx"), 0);
+    assert_int_equal(churn_train_opts_set_gamma(o, 1), 0);
+    assert_int_equal(churn_train_opts_set_c(o, 10), 0);
+    assert_int_equal(churn_train_opts_set_max_rows(o, 200), 0);
+    churn_model *m = NULL;
+    churn_error err;
+    if (churn_train(ds, o, &m, &err) != CHURN_OK)
+        fail_msg("train: %s", err.message);
+    double rows = churn_model_metric(m, "train_rows");
+    assert_true(rows >= 199 && rows <= 201);
+    assert_true(churn_model_metric(m, "validation_auc") > 0.8);
+    const char *path = tu_write_text(0, "rff.churn", "");
+    assert_int_equal(churn_model_save(m, path, NULL), 0);
+    churn_model *back = NULL;
+    if (churn_model_load(path, &back, &err) != CHURN_OK)
+        fail_msg("load: %s", err.message);
+    size_t n = churn_dataset_n_rows(ds);
+    double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
+    assert_int_equal(churn_model_predict_dataset(m, ds, a, NULL), 0);
+    assert_int_equal(churn_model_predict_dataset(back, ds, b, NULL), 0);
+    assert_memory_equal(a, b, n * sizeof *a);
+    char *text = tu_read_file(path, NULL);
+    assert_non_null(strstr(text, "\nkernel rbf-approx\n"));
+    assert_non_null(strstr(text, "\ncomponents 200\ncomponent "));
+    free(text);
+    free(a);
+    free(b);
+    churn_model_free(back);
+    churn_model_free(m);
+    churn_train_opts_free(o);
+    churn_dataset_free(ds);
+}
+
 typedef struct grid_log {
     size_t points, svm_points;
 } grid_log;
@@ -504,6 +579,8 @@ int main(void)
         cmocka_unit_test(test_platt_optimality),
         cmocka_unit_test(test_auto_search_picks_svm_on_xor),
         cmocka_unit_test(test_balanced_weights_favor_the_rare_class),
+        cmocka_unit_test(test_random_features_approximate_the_kernel),
+        cmocka_unit_test(test_rbf_approx_and_max_rows),
         cmocka_unit_test(test_telecom_rbf_auc_matches_scikit_learn),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
