@@ -106,17 +106,28 @@ static int search_family(churn__search *sr, const churn__fit_params *base,
     return rc;
 }
 
+/* The folds of rows[0..n) and room for n decision values; the caller
+ * frees both, also on error. */
+static int folds_for(const churn__search *sr, const churn_dataset *ds,
+                     const size_t *rows, size_t n, size_t **fold, double **f,
+                     churn_error *err)
+{
+    *fold = malloc((n ? n : 1) * sizeof **fold);
+    *f = malloc((n ? n : 1) * sizeof **f);
+    if (!*fold || !*f)
+        return churn__fail_nomem(err);
+    return churn__cv_folds(ds, rows, n, CHURN__SEARCH_FOLDS, sr->seed, *fold,
+                           err);
+}
+
 int churn__search_run(churn__search *sr, const churn_dataset *ds,
                       const size_t *rows, const double *z, const double *y,
                       size_t n, size_t p, int both_families,
                       churn__fit_params *fp, churn_error *err)
 {
-    size_t *fold = malloc((n ? n : 1) * sizeof *fold);
-    double *f = malloc((n ? n : 1) * sizeof *f);
-    int rc = fold && f ? CHURN_OK : churn__fail_nomem(err);
-    if (rc == CHURN_OK)
-        rc = churn__cv_folds(ds, rows, n, CHURN__SEARCH_FOLDS, sr->seed,
-                             fold, err);
+    size_t *fold = NULL;
+    double *f = NULL;
+    int rc = folds_for(sr, ds, rows, n, &fold, &f, err);
     churn__fit_params best = *fp;
     double best_metric = NAN;
     churn__fit_params base = *fp;
@@ -146,12 +157,9 @@ int churn__calibration_fit_cv(const churn__search *sr,
                               churn__calib_kind kind, churn__calibration *cal,
                               churn_error *err)
 {
-    size_t *fold = malloc((n ? n : 1) * sizeof *fold);
-    double *f = malloc((n ? n : 1) * sizeof *f);
-    int rc = fold && f ? CHURN_OK : churn__fail_nomem(err);
-    if (rc == CHURN_OK)
-        rc = churn__cv_folds(ds, rows, n, CHURN__SEARCH_FOLDS, sr->seed,
-                             fold, err);
+    size_t *fold = NULL;
+    double *f = NULL;
+    int rc = folds_for(sr, ds, rows, n, &fold, &f, err);
     if (rc == CHURN_OK)
         rc = churn__out_of_fold(fp, z, y, n, p, fold, CHURN__SEARCH_FOLDS,
                                 f, err);

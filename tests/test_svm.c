@@ -205,6 +205,19 @@ static churn_model *train_with(const churn_dataset *ds, const char *family,
     return m;
 }
 
+/* Both models score every row of ds to the same bits. */
+static void assert_same_scores(const churn_model *m, const churn_model *back,
+                               const churn_dataset *ds)
+{
+    size_t n = churn_dataset_n_rows(ds);
+    double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
+    assert_int_equal(churn_model_predict_dataset(m, ds, a, NULL), 0);
+    assert_int_equal(churn_model_predict_dataset(back, ds, b, NULL), 0);
+    assert_memory_equal(a, b, n * sizeof *a);
+    free(a);
+    free(b);
+}
+
 /* A trained SVM saved and loaded scores to the same bits, writes the
  * same bytes again, and churn_score_dataset gives it reasons. */
 static void test_svm_save_load_bit_identical(void **state)
@@ -219,11 +232,7 @@ static void test_svm_save_load_bit_identical(void **state)
     churn_error err;
     if (churn_model_load(path, &back, &err) != CHURN_OK)
         fail_msg("load: %s", err.message);
-    size_t n = churn_dataset_n_rows(ds);
-    double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
-    assert_int_equal(churn_model_predict_dataset(m, ds, a, NULL), 0);
-    assert_int_equal(churn_model_predict_dataset(back, ds, b, NULL), 0);
-    assert_memory_equal(a, b, n * sizeof *a);
+    assert_same_scores(m, back, ds);
     const char *path2 = tu_write_text(1, "svm2.churn", "");
     assert_int_equal(churn_model_save(back, path2, NULL), 0);
     char *t1 = tu_read_file(path, NULL), *t2 = tu_read_file(path2, NULL);
@@ -238,8 +247,6 @@ static void test_svm_save_load_bit_identical(void **state)
     churn_score_opts_free(so);
     free(t1);
     free(t2);
-    free(a);
-    free(b);
     churn_model_free(back);
     churn_model_free(m);
     churn_dataset_free(ds);
@@ -439,17 +446,11 @@ static void test_rbf_approx_and_max_rows(void **state)
     churn_model *back = NULL;
     if (churn_model_load(path, &back, &err) != CHURN_OK)
         fail_msg("load: %s", err.message);
-    size_t n = churn_dataset_n_rows(ds);
-    double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
-    assert_int_equal(churn_model_predict_dataset(m, ds, a, NULL), 0);
-    assert_int_equal(churn_model_predict_dataset(back, ds, b, NULL), 0);
-    assert_memory_equal(a, b, n * sizeof *a);
+    assert_same_scores(m, back, ds);
     char *text = tu_read_file(path, NULL);
     assert_non_null(strstr(text, "\nkernel rbf-approx\n"));
     assert_non_null(strstr(text, "\ncomponents 200\ncomponent "));
     free(text);
-    free(a);
-    free(b);
     churn_model_free(back);
     churn_model_free(m);
     churn_train_opts_free(o);
