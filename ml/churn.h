@@ -351,7 +351,8 @@ CHURN_API int churn_train_opts_set_calibration(churn_train_opts *o,
  * grouped stratified 3-fold cross-validation on the training rows; the
  * best setting is refitted on them. Default 0. */
 CHURN_API int churn_train_opts_set_search(churn_train_opts *o, int search);
-/* What the search maximizes: "auc" (default) or "logloss" (minimized). */
+/* What the search picks by: "auc" (default), "pr_auc" (average
+ * precision) or "logloss" (after Platt scaling; minimized). */
 CHURN_API int churn_train_opts_set_metric(churn_train_opts *o,
                                           const char *metric);
 /* Trains on a sample of at most n labeled rows (0 = all, the default):

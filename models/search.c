@@ -37,13 +37,53 @@ int churn__out_of_fold(const churn__fit_params *fp, const double *z,
     return rc;
 }
 
-/* The figure a grid point is judged by, larger is better: AUC, or minus
- * the log loss after Platt scaling of the out-of-fold values. */
+typedef struct scored_row {
+    double score, label;
+} scored_row;
+
+static int by_score_desc(const void *p, const void *q)
+{
+    const scored_row *a = p, *b = q;
+    return (a->score < b->score) - (a->score > b->score);
+}
+
+double churn__pr_auc(const double *score, const double *label, size_t n)
+{
+    scored_row *r = malloc((n ? n : 1) * sizeof *r);
+    if (!r)
+        return NAN;
+    size_t m = 0;
+    double positives = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(label[i])) {
+            r[m++] = (scored_row){score[i], label[i] > 0};
+            positives += label[i] > 0;
+        }
+    qsort(r, m, sizeof *r, by_score_desc);
+    double tp = 0, fp = 0, ap = 0;
+    for (size_t i = 0; i < m;) {
+        double group_tp = 0; /* equal scores are one threshold */
+        size_t j = i;
+        for (; j < m && r[j].score == r[i].score; j++) {
+            group_tp += r[j].label;
+            fp += 1 - r[j].label;
+        }
+        tp += group_tp;
+        ap += group_tp / positives * tp / (tp + fp);
+        i = j;
+    }
+    free(r);
+    return positives > 0 && positives < (double)m ? ap : NAN;
+}
+
+/* The figure a grid point is judged by, larger is better: AUC, PR-AUC,
+ * or minus the log loss after Platt scaling of the out-of-fold values. */
 static int judge(const churn__search *sr, const double *f, const double *y,
                  size_t n, double *metric, churn_error *err)
 {
-    if (!sr->metric_logloss) {
-        *metric = churn__auc(f, y, n);
+    if (sr->metric != CHURN__METRIC_LOGLOSS) {
+        *metric = sr->metric == CHURN__METRIC_PR_AUC ? churn__pr_auc(f, y, n)
+                                                     : churn__auc(f, y, n);
         return CHURN_OK;
     }
     churn__calibration cal;
@@ -97,7 +137,7 @@ static int search_family(churn__search *sr, const churn__fit_params *base,
                            svm && fp.kernel != CHURN__K_LINEAR
                                ? (fp.gamma > 0 ? fp.gamma : 1.0 / (double)p)
                                : NAN,
-                           sr->metric_logloss ? -metric : metric);
+                           sr->metric == CHURN__METRIC_LOGLOSS ? -metric : metric);
             if (metric > *best_metric || isnan(*best_metric)) {
                 *best_metric = metric;
                 *best = fp;
@@ -143,7 +183,8 @@ int churn__search_run(churn__search *sr, const churn_dataset *ds,
     }
     if (rc == CHURN_OK) {
         *fp = best;
-        sr->best_metric = sr->metric_logloss ? -best_metric : best_metric;
+        sr->best_metric = sr->metric == CHURN__METRIC_LOGLOSS ? -best_metric
+                                                             : best_metric;
     }
     free(fold);
     free(f);

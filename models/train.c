@@ -19,7 +19,7 @@ struct churn_train_opts {
     int degree;
     int calibration;  /* a churn__calib_kind, or -1: the family's default */
     int search;
-    int metric_logloss;
+    churn__metric_kind metric;
     size_t max_rows;
     churn_search_fn search_fn;
     void *search_user;
@@ -129,9 +129,11 @@ int churn_train_opts_set_metric(churn_train_opts *o, const char *metric)
     if (!o || !metric)
         return CHURN_EINVAL;
     if (strcmp(metric, "auc") == 0)
-        o->metric_logloss = 0;
+        o->metric = CHURN__METRIC_AUC;
     else if (strcmp(metric, "logloss") == 0)
-        o->metric_logloss = 1;
+        o->metric = CHURN__METRIC_LOGLOSS;
+    else if (strcmp(metric, "pr_auc") == 0)
+        o->metric = CHURN__METRIC_PR_AUC;
     else
         return CHURN_EINVAL;
     return CHURN_OK;
@@ -213,7 +215,7 @@ static double now_seconds(void)
 static void search_setup(const churn_train_opts *o, churn__search *sr)
 {
     memset(sr, 0, sizeof *sr);
-    sr->metric_logloss = o->metric_logloss;
+    sr->metric = o->metric;
     sr->report = o->search_fn;
     sr->report_user = o->search_user;
     sr->seed = o->seed;

@@ -9,14 +9,27 @@
  * stratified (churn__cv_folds), few so that kernel SVMs stay fast. */
 #define CHURN__SEARCH_FOLDS 3
 
+/* What the search judges grid points by. */
+typedef enum churn__metric_kind {
+    CHURN__METRIC_AUC, CHURN__METRIC_LOGLOSS, CHURN__METRIC_PR_AUC
+} churn__metric_kind;
+
 /* How a grid search runs and what it found. */
 typedef struct churn__search {
-    int metric_logloss;      /* minimize log loss instead of maximizing AUC */
+    churn__metric_kind metric;
     churn_search_fn report;  /* one call per grid point; may be NULL */
     void *report_user;
     uint64_t seed;           /* of the folds */
     double best_metric;      /* out: the winner's cross-validated metric */
 } churn__search;
+
+/* Average precision (the area under the precision-recall curve as
+ * scikit-learn's average_precision_score sums it): over thresholds from
+ * the highest score down, equal scores together, the recall gained
+ * times the precision there. NaN-labeled rows are skipped; NaN when a
+ * class is absent or memory runs out. Kept in models/ until ml/metrics
+ * has a public PR-AUC. */
+double churn__pr_auc(const double *score, const double *label, size_t n);
 
 /* Decision values of rows[0..n) (z: n x p standardized, y: 0/1), each
  * from a classifier fitted with fp on the other folds. f_out has n. */

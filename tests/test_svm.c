@@ -457,6 +457,21 @@ static void test_rbf_approx_and_max_rows(void **state)
     churn_dataset_free(ds);
 }
 
+/* Average precision by hand: scores 0.9, 0.8, 0.7, 0.6 with labels 1, 0,
+ * 1, 0. At 0.9 precision 1 and recall 0.5 is gained; at 0.7 precision
+ * 2/3 and another 0.5: 0.5 + 1/3 = 5/6. Tied scores are one threshold:
+ * 0.5, 0.5 with labels 1, 0 give precision 1/2 at recall 1. */
+static void test_pr_auc_known_answer(void **state)
+{
+    (void)state;
+    const double score[] = {0.7, 0.9, 0.6, 0.8, 0.1};
+    const double label[] = {1, 1, 0, 0, NAN};
+    assert_true(fabs(churn__pr_auc(score, label, 5) - 5.0 / 6) < 1e-15);
+    const double tied[] = {0.5, 0.5}, tied_label[] = {1, 0};
+    assert_true(churn__pr_auc(tied, tied_label, 2) == 0.5);
+    assert_true(isnan(churn__pr_auc(tied, tied_label, 1)));
+}
+
 typedef struct grid_log {
     size_t points, svm_points;
 } grid_log;
@@ -578,6 +593,7 @@ int main(void)
         cmocka_unit_test(test_calibration_beats_raw_sigmoid),
         cmocka_unit_test(test_isotonic_known_answer),
         cmocka_unit_test(test_platt_optimality),
+        cmocka_unit_test(test_pr_auc_known_answer),
         cmocka_unit_test(test_auto_search_picks_svm_on_xor),
         cmocka_unit_test(test_balanced_weights_favor_the_rare_class),
         cmocka_unit_test(test_random_features_approximate_the_kernel),

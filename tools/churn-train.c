@@ -46,8 +46,8 @@ static void usage(void)
         "      --search             grid search over C (and gamma for rbf) by\n"
         "                           3-fold customer-grouped cross-validation;\n"
         "                           prints the grid\n"
-        "      --metric M           what the search picks by: auc (default) or\n"
-        "                           logloss\n"
+        "      --metric M           what the search picks by: auc (default),\n"
+        "                           pr_auc or logloss\n"
         "      --max-rows N         train on a sample of N rows (whole\n"
         "                           customers, stratified; 0 = all)\n"
         "      --class-weight W     none (default) or balanced\n"
@@ -206,7 +206,8 @@ static churn_train_opts *train_opts(const train_args *a)
         cli_usage_error("--calibration: '%s' is not platt, isotonic or none",
                         a->calibration);
     if (churn_train_opts_set_metric(o, a->metric))
-        cli_usage_error("--metric: '%s' is not auc or logloss", a->metric);
+        cli_usage_error("--metric: '%s' is not auc, pr_auc or logloss",
+                        a->metric);
     churn_train_opts_set_gamma(o, a->gamma);
     churn_train_opts_set_degree(o, a->degree);
     churn_train_opts_set_search(o, a->search);

@@ -11,7 +11,8 @@ fail() { echo "svm.sh: $*" >&2; exit 1; }
 $RUN "$BIN/churn-train" --help | grep -q -- '--kernel K' || fail "help"
 set +e
 for bad in "--model tree" "--model svm --kernel sigmoid" \
-           "--calibration magic" "--metric f1" "--degree 0" "--gamma -1"; do
+           "--calibration magic" "--metric f1" "--degree 0" "--gamma -1" \
+           "--kernel rbf-approx --max-rows x"; do
     # shellcheck disable=SC2086
     $RUN "$BIN/churn-train" --data datasets/mlc_churn.csv --label churn \
         -o "$tmp/x.churn" $bad >/dev/null 2>&1
@@ -32,3 +33,11 @@ $RUN "$BIN/churn-score" --model "$tmp/m.churn" --data datasets/mlc_churn.csv \
     --top 5 > "$tmp/top.csv"
 [ "$(wc -l < "$tmp/top.csv")" -eq 6 ] || fail "--top 5 with an svm model"
 sed -n 2p "$tmp/top.csv" | grep -q '=.*(+[0-9.]*); ' || fail "svm reasons"
+
+# A search by PR-AUC over logistic regression prints its 4-point grid.
+$RUN "$BIN/churn-train" --data datasets/mlc_churn.csv --label churn \
+    --search --metric pr_auc -o "$tmp/l.churn" > "$tmp/search.txt"
+grep -q '^search  *family  *kernel  *C  *gamma  *pr_auc$' "$tmp/search.txt" \
+    || fail "search table header"
+[ "$(grep -c '^  *logistic  *-  ' "$tmp/search.txt")" -eq 4 ] \
+    || fail "search table rows"
