@@ -123,13 +123,9 @@ static int fit_platt(churn__calibration *c, const double *f, const double *y,
     return CHURN_OK;
 }
 
-typedef struct scored {
-    double f, y;
-} scored;
-
-static int by_value(const void *p, const void *q)
+int churn__by_score(const void *p, const void *q)
 {
-    const scored *a = p, *b = q;
+    const churn__scored *a = p, *b = q;
     return (a->f > b->f) - (a->f < b->f);
 }
 
@@ -147,7 +143,7 @@ static int fit_isotonic(churn__calibration *c, const double *f,
                         const double *y, size_t n, churn_error *err)
 {
     int rc = CHURN_OK;
-    scored *rows = malloc((n ? n : 1) * sizeof *rows);
+    churn__scored *rows = malloc((n ? n : 1) * sizeof *rows);
     block *st = malloc((n ? n : 1) * sizeof *st);
     c->x = malloc(2 * (n ? n : 1) * sizeof *c->x);
     c->y = malloc(2 * (n ? n : 1) * sizeof *c->y);
@@ -156,8 +152,8 @@ static int fit_isotonic(churn__calibration *c, const double *f,
         goto done;
     }
     for (size_t i = 0; i < n; i++)
-        rows[i] = (scored){f[i], y[i] > 0.5};
-    qsort(rows, n, sizeof *rows, by_value);
+        rows[i] = (churn__scored){f[i], y[i] > 0.5};
+    qsort(rows, n, sizeof *rows, churn__by_score);
     size_t top = 0;
     for (size_t i = 0; i < n; i++) {
         /* Equal decision values share one block: they cannot be ordered. */

@@ -140,6 +140,13 @@ typedef struct churn__calibration {
 } churn__calibration;
 
 double churn__calibrate(const churn__calibration *c, double f);
+
+/* A decision value and its 0/1 label; churn__by_score orders them by
+ * value, ascending, for qsort. */
+typedef struct churn__scored {
+    double f, y;
+} churn__scored;
+int churn__by_score(const void *p, const void *q);
 void churn__calibration_clear(churn__calibration *c);
 /* Fits kind on decision values f and 0/1 labels y (n rows). */
 int churn__calibration_fit(churn__calibration *c, churn__calib_kind kind,

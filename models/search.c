@@ -37,36 +37,27 @@ int churn__out_of_fold(const churn__fit_params *fp, const double *z,
     return rc;
 }
 
-typedef struct scored_row {
-    double score, label;
-} scored_row;
-
-static int by_score_desc(const void *p, const void *q)
-{
-    const scored_row *a = p, *b = q;
-    return (a->score < b->score) - (a->score > b->score);
-}
-
 double churn__pr_auc(const double *score, const double *label, size_t n)
 {
-    scored_row *r = malloc((n ? n : 1) * sizeof *r);
+    churn__scored *r = malloc((n ? n : 1) * sizeof *r);
     if (!r)
         return NAN;
     size_t m = 0;
     double positives = 0;
     for (size_t i = 0; i < n; i++)
         if (!isnan(label[i])) {
-            r[m++] = (scored_row){score[i], label[i] > 0};
+            r[m++] = (churn__scored){score[i], label[i] > 0};
             positives += label[i] > 0;
         }
-    qsort(r, m, sizeof *r, by_score_desc);
+    qsort(r, m, sizeof *r, churn__by_score);
     double tp = 0, fp = 0, ap = 0;
-    for (size_t i = 0; i < m;) {
-        double group_tp = 0; /* equal scores are one threshold */
+    /* From the highest score down; equal scores are one threshold. */
+    for (size_t i = m; i > 0;) {
+        double group_tp = 0;
         size_t j = i;
-        for (; j < m && r[j].score == r[i].score; j++) {
-            group_tp += r[j].label;
-            fp += 1 - r[j].label;
+        for (; j > 0 && r[j - 1].f == r[i - 1].f; j--) {
+            group_tp += r[j - 1].y;
+            fp += 1 - r[j - 1].y;
         }
         tp += group_tp;
         ap += group_tp / positives * tp / (tp + fp);
