@@ -149,6 +149,33 @@ static void test_separable_pair_known_answer(void **state)
     churn__classifier_clear(&c);
 }
 
+/* One support vector by hand: sv = (1, 2), coefficient 2, b = -0.5,
+ * rbf with gamma 0.5. At z = (0, 0): |sv - z|^2 = 5, f = 2 e^-2.5 - 0.5.
+ * Input 0 owns output 0, input 1 output 1; zeroing an output that is
+ * already 0 changes nothing, so both contributions are 0. At z = (1, 0):
+ * f = 2 e^-2 - 0.5; with output 0 at 0, f = 2 e^-2.5 - 0.5, so input 0
+ * contributes 2 (e^-2 - e^-2.5) and input 1 (already 0) nothing. */
+static void test_single_support_vector_by_hand(void **state)
+{
+    (void)state;
+    double sv[] = {1, 2}, coef[] = {2};
+    churn__classifier c = {.family = CHURN__SVM, .dim = 2, .b = -0.5,
+                           .kernel = CHURN__K_RBF, .gamma = 0.5, .n_sv = 1,
+                           .sv = sv, .sv_coef = coef};
+    const size_t out_input[] = {0, 1};
+    const double origin[] = {0, 0}, z[] = {1, 0};
+    double contrib[2], scratch[6];
+    assert_true(fabs(churn__classifier_decision(&c, origin) -
+                     (2 * exp(-2.5) - 0.5)) < 1e-15);
+    churn__classifier_contrib(&c, origin, out_input, 2, contrib, scratch);
+    assert_true(contrib[0] == 0 && contrib[1] == 0);
+    assert_true(fabs(churn__classifier_decision(&c, z) -
+                     (2 * exp(-2.0) - 0.5)) < 1e-15);
+    churn__classifier_contrib(&c, z, out_input, 2, contrib, scratch);
+    assert_true(fabs(contrib[0] - 2 * (exp(-2.0) - exp(-2.5))) < 1e-15);
+    assert_true(contrib[1] == 0);
+}
+
 /* The one-pass contributions equal f(z) - f(z with the input's outputs
  * at 0) computed by brute force, for rbf and poly kernels. */
 static void test_contributions_match_brute_force(void **state)
@@ -587,6 +614,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_decision_values_match_libsvm),
         cmocka_unit_test(test_separable_pair_known_answer),
+        cmocka_unit_test(test_single_support_vector_by_hand),
         cmocka_unit_test(test_contributions_match_brute_force),
         cmocka_unit_test(test_svm_save_load_bit_identical),
         cmocka_unit_test(test_svm_section_errors),
