@@ -107,7 +107,9 @@ static int search_family(churn__search *sr, const churn__fit_params *base,
     int svm = base->family == CHURN__SVM;
     int rbf = svm && (base->kernel == CHURN__K_RBF ||
                       base->kernel == CHURN__K_RBF_APPROX);
-    size_t n_c = svm ? 3 : 4, n_g = rbf ? 3 : 1;
+    size_t n_c = svm ? sizeof svm_c / sizeof *svm_c
+                     : sizeof logistic_c / sizeof *logistic_c;
+    size_t n_g = rbf ? sizeof gamma_scale / sizeof *gamma_scale : 1;
     int rc = CHURN_OK;
     for (size_t a = 0; rc == CHURN_OK && a < n_c; a++)
         for (size_t g = 0; rc == CHURN_OK && g < n_g; g++) {
@@ -122,13 +124,18 @@ static int search_family(churn__search *sr, const churn__fit_params *base,
                 rc = judge(sr, f, y, n, &metric, err);
             if (rc != CHURN_OK)
                 break;
+            double shown = sr->metric == CHURN__METRIC_LOGLOSS ? -metric
+                                                               : metric;
             if (sr->report)
                 sr->report(sr->report_user, svm ? "svm" : "logistic",
                            svm ? churn__kernel_name(fp.kernel) : "-", fp.c,
                            svm && fp.kernel != CHURN__K_LINEAR
                                ? (fp.gamma > 0 ? fp.gamma : 1.0 / (double)p)
                                : NAN,
-                           sr->metric == CHURN__METRIC_LOGLOSS ? -metric : metric);
+                           shown);
+            if (sr->progress)
+                sr->progress(sr->progress_user, "searching", ++sr->done,
+                             sr->total);
             if (metric > *best_metric || isnan(*best_metric)) {
                 *best_metric = metric;
                 *best = fp;
@@ -161,6 +168,14 @@ int churn__search_run(churn__search *sr, const churn_dataset *ds,
     int rc = folds_for(sr, ds, rows, n, &fold, &f, err);
     churn__fit_params best = *fp;
     double best_metric = NAN;
+    int rbf = fp->kernel == CHURN__K_RBF || fp->kernel == CHURN__K_RBF_APPROX;
+    size_t svm_points = (sizeof svm_c / sizeof *svm_c) *
+                        (rbf ? sizeof gamma_scale / sizeof *gamma_scale : 1);
+    size_t logistic_points = sizeof logistic_c / sizeof *logistic_c;
+    sr->done = 0;
+    sr->total = both_families ? logistic_points + svm_points
+                : fp->family == CHURN__SVM ? svm_points
+                                           : logistic_points;
     churn__fit_params base = *fp;
     if (both_families)
         base.family = CHURN__LOGISTIC;

@@ -218,6 +218,8 @@ static void search_setup(const churn_train_opts *o, churn__search *sr)
     sr->metric = o->metric;
     sr->report = o->search_fn;
     sr->report_user = o->search_user;
+    sr->progress = o->progress;
+    sr->progress_user = o->progress_user;
     sr->seed = o->seed;
 }
 

@@ -19,6 +19,9 @@ typedef struct churn__search {
     churn__metric_kind metric;
     churn_search_fn report;  /* one call per grid point; may be NULL */
     void *report_user;
+    churn_progress_fn progress; /* "searching", grid points done */
+    void *progress_user;
+    uint64_t done, total;    /* grid points so far, in all */
     uint64_t seed;           /* of the folds */
     double best_metric;      /* out: the winner's cross-validated metric */
 } churn__search;

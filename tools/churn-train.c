@@ -180,6 +180,7 @@ static void print_grid_point(void *user, const char *family,
                              double metric)
 {
     static int header;
+    cli_progress_done(); /* the progress line is redrawn after the row */
     if (!header++)
         printf("search         %-9s %-7s %9s %11s %9s\n", "family", "kernel",
                "C", "gamma", (const char *)user);
@@ -189,6 +190,7 @@ static void print_grid_point(void *user, const char *family,
     else
         printf("%11.4g", gamma);
     printf(" %9.4f\n", metric);
+    fflush(stdout);
 }
 
 static churn_train_opts *train_opts(const train_args *a)
