@@ -1,0 +1,317 @@
+/* churn-segment - an event log in, per-customer RFM segment, lifecycle
+ * stage and health score out (CSV), a summary table and retention KPIs on
+ * stdout. */
+#include "churn.h"
+#include "cli.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(void)
+{
+    printf(
+        "Usage: churn-segment --events EVENTS.csv --as-of YYYY-MM-DD "
+        "-o SEGMENTS.csv [options]\n"
+        "\n"
+        "Segments the customers active before the as-of date, from the same\n"
+        "features churn-features computes (only events before that date):\n"
+        "RFM scores 1-5 and a named segment, a lifecycle stage (new, active,\n"
+        "dormant, lost) and a health score 0-100 with its tier and the points\n"
+        "of each component. Prints customers per segment, stage and tier (with\n"
+        "their churn rate when --horizon gives labels) and, with --kpi-from and\n"
+        "--kpi-to, the retention KPIs of that period and its cohort table.\n"
+        "\n"
+        "Options:\n"
+        "%s"
+        "  -o, --output FILE       where to write the segments (CSV, atomically)\n"
+        "      --rules FILE        RFM segment rules, CSV segment,r,f,m with\n"
+        "                          *, N or N-M per score; first match wins\n"
+        "      --rfm-columns R,F,M feature columns behind the scores (default\n"
+        "                          recency_activity_days,activity_90d,monetary_90d)\n"
+        "      --new-days D        tenure below D days is 'new' (default 30)\n"
+        "      --dormant-days D    no activity for D days is 'dormant' (30)\n"
+        "      --lost-days D       no activity for D days is 'lost' (90)\n"
+        "      --weight NAME=W     weight of a health component (repeatable):\n"
+        "                          activity, activity_trend, recency, tickets,\n"
+        "                          satisfaction, satisfaction_trend,\n"
+        "                          payment_recency\n"
+        "      --tiers H,W         health tiers: healthy >= H, watch >= W, else\n"
+        "                          at_risk (default 70,40)\n"
+        "      --kpi-from DATE     retention KPIs over [FROM, TO): customers,\n"
+        "      --kpi-to DATE       retention, churn and revenue retention, and\n"
+        "                          the monthly cohort retention table\n"
+        "  -h, --help              show this help and exit\n"
+        "  -V, --version           show the version and exit\n"
+        "\n"
+        "Example:\n"
+        "  churn-segment --events events.csv --as-of 2025-01-01 --horizon 90 \\\n"
+        "      --kpi-from 2024-07-01 --kpi-to 2025-01-01 -o segments.csv\n",
+        cli_history_help);
+}
+
+/* Everything the segment-specific options say. */
+typedef struct seg_args {
+    churn_segment_opts *opts;
+    const char *output, *rules;
+    double new_days, dormant_days, lost_days;
+    int has_kpi_from, has_kpi_to;
+    int64_t kpi_from, kpi_to;
+} seg_args;
+
+/* Splits "A,B[,C]" into n parts of at most 127 bytes each. */
+static void split(const char *opt, const char *arg, size_t n,
+                  char parts[][128])
+{
+    const char *p = arg;
+    for (size_t i = 0; i < n; i++) {
+        const char *end = i + 1 < n ? strchr(p, ',') : p + strlen(p);
+        size_t len = end ? (size_t)(end - p) : 0;
+        if (!end || len == 0 || len >= 128 || (i + 1 == n && strchr(p, ',')))
+            cli_usage_error("%s: expected %zu comma-separated values, got "
+                            "'%s'", opt, n, arg);
+        memcpy(parts[i], p, len);
+        parts[i][len] = '\0';
+        p = end + 1;
+    }
+}
+
+static void set_weight(seg_args *a, const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    char name[64];
+    size_t n = eq ? (size_t)(eq - arg) : 0;
+    if (!eq || n == 0 || n >= sizeof name)
+        cli_usage_error("--weight: expected NAME=WEIGHT, got '%s'", arg);
+    memcpy(name, arg, n);
+    name[n] = '\0';
+    double w = cli_double("--weight", eq + 1, 0, 1e6);
+    if (churn_segment_opts_set_health_weight(a->opts, name, w) != CHURN_OK)
+        cli_usage_error("--weight: unknown component '%s' or all weights "
+                        "0", name);
+}
+
+static void set_tiers(seg_args *a, const char *arg)
+{
+    char parts[2][128];
+    split("--tiers", arg, 2, parts);
+    double healthy = cli_double("--tiers", parts[0], 0, 100);
+    double watch = cli_double("--tiers", parts[1], 0, 100);
+    if (churn_segment_opts_set_health_tiers(a->opts, healthy, watch))
+        cli_usage_error("--tiers: need 100 >= healthy >= watch >= 0");
+}
+
+static void set_rfm_columns(seg_args *a, const char *arg)
+{
+    char parts[3][128];
+    split("--rfm-columns", arg, 3, parts);
+    if (churn_segment_opts_set_rfm_columns(a->opts, parts[0], parts[1],
+                                           parts[2]) != CHURN_OK)
+        cli_fail("out of memory");
+}
+
+/* Counts per level of categorical column j: customers, churned among the
+ * labelled, health sum. Prints one table. */
+static void print_table(const churn_dataset *ds, const char *column)
+{
+    size_t j = churn_dataset_column_index(ds, column);
+    size_t health = churn_dataset_column_index(ds, "health_score");
+    size_t levels = churn_dataset_n_levels(ds, j), n = churn_dataset_n_rows(ds);
+    int labels = churn_dataset_has_labels(ds);
+    printf("%-16s %9s %7s %7s%s\n", column, "customers", "share", "health",
+           labels ? "   churn rate" : "");
+    for (size_t k = 0; k < levels; k++) {
+        size_t count = 0, labelled = 0;
+        double churned = 0, health_sum = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (churn_dataset_value(ds, i, j) != (double)k)
+                continue;
+            count++;
+            health_sum += churn_dataset_value(ds, i, health);
+            double y = churn_dataset_label(ds, i);
+            labelled += !isnan(y);
+            churned += isnan(y) ? 0 : y;
+        }
+        if (count == 0)
+            continue;
+        printf("%-16s %9zu %6.1f%% %7.1f", churn_dataset_level(ds, j, k),
+               count, 100.0 * (double)count / (double)n,
+               health_sum / (double)count);
+        if (labels && labelled)
+            printf("   %9.1f%%", 100.0 * churned / (double)labelled);
+        printf("\n");
+    }
+    printf("\n");
+}
+
+static void print_kpis(const seg_args *a, const cli_history *h)
+{
+    churn_kpi *k = NULL;
+    churn_error err;
+    int rc = churn_kpi_compute(h->events, h->opts, a->kpi_from, a->kpi_to, &k,
+                               &err);
+    cli_progress_done();
+    if (rc != CHURN_OK)
+        cli_fail_err(rc, &err);
+    char from[16], to[16];
+    churn_format_date((double)a->kpi_from, from, sizeof from);
+    churn_format_date((double)a->kpi_to, to, sizeof to);
+    printf("KPIs over [%s, %s)\n", from, to);
+    static const char *const counts[] = {"customers_start", "customers_end",
+                                         "new", "retained"};
+    for (size_t i = 0; i < 4; i++)
+        printf("  %-18s %.0f\n", counts[i], churn_kpi_value(k, counts[i]));
+    static const char *const rates[] = {"retention_rate", "churn_rate",
+                                        "revenue_retention"};
+    for (size_t i = 0; i < 3; i++) {
+        double v = churn_kpi_value(k, rates[i]);
+        if (isnan(v)) /* no customers at start, or no revenue before */
+            printf("  %-18s n/a\n", rates[i]);
+        else
+            printf("  %-18s %.1f%%\n", rates[i], 100 * v);
+    }
+    printf("  %-18s %.2f -> %.2f\n", "revenue", churn_kpi_value(k,
+           "revenue_start"), churn_kpi_value(k, "revenue_end"));
+    printf("\nCohort retention (share still a customer on the first day of "
+           "month m after signup)\n%-8s %5s", "cohort", "size");
+    size_t months = churn_kpi_n_months(k);
+    for (size_t m = 1; m <= months; m++)
+        printf(" %5s%zu", "m", m);
+    printf("\n");
+    for (size_t i = 0; i < churn_kpi_n_cohorts(k); i++) {
+        printf("%-8s %5zu", churn_kpi_cohort(k, i), churn_kpi_cohort_size(k, i));
+        for (size_t m = 1; m <= months; m++) {
+            double v = churn_kpi_cohort_retention(k, i, m);
+            if (isnan(v))
+                printf(" %6s", "");
+            else
+                printf(" %5.0f%%", 100 * v);
+        }
+        printf("\n");
+    }
+    churn_kpi_free(k);
+}
+
+/* Parses the options; exits 2 on a usage error, 0 after --help. */
+static void parse(int argc, char **argv, seg_args *a, cli_history *h)
+{
+    enum { RULES = 1, RFM_COLUMNS, NEW_DAYS, DORMANT_DAYS, LOST_DAYS, WEIGHT,
+           TIERS, KPI_FROM, KPI_TO };
+    static const struct option longopts[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"rules", required_argument, NULL, RULES},
+        {"rfm-columns", required_argument, NULL, RFM_COLUMNS},
+        {"new-days", required_argument, NULL, NEW_DAYS},
+        {"dormant-days", required_argument, NULL, DORMANT_DAYS},
+        {"lost-days", required_argument, NULL, LOST_DAYS},
+        {"weight", required_argument, NULL, WEIGHT},
+        {"tiers", required_argument, NULL, TIERS},
+        {"kpi-from", required_argument, NULL, KPI_FROM},
+        {"kpi-to", required_argument, NULL, KPI_TO},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        CLI_HISTORY_OPTIONS,
+        {NULL, 0, NULL, 0}};
+    int c;
+    opterr = 0; /* cli_bad_option says what is wrong */
+    while ((c = getopt_long(argc, argv, ":o:hV", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'o': a->output = optarg; break;
+        case RULES: a->rules = optarg; break;
+        case RFM_COLUMNS: set_rfm_columns(a, optarg); break;
+        case NEW_DAYS:
+            a->new_days = cli_double("--new-days", optarg, 0, 36500);
+            break;
+        case DORMANT_DAYS:
+            a->dormant_days = cli_double("--dormant-days", optarg, 0.001,
+                                         36500);
+            break;
+        case LOST_DAYS:
+            a->lost_days = cli_double("--lost-days", optarg, 0.001, 36500);
+            break;
+        case WEIGHT: set_weight(a, optarg); break;
+        case TIERS: set_tiers(a, optarg); break;
+        case KPI_FROM:
+            a->kpi_from = cli_date("--kpi-from", optarg);
+            a->has_kpi_from = 1;
+            break;
+        case KPI_TO:
+            a->kpi_to = cli_date("--kpi-to", optarg);
+            a->has_kpi_to = 1;
+            break;
+        case 'h':
+        case 'V':
+            if (c == 'h')
+                usage();
+            else
+                printf("churn-segment (churn) %s\n", churn_version());
+            churn_segment_opts_free(a->opts);
+            cli_history_free(h);
+            exit(0);
+        default:
+            if (c >= CLI_HISTORY_BASE)
+                cli_history_option(h, c, optarg);
+            else
+                cli_bad_option(c, argv);
+        }
+    }
+    if (optind < argc)
+        cli_usage_error("unexpected argument '%s'", argv[optind]);
+}
+
+/* Checks that the options fit together; exits 2 when they do not. */
+static void check(seg_args *a, cli_history *h)
+{
+    cli_history_check(h);
+    if (h->snapshots > 1)
+        cli_usage_error("--snapshots: segments are computed at one as-of "
+                        "date");
+    if (!a->output)
+        cli_usage_error("-o SEGMENTS.csv is required");
+    if (a->has_kpi_from != a->has_kpi_to)
+        cli_usage_error("--kpi-from and --kpi-to go together");
+    if (a->has_kpi_from && a->kpi_from >= a->kpi_to)
+        cli_usage_error("--kpi-from must be before --kpi-to");
+    if (churn_segment_opts_set_lifecycle(a->opts, a->new_days,
+                                         a->dormant_days, a->lost_days))
+        cli_usage_error("--dormant-days must be below --lost-days");
+}
+
+int main(int argc, char **argv)
+{
+    seg_args a = {.new_days = 30, .dormant_days = 30, .lost_days = 90};
+    cli_history h;
+    churn_error err;
+    cli_tool = "churn-segment";
+    cli_history_init(&h);
+    a.opts = churn_segment_opts_new();
+    if (!a.opts)
+        cli_fail("out of memory");
+    parse(argc, argv, &a, &h);
+    check(&a, &h);
+    int rc = a.rules ? churn_segment_opts_read_rules(a.opts, a.rules, &err)
+                     : CHURN_OK;
+    if (rc != CHURN_OK)
+        cli_fail_err(rc, &err);
+    churn_dataset *features = cli_history_extract(&h), *seg = NULL;
+    rc = churn_segment(features, a.opts, &seg, &err);
+    if (rc == CHURN_OK)
+        rc = churn_dataset_write_csv(seg, a.output, "customer_id", &err);
+    if (rc != CHURN_OK)
+        cli_fail_err(rc, &err);
+    char date[16];
+    churn_format_date((double)h.as_of, date, sizeof date);
+    printf("%zu customers at %s\n\n", churn_dataset_n_rows(seg), date);
+    print_table(seg, "rfm_segment");
+    print_table(seg, "lifecycle_stage");
+    print_table(seg, "health_tier");
+    if (a.has_kpi_from)
+        print_kpis(&a, &h);
+    churn_dataset_free(seg);
+    churn_dataset_free(features);
+    churn_segment_opts_free(a.opts);
+    cli_history_free(&h);
+    return 0;
+}
