@@ -30,7 +30,7 @@ static churn_dataset *features(size_t n, const double (*rows)[N_IN],
         assert_int_equal(churn_dataset_set_label_name(ds, "churned", NULL),
                          0);
     for (size_t i = 0; i < n; i++) {
-        char id[16];
+        char id[32];
         snprintf(id, sizeof id, "c%zu", i);
         assert_int_equal(churn_dataset_add_row(ds, id, rows[i],
                                                labels ? labels[i] : NAN,
