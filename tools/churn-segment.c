@@ -181,7 +181,8 @@ static void print_kpis(const seg_args *a, const cli_history *h)
         printf(" %5s%zu", "m", m);
     printf("\n");
     for (size_t i = 0; i < churn_kpi_n_cohorts(k); i++) {
-        printf("%-8s %5zu", churn_kpi_cohort(k, i), churn_kpi_cohort_size(k, i));
+        printf("%-8s %5zu", churn_kpi_cohort(k, i),
+               churn_kpi_cohort_size(k, i));
         for (size_t m = 1; m <= months; m++) {
             double v = churn_kpi_cohort_retention(k, i, m);
             if (isnan(v))

@@ -33,7 +33,12 @@ CSV
 $bin --events "$tmp/events.csv" --as-of 2024-01-01 --horizon 30 \
     --kpi-from 2023-10-01 --kpi-to 2024-01-01 -o "$tmp/seg.csv" \
     > "$tmp/out" 2> "$tmp/err" || fail "run failed: $(cat "$tmp/err")"
-head -n 1 "$tmp/seg.csv" | grep -q '^customer_id,recency_score,frequency_score,monetary_score,rfm_code,rfm_segment,lifecycle_stage,health_score,health_tier,health_activity,.*,health_payment_recency,churned$' ||
+want='customer_id,recency_score,frequency_score,monetary_score,rfm_code'
+want="$want,rfm_segment,lifecycle_stage,health_score,health_tier"
+want="$want,health_activity,health_activity_trend,health_recency"
+want="$want,health_tickets,health_satisfaction,health_satisfaction_trend"
+want="$want,health_payment_recency,churned"
+[ "$(head -n 1 "$tmp/seg.csv")" = "$want" ] ||
     fail "unexpected header: $(head -n 1 "$tmp/seg.csv")"
 [ "$(wc -l < "$tmp/seg.csv")" -eq 5 ] || fail "expected 4 customers"
 stage() { awk -F, -v id="$1" '$1 == id { print $7 }' "$tmp/seg.csv"; }
