@@ -40,6 +40,11 @@ static void usage(void)
         "                          payment_recency\n"
         "      --tiers H,W         health tiers: healthy >= H, watch >= W, else\n"
         "                          at_risk (default 70,40)\n"
+        "      --fit-weights       fit the health weights to the labels\n"
+        "                          (needs --horizon; replaces --weight): each\n"
+        "                          weight is how much that component alone\n"
+        "                          lowers the log-odds of churn in a logistic\n"
+        "                          model of the label on the components\n"
         "      --kpi-from DATE     retention KPIs over [FROM, TO): customers,\n"
         "      --kpi-to DATE       retention, churn and revenue retention, and\n"
         "                          the monthly cohort retention table\n"
@@ -57,7 +62,7 @@ typedef struct seg_args {
     churn_segment_opts *opts;
     const char *output, *rules;
     double new_days, dormant_days, lost_days;
-    int has_kpi_from, has_kpi_to;
+    int has_kpi_from, has_kpi_to, fit;
     int64_t kpi_from, kpi_to;
 } seg_args;
 
@@ -110,6 +115,85 @@ static void set_rfm_columns(seg_args *a, const char *arg)
     if (churn_segment_opts_set_rfm_columns(a->opts, parts[0], parts[1],
                                            parts[2]) != CHURN_OK)
         cli_fail("out of memory");
+}
+
+/* --fit-weights: a logistic model of the label on the components'
+ * fractions (0..1), then each weight = the fall in log-odds of churn from
+ * fraction 0 to 1 of that component alone (0 when it raises them), so the
+ * health score ranks customers as that model does, as far as a sum of
+ * non-negative points can. Probing the model at 0 and at each unit vector
+ * reads those effects through the public API; the model is linear in its
+ * inputs, so the differences are exact. Prints the weights. */
+static void fit_weights(const churn_dataset *features, churn_segment_opts *o)
+{
+    size_t n_comp = churn_health_n_components();
+    size_t n = churn_dataset_n_rows(features);
+    churn_dataset *seg = NULL, *train = churn_dataset_new(n_comp);
+    churn_dataset *probe = churn_dataset_new(n_comp);
+    churn_train_opts *to = churn_train_opts_new();
+    churn_model *m = NULL;
+    churn_error err;
+    double row[16], prob[17];
+    if (!train || !probe || !to || n_comp > 16)
+        cli_fail("out of memory");
+    /* Equal weights: every health_<k> column is fraction x 100 / n_comp. */
+    for (size_t k = 0; k < n_comp; k++)
+        churn_segment_opts_set_health_weight(o, churn_health_component(k), 1);
+    int rc = churn_segment(features, o, &seg, &err);
+    for (size_t k = 0; k < n_comp && rc == CHURN_OK; k++) {
+        rc = churn_dataset_set_column(train, k, churn_health_component(k),
+                                      CHURN_NUMERIC, &err);
+        if (rc == CHURN_OK)
+            rc = churn_dataset_set_column(probe, k, churn_health_component(k),
+                                          CHURN_NUMERIC, &err);
+    }
+    if (rc == CHURN_OK)
+        rc = churn_dataset_set_label_name(train, "churned", &err);
+    size_t first = rc == CHURN_OK
+                       ? churn_dataset_column_index(seg, "health_activity")
+                       : 0; /* the components follow in their order */
+    for (size_t i = 0; i < n && rc == CHURN_OK; i++) {
+        for (size_t k = 0; k < n_comp; k++)
+            row[k] = churn_dataset_value(seg, i, first + k) *
+                     (double)n_comp / 100;
+        rc = churn_dataset_add_row(train, NULL, row,
+                                   churn_dataset_label(seg, i), &err);
+    }
+    for (size_t r = 0; r <= n_comp && rc == CHURN_OK; r++) {
+        for (size_t k = 0; k < n_comp; k++)
+            row[k] = r == k + 1;
+        rc = churn_dataset_add_row(probe, NULL, row, NAN, &err);
+    }
+    if (rc == CHURN_OK)
+        rc = churn_train_opts_set_validation(to, 0);
+    if (rc == CHURN_OK)
+        rc = churn_train(train, to, &m, &err);
+    if (rc == CHURN_OK)
+        rc = churn_model_predict_dataset(m, probe, prob, &err);
+    if (rc != CHURN_OK)
+        cli_fail_err(rc, &err);
+    double base = log(prob[0] / (1 - prob[0])), total = 0;
+    printf("fitted health weights (fall in log-odds of churn, fraction 0 "
+           "-> 1):\n");
+    for (size_t k = 0; k < n_comp; k++) {
+        double w = base - log(prob[k + 1] / (1 - prob[k + 1]));
+        w = w > 0 && isfinite(w) ? w : 0;
+        total += w;
+        printf("  %-18s %.4f\n", churn_health_component(k), w);
+        row[k] = w;
+    }
+    if (!(total > 0))
+        cli_fail("--fit-weights: no component lowers the churn risk; "
+                 "keeping no weights is not a score");
+    for (size_t k = 0; k < n_comp; k++)
+        churn_segment_opts_set_health_weight(o, churn_health_component(k),
+                                             row[k]);
+    printf("\n");
+    churn_model_free(m);
+    churn_train_opts_free(to);
+    churn_dataset_free(probe);
+    churn_dataset_free(train);
+    churn_dataset_free(seg);
 }
 
 /* Counts per level of categorical column j: customers, churned among the
@@ -199,7 +283,7 @@ static void print_kpis(const seg_args *a, const cli_history *h)
 static void parse(int argc, char **argv, seg_args *a, cli_history *h)
 {
     enum { RULES = 1, RFM_COLUMNS, NEW_DAYS, DORMANT_DAYS, LOST_DAYS, WEIGHT,
-           TIERS, KPI_FROM, KPI_TO };
+           TIERS, KPI_FROM, KPI_TO, FIT_WEIGHTS };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
         {"rules", required_argument, NULL, RULES},
@@ -211,6 +295,7 @@ static void parse(int argc, char **argv, seg_args *a, cli_history *h)
         {"tiers", required_argument, NULL, TIERS},
         {"kpi-from", required_argument, NULL, KPI_FROM},
         {"kpi-to", required_argument, NULL, KPI_TO},
+        {"fit-weights", no_argument, NULL, FIT_WEIGHTS},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         CLI_HISTORY_OPTIONS,
@@ -234,6 +319,7 @@ static void parse(int argc, char **argv, seg_args *a, cli_history *h)
             break;
         case WEIGHT: set_weight(a, optarg); break;
         case TIERS: set_tiers(a, optarg); break;
+        case FIT_WEIGHTS: a->fit = 1; break;
         case KPI_FROM:
             a->kpi_from = cli_date("--kpi-from", optarg);
             a->has_kpi_from = 1;
@@ -297,6 +383,10 @@ int main(int argc, char **argv)
     if (rc != CHURN_OK)
         cli_fail_err(rc, &err);
     churn_dataset *features = cli_history_extract(&h), *seg = NULL;
+    if (a.fit && !churn_dataset_has_labels(features))
+        cli_usage_error("--fit-weights needs labels: give --horizon DAYS");
+    if (a.fit)
+        fit_weights(features, a.opts);
     rc = churn_segment(features, a.opts, &seg, &err);
     if (rc == CHURN_OK)
         rc = churn_dataset_write_csv(seg, a.output, "customer_id", &err);

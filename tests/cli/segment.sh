@@ -80,6 +80,15 @@ awk '$1 == "healthy" { h = $5 } $1 == "at_risk" { r = $5 }
     END { exit !(r + 0 > h + 0) }' "$tmp/syn.out" ||
     fail "at_risk should churn more than healthy: $(cat "$tmp/syn.out")"
 
+# --fit-weights: weights printed, the breakdown still sums to the score.
+$bin --events "$tmp/syn/events.csv" --as-of 2025-01-01 --horizon 90 \
+    --fit-weights -o "$tmp/fit.csv" > "$tmp/fit.out" || fail "--fit-weights"
+grep -q '^  tickets  *[0-9.]*$' "$tmp/fit.out" ||
+    fail "no fitted weights: $(cat "$tmp/fit.out")"
+awk -F, 'NR > 1 { s = 0; for (i = 10; i <= 16; i++) s += $i;
+    d = s - $8; if (d > 1e-9 || d < -1e-9) bad++ }
+    END { exit bad > 0 }' "$tmp/fit.csv" || fail "fitted breakdown"
+
 # A rules file of one's own.
 printf 'segment,r,f,m\nrecent,4-5,*,*\n' > "$tmp/rules.csv"
 $bin --events "$tmp/events.csv" --as-of 2024-01-01 --rules "$tmp/rules.csv" \
@@ -110,6 +119,9 @@ usage --events "$tmp/events.csv" --as-of 2024-01-01 -o "$tmp/x.csv" \
     --kpi-from 2024-01-01 --kpi-to 2023-10-01
 usage --events "$tmp/events.csv" --as-of 2024-01-01 -o "$tmp/x.csv" \
     --dormant-days 90
+usage --events "$tmp/events.csv" --as-of 2024-01-01 -o "$tmp/x.csv" \
+    --fit-weights
+grep -q 'needs labels' "$tmp/err" || fail "--fit-weights without labels"
 usage --weight nope=3
 usage --tiers 40
 usage --events "$tmp/events.csv" --as-of 2024-01-01 -o "$tmp/x.csv" \
