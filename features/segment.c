@@ -31,8 +31,8 @@ static int by_key(const void *a, const void *b)
  * rank r (1-based), and the score is 1 + floor(5 (r - 1/2) / n), at most
  * 5: the quintile of the mid-rank percentile. Ties therefore never split
  * across scores, and a column where all values are equal scores 3. */
-static int quintiles(const churn_dataset *ds, size_t j, int higher_is_better,
-                     keyed *work, double *score)
+static void quintiles(const churn_dataset *ds, size_t j,
+                      int higher_is_better, keyed *work, double *score)
 {
     size_t n = churn_dataset_n_rows(ds);
     for (size_t i = 0; i < n; i++) {
@@ -49,7 +49,6 @@ static int quintiles(const churn_dataset *ds, size_t j, int higher_is_better,
         for (size_t i = a; i < b; i++)
             score[work[i].row] = s > 5 ? 5 : s;
     }
-    return CHURN_OK;
 }
 
 /* The index of the first rule matching the scores; n_rules = "other". */

@@ -129,7 +129,6 @@ int churn_segment_opts_set_health_tiers(churn_segment_opts *o,
 /* Parses "*", "N" or "N-M" (1 <= N <= M <= 5) into [*lo, *hi]. */
 static int parse_range(const char *text, size_t len, int *lo, int *hi)
 {
-    int in_range = 1;
     if (len == 1 && text[0] == '*') {
         *lo = 1;
         *hi = 5;
@@ -139,7 +138,7 @@ static int parse_range(const char *text, size_t len, int *lo, int *hi)
         *lo = *hi = text[0] - '0';
         return 1;
     }
-    in_range = len == 3 && text[1] == '-' && text[0] >= '1' &&
+    int in_range = len == 3 && text[1] == '-' && text[0] >= '1' &&
                text[0] <= '5' && text[2] >= '1' && text[2] <= '5' &&
                text[0] <= text[2];
     if (in_range) {
