@@ -496,6 +496,16 @@ CHURN_API int churn_segment(const churn_dataset *features,
                             const churn_segment_opts *o, churn_dataset **out,
                             churn_error *err);
 
+/* Summarizes segments (the output of churn_segment) by one of its
+ * categorical columns ("rfm_segment", "lifecycle_stage", "health_tier"):
+ * a new dataset with one row per level that occurs, in level order, id =
+ * the level's text, and the columns customers, share (0-1), health_mean
+ * and, when segments has labels, churn_rate (churned / labelled rows of
+ * the level; NaN when none is labelled). The caller frees *out. */
+CHURN_API int churn_segment_summary(const churn_dataset *segments,
+                                    const char *column, churn_dataset **out,
+                                    churn_error *err);
+
 /* -------------------------------------------------------------------- KPIs */
 
 /* Retention KPIs over a period [start, end) from an event log. "Customer

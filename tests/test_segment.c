@@ -410,6 +410,69 @@ static void test_segment_inputs(void **state)
     churn_segment_opts_free(o);
 }
 
+/* Summary by segment of the ten customers of test_rfm_quintiles_with_ties:
+ * potential rows 0-3, loyal 4 and 6, at_risk 5, 7, 8, 9. Labels: row i
+ * churned when i is odd, row 9 unknown. potential: 4 customers, share
+ * 0.4, churn 2/4; loyal: 2, 0.2, 0/2 (rows 4, 6); at_risk: 4, 0.4, rows 5
+ * and 7 churned, 8 not, 9 unknown: 2/3. Health: every row has the same
+ * components but recency (and trend, activity 0, tickets 0 -> 15 points;
+ * satisfaction, its trend and payment missing -> 7.5 + 2.5 + 2.5; trend 0
+ * -> 11.25), so health = 38.75 + recency points: <=7 days 20, <=14 15,
+ * <=30 10, <=60 5, else 0. potential (1,1,3,10): 20+20+20+15 = 75 / 4;
+ * loyal (20, 40): 10 + 5 = 15 / 2. */
+static void test_summary(void **state)
+{
+    (void)state;
+    double labels[10];
+    for (size_t i = 0; i < 10; i++)
+        labels[i] = i == 9 ? NAN : (double)(i % 2);
+    churn_dataset *in = features(10, rfm_rows, labels);
+    churn_segment_opts *o = churn_segment_opts_new();
+    churn_dataset *seg = segment(in, o), *sum = NULL;
+    churn_error err;
+    assert_int_equal(churn_segment_summary(seg, "rfm_segment", &sum, &err),
+                     CHURN_OK);
+    assert_int_equal(churn_dataset_n_rows(sum), 3);
+    assert_string_equal(churn_dataset_column_name(sum, 3), "churn_rate");
+    /* Level order is rule order: loyal, potential, at_risk. */
+    static const char *const ids[3] = {"loyal", "potential", "at_risk"};
+    static const double expect[3][4] = {{2, 0.2, 38.75 + 7.5, 0},
+                                        {4, 0.4, 38.75 + 18.75, 0.5},
+                                        {4, 0.4, NAN, 2.0 / 3}};
+    for (size_t i = 0; i < 3; i++) {
+        assert_string_equal(churn_dataset_id(sum, i), ids[i]);
+        for (size_t c = 0; c < 4; c++)
+            if (!isnan(expect[i][c]))
+                assert_near(churn_dataset_value(sum, i, c), expect[i][c],
+                            1e-12);
+    }
+    churn_dataset_free(sum);
+    assert_int_equal(churn_segment_summary(seg, "health_score", &sum, &err),
+                     CHURN_EFORMAT);
+    assert_null(sum);
+    churn_dataset_free(seg);
+    churn_dataset_free(in);
+    /* Without labels: no churn_rate column. Stages of the ten (tenure
+     * 100): inactive 1, 1, 3, 10, 20 active; 40-70 dormant; none
+     * (inactive for the tenure, 100 days) lost. */
+    in = features(10, rfm_rows, NULL);
+    seg = segment(in, o);
+    assert_int_equal(churn_segment_summary(seg, "lifecycle_stage", &sum,
+                                           &err), CHURN_OK);
+    assert_int_equal(churn_dataset_n_cols(sum), 3);
+    assert_int_equal(churn_dataset_n_rows(sum), 3);
+    static const char *const stages[3] = {"active", "dormant", "lost"};
+    static const double counts[3] = {5, 4, 1};
+    for (size_t i = 0; i < 3; i++) {
+        assert_string_equal(churn_dataset_id(sum, i), stages[i]);
+        assert_true(churn_dataset_value(sum, i, 0) == counts[i]);
+    }
+    churn_dataset_free(sum);
+    churn_dataset_free(seg);
+    churn_dataset_free(in);
+    churn_segment_opts_free(o);
+}
+
 /* ---------------------------------------------------------------- KPIs */
 
 static void test_retention_formula_and_clv(void **state)
@@ -517,6 +580,7 @@ int main(void)
         cmocka_unit_test(test_health_breakdown_property),
         cmocka_unit_test(test_options_errors),
         cmocka_unit_test(test_segment_inputs),
+        cmocka_unit_test(test_summary),
         cmocka_unit_test(test_retention_formula_and_clv),
         cmocka_unit_test(test_kpis),
     };

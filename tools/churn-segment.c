@@ -196,38 +196,29 @@ static void fit_weights(const churn_dataset *features, churn_segment_opts *o)
     churn_dataset_free(seg);
 }
 
-/* Counts per level of categorical column j: customers, churned among the
- * labelled, health sum. Prints one table. */
-static void print_table(const churn_dataset *ds, const char *column)
+/* One table: customers, share, mean health and (with labels) churn rate
+ * per level of a categorical column of the segments. */
+static void print_table(const churn_dataset *seg, const char *column)
 {
-    size_t j = churn_dataset_column_index(ds, column);
-    size_t health = churn_dataset_column_index(ds, "health_score");
-    size_t levels = churn_dataset_n_levels(ds, j), n = churn_dataset_n_rows(ds);
-    int labels = churn_dataset_has_labels(ds);
+    churn_dataset *sum = NULL;
+    churn_error err;
+    int rc = churn_segment_summary(seg, column, &sum, &err);
+    if (rc != CHURN_OK)
+        cli_fail_err(rc, &err);
+    int labels = churn_dataset_n_cols(sum) > 3;
     printf("%-16s %9s %7s %7s%s\n", column, "customers", "share", "health",
            labels ? "   churn rate" : "");
-    for (size_t k = 0; k < levels; k++) {
-        size_t count = 0, labelled = 0;
-        double churned = 0, health_sum = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (churn_dataset_value(ds, i, j) != (double)k)
-                continue;
-            count++;
-            health_sum += churn_dataset_value(ds, i, health);
-            double y = churn_dataset_label(ds, i);
-            labelled += !isnan(y);
-            churned += isnan(y) ? 0 : y;
-        }
-        if (count == 0)
-            continue;
-        printf("%-16s %9zu %6.1f%% %7.1f", churn_dataset_level(ds, j, k),
-               count, 100.0 * (double)count / (double)n,
-               health_sum / (double)count);
-        if (labels && labelled)
-            printf("   %9.1f%%", 100.0 * churned / (double)labelled);
+    for (size_t i = 0; i < churn_dataset_n_rows(sum); i++) {
+        printf("%-16s %9.0f %6.1f%% %7.1f", churn_dataset_id(sum, i),
+               churn_dataset_value(sum, i, 0),
+               100 * churn_dataset_value(sum, i, 1),
+               churn_dataset_value(sum, i, 2));
+        if (labels && !isnan(churn_dataset_value(sum, i, 3)))
+            printf("   %9.1f%%", 100 * churn_dataset_value(sum, i, 3));
         printf("\n");
     }
     printf("\n");
+    churn_dataset_free(sum);
 }
 
 static void print_kpis(const seg_args *a, const cli_history *h)
