@@ -49,7 +49,8 @@ stage() { awk -F, -v id="$1" '$1 == id { print $7 }' "$tmp/seg.csv"; }
 # Recency 2 (a), 30 (b), 9 (c), 90 (d): mid-rank scores over 4 customers,
 # 1 + floor(5 (r - 0.5) / 4): d r=1 -> 1, b 2 -> 2, c 3 -> 4, a 4 -> 5.
 awk -F, 'NR > 1 { printf "%s%s ", $1, $2 }' "$tmp/seg.csv" |
-    grep -q '^a5 b2 c4 d1 $' || fail "recency scores: $(cut -d, -f1,2 "$tmp/seg.csv")"
+    grep -q '^a5 b2 c4 d1 $' ||
+    fail "recency scores: $(cut -d, -f1,2 "$tmp/seg.csv")"
 grep -q '^4 customers at 2024-01-01$' "$tmp/out" || fail "no count line"
 grep -q '^lost  *1  *25.0% .* 100.0%$' "$tmp/out" ||
     fail "stage table lacks d's churn: $(cat "$tmp/out")"
@@ -59,7 +60,8 @@ grep -q '^lost  *1  *25.0% .* 100.0%$' "$tmp/out" ||
 grep -q '^  customers_start    4$' "$tmp/out" || fail "customers_start"
 grep -q '^  retention_rate     75.0%$' "$tmp/out" ||
     fail "retention: $(cat "$tmp/out")"
-grep -q '^2023-12 *1 *100% *$' "$tmp/out" || fail "cohort table: $(cat "$tmp/out")"
+grep -q '^2023-12 *1 *100% *$' "$tmp/out" ||
+    fail "cohort table: $(cat "$tmp/out")"
 
 # Synthetic data: every customer of the population, breakdown sums.
 mkdir "$tmp/syn"
