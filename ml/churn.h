@@ -431,6 +431,25 @@ CHURN_API const char *churn_scores_reasons(const churn_scores *s, size_t r);
  * that reads back to the same double. */
 CHURN_API int churn_scores_write_csv(const churn_scores *s, const char *path,
                                      size_t top_n, churn_error *err);
+/* Compares s with a previous ranking (a CSV churn_scores_write_csv wrote:
+ * customer_id, probability, tier, ...). Afterwards each rank knows its
+ * previous probability and tier, and the written CSV gains the columns
+ * previous_probability, change, previous_tier, escalated. Customers absent
+ * from the previous run have empty previous values and escalated 0. */
+CHURN_API int churn_scores_compare(churn_scores *s, const char *previous_csv,
+                                   churn_error *err);
+/* The previous probability of rank r (NaN when new or not compared). */
+CHURN_API double churn_scores_previous_probability(const churn_scores *s,
+                                                   size_t r);
+/* The previous tier of rank r, or NULL. */
+CHURN_API const char *churn_scores_previous_tier(const churn_scores *s,
+                                                 size_t r);
+/* 1 when rank r moved into a higher-risk tier since the previous run: the
+ * early-warning list. */
+CHURN_API int churn_scores_escalated(const churn_scores *s, size_t r);
+CHURN_API size_t churn_scores_n_escalated(const churn_scores *s);
+/* When on, the write calls write only the escalated customers. */
+CHURN_API void churn_scores_only_escalated(churn_scores *s, int on);
 /* The same CSV to an open stream (e.g. stdout); not atomic. */
 CHURN_API int churn_scores_write_stream(const churn_scores *s, FILE *f,
                                         size_t top_n, churn_error *err);
