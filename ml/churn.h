@@ -476,9 +476,144 @@ CHURN_API const char *churn_scores_reasons(const churn_scores *s, size_t r);
  * that reads back to the same double. */
 CHURN_API int churn_scores_write_csv(const churn_scores *s, const char *path,
                                      size_t top_n, churn_error *err);
+/* Compares s with a previous ranking (a CSV churn_scores_write_csv wrote:
+ * customer_id, probability, tier, ...). Afterwards each rank knows its
+ * previous probability and tier, and the written CSV gains the columns
+ * previous_probability, change, previous_tier, escalated. Customers absent
+ * from the previous run have empty previous values and escalated 0. */
+CHURN_API int churn_scores_compare(churn_scores *s, const char *previous_csv,
+                                   churn_error *err);
+/* The previous probability of rank r (NaN when new or not compared). */
+CHURN_API double churn_scores_previous_probability(const churn_scores *s,
+                                                   size_t r);
+/* The previous tier of rank r, or NULL. */
+CHURN_API const char *churn_scores_previous_tier(const churn_scores *s,
+                                                 size_t r);
+/* 1 when rank r moved into a higher-risk tier since the previous run: the
+ * early-warning list. */
+CHURN_API int churn_scores_escalated(const churn_scores *s, size_t r);
+CHURN_API size_t churn_scores_n_escalated(const churn_scores *s);
+/* When on, the write calls write only the escalated customers. */
+CHURN_API void churn_scores_only_escalated(churn_scores *s, int on);
 /* The same CSV to an open stream (e.g. stdout); not atomic. */
 CHURN_API int churn_scores_write_stream(const churn_scores *s, FILE *f,
                                         size_t top_n, churn_error *err);
+
+/* ---------------------------------------------------------------- segments */
+
+/* Retention analytics on a features dataset (the output of
+ * churn_features_extract, or any dataset with the same column names), so
+ * the same as-of rules hold: nothing at or after t0 is looked at. README.md
+ * ("churn-segment") documents every rule and default. */
+typedef struct churn_segment_opts churn_segment_opts;
+
+/* Defaults: RFM from recency_activity_days, activity_90d, monetary_90d;
+ * the built-in segment rules; lifecycle new < 30 days of tenure, dormant
+ * after 30 and lost after 90 days without activity; the documented health
+ * weights; tiers healthy >= 70, watch >= 40, else at_risk. */
+CHURN_API churn_segment_opts *churn_segment_opts_new(void);
+CHURN_API void churn_segment_opts_free(churn_segment_opts *o);
+/* The columns behind R (lower is better), F and M (higher is better). */
+CHURN_API int churn_segment_opts_set_rfm_columns(churn_segment_opts *o,
+                                                 const char *recency,
+                                                 const char *frequency,
+                                                 const char *monetary);
+/* Replaces the segment rules with those of a CSV file with the header
+ * segment,r,f,m; each score field is "*", "N" or "N-M" (1 <= N <= M <= 5).
+ * The first rule that matches names the segment; none: "other". Errors
+ * name the file, line and column. */
+CHURN_API int churn_segment_opts_read_rules(churn_segment_opts *o,
+                                            const char *path,
+                                            churn_error *err);
+/* Lifecycle thresholds in days, 0 < dormant_days < lost_days, new_days
+ * >= 0 (0 = no "new" stage). */
+CHURN_API int churn_segment_opts_set_lifecycle(churn_segment_opts *o,
+                                               double new_days,
+                                               double dormant_days,
+                                               double lost_days);
+/* The weight (>= 0) of the health component called name (see
+ * churn_health_component); the score is rescaled so that it stays 0-100.
+ * EINVAL for an unknown name or when every weight would be 0. */
+CHURN_API int churn_segment_opts_set_health_weight(churn_segment_opts *o,
+                                                   const char *name,
+                                                   double weight);
+/* Health tiers: healthy >= healthy, watch >= watch, else at_risk
+ * (100 >= healthy >= watch >= 0). */
+CHURN_API int churn_segment_opts_set_health_tiers(churn_segment_opts *o,
+                                                  double healthy,
+                                                  double watch);
+
+/* The health components: how many, and the name of component k (NULL
+ * past the end): "activity", "activity_trend", "recency", "tickets",
+ * "satisfaction", "satisfaction_trend", "payment_recency". */
+CHURN_API size_t churn_health_n_components(void);
+CHURN_API const char *churn_health_component(size_t k);
+
+/* Segments every row of features: a new dataset with the same ids, as-of
+ * times and labels, and the columns recency_score, frequency_score,
+ * monetary_score (1-5, 5 = best, over all rows), rfm_code (e.g. 545),
+ * rfm_segment, lifecycle_stage, health_score (0-100), health_tier
+ * (categorical: text levels) and health_<component> (the points of each
+ * component; they add up to health_score). A column the rules need that
+ * features lacks is CHURN_EFORMAT naming it. The caller frees *out. */
+CHURN_API int churn_segment(const churn_dataset *features,
+                            const churn_segment_opts *o, churn_dataset **out,
+                            churn_error *err);
+
+/* Summarizes segments (the output of churn_segment) by one of its
+ * categorical columns ("rfm_segment", "lifecycle_stage", "health_tier"):
+ * a new dataset with one row per level that occurs, in level order, id =
+ * the level's text, and the columns customers, share (0-1), health_mean
+ * and, when segments has labels, churn_rate (churned / labelled rows of
+ * the level; NaN when none is labelled). The caller frees *out. */
+CHURN_API int churn_segment_summary(const churn_dataset *segments,
+                                    const char *column, churn_dataset **out,
+                                    churn_error *err);
+
+/* -------------------------------------------------------------------- KPIs */
+
+/* Retention KPIs over a period [start, end) from an event log. "Customer
+ * at t" means "in the population at t" exactly as churn_features_extract
+ * defines it for the options o (their as-of, horizon and snapshots are
+ * ignored). */
+typedef struct churn_kpi churn_kpi;
+
+/* Reads the event log once. Needs start < end and at most 120 months
+ * from the month of start to end. The caller frees *out. */
+CHURN_API int churn_kpi_compute(const char *events_path,
+                                const churn_feature_opts *o, int64_t start,
+                                int64_t end, churn_kpi **out,
+                                churn_error *err);
+CHURN_API void churn_kpi_free(churn_kpi *k);
+/* A figure by name, NaN when unknown or undefined: "customers_start",
+ * "customers_end", "new" (customers at end who were not at start),
+ * "retained" (customers at start and at end), "retention_rate",
+ * "churn_rate", "revenue_start" and "revenue_end" (purchases of the
+ * customers at start in the period before start of the same length, and
+ * in the period), "revenue_retention" (revenue_end / revenue_start). */
+CHURN_API double churn_kpi_value(const churn_kpi *k, const char *name);
+/* The monthly cohort table: one row per signup month within [start, end)
+ * ("YYYY-MM"), its size, and for months m = 1, 2, ... the share of the
+ * cohort who are customers on the first day of the m-th month after the
+ * signup month (NaN when that day is after end). */
+CHURN_API size_t churn_kpi_n_cohorts(const churn_kpi *k);
+CHURN_API size_t churn_kpi_n_months(const churn_kpi *k);
+CHURN_API const char *churn_kpi_cohort(const churn_kpi *k, size_t i);
+CHURN_API size_t churn_kpi_cohort_size(const churn_kpi *k, size_t i);
+CHURN_API double churn_kpi_cohort_retention(const churn_kpi *k, size_t i,
+                                            size_t month);
+
+/* (customers_end - new_customers) / customers_start; NaN when
+ * customers_start is 0. 200 at start, 220 at end, 50 new: 0.85. */
+CHURN_API double churn_retention_rate(double customers_start,
+                                      double customers_end,
+                                      double new_customers);
+/* Customer lifetime value: margin_per_month x expected remaining months,
+ * which for a constant monthly churn probability p is 1 / p, capped at
+ * cap_months (also for p = 0). NaN for p outside [0, 1] or a negative
+ * cap. */
+CHURN_API double churn_clv(double margin_per_month, double monthly_churn,
+                           double cap_months);
 
 #ifdef __cplusplus
 }

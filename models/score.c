@@ -1,6 +1,6 @@
 /* score.c - ranking customers by churn probability, risk tiers, and the
  * reasons: each input's contribution to the customer's decision value. */
-#include "model.h"
+#include "scores.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -11,21 +11,6 @@
 struct churn_score_opts {
     double high, medium;
     size_t n_reasons;
-};
-
-typedef struct ranked {
-    size_t row;
-    double prob;
-} ranked;
-
-struct churn_scores {
-    size_t n;
-    ranked *order;          /* by probability, highest first */
-    const char **tiers;     /* per rank; static strings */
-    char **ids;             /* per rank */
-    size_t *reason_off;     /* per rank, into text */
-    char *text;
-    size_t text_len, text_cap;
 };
 
 churn_score_opts *churn_score_opts_new(void)
@@ -70,6 +55,8 @@ void churn_scores_free(churn_scores *s)
     free(s->tiers);
     free(s->reason_off);
     free(s->text);
+    free(s->prev_prob);
+    free(s->prev_tier);
     free(s);
 }
 
@@ -267,17 +254,39 @@ const char *churn_scores_reasons(const churn_scores *s, size_t r)
     return r < s->n ? s->text + s->reason_off[r] : NULL;
 }
 
+/* The comparison columns of rank r: empty for a customer that is new. */
+static void write_change(const churn_scores *s, FILE *f, size_t r)
+{
+    char num[CHURN__NUM_BUF];
+    double prev = s->prev_prob[r];
+    if (isnan(prev)) {
+        fputs(",,,,0", f);
+        return;
+    }
+    fprintf(f, ",%s", churn__format_double(prev, num));
+    fprintf(f, ",%s,%s,%d",
+            churn__format_double(s->order[r].prob - prev, num),
+            s->prev_tier[r], churn_scores_escalated(s, r));
+}
+
 static void write_ranked(const churn_scores *s, FILE *f, size_t top_n)
 {
     size_t n = top_n && top_n < s->n ? top_n : s->n;
     char num[CHURN__NUM_BUF];
-    fputs("customer_id,probability,rank,tier,reasons\n", f);
+    fputs("customer_id,probability,rank,tier,reasons", f);
+    if (s->prev_prob)
+        fputs(",previous_probability,change,previous_tier,escalated", f);
+    fputc('\n', f);
     for (size_t r = 0; r < n; r++) {
+        if (s->only_escalated && !churn_scores_escalated(s, r))
+            continue;
         churn__csv_put_field(f, s->ids[r]);
         fprintf(f, ",%s,%zu,%s,",
                 churn__format_double(s->order[r].prob, num), r + 1,
                 s->tiers[r]);
         churn__csv_put_field(f, churn_scores_reasons(s, r));
+        if (s->prev_prob)
+            write_change(s, f, r);
         fputc('\n', f);
     }
 }
