@@ -322,7 +322,9 @@ typedef struct churn_model churn_model;
 typedef struct churn_train_opts churn_train_opts;
 
 /* Defaults: model "logistic", C = 1, class weight "none", validation
- * fraction 0.2, seed 42, refit on all rows after validation. */
+ * fraction 0.2, seed 42, refit on all rows after validation; for SVMs
+ * kernel "rbf", gamma 1 / features, degree 3; calibration "default", no
+ * search, metric "auc", all rows. */
 CHURN_API churn_train_opts *churn_train_opts_new(void);
 CHURN_API void churn_train_opts_free(churn_train_opts *o);
 /* The model family: "logistic", "svm" (libsvm's C-SVC) or "auto" (runs
