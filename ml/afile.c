@@ -2,9 +2,14 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* ".tmp." and six digits, with the NUL. */
+#define TMP_SUFFIX_MAX 16
 
 struct churn__afile {
     FILE *stream;
@@ -20,16 +25,27 @@ int churn__afile_open(const char *path, churn__afile **out, churn_error *err)
     churn__afile *f = calloc(1, sizeof *f);
     size_t n = strlen(path);
     if (!f || !(f->path = churn__strdup(path)) ||
-        !(f->tmp_path = malloc(n + sizeof ".tmp.XXXXXX"))) {
+        !(f->tmp_path = malloc(n + TMP_SUFFIX_MAX))) {
         churn__afile_abort(f);
         return churn__fail_nomem(err);
     }
-    /* Same folder as the target, so rename() never crosses file systems. */
-    memcpy(f->tmp_path, path, n);
-    memcpy(f->tmp_path + n, ".tmp.XXXXXX", sizeof ".tmp.XXXXXX");
-    int fd = mkstemp(f->tmp_path);
+    /* Same folder as the target, so rename() never crosses file systems.
+     * open() with mode 0666 rather than mkstemp(), which makes 0600 files:
+     * the result should have the permissions the user's umask gives. */
+    int fd = -1, e = 0;
+    for (unsigned attempt = 0; fd < 0 && attempt < 100; attempt++) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        unsigned long tag = ((unsigned long)ts.tv_nsec ^
+                             ((unsigned long)getpid() << 16) ^ attempt) %
+                            1000000ul;
+        snprintf(f->tmp_path, n + TMP_SUFFIX_MAX, "%s.tmp.%06lu", path, tag);
+        fd = open(f->tmp_path, O_WRONLY | O_CREAT | O_EXCL, 0666);
+        e = errno;
+        if (fd < 0 && e != EEXIST)
+            break;
+    }
     if (fd < 0) {
-        int e = errno;
         free(f->tmp_path);
         f->tmp_path = NULL;
         churn__afile_abort(f);

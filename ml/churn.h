@@ -322,12 +322,54 @@ typedef struct churn_model churn_model;
 typedef struct churn_train_opts churn_train_opts;
 
 /* Defaults: model "logistic", C = 1, class weight "none", validation
- * fraction 0.2, seed 42, refit on all rows after validation. */
+ * fraction 0.2, seed 42, refit on all rows after validation; for SVMs
+ * kernel "rbf", gamma 1 / features, degree 3; calibration "default", no
+ * search, metric "auc", all rows. */
 CHURN_API churn_train_opts *churn_train_opts_new(void);
 CHURN_API void churn_train_opts_free(churn_train_opts *o);
-/* The model family: "logistic". */
+/* The model family: "logistic", "svm" (libsvm's C-SVC) or "auto" (runs
+ * the grid search of both families and keeps the one with the better
+ * cross-validated metric; implies churn_train_opts_set_search). */
 CHURN_API int churn_train_opts_set_model(churn_train_opts *o,
                                          const char *family);
+/* SVM kernel: "linear", "rbf" (default), "poly" (gamma u.v)^degree, or
+ * "rbf-approx": 200 random Fourier features of the rbf kernel (seeded)
+ * followed by L2 logistic regression, linear in rows. */
+CHURN_API int churn_train_opts_set_kernel(churn_train_opts *o,
+                                          const char *kernel);
+/* Kernel width of rbf and poly, > 0; 0 (default) means 1 / the number of
+ * standardized features (libsvm's default; scikit-learn's "scale" is the
+ * same on standardized data). */
+CHURN_API int churn_train_opts_set_gamma(churn_train_opts *o, double gamma);
+/* Degree of the poly kernel, 1..10 (default 3). */
+CHURN_API int churn_train_opts_set_degree(churn_train_opts *o, int degree);
+/* How decision values become probabilities: "platt" (a sigmoid fitted on
+ * out-of-fold decision values), "isotonic" (pool adjacent violators on
+ * the same), "none" (the logistic function of the decision value) or
+ * "default" (platt for svm, none for logistic). */
+CHURN_API int churn_train_opts_set_calibration(churn_train_opts *o,
+                                               const char *method);
+/* Grid search (1) over C, and gamma for the rbf kernel, by customer-
+ * grouped stratified 3-fold cross-validation on the training rows; the
+ * best setting is refitted on them. Default 0. */
+CHURN_API int churn_train_opts_set_search(churn_train_opts *o, int search);
+/* What the search picks by: "auc" (default), "pr_auc" (average
+ * precision) or "logloss" (after Platt scaling; minimized). */
+CHURN_API int churn_train_opts_set_metric(churn_train_opts *o,
+                                          const char *metric);
+/* Trains on a sample of at most n labeled rows (0 = all, the default):
+ * whole customers, stratified by label, drawn with the seed. For kernel
+ * SVMs, whose training time grows with the square of the rows. */
+CHURN_API int churn_train_opts_set_max_rows(churn_train_opts *o, size_t n);
+/* Called once per grid point the search evaluated: family, kernel ("-"
+ * for logistic), C, gamma (NaN when unused) and the cross-validated
+ * metric. */
+typedef void (*churn_search_fn)(void *user, const char *family,
+                                const char *kernel, double c, double gamma,
+                                double metric);
+CHURN_API int churn_train_opts_set_search_report(churn_train_opts *o,
+                                                 churn_search_fn fn,
+                                                 void *user);
 /* Inverse L2 regularization strength (> 0), as in liblinear and
  * scikit-learn: larger C, weaker regularization. */
 CHURN_API int churn_train_opts_set_c(churn_train_opts *o, double c);
@@ -361,7 +403,7 @@ CHURN_API int churn_model_load(const char *path, churn_model **out,
                                churn_error *err);
 CHURN_API void churn_model_free(churn_model *m);
 
-/* "logistic". */
+/* "logistic" or "svm". */
 CHURN_API const char *churn_model_family(const churn_model *m);
 /* The raw input columns the model reads, in the order predict expects. */
 CHURN_API size_t churn_model_n_inputs(const churn_model *m);
@@ -375,7 +417,9 @@ CHURN_API double churn_model_category_code(const churn_model *m, size_t j,
                                            const char *text);
 /* A training figure by name, or NaN when the model has none:
  * "train_rows", "train_positives", "validation_rows", "validation_auc",
- * "validation_log_loss", "train_seconds", "iterations", "c". */
+ * "validation_log_loss", "train_seconds", "iterations" (Newton
+ * iterations, or an SVM's support vectors), "c", "gamma", "cv_metric"
+ * (the best grid point's cross-validated metric). */
 CHURN_API double churn_model_metric(const churn_model *m, const char *name);
 
 /* Scores n_rows rows of x (row-major, n_rows x n_inputs, raw values in
@@ -423,14 +467,36 @@ CHURN_API double churn_scores_probability(const churn_scores *s, size_t r);
 /* "high", "medium" or "low". */
 CHURN_API const char *churn_scores_tier(const churn_scores *s, size_t r);
 /* The reasons as one text: "name=value (+0.82); name=value (+0.55)",
- * each the input's signed contribution to the log-odds against an average
- * training customer, largest first. */
+ * each the input's signed contribution to the classifier's decision value
+ * (the log-odds for uncalibrated logistic regression) against an average
+ * training customer, largest first. Linear models: the input's terms
+ * w_k z_k; kernel SVMs: f(x) - f(x with the input at its training mean),
+ * which need not sum to f(x). */
 CHURN_API const char *churn_scores_reasons(const churn_scores *s, size_t r);
 /* Writes customer_id,probability,rank,tier,reasons for the top_n ranks
  * (0 = all), atomically. Probabilities are written in the shortest form
  * that reads back to the same double. */
 CHURN_API int churn_scores_write_csv(const churn_scores *s, const char *path,
                                      size_t top_n, churn_error *err);
+/* Compares s with a previous ranking (a CSV churn_scores_write_csv wrote:
+ * customer_id, probability, tier, ...). Afterwards each rank knows its
+ * previous probability and tier, and the written CSV gains the columns
+ * previous_probability, change, previous_tier, escalated. Customers absent
+ * from the previous run have empty previous values and escalated 0. */
+CHURN_API int churn_scores_compare(churn_scores *s, const char *previous_csv,
+                                   churn_error *err);
+/* The previous probability of rank r (NaN when new or not compared). */
+CHURN_API double churn_scores_previous_probability(const churn_scores *s,
+                                                   size_t r);
+/* The previous tier of rank r, or NULL. */
+CHURN_API const char *churn_scores_previous_tier(const churn_scores *s,
+                                                 size_t r);
+/* 1 when rank r moved into a higher-risk tier since the previous run: the
+ * early-warning list. */
+CHURN_API int churn_scores_escalated(const churn_scores *s, size_t r);
+CHURN_API size_t churn_scores_n_escalated(const churn_scores *s);
+/* When on, the write calls write only the escalated customers. */
+CHURN_API void churn_scores_only_escalated(churn_scores *s, int on);
 /* The same CSV to an open stream (e.g. stdout); not atomic. */
 CHURN_API int churn_scores_write_stream(const churn_scores *s, FILE *f,
                                         size_t top_n, churn_error *err);
@@ -555,6 +621,122 @@ CHURN_API int churn_eval_gate(const churn_eval *e, const char *baseline_path,
                               const char *metrics, double max_drop,
                               size_t *failed, char *reasons, size_t size,
                               churn_error *err);
+
+/* ---------------------------------------------------------------- segments */
+
+/* Retention analytics on a features dataset (the output of
+ * churn_features_extract, or any dataset with the same column names), so
+ * the same as-of rules hold: nothing at or after t0 is looked at. README.md
+ * ("churn-segment") documents every rule and default. */
+typedef struct churn_segment_opts churn_segment_opts;
+
+/* Defaults: RFM from recency_activity_days, activity_90d, monetary_90d;
+ * the built-in segment rules; lifecycle new < 30 days of tenure, dormant
+ * after 30 and lost after 90 days without activity; the documented health
+ * weights; tiers healthy >= 70, watch >= 40, else at_risk. */
+CHURN_API churn_segment_opts *churn_segment_opts_new(void);
+CHURN_API void churn_segment_opts_free(churn_segment_opts *o);
+/* The columns behind R (lower is better), F and M (higher is better). */
+CHURN_API int churn_segment_opts_set_rfm_columns(churn_segment_opts *o,
+                                                 const char *recency,
+                                                 const char *frequency,
+                                                 const char *monetary);
+/* Replaces the segment rules with those of a CSV file with the header
+ * segment,r,f,m; each score field is "*", "N" or "N-M" (1 <= N <= M <= 5).
+ * The first rule that matches names the segment; none: "other". Errors
+ * name the file, line and column. */
+CHURN_API int churn_segment_opts_read_rules(churn_segment_opts *o,
+                                            const char *path,
+                                            churn_error *err);
+/* Lifecycle thresholds in days, 0 < dormant_days < lost_days, new_days
+ * >= 0 (0 = no "new" stage). */
+CHURN_API int churn_segment_opts_set_lifecycle(churn_segment_opts *o,
+                                               double new_days,
+                                               double dormant_days,
+                                               double lost_days);
+/* The weight (>= 0) of the health component called name (see
+ * churn_health_component); the score is rescaled so that it stays 0-100.
+ * EINVAL for an unknown name or when every weight would be 0. */
+CHURN_API int churn_segment_opts_set_health_weight(churn_segment_opts *o,
+                                                   const char *name,
+                                                   double weight);
+/* Health tiers: healthy >= healthy, watch >= watch, else at_risk
+ * (100 >= healthy >= watch >= 0). */
+CHURN_API int churn_segment_opts_set_health_tiers(churn_segment_opts *o,
+                                                  double healthy,
+                                                  double watch);
+
+/* The health components: how many, and the name of component k (NULL
+ * past the end): "activity", "activity_trend", "recency", "tickets",
+ * "satisfaction", "satisfaction_trend", "payment_recency". */
+CHURN_API size_t churn_health_n_components(void);
+CHURN_API const char *churn_health_component(size_t k);
+
+/* Segments every row of features: a new dataset with the same ids, as-of
+ * times and labels, and the columns recency_score, frequency_score,
+ * monetary_score (1-5, 5 = best, over all rows), rfm_code (e.g. 545),
+ * rfm_segment, lifecycle_stage, health_score (0-100), health_tier
+ * (categorical: text levels) and health_<component> (the points of each
+ * component; they add up to health_score). A column the rules need that
+ * features lacks is CHURN_EFORMAT naming it. The caller frees *out. */
+CHURN_API int churn_segment(const churn_dataset *features,
+                            const churn_segment_opts *o, churn_dataset **out,
+                            churn_error *err);
+
+/* Summarizes segments (the output of churn_segment) by one of its
+ * categorical columns ("rfm_segment", "lifecycle_stage", "health_tier"):
+ * a new dataset with one row per level that occurs, in level order, id =
+ * the level's text, and the columns customers, share (0-1), health_mean
+ * and, when segments has labels, churn_rate (churned / labelled rows of
+ * the level; NaN when none is labelled). The caller frees *out. */
+CHURN_API int churn_segment_summary(const churn_dataset *segments,
+                                    const char *column, churn_dataset **out,
+                                    churn_error *err);
+
+/* -------------------------------------------------------------------- KPIs */
+
+/* Retention KPIs over a period [start, end) from an event log. "Customer
+ * at t" means "in the population at t" exactly as churn_features_extract
+ * defines it for the options o (their as-of, horizon and snapshots are
+ * ignored). */
+typedef struct churn_kpi churn_kpi;
+
+/* Reads the event log once. Needs start < end and at most 120 months
+ * from the month of start to end. The caller frees *out. */
+CHURN_API int churn_kpi_compute(const char *events_path,
+                                const churn_feature_opts *o, int64_t start,
+                                int64_t end, churn_kpi **out,
+                                churn_error *err);
+CHURN_API void churn_kpi_free(churn_kpi *k);
+/* A figure by name, NaN when unknown or undefined: "customers_start",
+ * "customers_end", "new" (customers at end who were not at start),
+ * "retained" (customers at start and at end), "retention_rate",
+ * "churn_rate", "revenue_start" and "revenue_end" (purchases of the
+ * customers at start in the period before start of the same length, and
+ * in the period), "revenue_retention" (revenue_end / revenue_start). */
+CHURN_API double churn_kpi_value(const churn_kpi *k, const char *name);
+/* The monthly cohort table: one row per signup month within [start, end)
+ * ("YYYY-MM"), its size, and for months m = 1, 2, ... the share of the
+ * cohort who are customers on the first day of the m-th month after the
+ * signup month (NaN when that day is after end). */
+CHURN_API size_t churn_kpi_n_cohorts(const churn_kpi *k);
+CHURN_API size_t churn_kpi_n_months(const churn_kpi *k);
+CHURN_API const char *churn_kpi_cohort(const churn_kpi *k, size_t i);
+CHURN_API size_t churn_kpi_cohort_size(const churn_kpi *k, size_t i);
+CHURN_API double churn_kpi_cohort_retention(const churn_kpi *k, size_t i,
+                                            size_t month);
+
+/* (customers_end - new_customers) / customers_start; NaN when
+ * customers_start is 0. 200 at start, 220 at end, 50 new: 0.85. */
+CHURN_API double churn_retention_rate(double customers_start,
+                                      double customers_end,
+                                      double new_customers);
+/* Customer lifetime value: margin_per_month x expected remaining months,
+ * which for a constant monthly churn probability p is 1 / p, capped at
+ * cap_months (also for p = 0). NaN for p outside [0, 1] or a negative
+ * cap. */
+CHURN_API double churn_clv(double margin_per_month, double monthly_churn,
+                           double cap_months);
 
 #ifdef __cplusplus
 }

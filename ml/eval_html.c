@@ -347,11 +347,22 @@ static void page(FILE *f, const churn_eval *e, const char *title)
     fputs("</body>\n</html>\n", f);
 }
 
+/* One table cell with x to 4 decimals, a dash when x is not a number
+ * (an empty calibration bin, a kernel model's coefficient). */
+static void cell(FILE *f, double x)
+{
+    if (isnan(x))
+        fputs("<td>&#8211;</td>", f);
+    else
+        fprintf(f, "<td>%.4f</td>", x);
+}
+
 static void row(FILE *f, const churn_eval *e, const char *label, int k)
 {
     fputs("<tr><td class=\"k\">", f);
     put_text(f, label);
-    fprintf(f, "</td><td>%.4f</td>", e->metrics[k]);
+    fputs("</td>", f);
+    cell(f, e->metrics[k]);
     if (e->n_folds)
         fprintf(f, "<td>%.4f ± %.4f</td>", e->fold_mean[k], e->fold_sd[k]);
     fputs("</tr>\n", f);
@@ -383,8 +394,10 @@ static void importance_table(FILE *f, const churn_eval *e)
             break;
         fputs("<tr><td class=\"k\">", f);
         put_text(f, e->imp_names[best]);
-        fprintf(f, "</td><td>%.4f</td><td>%.4f</td></tr>\n",
-                e->imp_perm[best], e->imp_coef[best]);
+        fputs("</td>", f);
+        cell(f, e->imp_perm[best]);
+        cell(f, e->imp_coef[best]);
+        fputs("</tr>\n", f);
         last = e->imp_perm[best];
         last_j = best;
     }
@@ -460,9 +473,11 @@ static void tables(FILE *f, const churn_eval *e)
         size_t rows;
         double mean, observed;
         churn_eval_calibration(e, b, &rows, &mean, &observed);
-        fprintf(f, "<tr><td>%.1f&#8211;%.1f</td><td>%zu</td><td>%.4f</td>"
-                "<td>%.4f</td></tr>\n", 0.1 * (double)b,
-                0.1 * (double)(b + 1), rows, mean, observed);
+        fprintf(f, "<tr><td>%.1f&#8211;%.1f</td><td>%zu</td>",
+                0.1 * (double)b, 0.1 * (double)(b + 1), rows);
+        cell(f, mean);
+        cell(f, observed);
+        fputs("</tr>\n", f);
     }
     fputs("</table>\n", f);
     importance_table(f, e);

@@ -4,8 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A slot keeps the hash beside the index, so a probe that misses touches
+ * one cache line, not the index arrays and the key text too. */
+typedef struct slot {
+    uint64_t hash;
+    size_t index1;      /* index + 1; 0 = empty */
+} slot;
+
 struct churn__strmap {
-    size_t *slots;      /* index + 1 per slot; 0 = empty */
+    slot *slots;
     size_t n_slots;     /* a power of two */
     size_t *offsets;    /* per index: where its key starts in arena */
     uint64_t *hashes;   /* per index: the key's hash, to rehash cheaply */
@@ -55,12 +62,11 @@ static size_t probe(const churn__strmap *m, const char *key, size_t len,
 {
     size_t mask = m->n_slots - 1;
     for (size_t s = (size_t)h & mask;; s = (s + 1) & mask) {
-        size_t v = m->slots[s];
-        if (v == 0)
+        const slot *sl = &m->slots[s];
+        if (sl->index1 == 0)
             return s;
-        size_t i = v - 1;
-        if (m->hashes[i] == h) {
-            const char *k = m->arena + m->offsets[i];
+        if (sl->hash == h) {
+            const char *k = m->arena + m->offsets[sl->index1 - 1];
             if (strncmp(k, key, len) == 0 && k[len] == '\0')
                 return s;
         }
@@ -70,14 +76,15 @@ static size_t probe(const churn__strmap *m, const char *key, size_t len,
 static int grow_slots(churn__strmap *m)
 {
     size_t n = m->n_slots * 2;
-    size_t *slots = calloc(n, sizeof *slots);
+    slot *slots = calloc(n, sizeof *slots);
     if (!slots)
         return CHURN_ENOMEM;
     for (size_t i = 0; i < m->count; i++) {
         size_t s = (size_t)m->hashes[i] & (n - 1);
-        while (slots[s])
+        while (slots[s].index1)
             s = (s + 1) & (n - 1);
-        slots[s] = i + 1;
+        slots[s].hash = m->hashes[i];
+        slots[s].index1 = i + 1;
     }
     free(m->slots);
     m->slots = slots;
@@ -124,8 +131,8 @@ int churn__strmap_intern(churn__strmap *m, const char *key, size_t len,
 {
     uint64_t h = hash_key(key, len);
     size_t s = probe(m, key, len, h);
-    if (m->slots[s]) {
-        *index = m->slots[s] - 1;
+    if (m->slots[s].index1) {
+        *index = m->slots[s].index1 - 1;
         if (added)
             *added = 0;
         return CHURN_OK;
@@ -138,7 +145,8 @@ int churn__strmap_intern(churn__strmap *m, const char *key, size_t len,
     }
     if (append_key(m, key, len, h) != CHURN_OK)
         return CHURN_ENOMEM;
-    m->slots[s] = m->count;
+    m->slots[s].hash = h;
+    m->slots[s].index1 = m->count;
     *index = m->count - 1;
     if (added)
         *added = 1;
@@ -148,7 +156,7 @@ int churn__strmap_intern(churn__strmap *m, const char *key, size_t len,
 size_t churn__strmap_find(const churn__strmap *m, const char *key, size_t len)
 {
     size_t s = probe(m, key, len, hash_key(key, len));
-    return m->slots[s] ? m->slots[s] - 1 : (size_t)-1;
+    return m->slots[s].index1 ? m->slots[s].index1 - 1 : (size_t)-1;
 }
 
 const char *churn__strmap_key(const churn__strmap *m, size_t i)

@@ -14,13 +14,14 @@
  * standardized value, its missing indicator, its one-hot levels. */
 static double coefficient(const churn_model *m, size_t j)
 {
-    if (!m->coef)
+    const double *w = m->clf.w; /* NULL for a non-linear kernel */
+    if (!w)
         return NAN;
     double best = 0;
     for (size_t k = 0; k < m->n_outputs; k++)
         if (churn__pipeline_output_input(m->pipe, k) == j &&
-            fabs(m->coef[k]) > best)
-            best = fabs(m->coef[k]);
+            fabs(w[k]) > best)
+            best = fabs(w[k]);
     return best;
 }
 

@@ -8,7 +8,8 @@
 const char *const churn__metric_names[CHURN__M_COUNT] = {
     "train_rows",     "train_positives",     "validation_rows",
     "validation_auc", "validation_log_loss", "train_seconds",
-    "iterations",     "c",
+    "iterations",     "c",                   "gamma",
+    "cv_metric",
 };
 
 /* Rows bound from a dataset per call of churn_model_predict. */
@@ -29,7 +30,8 @@ void churn_model_free(churn_model *m)
     if (!m)
         return;
     churn__pipeline_free(m->pipe);
-    free(m->coef);
+    churn__classifier_clear(&m->clf);
+    churn__calibration_clear(&m->cal);
     free(m->validation_prob);
     free(m->validation_label);
     free(m);
@@ -71,14 +73,20 @@ double churn_model_metric(const churn_model *m, const char *name)
     return NAN;
 }
 
-double churn__model_logit(const churn_model *m, const double *raw,
-                          double *scratch)
+double churn__model_decision(const churn_model *m, const double *raw,
+                             double *scratch)
 {
     churn__pipeline_transform(m->pipe, raw, scratch);
-    double s = m->intercept;
-    for (size_t k = 0; k < m->n_outputs; k++)
-        s += m->coef[k] * scratch[k];
-    return s;
+    return churn__classifier_decision(&m->clf, scratch);
+}
+
+const char **churn__model_output_names(const churn_model *m)
+{
+    const char **names = malloc((m->n_outputs ? m->n_outputs : 1) *
+                                sizeof *names);
+    for (size_t k = 0; names && k < m->n_outputs; k++)
+        names[k] = churn__pipeline_output_name(m->pipe, k);
+    return names;
 }
 
 double churn__sigmoid(double t)
@@ -104,7 +112,8 @@ int churn_model_predict(const churn_model *m, const double *x, size_t n_rows,
      * row must score to the same bits whether it comes alone or in a
      * million-row file. The transform dominates the cost anyway. */
     for (size_t i = 0; i < n_rows; i++)
-        prob_out[i] = churn__sigmoid(churn__model_logit(m, x + i * d, scratch));
+        prob_out[i] = churn__calibrate(
+            &m->cal, churn__model_decision(m, x + i * d, scratch));
     free(scratch);
     return CHURN_OK;
 }

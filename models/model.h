@@ -5,6 +5,7 @@
 #define CHURN_MODELS_MODEL_H
 
 #include "internal.h"
+#include "classifier.h"
 #include "pipeline.h"
 
 /* The training figures a model keeps, by index into churn_model.metrics. */
@@ -17,6 +18,8 @@ enum churn__metric {
     CHURN__M_TRAIN_SECONDS,
     CHURN__M_ITERATIONS,
     CHURN__M_C,
+    CHURN__M_GAMMA,
+    CHURN__M_CV_METRIC,
     CHURN__M_COUNT
 };
 
@@ -25,11 +28,11 @@ enum churn__metric {
 extern const char *const churn__metric_names[CHURN__M_COUNT];
 
 struct churn_model {
-    char family[16];          /* "logistic" */
+    char family[16];          /* "logistic" or "svm" */
     churn__pipeline *pipe;    /* raw inputs -> standardized outputs */
     size_t n_outputs;         /* = churn__pipeline_n_outputs(pipe) */
-    double *coef;             /* n_outputs weights on the outputs */
-    double intercept;
+    churn__classifier clf;    /* on the n_outputs standardized outputs */
+    churn__calibration cal;   /* decision value -> probability */
     char class_weight[16];    /* "none" or "balanced" */
     char created[32];         /* ISO date-time of training, UTC */
     char library[32];         /* churn version that trained it */
@@ -43,9 +46,14 @@ struct churn_model {
 /* Allocates an empty model (metrics NaN); NULL when out of memory. */
 churn_model *churn__model_new(void);
 
-/* Log-odds of one raw row; scratch holds n_outputs doubles. */
-double churn__model_logit(const churn_model *m, const double *raw,
-                          double *scratch);
+/* The classifier's decision value for one raw row; scratch holds
+ * n_outputs doubles and gets the standardized row. */
+double churn__model_decision(const churn_model *m, const double *raw,
+                             double *scratch);
+
+/* The names of the pipeline's outputs, for the classifier section; NULL
+ * when out of memory. Free with free(). */
+const char **churn__model_output_names(const churn_model *m);
 
 /* The logistic function, written so that neither branch overflows. */
 double churn__sigmoid(double t);

@@ -13,8 +13,11 @@
  * file that is surely something else. */
 #define MAX_MODEL_BYTES ((long)1 << 30)
 
-static void write_body(const churn_model *m, FILE *f)
+static int write_body(const churn_model *m, FILE *f)
 {
+    const char **names = churn__model_output_names(m);
+    if (!names)
+        return CHURN_ENOMEM;
     fprintf(f, "churn-model %d\n", FORMAT_VERSION);
     fputs("library ", f);
     churn__put_string(f, m->library);
@@ -26,17 +29,8 @@ static void write_body(const churn_model *m, FILE *f)
     churn__put_string(f, m->class_weight);
     fputc('\n', f);
     churn__pipeline_write(m->pipe, f);
-    fprintf(f, "classifier logistic %zu\nintercept ", m->n_outputs);
-    churn__put_double(f, m->intercept);
-    fputc('\n', f);
-    for (size_t k = 0; k < m->n_outputs; k++) {
-        fputs("coef ", f);
-        churn__put_string(f, churn__pipeline_output_name(m->pipe, k));
-        fputc(' ', f);
-        churn__put_double(f, m->coef[k]);
-        fputc('\n', f);
-    }
-    fputs("end classifier\ncalibration none\n", f);
+    churn__classifier_write(&m->clf, names, f);
+    churn__calibration_write(&m->cal, f);
     fprintf(f, "metrics %d\n", CHURN__M_COUNT);
     for (size_t k = 0; k < CHURN__M_COUNT; k++) {
         fprintf(f, "metric %s ", churn__metric_names[k]);
@@ -44,6 +38,8 @@ static void write_body(const churn_model *m, FILE *f)
         fputc('\n', f);
     }
     fputs("end metrics\n", f);
+    free(names);
+    return CHURN_OK;
 }
 
 int churn_model_save(const churn_model *m, const char *path, churn_error *err)
@@ -56,8 +52,8 @@ int churn_model_save(const churn_model *m, const char *path, churn_error *err)
     FILE *mem = open_memstream(&text, &len);
     if (!mem)
         return churn__fail_nomem(err);
-    write_body(m, mem);
-    if (fclose(mem) != 0) {
+    int body = write_body(m, mem);
+    if (fclose(mem) != 0 || body != CHURN_OK) {
         free(text);
         return churn__fail_nomem(err);
     }
@@ -169,64 +165,23 @@ static int read_field(churn__lines *r, const char *key, char *dst,
 
 static int read_classifier(churn__lines *r, churn_model *m, churn_error *err)
 {
-    size_t p;
-    int rc = churn__lines_next(r, "classifier", err);
-    if (rc == CHURN_OK)
-        rc = churn__lines_expect(r, "classifier", err);
-    if (rc == CHURN_OK)
-        rc = churn__lines_expect(r, "logistic", err);
-    if (rc == CHURN_OK)
-        rc = churn__lines_size(r, &p, err);
-    if (rc != CHURN_OK)
-        return rc;
-    if (p != churn__pipeline_n_outputs(m->pipe))
-        return churn__fail_at(err, CHURN_EFORMAT, r->path, r->line, 21,
-                              "classifier has %zu coefficients but the "
-                              "pipeline makes %zu columns", p,
-                              churn__pipeline_n_outputs(m->pipe));
-    m->n_outputs = p;
-    if (!(m->coef = calloc(p ? p : 1, sizeof *m->coef)))
+    m->n_outputs = churn__pipeline_n_outputs(m->pipe);
+    const char **names = churn__model_output_names(m);
+    if (!names)
         return churn__fail_nomem(err);
-    rc = churn__lines_next(r, "intercept", err);
-    if (rc == CHURN_OK)
-        rc = churn__lines_expect(r, "intercept", err);
-    if (rc == CHURN_OK)
-        rc = churn__lines_double(r, &m->intercept, err);
-    for (size_t k = 0; rc == CHURN_OK && k < p; k++) {
-        const char *name;
-        rc = churn__lines_next(r, "coef", err);
-        if (rc == CHURN_OK)
-            rc = churn__lines_expect(r, "coef", err);
-        if (rc == CHURN_OK)
-            rc = churn__lines_string(r, &name, err);
-        if (rc == CHURN_OK &&
-            strcmp(name, churn__pipeline_output_name(m->pipe, k)) != 0)
-            return churn__fail_at(err, CHURN_EFORMAT, r->path, r->line, 6,
-                                  "coefficient %zu is for '%s', expected "
-                                  "'%s'", k + 1, name,
-                                  churn__pipeline_output_name(m->pipe, k));
-        if (rc == CHURN_OK)
-            rc = churn__lines_double(r, &m->coef[k], err);
-        if (rc == CHURN_OK)
-            rc = churn__lines_done(r, err);
-    }
-    if (rc == CHURN_OK)
-        rc = churn__lines_next(r, "end classifier", err);
-    if (rc == CHURN_OK)
-        rc = churn__lines_expect(r, "end", err);
-    if (rc == CHURN_OK)
-        rc = churn__lines_expect(r, "classifier", err);
+    int rc = churn__classifier_read(r, &m->clf, m->n_outputs, names, err);
+    free(names);
+    if (rc == CHURN_OK && (m->clf.family == CHURN__SVM) !=
+                              (strcmp(m->family, "svm") == 0))
+        rc = churn__fail_at(err, CHURN_EFORMAT, r->path, r->line, 1,
+                            "the classifier is not a %s model", m->family);
     return rc;
 }
 
 static int read_metrics(churn__lines *r, churn_model *m, churn_error *err)
 {
     size_t count;
-    int rc = churn__lines_next(r, "calibration", err);
-    if (rc == CHURN_OK)
-        rc = churn__lines_expect(r, "calibration", err);
-    if (rc == CHURN_OK)
-        rc = churn__lines_expect(r, "none", err);
+    int rc = churn__calibration_read(r, &m->cal, err);
     if (rc == CHURN_OK)
         rc = churn__lines_next(r, "metrics", err);
     if (rc == CHURN_OK)
@@ -265,7 +220,8 @@ static int parse_model(churn__lines *r, churn_model *m, churn_error *err)
         rc = read_field(r, "created", m->created, sizeof m->created, err);
     if (rc == CHURN_OK)
         rc = read_field(r, "family", m->family, sizeof m->family, err);
-    if (rc == CHURN_OK && strcmp(m->family, "logistic") != 0)
+    if (rc == CHURN_OK && strcmp(m->family, "logistic") != 0 &&
+        strcmp(m->family, "svm") != 0)
         rc = churn__fail_at(err, CHURN_EFORMAT, r->path, r->line, 8,
                             "unknown model family '%s'", m->family);
     if (rc == CHURN_OK)

@@ -1,6 +1,6 @@
 /* score.c - ranking customers by churn probability, risk tiers, and the
- * reasons: each input's contribution to the customer's log-odds. */
-#include "model.h"
+ * reasons: each input's contribution to the customer's decision value. */
+#include "scores.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -11,21 +11,6 @@
 struct churn_score_opts {
     double high, medium;
     size_t n_reasons;
-};
-
-typedef struct ranked {
-    size_t row;
-    double prob;
-} ranked;
-
-struct churn_scores {
-    size_t n;
-    ranked *order;          /* by probability, highest first */
-    const char **tiers;     /* per rank; static strings */
-    char **ids;             /* per rank */
-    size_t *reason_off;     /* per rank, into text */
-    char *text;
-    size_t text_len, text_cap;
 };
 
 churn_score_opts *churn_score_opts_new(void)
@@ -70,6 +55,8 @@ void churn_scores_free(churn_scores *s)
     free(s->tiers);
     free(s->reason_off);
     free(s->text);
+    free(s->prev_prob);
+    free(s->prev_tier);
     free(s);
 }
 
@@ -114,19 +101,15 @@ static void describe_value(const churn_dataset *ds, size_t i, size_t col,
         snprintf(buf, size, "%.4g", v);
 }
 
-/* Writes the reasons of one row, NUL-terminated, into s->text:
- * contributions z_k * w_k summed per input, the n largest first. Ties keep
- * input order. contrib has n_inputs doubles. */
+/* Writes the reasons of one row, NUL-terminated, into s->text: the
+ * inputs' contributions (contrib, n_inputs of them), the n largest first.
+ * Ties keep input order. */
 static int write_reasons(churn_scores *s, const churn_model *m,
                          const churn_dataset *ds, size_t i,
-                         const size_t *cols, const double *z,
-                         double *contrib, size_t n_reasons)
+                         const size_t *cols, const double *contrib,
+                         size_t n_reasons)
 {
     size_t d = churn__pipeline_n_inputs(m->pipe);
-    for (size_t j = 0; j < d; j++)
-        contrib[j] = 0;
-    for (size_t k = 0; k < m->n_outputs; k++)
-        contrib[churn__pipeline_output_input(m->pipe, k)] += m->coef[k] * z[k];
     /* Insertion into a short sorted list: n_reasons is at most 10. */
     size_t best[MAX_REASONS], n_best = 0;
     for (size_t j = 0; j < d; j++) {
@@ -169,22 +152,30 @@ static int score_rows(churn_scores *s, const churn_model *m,
                       const churn_dataset *ds, const churn__binding *bind,
                       const size_t *cols, size_t n_reasons, size_t *row_off)
 {
-    size_t d = churn__pipeline_n_inputs(m->pipe);
+    size_t d = churn__pipeline_n_inputs(m->pipe), p = m->n_outputs;
     double *raw = malloc((d ? d : 1) * sizeof *raw);
-    double *z = malloc((m->n_outputs ? m->n_outputs : 1) * sizeof *z);
-    double *contrib = malloc((d ? d : 1) * sizeof *contrib);
-    int rc = raw && z && contrib ? CHURN_OK : CHURN_ENOMEM;
+    double *z = malloc((p ? p : 1) * sizeof *z);
+    double *contrib = malloc(4 * (d ? d : 1) * sizeof *contrib);
+    size_t *out_input = malloc((p ? p : 1) * sizeof *out_input);
+    int rc = raw && z && contrib && out_input ? CHURN_OK : CHURN_ENOMEM;
+    for (size_t k = 0; rc == CHURN_OK && k < p; k++)
+        out_input[k] = churn__pipeline_output_input(m->pipe, k);
     for (size_t i = 0; rc == CHURN_OK && i < s->n; i++) {
         churn__binding_row(bind, ds, i, raw);
         /* The same arithmetic as churn_model_predict: same bits. */
         s->order[i].row = i;
-        s->order[i].prob = churn__sigmoid(churn__model_logit(m, raw, z));
+        s->order[i].prob = churn__calibrate(
+            &m->cal, churn__model_decision(m, raw, z));
         row_off[i] = s->text_len;
-        rc = write_reasons(s, m, ds, i, cols, z, contrib, n_reasons);
+        if (n_reasons > 0)
+            churn__classifier_contrib(&m->clf, z, out_input, d, contrib,
+                                      contrib + d);
+        rc = write_reasons(s, m, ds, i, cols, contrib, n_reasons);
     }
     free(raw);
     free(z);
     free(contrib);
+    free(out_input);
     return rc;
 }
 
@@ -263,17 +254,39 @@ const char *churn_scores_reasons(const churn_scores *s, size_t r)
     return r < s->n ? s->text + s->reason_off[r] : NULL;
 }
 
+/* The comparison columns of rank r: empty for a customer that is new. */
+static void write_change(const churn_scores *s, FILE *f, size_t r)
+{
+    char num[CHURN__NUM_BUF];
+    double prev = s->prev_prob[r];
+    if (isnan(prev)) {
+        fputs(",,,,0", f);
+        return;
+    }
+    fprintf(f, ",%s", churn__format_double(prev, num));
+    fprintf(f, ",%s,%s,%d",
+            churn__format_double(s->order[r].prob - prev, num),
+            s->prev_tier[r], churn_scores_escalated(s, r));
+}
+
 static void write_ranked(const churn_scores *s, FILE *f, size_t top_n)
 {
     size_t n = top_n && top_n < s->n ? top_n : s->n;
     char num[CHURN__NUM_BUF];
-    fputs("customer_id,probability,rank,tier,reasons\n", f);
+    fputs("customer_id,probability,rank,tier,reasons", f);
+    if (s->prev_prob)
+        fputs(",previous_probability,change,previous_tier,escalated", f);
+    fputc('\n', f);
     for (size_t r = 0; r < n; r++) {
+        if (s->only_escalated && !churn_scores_escalated(s, r))
+            continue;
         churn__csv_put_field(f, s->ids[r]);
         fprintf(f, ",%s,%zu,%s,",
                 churn__format_double(s->order[r].prob, num), r + 1,
                 s->tiers[r]);
         churn__csv_put_field(f, churn_scores_reasons(s, r));
+        if (s->prev_prob)
+            write_change(s, f, r);
         fputc('\n', f);
     }
 }

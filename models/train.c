@@ -3,7 +3,7 @@
 #include "model.h"
 #include "cv.h"
 #include "metrics.h"
-#include "models.h"
+#include "train.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -14,6 +14,15 @@ struct churn_train_opts {
     char family[16];
     double c;
     int balanced;
+    churn__kernel kernel;
+    double gamma;
+    int degree;
+    int calibration;  /* a churn__calib_kind, or -1: the family's default */
+    int search;
+    churn__metric_kind metric;
+    size_t max_rows;
+    churn_search_fn search_fn;
+    void *search_user;
     double validation;
     int refit;
     uint64_t seed;
@@ -28,6 +37,9 @@ churn_train_opts *churn_train_opts_new(void)
         return NULL;
     snprintf(o->family, sizeof o->family, "%s", "logistic");
     o->c = 1.0;
+    o->kernel = CHURN__K_RBF;
+    o->degree = 3;
+    o->calibration = -1;
     o->validation = 0.2;
     o->refit = 1;
     o->seed = 42;
@@ -38,7 +50,9 @@ void churn_train_opts_free(churn_train_opts *o) { free(o); }
 
 int churn_train_opts_set_model(churn_train_opts *o, const char *family)
 {
-    if (!o || !family || strcmp(family, "logistic") != 0)
+    if (!o || !family || (strcmp(family, "logistic") != 0 &&
+                          strcmp(family, "svm") != 0 &&
+                          strcmp(family, "auto") != 0))
         return CHURN_EINVAL;
     snprintf(o->family, sizeof o->family, "%s", family);
     return CHURN_OK;
@@ -49,6 +63,97 @@ int churn_train_opts_set_c(churn_train_opts *o, double c)
     if (!o || !(c > 0) || !isfinite(c))
         return CHURN_EINVAL;
     o->c = c;
+    return CHURN_OK;
+}
+
+int churn_train_opts_set_kernel(churn_train_opts *o, const char *kernel)
+{
+    if (!o || !kernel)
+        return CHURN_EINVAL;
+    if (strcmp(kernel, "linear") == 0)
+        o->kernel = CHURN__K_LINEAR;
+    else if (strcmp(kernel, "rbf") == 0)
+        o->kernel = CHURN__K_RBF;
+    else if (strcmp(kernel, "poly") == 0)
+        o->kernel = CHURN__K_POLY;
+    else if (strcmp(kernel, "rbf-approx") == 0)
+        o->kernel = CHURN__K_RBF_APPROX;
+    else
+        return CHURN_EINVAL;
+    return CHURN_OK;
+}
+
+int churn_train_opts_set_gamma(churn_train_opts *o, double gamma)
+{
+    if (!o || !(gamma >= 0) || !isfinite(gamma))
+        return CHURN_EINVAL;
+    o->gamma = gamma;
+    return CHURN_OK;
+}
+
+int churn_train_opts_set_degree(churn_train_opts *o, int degree)
+{
+    if (!o || degree < 1 || degree > 10)
+        return CHURN_EINVAL;
+    o->degree = degree;
+    return CHURN_OK;
+}
+
+int churn_train_opts_set_calibration(churn_train_opts *o, const char *method)
+{
+    if (!o || !method)
+        return CHURN_EINVAL;
+    if (strcmp(method, "default") == 0)
+        o->calibration = -1;
+    else if (strcmp(method, "none") == 0)
+        o->calibration = CHURN__CAL_NONE;
+    else if (strcmp(method, "platt") == 0)
+        o->calibration = CHURN__CAL_PLATT;
+    else if (strcmp(method, "isotonic") == 0)
+        o->calibration = CHURN__CAL_ISOTONIC;
+    else
+        return CHURN_EINVAL;
+    return CHURN_OK;
+}
+
+int churn_train_opts_set_search(churn_train_opts *o, int search)
+{
+    if (!o)
+        return CHURN_EINVAL;
+    o->search = search != 0;
+    return CHURN_OK;
+}
+
+int churn_train_opts_set_metric(churn_train_opts *o, const char *metric)
+{
+    if (!o || !metric)
+        return CHURN_EINVAL;
+    if (strcmp(metric, "auc") == 0)
+        o->metric = CHURN__METRIC_AUC;
+    else if (strcmp(metric, "logloss") == 0)
+        o->metric = CHURN__METRIC_LOGLOSS;
+    else if (strcmp(metric, "pr_auc") == 0)
+        o->metric = CHURN__METRIC_PR_AUC;
+    else
+        return CHURN_EINVAL;
+    return CHURN_OK;
+}
+
+int churn_train_opts_set_max_rows(churn_train_opts *o, size_t n)
+{
+    if (!o)
+        return CHURN_EINVAL;
+    o->max_rows = n;
+    return CHURN_OK;
+}
+
+int churn_train_opts_set_search_report(churn_train_opts *o,
+                                       churn_search_fn fn, void *user)
+{
+    if (!o)
+        return CHURN_EINVAL;
+    o->search_fn = fn;
+    o->search_user = user;
     return CHURN_OK;
 }
 
@@ -106,17 +211,32 @@ static double now_seconds(void)
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-/* Fits pipeline and classifier on rows[0..n) of ds into m. */
+/* The search setup the options ask for. */
+static void search_setup(const churn_train_opts *o, churn__search *sr)
+{
+    memset(sr, 0, sizeof *sr);
+    sr->metric = o->metric;
+    sr->report = o->search_fn;
+    sr->report_user = o->search_user;
+    sr->progress = o->progress;
+    sr->progress_user = o->progress_user;
+    sr->seed = o->seed;
+}
+
+/* Fits pipeline and classifier on rows[0..n) of ds into m with the
+ * parameters *fp; a grid search first, when search is set, which
+ * replaces *fp by the best grid point. */
 static int fit_rows(const churn_dataset *ds, const size_t *rows, size_t n,
-                    const churn_train_opts *o, churn_model *m,
-                    churn_error *err)
+                    const churn_train_opts *o, int search,
+                    churn__fit_params *fp, churn_model *m, churn_error *err)
 {
     int rc;
-    double *z = NULL, *y = NULL, *s = NULL, *raw = NULL;
+    double *z = NULL, *y = NULL, *raw = NULL;
     churn__binding *bind = NULL;
     churn__pipeline_free(m->pipe);
-    free(m->coef);
-    m->coef = NULL;
+    m->pipe = NULL;
+    churn__classifier_clear(&m->clf);
+    churn__calibration_clear(&m->cal);
     rc = churn__pipeline_fit(ds, rows, n, &m->pipe, err);
     if (rc != CHURN_OK)
         return rc;
@@ -126,44 +246,39 @@ static int fit_rows(const churn_dataset *ds, const size_t *rows, size_t n,
     z = malloc((n * p > 0 ? n * p : 1) * sizeof *z);
     y = malloc(n * sizeof *y);
     raw = malloc((d_in ? d_in : 1) * sizeof *raw);
-    m->coef = calloc(p ? p : 1, sizeof *m->coef);
-    if (!z || !y || !raw || !m->coef) {
+    if (!z || !y || !raw) {
         rc = churn__fail_nomem(err);
         goto done;
     }
     rc = churn__pipeline_bind(m->pipe, ds, &bind, err);
     if (rc != CHURN_OK)
         goto done;
-    size_t pos = 0;
     for (size_t i = 0; i < n; i++) {
         churn__binding_row(bind, ds, rows[i], raw);
         churn__pipeline_transform(m->pipe, raw, z + i * p);
         y[i] = churn_dataset_label(ds, rows[i]) > 0.5;
-        pos += y[i] > 0;
     }
-    if (o->balanced) {
-        /* scikit-learn's "balanced": n / (2 * n_class). */
-        s = malloc(n * sizeof *s);
-        if (!s) {
-            rc = churn__fail_nomem(err);
+    churn__search sr;
+    search_setup(o, &sr);
+    if (search) {
+        rc = churn__search_run(&sr, ds, rows, z, y, n, p,
+                               strcmp(o->family, "auto") == 0, fp, err);
+        if (rc != CHURN_OK)
             goto done;
-        }
-        for (size_t i = 0; i < n; i++)
-            s[i] = (double)n / (2.0 * (double)(y[i] > 0 ? pos : n - pos));
+        m->metrics[CHURN__M_CV_METRIC] = sr.best_metric;
     }
-    churn__logistic_params lp;
-    churn__logistic_params_default(&lp);
-    lp.c = o->c;
-    churn__logistic_info info;
-    rc = churn__logistic_fit(z, n, p, y, s, &lp, m->coef, &m->intercept,
-                             &info, err);
-    if (rc == CHURN_OK)
-        m->metrics[CHURN__M_ITERATIONS] = (double)info.iterations;
+    rc = churn__classifier_fit(&m->clf, fp, z, y, n, p,
+                               &m->metrics[CHURN__M_ITERATIONS], err);
+    int cal = o->calibration >= 0 ? o->calibration
+              : fp->family == CHURN__SVM ? CHURN__CAL_PLATT
+                                         : CHURN__CAL_NONE;
+    if (rc == CHURN_OK && cal != CHURN__CAL_NONE)
+        rc = churn__calibration_fit_cv(&sr, ds, rows, z, y, n, p, fp,
+                                       (churn__calib_kind)cal, &m->cal, err);
 done:
     churn__binding_free(bind);
     free(z);
     free(y);
-    free(s);
     free(raw);
     return rc;
 }
@@ -190,7 +305,8 @@ static int validate(churn_model *m, const churn_dataset *ds,
         goto done;
     for (size_t i = 0; i < n; i++) {
         churn__binding_row(bind, ds, rows[i], raw);
-        prob[i] = churn__sigmoid(churn__model_logit(m, raw, scratch));
+        prob[i] = churn__calibrate(&m->cal,
+                                   churn__model_decision(m, raw, scratch));
         y[i] = churn_dataset_label(ds, rows[i]);
     }
     *auc = churn__auc(prob, y, n);
@@ -238,17 +354,42 @@ static int labeled_rows(const churn_dataset *ds, size_t **rows_out,
     return CHURN_OK;
 }
 
-static void stamp(churn_model *m, const churn_train_opts *o)
+/* Keeps about o->max_rows of rows[0..*n): the customers the stratified
+ * hold-out split would leave in, so whole customers and the churn rate
+ * stay. */
+static int sample_rows(const churn_dataset *ds, size_t *rows, size_t *n,
+                       const churn_train_opts *o, churn_error *err)
+{
+    unsigned char *drop = calloc(*n, 1);
+    if (!drop)
+        return churn__fail_nomem(err);
+    double fraction = 1.0 - (double)o->max_rows / (double)*n;
+    int rc = churn__cv_holdout(ds, rows, *n, fraction, o->seed, drop, err);
+    size_t kept = 0;
+    for (size_t i = 0; rc == CHURN_OK && i < *n; i++)
+        if (!drop[i])
+            rows[kept++] = rows[i];
+    if (rc == CHURN_OK)
+        *n = kept;
+    free(drop);
+    return rc;
+}
+
+static void stamp(churn_model *m, const churn_train_opts *o,
+                  const churn__fit_params *fp)
 {
     time_t t = time(NULL);
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(m->created, sizeof m->created, "%Y-%m-%dT%H:%M:%SZ", &tm);
     snprintf(m->library, sizeof m->library, "%s", churn_version());
-    snprintf(m->family, sizeof m->family, "%s", o->family);
+    snprintf(m->family, sizeof m->family, "%s",
+             fp->family == CHURN__SVM ? "svm" : "logistic");
     snprintf(m->class_weight, sizeof m->class_weight, "%s",
              o->balanced ? "balanced" : "none");
-    m->metrics[CHURN__M_C] = o->c;
+    m->metrics[CHURN__M_C] = fp->c;
+    if (fp->family == CHURN__SVM && fp->kernel != CHURN__K_LINEAR)
+        m->metrics[CHURN__M_GAMMA] = m->clf.gamma;
 }
 
 int churn_train(const churn_dataset *ds, const churn_train_opts *o,
@@ -262,15 +403,23 @@ int churn_train(const churn_dataset *ds, const churn_train_opts *o,
     unsigned char *held = NULL;
     churn_model *m = NULL;
     int rc = labeled_rows(ds, &rows, &n, &pos, err);
-    if (rc != CHURN_OK)
+    if (rc == CHURN_OK && o->max_rows && n > o->max_rows)
+        rc = sample_rows(ds, rows, &n, o, err);
+    if (rc != CHURN_OK) {
+        free(rows);
         return rc;
+    }
     if (!(m = churn__model_new()) || !(held = calloc(n, 1)) ||
         !(fit = malloc(n * sizeof *fit)) ||
         !(held_rows = malloc(n * sizeof *held_rows))) {
         rc = churn__fail_nomem(err);
         goto done;
     }
-    stamp(m, o);
+    churn__fit_params fp = {
+        .family = strcmp(o->family, "svm") == 0 ? CHURN__SVM : CHURN__LOGISTIC,
+        .c = o->c, .balanced = o->balanced, .kernel = o->kernel,
+        .gamma = o->gamma, .degree = o->degree, .seed = o->seed};
+    int search = o->search || strcmp(o->family, "auto") == 0;
     size_t n_fit = 0, n_held = 0;
     if (o->validation > 0) {
         rc = churn__cv_holdout(ds, rows, n, o->validation, o->seed, held, err);
@@ -285,7 +434,7 @@ int churn_train(const churn_dataset *ds, const churn_train_opts *o,
     }
     if (o->progress)
         o->progress(o->progress_user, "training", 0, o->refit ? 2 : 1);
-    rc = fit_rows(ds, fit, n_fit, o, m, err);
+    rc = fit_rows(ds, fit, n_fit, o, search, &fp, m, err);
     if (rc == CHURN_OK && n_held > 0)
         rc = validate(m, ds, held_rows, n_held,
                       &m->metrics[CHURN__M_VALIDATION_AUC],
@@ -293,10 +442,11 @@ int churn_train(const churn_dataset *ds, const churn_train_opts *o,
     if (rc == CHURN_OK && n_held > 0 && o->refit) {
         if (o->progress)
             o->progress(o->progress_user, "training", 1, 2);
-        rc = fit_rows(ds, rows, n, o, m, err);
+        rc = fit_rows(ds, rows, n, o, 0, &fp, m, err);
     }
     if (rc != CHURN_OK)
         goto done;
+    stamp(m, o, &fp);
     int all = n_held > 0 && o->refit;
     m->metrics[CHURN__M_TRAIN_ROWS] = (double)(all ? n : n_fit);
     m->metrics[CHURN__M_TRAIN_POSITIVES] = 0;

@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Reads every record of text and joins them as "a|b;c|d;" for comparison. */
 static int read_all(const char *text, size_t len, char *out, size_t size,
@@ -140,6 +141,43 @@ static void test_empty_file(void **state)
     assert_string_equal(out, "");
 }
 
+/* Atomic output: nothing at the path until commit, the old file intact
+ * after an abort, no temporary left, permissions from the umask (not the
+ * 0600 of mkstemp). */
+static void test_atomic_file(void **state)
+{
+    (void)state;
+    char path[600];
+    snprintf(path, sizeof path, "%s/out.txt", tu_tmpdir());
+    const char *old = tu_write_text(2, "out.txt", "old\n");
+    assert_string_equal(old, path);
+    churn__afile *f;
+    assert_int_equal(churn__afile_open(path, &f, NULL), CHURN_OK);
+    fputs("new\n", churn__afile_stream(f));
+    churn__afile_abort(f);
+    char *text = tu_read_file(path, NULL);
+    assert_string_equal(text, "old\n");
+    free(text);
+    assert_int_equal(churn__afile_open(path, &f, NULL), CHURN_OK);
+    fputs("new\n", churn__afile_stream(f));
+    assert_int_equal(churn__afile_commit(f, NULL), CHURN_OK);
+    text = tu_read_file(path, NULL);
+    assert_string_equal(text, "new\n");
+    free(text);
+    mode_t mask = umask(022);
+    umask(mask);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0666 & ~mask);
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "ls '%s' | grep -q tmp", tu_tmpdir());
+    assert_int_not_equal(system(cmd), 0);
+    churn_error err;
+    assert_int_equal(churn__afile_open("/nonexistent/dir/x", &f, &err),
+                     CHURN_EIO);
+    assert_non_null(strstr(err.message, "/nonexistent/dir/x: cannot create"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -149,6 +187,7 @@ int main(void)
         cmocka_unit_test(test_errors_name_file_line_column),
         cmocka_unit_test(test_long_records_and_buffer_edges),
         cmocka_unit_test(test_empty_file),
+        cmocka_unit_test(test_atomic_file),
     };
     return cmocka_run_group_tests_name("csv", tests, NULL, NULL);
 }

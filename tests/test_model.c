@@ -100,11 +100,11 @@ static void test_learns_the_signal_and_probabilities_are_sane(void **state)
     for (size_t k = 0; k < m->n_outputs; k++) {
         const char *name = churn__pipeline_output_name(p, k);
         if (strcmp(name, "tickets") == 0)
-            assert_true(m->coef[k] > 0.5);
+            assert_true(m->clf.w[k] > 0.5);
         if (strcmp(name, "tenure_days") == 0)
-            assert_true(m->coef[k] < -0.3);
+            assert_true(m->clf.w[k] < -0.3);
         if (strcmp(name, "plan=basic") == 0)
-            assert_true(m->coef[k] > 0.1);
+            assert_true(m->clf.w[k] > 0.1);
     }
     size_t n = churn_dataset_n_rows(ds);
     double *prob = malloc(n * sizeof *prob);
@@ -247,7 +247,7 @@ static void test_unknown_category_scores_as_all_zero_indicators(void **state)
     assert_true(p1 == p2);
     /* By hand: the logit of an all-zero one-hot is the intercept plus the
      * numeric terms plus, per plan output, w * (0 - center) / scale. */
-    double z[16], logit = m->intercept;
+    double z[16], logit = m->clf.b;
     double raw[3] = {2, 100, -1};
     churn__pipeline_transform(m->pipe, raw, z);
     for (size_t k = 0; k < m->n_outputs; k++) {
@@ -255,7 +255,7 @@ static void test_unknown_category_scores_as_all_zero_indicators(void **state)
         churn__pipeline_output_scaling(m->pipe, k, &center, &scale);
         if (churn__pipeline_output_input(m->pipe, k) == plan)
             assert_true(fabs(z[k] - (0 - center) / scale) < 1e-15);
-        logit += m->coef[k] * z[k];
+        logit += m->clf.w[k] * z[k];
     }
     assert_true(fabs(p1 - 1 / (1 + exp(-logit))) < 1e-15);
     churn_model_free(m);
@@ -294,7 +294,7 @@ static void test_scoring_ranks_tiers_and_reasons(void **state)
     memcpy(raw, x + row * 3, sizeof raw);
     churn__pipeline_transform(m->pipe, raw, z);
     for (size_t k = 0; k < m->n_outputs; k++)
-        contrib[churn__pipeline_output_input(m->pipe, k)] += m->coef[k] * z[k];
+        contrib[churn__pipeline_output_input(m->pipe, k)] += m->clf.w[k] * z[k];
     size_t top = 0;
     for (size_t j = 1; j < 3; j++)
         if (contrib[j] > contrib[top])
@@ -367,6 +367,59 @@ static void test_intercept_calibrates_mean_and_balanced_weights(void **state)
     churn_dataset_free(ds);
 }
 
+/* The early-warning list: a customer whose tier rose since the previous
+ * run is flagged; one whose tier stayed or fell is not; one who is new has
+ * no previous values. */
+static void test_compare_with_previous_run(void **state)
+{
+    (void)state;
+    churn_dataset *ds = make_data(300, 0);
+    churn_model *m = train(ds, 0);
+    churn_score_opts *o = churn_score_opts_new();
+    churn_scores *s = NULL;
+    assert_int_equal(churn_score_dataset(m, ds, o, &s, NULL), CHURN_OK);
+    /* Rank 0 is the riskiest; the last rank the safest. */
+    size_t last = churn_scores_n(s) - 1;
+    assert_string_equal(churn_scores_tier(s, last), "low");
+    char prev[1024];
+    snprintf(prev, sizeof prev,
+             "customer_id,probability,rank,tier,reasons\n"
+             "%s,0.05,9,low,x=1 (+0.1)\n"
+             "%s,0.9,1,high,\n",
+             churn_scores_id(s, 0), churn_scores_id(s, last));
+    const char *path = tu_write_text(4, "previous.csv", prev);
+    assert_int_equal(churn_scores_compare(s, path, NULL), CHURN_OK);
+    int top_up = strcmp(churn_scores_tier(s, 0), "low") != 0;
+    assert_int_equal(churn_scores_escalated(s, 0), top_up);
+    assert_true(churn_scores_previous_probability(s, 0) == 0.05);
+    assert_string_equal(churn_scores_previous_tier(s, 0), "low");
+    assert_int_equal(churn_scores_escalated(s, last), 0); /* high -> low */
+    assert_string_equal(churn_scores_previous_tier(s, last), "high");
+    assert_true(isnan(churn_scores_previous_probability(s, 1)));
+    assert_null(churn_scores_previous_tier(s, 1));
+    assert_int_equal(churn_scores_n_escalated(s), (size_t)top_up);
+    /* Only the escalated ones are written when asked. */
+    churn_scores_only_escalated(s, 1);
+    const char *out = tu_write_text(5, "warn.csv", "");
+    assert_int_equal(churn_scores_write_csv(s, out, 0, NULL), CHURN_OK);
+    char *text = tu_read_file(out, NULL);
+    assert_non_null(strstr(text, ",previous_probability,change,"
+                                 "previous_tier,escalated\n"));
+    size_t lines = 0;
+    for (char *p = text; *p; p++)
+        lines += *p == '\n';
+    assert_int_equal(lines, 1 + (size_t)top_up);
+    free(text);
+    churn_error err;
+    path = tu_write_text(4, "previous.csv", "customer_id,score\na,1\n");
+    assert_int_equal(churn_scores_compare(s, path, &err), CHURN_EFORMAT);
+    assert_non_null(strstr(err.message, "no numeric 'probability' column"));
+    churn_scores_free(s);
+    churn_score_opts_free(o);
+    churn_model_free(m);
+    churn_dataset_free(ds);
+}
+
 static void test_training_errors_and_grouped_split(void **state)
 {
     (void)state;
@@ -408,6 +461,7 @@ int main(void)
         cmocka_unit_test(test_unknown_category_scores_as_all_zero_indicators),
         cmocka_unit_test(test_scoring_ranks_tiers_and_reasons),
         cmocka_unit_test(test_intercept_calibrates_mean_and_balanced_weights),
+        cmocka_unit_test(test_compare_with_previous_run),
         cmocka_unit_test(test_training_errors_and_grouped_split),
     };
     return cmocka_run_group_tests_name("model", tests, NULL, NULL);

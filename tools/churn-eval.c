@@ -33,7 +33,9 @@ static void usage(void)
         "                           present)\n"
         "Cross-validation:\n"
         "      --cv K               K folds (2..100) instead of --model\n"
-        "      --family NAME        model family to train: logistic (default)\n"
+        "      --family NAME        model family to train: logistic\n"
+        "                           (default), svm (rbf kernel, Platt\n"
+        "                           calibration) or auto\n"
         "      --C VALUE            inverse L2 strength, > 0 (default 1)\n"
         "      --class-weight W     none (default) or balanced\n"
         "Report:\n"
@@ -49,6 +51,8 @@ static void usage(void)
         "      --json FILE          write the report as JSON\n"
         "                           (docs/REPORT_JSON.md)\n"
         "      --html FILE          write a self-contained HTML report\n"
+        "      --no-importance      skip permutation importance (one scoring\n"
+        "                           pass per input; slow for kernel SVMs)\n"
         "  -q, --quiet              no terminal report\n"
         "Gate:\n"
         "      --baseline FILE      compare with a previous --json report;\n"
@@ -74,14 +78,14 @@ typedef struct eval_args {
     size_t cv, resamples;
     uint64_t seed;
     double c, threshold, offer_cost, customer_value, max_drop;
-    int quiet;
+    int quiet, no_importance;
 } eval_args;
 
 static void parse_args(int argc, char **argv, eval_args *a)
 {
     enum { LABEL = 1, POSITIVE, ID, CV, FAMILY, C_OPT, CLASS_WEIGHT,
            THRESHOLD, OFFER_COST, CUSTOMER_VALUE, BOOTSTRAP, SEED, JSON,
-           HTML, BASELINE, MAX_DROP, METRIC };
+           HTML, BASELINE, MAX_DROP, METRIC, NO_IMPORTANCE };
     static const struct option longopts[] = {
         {"model", required_argument, NULL, 'm'},
         {"data", required_argument, NULL, 'd'},
@@ -102,6 +106,7 @@ static void parse_args(int argc, char **argv, eval_args *a)
         {"baseline", required_argument, NULL, BASELINE},
         {"max-drop", required_argument, NULL, MAX_DROP},
         {"metric", required_argument, NULL, METRIC},
+        {"no-importance", no_argument, NULL, NO_IMPORTANCE},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -140,6 +145,7 @@ static void parse_args(int argc, char **argv, eval_args *a)
             a->max_drop = cli_double("--max-drop", optarg, 0, 1e12);
             break;
         case METRIC: a->metrics = optarg; break;
+        case NO_IMPORTANCE: a->no_importance = 1; break;
         case 'q': a->quiet = 1; break;
         case 'h': usage(); exit(0);
         case 'V': printf("churn-eval %s\n", churn_version()); exit(0);
@@ -221,9 +227,13 @@ static void print_importance(const churn_eval *e)
     qsort(rows, n, sizeof *rows, by_perm_desc);
     printf("\nFeature importance\n  %-32s %9s %13s\n", "input", "AUC lost",
            "|coefficient|");
-    for (size_t j = 0; j < n; j++)
-        printf("  %-32s %9.4f %13.4f\n", rows[j].name, rows[j].perm,
-               rows[j].coef);
+    for (size_t j = 0; j < n; j++) {
+        printf("  %-32s %9.4f", rows[j].name, rows[j].perm);
+        if (isnan(rows[j].coef))
+            printf(" %13s\n", "-"); /* a kernel model has none */
+        else
+            printf(" %13.4f\n", rows[j].coef);
+    }
     free(rows);
 }
 
@@ -290,7 +300,8 @@ static churn_eval *cross_validate(const eval_args *a, churn_dataset *ds,
     if (!to)
         cli_fail("out of memory");
     if (churn_train_opts_set_model(to, a->family))
-        cli_usage_error("--family: unknown model '%s'", a->family);
+        cli_usage_error("--family: unknown model '%s' (logistic, svm, "
+                        "auto)", a->family);
     if (churn_train_opts_set_class_weight(to, a->class_weight))
         cli_usage_error("--class-weight: '%s' is not none or balanced",
                         a->class_weight);
@@ -327,7 +338,7 @@ static churn_eval *evaluate_model(const eval_args *a, churn_dataset *ds,
         rc = churn_eval_compute(prob, label, n, eo, &e, &err);
     if (rc == CHURN_OK && (rc = churn_eval_set_model(e, m)) == CHURN_OK)
         rc = churn_eval_add_info(e, "model_file", a->model);
-    if (rc == CHURN_OK)
+    if (rc == CHURN_OK && !a->no_importance)
         rc = churn_eval_add_importance(e, m, ds, a->seed, &err);
     if (rc != CHURN_OK)
         cli_fail_err(rc, &err);

@@ -32,6 +32,11 @@ static void usage(void)
         "      --tiers H,M       probability cut-offs: high >= H, medium >= M,\n"
         "                        else low (default 0.5,0.2)\n"
         "      --reasons N       reasons per customer, 0-10 (default 3)\n"
+        "      --previous FILE   a ranking from an earlier run: adds\n"
+        "                        previous_probability, change, previous_tier\n"
+        "                        and escalated (1 = moved into a higher-risk\n"
+        "                        tier: the early-warning list)\n"
+        "      --escalated-only  write only the escalated customers\n"
         "  -h, --help            show this help and exit\n"
         "  -V, --version         show the version and exit\n"
         "\n"
@@ -68,10 +73,14 @@ int main(int argc, char **argv)
         {"id", required_argument, NULL, 'i'},
         {"tiers", required_argument, NULL, 'T'},
         {"reasons", required_argument, NULL, 'r'},
+        {"previous", required_argument, NULL, 'P'},
+        {"escalated-only", no_argument, NULL, 'E'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
     const char *model_path = NULL, *data_path = NULL, *out_path = NULL;
+    const char *previous = NULL;
+    int escalated_only = 0;
     const char *id_name = NULL; /* default: customer_id if present */
     size_t top = 0, n_reasons = 3;
     double high = 0.5, medium = 0.2;
@@ -88,6 +97,8 @@ int main(int argc, char **argv)
         case 'i': id_name = optarg; break;
         case 'T': parse_tiers(optarg, &high, &medium); break;
         case 'r': n_reasons = cli_size("--reasons", optarg, 0, 10); break;
+        case 'P': previous = optarg; break;
+        case 'E': escalated_only = 1; break;
         case 'h': usage(); return 0;
         case 'V': printf("churn-score %s\n", churn_version()); return 0;
         default: cli_bad_option(c, argv);
@@ -97,6 +108,8 @@ int main(int argc, char **argv)
         cli_usage_error("unexpected argument '%s'", argv[optind]);
     if (!model_path || !data_path)
         cli_usage_error("--model and --data are required");
+    if (escalated_only && !previous)
+        cli_usage_error("--escalated-only needs --previous");
 
     churn_error err;
     churn_model *model = NULL;
@@ -116,6 +129,10 @@ int main(int argc, char **argv)
         churn_score_opts_set_reasons(sopts, n_reasons);
         rc = churn_score_dataset(model, ds, sopts, &scores, &err);
     }
+    if (rc == CHURN_OK && previous) {
+        rc = churn_scores_compare(scores, previous, &err);
+        churn_scores_only_escalated(scores, escalated_only);
+    }
     if (rc == CHURN_OK)
         rc = out_path ? churn_scores_write_csv(scores, out_path, top, &err)
                       : churn_scores_write_stream(scores, stdout, top, &err);
@@ -126,7 +143,11 @@ int main(int argc, char **argv)
         for (size_t r = 0; r < n; r++)
             n_high += strcmp(churn_scores_tier(scores, r), "high") == 0;
         fprintf(stderr, "churn-score: %zu customers scored, %zu in the high "
-                        "tier; wrote %s\n", n, n_high, out_path);
+                        "tier", n, n_high);
+        if (previous)
+            fprintf(stderr, ", %zu moved into a higher-risk tier",
+                    churn_scores_n_escalated(scores));
+        fprintf(stderr, "; wrote %s\n", out_path);
     }
     churn_scores_free(scores);
     churn_dataset_free(ds);

@@ -61,6 +61,22 @@ set -e
 [ $rc -eq 1 ] || fail "damaged model should exit 1"
 grep -q 'checksum' "$tmp/err.txt" || fail "damaged model message"
 
+# Against a previous run: the change columns, and the early-warning list
+# holds exactly the rows flagged escalated.
+awk -F, 'BEGIN { OFS = "," } NR == 1 { print; next }
+         { $4 = ($4 == "high") ? "medium" : $4; print }' "$tmp/ranked.csv" \
+    > "$tmp/previous.csv"
+$RUN "$BIN/churn-score" --model "$tmp/m.churn" --data datasets/mlc_churn.csv \
+    --previous "$tmp/previous.csv" -o "$tmp/again.csv" 2> "$tmp/err.txt"
+head -1 "$tmp/again.csv" | grep -q ',previous_probability,change,previous_tier,escalated$' \
+    || fail "change columns"
+high=$(awk -F, 'NR > 1 && $4 == "high"' "$tmp/ranked.csv" | wc -l)
+grep -q "$high moved into a higher-risk tier" "$tmp/err.txt" ||
+    fail "escalation count: $(cat "$tmp/err.txt")"
+$RUN "$BIN/churn-score" --model "$tmp/m.churn" --data datasets/mlc_churn.csv \
+    --previous "$tmp/previous.csv" --escalated-only > "$tmp/warn.csv"
+[ "$(($(wc -l < "$tmp/warn.csv") - 1))" -eq "$high" ] || fail "--escalated-only rows"
+
 # Straight from histories: the same model as from the feature file.
 "$BIN/churn-synth" -q -o "$tmp/hist" --customers 400 --seed 5
 "$BIN/churn-features" --events "$tmp/hist/events.csv" \

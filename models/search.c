@@ -1,0 +1,218 @@
+/* search.c - cross-validation inside the training rows: out-of-fold
+ * decision values, the grid search over C (and gamma) and calibration. */
+#include "train.h"
+#include "cv.h"
+#include "metrics.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int churn__out_of_fold(const churn__fit_params *fp, const double *z,
+                       const double *y, size_t n, size_t p,
+                       const size_t *fold, size_t k, double *f_out,
+                       churn_error *err)
+{
+    int rc = CHURN_OK;
+    double *zt = malloc((n * p > 0 ? n * p : 1) * sizeof *zt);
+    double *yt = malloc((n ? n : 1) * sizeof *yt);
+    if (!zt || !yt)
+        rc = churn__fail_nomem(err);
+    for (size_t g = 0; rc == CHURN_OK && g < k; g++) {
+        size_t nt = 0;
+        for (size_t i = 0; i < n; i++)
+            if (fold[i] != g) {
+                memcpy(zt + nt * p, z + i * p, p * sizeof *zt);
+                yt[nt++] = y[i];
+            }
+        churn__classifier c;
+        rc = churn__classifier_fit(&c, fp, zt, yt, nt, p, NULL, err);
+        for (size_t i = 0; rc == CHURN_OK && i < n; i++)
+            if (fold[i] == g)
+                f_out[i] = churn__classifier_decision(&c, z + i * p);
+        churn__classifier_clear(&c);
+    }
+    free(zt);
+    free(yt);
+    return rc;
+}
+
+double churn__pr_auc(const double *score, const double *label, size_t n)
+{
+    churn__scored *r = malloc((n ? n : 1) * sizeof *r);
+    if (!r)
+        return NAN;
+    size_t m = 0;
+    double positives = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(label[i])) {
+            r[m++] = (churn__scored){score[i], label[i] > 0};
+            positives += label[i] > 0;
+        }
+    qsort(r, m, sizeof *r, churn__by_score);
+    double tp = 0, fp = 0, ap = 0;
+    /* From the highest score down; equal scores are one threshold. */
+    for (size_t i = m; i > 0;) {
+        double group_tp = 0;
+        size_t j = i;
+        for (; j > 0 && r[j - 1].f == r[i - 1].f; j--) {
+            group_tp += r[j - 1].y;
+            fp += 1 - r[j - 1].y;
+        }
+        tp += group_tp;
+        ap += group_tp / positives * tp / (tp + fp);
+        i = j;
+    }
+    free(r);
+    return positives > 0 && positives < (double)m ? ap : NAN;
+}
+
+/* The figure a grid point is judged by, larger is better: AUC, PR-AUC,
+ * or minus the log loss after Platt scaling of the out-of-fold values. */
+static int judge(const churn__search *sr, const double *f, const double *y,
+                 size_t n, double *metric, churn_error *err)
+{
+    if (sr->metric != CHURN__METRIC_LOGLOSS) {
+        *metric = sr->metric == CHURN__METRIC_PR_AUC ? churn__pr_auc(f, y, n)
+                                                     : churn__auc(f, y, n);
+        return CHURN_OK;
+    }
+    churn__calibration cal;
+    int rc = churn__calibration_fit(&cal, CHURN__CAL_PLATT, f, y, n, err);
+    double *prob = malloc((n ? n : 1) * sizeof *prob);
+    if (rc == CHURN_OK && !prob)
+        rc = churn__fail_nomem(err);
+    for (size_t i = 0; rc == CHURN_OK && i < n; i++)
+        prob[i] = churn__calibrate(&cal, f[i]);
+    if (rc == CHURN_OK)
+        *metric = -churn__log_loss(prob, y, n);
+    free(prob);
+    churn__calibration_clear(&cal);
+    return rc;
+}
+
+/* The default grids: small, so that a search on a few thousand rows
+ * takes seconds. gamma is a multiple of 1 / p. */
+static const double logistic_c[] = {0.01, 0.1, 1, 10};
+static const double svm_c[] = {1, 3, 10};
+static const double gamma_scale[] = {0.25, 0.5, 1};
+
+/* Evaluates the grid of one family; keeps the best point in *best. */
+static int search_family(churn__search *sr, const churn__fit_params *base,
+                         const double *z, const double *y, size_t n,
+                         size_t p, const size_t *fold, double *f,
+                         churn__fit_params *best, double *best_metric,
+                         churn_error *err)
+{
+    int svm = base->family == CHURN__SVM;
+    int rbf = svm && (base->kernel == CHURN__K_RBF ||
+                      base->kernel == CHURN__K_RBF_APPROX);
+    size_t n_c = svm ? sizeof svm_c / sizeof *svm_c
+                     : sizeof logistic_c / sizeof *logistic_c;
+    size_t n_g = rbf ? sizeof gamma_scale / sizeof *gamma_scale : 1;
+    int rc = CHURN_OK;
+    for (size_t a = 0; rc == CHURN_OK && a < n_c; a++)
+        for (size_t g = 0; rc == CHURN_OK && g < n_g; g++) {
+            churn__fit_params fp = *base;
+            fp.c = svm ? svm_c[a] : logistic_c[a];
+            if (rbf)
+                fp.gamma = gamma_scale[g] / (double)(p ? p : 1);
+            double metric = NAN;
+            rc = churn__out_of_fold(&fp, z, y, n, p, fold,
+                                    CHURN__SEARCH_FOLDS, f, err);
+            if (rc == CHURN_OK)
+                rc = judge(sr, f, y, n, &metric, err);
+            if (rc != CHURN_OK)
+                break;
+            double shown = sr->metric == CHURN__METRIC_LOGLOSS ? -metric
+                                                               : metric;
+            if (sr->report)
+                sr->report(sr->report_user, svm ? "svm" : "logistic",
+                           svm ? churn__kernel_name(fp.kernel) : "-", fp.c,
+                           svm && fp.kernel != CHURN__K_LINEAR
+                               ? (fp.gamma > 0 ? fp.gamma : 1.0 / (double)p)
+                               : NAN,
+                           shown);
+            if (sr->progress)
+                sr->progress(sr->progress_user, "searching", ++sr->done,
+                             sr->total);
+            if (metric > *best_metric || isnan(*best_metric)) {
+                *best_metric = metric;
+                *best = fp;
+            }
+        }
+    return rc;
+}
+
+/* The folds of rows[0..n) and room for n decision values; the caller
+ * frees both, also on error. */
+static int folds_for(const churn__search *sr, const churn_dataset *ds,
+                     const size_t *rows, size_t n, size_t **fold, double **f,
+                     churn_error *err)
+{
+    *fold = malloc((n ? n : 1) * sizeof **fold);
+    *f = malloc((n ? n : 1) * sizeof **f);
+    if (!*fold || !*f)
+        return churn__fail_nomem(err);
+    return churn__cv_folds(ds, rows, n, CHURN__SEARCH_FOLDS, sr->seed, *fold,
+                           err);
+}
+
+int churn__search_run(churn__search *sr, const churn_dataset *ds,
+                      const size_t *rows, const double *z, const double *y,
+                      size_t n, size_t p, int both_families,
+                      churn__fit_params *fp, churn_error *err)
+{
+    size_t *fold = NULL;
+    double *f = NULL;
+    int rc = folds_for(sr, ds, rows, n, &fold, &f, err);
+    churn__fit_params best = *fp;
+    double best_metric = NAN;
+    int rbf = fp->kernel == CHURN__K_RBF || fp->kernel == CHURN__K_RBF_APPROX;
+    size_t svm_points = (sizeof svm_c / sizeof *svm_c) *
+                        (rbf ? sizeof gamma_scale / sizeof *gamma_scale : 1);
+    size_t logistic_points = sizeof logistic_c / sizeof *logistic_c;
+    sr->done = 0;
+    sr->total = both_families ? logistic_points + svm_points
+                : fp->family == CHURN__SVM ? svm_points
+                                           : logistic_points;
+    churn__fit_params base = *fp;
+    if (both_families)
+        base.family = CHURN__LOGISTIC;
+    if (rc == CHURN_OK)
+        rc = search_family(sr, &base, z, y, n, p, fold, f, &best,
+                           &best_metric, err);
+    if (rc == CHURN_OK && both_families) {
+        base.family = CHURN__SVM;
+        rc = search_family(sr, &base, z, y, n, p, fold, f, &best,
+                           &best_metric, err);
+    }
+    if (rc == CHURN_OK) {
+        *fp = best;
+        sr->best_metric = sr->metric == CHURN__METRIC_LOGLOSS ? -best_metric
+                                                             : best_metric;
+    }
+    free(fold);
+    free(f);
+    return rc;
+}
+
+int churn__calibration_fit_cv(const churn__search *sr,
+                              const churn_dataset *ds, const size_t *rows,
+                              const double *z, const double *y, size_t n,
+                              size_t p, const churn__fit_params *fp,
+                              churn__calib_kind kind, churn__calibration *cal,
+                              churn_error *err)
+{
+    size_t *fold = NULL;
+    double *f = NULL;
+    int rc = folds_for(sr, ds, rows, n, &fold, &f, err);
+    if (rc == CHURN_OK)
+        rc = churn__out_of_fold(fp, z, y, n, p, fold, CHURN__SEARCH_FOLDS,
+                                f, err);
+    if (rc == CHURN_OK)
+        rc = churn__calibration_fit(cal, kind, f, y, n, err);
+    free(fold);
+    free(f);
+    return rc;
+}

@@ -1,0 +1,60 @@
+/* train.h - internals of training shared by train.c and search.c:
+ * out-of-fold decision values, the grid search and calibration. */
+#ifndef CHURN_MODELS_TRAIN_H
+#define CHURN_MODELS_TRAIN_H
+
+#include "classifier.h"
+
+/* Folds for the search and for calibration: customer-grouped and
+ * stratified (churn__cv_folds), few so that kernel SVMs stay fast. */
+#define CHURN__SEARCH_FOLDS 3
+
+/* What the search judges grid points by. */
+typedef enum churn__metric_kind {
+    CHURN__METRIC_AUC, CHURN__METRIC_LOGLOSS, CHURN__METRIC_PR_AUC
+} churn__metric_kind;
+
+/* How a grid search runs and what it found. */
+typedef struct churn__search {
+    churn__metric_kind metric;
+    churn_search_fn report;  /* one call per grid point; may be NULL */
+    void *report_user;
+    churn_progress_fn progress; /* "searching", grid points done */
+    void *progress_user;
+    uint64_t done, total;    /* grid points so far, in all */
+    uint64_t seed;           /* of the folds */
+    double best_metric;      /* out: the winner's cross-validated metric */
+} churn__search;
+
+/* Average precision (the area under the precision-recall curve as
+ * scikit-learn's average_precision_score sums it): over thresholds from
+ * the highest score down, equal scores together, the recall gained
+ * times the precision there. NaN-labeled rows are skipped; NaN when a
+ * class is absent or memory runs out. Kept in models/ until ml/metrics
+ * has a public PR-AUC. */
+double churn__pr_auc(const double *score, const double *label, size_t n);
+
+/* Decision values of rows[0..n) (z: n x p standardized, y: 0/1), each
+ * from a classifier fitted with fp on the other folds. f_out has n. */
+int churn__out_of_fold(const churn__fit_params *fp, const double *z,
+                       const double *y, size_t n, size_t p,
+                       const size_t *fold, size_t k, double *f_out,
+                       churn_error *err);
+
+/* Cross-validates the grid of fp->family (both families when
+ * both_families) on rows[0..n) of ds and writes the best point to *fp. */
+int churn__search_run(churn__search *sr, const churn_dataset *ds,
+                      const size_t *rows, const double *z, const double *y,
+                      size_t n, size_t p, int both_families,
+                      churn__fit_params *fp, churn_error *err);
+
+/* Fits calibration kind on out-of-fold decision values of fp's
+ * classifier (CHURN__SEARCH_FOLDS folds, seeded by sr->seed). */
+int churn__calibration_fit_cv(const churn__search *sr,
+                              const churn_dataset *ds, const size_t *rows,
+                              const double *z, const double *y, size_t n,
+                              size_t p, const churn__fit_params *fp,
+                              churn__calib_kind kind, churn__calibration *cal,
+                              churn_error *err);
+
+#endif
