@@ -1,5 +1,5 @@
 /* metrics.c - model-quality metrics: ROC AUC (Mann-Whitney, ties as 1/2),
- * log loss and Brier score. */
+ * average precision, log loss and Brier score. */
 #include "metrics.h"
 
 #include <math.h>
@@ -62,6 +62,39 @@ double churn__auc(const double *score, const double *label, size_t n)
     if (n_pos == 0 || n_neg_below == 0)
         return NAN;
     return wins / (n_pos * n_neg_below);
+}
+
+double churn__pr_auc(const double *score, const double *label, size_t n)
+{
+    struct scored *s = malloc((n ? n : 1) * sizeof *s);
+    if (!s)
+        return NAN;
+    size_t m = 0;
+    double n_pos = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(label[i]))
+            continue;
+        s[m].score = score[i];
+        s[m].positive = label[i] > 0;
+        n_pos += s[m].positive;
+        m++;
+    }
+    qsort(s, m, sizeof *s, by_score);
+    /* From the highest score down; equal scores are one threshold. */
+    double tp = 0, fp = 0, ap = 0;
+    for (size_t i = m; i > 0;) {
+        size_t j = i;
+        double pos = 0;
+        for (; j > 0 && same_score(s[j - 1].score, s[i - 1].score); j--) {
+            pos += s[j - 1].positive;
+            fp += !s[j - 1].positive;
+        }
+        tp += pos;
+        ap += pos / n_pos * tp / (tp + fp);
+        i = j;
+    }
+    free(s);
+    return n_pos > 0 && n_pos < (double)m ? ap : NAN;
 }
 
 double churn__log_loss(const double *prob, const double *label, size_t n)

@@ -15,6 +15,12 @@
  * NaN when a class is absent or memory runs out. */
 double churn__auc(const double *score, const double *label, size_t n);
 
+/* Average precision (the area under the precision-recall curve as
+ * scikit-learn's average_precision_score sums it): over thresholds from
+ * the highest score down, equal scores together, the recall gained times
+ * the precision there. NaN when a class is absent or memory runs out. */
+double churn__pr_auc(const double *score, const double *label, size_t n);
+
 /* Mean log loss -[y ln p + (1 - y) ln(1 - p)] of probabilities, each
  * clipped to [1e-15, 1 - 1e-15] first. NaN when no row has a label. */
 double churn__log_loss(const double *prob, const double *label, size_t n);

@@ -37,36 +37,6 @@ int churn__out_of_fold(const churn__fit_params *fp, const double *z,
     return rc;
 }
 
-double churn__pr_auc(const double *score, const double *label, size_t n)
-{
-    churn__scored *r = malloc((n ? n : 1) * sizeof *r);
-    if (!r)
-        return NAN;
-    size_t m = 0;
-    double positives = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!isnan(label[i])) {
-            r[m++] = (churn__scored){score[i], label[i] > 0};
-            positives += label[i] > 0;
-        }
-    qsort(r, m, sizeof *r, churn__by_score);
-    double tp = 0, fp = 0, ap = 0;
-    /* From the highest score down; equal scores are one threshold. */
-    for (size_t i = m; i > 0;) {
-        double group_tp = 0;
-        size_t j = i;
-        for (; j > 0 && r[j - 1].f == r[i - 1].f; j--) {
-            group_tp += r[j - 1].y;
-            fp += 1 - r[j - 1].y;
-        }
-        tp += group_tp;
-        ap += group_tp / positives * tp / (tp + fp);
-        i = j;
-    }
-    free(r);
-    return positives > 0 && positives < (double)m ? ap : NAN;
-}
-
 /* The figure a grid point is judged by, larger is better: AUC, PR-AUC,
  * or minus the log loss after Platt scaling of the out-of-fold values. */
 static int judge(const churn__search *sr, const double *f, const double *y,

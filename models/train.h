@@ -26,14 +26,6 @@ typedef struct churn__search {
     double best_metric;      /* out: the winner's cross-validated metric */
 } churn__search;
 
-/* Average precision (the area under the precision-recall curve as
- * scikit-learn's average_precision_score sums it): over thresholds from
- * the highest score down, equal scores together, the recall gained
- * times the precision there. NaN-labeled rows are skipped; NaN when a
- * class is absent or memory runs out. Kept in models/ until ml/metrics
- * has a public PR-AUC. */
-double churn__pr_auc(const double *score, const double *label, size_t n);
-
 /* Decision values of rows[0..n) (z: n x p standardized, y: 0/1), each
  * from a classifier fitted with fp on the other folds. f_out has n. */
 int churn__out_of_fold(const churn__fit_params *fp, const double *z,

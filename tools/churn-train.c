@@ -175,26 +175,6 @@ static void write_report(const churn_model *m, const char *path,
         cli_fail_err(rc, &err);
 }
 
-static churn_dataset *read_data(const train_args *a)
-{
-    churn_error err;
-    churn_dataset *ds = NULL;
-    churn_csv_opts *o = churn_csv_opts_new();
-    if (!o)
-        cli_fail("out of memory");
-    int rc = churn_csv_opts_set_label_column(o, a->label);
-    if (rc == CHURN_OK && a->positive)
-        rc = churn_csv_opts_set_positive(o, a->positive);
-    if (rc == CHURN_OK && a->id)
-        rc = churn_csv_opts_set_id_column(o, a->id);
-    if (rc == CHURN_OK)
-        rc = churn_dataset_read_csv(a->data, o, &ds, &err);
-    churn_csv_opts_free(o);
-    if (rc != CHURN_OK)
-        cli_fail_err(rc, &err);
-    return ds;
-}
-
 /* One row of the grid table, printed as the search goes. */
 static void print_grid_point(void *user, const char *family,
                              const char *kernel, double c, double gamma,
@@ -317,7 +297,7 @@ int main(int argc, char **argv)
     parse_args(argc, argv, &a, &h);
     churn_train_opts *opts = train_opts(&a);
     double start = cli_now();
-    churn_dataset *ds = a.data ? read_data(&a) : cli_history_extract(&h);
+    churn_dataset *ds = a.data ? cli_read_labeled(a.data, a.label, a.positive, a.id) : cli_history_extract(&h);
     warn_if_slow(&a, ds);
     churn_error err;
     churn_model *m = NULL;
