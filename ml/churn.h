@@ -708,7 +708,8 @@ CHURN_API int churn_kpi_compute(const char *events_path,
                                 int64_t end, churn_kpi **out,
                                 churn_error *err);
 CHURN_API void churn_kpi_free(churn_kpi *k);
-/* A figure by name, NaN when unknown or undefined: "customers_start",
+/* A figure by name, NaN when unknown or undefined: "start" and "end"
+ * (the period, Unix seconds), "customers_start",
  * "customers_end", "new" (customers at end who were not at start),
  * "retained" (customers at start and at end), "retention_rate",
  * "churn_rate", "revenue_start" and "revenue_end" (purchases of the
@@ -737,6 +738,29 @@ CHURN_API double churn_retention_rate(double customers_start,
  * cap. */
 CHURN_API double churn_clv(double margin_per_month, double monthly_churn,
                            double cap_months);
+
+/* ---------------------------------------------- segments in the report */
+
+/* Adds a segment section to an evaluation report (its HTML shows it as
+ * bar charts and tables, its JSON as "segments"): customers and churn
+ * rate per level of rfm_segment, lifecycle_stage and health_tier of
+ * segments (the output of churn_segment; levels that occur, in level
+ * order). The churn rates come from the labels of labeled, the rows that
+ * were evaluated: a customer's label is that of the labeled row with the
+ * same id (and the same as-of time, when both rows have one); more than
+ * one such row is CHURN_EFORMAT naming the customer. With labeled NULL,
+ * they come from segments' own labels (the horizon of the history they
+ * were computed from); with neither, the section shows counts only.
+ * Replaces a segment section added before; e keeps copies. */
+CHURN_API int churn_eval_add_segments(churn_eval *e,
+                                      const churn_dataset *segments,
+                                      const churn_dataset *labeled,
+                                      churn_error *err);
+/* Adds the KPIs of k and its monthly cohort retention table to the
+ * report (the HTML shows the table as a heat map, the JSON as "kpi").
+ * Replaces KPIs added before; e keeps a copy. */
+CHURN_API int churn_eval_add_kpi(churn_eval *e, const churn_kpi *k,
+                                 churn_error *err);
 
 #ifdef __cplusplus
 }
