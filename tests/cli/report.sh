@@ -116,6 +116,20 @@ $RUN "$BIN/churn-eval" -q --model "$tmp/s.churn" --data "$tmp/f.csv" $hist \
 grep -q "$n of $n customers have an evaluated row" "$tmp/d.html" ||
     fail "--data page: label source"
 grep -q '"labels": "evaluated"' "$tmp/s.json" || fail "JSON segments"
+# churn-train --events --report: the section of the whole history, churn
+# rates from its horizon labels (the same as churn-segment's).
+# shellcheck disable=SC2086
+"$BIN/churn-train" -q $hist --horizon 90 -o "$tmp/t.churn" \
+    --report "$tmp/t.html"
+xmllint --noout "$tmp/t.html" || fail "--report segments not well-formed"
+[ "$(grep -c '<svg ' "$tmp/t.html")" -eq 9 ] || fail "--report bar charts"
+grep -q 'labels of the segmented history itself' "$tmp/t.html" ||
+    fail "--report: label source"
+grep health_tier -A 3 "$tmp/seg.out" | sed -n 's/^\(healthy\|watch\|at_risk\) .* \([0-9.]*%\)$/\1 \2/p' |
+    while read -r tier rate; do
+        grep -q "<td class=\"k\">$tier</td>.*<td>$rate</td></tr>" \
+            "$tmp/t.html" || fail "--report: $tier churn rate"
+    done
 set +e
 # shellcheck disable=SC2086
 "$BIN/churn-eval" --model "$tmp/s.churn" --data "$tmp/f.csv" $hist \
