@@ -4,14 +4,10 @@
  * result has the same bits for any number of threads. Anything unusual (a
  * quote, a bad field, a stray CR) makes it give up: the general reader of
  * events.c then reads the file and says exactly what is wrong. */
-#include "history.h"
+#include "fast.h"
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,46 +21,10 @@
 /* A line longer than this is left to the general reader (which refuses
  * records past 256 MiB). */
 #define LINE_MAX_BYTES ((size_t)64 << 20)
-/* Distinct raw event names per part; a log with more (free text) is left
- * to the general reader, whose memory for names is bounded. */
-#define NAMES_MAX 4096
-/* Direct-mapped cache of short raw names in front of each part's table. */
-#define NAME_SLOTS 256
-#define NAME_INLINE 27
 #define THREADS_MAX 64
-#define YEAR_FIRST 1900
-#define YEAR_LAST 2200
-#define N_MONTHS ((YEAR_LAST - YEAR_FIRST + 1) * 12)
-/* Bytes after the buffer that the splitter may read (never uses). */
-#define PAD 64
-
-/* One parsed event, waiting to be applied. */
-typedef struct row {
-    double ts, value;
-    uint32_t id_off, id_len;  /* the customer id in the round's buffer */
-    uint32_t name;            /* in the parsing part's name table */
-    uint32_t c;               /* customer index, set in file order */
-} row;
-
-typedef struct name_slot {
-    uint32_t index1;          /* name index + 1; 0 = empty */
-    uint8_t len;
-    char text[NAME_INLINE];
-} name_slot;
-
-/* What one thread parses in a round, and its names across rounds. */
-typedef struct part {
-    const char *begin, *end;  /* whole lines, each ending in '\n' */
-    row *rows;
-    size_t n_rows, cap_rows;
-    size_t *starts, *ends;    /* per header field, of the current line */
-    churn__strmap *names;     /* raw event names this part has seen */
-    churn__event_kind *kinds; /* per name, once classified */
-    uint8_t *classified;
-    size_t kinds_cap;
-    name_slot slots[NAME_SLOTS];
-    int status;               /* CHURN_OK, CHURN__FALLBACK, CHURN_ENOMEM */
-} part;
+/* Rows ahead whose memory is asked for before it is needed: far enough
+ * that a miss is served meanwhile, near enough that it is still cached. */
+#define AHEAD 8
 
 typedef struct fast {
     const churn_feature_opts *o;
@@ -72,268 +32,30 @@ typedef struct fast {
     churn__history *h;
     const char *path;
     churn__events_header hd;
-    int32_t *month_start;     /* see month_table() */
+    int32_t *month_start;     /* churn__month_table */
+    churn__ids *ids;
     int fd;
     uint64_t size;            /* of the file */
-    char *buf;                /* cap + 1 + PAD bytes: room for a final
-                                 '\n', and for reading 64 at a time */
+    char *buf;                /* cap + 1 + CHURN__PAD bytes: room for a
+                                 final '\n', and for reading ahead */
     size_t cap, len;          /* valid bytes in buf */
     size_t data_end;          /* whole lines of this round: buf[0..data_end) */
     uint64_t offset;          /* file offset of buf[0] */
     int eof, added_newline;
     size_t n_threads;
-    part *parts;
+    churn__part *parts;
     pthread_barrier_t barrier;
     pthread_mutex_t gate;     /* workers wait here until the barrier */
     pthread_cond_t gate_cond; /* is set up, guarded by gate */
     int gate_open;
     int done;                 /* set by thread 0: no more rounds */
-    char last_id[64];         /* the previous row's customer, since logs */
-    size_t last_id_len, last_c; /* often run by customer */
 } fast;
 
-/* ----------------------------------------------------------- parsing */
-
-/* Days since 1970 of the first of each month of the years the time
- * parser accepts (1900-2200), and of the month after: a table lookup
- * instead of the calendar arithmetic, and each month's length. */
-static int32_t *month_table(void)
+static void parse_part(const fast *f, churn__part *p)
 {
-    int32_t *t = malloc((N_MONTHS + 1) * sizeof *t);
-    for (int i = 0; t && i <= N_MONTHS; i++)
-        t[i] = (int32_t)churn__days_from_civil(YEAR_FIRST + i / 12,
-                                               i % 12 + 1, 1);
-    return t;
-}
-
-/* Digit p[i] as a number, or a number above 9 when it is not a digit. */
-#define DIGIT(p, i) ((unsigned)(unsigned char)(p)[i] - '0')
-
-/* The common timestamp forms YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS and the same
- * with Z (or a space for the T), without the general parser. Returns 0
- * for anything else, which churn_parse_time then decides. The value is
- * the one churn_parse_time gives: each term is an integer below 2^53. */
-static int fast_time(const int32_t *month_start, const char *p, size_t n,
-                     double *out)
-{
-    if ((n != 10 && n != 19 && n != 20) || p[4] != '-' || p[7] != '-')
-        return 0;
-    unsigned y0 = DIGIT(p, 0), y1 = DIGIT(p, 1), y2 = DIGIT(p, 2),
-             y3 = DIGIT(p, 3), m0 = DIGIT(p, 5), m1 = DIGIT(p, 6),
-             d0 = DIGIT(p, 8), d1 = DIGIT(p, 9);
-    if ((y0 > 9) | (y1 > 9) | (y2 > 9) | (y3 > 9) | (m0 > 9) | (m1 > 9) |
-        (d0 > 9) | (d1 > 9))
-        return 0;
-    unsigned y = y0 * 1000 + y1 * 100 + y2 * 10 + y3, m = m0 * 10 + m1,
-             d = d0 * 10 + d1;
-    if (y < YEAR_FIRST || y > YEAR_LAST || m < 1 || m > 12 || d < 1)
-        return 0;
-    size_t month = (y - YEAR_FIRST) * 12 + m - 1;
-    int32_t first = month_start[month];
-    if (d > (unsigned)(month_start[month + 1] - first))
-        return 0;
-    int64_t secs = 0;
-    if (n > 10) {
-        if ((p[10] != 'T' && p[10] != ' ') || p[13] != ':' || p[16] != ':' ||
-            (n == 20 && p[19] != 'Z' && p[19] != 'z'))
-            return 0;
-        unsigned h0 = DIGIT(p, 11), h1 = DIGIT(p, 12), i0 = DIGIT(p, 14),
-                 i1 = DIGIT(p, 15), s0 = DIGIT(p, 17), s1 = DIGIT(p, 18);
-        if ((h0 > 9) | (h1 > 9) | (i0 > 9) | (i1 > 9) | (s0 > 9) | (s1 > 9))
-            return 0;
-        unsigned hh = h0 * 10 + h1, mm = i0 * 10 + i1, ss = s0 * 10 + s1;
-        if (hh > 23 || mm > 59 || ss > 60)
-            return 0;
-        secs = hh * 3600 + mm * 60 + ss;
-    }
-    *out = (double)(((int64_t)first + d - 1) * 86400 + secs);
-    return 1;
-}
-
-static size_t slot_of(const char *s, size_t len)
-{
-    unsigned h = (unsigned)len * 131u + (unsigned char)s[0] * 31u +
-                 (unsigned char)s[len - 1] * 7u + (unsigned char)s[len / 2];
-    return h & (NAME_SLOTS - 1);
-}
-
-/* The part's index of raw event name s[0..len) (len > 0), added when new.
- * Returns CHURN_OK, CHURN__FALLBACK (too many names) or CHURN_ENOMEM. */
-static int name_index(part *p, const char *s, size_t len, uint32_t *out)
-{
-    name_slot *sl = len <= NAME_INLINE ? &p->slots[slot_of(s, len)] : NULL;
-    if (sl && sl->index1 && sl->len == len && !memcmp(sl->text, s, len)) {
-        *out = sl->index1 - 1;
-        return CHURN_OK;
-    }
-    size_t idx;
-    int added;
-    if (churn__strmap_intern(p->names, s, len, &idx, &added) != CHURN_OK)
-        return CHURN_ENOMEM;
-    if (idx >= NAMES_MAX)
-        return CHURN__FALLBACK;
-    if (idx >= p->kinds_cap) {
-        size_t cap = p->kinds_cap ? p->kinds_cap * 2 : 64;
-        churn__event_kind *k = realloc(p->kinds, cap * sizeof *k);
-        if (k)
-            p->kinds = k;
-        uint8_t *c = realloc(p->classified, cap);
-        if (c)
-            p->classified = c;
-        if (!k || !c)
-            return CHURN_ENOMEM;
-        memset(p->classified + p->kinds_cap, 0, cap - p->kinds_cap);
-        p->kinds_cap = cap;
-    }
-    if (sl) {
-        sl->index1 = (uint32_t)idx + 1;
-        sl->len = (uint8_t)len;
-        memcpy(sl->text, s, len);
-    }
-    *out = (uint32_t)idx;
-    return CHURN_OK;
-}
-
-/* Bit i of the result is set when s[i] is a comma, a newline, a quote or
- * a NUL, for i < 64: the only bytes the splitter has to look at. With
- * SSE2 (every x86-64) 16 bytes are compared at once; elsewhere byte by
- * byte, with the same result. s must have 64 readable bytes. */
-static uint64_t special_bytes(const char *s)
-{
-    uint64_t m = 0;
-#if defined(__SSE2__)
-    const __m128i comma = _mm_set1_epi8(','), nl = _mm_set1_epi8('\n'),
-                  quote = _mm_set1_epi8('"'), nul = _mm_setzero_si128();
-    for (int k = 0; k < 4; k++) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + 16 * k));
-        __m128i hit = _mm_or_si128(
-            _mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, nl)),
-            _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, nul)));
-        m |= (uint64_t)(unsigned)_mm_movemask_epi8(hit) << (16 * k);
-    }
-#else
-    for (int i = 0; i < 64; i++) {
-        char ch = s[i];
-        if (ch == ',' || ch == '\n' || ch == '"' || ch == '\0')
-            m |= (uint64_t)1 << i;
-    }
-#endif
-    return m;
-}
-
-static int lowest_bit(uint64_t m)
-{
-#if defined(__GNUC__)
-    return __builtin_ctzll(m);
-#else
-    int i = 0;
-    while (!(m & 1)) {
-        m >>= 1;
-        i++;
-    }
-    return i;
-#endif
-}
-
-/* Parses one line's fields into a row. */
-static int parse_row(const fast *f, part *p, row *r)
-{
-    const size_t *fi = f->hd.field;
-    const char *buf = f->buf;
-    size_t a = p->starts[fi[CHURN__COL_ID]], b = p->ends[fi[CHURN__COL_ID]];
-    if (a == b || b - a > UINT32_MAX || b > UINT32_MAX)
-        return CHURN__FALLBACK;
-    r->id_off = (uint32_t)a;
-    r->id_len = (uint32_t)(b - a);
-    a = p->starts[fi[CHURN__COL_TIME]];
-    b = p->ends[fi[CHURN__COL_TIME]];
-    if (!fast_time(f->month_start, buf + a, b - a, &r->ts) &&
-        churn_parse_time(buf + a, b - a, &r->ts) != CHURN_OK)
-        return CHURN__FALLBACK;
-    a = p->starts[fi[CHURN__COL_EVENT]];
-    b = p->ends[fi[CHURN__COL_EVENT]];
-    if (a == b)
-        return CHURN__FALLBACK;
-    int rc = name_index(p, buf + a, b - a, &r->name);
-    if (rc != CHURN_OK)
-        return rc;
-    r->value = NAN;
-    size_t vf = fi[CHURN__COL_VALUE];
-    if (vf != (size_t)-1) {
-        a = p->starts[vf];
-        b = p->ends[vf];
-        if (a != b && /* empty: missing, the most common value */
-            !churn__parse_double(buf + a, b - a, &r->value) &&
-            !churn__is_missing(buf + a, b - a))
-            return CHURN__FALLBACK;
-    }
-    return CHURN_OK;
-}
-
-/* Ends the line whose last field ends at end (a '\n', or the '\r'
- * before it) with n fields: a row unless the line is blank. */
-static int end_line(const fast *f, part *p, size_t n, int blank)
-{
-    if (blank)
-        return CHURN_OK;
-    if (n != f->hd.n_fields)
-        return CHURN__FALLBACK;
-    if (p->n_rows == p->cap_rows) {
-        size_t cap = p->cap_rows ? p->cap_rows * 2 : 4096;
-        row *rows = realloc(p->rows, cap * sizeof *rows);
-        if (!rows)
-            return CHURN_ENOMEM;
-        p->rows = rows;
-        p->cap_rows = cap;
-    }
-    int rc = parse_row(f, p, &p->rows[p->n_rows]);
-    if (rc == CHURN_OK)
-        p->n_rows++;
-    return rc;
-}
-
-/* Parses the part's lines into its rows; sets p->status. The lines are
- * split as churn__csv splits a record without quotes: at commas, one CR
- * before the newline dropped, a line that is empty or a lone CR blank.
- * A quote or NUL anywhere sends the file to the general reader. */
-static void parse_part(const fast *f, part *p)
-{
-    const char *buf = f->buf;
-    size_t begin = (size_t)(p->begin - buf), end = (size_t)(p->end - buf);
-    size_t field = begin, line = begin, i = 0, n = f->hd.n_fields;
-    int rc = CHURN_OK;
-    p->n_rows = 0;
-    for (size_t at = begin; at < end && rc == CHURN_OK; at += 64) {
-        uint64_t m = special_bytes(buf + at);
-        if (end - at < 64)
-            m &= ((uint64_t)1 << (end - at)) - 1;
-        while (m && rc == CHURN_OK) {
-            size_t pos = at + (size_t)lowest_bit(m);
-            m &= m - 1;
-            char ch = buf[pos];
-            if (ch != ',' && ch != '\n') {
-                rc = CHURN__FALLBACK; /* a quote or a NUL */
-                break;
-            }
-            size_t stop = pos;
-            if (ch == '\n' && stop > field && buf[stop - 1] == '\r')
-                stop--;
-            if (i == n) {
-                rc = CHURN__FALLBACK; /* more fields than the header */
-                break;
-            }
-            p->starts[i] = field;
-            p->ends[i] = stop;
-            i++;
-            field = pos + 1;
-            if (ch == '\n') {
-                rc = end_line(f, p, i, i == 1 && stop == line);
-                i = 0;
-                line = field;
-            }
-        }
-    }
-    p->status = rc;
+    churn__parse_ctx ctx = {.buf = f->buf, .hd = &f->hd,
+                            .month_start = f->month_start};
+    churn__parse_part(&ctx, p);
 }
 
 /* ------------------------------------------------------------- rounds */
@@ -380,10 +102,10 @@ static int next_round(fast *f, churn_error *err)
         /* One line fills the buffer. */
         if (f->cap >= LINE_MAX_BYTES)
             return CHURN__FALLBACK;
-        char *b = realloc(f->buf, 2 * f->cap + 1 + PAD);
+        char *b = realloc(f->buf, 2 * f->cap + 1 + CHURN__PAD);
         if (!b)
             return churn__fail_nomem(err);
-        memset(b + f->cap + 1 + PAD, 0, f->cap);
+        memset(b + f->cap + 1 + CHURN__PAD, 0, f->cap);
         f->buf = b;
         f->cap *= 2;
     }
@@ -391,7 +113,7 @@ static int next_round(fast *f, churn_error *err)
     const char *data = f->buf, *end = data + f->data_end;
     const char *start = data;
     for (size_t t = 0; t < f->n_threads; t++) {
-        part *p = &f->parts[t];
+        churn__part *p = &f->parts[t];
         p->begin = start;
         const char *cut = data + f->data_end / f->n_threads * (t + 1);
         if (t + 1 == f->n_threads || cut <= start) {
@@ -406,29 +128,20 @@ static int next_round(fast *f, churn_error *err)
     return 1;
 }
 
-/* The customer index of id[0..len), added when new. */
-static int customer_of(fast *f, const char *id, size_t len, size_t *c,
-                       churn_error *err)
+/* Classifies the part's event name i the first time a row has it. */
+static int classify(fast *f, churn__part *p, uint32_t i, churn_error *err)
 {
-    if (len == f->last_id_len && memcmp(id, f->last_id, len) == 0) {
-        *c = f->last_c;
-        return CHURN_OK;
-    }
-    int added;
-    if (churn__strmap_intern(f->h->ids, id, len, c, &added) != CHURN_OK)
-        return churn__fail_nomem(err);
-    if (added && churn__history_add_customer(f->h, err) != CHURN_OK)
-        return CHURN_ENOMEM;
-    if (*c >= UINT32_MAX)
-        return CHURN__FALLBACK;
-    f->last_c = *c;
-    f->last_id_len = len < sizeof f->last_id ? len : 0;
-    memcpy(f->last_id, id, f->last_id_len);
+    const char *raw = churn__strmap_key(p->names, i);
+    int rc = churn__event_classify(f->roles, f->h, raw, strlen(raw),
+                                   &p->kinds[i], err);
+    if (rc != CHURN_OK)
+        return rc == CHURN_EPARSE ? CHURN__FALLBACK : rc;
+    p->classified[i] = 1;
     return CHURN_OK;
 }
 
 /* The serial step, in file order: classifies new names, finds or adds
- * customers, notes the log-wide facts; with one thread also applies. */
+ * customers, notes the log-wide facts. */
 static int resolve(fast *f, churn_error *err)
 {
     for (size_t t = 0; t < f->n_threads; t++)
@@ -437,42 +150,56 @@ static int resolve(fast *f, churn_error *err)
                        ? churn__fail_nomem(err)
                        : f->parts[t].status;
     for (size_t t = 0; t < f->n_threads; t++) {
-        part *p = &f->parts[t];
+        churn__part *p = &f->parts[t];
         for (size_t i = 0; i < p->n_rows; i++) {
-            row *r = &p->rows[i];
-            if (!p->classified[r->name]) {
-                const char *raw = churn__strmap_key(p->names, r->name);
-                int rc = churn__event_classify(f->roles, f->h, raw,
-                                               strlen(raw),
-                                               &p->kinds[r->name], err);
-                if (rc != CHURN_OK)
-                    return rc == CHURN_EPARSE ? CHURN__FALLBACK : rc;
-                p->classified[r->name] = 1;
-            }
-            churn__event_kind kind = p->kinds[r->name];
+            churn__row *r = &p->rows[i];
+            if (i + AHEAD < p->n_rows)
+                churn__ids_prefetch(f->ids, p->rows[i + AHEAD].hash);
+            int rc = p->classified[r->name] ? CHURN_OK
+                                            : classify(f, p, r->name, err);
             size_t c;
-            int rc = customer_of(f, f->buf + r->id_off, r->id_len, &c, err);
+            if (rc == CHURN_OK)
+                rc = churn__ids_find(f->ids, f->h, f->buf + r->id_off,
+                                     r->id_len, r->hash, &c, err);
             if (rc != CHURN_OK)
                 return rc;
             r->c = (uint32_t)c;
-            churn__history_note(f->h, kind, r->ts);
-            if (f->n_threads == 1)
-                churn__history_apply(f->h, c, kind, r->ts, r->value);
+            churn__history_note(f->h, p->kinds[r->name], r->ts);
         }
     }
     return CHURN_OK;
 }
 
-/* Thread w's share: every row of a customer it owns, in file order.
- * Owners go by groups of 8 customers, so that two threads seldom write
- * to one cache line. */
+static void prefetch_customer(const churn__history *h, size_t c)
+{
+#if defined(__GNUC__)
+    const char *block = (const char *)churn__customer_at(h, c);
+    for (size_t at = 0; at < h->stride; at += 64)
+        __builtin_prefetch(block + at, 1);
+#else
+    (void)h;
+    (void)c;
+#endif
+}
+
+/* The thread that applies customer c's rows: customers go by groups of
+ * 8, so that two threads seldom write to one cache line. */
+static size_t owner(size_t c, size_t n_threads)
+{
+    return n_threads == 1 ? 0 : (c >> 3) % n_threads;
+}
+
+/* Thread w's share: every row of a customer it owns, in file order. */
 static void apply_share(fast *f, size_t w)
 {
-    for (size_t t = 0; t < f->n_threads; t++) {
-        const part *p = &f->parts[t];
+    size_t n = f->n_threads;
+    for (size_t t = 0; t < n; t++) {
+        const churn__part *p = &f->parts[t];
         for (size_t i = 0; i < p->n_rows; i++) {
-            const row *r = &p->rows[i];
-            if ((r->c >> 3) % f->n_threads == w)
+            const churn__row *r = &p->rows[i];
+            if (i + AHEAD < p->n_rows && owner(r[AHEAD].c, n) == w)
+                prefetch_customer(f->h, r[AHEAD].c);
+            if (owner(r->c, n) == w)
                 churn__history_apply(f->h, r->c, p->kinds[r->name], r->ts,
                                      r->value);
         }
@@ -541,8 +268,7 @@ static int run(fast *f, churn_error *err)
         sync_threads(f);
         if (rc != CHURN_OK)
             break;
-        if (f->n_threads > 1)
-            apply_share(f, 0);
+        apply_share(f, 0);
         sync_threads(f);
         report(f);
     }
@@ -557,13 +283,14 @@ static int setup(fast *f, size_t block, churn_error *err)
 {
     f->cap = block * f->n_threads;
     /* calloc: the splitter reads up to 63 bytes past the data. */
-    f->buf = calloc(f->cap + 1 + PAD, 1);
+    f->buf = calloc(f->cap + 1 + CHURN__PAD, 1);
     f->parts = calloc(f->n_threads, sizeof *f->parts);
-    f->month_start = month_table();
-    if (!f->buf || !f->parts || !f->month_start)
+    f->month_start = churn__month_table();
+    f->ids = churn__ids_new();
+    if (!f->buf || !f->parts || !f->month_start || !f->ids)
         return churn__fail_nomem(err);
     for (size_t t = 0; t < f->n_threads; t++) {
-        part *p = &f->parts[t];
+        churn__part *p = &f->parts[t];
         p->names = churn__strmap_new();
         p->starts = malloc(f->hd.n_fields * sizeof *p->starts);
         p->ends = malloc(f->hd.n_fields * sizeof *p->ends);
@@ -576,7 +303,7 @@ static int setup(fast *f, size_t block, churn_error *err)
 static void cleanup(fast *f)
 {
     for (size_t t = 0; f->parts && t < f->n_threads; t++) {
-        part *p = &f->parts[t];
+        churn__part *p = &f->parts[t];
         free(p->rows);
         free(p->starts);
         free(p->ends);
@@ -587,6 +314,7 @@ static void cleanup(fast *f)
     free(f->parts);
     free(f->buf);
     free(f->month_start);
+    churn__ids_free(f->ids);
     if (f->fd >= 0)
         close(f->fd);
 }
