@@ -42,8 +42,9 @@ typedef struct fast {
     size_t data_end;          /* whole lines of this round: buf[0..data_end) */
     uint64_t offset;          /* file offset of buf[0] */
     int eof, added_newline;
-    size_t n_threads;
+    size_t n_threads;         /* that take part in the rounds */
     churn__part *parts;
+    size_t n_parts;           /* allocated, >= n_threads */
     pthread_barrier_t barrier;
     pthread_mutex_t gate;     /* workers wait here until the barrier */
     pthread_cond_t gate_cond; /* is set up, guarded by gate */
@@ -285,6 +286,7 @@ static int setup(fast *f, size_t block, churn_error *err)
     /* calloc: the splitter reads up to 63 bytes past the data. */
     f->buf = calloc(f->cap + 1 + CHURN__PAD, 1);
     f->parts = calloc(f->n_threads, sizeof *f->parts);
+    f->n_parts = f->parts ? f->n_threads : 0;
     f->month_start = churn__month_table();
     f->ids = churn__ids_new();
     if (!f->buf || !f->parts || !f->month_start || !f->ids)
@@ -302,7 +304,7 @@ static int setup(fast *f, size_t block, churn_error *err)
 
 static void cleanup(fast *f)
 {
-    for (size_t t = 0; f->parts && t < f->n_threads; t++) {
+    for (size_t t = 0; f->parts && t < f->n_parts; t++) {
         churn__part *p = &f->parts[t];
         free(p->rows);
         free(p->starts);
@@ -327,6 +329,14 @@ static int run_threads(fast *f, churn_error *err)
     pthread_t tid[THREADS_MAX];
     worker_arg args[THREADS_MAX];
     size_t started = 1;
+    if (f->n_threads == 1)
+        return run(f, err);
+    if (pthread_mutex_init(&f->gate, NULL) != 0)
+        return churn__fail_nomem(err);
+    if (pthread_cond_init(&f->gate_cond, NULL) != 0) {
+        pthread_mutex_destroy(&f->gate);
+        return churn__fail_nomem(err);
+    }
     pthread_mutex_lock(&f->gate);
     for (; started < f->n_threads; started++) {
         args[started] = (worker_arg){.f = f, .w = started};
@@ -354,6 +364,8 @@ static int run_threads(fast *f, churn_error *err)
         f->done = 0;
         rc = run(f, err);
     }
+    pthread_cond_destroy(&f->gate_cond);
+    pthread_mutex_destroy(&f->gate);
     return rc;
 }
 
@@ -362,9 +374,7 @@ int churn__events_read_fast(const char *path, const churn_feature_opts *o,
                             size_t threads, size_t block_bytes,
                             churn_error *err)
 {
-    fast f = {.o = o, .roles = roles, .h = h, .fd = -1, .path = path,
-              .gate = PTHREAD_MUTEX_INITIALIZER,
-              .gate_cond = PTHREAD_COND_INITIALIZER};
+    fast f = {.o = o, .roles = roles, .h = h, .fd = -1, .path = path};
     struct stat st;
     /* Only a regular file can be read again by the general reader. */
     if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
