@@ -232,10 +232,13 @@ static int parse_row(const churn__parse_ctx *ctx, churn__part *p,
     if (vf != (size_t)-1) {
         a = p->starts[vf];
         b = p->ends[vf];
-        if (a != b && /* empty: missing, the most common value */
-            !churn__parse_double(buf + a, b - a, &r->value) &&
-            !churn__is_missing(buf + a, b - a))
+        if (b - a == 1 && DIGIT(buf, a) <= 9) { /* a count: most values */
+            r->value = DIGIT(buf, a);
+        } else if (a != b && /* empty: missing */
+                   !churn__parse_double(buf + a, b - a, &r->value) &&
+                   !churn__is_missing(buf + a, b - a)) {
             return CHURN__FALLBACK;
+        }
     }
     return CHURN_OK;
 }
