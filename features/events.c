@@ -84,21 +84,21 @@ static int read_header(reader *r, const churn_feature_opts *o,
     return CHURN_OK;
 }
 
-/* Works out the kind of a name not in the cache. */
-static int classify(reader *r, const char *raw, size_t len,
-                    churn__event_kind *kind, churn_error *err)
+int churn__event_classify(const churn__roles *roles, churn__history *h,
+                          const char *raw, size_t len,
+                          churn__event_kind *kind, churn_error *err)
 {
     char lower[CHURN__NAME_MAX + 1];
     size_t n = churn__lower_name(raw, len, lower);
     kind->unknown = -1;
     if (n == (size_t)-1 || n == 0)
         return CHURN_EPARSE; /* the caller says where */
-    kind->role = churn__roles_find(r->roles, lower, n);
+    kind->role = churn__roles_find(roles, lower, n);
     if (kind->role >= 0)
         return CHURN_OK;
     kind->role = CHURN_ROLE_ACTIVITY;
     churn__sanitize_name(lower, n);
-    return churn__history_unknown(r->h, lower, n, &kind->unknown, err);
+    return churn__history_unknown(h, lower, n, &kind->unknown, err);
 }
 
 /* The kind of event name raw, from the cache when seen before. */
@@ -110,7 +110,7 @@ static int event_kind(reader *r, const char *raw, size_t len,
         *kind = r->kinds[idx];
         return CHURN_OK;
     }
-    int rc = classify(r, raw, len, kind, err);
+    int rc = churn__event_classify(r->roles, r->h, raw, len, kind, err);
     if (rc != CHURN_OK || churn__strmap_count(r->cache) >= NAME_CACHE_MAX)
         return rc;
     if (churn__strmap_intern(r->cache, raw, len, &idx, NULL) != CHURN_OK)
@@ -233,5 +233,22 @@ done:
     churn__csv_close(r.csv);
     churn__strmap_free(r.cache);
     free(r.kinds);
+    return rc;
+}
+
+int churn__events_read_header(const char *path, const churn_feature_opts *o,
+                              churn__events_header *hd, churn_error *err)
+{
+    reader r = {.path = path};
+    int rc = churn__csv_open(path, &r.csv, err);
+    if (rc != CHURN_OK)
+        return rc;
+    rc = read_header(&r, o, err);
+    if (rc == CHURN_OK) {
+        memcpy(hd->field, r.field, sizeof hd->field);
+        hd->n_fields = r.n_fields;
+        hd->data_offset = churn__csv_offset(r.csv);
+    }
+    churn__csv_close(r.csv);
     return rc;
 }

@@ -259,6 +259,10 @@ CHURN_API int churn_feature_opts_set_column(churn_feature_opts *o,
 CHURN_API int churn_feature_opts_set_progress(churn_feature_opts *o,
                                               churn_progress_fn fn,
                                               void *user);
+/* Threads that parse the event log; 0 (the default) = the number of
+ * online cores. The result is the same, bit for bit, for any number. */
+CHURN_API int churn_feature_opts_set_threads(churn_feature_opts *o,
+                                             size_t n);
 
 /* Reads the event log at events_path in one streaming pass and builds one
  * row per customer in the population at each snapshot. customers (may be

@@ -110,6 +110,10 @@ char *churn__format_double(double x, char *buf);
  * allowed, nothing else. Returns 1 and sets *out on success, else 0. */
 int churn__parse_double(const char *text, size_t len, double *out);
 
+/* Days since 1970-01-01 of the proleptic Gregorian date y-m-d (m 1-12,
+ * d 1-31, not checked), exact for every year the time parser accepts. */
+int64_t churn__days_from_civil(int64_t y, int64_t m, int64_t d);
+
 /* 1 when text is a missing-value marker: "", "NA", "N/A", "NaN", "null"
  * (any case, surrounding spaces ignored). */
 int churn__is_missing(const char *text, size_t len);

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,9 +74,48 @@ static void test_random_texts_match_strtod(void **state)
     }
 }
 
+/* churn__format_double against its definition: the shortest of %.15g,
+ * %.16g, %.17g that strtod reads back to x. Whole numbers take a path
+ * of their own, so many of them, of every size, and their neighbours. */
+static void check_format(double x)
+{
+    char want[64], got[CHURN__NUM_BUF];
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(want, sizeof want, "%.*g", prec, x);
+        if (prec == 17 || strtod(want, NULL) == x)
+            break;
+    }
+    churn__format_double(x, got);
+    if (strcmp(got, want) != 0)
+        fail_msg("%.17g: '%s', expected '%s'", x, got, want);
+}
+
+static void test_format_matches_printf(void **state)
+{
+    (void)state;
+    const double cases[] = {0, -0.0, 1, -1, 9, 10, 99, 100, 1e14, -1e14,
+                            999999999999999, -999999999999999, 1e15, -1e15,
+                            1e15 + 2, 4e15, 9007199254740992.0, 1e16,
+                            0.5, -0.5, 1.5, 2.0000000000000004, 1e300};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        check_format(cases[i]);
+    uint64_t seed = 5;
+    for (int n = 0; n < 100000; n++) {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        double whole = (double)(seed >> (11 + (seed & 63) % 50));
+        check_format(seed & 1 ? whole : -whole);
+        check_format(whole + 0.25);
+        check_format(nextafter(whole, 0));
+    }
+    char buf[CHURN__NUM_BUF];
+    assert_string_equal(churn__format_double(NAN, buf), "");
+    assert_string_equal(churn__format_double(-0.0, buf), "-0");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_format_matches_printf),
         cmocka_unit_test(test_known_cases),
         cmocka_unit_test(test_random_texts_match_strtod),
     };

@@ -140,7 +140,9 @@ const char cli_history_help[] =
     "      --id-column NAME    column names in the event log (defaults:\n"
     "      --time-column NAME  customer_id, timestamp, event, value)\n"
     "      --event-column NAME\n"
-    "      --value-column NAME\n";
+    "      --value-column NAME\n"
+    "      --threads N         threads that read the event log (default: the\n"
+    "                          number of online cores); same result for any N\n";
 
 void cli_history_init(cli_history *h)
 {
@@ -204,6 +206,10 @@ void cli_history_option(cli_history *h, int code, const char *arg)
     case CLI_TIME_COLUMN: set_column(h, "timestamp", arg); break;
     case CLI_EVENT_COLUMN: set_column(h, "event", arg); break;
     case CLI_VALUE_COLUMN: set_column(h, "value", arg); break;
+    case CLI_THREADS:
+        churn_feature_opts_set_threads(h->opts,
+                                       cli_size("--threads", arg, 1, 64));
+        break;
     default: cli_usage_error("unknown option");
     }
 }

@@ -52,7 +52,8 @@ enum {
     CLI_ID_COLUMN,
     CLI_TIME_COLUMN,
     CLI_EVENT_COLUMN,
-    CLI_VALUE_COLUMN
+    CLI_VALUE_COLUMN,
+    CLI_THREADS
 };
 #define CLI_HISTORY_OPTIONS                                                   \
     {"events", required_argument, NULL, CLI_EVENTS},                          \
@@ -66,7 +67,8 @@ enum {
         {"id-column", required_argument, NULL, CLI_ID_COLUMN},                \
         {"time-column", required_argument, NULL, CLI_TIME_COLUMN},            \
         {"event-column", required_argument, NULL, CLI_EVENT_COLUMN},          \
-        {"value-column", required_argument, NULL, CLI_VALUE_COLUMN}
+        {"value-column", required_argument, NULL, CLI_VALUE_COLUMN},          \
+        {"threads", required_argument, NULL, CLI_THREADS}
 
 /* The help text of those options, for --help. */
 extern const char cli_history_help[];

@@ -65,6 +65,25 @@ $bin --events "$tmp/events.csv" --as-of 2024-01-01 --role nope=x \
     -o "$tmp/x.csv" 2> /dev/null
 [ $? -eq 2 ] || fail "unknown role should exit 2"
 
+# --threads: the same bytes for any number of threads, on a log of
+# several read blocks (1 MiB each), so that the threads share the work.
+synth=${BUILD:-build}/bin/churn-synth
+$synth -o "$tmp/hist" --customers 500 --seed 3 -q || fail "churn-synth failed"
+[ "$(wc -c < "$tmp/hist/events.csv")" -gt 2200000 ] ||
+    fail "synthetic log too small to span several blocks"
+for n in 1 2 3; do
+    $bin --events "$tmp/hist/events.csv" --as-of 2025-01-01 --horizon 90 \
+        --threads $n -o "$tmp/threads-$n.csv" 2> /dev/null ||
+        fail "--threads $n run failed"
+done
+cmp -s "$tmp/threads-1.csv" "$tmp/threads-2.csv" &&
+    cmp -s "$tmp/threads-1.csv" "$tmp/threads-3.csv" ||
+    fail "--threads changes the output"
+$bin --events "$tmp/events.csv" --as-of 2024-01-01 --threads 0 \
+    -o "$tmp/x.csv" 2> /dev/null
+[ $? -eq 2 ] || fail "--threads 0 should exit 2"
+$bin --help | grep -q -- '--threads N' || fail "--help lacks --threads"
+
 # Bad input: exit 1, the place in the message, no output file.
 printf 'customer_id,timestamp,event\na,2023-12-01,login\nb,2023-02-29,login\n' \
     > "$tmp/bad.csv"
