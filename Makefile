@@ -5,6 +5,7 @@
 #   make demo       the main job on bundled data
 #   make install PREFIX=/usr/local DESTDIR=    make uninstall
 #   make lint       banned calls, exported symbols
+#   make fuzz FUZZ_SECONDS=60   libFuzzer targets (clang), each N seconds
 #
 # User CFLAGS/LDFLAGS are added to, never replaced by, the flags below.
 
@@ -45,7 +46,7 @@ STATIC := $(BUILD)/libchurn.a
 SHARED := $(BUILD)/libchurn.so.$(VERSION)
 
 .PHONY: all deps check test sanitize valgrind demo bench install uninstall \
-        clean lint
+        clean lint fuzz fuzz-build
 .DELETE_ON_ERROR:
 
 all: deps $(STATIC) $(SHARED) $(TOOLS) $(BUILD)/churn.pc
@@ -117,6 +118,38 @@ valgrind:
 	    TEST_WRAPPER="valgrind -q --error-exitcode=99 --leak-check=full \
 	    --errors-for-leak-kinds=definite,indirect" check
 
+# libFuzzer targets (tests/fuzz/fuzz_*.c), one per reader and the model
+# loader, built with clang under ASan + UBSan into their own folder and
+# run FUZZ_SECONDS each from the seeds in tests/fuzz/seeds/<target>/.
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all \
+                -fno-omit-frame-pointer
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/fuzz/%,\
+                  $(wildcard tests/fuzz/fuzz_*.c))
+
+ifneq ($(BUILD),$(FUZZ_BUILD))
+fuzz: fuzz-build
+	@tests/fuzz/run $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+fuzz-build: $(FUZZ_TARGETS)
+
+# The library itself, instrumented for coverage (no libFuzzer main).
+$(FUZZ_BUILD)/libchurn.a: FORCE
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang \
+	    SAN_FLAGS="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" CFLAGS="-O1 -g" \
+	    $(FUZZ_BUILD)/libchurn.a
+
+$(FUZZ_BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz_util.h \
+                      $(FUZZ_BUILD)/libchurn.a
+	@mkdir -p $(dir $@)
+	clang $(REQ_CFLAGS) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< \
+	    $(FUZZ_BUILD)/libchurn.a $(DEP_LIBS)
+endif
+
+.PHONY: FORCE
+FORCE:
+
 demo: all
 	@tools/demo $(BUILD)
 
@@ -153,4 +186,4 @@ lint: $(SHARED)
 	@echo "lint: ok"
 
 clean:
-	rm -rf build build-san build-vg
+	rm -rf build build-san build-vg build-fuzz
