@@ -230,7 +230,7 @@ static void test_header_only_and_empty(void **state)
     assert_int_equal(churn_dataset_n_cols(ds), 2);
     assert_true(churn_dataset_has_labels(ds));
     churn_dataset_free(ds);
-    churn_error err = read_fails("", o, CHURN_EFORMAT, 0, 0);
+    churn_error err = read_fails("", o, CHURN_EEMPTY, 0, 0);
     assert_non_null(strstr(err.message, "bad.csv: empty file, expected a "
                                         "header"));
     churn_csv_opts_free(o);
@@ -415,7 +415,7 @@ static void test_libsvm_errors_with_places(void **state)
     libsvm_fails("1 1:\n", CHURN_EPARSE, 1, 5, "bad value ''");
     libsvm_fails("1 7\n", CHURN_EPARSE, 1, 3,
                  "expected index:value, found '7'");
-    libsvm_fails("", CHURN_EFORMAT, 0, 0, "bad.svm: no data");
+    libsvm_fails("", CHURN_EEMPTY, 0, 0, "bad.svm: no data");
 
     churn_dataset *ds = (churn_dataset *)&ds;
     churn_error err;
