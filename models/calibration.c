@@ -237,7 +237,8 @@ static int read_points(churn__lines *r, churn__calibration *c,
     int rc = churn__lines_size(r, &c->n, err);
     if (rc == CHURN_OK)
         rc = churn__lines_done(r, err);
-    if (rc == CHURN_OK && (c->n == 0 || c->n > ((size_t)1 << 32)))
+    size_t left = r->pos < r->len ? r->len - r->pos : 0;
+    if (rc == CHURN_OK && (c->n == 0 || c->n > left / 2))
         return churn__fail_at(err, CHURN_EFORMAT, r->path, r->line, 22,
                               "bad number of isotonic points");
     if (rc != CHURN_OK)

@@ -220,9 +220,13 @@ static int read_svm(churn__lines *r, churn__classifier *c, churn_error *err)
     int rc = read_svm_header(r, c, err);
     if (rc != CHURN_OK)
         return rc;
-    if (c->dim && c->n_sv > ((size_t)1 << 40) / c->dim)
+    /* Each one takes a line of at least 2 (dim + 2) bytes: a count beyond
+     * the bytes left is an edited file, refused before it allocates. */
+    size_t left = r->pos < r->len ? r->len - r->pos : 0;
+    if (c->n_sv > left / (2 * (c->dim + 2)))
         return churn__fail_at(err, CHURN_EFORMAT, r->path, r->line, 17,
-                              "too many support vectors");
+                              "%zu support vectors do not fit in the rest "
+                              "of the file", c->n_sv);
     size_t cells = c->n_sv * c->dim;
     c->sv = calloc(cells ? cells : 1, sizeof *c->sv);
     c->sv_coef = malloc((c->n_sv ? c->n_sv : 1) * sizeof *c->sv_coef);
