@@ -252,9 +252,9 @@ static int read_points(churn__lines *r, churn__calibration *c,
         if (rc == CHURN_OK)
             rc = churn__lines_expect(r, "point", err);
         if (rc == CHURN_OK)
-            rc = churn__lines_double(r, &c->x[k], err);
+            rc = churn__lines_finite(r, &c->x[k], err);
         if (rc == CHURN_OK)
-            rc = churn__lines_double(r, &c->y[k], err);
+            rc = churn__lines_finite(r, &c->y[k], err);
         if (rc == CHURN_OK)
             rc = churn__lines_done(r, err);
         if (rc == CHURN_OK && k > 0 &&
@@ -279,9 +279,9 @@ int churn__calibration_read(churn__lines *r, churn__calibration *c,
         return rc;
     if (strcmp(kind, "platt") == 0) {
         c->kind = CHURN__CAL_PLATT;
-        rc = churn__lines_double(r, &c->a, err);
+        rc = churn__lines_finite(r, &c->a, err);
         if (rc == CHURN_OK)
-            rc = churn__lines_double(r, &c->b, err);
+            rc = churn__lines_finite(r, &c->b, err);
     } else if (strcmp(kind, "isotonic") == 0) {
         c->kind = CHURN__CAL_ISOTONIC;
         return read_points(r, c, err);

@@ -142,7 +142,7 @@ static int read_number(churn__lines *r, const char *key, double *out,
     if (rc == CHURN_OK)
         rc = churn__lines_expect(r, key, err);
     if (rc == CHURN_OK)
-        rc = churn__lines_double(r, out, err);
+        rc = churn__lines_finite(r, out, err);
     if (rc == CHURN_OK)
         rc = churn__lines_done(r, err);
     return rc;
@@ -164,7 +164,7 @@ static int read_logistic(churn__lines *r, churn__classifier *c,
                                   "coefficient %zu is for '%s', expected "
                                   "'%s'", k + 1, name, names[k]);
         if (rc == CHURN_OK)
-            rc = churn__lines_double(r, &c->w[k], err);
+            rc = churn__lines_finite(r, &c->w[k], err);
         if (rc == CHURN_OK)
             rc = churn__lines_done(r, err);
     }
@@ -241,11 +241,11 @@ static int read_svm(churn__lines *r, churn__classifier *c, churn_error *err)
         if (rc == CHURN_OK)
             rc = churn__lines_expect(r, key, err);
         if (rc == CHURN_OK)
-            rc = churn__lines_double(r, &c->sv_coef[i], err);
+            rc = churn__lines_finite(r, &c->sv_coef[i], err);
         if (rc == CHURN_OK && rff)
-            rc = churn__lines_double(r, &c->phase[i], err);
+            rc = churn__lines_finite(r, &c->phase[i], err);
         for (size_t k = 0; rc == CHURN_OK && k < c->dim; k++)
-            rc = churn__lines_double(r, &c->sv[i * c->dim + k], err);
+            rc = churn__lines_finite(r, &c->sv[i * c->dim + k], err);
         if (rc == CHURN_OK)
             rc = churn__lines_done(r, err);
     }
