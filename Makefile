@@ -42,6 +42,11 @@ TEST_SRC := $(wildcard tests/test_*.c)
 TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_HELPERS := $(wildcard tests/helpers/*.c)
 
+# The fuzz targets with a plain main (tests/fuzz/replay.c): make check
+# replays their seeds and the bad-input corpus with any compiler.
+REPLAYS  := $(patsubst tests/fuzz/%.c,$(BUILD)/replay/%,\
+              $(wildcard tests/fuzz/fuzz_*.c))
+
 STATIC := $(BUILD)/libchurn.a
 SHARED := $(BUILD)/libchurn.so.$(VERSION)
 
@@ -62,7 +67,7 @@ $(BUILD)/obj/%.o: %.c ml/churn.h ml/internal.h $(wildcard $(dir $<)*.h)
 -include $(LIB_OBJ:.o=.d)
 
 # Nothing compiles before the dependencies are there.
-$(LIB_OBJ) $(TOOLS) $(TESTS): | deps
+$(LIB_OBJ) $(TOOLS) $(TESTS) $(REPLAYS): | deps
 
 $(STATIC): $(LIB_OBJ)
 	@rm -f $@
@@ -85,6 +90,12 @@ $(BUILD)/tests/%: tests/%.c $(TEST_HELPERS) $(STATIC)
 	$(CC) $(ALL_CFLAGS) -Itests/helpers $(ALL_LDFLAGS) -o $@ $< $(TEST_HELPERS) \
 	    $(STATIC) $(DEP_LIBS) -lcmocka
 
+$(BUILD)/replay/%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/fuzz_util.h \
+                   $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c \
+	    $(STATIC) $(DEP_LIBS)
+
 # The pkg-config file; written again at install time, since PREFIX may
 # differ between the build and the install.
 define write_pc
@@ -102,7 +113,7 @@ $(BUILD)/churn.pc: ml/churn.h Makefile
 
 # Runs every unit test binary, then the command-line tests. A failing test
 # fails the target, after all have run, so one run shows every failure.
-check: all $(TESTS)
+check: all $(TESTS) $(REPLAYS)
 	@BUILD=$(BUILD) TEST_WRAPPER="$(TEST_WRAPPER)" SAN_FLAGS="$(SAN_FLAGS)" \
 	    tests/run-all $(TESTS)
 
