@@ -129,6 +129,26 @@ static int read_labeled(const char *path, churn_dataset **out,
     return rc;
 }
 
+/* Scores the corpus's _train.csv and compares with the ranking at path,
+ * as churn-score --previous does. */
+static int read_previous(const fixture *f, const char *path,
+                         churn_error *err)
+{
+    churn_dataset *data = NULL;
+    churn_scores *s = NULL;
+    churn_score_opts *so = churn_score_opts_new();
+    assert_non_null(so);
+    int rc = read_scoring(f, CORPUS "_train.csv", &data, err);
+    assert_int_equal(rc, CHURN_OK);
+    assert_int_equal(churn_score_dataset(f->model, data, so, &s, err),
+                     CHURN_OK);
+    rc = churn_scores_compare(s, path, err);
+    churn_scores_free(s);
+    churn_score_opts_free(so);
+    churn_dataset_free(data);
+    return rc;
+}
+
 /* Gives path to reader; *ds receives the dataset a data reader made. */
 static int run_reader(const fixture *f, const char *reader, const char *path,
                       churn_dataset **ds, churn_error *err)
@@ -150,6 +170,8 @@ static int run_reader(const fixture *f, const char *reader, const char *path,
         churn_model_free(m);
         return rc;
     }
+    if (strcmp(reader, "previous") == 0)
+        return read_previous(f, path, err);
     if (strcmp(reader, "baseline") == 0) {
         size_t failed;
         return churn_eval_gate(f->report, path, "auc", 0.01, &failed, NULL,

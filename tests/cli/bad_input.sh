@@ -34,6 +34,8 @@ run() {
                  -o "$tmp/m.churn" ;;
     model) set -- churn-score --model "$F" --data $D/_train.csv \
                -o "$tmp/ranked.csv" ;;
+    previous) set -- churn-score --model "$tmp/model.churn" \
+                  --data $D/_train.csv --previous "$F" -o "$tmp/ranked.csv" ;;
     baseline) set -- churn-eval --model "$tmp/model.churn" \
                   --data $D/_train.csv --label churned --bootstrap 0 -q \
                   --no-importance --baseline "$F" ;;
