@@ -180,6 +180,12 @@ static int read_row(reader *r, churn_error *err)
     if (churn_parse_time(text, len, &ts) != CHURN_OK)
         return bad_field(r, r->field[CHURN__COL_TIME], CHURN_EPARSE,
                          "bad timestamp", err);
+    /* A number this small is a spreadsheet's serial day (45352 is
+     * 2024-03-01 in Excel), not seconds into 1970-01-01. */
+    if (ts >= 0 && ts < 100000 && !memchr(text, '-', len))
+        return bad_field(r, r->field[CHURN__COL_TIME], CHURN_EPARSE,
+                         "timestamp looks like a spreadsheet serial date, "
+                         "not Unix seconds; use YYYY-MM-DD:", err);
     churn__event_kind kind;
     text = churn__csv_field(csv, r->field[CHURN__COL_EVENT], &len);
     int rc = event_kind(r, text, len, &kind, err);
