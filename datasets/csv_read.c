@@ -303,8 +303,8 @@ static int next_record(reader *r, churn_error *err)
 }
 
 /* With unique ids: fails when the current record's id was seen before,
- * naming both lines (a customers file with one customer twice would
- * otherwise join one of the rows at random). */
+ * naming both lines (the customers join would find the repeat too, but
+ * could not say where it is). */
 static int check_unique_id(reader *r, churn_error *err)
 {
     size_t len, index;
