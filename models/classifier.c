@@ -197,8 +197,11 @@ static int read_svm_header(churn__lines *r, churn__classifier *c,
     rc = read_number(r, "gamma", &c->gamma, err);
     if (rc == CHURN_OK)
         rc = read_number(r, "degree", &degree, err);
-    if (rc == CHURN_OK && !(degree >= 0 && degree <= 100 &&
-                            degree == floor(degree)))
+    /* A failed read may still have stored a number (the line had more
+     * after it): convert only a checked degree, or the cast is undefined. */
+    if (rc != CHURN_OK)
+        return rc;
+    if (!(degree >= 0 && degree <= 100 && degree == floor(degree)))
         return churn__fail_at(err, CHURN_EFORMAT, r->path, r->line, 8,
                               "degree must be an integer in 0..100");
     c->degree = (int)degree;
