@@ -52,7 +52,7 @@ static int read_header(reader *r, const churn_feature_opts *o,
 {
     int rc = churn__csv_next(r->csv, err);
     if (rc == CHURN__CSV_END)
-        return churn__fail_at(err, CHURN_EFORMAT, r->path, 1, 1,
+        return churn__fail_at(err, CHURN_EEMPTY, r->path, 1, 1,
                               "empty file: expected a header with columns "
                               "%s, %s, %s", o->columns[CHURN__COL_ID],
                               o->columns[CHURN__COL_TIME],
@@ -66,10 +66,16 @@ static int read_header(reader *r, const churn_feature_opts *o,
         for (size_t i = 0; i < r->n_fields; i++) {
             size_t len;
             const char *f = churn__csv_field(r->csv, i, &len);
-            if (churn__equal_nocase(f, len, name)) {
-                r->field[w] = i;
-                break;
-            }
+            if (!churn__equal_nocase(f, len, name))
+                continue;
+            /* Two columns of one name: either could be meant. */
+            if (r->field[w] != NO_COLUMN)
+                return churn__fail_at(err, CHURN_EFORMAT, r->path,
+                                      churn__csv_field_line(r->csv, i),
+                                      churn__csv_field_column(r->csv, i),
+                                      "duplicate column '%s' (also column "
+                                      "%zu)", name, r->field[w] + 1);
+            r->field[w] = i;
         }
         if (r->field[w] != NO_COLUMN ||
             (w == CHURN__COL_VALUE && !o->value_column_set))
@@ -174,6 +180,12 @@ static int read_row(reader *r, churn_error *err)
     if (churn_parse_time(text, len, &ts) != CHURN_OK)
         return bad_field(r, r->field[CHURN__COL_TIME], CHURN_EPARSE,
                          "bad timestamp", err);
+    /* A number this small is a spreadsheet's serial day (45352 is
+     * 2024-03-01 in Excel), not seconds into 1970-01-01. */
+    if (ts >= 0 && ts < 100000 && !memchr(text, '-', len))
+        return bad_field(r, r->field[CHURN__COL_TIME], CHURN_EPARSE,
+                         "timestamp looks like a spreadsheet serial date, "
+                         "not Unix seconds; use YYYY-MM-DD:", err);
     churn__event_kind kind;
     text = churn__csv_field(csv, r->field[CHURN__COL_EVENT], &len);
     int rc = event_kind(r, text, len, &kind, err);

@@ -170,9 +170,19 @@ CHURN_API int churn_csv_opts_set_label_column(churn_csv_opts *o,
                                               const char *name);
 /* The label text that means "churned" (any case); others mean 0. */
 CHURN_API int churn_csv_opts_set_positive(churn_csv_opts *o, const char *value);
+/* unique = 1: an id that occurs on two rows is an error (CHURN_EFORMAT
+ * naming both lines), as in a customers file; default 0, since stacked
+ * snapshots repeat ids. */
+CHURN_API int churn_csv_opts_set_unique_ids(churn_csv_opts *o, int unique);
 /* Forces a column to be categorical even if all its values are numbers. */
 CHURN_API int churn_csv_opts_add_categorical(churn_csv_opts *o,
                                              const char *name);
+/* Says a column must be numeric (a model reads it as a number): a value
+ * that is neither missing nor a finite number ("abc", "inf", "1e999") is
+ * then CHURN_EPARSE at its line and column, not a silent switch of the
+ * column to categorical. A name the file lacks is ignored here; a name
+ * also passed to churn_csv_opts_add_categorical stays categorical. */
+CHURN_API int churn_csv_opts_add_numeric(churn_csv_opts *o, const char *name);
 
 /* Reads a CSV file with a header row into a new dataset. Columns whose
  * non-missing values all parse as numbers are numeric, the rest
@@ -457,7 +467,8 @@ CHURN_API int churn_score_opts_set_tiers(churn_score_opts *o, double high,
 CHURN_API int churn_score_opts_set_reasons(churn_score_opts *o, size_t n);
 
 /* Scores and ranks every row of ds. *out is new; free it with
- * churn_scores_free. Ties in probability keep the input order. */
+ * churn_scores_free. Ties in probability keep the input order. A dataset
+ * without rows is CHURN_EEMPTY. */
 CHURN_API int churn_score_dataset(const churn_model *m,
                                   const churn_dataset *ds,
                                   const churn_score_opts *o,

@@ -269,8 +269,8 @@ static int check_metric(const churn_eval *e, json_t *base_metrics, int k,
     const char *name = churn__eval_names[k];
     json_t *v = json_object_get(base_metrics, name);
     if (!json_is_number(v)) {
-        *rc = churn__fail(err, CHURN_EFORMAT, "%s: baseline has no number "
-                          "for metric '%s'", path, name);
+        *rc = churn__fail_at(err, CHURN_EFORMAT, path, 0, 0, "baseline has "
+                             "no number for metric '%s'", name);
         return 0;
     }
     double base = json_number_value(v), now = e->metrics[k];
@@ -287,7 +287,7 @@ static int check_metric(const churn_eval *e, json_t *base_metrics, int k,
 static int load_baseline(const char *path, json_t **out, churn_error *err)
 {
     json_error_t jerr;
-    json_t *base = json_load_file(path, 0, &jerr);
+    json_t *base = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
     if (!base) {
         int code = jerr.line < 0 ? CHURN_EIO : CHURN_EPARSE;
         return churn__fail_at(err, code, path,
@@ -298,14 +298,16 @@ static int load_baseline(const char *path, json_t **out, churn_error *err)
     const char *schema = json_string_value(json_object_get(base, "schema"));
     json_t *version = json_object_get(base, "version");
     int rc = CHURN_OK;
-    if (!schema || strcmp(schema, SCHEMA_NAME) || !json_is_integer(version))
-        rc = churn__fail(err, CHURN_EFORMAT, "%s: not a churn-eval report "
-                         "(no \"schema\": \"churn-eval\" and version)", path);
+    if (!schema || strcmp(schema, SCHEMA_NAME) || !json_is_integer(version) ||
+        json_integer_value(version) < 1)
+        rc = churn__fail_at(err, CHURN_EFORMAT, path, 0, 0, "not a "
+                            "churn-eval report (no \"schema\": \"churn-eval\" "
+                            "and version)");
     else if (json_integer_value(version) > SCHEMA_VERSION)
-        rc = churn__fail(err, CHURN_EVERSION, "%s: report version %lld is "
-                         "newer than this library's %d; upgrade churn", path,
-                         (long long)json_integer_value(version),
-                         SCHEMA_VERSION);
+        rc = churn__fail_at(err, CHURN_EVERSION, path, 0, 0, "report version "
+                            "%lld is newer than this library's %d; upgrade "
+                            "churn", (long long)json_integer_value(version),
+                            SCHEMA_VERSION);
     if (rc != CHURN_OK) {
         json_decref(base);
         return rc;

@@ -160,6 +160,10 @@ int churn__lines_expect(churn__lines *r, const char *word, churn_error *err);
 int churn__lines_string(churn__lines *r, const char **out, churn_error *err);
 /* Takes the next token as a double (nan/inf allowed) or a size. */
 int churn__lines_double(churn__lines *r, double *out, churn_error *err);
+/* Takes the next token as a finite double: a model's coefficients, support
+ * vectors and calibration are never NaN or infinite, so one that is comes
+ * from an edited or damaged file (CHURN_EFORMAT). */
+int churn__lines_finite(churn__lines *r, double *out, churn_error *err);
 int churn__lines_size(churn__lines *r, size_t *out, churn_error *err);
 /* Fails unless the current line has no more tokens. */
 int churn__lines_done(churn__lines *r, churn_error *err);

@@ -42,11 +42,17 @@ void cli_fail(const char *fmt, ...)
     exit(1);
 }
 
+int cli_exit_status(int code)
+{
+    return code > CHURN_OK && code <= CHURN_EEMPTY ? 10 + code : 1;
+}
+
 void cli_fail_err(int code, const churn_error *err)
 {
-    if (err && err->message[0])
-        cli_fail("%s", err->message);
-    cli_fail("%s", churn_strerror(code));
+    cli_progress_done();
+    fprintf(stderr, "%s: %s\n", cli_tool,
+            err && err->message[0] ? err->message : churn_strerror(code));
+    exit(cli_exit_status(code));
 }
 
 void cli_bad_option(int c, char **argv)
@@ -238,6 +244,8 @@ churn_dataset *cli_history_extract(const cli_history *h)
         if (!co)
             cli_fail("out of memory");
         rc = churn_csv_opts_set_id_column(co, "customer_id");
+        if (rc == CHURN_OK) /* a customer on two rows is an error */
+            rc = churn_csv_opts_set_unique_ids(co, 1);
         if (rc == CHURN_OK)
             rc = churn_dataset_read_csv(h->customers, co, &customers, &err);
         churn_csv_opts_free(co);

@@ -1,6 +1,6 @@
 #!/bin/sh
 # features.sh - churn-features end to end: output header and values,
-# --list, --help, usage errors (exit 2), bad input (exit 1, FILE:LINE:COL,
+# --list, --help, usage errors (exit 2), bad input (exit 10 + status, FILE:LINE:COL,
 # no output file left behind).
 set -u
 bin=${BUILD:-build}/bin/churn-features
@@ -84,12 +84,12 @@ $bin --events "$tmp/events.csv" --as-of 2024-01-01 --threads 0 \
 [ $? -eq 2 ] || fail "--threads 0 should exit 2"
 $bin --help | grep -q -- '--threads N' || fail "--help lacks --threads"
 
-# Bad input: exit 1, the place in the message, no output file.
+# Bad input: exit 14 (parse error), the place in the message, no output file.
 printf 'customer_id,timestamp,event\na,2023-12-01,login\nb,2023-02-29,login\n' \
     > "$tmp/bad.csv"
 $bin --events "$tmp/bad.csv" --as-of 2024-01-01 -o "$tmp/bad-out.csv" \
     2> "$tmp/err"
-[ $? -eq 1 ] || fail "bad input should exit 1"
+[ $? -eq 14 ] || fail "bad input should exit 14"
 grep -q "^churn-features: $tmp/bad.csv:3:3: bad timestamp '2023-02-29'\$" \
     "$tmp/err" || fail "unexpected error: $(cat "$tmp/err")"
 [ ! -e "$tmp/bad-out.csv" ] || fail "output file left behind"
