@@ -146,6 +146,23 @@ static int bad_field(const reader *r, size_t i, int code, const char *what,
                           text, len > QUOTE_MAX ? "..." : "");
 }
 
+int churn__event_time(const char *text, size_t len, double *ts,
+                      const char **why)
+{
+    if (churn_parse_time(text, len, ts) != CHURN_OK) {
+        *why = "bad timestamp";
+        return CHURN_EPARSE;
+    }
+    /* A number this small is a spreadsheet's serial day (45352 is
+     * 2024-03-01 in Excel), not seconds into 1970-01-01. */
+    if (*ts >= 0 && *ts < 100000 && !memchr(text, '-', len)) {
+        *why = "timestamp looks like a spreadsheet serial date, not Unix "
+               "seconds; use YYYY-MM-DD:";
+        return CHURN_EPARSE;
+    }
+    return CHURN_OK;
+}
+
 /* Parses the current record and adds it to the history. */
 static int read_row(reader *r, churn_error *err)
 {
@@ -177,15 +194,10 @@ static int read_row(reader *r, churn_error *err)
     }
     double ts;
     const char *text = churn__csv_field(csv, r->field[CHURN__COL_TIME], &len);
-    if (churn_parse_time(text, len, &ts) != CHURN_OK)
-        return bad_field(r, r->field[CHURN__COL_TIME], CHURN_EPARSE,
-                         "bad timestamp", err);
-    /* A number this small is a spreadsheet's serial day (45352 is
-     * 2024-03-01 in Excel), not seconds into 1970-01-01. */
-    if (ts >= 0 && ts < 100000 && !memchr(text, '-', len))
-        return bad_field(r, r->field[CHURN__COL_TIME], CHURN_EPARSE,
-                         "timestamp looks like a spreadsheet serial date, "
-                         "not Unix seconds; use YYYY-MM-DD:", err);
+    const char *why;
+    if (churn__event_time(text, len, &ts, &why) != CHURN_OK)
+        return bad_field(r, r->field[CHURN__COL_TIME], CHURN_EPARSE, why,
+                         err);
     churn__event_kind kind;
     text = churn__csv_field(csv, r->field[CHURN__COL_EVENT], &len);
     int rc = event_kind(r, text, len, &kind, err);

@@ -217,8 +217,9 @@ static int parse_row(const churn__parse_ctx *ctx, churn__part *p,
     r->hash = churn__id_hash(buf + a, b - a);
     a = p->starts[fi[CHURN__COL_TIME]];
     b = p->ends[fi[CHURN__COL_TIME]];
+    const char *why; /* the general reader reports it */
     if (!fast_time(ctx->month_start, buf + a, b - a, &r->ts) &&
-        churn_parse_time(buf + a, b - a, &r->ts) != CHURN_OK)
+        churn__event_time(buf + a, b - a, &r->ts, &why) != CHURN_OK)
         return CHURN__FALLBACK;
     a = p->starts[fi[CHURN__COL_EVENT]];
     b = p->ends[fi[CHURN__COL_EVENT]];

@@ -192,6 +192,12 @@ typedef struct churn__events_header {
 int churn__events_read_header(const char *path, const churn_feature_opts *o,
                               churn__events_header *hd, churn_error *err);
 
+/* The event time of text[0..len) as Unix seconds: churn_parse_time, less
+ * the small numbers that are spreadsheet serial days. Returns CHURN_EPARSE
+ * with *why set to the reason (err is not touched), for both readers. */
+int churn__event_time(const char *text, size_t len, double *ts,
+                      const char **why);
+
 /* The kind of the raw event name raw[0..len): its role, and for a name
  * no role claims its events_<name>_30d column (added to h if there is
  * room). CHURN_EPARSE (err not set) for an empty or too long name. */
