@@ -184,7 +184,7 @@ static int train_one(const churn_dataset *ds, const char *model,
 }
 
 /* churn-train's path: read, fit (pipeline + classifier + calibration),
- * save; a logistic model, an rbf SVM, a grid-searched rbf-approx one with
+ * save; a grid-searched logistic model, an rbf SVM, an rbf-approx one with
  * isotonic calibration, the libsvm reader, and last the logistic model's
  * reports (as churn-train --report and churn-eval --json). */
 static int train_run(churn_error *err)
@@ -194,7 +194,7 @@ static int train_run(churn_error *err)
     churn_eval *e = NULL;
     int rc = read_table(&ds, err);
     if (rc == CHURN_OK)
-        rc = train_one(ds, "logistic", NULL, NULL, 0, model_path, &logistic,
+        rc = train_one(ds, "logistic", NULL, NULL, 1, model_path, &logistic,
                        err);
     if (rc == CHURN_OK)
         rc = train_one(ds, "svm", "rbf", NULL, 0, svm_model_path, &svm, err);
