@@ -97,7 +97,7 @@ gsl_rng *__wrap_gsl_rng_alloc(const gsl_rng_type *t)
 static char dir[256];
 static char csv_path[300], svm_path[300], model_path[300], scores_path[300];
 static char svm_model_path[300], report_path[300], json_path[300];
-static char events_path[300], features_path[300];
+static char events_path[300], features_path[300], previous_path[300];
 
 /* A small labeled table with what the pipeline handles: a customer id,
  * numbers with missing cells, a category; labels yes/no. Made by a fixed
@@ -220,7 +220,8 @@ static int train_run(churn_error *err)
     return rc;
 }
 
-/* churn-score's path: load the model, read, score, write the ranking. */
+/* churn-score's path: load the model, read, score, compare with the
+ * previous ranking (once there is one), write the ranking. */
 static int score_run(churn_error *err)
 {
     churn_model *m = NULL;
@@ -234,6 +235,8 @@ static int score_run(churn_error *err)
         rc = read_table(&ds, err);
     if (rc == CHURN_OK)
         rc = churn_score_dataset(m, ds, o, &s, err);
+    if (rc == CHURN_OK && previous_path[0])
+        rc = churn_scores_compare(s, previous_path, err);
     if (rc == CHURN_OK)
         rc = churn_scores_write_csv(s, scores_path, 0, err);
     churn_scores_free(s);
@@ -243,13 +246,20 @@ static int score_run(churn_error *err)
     return rc;
 }
 
-/* churn-features' path: the event log to a feature file, with labels. */
+/* churn-features' and churn-segment's path: the event log to features
+ * with labels, segments, a summary and the retention KPIs; the feature
+ * file last. */
 static int features_run(churn_error *err)
 {
-    churn_dataset *ds = NULL;
+    churn_dataset *ds = NULL, *seg = NULL, *summary = NULL;
+    churn_kpi *kpi = NULL;
+    churn_segment_opts *so = churn_segment_opts_new();
     churn_feature_opts *o = churn_feature_opts_new();
-    if (!o)
+    if (!o || !so) {
+        churn_feature_opts_free(o);
+        churn_segment_opts_free(so);
         return CHURN_ENOMEM;
+    }
     double t0;
     int rc = churn_parse_time("2024-12-01", 10, &t0);
     if (rc == CHURN_OK)
@@ -261,8 +271,19 @@ static int features_run(churn_error *err)
     if (rc == CHURN_OK)
         rc = churn_features_extract(events_path, NULL, o, &ds, err);
     if (rc == CHURN_OK)
+        rc = churn_segment(ds, so, &seg, err);
+    if (rc == CHURN_OK)
+        rc = churn_segment_summary(seg, "rfm_segment", &summary, err);
+    if (rc == CHURN_OK)
+        rc = churn_kpi_compute(events_path, o, (int64_t)t0 - 180 * 86400,
+                               (int64_t)t0, &kpi, err);
+    if (rc == CHURN_OK)
         rc = churn_dataset_write_csv(ds, features_path, "customer_id", err);
+    churn_kpi_free(kpi);
+    churn_dataset_free(summary);
+    churn_dataset_free(seg);
     churn_dataset_free(ds);
+    churn_segment_opts_free(so);
     churn_feature_opts_free(o);
     return rc;
 }
@@ -387,6 +408,14 @@ int main(void)
     /* The last, clean training run left the model that scoring loads. */
     unlink(report_path);
     unlink(json_path);
+    /* A clean scoring makes the previous ranking the sweep compares with. */
+    churn_error err;
+    if (score_run(&err) != CHURN_OK) {
+        fprintf(stderr, "faults: scoring failed: %s\n", err.message);
+        return 1;
+    }
+    snprintf(previous_path, sizeof previous_path, "%s/previous.csv", dir);
+    rename(scores_path, previous_path);
     defects += sweep("score", score_run, "scores.csv", 1);
     defects += sweep("features", features_run, "features.csv", 0);
 
@@ -394,6 +423,7 @@ int main(void)
     unlink(csv_path);
     unlink(svm_path);
     unlink(events_path);
+    unlink(previous_path);
     rmdir(dir);
     return defects ? 1 : 0;
 }
