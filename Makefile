@@ -2,6 +2,7 @@
 #
 #   make            library and tools          make check      all tests
 #   make sanitize   tests under ASan + UBSan   make valgrind   tests under valgrind
+#   make faults     allocation-failure sweep   make tsan       threads under TSan
 #   make demo       the main job on bundled data
 #   make install PREFIX=/usr/local DESTDIR=    make uninstall
 #   make lint       banned calls, exported symbols
@@ -51,7 +52,7 @@ STATIC := $(BUILD)/libchurn.a
 SHARED := $(BUILD)/libchurn.so.$(VERSION)
 
 .PHONY: all deps check test sanitize valgrind demo bench install uninstall \
-        clean lint fuzz fuzz-build
+        clean lint fuzz fuzz-build faults run-faults tsan run-tsan
 .DELETE_ON_ERROR:
 
 all: deps $(STATIC) $(SHARED) $(TOOLS) $(BUILD)/churn.pc
@@ -119,10 +120,45 @@ check: all $(TESTS) $(REPLAYS)
 
 test: check
 
+# The whole suite under ASan + UBSan, then the allocation-failure sweep.
 sanitize:
 	$(MAKE) BUILD=build-san SAN_FLAGS="-fsanitize=address,undefined \
 	    -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	    CFLAGS="-O1 -g" check
+	$(MAKE) faults
+
+# Allocation-failure injection (tests/faults/faults.c): allocation N of a
+# training and a scoring run fails, for every N; under ASan + LeakSanitizer.
+# --wrap reaches the allocations of our own objects only, not those inside
+# GSL, OpenBLAS or libsvm.
+FAULT_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup \
+              -Wl,--wrap=getline,--wrap=open_memstream,--wrap=gsl_rng_alloc
+
+$(BUILD)/tests/faults: tests/faults/faults.c $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(FAULT_WRAP) -o $@ $< $(STATIC) \
+	    $(DEP_LIBS)
+
+# One OpenBLAS thread: LeakSanitizer stops every thread for each of the
+# thousands of leak checks, and a pool of idle BLAS threads makes that slow.
+run-faults: $(BUILD)/tests/faults
+	OPENBLAS_NUM_THREADS=1 $(BUILD)/tests/faults
+
+faults:
+	$(MAKE) BUILD=build-faults SAN_FLAGS="-fsanitize=address \
+	    -fno-omit-frame-pointer" CFLAGS="-O1 -g" run-faults
+
+# The 8-thread scoring test under ThreadSanitizer. One OpenBLAS thread:
+# OpenBLAS's own pool (not instrumented) hands work over by spinning on
+# flags, which TSan cannot see as synchronisation and reports as races in
+# dgemm; our threads are still eight.
+run-tsan: $(BUILD)/tests/test_threads
+	OPENBLAS_NUM_THREADS=1 TSAN_OPTIONS="halt_on_error=1" \
+	    $(BUILD)/tests/test_threads
+
+tsan:
+	$(MAKE) BUILD=build-tsan SAN_FLAGS="-fsanitize=thread" CFLAGS="-O1 -g" \
+	    run-tsan
 
 valgrind:
 	$(MAKE) BUILD=build-vg CFLAGS="-O1 -g" \
@@ -199,4 +235,4 @@ lint: $(SHARED)
 	@echo "lint: ok"
 
 clean:
-	rm -rf build build-san build-vg build-fuzz
+	rm -rf build build-san build-vg build-fuzz build-faults build-tsan

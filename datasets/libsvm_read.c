@@ -180,7 +180,9 @@ static int read_entries(const char *path, sparse *s, churn_error *err)
     size_t cap = 0, line = 0;
     ssize_t n;
     int rc = CHURN_OK;
-    while (rc == CHURN_OK && (n = getline(&buf, &cap, f)) >= 0) {
+    /* getline returns -1 at the end and on failure alike; errno tells a
+     * failure to grow the line buffer apart from the end. */
+    while (rc == CHURN_OK && (errno = 0, n = getline(&buf, &cap, f)) >= 0) {
         line++;
         if (memchr(buf, '\0', (size_t)n))
             rc = churn__fail_at(err, CHURN_EPARSE, path, line,
@@ -188,6 +190,8 @@ static int read_entries(const char *path, sparse *s, churn_error *err)
         else
             rc = parse_line(s, path, line, buf, (size_t)n, err);
     }
+    if (rc == CHURN_OK && !ferror(f) && errno == ENOMEM)
+        rc = churn__fail_nomem(err);
     if (rc == CHURN_OK && ferror(f))
         rc = churn__fail_at(err, CHURN_EIO, path, line, 0, "read error: %s",
                             strerror(errno));

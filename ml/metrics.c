@@ -27,11 +27,10 @@ static int same_score(double x, double y)
     return x == y || (isnan(x) && isnan(y));
 }
 
-double churn__auc(const double *score, const double *label, size_t n)
+/* The AUC of n rows, with s (n elements) as scratch. */
+static double auc_in(struct scored *s, const double *score,
+                    const double *label, size_t n)
 {
-    struct scored *s = malloc((n ? n : 1) * sizeof *s);
-    if (!s)
-        return NAN;
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
         if (isnan(label[i]))
@@ -58,17 +57,15 @@ double churn__auc(const double *score, const double *label, size_t n)
         n_pos += pos;
         i = end;
     }
-    free(s);
     if (n_pos == 0 || n_neg_below == 0)
         return NAN;
     return wins / (n_pos * n_neg_below);
 }
 
-double churn__pr_auc(const double *score, const double *label, size_t n)
+/* The average precision of n rows, with s (n elements) as scratch. */
+static double pr_auc_in(struct scored *s, const double *score,
+                    const double *label, size_t n)
 {
-    struct scored *s = malloc((n ? n : 1) * sizeof *s);
-    if (!s)
-        return NAN;
     size_t m = 0;
     double n_pos = 0;
     for (size_t i = 0; i < n; i++) {
@@ -93,8 +90,46 @@ double churn__pr_auc(const double *score, const double *label, size_t n)
         ap += pos / n_pos * tp / (tp + fp);
         i = j;
     }
-    free(s);
     return n_pos > 0 && n_pos < (double)m ? ap : NAN;
+}
+
+/* The scratch both rank metrics sort; NULL when memory runs out. */
+static struct scored *scratch(size_t n)
+{
+    return malloc((n ? n : 1) * sizeof(struct scored));
+}
+
+double churn__auc(const double *score, const double *label, size_t n)
+{
+    double out;
+    return churn__auc_checked(score, label, n, &out) == CHURN_OK ? out : NAN;
+}
+
+int churn__auc_checked(const double *score, const double *label, size_t n,
+                       double *out)
+{
+    struct scored *s = scratch(n);
+    int rc = s ? CHURN_OK : CHURN_ENOMEM;
+    *out = s ? auc_in(s, score, label, n) : NAN;
+    free(s);
+    return rc;
+}
+
+double churn__pr_auc(const double *score, const double *label, size_t n)
+{
+    double out;
+    return churn__pr_auc_checked(score, label, n, &out) == CHURN_OK ? out
+                                                                    : NAN;
+}
+
+int churn__pr_auc_checked(const double *score, const double *label, size_t n,
+                          double *out)
+{
+    struct scored *s = scratch(n);
+    int rc = s ? CHURN_OK : CHURN_ENOMEM;
+    *out = s ? pr_auc_in(s, score, label, n) : NAN;
+    free(s);
+    return rc;
 }
 
 double churn__log_loss(const double *prob, const double *label, size_t n)

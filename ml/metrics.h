@@ -21,6 +21,14 @@ double churn__auc(const double *score, const double *label, size_t n);
  * the precision there. NaN when a class is absent or memory runs out. */
 double churn__pr_auc(const double *score, const double *label, size_t n);
 
+/* The same two, telling "out of memory" (CHURN_ENOMEM, *out NaN) apart
+ * from "a class is absent" (CHURN_OK, *out NaN): what the library itself
+ * calls, so that an allocation failure is never taken for a metric. */
+int churn__auc_checked(const double *score, const double *label, size_t n,
+                       double *out);
+int churn__pr_auc_checked(const double *score, const double *label, size_t n,
+                          double *out);
+
 /* Mean log loss -[y ln p + (1 - y) ln(1 - p)] of probabilities, each
  * clipped to [1e-15, 1 - 1e-15] first. NaN when no row has a label. */
 double churn__log_loss(const double *prob, const double *label, size_t n);

@@ -70,7 +70,9 @@ static int permute_inputs(churn_eval *e, const churn_model *m, double *x,
                                                : churn__fail_nomem(err);
     if (rc == CHURN_OK)
         rc = churn_model_predict(m, x, n, prob, err);
-    double base = rc == CHURN_OK ? churn__auc(prob, y, n) : NAN;
+    double base = NAN, auc;
+    if (rc == CHURN_OK && churn__auc_checked(prob, y, n, &base) != CHURN_OK)
+        rc = churn__fail_nomem(err);
     if (rng)
         gsl_rng_set(rng, (unsigned long)seed);
     for (size_t j = 0; rc == CHURN_OK && j < d; j++) {
@@ -83,7 +85,9 @@ static int permute_inputs(churn_eval *e, const churn_model *m, double *x,
         for (size_t i = 0; i < n; i++)
             x[i * d + j] = column[i];
         e->imp_coef[j] = coefficient(m, j);
-        e->imp_perm[j] = rc == CHURN_OK ? base - churn__auc(prob, y, n) : NAN;
+        if (rc == CHURN_OK && churn__auc_checked(prob, y, n, &auc) != CHURN_OK)
+            rc = churn__fail_nomem(err);
+        e->imp_perm[j] = rc == CHURN_OK ? base - auc : NAN;
     }
     free(prob);
     free(column);
@@ -94,7 +98,7 @@ static int permute_inputs(churn_eval *e, const churn_model *m, double *x,
 
 static void clear_importance(churn_eval *e)
 {
-    for (size_t i = 0; i < e->n_imp; i++)
+    for (size_t i = 0; e->imp_names && i < e->n_imp; i++)
         free(e->imp_names[i]);
     free(e->imp_names);
     free(e->imp_coef);

@@ -31,8 +31,16 @@ static int write_body(const churn_model *m, FILE *f)
     churn__pipeline_write(m->pipe, f);
     churn__classifier_write(&m->clf, names, f);
     churn__calibration_write(&m->cal, f);
-    fprintf(f, "metrics %d\n", CHURN__M_COUNT);
+    /* A figure the model has not got (NaN: gamma of a logistic model, the
+     * validation of a model trained without one) is left out, so the file
+     * holds only finite numbers; the reader takes absent figures as NaN. */
+    size_t n_metrics = 0;
+    for (size_t k = 0; k < CHURN__M_COUNT; k++)
+        n_metrics += !isnan(m->metrics[k]);
+    fprintf(f, "metrics %zu\n", n_metrics);
     for (size_t k = 0; k < CHURN__M_COUNT; k++) {
+        if (isnan(m->metrics[k]))
+            continue;
         fprintf(f, "metric %s ", churn__metric_names[k]);
         churn__put_double(f, m->metrics[k]);
         fputc('\n', f);

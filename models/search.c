@@ -43,9 +43,10 @@ static int judge(const churn__search *sr, const double *f, const double *y,
                  size_t n, double *metric, churn_error *err)
 {
     if (sr->metric != CHURN__METRIC_LOGLOSS) {
-        *metric = sr->metric == CHURN__METRIC_PR_AUC ? churn__pr_auc(f, y, n)
-                                                     : churn__auc(f, y, n);
-        return CHURN_OK;
+        int rc = sr->metric == CHURN__METRIC_PR_AUC
+                     ? churn__pr_auc_checked(f, y, n, metric)
+                     : churn__auc_checked(f, y, n, metric);
+        return rc == CHURN_OK ? rc : churn__fail_nomem(err);
     }
     churn__calibration cal;
     int rc = churn__calibration_fit(&cal, CHURN__CAL_PLATT, f, y, n, err);

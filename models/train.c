@@ -309,7 +309,10 @@ static int validate(churn_model *m, const churn_dataset *ds,
                                    churn__model_decision(m, raw, scratch));
         y[i] = churn_dataset_label(ds, rows[i]);
     }
-    *auc = churn__auc(prob, y, n);
+    if (churn__auc_checked(prob, y, n, auc) != CHURN_OK) {
+        rc = churn__fail_nomem(err);
+        goto done;
+    }
     *log_loss = churn__log_loss(prob, y, n);
     m->validation_prob = prob;
     m->validation_label = y;

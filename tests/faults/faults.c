@@ -1,0 +1,429 @@
+/* faults.c - allocation-failure injection: makes allocation N fail, for
+ * every N along a training run and a scoring run through the public API,
+ * and checks each run ends in CHURN_ENOMEM with nothing leaked (LeakSanitizer)
+ * and no output file, or partial file, left behind.
+ *
+ * Linked with -Wl,--wrap=malloc,... (see `make faults`), so the wrappers
+ * below see every allocation made by code of ours that the linker puts in
+ * this program: libchurn's objects. The limit: allocations made inside the
+ * shared libraries (GSL, OpenBLAS, libsvm, the C library's own fopen) are
+ * not counted and never fail; neither do C++ `new` inside libsvm. */
+#include "churn.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <gsl/gsl_rng.h>
+#include <sanitizer/common_interface_defs.h>
+#include <sanitizer/lsan_interface.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------ the wrappers */
+
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t n, size_t size);
+void *__real_realloc(void *p, size_t n);
+char *__real_strdup(const char *s);
+ssize_t __real_getline(char **line, size_t *cap, FILE *f);
+FILE *__real_open_memstream(char **buf, size_t *len);
+gsl_rng *__real_gsl_rng_alloc(const gsl_rng_type *t);
+
+static unsigned long n_allocs;  /* allocations seen since the run began */
+static unsigned long fail_at;   /* the one that fails (0 = none) */
+static int failed;              /* whether it has happened */
+static unsigned long trace_at;  /* print a stack trace there */
+
+/* Counts one allocation; 1 when this one is to fail. Only one fails, so
+ * the run also shows that nothing after the failure hides it. */
+static int should_fail(void)
+{
+    if (++n_allocs == fail_at) {
+        failed = 1;
+        if (fail_at == trace_at)
+            __sanitizer_print_stack_trace();
+        return 1;
+    }
+    return 0;
+}
+
+void *__wrap_malloc(size_t n)
+{
+    return should_fail() ? NULL : __real_malloc(n);
+}
+
+void *__wrap_calloc(size_t n, size_t size)
+{
+    return should_fail() ? NULL : __real_calloc(n, size);
+}
+
+void *__wrap_realloc(void *p, size_t n)
+{
+    return should_fail() ? NULL : __real_realloc(p, n);
+}
+
+char *__wrap_strdup(const char *s)
+{
+    return should_fail() ? NULL : __real_strdup(s);
+}
+
+ssize_t __wrap_getline(char **line, size_t *cap, FILE *f)
+{
+    if (should_fail()) {
+        errno = ENOMEM;
+        return -1;
+    }
+    return __real_getline(line, cap, f);
+}
+
+FILE *__wrap_open_memstream(char **buf, size_t *len)
+{
+    if (should_fail()) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    return __real_open_memstream(buf, len);
+}
+
+gsl_rng *__wrap_gsl_rng_alloc(const gsl_rng_type *t)
+{
+    return should_fail() ? NULL : __real_gsl_rng_alloc(t);
+}
+
+/* ------------------------------------------------------------- the runs */
+
+static char dir[256];
+static char csv_path[300], svm_path[300], model_path[300], scores_path[300];
+static char svm_model_path[300], report_path[300], json_path[300];
+static char events_path[300], features_path[300], previous_path[300];
+
+/* A small labeled table with what the pipeline handles: a customer id,
+ * numbers with missing cells, a category; labels yes/no. Made by a fixed
+ * rule so both classes overlap and every fit has work to do. */
+static void write_inputs(void)
+{
+    FILE *f = fopen(csv_path, "w");
+    if (!f) {
+        perror(csv_path);
+        exit(2);
+    }
+    static const char *const plans[] = {"basic", "plus", "pro"};
+    fprintf(f, "customer_id,usage,tickets,plan,churned\n");
+    for (int i = 0; i < 40; i++) {
+        int usage = (i * 37) % 23, tickets = (i * 11) % 5;
+        int churned = (tickets * 5 - usage + (i % 7)) > 4;
+        fprintf(f, "c%d,", i);
+        if (i % 9 != 3)
+            fprintf(f, "%d", usage);
+        fprintf(f, ",%d,%s,%s\n", tickets, plans[i % 3],
+                churned ? "yes" : "no");
+    }
+    fclose(f);
+    f = fopen(svm_path, "w");
+    if (!f) {
+        perror(svm_path);
+        exit(2);
+    }
+    for (int i = 0; i < 12; i++)
+        fprintf(f, "%d 1:%d 3:%g\n", i % 2, i % 5, 0.5 * i);
+    fclose(f);
+    /* An event log of every role over 2024, some customers cancelling. */
+    f = fopen(events_path, "w");
+    if (!f) {
+        perror(events_path);
+        exit(2);
+    }
+    static const char *const events[] = {"login", "purchase", "ticket",
+                                         "ticket_closed", "survey", "signup",
+                                         "webinar"};
+    fprintf(f, "customer_id,timestamp,event,value\n");
+    for (int i = 0; i < 120; i++)
+        fprintf(f, "u%d,2024-%02d-%02dT10:00:00Z,%s,%d\n", i % 15,
+                1 + i % 11, 1 + i % 27, events[i % 7], i % 10);
+    for (int c = 0; c < 15; c += 4)
+        fprintf(f, "u%d,2024-12-10,cancel,\n", c);
+    fclose(f);
+}
+
+static int read_table(churn_dataset **ds, churn_error *err)
+{
+    churn_csv_opts *o = churn_csv_opts_new();
+    if (!o)
+        return CHURN_ENOMEM;
+    int rc = churn_csv_opts_set_label_column(o, "churned");
+    if (rc == CHURN_OK)
+        rc = churn_dataset_read_csv(csv_path, o, ds, err);
+    churn_csv_opts_free(o);
+    return rc;
+}
+
+/* Trains one model (model "logistic" or "svm" with kernel; calibration
+ * NULL for the default) on ds and saves it at path; *out receives it. */
+static int train_one(const churn_dataset *ds, const char *model,
+                     const char *kernel, const char *calibration, int search,
+                     const char *path, churn_model **out, churn_error *err)
+{
+    churn_train_opts *o = churn_train_opts_new();
+    if (!o)
+        return CHURN_ENOMEM;
+    int rc = churn_train_opts_set_model(o, model);
+    if (rc == CHURN_OK && kernel)
+        rc = churn_train_opts_set_kernel(o, kernel);
+    if (rc == CHURN_OK && calibration)
+        rc = churn_train_opts_set_calibration(o, calibration);
+    if (rc == CHURN_OK)
+        rc = churn_train_opts_set_search(o, search);
+    if (rc == CHURN_OK)
+        rc = churn_train(ds, o, out, err);
+    if (rc == CHURN_OK)
+        rc = churn_model_save(*out, path, err);
+    churn_train_opts_free(o);
+    return rc;
+}
+
+/* churn-train's path: read, fit (pipeline + classifier + calibration),
+ * save; a grid-searched logistic model, an rbf SVM, an rbf-approx one with
+ * isotonic calibration, the libsvm reader, and last the logistic model's
+ * reports (as churn-train --report and churn-eval --json). */
+static int train_run(churn_error *err)
+{
+    churn_dataset *ds = NULL, *sparse = NULL;
+    churn_model *logistic = NULL, *svm = NULL, *approx = NULL;
+    churn_eval *e = NULL;
+    int rc = read_table(&ds, err);
+    if (rc == CHURN_OK)
+        rc = train_one(ds, "logistic", NULL, NULL, 1, model_path, &logistic,
+                       err);
+    if (rc == CHURN_OK)
+        rc = train_one(ds, "svm", "rbf", NULL, 0, svm_model_path, &svm, err);
+    if (rc == CHURN_OK)
+        rc = train_one(ds, "svm", "rbf-approx", "isotonic", 0,
+                       svm_model_path, &approx, err);
+    if (rc == CHURN_OK)
+        rc = churn_dataset_read_libsvm(svm_path, &sparse, err);
+    if (rc == CHURN_OK)
+        rc = churn_model_validation_eval(logistic, NULL, &e, err);
+    if (rc == CHURN_OK)
+        rc = churn_eval_add_importance(e, logistic, ds, 7, err);
+    if (rc == CHURN_OK)
+        rc = churn_eval_write_json(e, json_path, err);
+    if (rc == CHURN_OK)
+        rc = churn_eval_write_html(e, "faults", report_path, err);
+    churn_eval_free(e);
+    churn_model_free(approx);
+    churn_model_free(svm);
+    churn_model_free(logistic);
+    churn_dataset_free(sparse);
+    churn_dataset_free(ds);
+    return rc;
+}
+
+/* churn-score's path: load the model, read, score, compare with the
+ * previous ranking (once there is one), write the ranking. */
+static int score_run(churn_error *err)
+{
+    churn_model *m = NULL;
+    churn_dataset *ds = NULL;
+    churn_scores *s = NULL;
+    churn_score_opts *o = churn_score_opts_new();
+    if (!o)
+        return CHURN_ENOMEM;
+    int rc = churn_model_load(model_path, &m, err);
+    if (rc == CHURN_OK)
+        rc = read_table(&ds, err);
+    if (rc == CHURN_OK)
+        rc = churn_score_dataset(m, ds, o, &s, err);
+    if (rc == CHURN_OK && previous_path[0])
+        rc = churn_scores_compare(s, previous_path, err);
+    if (rc == CHURN_OK)
+        rc = churn_scores_write_csv(s, scores_path, 0, err);
+    churn_scores_free(s);
+    churn_dataset_free(ds);
+    churn_model_free(m);
+    churn_score_opts_free(o);
+    return rc;
+}
+
+/* churn-features' and churn-segment's path: the event log to features
+ * with labels, segments, a summary and the retention KPIs; the feature
+ * file last. */
+static int features_run(churn_error *err)
+{
+    churn_dataset *ds = NULL, *seg = NULL, *summary = NULL;
+    churn_kpi *kpi = NULL;
+    churn_segment_opts *so = churn_segment_opts_new();
+    churn_feature_opts *o = churn_feature_opts_new();
+    if (!o || !so) {
+        churn_feature_opts_free(o);
+        churn_segment_opts_free(so);
+        return CHURN_ENOMEM;
+    }
+    double t0;
+    int rc = churn_parse_time("2024-12-01", 10, &t0);
+    if (rc == CHURN_OK)
+        rc = churn_feature_opts_set_as_of(o, (int64_t)t0);
+    if (rc == CHURN_OK)
+        rc = churn_feature_opts_set_horizon(o, 30);
+    if (rc == CHURN_OK)
+        rc = churn_feature_opts_set_snapshots(o, 2, 60);
+    if (rc == CHURN_OK)
+        rc = churn_features_extract(events_path, NULL, o, &ds, err);
+    if (rc == CHURN_OK)
+        rc = churn_segment(ds, so, &seg, err);
+    if (rc == CHURN_OK)
+        rc = churn_segment_summary(seg, "rfm_segment", &summary, err);
+    if (rc == CHURN_OK)
+        rc = churn_kpi_compute(events_path, o, (int64_t)t0 - 180 * 86400,
+                               (int64_t)t0, &kpi, err);
+    if (rc == CHURN_OK)
+        rc = churn_dataset_write_csv(ds, features_path, "customer_id", err);
+    churn_kpi_free(kpi);
+    churn_dataset_free(summary);
+    churn_dataset_free(seg);
+    churn_dataset_free(ds);
+    churn_segment_opts_free(so);
+    churn_feature_opts_free(o);
+    return rc;
+}
+
+/* What a failed run may leave in dir: no temporary file, not the run's
+ * last output (its appearing would mean the run succeeded), and a model
+ * only when it is complete (it loads, checksum and all). */
+static int bad_leftovers(const char *last, char *why, size_t size)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    int n = 0;
+    while (d && (de = readdir(d))) {
+        const char *s = de->d_name;
+        if (strstr(s, ".tmp.") || strcmp(s, last) == 0) {
+            snprintf(why, size, "left file %s", s);
+            n++;
+        }
+    }
+    if (d)
+        closedir(d);
+    const char *models[] = {model_path, svm_model_path};
+    for (size_t i = 0; i < 2; i++) {
+        churn_model *m = NULL;
+        churn_error err;
+        if (access(models[i], F_OK) == 0 &&
+            churn_model_load(models[i], &m, &err) != CHURN_OK) {
+            snprintf(why, size, "left a model that does not load: %s",
+                     err.message);
+            n++;
+        }
+        churn_model_free(m);
+    }
+    return n;
+}
+
+static void remove_outputs(int keep_models)
+{
+    if (!keep_models) {
+        unlink(model_path);
+        unlink(svm_model_path);
+    }
+    unlink(scores_path);
+    unlink(report_path);
+    unlink(json_path);
+    unlink(features_path);
+}
+
+/* Runs run with allocation 1, 2, ... failing until a run succeeds with
+ * no failure left to inject. Returns the number of defects found. */
+static int sweep(const char *what, int (*run)(churn_error *),
+                 const char *last, int keep_models)
+{
+    int defects = 0;
+    unsigned long n;
+    for (n = 1;; n++) {
+        churn_error err;
+        n_allocs = 0;
+        fail_at = n;
+        failed = 0;
+        int rc = run(&err);
+        fail_at = 0;
+        if (!failed) {
+            if (rc != CHURN_OK) {
+                fprintf(stderr, "%s: clean run failed (%d): %s\n", what, rc,
+                        err.message);
+                defects++;
+            }
+            break;
+        }
+        char why[600];
+        if (rc != CHURN_ENOMEM) {
+            fprintf(stderr, "%s: allocation %lu failed, status %d (%s): %s\n",
+                    what, n, rc, churn_strerror(rc),
+                    rc ? err.message : "success reported");
+            defects++;
+        } else if (bad_leftovers(last, why, sizeof why)) {
+            fprintf(stderr, "%s: allocation %lu failed, %s\n", what, n, why);
+            defects++;
+        }
+        if (__lsan_do_recoverable_leak_check()) {
+            fprintf(stderr, "%s: allocation %lu failed: leak above\n", what,
+                    n);
+            defects++;
+        }
+        remove_outputs(keep_models);
+        if (defects > 20)
+            break;
+        if (n % 500 == 0)
+            fprintf(stderr, "faults: %s: %lu allocations so far\n", what, n);
+    }
+    printf("faults: %s: %lu allocations, each failed once: %s\n", what,
+           n - 1, defects ? "DEFECTS" : "all ENOMEM, nothing leaked");
+    return defects;
+}
+
+/* FAULTS_TRACE=N prints where allocation N is made, in each sweep. */
+int main(void)
+{
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    const char *trace = getenv("FAULTS_TRACE");
+    if (trace)
+        trace_at = strtoul(trace, NULL, 10);
+    const char *base = getenv("TMPDIR");
+    snprintf(dir, sizeof dir, "%s/churn-faults-XXXXXX", base ? base : "/tmp");
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        return 2;
+    }
+    snprintf(csv_path, sizeof csv_path, "%s/in.csv", dir);
+    snprintf(svm_path, sizeof svm_path, "%s/in.svm", dir);
+    snprintf(model_path, sizeof model_path, "%s/m.churn", dir);
+    snprintf(svm_model_path, sizeof svm_model_path, "%s/svm.churn", dir);
+    snprintf(scores_path, sizeof scores_path, "%s/scores.csv", dir);
+    snprintf(report_path, sizeof report_path, "%s/report.html", dir);
+    snprintf(json_path, sizeof json_path, "%s/eval.json", dir);
+    snprintf(events_path, sizeof events_path, "%s/events.csv", dir);
+    snprintf(features_path, sizeof features_path, "%s/features.csv", dir);
+    write_inputs();
+
+    int defects = sweep("train", train_run, "report.html", 0);
+    /* The last, clean training run left the model that scoring loads. */
+    unlink(report_path);
+    unlink(json_path);
+    /* A clean scoring makes the previous ranking the sweep compares with. */
+    churn_error err;
+    if (score_run(&err) != CHURN_OK) {
+        fprintf(stderr, "faults: scoring failed: %s\n", err.message);
+        return 1;
+    }
+    snprintf(previous_path, sizeof previous_path, "%s/previous.csv", dir);
+    rename(scores_path, previous_path);
+    defects += sweep("score", score_run, "scores.csv", 1);
+    defects += sweep("features", features_run, "features.csv", 0);
+
+    remove_outputs(0);
+    unlink(csv_path);
+    unlink(svm_path);
+    unlink(events_path);
+    unlink(previous_path);
+    rmdir(dir);
+    return defects ? 1 : 0;
+}
