@@ -477,6 +477,27 @@ static int setup(fit *ft, const churn__fit_params *fp, double *scale,
     return CHURN_OK;
 }
 
+/* More components than this: a (D + 1)^2 Hessian would not pay, so the
+ * features are materialized and churn__logistic_weights solves by
+ * truncated Newton-CG, as rbf-approx always did before the blockwise
+ * fit. Meant for the few rows of tests that use thousands of features;
+ * n x D doubles must fit in memory. */
+#define WIDE_COMPONENTS 1000
+
+static int fit_wide(churn__classifier *c, const churn__fit_params *fp,
+                    const double *z, const double *y, size_t n,
+                    double *iterations, churn_error *err)
+{
+    double *phi = malloc((n ? n : 1) * c->n_sv * sizeof *phi);
+    if (!phi)
+        return churn__fail_nomem(err);
+    churn__rff_features(c, z, n, phi);
+    int rc = churn__logistic_weights(fp, phi, y, n, c->n_sv, c->sv_coef,
+                                     &c->b, iterations, err);
+    free(phi);
+    return rc;
+}
+
 int churn__rff_fit(churn__classifier *c, const churn__fit_params *fp,
                    const double *z, const double *y, size_t n, size_t dim,
                    double *iterations, churn_error *err)
@@ -489,6 +510,10 @@ int churn__rff_fit(churn__classifier *c, const churn__fit_params *fp,
     c->sv = malloc((dim ? dim : 1) * d * sizeof *c->sv);
     c->sv_coef = calloc(d, sizeof *c->sv_coef);
     c->phase = malloc(d * sizeof *c->phase);
+    if (!c->sv || !c->sv_coef || !c->phase || draw(c, fp->seed))
+        return churn__fail_nomem(err);
+    if (d > WIDE_COMPONENTS)
+        return fit_wide(c, fp, z, y, n, iterations, err);
     fit ft = {.c = c, .z = z, .y = y, .n = n, .d = d};
     point a = {0}, b = {0};
     double *fac = malloc((d + 1) * (d + 1) * sizeof *fac);
@@ -497,9 +522,8 @@ int churn__rff_fit(churn__classifier *c, const churn__fit_params *fp,
     ft.r = malloc(BLOCK_ROWS * sizeof *ft.r);
     ft.hrows = malloc(BLOCK_ROWS * (d + 1) * sizeof *ft.hrows);
     int rc = CHURN_OK;
-    if (!c->sv || !c->sv_coef || !c->phase || !fac || !dir || !ft.phi ||
-        !ft.r || !ft.hrows || !alloc_point(&a, n, d + 1) ||
-        !alloc_point(&b, n, d + 1) || draw(c, fp->seed)) {
+    if (!fac || !dir || !ft.phi || !ft.r || !ft.hrows ||
+        !alloc_point(&a, n, d + 1) || !alloc_point(&b, n, d + 1)) {
         rc = churn__fail_nomem(err);
         goto done;
     }
