@@ -347,10 +347,17 @@ CHURN_API void churn_train_opts_free(churn_train_opts *o);
 CHURN_API int churn_train_opts_set_model(churn_train_opts *o,
                                          const char *family);
 /* SVM kernel: "linear", "rbf" (default), "poly" (gamma u.v)^degree, or
- * "rbf-approx": 200 random Fourier features of the rbf kernel (seeded)
- * followed by L2 logistic regression, linear in rows. */
+ * "rbf-approx": random Fourier features of the rbf kernel (seeded; 200
+ * unless churn_train_opts_set_components says otherwise) followed by L2
+ * logistic regression, linear in rows. */
 CHURN_API int churn_train_opts_set_kernel(churn_train_opts *o,
                                           const char *kernel);
+/* Random features of the "rbf-approx" kernel, 1..CHURN_MAX_COMPONENTS;
+ * 0 (default) means 200. More follow the rbf kernel more closely; the
+ * training time grows in proportion. */
+#define CHURN_MAX_COMPONENTS 100000
+CHURN_API int churn_train_opts_set_components(churn_train_opts *o,
+                                              size_t n);
 /* Kernel width of rbf and poly, > 0; 0 (default) means 1 / the number of
  * standardized features (libsvm's default; scikit-learn's "scale" is the
  * same on standardized data). */
@@ -360,7 +367,8 @@ CHURN_API int churn_train_opts_set_degree(churn_train_opts *o, int degree);
 /* How decision values become probabilities: "platt" (a sigmoid fitted on
  * out-of-fold decision values), "isotonic" (pool adjacent violators on
  * the same), "none" (the logistic function of the decision value) or
- * "default" (platt for svm, none for logistic). */
+ * "default" (platt for svm, none for logistic and for the "rbf-approx"
+ * kernel, itself a logistic regression). */
 CHURN_API int churn_train_opts_set_calibration(churn_train_opts *o,
                                                const char *method);
 /* Grid search (1) over C, and gamma for the rbf kernel, by customer-

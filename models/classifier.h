@@ -25,7 +25,7 @@ typedef struct churn__fit_params {
     churn__kernel kernel; /* SVM only */
     double gamma;         /* rbf/poly; <= 0 means 1 / n_features */
     int degree;           /* poly */
-    size_t components;    /* rbf-approx: random features (0: 200) */
+    size_t components;    /* rbf-approx: random features (0: default) */
     uint64_t seed;        /* rbf-approx: of the random features */
 } churn__fit_params;
 
@@ -113,6 +113,9 @@ void churn__svm_contrib(const churn__classifier *c, const double *z,
                         double *contrib, double *scratch);
 const char *churn__kernel_name(churn__kernel k);
 
+/* rbf-approx: the number of random features when none is asked for. */
+#define CHURN__RFF_COMPONENTS 200
+
 /* Fits the rbf-approx classifier: fp->components random Fourier features
  * (directions N(0, 2 gamma I), phases U[0, 2 pi), GSL's mt19937 seeded
  * by fp->seed), then L2 logistic regression with fp->c on them. */
@@ -122,6 +125,17 @@ int churn__rff_fit(churn__classifier *c, const churn__fit_params *fp,
 /* The random feature i of z: sqrt(2 / n_sv) cos(sv_i.z + phase[i]) from
  * the dot product s = sv_i.z. */
 double churn__rff_feature(const churn__classifier *c, size_t i, double s);
+/* f(z) of an rbf-approx classifier: the same bits as summing
+ * sv_coef[i] churn__rff_feature(c, i, sv_i.z) in order, plus b, with the
+ * cosines vectorized. Allocates nothing; thread-safe. */
+double churn__rff_decision(const churn__classifier *c, const double *z);
+/* The n_sv features of each of n rows z (n x dim) into phi (n x n_sv,
+ * caller-owned), by one GEMM and a vectorized cosine. */
+void churn__rff_features(const churn__classifier *c, const double *z,
+                         size_t n, double *phi);
+/* The cosine the features use: within a few units in the last place of
+ * libm's, faster, and vectorizable; the same bits on every machine. */
+double churn__rff_cos(double x);
 
 /* -------------------------------------------------------- calibration */
 

@@ -86,7 +86,7 @@ static double sigmoid(double v)
  * -1 for class 0), and *p = sigmoid(z), *q = 1 - *p. q is computed on its
  * own rather than as 1 - p, which would lose every digit when p is near 1.
  * One exp and one log1p serve all three. */
-static double row_terms(double z, int positive, double *p, double *q)
+double churn__logistic_row(double z, int positive, double *p, double *q)
 {
     double e = exp(-fabs(z));
     double big = 1.0 / (1.0 + e), small = e / (1.0 + e);
@@ -104,7 +104,7 @@ static double row_terms(double z, int positive, double *p, double *q)
  * expm1(-t delta)), exact to rounding of the change itself. When that
  * product is not small the change is large and plain subtraction is fine
  * (and the product may have overflowed or rounded to -1). */
-static double loss_change(double z, double delta, int positive)
+double churn__logistic_loss_change(double z, double delta, int positive)
 {
     double m = positive ? z : -z, dm = positive ? delta : -delta;
     double k = sigmoid(-m) * expm1(-dm);
@@ -197,7 +197,7 @@ static double evaluate(const problem *pb, work *wk)
         double cs = pb->c * (pb->s ? pb->s[i] : 1.0);
         double p, q;
         int positive = pb->y[i] != 0;
-        loss += cs * row_terms(wk->z[i], positive, &p, &q);
+        loss += cs * churn__logistic_row(wk->z[i], positive, &p, &q);
         wk->r[i] = positive ? -cs * q : cs * p;
         wk->curv[i] = cs * p * q;
     }
@@ -218,7 +218,7 @@ static double objective_change(const problem *pb, const work *wk,
                     0.5 * alpha * alpha * dot(dw, dw, pb->d);
     for (size_t i = 0; i < pb->n; i++) {
         double cs = pb->c * (pb->s ? pb->s[i] : 1.0);
-        change += cs * loss_change(wk->z[i], alpha * wk->u[i],
+        change += cs * churn__logistic_loss_change(wk->z[i], alpha * wk->u[i],
                                    pb->y[i] != 0);
     }
     return change;

@@ -54,4 +54,11 @@ int churn__logistic_fit(const double *x, size_t n, size_t d, const double *y,
                         double *w, double *b, churn__logistic_info *info,
                         churn_error *err);
 
+/* One row's loss log(1 + exp(-t z)) at margin z (t = +1 when positive,
+ * else -1), with *p = sigmoid(z) and *q = 1 - *p computed on its own. */
+double churn__logistic_row(double z, int positive, double *p, double *q);
+/* loss(z + delta) - loss(z) for one row, exact to the rounding of the
+ * change itself (no cancellation of two large losses). */
+double churn__logistic_loss_change(double z, double delta, int positive);
+
 #endif /* CHURN_MODELS_H */

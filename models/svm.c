@@ -191,6 +191,8 @@ static double kernel_of(const churn__classifier *c, size_t i, double s)
 
 double churn__svm_kernel_decision(const churn__classifier *c, const double *z)
 {
+    if (c->kernel == CHURN__K_RBF_APPROX)
+        return churn__rff_decision(c, z);
     double f = 0;
     for (size_t i = 0; i < c->n_sv; i++) {
         const double *v = c->sv + i * c->dim;

@@ -17,6 +17,7 @@ struct churn_train_opts {
     churn__kernel kernel;
     double gamma;
     int degree;
+    size_t components; /* rbf-approx random features; 0: the default */
     int calibration;  /* a churn__calib_kind, or -1: the family's default */
     int search;
     churn__metric_kind metric;
@@ -96,6 +97,14 @@ int churn_train_opts_set_degree(churn_train_opts *o, int degree)
     if (!o || degree < 1 || degree > 10)
         return CHURN_EINVAL;
     o->degree = degree;
+    return CHURN_OK;
+}
+
+int churn_train_opts_set_components(churn_train_opts *o, size_t n)
+{
+    if (!o || n > CHURN_MAX_COMPONENTS)
+        return CHURN_EINVAL;
+    o->components = n;
     return CHURN_OK;
 }
 
@@ -269,9 +278,13 @@ static int fit_rows(const churn_dataset *ds, const size_t *rows, size_t n,
     }
     rc = churn__classifier_fit(&m->clf, fp, z, y, n, p,
                                &m->metrics[CHURN__M_ITERATIONS], err);
+    /* rbf-approx is a logistic regression: its decision value is already
+     * a log-odds, and Platt's out-of-fold fits would triple its cost. */
+    int margin = fp->family == CHURN__SVM &&
+                 fp->kernel != CHURN__K_RBF_APPROX;
     int cal = o->calibration >= 0 ? o->calibration
-              : fp->family == CHURN__SVM ? CHURN__CAL_PLATT
-                                         : CHURN__CAL_NONE;
+              : margin ? CHURN__CAL_PLATT
+                       : CHURN__CAL_NONE;
     if (rc == CHURN_OK && cal != CHURN__CAL_NONE)
         rc = churn__calibration_fit_cv(&sr, ds, rows, z, y, n, p, fp,
                                        (churn__calib_kind)cal, &m->cal, err);
@@ -421,7 +434,8 @@ int churn_train(const churn_dataset *ds, const churn_train_opts *o,
     churn__fit_params fp = {
         .family = strcmp(o->family, "svm") == 0 ? CHURN__SVM : CHURN__LOGISTIC,
         .c = o->c, .balanced = o->balanced, .kernel = o->kernel,
-        .gamma = o->gamma, .degree = o->degree, .seed = o->seed};
+        .gamma = o->gamma, .degree = o->degree,
+        .components = o->components, .seed = o->seed};
     int search = o->search || strcmp(o->family, "auto") == 0;
     size_t n_fit = 0, n_held = 0;
     if (o->validation > 0) {

@@ -35,14 +35,17 @@ static void usage(void)
         "                           auto (grid search of both, keep the better)\n"
         "      --C VALUE            inverse L2 strength, > 0 (default 1)\n"
         "      --kernel K           svm kernel: rbf (default), linear, poly, or\n"
-        "                           rbf-approx (200 random Fourier features\n"
-        "                           and logistic regression: linear in rows)\n"
+        "                           rbf-approx (random Fourier features and\n"
+        "                           logistic regression: linear in rows)\n"
+        "      --components N       rbf-approx: random features, 1..100000\n"
+        "                           (default 200); time grows with N\n"
         "      --gamma VALUE        rbf/poly kernel width (default 1/number of\n"
         "                           standardized features)\n"
         "      --degree N           poly kernel degree (default 3)\n"
         "      --calibration M      platt, isotonic or none (default platt for\n"
-        "                           svm, none for logistic); fitted on\n"
-        "                           out-of-fold decision values (3 folds)\n"
+        "                           svm, none for logistic and rbf-approx);\n"
+        "                           fitted on out-of-fold decision values\n"
+        "                           (3 folds)\n"
         "      --search             grid search over C (and gamma for rbf) by\n"
         "                           3-fold customer-grouped cross-validation;\n"
         "                           prints the grid\n"
@@ -79,7 +82,7 @@ typedef struct train_args {
     const char *model, *class_weight, *kernel, *calibration, *metric,
         *report;
     double c, gamma, validation;
-    size_t max_rows;
+    size_t max_rows, components;
     int degree, search, refit, quiet;
     uint64_t seed;
 } train_args;
@@ -88,7 +91,7 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
 {
     enum { LABEL = 1, POSITIVE, ID, MODEL, C_OPT, CLASS_WEIGHT, VALIDATION,
            NO_REFIT, SEED, KERNEL, GAMMA, DEGREE, CALIBRATION, SEARCH,
-           METRIC, MAX_ROWS, REPORT };
+           METRIC, MAX_ROWS, REPORT, COMPONENTS };
     static const struct option longopts[] = {
         {"data", required_argument, NULL, 'd'},
         {"label", required_argument, NULL, LABEL},
@@ -99,6 +102,7 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
         {"kernel", required_argument, NULL, KERNEL},
         {"gamma", required_argument, NULL, GAMMA},
         {"degree", required_argument, NULL, DEGREE},
+        {"components", required_argument, NULL, COMPONENTS},
         {"calibration", required_argument, NULL, CALIBRATION},
         {"search", no_argument, NULL, SEARCH},
         {"metric", required_argument, NULL, METRIC},
@@ -128,6 +132,10 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
         case KERNEL: a->kernel = optarg; break;
         case GAMMA: a->gamma = cli_double("--gamma", optarg, 1e-12, 1e12); break;
         case DEGREE: a->degree = (int)cli_size("--degree", optarg, 1, 10); break;
+        case COMPONENTS:
+            a->components = cli_size("--components", optarg, 1,
+                                     CHURN_MAX_COMPONENTS);
+            break;
         case CALIBRATION: a->calibration = optarg; break;
         case SEARCH: a->search = 1; break;
         case METRIC: a->metric = optarg; break;
@@ -228,6 +236,7 @@ static churn_train_opts *train_opts(const train_args *a)
                         a->metric);
     churn_train_opts_set_gamma(o, a->gamma);
     churn_train_opts_set_degree(o, a->degree);
+    churn_train_opts_set_components(o, a->components);
     churn_train_opts_set_search(o, a->search);
     churn_train_opts_set_max_rows(o, a->max_rows);
     if (!a->quiet)

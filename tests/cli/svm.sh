@@ -12,7 +12,9 @@ $RUN "$BIN/churn-train" --help | grep -q -- '--kernel K' || fail "help"
 set +e
 for bad in "--model tree" "--model svm --kernel sigmoid" \
            "--calibration magic" "--metric f1" "--degree 0" "--gamma -1" \
-           "--kernel rbf-approx --max-rows x"; do
+           "--kernel rbf-approx --max-rows x" \
+           "--kernel rbf-approx --components 0" \
+           "--kernel rbf-approx --components 100001"; do
     # shellcheck disable=SC2086
     $RUN "$BIN/churn-train" --data datasets/mlc_churn.csv --label churn \
         -o "$tmp/x.churn" $bad >/dev/null 2>&1
