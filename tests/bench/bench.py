@@ -11,6 +11,7 @@ sizes. Timing never fails anything; a command that fails is reported.
     tests/bench/run BUILD [--reps N] [--events N] ... [--smoke]   (--help)
 """
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -55,6 +56,9 @@ def parse_args(argv):
     p.add_argument("--peers", help="use only these peers (comma list of "
                    "numpy, pandas, sklearn, liblinear-train, "
                    "liblinear-predict, svm-train)")
+    p.add_argument("--report-only", action="store_true",
+                   help="rewrite the report from the work folder's "
+                   "results.json (after editing report.py or notes.md)")
     p.add_argument("--smoke", action="store_true",
                    help="tiny sizes, one repetition, report in the work "
                    "folder: what `make check` runs")
@@ -156,6 +160,15 @@ def progress(label, runs):
 def main(argv):
     a = parse_args(argv)
     os.makedirs(a.work, exist_ok=True)
+    saved = os.path.join(a.work, "results.json")
+    out = a.out or os.path.join(a.work, "BENCHMARKS.md")
+    if a.report_only:
+        with open(saved) as f:
+            res = json.load(f)
+        res["args"]["only"] = set(res["args"]["only"])
+        with open(out, "w") as f:
+            f.write(report.markdown(res))
+        return 0
     peers = bench_rows.find_peers(a.no_peers)
     if a.peers:
         peers &= set(a.peers.split(","))
@@ -168,7 +181,6 @@ def main(argv):
     order = ["features", "logistic", "predict", "score", "svm",
              "rbf-approx"]
     ctx = bench_rows.Context(a, runner, bin_dir, peers)
-    out = a.out or os.path.join(a.work, "BENCHMARKS.md")
     for row in order:
         if row not in a.only:
             continue
@@ -179,6 +191,8 @@ def main(argv):
         res["synth_commands"] = ctx.cache.get("synth_commands", [])
         with open(out, "w") as f:
             f.write(report.markdown(res))
+        with open(saved, "w") as f:
+            json.dump(res, f, default=sorted, indent=1)
     print("bench: wrote %s" % out, file=sys.stderr)
     return 0
 

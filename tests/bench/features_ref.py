@@ -108,9 +108,10 @@ def features(ev, t0, horizon_days):
 
     population = (first_event < t0) & ~(first_cancel < t0)
     if not any_cancel:
-        quiet = (t0 - last_activity.reindex(first_event.index)
-                 > ACTIVE_WINDOW_DAYS * DAY)
-        population &= ~quiet.fillna(True)
+        # Customers with no activity in the window (or none at all) are
+        # gone, not at risk.
+        since = t0 - last_activity.reindex(first_event.index)
+        population &= since <= ACTIVE_WINDOW_DAYS * DAY
     ids = first_event.index[population]
     out = pd.DataFrame(index=ids)
 

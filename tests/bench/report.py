@@ -143,9 +143,10 @@ def target_rows(res):
             "%s (%s)" % (secs(f.get("churn2")),
                          rate(f["events"], f.get("churn2"), "events")),
             "pandas %s, %s" % (secs(f.get("pandas")), mb(f.get("pandas"))),
-            "pandas/churn %sx; peak memory +%s %% for %sx events" % (
-                fx(speed, "%.1f"), fx(None if grow is None else grow * 100,
-                                      "%.0f"), fx(events_growth(res), "%.1f")),
+            "pandas/churn %sx; %s" % (fx(speed, "%.1f"), (
+                "peak memory +%.0f %% for %.1fx events" % (
+                    grow * 100, events_growth(res)) if grow is not None
+                else "memory growth needs 2 sizes")),
             ">= 10 M events/s on 1 core (<= 0.5 s), >= 30x pandas, memory "
             "O(customers)", met(ok)])
     lg = full(res.get("logistic"))
