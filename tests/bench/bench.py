@@ -126,22 +126,38 @@ class Runner:
     def timed(self, label, cmd, cores=1, reps=None):
         """reps runs; a dict with the list of seconds and the peak RSS,
         or the error of the first failing run."""
-        self.commands.append((label, cmd_line(self.pinned(cmd, cores),
-                                              cores)))
-        runs = {"seconds": [], "rss": float("nan"), "cores": cores}
+        return self.interleaved([("runs", label, cmd, cores)],
+                                reps)["runs"]
+
+    def interleaved(self, specs, reps=None):
+        """Runs each (key, label, command, cores) of specs once per round,
+        reps rounds, so that a change in the machine's load hits churn and
+        its peer alike. A dict key -> runs (as timed returns)."""
+        result = {}
+        for key, label, cmd, cores in specs:
+            self.commands.append((label, cmd_line(self.pinned(cmd, cores),
+                                                  cores)))
+            result[key] = {"seconds": [], "rss": float("nan"),
+                           "cores": cores}
         for _ in range(reps or self.reps):
-            try:
-                s, rss, out = self.once(cmd, cores)
-            except RuntimeError as e:
-                runs["error"] = str(e)
-                print("bench: %s failed: %s" % (label, e), file=sys.stderr)
-                break
-            runs["seconds"].append(s)
-            runs["rss"] = rss if runs["rss"] != runs["rss"] else max(
-                runs["rss"], rss)
-            runs["stdout"] = out
-        progress(label, runs)
-        return runs
+            for key, label, cmd, cores in specs:
+                runs = result[key]
+                if "error" in runs:
+                    continue
+                try:
+                    s, rss, out = self.once(cmd, cores)
+                except RuntimeError as e:
+                    runs["error"] = str(e)
+                    print("bench: %s failed: %s" % (label, e),
+                          file=sys.stderr)
+                    continue
+                runs["seconds"].append(s)
+                runs["rss"] = rss if runs["rss"] != runs["rss"] else max(
+                    runs["rss"], rss)
+                runs["stdout"] = out
+        for key, label, _, _ in specs:
+            progress(label, result[key])
+        return result
 
 
 def cmd_line(cmd, cores):

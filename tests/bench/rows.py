@@ -67,6 +67,13 @@ def reps(ctx, full):
     return ctx.a.reps if full else 1
 
 
+def churn_specs(ctx, what, cmd, full):
+    """The churn command on 1 core, and at the full size on 2 cores too,
+    as specs for Runner.interleaved."""
+    return [("churn%d" % c, "%s, %d core" % (what, c), cmd, c)
+            for c in ((1, 2) if full else (1,))]
+
+
 def median(xs):
     s = sorted(xs)
     n = len(s)
@@ -294,17 +301,16 @@ def features(ctx):
         out, ref = ctx.path("features-%d.csv" % n), ctx.path("ref-%d.csv" % n)
         cmd = [ctx.tool("churn-features"), "--events", events, "--as-of",
                AS_OF, "--horizon", HORIZON, "-o", out]
-        for cores in (1, 2) if full else (1,):
-            size["churn%d" % cores] = ctx.run.timed(
-                "churn-features %d events, %d core" % (n_events, cores),
-                cmd, cores, reps(ctx, full))
+        specs = churn_specs(ctx, "churn-features %d events" % n_events,
+                            cmd, full)
         if ctx.has("pandas", "numpy"):
-            size["pandas"] = ctx.run.timed(
-                "pandas reference %d events" % n_events,
-                [PY, os.path.join(HERE, "features_ref.py"), events, AS_OF,
-                 HORIZON, ref], 1, reps(ctx, full))
-            if full and "error" not in size["pandas"] and os.path.exists(out):
-                r["check"] = compare.feature_files(out, ref)
+            specs.append(("pandas", "pandas reference %d events" % n_events,
+                          [PY, os.path.join(HERE, "features_ref.py"),
+                           events, AS_OF, HORIZON, ref], 1))
+        size.update(ctx.run.interleaved(specs, reps(ctx, full)))
+        if full and "error" not in size.get("pandas", {"error": 1}) and \
+                os.path.exists(out):
+            r["check"] = compare.feature_files(out, ref)
         r["sizes"].append(size)
     return r
 
@@ -325,24 +331,24 @@ def logistic(ctx):
         model = ctx.path("logistic-%d.churn" % n)
         size = {"rows": n, "bytes": os.path.getsize(data)}
         cmd = train_cmd(ctx, data, model, "--model", "logistic")
-        for cores in (1, 2) if full else (1,):
-            size["churn%d" % cores] = ctx.run.timed(
-                "churn-train logistic %d rows, %d core" % (n, cores), cmd,
-                cores, reps(ctx, full))
-        if full and os.path.exists(model):
-            size["churn_auc"] = churn_auc(ctx, model, test)
-            ctx.cache["logistic_model"] = model
-        if ctx.has("liblinear-train", "numpy"):
+        specs = churn_specs(ctx, "churn-train logistic %d rows" % n, cmd,
+                            full)
+        peer = ctx.has("liblinear-train", "numpy")
+        if peer:
             train_svm, test_svm, _ = standardized_libsvm(
                 ctx, data, test, "logistic-%d" % n)
             ll_model = ctx.path("logistic-%d.liblinear" % n)
-            size["liblinear"] = ctx.run.timed(
-                "liblinear-train -s 0 %d rows" % n,
-                ["liblinear-train", "-s", "0", "-c", str(a.C), "-B", "1",
-                 "-q", train_svm, ll_model], 1, reps(ctx, full))
-            if full and ctx.has("liblinear-predict"):
-                size["liblinear_auc"] = liblinear_auc(ctx, ll_model,
-                                                      test_svm, test)
+            specs.append(("liblinear", "liblinear-train -s 0 %d rows" % n,
+                          ["liblinear-train", "-s", "0", "-c", str(a.C),
+                           "-B", "1", "-q", train_svm, ll_model], 1))
+        size.update(ctx.run.interleaved(specs, reps(ctx, full)))
+        if full and os.path.exists(model):
+            size["churn_auc"] = churn_auc(ctx, model, test)
+            ctx.cache["logistic_model"] = model
+        if full and peer and ctx.has("liblinear-predict") and \
+                "error" not in size["liblinear"]:
+            size["liblinear_auc"] = liblinear_auc(ctx, ll_model, test_svm,
+                                                  test)
         if full and ctx.has("sklearn", "pandas"):
             size["sklearn"], size["sklearn_auc"] = sklearn(
                 ctx, "logistic", data, test, 0)
@@ -376,23 +382,22 @@ def svm(ctx):
         cmd = train_cmd(ctx, data, model, "--model", "svm", "--kernel",
                         "rbf", "--gamma", repr(gamma), "--calibration",
                         "none")
-        for cores in (1, 2) if full else (1,):
-            size["churn%d" % cores] = ctx.run.timed(
-                "churn-train svm rbf %d rows, %d core" % (n, cores), cmd,
-                cores, reps(ctx, full))
-        if full and os.path.exists(model):
-            size["churn_auc"] = churn_auc(ctx, model, test)
-        if ctx.has("svm-train", "numpy"):
+        specs = churn_specs(ctx, "churn-train svm rbf %d rows" % n, cmd,
+                            full)
+        peer = ctx.has("svm-train", "numpy")
+        if peer:
             train_svm, _, z_test = standardized_libsvm(ctx, data, test,
                                                        "svm-%d" % n)
             peer_model = ctx.path("svm-%d.libsvm" % n)
-            size["libsvm"] = ctx.run.timed(
-                "svm-train rbf %d rows" % n,
-                ["svm-train", "-s", "0", "-t", "2", "-c", str(a.C), "-g",
-                 repr(gamma), "-m", SVM_CACHE_MB, "-q", train_svm,
-                 peer_model], 1, reps(ctx, full))
-            if full and "error" not in size["libsvm"]:
-                size["libsvm_auc"] = svm_model_auc(peer_model, z_test, test)
+            specs.append(("libsvm", "svm-train rbf %d rows" % n,
+                          ["svm-train", "-s", "0", "-t", "2", "-c",
+                           str(a.C), "-g", repr(gamma), "-m", SVM_CACHE_MB,
+                           "-q", train_svm, peer_model], 1))
+        size.update(ctx.run.interleaved(specs, reps(ctx, full)))
+        if full and os.path.exists(model):
+            size["churn_auc"] = churn_auc(ctx, model, test)
+        if full and peer and "error" not in size["libsvm"]:
+            size["libsvm_auc"] = svm_model_auc(peer_model, z_test, test)
         if full and ctx.has("sklearn", "pandas"):
             size["sklearn"], size["sklearn_auc"] = sklearn(
                 ctx, "svm", data, test, gamma)
@@ -411,10 +416,8 @@ def rbf_approx(ctx):
     model = ctx.path("approx.churn")
     cmd = train_cmd(ctx, data, model, "--model", "svm", "--kernel",
                     "rbf-approx", "--calibration", "none")
-    for cores in (1, 2):
-        r["churn%d" % cores] = ctx.run.timed(
-            "churn-train rbf-approx %d rows, %d core" % (a.rows, cores), cmd,
-            cores)
+    r.update(ctx.run.interleaved(churn_specs(
+        ctx, "churn-train rbf-approx %d rows" % a.rows, cmd, True)))
     if os.path.exists(model):
         r["churn_auc"] = churn_auc(ctx, model, test)
     sub = head_rows(ctx, big, a.subsample, "exact-%d.csv" % a.subsample)
@@ -473,9 +476,8 @@ def score(ctx):
         size = {"rows": n, "bytes": os.path.getsize(data)}
         cmd = [ctx.tool("churn-score"), "--model", model, "--data", data,
                "-o", ctx.path("ranked.csv")]
-        for cores in (1, 2) if full else (1,):
-            size["churn%d" % cores] = ctx.run.timed(
-                "churn-score %d rows, %d core" % (n, cores), cmd, cores,
-                reps(ctx, full))
+        size.update(ctx.run.interleaved(
+            churn_specs(ctx, "churn-score %d rows" % n, cmd, full),
+            reps(ctx, full)))
         r["sizes"].append(size)
     return r
