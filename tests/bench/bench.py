@@ -168,9 +168,9 @@ def cmd_line(cmd, cores):
 def progress(label, runs):
     if "error" in runs:
         return
-    s = sorted(runs["seconds"])
     print("bench: %-40s median %8.3f s  (%d runs)  %7.1f MB" % (
-        label, s[len(s) // 2], len(s), runs["rss"]), file=sys.stderr)
+        label, report.med(runs), len(runs["seconds"]), runs["rss"]),
+        file=sys.stderr)
 
 
 def main(argv):
