@@ -360,9 +360,9 @@ def markdown(res):
               "\n".join(res.get("synth_commands", [])) +
               "\n```\n\nTimed (each under `/usr/bin/time -f %M`; 2-core "
               "runs use `taskset -c 0,1` and 2 threads):\n\n```\n" +
-              "\n".join(sorted(set(c for _, c in res["commands"]
-                                   if "taskset -c 0 " in c or
-                                   "taskset" not in c))) + "\n```\n"]
+              "\n".join(dict.fromkeys(c for _, c in res["commands"]
+                                      if "taskset -c 0 " in c or
+                                      "taskset" not in c)) + "\n```\n"]
     notes = os.path.join(HERE, "notes.md")
     if os.path.exists(notes):
         with open(notes) as f:
