@@ -25,17 +25,23 @@ import rows as bench_rows  # noqa: E402
 
 
 def parse_args(argv):
-    p = argparse.ArgumentParser(prog="tests/bench/run",
-                                description=__doc__.split("\n\n")[0])
+    p = argparse.ArgumentParser(
+        prog="tests/bench/run",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        description=__doc__.split("\n\n")[0])
     p.add_argument("build", help="build folder (bin/, bench/)")
     p.add_argument("--reps", type=int, default=3,
                    help="repetitions of each timed command (median kept)")
     p.add_argument("--events", type=int, default=5000000,
                    help="events in the churn-features log (approximate)")
-    p.add_argument("--customers", type=int, default=20000)
-    p.add_argument("--logistic-rows", type=int, default=200000)
-    p.add_argument("--svm-rows", type=int, default=20000)
-    p.add_argument("--svm-features", type=int, default=20)
+    p.add_argument("--customers", type=int, default=20000,
+                   help="customers in the event log")
+    p.add_argument("--logistic-rows", type=int, default=200000,
+                   help="training rows of the logistic run")
+    p.add_argument("--svm-rows", type=int, default=20000,
+                   help="training rows of the svm rbf run")
+    p.add_argument("--svm-features", type=int, default=20,
+                   help="columns of the svm rbf run")
     p.add_argument("--rows", type=int, default=1000000,
                    help="rows of the rbf-approx, predict and score runs")
     p.add_argument("--features", type=int, default=40,
@@ -44,7 +50,8 @@ def parse_args(argv):
                    help="held-out rows every AUC is measured on")
     p.add_argument("--subsample", type=int, default=20000,
                    help="rows of the exact rbf fit rbf-approx is held to")
-    p.add_argument("--C", type=float, default=1.0)
+    p.add_argument("--C", type=float, default=1.0,
+                   help="C of every training run, churn's and the peers'")
     p.add_argument("--scaling", default="0.25,0.5,1",
                    help="size fractions of the scaling tables")
     p.add_argument("--only", default="features,logistic,svm,rbf-approx,"
