@@ -202,8 +202,16 @@ FORCE:
 demo: all
 	@tools/demo $(BUILD)
 
-bench: all
-	@tests/bench/run $(BUILD)
+# Benchmark programs: built only for `make bench`, never by `make check`.
+BENCH_BIN := $(BUILD)/bench/bench_predict $(BUILD)/bench/bench_logistic
+
+$(BUILD)/bench/%: tests/bench/%.c $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC) $(DEP_LIBS)
+
+# Sizes and repetitions: make bench BENCH_ARGS="--reps 5 --events 2000000"
+bench: all $(BENCH_BIN)
+	@tests/bench/run $(BUILD) $(BENCH_ARGS)
 
 install: all
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR) $(DESTDIR)$(BINDIR) \

@@ -36,6 +36,15 @@ typedef struct churn__synth_out {
 
 /* Writes out what the buffer holds. */
 void churn__synth_flush(churn__synth_out *o);
+/* Opens path (malloc'ed; o takes it) for atomic writing, its buffer
+ * holding the header line; churn__synth_commit renames it into place,
+ * churn__synth_abort drops it and frees what o holds (always call it). */
+int churn__synth_open(churn__synth_out *o, char *path, const char *header,
+                      churn_error *err);
+int churn__synth_commit(churn__synth_out *o, churn_error *err);
+void churn__synth_abort(churn__synth_out *o);
+/* A 32-bit mt19937 seed from all 64 bits of a user's seed. */
+unsigned long churn__synth_fold_seed(uint64_t seed);
 
 /* Room for one row at o->buf + o->len; the caller advances o->len. */
 static inline char *churn__synth_row(churn__synth_out *o)

@@ -107,22 +107,15 @@ void churn__synth_flush(churn__synth_out *o)
     o->len = 0;
 }
 
-/* Opens dir/name for atomic writing, with its buffer and header line. */
-static int open_out(churn__synth_out *o, const char *dir, const char *name,
-                    const char *header, churn_error *err)
+/* Opens path for atomic writing, with its buffer and header line; takes
+ * ownership of path (freed by churn__synth_abort). */
+int churn__synth_open(churn__synth_out *o, char *path, const char *header,
+                      churn_error *err)
 {
-    size_t n = strlen(dir);
-    int slash = n > 0 && dir[n - 1] != '/';
-    char *path = malloc(n + (size_t)slash + strlen(name) + 1);
-    o->buf = malloc(CHURN__SYNTH_OUT_CAP);
-    if (!path || !o->buf) {
-        free(path);
-        return churn__fail_nomem(err);
-    }
-    memcpy(path, dir, n);
-    path[n] = '/';
-    memcpy(path + n + (size_t)slash, name, strlen(name) + 1);
     o->path = path;
+    o->buf = malloc(CHURN__SYNTH_OUT_CAP);
+    if (!o->buf)
+        return churn__fail_nomem(err);
     int rc = churn__afile_open(path, &o->file, err);
     if (rc != CHURN_OK)
         return rc;
@@ -131,8 +124,23 @@ static int open_out(churn__synth_out *o, const char *dir, const char *name,
     return CHURN_OK;
 }
 
+/* Opens dir/name as churn__synth_open does. */
+static int open_out(churn__synth_out *o, const char *dir, const char *name,
+                    const char *header, churn_error *err)
+{
+    size_t n = strlen(dir);
+    int slash = n > 0 && dir[n - 1] != '/';
+    char *path = malloc(n + (size_t)slash + strlen(name) + 1);
+    if (!path)
+        return churn__fail_nomem(err);
+    memcpy(path, dir, n);
+    path[n] = '/';
+    memcpy(path + n + (size_t)slash, name, strlen(name) + 1);
+    return churn__synth_open(o, path, header, err);
+}
+
 /* Flushes and renames the file into place. */
-static int commit_out(churn__synth_out *o, churn_error *err)
+int churn__synth_commit(churn__synth_out *o, churn_error *err)
 {
     churn__synth_flush(o);
     int rc = CHURN_OK;
@@ -147,7 +155,8 @@ static int commit_out(churn__synth_out *o, churn_error *err)
     return rc;
 }
 
-static void abort_out(churn__synth_out *o)
+/* Drops the file (unless committed) and frees the buffer and path. */
+void churn__synth_abort(churn__synth_out *o)
 {
     churn__afile_abort(o->file);
     o->file = NULL;
@@ -179,7 +188,7 @@ static int make_dates(churn__synth *s)
 
 /* A 32-bit mt19937 seed from all 64 bits of the user's seed (splitmix64),
  * so that seeds differing only in their high bits differ. */
-static unsigned long fold_seed(uint64_t seed)
+unsigned long churn__synth_fold_seed(uint64_t seed)
 {
     uint64_t z = seed + 0x9E3779B97F4A7C15ull;
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
@@ -212,8 +221,9 @@ static int start_run(churn__synth *s, const churn_synth_opts *o,
         !(s->rng = gsl_rng_alloc(gsl_rng_mt19937)) ||
         !(s->traits_rng = gsl_rng_alloc(gsl_rng_mt19937)))
         return churn__fail_nomem(err);
-    gsl_rng_set(s->rng, fold_seed(o->seed));
-    gsl_rng_set(s->traits_rng, fold_seed(o->seed ^ TRAITS_STREAM));
+    gsl_rng_set(s->rng, churn__synth_fold_seed(o->seed));
+    gsl_rng_set(s->traits_rng,
+                churn__synth_fold_seed(o->seed ^ TRAITS_STREAM));
     int rc = open_out(&s->events, dir, "events.csv",
                       "customer_id,timestamp,event,value\n", err);
     if (rc == CHURN_OK)
@@ -258,15 +268,15 @@ int churn_synth_generate(const churn_synth_opts *o, const char *dir,
                     s.n_events);
     /* Renamed into place only once every row is written, so a failure
      * while generating leaves the folder as it was. */
-    rc = commit_out(&s.events, err);
+    rc = churn__synth_commit(&s.events, err);
     if (rc == CHURN_OK)
-        rc = commit_out(&s.customers, err);
+        rc = churn__synth_commit(&s.customers, err);
     if (rc == CHURN_OK)
-        rc = commit_out(&s.truth, err);
+        rc = churn__synth_commit(&s.truth, err);
 done:
-    abort_out(&s.events);
-    abort_out(&s.customers);
-    abort_out(&s.truth);
+    churn__synth_abort(&s.events);
+    churn__synth_abort(&s.customers);
+    churn__synth_abort(&s.truth);
     gsl_rng_free(s.rng);
     gsl_rng_free(s.traits_rng);
     free(s.dates);

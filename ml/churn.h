@@ -326,6 +326,15 @@ CHURN_API int churn_synth_opts_set_progress(churn_synth_opts *o,
 CHURN_API int churn_synth_generate(const churn_synth_opts *o, const char *dir,
                                    churn_error *err);
 
+/* Writes a labeled numeric table to path (atomically): customer_id,
+ * x1..x<features>, churned; rows rows of standard normal values (4
+ * decimals) labeled by a known, partly nonlinear model (docs/SYNTH.md).
+ * Uses o's seed and progress ("generating rows"); the other options are
+ * for histories. CHURN_EINVAL for 0 rows or features outside 1..10000. */
+CHURN_API int churn_synth_table(const churn_synth_opts *o, size_t rows,
+                                size_t features, const char *path,
+                                churn_error *err);
+
 /* ------------------------------------------------------------------ models */
 
 /* A trained model: the fitted preprocessing pipeline, the classifier, its

@@ -1,11 +1,8 @@
 /* bench_logistic.c - times the logistic regression solver on generated
  * n x d data; not part of `make check`.
  *
- *   make BUILD=build
- *   cc -std=c11 -O2 -Iml $(pkg-config --cflags openblas) \
- *      -o build/bench_logistic tests/bench/bench_logistic.c \
- *      build/libchurn.a -lopenblas -lm
- *   build/bench_logistic [n d [C [libsvm-file]]]     (default 200000 40 1)
+ *   make bench            (builds it as build/bench/bench_logistic)
+ *   build/bench/bench_logistic [n d [C [libsvm-file]]]  (200000 40 1)
  *
  * With a file name it also writes the rows in libsvm format, for
  *   time liblinear-train -s 0 -c C -B 1 file /dev/null
