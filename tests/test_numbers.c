@@ -10,7 +10,7 @@
 #include <string.h>
 
 /* The reference: strtod must take the whole text and give a finite
- * value. Only called with texts of [0-9.+-], which churn__parse_double
+ * value. Only called with texts of [0-9.+-eE], which churn__parse_double
  * hands to strtod as they are. */
 static int reference(const char *text, double *out)
 {
@@ -73,11 +73,108 @@ static void test_random_texts_match_strtod(void **state)
     }
 }
 
+static uint64_t next_random(uint64_t *seed)
+{
+    *seed = *seed * 6364136223846793005ull + 1442695040888963407ull;
+    return *seed ^ (*seed >> 29);
+}
+
+/* Long decimals (16 to 19 significant digits, the 128-bit path) in fixed
+ * notation with 1 to 21 decimals, and the same digits with exponents. */
+static void test_long_decimals_match_strtod(void **state)
+{
+    (void)state;
+    uint64_t seed = 7;
+    char text[64];
+    for (int n = 0; n < 300000; n++) {
+        uint64_t m = next_random(&seed);
+        int digits = 16 + (int)(next_random(&seed) % 4);
+        while (m >= 10000000000000000000ull)
+            m /= 10;
+        char num[24];
+        snprintf(num, sizeof num, "%019llu", (unsigned long long)m);
+        num[digits] = '\0';
+        int point = (int)(next_random(&seed) % 23); /* digits before '.' */
+        int zeros = (int)(next_random(&seed) % 4); /* after the point */
+        if (point > 0 && point < digits)
+            snprintf(text, sizeof text, "%.*s.%s", point, num, num + point);
+        else
+            snprintf(text, sizeof text, "0.%.*s%s", zeros, "000", num);
+        check(text);
+        snprintf(text, sizeof text, "-%s.%se%d", "9", num, (int)(next_random(&seed) % 40) - 20);
+        check(text);
+    }
+}
+
+/* Round-trip texts of random doubles: %.15g/%.16g/%.17g of random bits
+ * (with subnormals, extremes) and of values in ordinary ranges. */
+static void test_printed_doubles_match_strtod(void **state)
+{
+    (void)state;
+    uint64_t seed = 11;
+    char text[64];
+    for (int n = 0; n < 300000; n++) {
+        uint64_t bits = next_random(&seed);
+        double x;
+        memcpy(&x, &bits, sizeof x);
+        if (n % 2)
+            x = ldexp((double)(bits >> 11), (int)(next_random(&seed) % 80) - 100);
+        if (!isfinite(x))
+            continue;
+        snprintf(text, sizeof text, "%.*g", 15 + n % 3, x);
+        check(text);
+        snprintf(text, sizeof text, "%.*f", (int)(n % 22), x);
+        if (strlen(text) < 40)
+            check(text);
+    }
+}
+
+/* Exact midpoints between two doubles, where rounding ties to even:
+ * in [2^52, 2^53) they are x.5, in [2^51, 2^52) x.25 and x.75, in [2^50,
+ * 2^51) x.125 ... (17 to 19 digits), and the decimals next to them. */
+static void test_ties_round_to_even(void **state)
+{
+    (void)state;
+    uint64_t seed = 3;
+    char text[64];
+    const char *frac[] = {"5", "25", "75", "125", "375", "625", "875"};
+    const uint64_t base[] = {1ull << 52, 1ull << 51, 1ull << 51, 1ull << 50,
+                             1ull << 50, 1ull << 50, 1ull << 50};
+    for (int n = 0; n < 20000; n++) {
+        size_t f = (size_t)(n % 7);
+        uint64_t i = base[f] + next_random(&seed) % base[f];
+        if (n < 7)
+            i = base[f] + (uint64_t)n; /* the first ones, both parities */
+        snprintf(text, sizeof text, "%llu.%s", (unsigned long long)i, frac[f]);
+        check(text);
+        snprintf(text, sizeof text, "%llu.%s1", (unsigned long long)i,
+                 frac[f]);
+        check(text);
+        snprintf(text, sizeof text, "%llu.%s", (unsigned long long)i - 1,
+                 "9999999");
+        check(text);
+    }
+    check("4503599627370497.5");
+    check("4503599627370498.5");
+    check("2251799813685249.25");
+    check("0.1000000000000000055511151231257827"); /* > 19 digits */
+    check("1e-400");
+    check("1e400");
+    check("1e");
+    check("1e+");
+    check("2.5E-3");
+    check("0e5");
+    check("-0.0e0");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_known_cases),
         cmocka_unit_test(test_random_texts_match_strtod),
+        cmocka_unit_test(test_long_decimals_match_strtod),
+        cmocka_unit_test(test_printed_doubles_match_strtod),
+        cmocka_unit_test(test_ties_round_to_even),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
