@@ -173,6 +173,10 @@ CHURN_API int churn_csv_opts_set_positive(churn_csv_opts *o, const char *value);
 /* Forces a column to be categorical even if all its values are numbers. */
 CHURN_API int churn_csv_opts_add_categorical(churn_csv_opts *o,
                                              const char *name);
+/* Threads that parse the file, in line-aligned chunks (0, the default:
+ * one per online core; at most 256). The dataset is the same whatever the
+ * number. */
+CHURN_API int churn_csv_opts_set_threads(churn_csv_opts *o, size_t n);
 
 /* Reads a CSV file with a header row into a new dataset. Columns whose
  * non-missing values all parse as numbers are numeric, the rest

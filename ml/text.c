@@ -7,25 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-char *churn__format_double(double x, char *buf)
-{
-    if (isnan(x)) {
-        buf[0] = '\0';
-        return buf;
-    }
-    if (isinf(x)) {
-        snprintf(buf, CHURN__NUM_BUF, "%s", x > 0 ? "inf" : "-inf");
-        return buf;
-    }
-    /* 15 significant digits cover most values exactly; 17 always do. */
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, CHURN__NUM_BUF, "%.*g", prec, x);
-        if (prec == 17 || strtod(buf, NULL) == x)
-            break;
-    }
-    return buf;
-}
-
 static const double pow10_table[] = {
     1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
@@ -139,19 +120,25 @@ static int parse_simple_decimal(const char *text, size_t len, double *out)
         e10 += exp_negative ? -exp : exp;
     }
     double v;
-    if (m == 0)
-        v = 0;
-    else if (m < ((uint64_t)1 << 53) && e10 >= -22 && e10 <= 22)
-        v = e10 < 0 ? (double)m / pow10_table[-e10]
-                    : (double)m * pow10_table[e10];
-    else if (e10 == 0)
-        v = (double)m;
-    else if (e10 >= -21 && e10 < 0 && m >= ((uint64_t)1 << 53)) {
-        if (!div_pow10_exact(m, -e10, &v))
-            return 0;
-    } else
+    if (!churn__decimal_to_double(m, e10, &v))
         return 0;
     *out = negative ? -v : v;
+    return 1;
+}
+
+int churn__decimal_to_double(uint64_t m, int e10, double *out)
+{
+    if (m == 0)
+        *out = 0;
+    else if (m < ((uint64_t)1 << 53) && e10 >= -22 && e10 <= 22)
+        *out = e10 < 0 ? (double)m / pow10_table[-e10]
+                       : (double)m * pow10_table[e10];
+    else if (e10 == 0)
+        *out = (double)m;
+    else if (e10 >= -21 && e10 < 0 && m >= ((uint64_t)1 << 53))
+        return div_pow10_exact(m, -e10, out);
+    else
+        return 0;
     return 1;
 }
 

@@ -1,5 +1,6 @@
 /* test_numbers.c - churn__parse_double: its fast path for plain decimals
- * must accept exactly what strtod accepts and return the same double. */
+ * must accept exactly what strtod accepts and return the same double; the
+ * printf-free formatting must write exactly what printf writes. */
 #include "testutil.h"
 
 #include "internal.h"
@@ -167,6 +168,82 @@ static void test_ties_round_to_even(void **state)
     check("-0.0e0");
 }
 
+/* churn__format_double as it was first written: the shortest of %.15g,
+ * %.16g and %.17g that strtod reads back. */
+static void reference_shortest(double x, char *buf)
+{
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, CHURN__NUM_BUF, "%.*g", prec, x);
+        if (prec == 17 || strtod(buf, NULL) == x)
+            break;
+    }
+}
+
+/* Compares the printf-free formatting with snprintf on x. */
+static void check_format(double x)
+{
+    char fast[CHURN__NUM_BUF], slow[CHURN__NUM_BUF];
+    for (int p = 1; p <= 17; p += (p < 4 ? 1 : 6)) {
+        size_t n = churn__format_g(x, p, fast);
+        snprintf(slow, sizeof slow, "%.*g", p, x);
+        if (strcmp(fast, slow) != 0 || n != strlen(slow))
+            fail_msg("%%.%dg of %a: '%s', snprintf '%s'", p, x, fast, slow);
+    }
+    if (fabs(x) < 1e15) {
+        for (int dec = 0; dec <= 4; dec += 2) {
+            churn__format_fixed(x, dec, 1, fast);
+            snprintf(slow, sizeof slow, "%+.*f", dec, x);
+            if (strcmp(fast, slow) != 0)
+                fail_msg("%%+.%df of %a: '%s', snprintf '%s'", dec, x, fast,
+                         slow);
+        }
+    }
+    if (isnan(x))
+        return;
+    churn__format_double(x, fast);
+    reference_shortest(x, slow);
+    if (strcmp(fast, slow) != 0)
+        fail_msg("shortest of %a: '%s', reference '%s'", x, fast, slow);
+    double back = strtod(fast, NULL);
+    if (memcmp(&back, &x, sizeof x) != 0 && !isinf(x))
+        fail_msg("'%s' does not read back to %a", fast, x);
+}
+
+/* Random bit patterns (every exponent: subnormals, extremes), values
+ * like probabilities, short decimals and exact ties of rounding. */
+static void test_formatting_matches_printf(void **state)
+{
+    (void)state;
+    uint64_t seed = 5;
+    for (int n = 0; n < 200000; n++) {
+        uint64_t bits = next_random(&seed);
+        double x;
+        memcpy(&x, &bits, sizeof x);
+        if (!isnan(x))
+            check_format(x);
+        check_format((double)(bits >> 11) / 9007199254740992.0); /* [0,1) */
+        check_format((double)(int64_t)(bits % 2000001) / 1000.0 - 1000.0);
+        check_format(ldexp((double)(bits >> 11), -(int)(bits % 60)));
+    }
+    const double known[] = {0.0, -0.0, 0.5, 1.5, 2.5, 0.125, -0.125, 0.375,
+                            1e-5, 9.9995, 99995, 0.00099995, 1e16, 1e17,
+                            123456789012345678.0, 4.9e-324, -4.9e-324,
+                            2.2250738585072014e-308, 1.7976931348623157e308,
+                            -1.7976931348623157e308, 0.1, 0.2, 0.3,
+                            1.0 / 3, 2.0 / 3, 9.5, 10.5, 1e-4, 0.00012345,
+                            999999.5, 1e21, 1e22, 5e-310, INFINITY,
+                            -INFINITY};
+    for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+        check_format(known[i]);
+    char buf[CHURN__NUM_BUF];
+    assert_string_equal(churn__format_double(NAN, buf), "");
+    assert_string_equal(churn__format_double(0.1, buf), "0.1");
+    churn__format_fixed(0.125, 2, 1, buf); /* a tie: to even */
+    assert_string_equal(buf, "+0.12");
+    churn__format_fixed(-0.001, 2, 1, buf);
+    assert_string_equal(buf, "-0.00");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -175,6 +252,7 @@ int main(void)
         cmocka_unit_test(test_long_decimals_match_strtod),
         cmocka_unit_test(test_printed_doubles_match_strtod),
         cmocka_unit_test(test_ties_round_to_even),
+        cmocka_unit_test(test_formatting_matches_printf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
