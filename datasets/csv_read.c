@@ -282,6 +282,10 @@ int churn__csv_label_value(const reader *r, const char *text, size_t len,
 {
     static const char *const yes[] = {"yes", "true", "churned", "y"};
     static const char *const no[] = {"no", "false", "retained", "n"};
+    if (len == 1 && (text[0] == '0' || text[0] == '1') && !r->positive) {
+        *out = text[0] == '1'; /* the common case, quickly */
+        return 1;
+    }
     trim(&text, &len);
     *out = NAN;
     if (churn__is_missing(text, len))

@@ -136,6 +136,14 @@ char *churn__format_double(double x, char *buf);
  * sets *out, or 0 when the caller must take strtod. */
 int churn__decimal_to_double(uint64_t m, int e10, double *out);
 
+/* Scans the longest prefix of text[0..avail) of the form
+ * [+-]digits[.digits][(e|E)[+-]digits] and converts it without strtod.
+ * Returns its length and sets *out, or returns 0 when there is no such
+ * prefix or it is not one of the quick cases (then churn__parse_double
+ * of the whole field decides). A field that is exactly such a prefix
+ * parses to the same *out with churn__parse_double. */
+size_t churn__scan_decimal(const char *text, size_t avail, double *out);
+
 /* The very text snprintf's "%.<precision>g" (1 <= precision <= 17) and
  * "%.<decimals>f" / "%+.<decimals>f" (decimals <= 9) write for a finite
  * x, made without printf for speed (exact integer arithmetic, printf

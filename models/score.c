@@ -47,10 +47,8 @@ void churn_scores_free(churn_scores *s)
 {
     if (!s)
         return;
-    if (s->ids)
-        for (size_t r = 0; r < s->n; r++)
-            free(s->ids[r]);
     free(s->ids);
+    free(s->id_text);
     free(s->order);
     free(s->tiers);
     free(s->reason_off);
@@ -87,23 +85,43 @@ static int append_text(churn_scores *s, const char *t, size_t len)
     return CHURN_OK;
 }
 
+/* Appends text to the item being built in buf (size bytes, *len used),
+ * cut as snprintf cuts: the item never exceeds size - 1 bytes. */
+static void put(char *buf, size_t size, size_t *len, const char *text,
+                size_t n)
+{
+    if (*len + n > size - 1)
+        n = size - 1 - *len;
+    memcpy(buf + *len, text, n);
+    *len += n;
+}
+
 /* Describes the raw value of input j of row i in ds ("3", "gold",
- * "missing"); col is ds's column for the input. */
-static void describe_value(const churn_dataset *ds, size_t i, size_t col,
-                           char *buf, size_t size)
+ * "missing") as snprintf(buf, size, "%.4g" or "%s") would; col is ds's
+ * column for the input. Returns the length. */
+static size_t describe_value(const churn_dataset *ds, size_t i, size_t col,
+                             char *buf, size_t size)
 {
     double v = churn_dataset_value(ds, i, col);
-    if (isnan(v))
-        snprintf(buf, size, "missing");
-    else if (churn_dataset_column_kind(ds, col) == CHURN_CATEGORICAL)
-        snprintf(buf, size, "%s", churn_dataset_level(ds, col, (size_t)v));
-    else
-        snprintf(buf, size, "%.4g", v);
+    size_t len = 0;
+    if (isnan(v)) {
+        put(buf, size, &len, "missing", 7);
+    } else if (churn_dataset_column_kind(ds, col) == CHURN_CATEGORICAL) {
+        const char *level = churn_dataset_level(ds, col, (size_t)v);
+        put(buf, size, &len, level, strlen(level));
+    } else {
+        char num[CHURN__NUM_BUF];
+        size_t n = churn__format_g(v, 4, num);
+        put(buf, size, &len, num, n);
+    }
+    buf[len] = '\0';
+    return len;
 }
 
 /* Writes the reasons of one row, NUL-terminated, into s->text: the
  * inputs' contributions (contrib, n_inputs of them), the n largest first.
- * Ties keep input order. */
+ * Ties keep input order. Each reason reads "name=value (+0.12)", as
+ * "%s=%s (%+.2f)" would print it, without printf (a million rows). */
 static int write_reasons(churn_scores *s, const churn_model *m,
                          const churn_dataset *ds, size_t i,
                          const size_t *cols, const double *contrib,
@@ -124,12 +142,20 @@ static int write_reasons(churn_scores *s, const churn_model *m,
         best[at] = j;
     }
     for (size_t r = 0; r < n_best; r++) {
-        char value[64], item[400];
-        describe_value(ds, i, cols[best[r]], value, sizeof value);
-        snprintf(item, sizeof item, "%s%s=%s (%+.2f)", r ? "; " : "",
-                 churn__pipeline_input_name(m->pipe, best[r]), value,
-                 contrib[best[r]]);
-        if (append_text(s, item, strlen(item)) != CHURN_OK)
+        char value[64], item[400], num[CHURN__NUM_BUF];
+        size_t len = 0, n_value = describe_value(ds, i, cols[best[r]],
+                                                 value, sizeof value);
+        const char *name = churn__pipeline_input_name(m->pipe, best[r]);
+        size_t n_num = churn__format_fixed(contrib[best[r]], 2, 1, num);
+        if (r)
+            put(item, sizeof item, &len, "; ", 2);
+        put(item, sizeof item, &len, name, strlen(name));
+        put(item, sizeof item, &len, "=", 1);
+        put(item, sizeof item, &len, value, n_value);
+        put(item, sizeof item, &len, " (", 2);
+        put(item, sizeof item, &len, num, n_num);
+        put(item, sizeof item, &len, ")", 1);
+        if (append_text(s, item, len) != CHURN_OK)
             return CHURN_ENOMEM;
     }
     return append_text(s, "", 1); /* the terminating NUL */
@@ -205,14 +231,21 @@ int churn_score_dataset(const churn_model *m, const churn_dataset *ds,
     if (rc != CHURN_OK)
         goto done;
     qsort(s->order, n, sizeof *s->order, by_risk);
-    for (size_t r = 0; r < n && rc == CHURN_OK; r++) {
+    /* The ids, copied in rank order into one block. */
+    size_t id_bytes = 1;
+    for (size_t i = 0; i < n; i++)
+        id_bytes += strlen(churn_dataset_id(ds, i)) + 1;
+    if (!(s->id_text = malloc(id_bytes)))
+        rc = CHURN_ENOMEM;
+    for (size_t r = 0, at = 0; r < n && rc == CHURN_OK; r++) {
         double p = s->order[r].prob;
         s->tiers[r] = p >= o->high ? "high" : p >= o->medium ? "medium"
                                                              : "low";
         s->reason_off[r] = row_off[s->order[r].row];
-        s->ids[r] = churn__strdup(churn_dataset_id(ds, s->order[r].row));
-        if (!s->ids[r])
-            rc = CHURN_ENOMEM;
+        const char *id = churn_dataset_id(ds, s->order[r].row);
+        size_t len = strlen(id) + 1;
+        s->ids[r] = memcpy(s->id_text + at, id, len);
+        at += len;
     }
 done:
     if (rc == CHURN_ENOMEM)
@@ -280,10 +313,26 @@ static void write_ranked(const churn_scores *s, FILE *f, size_t top_n)
     for (size_t r = 0; r < n; r++) {
         if (s->only_escalated && !churn_scores_escalated(s, r))
             continue;
+        /* ",probability,rank,tier," without fprintf: a million rows */
+        char mid[CHURN__NUM_BUF + 40], digits[24];
+        size_t len = 0, nd = 0;
+        mid[len++] = ',';
+        churn__format_double(s->order[r].prob, num);
+        size_t nn = strlen(num);
+        memcpy(mid + len, num, nn);
+        len += nn;
+        mid[len++] = ',';
+        for (size_t rank = r + 1; rank; rank /= 10)
+            digits[nd++] = (char)('0' + rank % 10);
+        while (nd)
+            mid[len++] = digits[--nd];
+        mid[len++] = ',';
+        nn = strlen(s->tiers[r]);
+        memcpy(mid + len, s->tiers[r], nn);
+        len += nn;
+        mid[len++] = ',';
         churn__csv_put_field(f, s->ids[r]);
-        fprintf(f, ",%s,%zu,%s,",
-                churn__format_double(s->order[r].prob, num), r + 1,
-                s->tiers[r]);
+        fwrite(mid, 1, len, f);
         churn__csv_put_field(f, churn_scores_reasons(s, r));
         if (s->prev_prob)
             write_change(s, f, r);

@@ -28,6 +28,9 @@ static void usage(void)
         "      --positive VALUE     the label value that means churned\n"
         "      --id NAME            id column (default customer_id if present,\n"
         "                           else row numbers)\n"
+        "      --threads N          threads that parse FILE, in line-aligned\n"
+        "                           chunks (default: one per online core); the\n"
+        "                           model is the same whatever N\n"
         "History options (instead of --data; as in churn-features):\n"
         "%s"
         "Model:\n"
@@ -84,7 +87,7 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
 {
     enum { LABEL = 1, POSITIVE, ID, MODEL, C_OPT, CLASS_WEIGHT, VALIDATION,
            NO_REFIT, SEED, KERNEL, GAMMA, DEGREE, CALIBRATION, SEARCH,
-           METRIC, MAX_ROWS, REPORT };
+           METRIC, MAX_ROWS, REPORT, THREADS };
     static const struct option longopts[] = {
         {"data", required_argument, NULL, 'd'},
         {"label", required_argument, NULL, LABEL},
@@ -105,6 +108,7 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
         {"seed", required_argument, NULL, SEED},
         {"output", required_argument, NULL, 'o'},
         {"report", required_argument, NULL, REPORT},
+        {"threads", required_argument, NULL, THREADS},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -139,6 +143,9 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
             break;
         case 'o': a->output = optarg; break;
         case REPORT: a->report = optarg; break;
+        case THREADS:
+            cli_threads = cli_size("--threads", optarg, 1, 256);
+            break;
         case 'q': a->quiet = 1; break;
         case 'h': usage(); exit(0);
         case 'V': printf("churn-train %s\n", churn_version()); exit(0);

@@ -246,6 +246,8 @@ churn_dataset *cli_history_extract(const cli_history *h)
     return out;
 }
 
+size_t cli_threads;
+
 churn_dataset *cli_read_labeled(const char *path, const char *label,
                                 const char *positive, const char *id)
 {
@@ -255,6 +257,8 @@ churn_dataset *cli_read_labeled(const char *path, const char *label,
     if (!o)
         cli_fail("out of memory");
     int rc = churn_csv_opts_set_label_column(o, label);
+    if (rc == CHURN_OK)
+        rc = churn_csv_opts_set_threads(o, cli_threads);
     if (rc == CHURN_OK && positive)
         rc = churn_csv_opts_set_positive(o, positive);
     if (rc == CHURN_OK && id)
