@@ -455,6 +455,10 @@ CHURN_API int churn_score_opts_set_tiers(churn_score_opts *o, double high,
                                          double medium);
 /* How many reasons per customer (0..10). */
 CHURN_API int churn_score_opts_set_reasons(churn_score_opts *o, size_t n);
+/* Threads that score, sort and format the rows (0, the default: one per
+ * online core; at most 256). The scores and their file are the same
+ * whatever the number. */
+CHURN_API int churn_score_opts_set_threads(churn_score_opts *o, size_t n);
 
 /* Scores and ranks every row of ds. *out is new; free it with
  * churn_scores_free. Ties in probability keep the input order. */

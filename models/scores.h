@@ -23,6 +23,7 @@ struct churn_scores {
     double *prev_prob;      /* NaN = not in the previous run */
     const char **prev_tier; /* static strings; NULL = not there */
     int only_escalated;     /* write only customers who moved up a tier */
+    size_t n_threads;       /* for formatting the file; at least 1 */
 };
 
 #endif

@@ -37,9 +37,10 @@ static void usage(void)
         "                        and escalated (1 = moved into a higher-risk\n"
         "                        tier: the early-warning list)\n"
         "      --escalated-only  write only the escalated customers\n"
-        "      --threads N       threads that parse FEATURES.csv, in\n"
-        "                        line-aligned chunks (default: one per online\n"
-        "                        core); the output is the same whatever N\n"
+        "      --threads N       threads that parse FEATURES.csv (in\n"
+        "                        line-aligned chunks), score, sort and format\n"
+        "                        (default: one per online core); the output is\n"
+        "                        the same whatever N\n"
         "  -h, --help            show this help and exit\n"
         "  -V, --version         show the version and exit\n"
         "\n"
@@ -134,6 +135,7 @@ int main(int argc, char **argv)
     if (rc == CHURN_OK) {
         churn_score_opts_set_tiers(sopts, high, medium);
         churn_score_opts_set_reasons(sopts, n_reasons);
+        churn_score_opts_set_threads(sopts, threads);
         rc = churn_score_dataset(model, ds, sopts, &scores, &err);
     }
     if (rc == CHURN_OK && previous) {
