@@ -85,10 +85,8 @@ static int take_field(const fast *f, chunk *c, size_t i, size_t role,
         f->as_of[i] = NAN;
         return churn__is_missing(s, len) ||
                churn_parse_time(s, len, &f->as_of[i]) == CHURN_OK;
-    } else if (len <= 4 && churn__is_missing(s, len)) {
-        row[role] = NAN; /* longer fields could only be missing with
-                            spaces around, which parse_double refuses
-                            and the check below catches */
+    } else if (churn__is_missing(s, len)) {
+        row[role] = NAN;
     } else if (f->cat[role]) {
         size_t code;
         if (!c->levels[role] && !(c->levels[role] = churn__strmap_new()))
@@ -98,8 +96,6 @@ static int take_field(const fast *f, chunk *c, size_t i, size_t role,
         row[role] = (double)code; /* the chunk's code, mapped later */
     } else if (!churn__parse_double(s, len, &row[role])) {
         row[role] = NAN;
-        if (churn__is_missing(s, len))
-            return 1;
         c->found_text[role] = 1;
         c->status = FAST_RESTART;
     }
