@@ -100,6 +100,10 @@ int churn__pipeline_add_outputs(churn__pipeline *p, size_t j)
 
 /* ------------------------------------------------------------- fitting */
 
+/* Columns copied out of the row-major values per pass (a cache line of
+ * doubles). */
+#define FIT_GROUP 8
+
 /* What fitting reads: the training rows of a dataset. */
 struct training {
     const churn_dataset *ds;
@@ -142,14 +146,16 @@ static int standardize(churn__pipeline *p, size_t k, double *x, size_t n)
     return isfinite(mean) && isfinite(largest) && isfinite(sd);
 }
 
+/* Fits numeric input j from col, its values in the training rows (n of
+ * them, in order). */
 static int fit_numeric(churn__pipeline *p, size_t j,
-                       const struct training *t, double *scratch,
-                       churn_error *err)
+                       const struct training *t, const double *col,
+                       double *scratch, churn_error *err)
 {
     struct churn__pipeline_input *in = &p->inputs[j];
     size_t n_seen = 0;
     for (size_t i = 0; i < t->n; i++) {
-        double v = cell(t, i, j);
+        double v = col[i];
         if (isnan(v))
             continue;
         if (!isfinite(v))
@@ -171,13 +177,13 @@ static int fit_numeric(churn__pipeline *p, size_t j,
         return churn__fail_nomem(err);
     size_t k = in->first_out;
     for (size_t i = 0; i < t->n; i++) {
-        double v = cell(t, i, j);
+        double v = col[i];
         scratch[i] = isnan(v) ? in->impute : v;
     }
     int ok = standardize(p, k, scratch, t->n);
     if (in->missing != CHURN__MISSING_NONE) {
         for (size_t i = 0; i < t->n; i++)
-            scratch[i] = isnan(cell(t, i, j)) ? 1.0 : 0.0;
+            scratch[i] = isnan(col[i]) ? 1.0 : 0.0;
         ok = ok && standardize(p, k + 1, scratch, t->n);
     }
     if (!ok)
@@ -242,6 +248,20 @@ done:
     return rc;
 }
 
+/* Copies columns j0 .. j0 + FIT_GROUP - 1 (those that exist) of the
+ * training rows into cols, column after column: one pass over the
+ * row-major values, which column-by-column reading would make one pass
+ * per column, each touching a cache line per row. */
+static void gather_columns(const struct training *t, size_t j0, double *cols)
+{
+    size_t g_n = t->n_cols - j0 < FIT_GROUP ? t->n_cols - j0 : FIT_GROUP;
+    for (size_t i = 0; i < t->n; i++) {
+        const double *row = t->values + row_of(t, i) * t->n_cols + j0;
+        for (size_t g = 0; g < g_n; g++)
+            cols[g * t->n + i] = row[g];
+    }
+}
+
 /* Checks ds and rows and counts the outputs fitting can make at most. */
 static int check_training(const struct training *t, size_t *max_outputs,
                           churn_error *err)
@@ -283,13 +303,17 @@ int churn__pipeline_fit(const churn_dataset *ds, const size_t *rows, size_t n,
         return rc;
     churn__pipeline *p = churn__pipeline_new(t.n_cols);
     double *scratch = malloc(t.n * sizeof *scratch);
-    if (!p || !scratch ||
+    double *cols = malloc(FIT_GROUP * t.n * sizeof *cols);
+    if (!p || !scratch || !cols ||
         churn__pipeline_reserve_outputs(p, max_outputs) != CHURN_OK) {
         rc = churn__fail_nomem(err);
         goto done;
     }
     for (size_t j = 0; j < t.n_cols; j++) {
         struct churn__pipeline_input *in = &p->inputs[j];
+        size_t g = j % FIT_GROUP;
+        if (g == 0) /* the next FIT_GROUP columns, in one pass over rows */
+            gather_columns(&t, j, cols);
         in->kind = churn_dataset_column_kind(ds, j);
         in->name = churn__strdup(churn_dataset_column_name(ds, j));
         if (!in->name) {
@@ -298,7 +322,7 @@ int churn__pipeline_fit(const churn_dataset *ds, const size_t *rows, size_t n,
         }
         rc = in->kind == CHURN_CATEGORICAL
                  ? fit_categorical(p, j, &t, err)
-                 : fit_numeric(p, j, &t, scratch, err);
+                 : fit_numeric(p, j, &t, cols + g * t.n, scratch, err);
         if (rc != CHURN_OK)
             goto done;
     }
@@ -306,6 +330,7 @@ int churn__pipeline_fit(const churn_dataset *ds, const size_t *rows, size_t n,
     p = NULL;
 done:
     free(scratch);
+    free(cols);
     churn__pipeline_free(p);
     return rc;
 }
