@@ -5,6 +5,7 @@
 #   make demo       the main job on bundled data
 #   make install PREFIX=/usr/local DESTDIR=    make uninstall
 #   make lint       banned calls, exported symbols
+#   make fuzz FUZZ_SECONDS=60   libFuzzer targets (clang), each N seconds
 #
 # User CFLAGS/LDFLAGS are added to, never replaced by, the flags below.
 
@@ -41,11 +42,16 @@ TEST_SRC := $(wildcard tests/test_*.c)
 TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_HELPERS := $(wildcard tests/helpers/*.c)
 
+# The fuzz targets with a plain main (tests/fuzz/replay.c): make check
+# replays their seeds and the bad-input corpus with any compiler.
+REPLAYS  := $(patsubst tests/fuzz/%.c,$(BUILD)/replay/%,\
+              $(wildcard tests/fuzz/fuzz_*.c))
+
 STATIC := $(BUILD)/libchurn.a
 SHARED := $(BUILD)/libchurn.so.$(VERSION)
 
 .PHONY: all deps check test sanitize valgrind demo bench install uninstall \
-        clean lint
+        clean lint fuzz fuzz-build
 .DELETE_ON_ERROR:
 
 all: deps $(STATIC) $(SHARED) $(TOOLS) $(BUILD)/churn.pc
@@ -61,7 +67,7 @@ $(BUILD)/obj/%.o: %.c ml/churn.h ml/internal.h $(wildcard $(dir $<)*.h)
 -include $(LIB_OBJ:.o=.d)
 
 # Nothing compiles before the dependencies are there.
-$(LIB_OBJ) $(TOOLS) $(TESTS): | deps
+$(LIB_OBJ) $(TOOLS) $(TESTS) $(REPLAYS): | deps
 
 $(STATIC): $(LIB_OBJ)
 	@rm -f $@
@@ -84,6 +90,12 @@ $(BUILD)/tests/%: tests/%.c $(TEST_HELPERS) $(STATIC)
 	$(CC) $(ALL_CFLAGS) -Itests/helpers $(ALL_LDFLAGS) -o $@ $< $(TEST_HELPERS) \
 	    $(STATIC) $(DEP_LIBS) -lcmocka
 
+$(BUILD)/replay/%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/fuzz_util.h \
+                   $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c \
+	    $(STATIC) $(DEP_LIBS)
+
 # The pkg-config file; written again at install time, since PREFIX may
 # differ between the build and the install.
 define write_pc
@@ -101,7 +113,7 @@ $(BUILD)/churn.pc: ml/churn.h Makefile
 
 # Runs every unit test binary, then the command-line tests. A failing test
 # fails the target, after all have run, so one run shows every failure.
-check: all $(TESTS)
+check: all $(TESTS) $(REPLAYS)
 	@BUILD=$(BUILD) TEST_WRAPPER="$(TEST_WRAPPER)" SAN_FLAGS="$(SAN_FLAGS)" \
 	    tests/run-all $(TESTS)
 
@@ -116,6 +128,40 @@ valgrind:
 	$(MAKE) BUILD=build-vg CFLAGS="-O1 -g" \
 	    TEST_WRAPPER="valgrind -q --error-exitcode=99 --leak-check=full \
 	    --errors-for-leak-kinds=definite,indirect" check
+
+# libFuzzer targets (tests/fuzz/fuzz_*.c), one per reader and the model
+# loader, built with clang under ASan + UBSan into their own folder and
+# run FUZZ_SECONDS each from the seeds in tests/fuzz/seeds/<target>/.
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all \
+                -fno-omit-frame-pointer
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/fuzz/%,\
+                  $(wildcard tests/fuzz/fuzz_*.c))
+
+ifneq ($(BUILD),$(FUZZ_BUILD))
+fuzz: fuzz-build
+	@tests/fuzz/run $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+fuzz-build: $(FUZZ_TARGETS)
+
+# The library itself, instrumented for coverage (no libFuzzer main); the
+# CSV reader's buffer starts at 64 bytes, so that small inputs cross its
+# refills and growth.
+$(FUZZ_BUILD)/libchurn.a: FORCE
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang \
+	    SAN_FLAGS="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" \
+	    CFLAGS="-O1 -g -DCSV_INITIAL_BUFFER=64" $(FUZZ_BUILD)/libchurn.a
+
+$(FUZZ_BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz_util.h \
+                      $(FUZZ_BUILD)/libchurn.a
+	@mkdir -p $(dir $@)
+	clang $(REQ_CFLAGS) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< \
+	    $(FUZZ_BUILD)/libchurn.a $(DEP_LIBS)
+endif
+
+.PHONY: FORCE
+FORCE:
 
 demo: all
 	@tools/demo $(BUILD)
@@ -153,4 +199,4 @@ lint: $(SHARED)
 	@echo "lint: ok"
 
 clean:
-	rm -rf build build-san build-vg
+	rm -rf build build-san build-vg build-fuzz

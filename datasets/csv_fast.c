@@ -95,6 +95,8 @@ static int take_field(const fast *f, chunk *c, size_t i, size_t role,
             return 0;
         row[role] = (double)code; /* the chunk's code, mapped later */
     } else if (!churn__parse_double(s, len, &row[role])) {
+        if (f->r->must_be_numeric[role])
+            return 0; /* an error the two passes report */
         row[role] = NAN;
         c->found_text[role] = 1;
         c->status = FAST_RESTART;
@@ -398,6 +400,8 @@ int churn__csv_read_fast(const reader *r, uint64_t offset,
                          churn_dataset **out)
 {
     *out = NULL;
+    if (r->unique && r->id_field != NO_FIELD)
+        return CHURN_EFORMAT; /* ids checked for repeats: the two passes */
     size_t n_threads = r->n_threads ? r->n_threads : churn__online_cores();
     if (n_threads > CHURN__CSV_MAX_THREADS)
         n_threads = CHURN__CSV_MAX_THREADS;

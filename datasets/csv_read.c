@@ -32,6 +32,9 @@ struct churn_csv_opts {
     char **categorical; /* names forced to be categorical */
     size_t n_categorical;
     size_t n_threads;   /* 0 = the online cores */
+    int unique_ids;     /* a repeated id is an error */
+    char **numeric;     /* names whose values must be numbers */
+    size_t n_numeric;
 };
 
 /* ------------------------------------------------------------- options */
@@ -59,6 +62,9 @@ void churn_csv_opts_free(churn_csv_opts *o)
     for (size_t i = 0; i < o->n_categorical; i++)
         free(o->categorical[i]);
     free(o->categorical);
+    for (size_t i = 0; i < o->n_numeric; i++)
+        free(o->numeric[i]);
+    free(o->numeric);
     free(o);
 }
 
@@ -93,18 +99,26 @@ int churn_csv_opts_set_positive(churn_csv_opts *o, const char *value)
     return o ? set_text(&o->positive, value) : CHURN_EINVAL;
 }
 
-int churn_csv_opts_add_categorical(churn_csv_opts *o, const char *name)
+int churn_csv_opts_set_unique_ids(churn_csv_opts *o, int unique)
 {
-    if (!o || !name || !*name)
+    if (!o)
         return CHURN_EINVAL;
-    char **list = realloc(o->categorical,
-                          (o->n_categorical + 1) * sizeof *list);
+    o->unique_ids = unique != 0;
+    return CHURN_OK;
+}
+
+/* Appends a copy of name to the list *items of *n names. */
+static int add_name(char ***items, size_t *n, const char *name)
+{
+    if (!name || !*name)
+        return CHURN_EINVAL;
+    char **list = realloc(*items, (*n + 1) * sizeof *list);
     if (!list)
         return CHURN_ENOMEM;
-    o->categorical = list;
-    if (!(list[o->n_categorical] = churn__strdup(name)))
+    *items = list;
+    if (!(list[*n] = churn__strdup(name)))
         return CHURN_ENOMEM;
-    o->n_categorical++;
+    (*n)++;
     return CHURN_OK;
 }
 
@@ -116,8 +130,18 @@ int churn_csv_opts_set_threads(churn_csv_opts *o, size_t n)
     return CHURN_OK;
 }
 
-/* -------------------------------------------------------------- reader */
+int churn_csv_opts_add_categorical(churn_csv_opts *o, const char *name)
+{
+    return o ? add_name(&o->categorical, &o->n_categorical, name)
+             : CHURN_EINVAL;
+}
 
+int churn_csv_opts_add_numeric(churn_csv_opts *o, const char *name)
+{
+    return o ? add_name(&o->numeric, &o->n_numeric, name) : CHURN_EINVAL;
+}
+
+/* -------------------------------------------------------------- reader */
 
 static void trim(const char **text, size_t *len)
 {
@@ -163,7 +187,7 @@ static int read_names(reader *r, churn_error *err)
 {
     int rc = churn__csv_next(r->csv, err);
     if (rc == CHURN__CSV_END)
-        return churn__fail_at(err, CHURN_EFORMAT, r->path, 0, 0,
+        return churn__fail_at(err, CHURN_EEMPTY, r->path, 0, 0,
                               "empty file, expected a header");
     if (rc != CHURN_OK)
         return rc;
@@ -219,7 +243,8 @@ static int place_columns(reader *r, churn_error *err)
     size_t n = r->n_fields ? r->n_fields : 1;
     r->col_field = malloc(n * sizeof *r->col_field);
     r->is_categorical = calloc(n, 1);
-    if (!r->col_field || !r->is_categorical)
+    r->must_be_numeric = calloc(n, 1);
+    if (!r->col_field || !r->is_categorical || !r->must_be_numeric)
         return churn__fail_nomem(err);
     for (size_t i = 0; i < r->n_fields; i++)
         if (i != r->id_field && i != r->label_field && i != r->as_of_field)
@@ -232,6 +257,13 @@ static int place_columns(reader *r, churn_error *err)
             if (r->col_field[j] == field)
                 r->is_categorical[j] = 1;
     }
+    /* Numeric names absent from the file are left to the caller, which
+     * can say which of its columns are missing all at once. */
+    for (size_t k = 0; k < r->n_numeric; k++)
+        for (size_t j = 0; j < r->n_cols; j++)
+            if (strcmp(churn__strmap_key(r->header, r->col_field[j]),
+                       r->numeric[k]) == 0 && !r->is_categorical[j])
+                r->must_be_numeric[j] = 1;
     return CHURN_OK;
 }
 
@@ -255,12 +287,57 @@ static int next_record(reader *r, churn_error *err)
                           "expected %zu fields, found %zu", r->n_fields, n);
 }
 
+/* With unique ids: fails when the current record's id was seen before,
+ * naming both lines (the customers join would find the repeat too, but
+ * could not say where it is). */
+static int check_unique_id(reader *r, churn_error *err)
+{
+    size_t len, index;
+    int added;
+    const char *id = churn__csv_field(r->csv, r->id_field, &len);
+    size_t line = churn__csv_field_line(r->csv, r->id_field);
+    if (churn__strmap_intern(r->ids, id, len, &index, &added) != CHURN_OK)
+        return churn__fail_nomem(err);
+    if (!added)
+        return churn__fail_at(err, CHURN_EFORMAT, r->path, line,
+                              churn__csv_field_column(r->csv, r->id_field),
+                              "%s '%.*s' is also on line %zu", r->id_column,
+                              (int)(len < QUOTE_MAX ? len : QUOTE_MAX), id,
+                              r->id_lines[index]);
+    if (index >= r->id_lines_cap) {
+        size_t cap = r->id_lines_cap ? r->id_lines_cap * 2 : 1024;
+        size_t *lines = realloc(r->id_lines, cap * sizeof *lines);
+        if (!lines)
+            return churn__fail_nomem(err);
+        r->id_lines = lines;
+        r->id_lines_cap = cap;
+    }
+    r->id_lines[index] = line;
+    return CHURN_OK;
+}
+
+/* Fails at field i, which must hold a finite number and does not. */
+static int not_a_number(const reader *r, size_t i, churn_error *err)
+{
+    size_t len;
+    const char *text = churn__csv_field(r->csv, i, &len);
+    return churn__fail_at(err, CHURN_EPARSE, r->path,
+                          churn__csv_field_line(r->csv, i),
+                          churn__csv_field_column(r->csv, i),
+                          "'%.*s%s' in numeric column '%s' is not a finite "
+                          "number", (int)(len < QUOTE_MAX ? len : QUOTE_MAX),
+                          text, len > QUOTE_MAX ? "..." : "",
+                          churn__strmap_key(r->header, i));
+}
+
 /* First pass: a column stays numeric while all its non-missing values
  * parse as numbers. Counts the rows. */
 static int infer_kinds(reader *r, churn_error *err)
 {
     int rc;
     while ((rc = next_record(r, err)) == CHURN_OK) {
+        if (r->ids && (rc = check_unique_id(r, err)) != CHURN_OK)
+            return rc;
         for (size_t j = 0; j < r->n_cols; j++) {
             if (r->is_categorical[j])
                 continue;
@@ -268,9 +345,12 @@ static int infer_kinds(reader *r, churn_error *err)
             const char *text = churn__csv_field(r->csv, r->col_field[j],
                                                 &len);
             double v;
-            if (!churn__is_missing(text, len) &&
-                !churn__parse_double(text, len, &v))
-                r->is_categorical[j] = 1;
+            if (churn__is_missing(text, len) ||
+                churn__parse_double(text, len, &v))
+                continue;
+            if (r->must_be_numeric[j])
+                return not_a_number(r, r->col_field[j], err);
+            r->is_categorical[j] = 1;
         }
         r->n_rows++;
     }
@@ -447,11 +527,14 @@ static void reader_init(reader *r, const char *path, const churn_csv_opts *o)
     r->id_column = o ? o->id_column : DEFAULT_ID_COLUMN;
     r->id_explicit = o ? o->id_explicit : 0;
     if (o) {
+        r->unique = o->unique_ids;
         r->label_column = o->label_column;
         r->positive = o->positive;
         r->categorical = o->categorical;
         r->n_categorical = o->n_categorical;
         r->n_threads = o->n_threads;
+        r->numeric = o->numeric;
+        r->n_numeric = o->n_numeric;
     }
 }
 
@@ -469,17 +552,26 @@ int churn_dataset_read_csv(const char *path, const churn_csv_opts *o,
     int rc = open_pass(&r, err);
     if (rc == CHURN_OK)
         rc = place_columns(&r, err);
+    if (rc == CHURN_OK && r.unique && r.id_field != NO_FIELD &&
+        !(r.ids = churn__strmap_new()))
+        rc = churn__fail_nomem(err);
     if (rc == CHURN_OK &&
         churn__csv_read_fast(&r, churn__csv_offset(r.csv), &ds) == CHURN_OK) {
         churn__csv_close(r.csv);
         churn__strmap_free(r.header);
         free(r.col_field);
         free(r.is_categorical);
+        free(r.must_be_numeric);
+        churn__strmap_free(r.ids);
         *out = ds;
         return CHURN_OK;
     }
     if (rc == CHURN_OK)
         rc = infer_kinds(&r, err);
+    churn__strmap_free(r.ids);
+    r.ids = NULL;
+    free(r.id_lines);
+    r.id_lines = NULL;
     churn__csv_close(r.csv);
     r.csv = NULL;
     if (rc == CHURN_OK)
@@ -492,6 +584,7 @@ int churn_dataset_read_csv(const char *path, const churn_csv_opts *o,
     churn__strmap_free(r.header);
     free(r.col_field);
     free(r.is_categorical);
+    free(r.must_be_numeric);
     if (rc != CHURN_OK) {
         churn_dataset_free(ds);
         return rc;

@@ -14,10 +14,13 @@ typedef struct reader {
     const char *path;
     const char *id_column;   /* from the options, or the defaults */
     int id_explicit;
+    int unique;              /* ids must not repeat */
     const char *label_column;
     const char *positive;
     char *const *categorical;
     size_t n_categorical;
+    char *const *numeric;
+    size_t n_numeric;
     churn__csv *csv;
     churn__strmap *header;   /* field names; index = field number */
     size_t n_fields;
@@ -26,8 +29,12 @@ typedef struct reader {
     size_t n_cols;           /* feature columns */
     size_t *col_field;       /* feature column j -> field number */
     unsigned char *is_categorical; /* per feature column */
+    unsigned char *must_be_numeric; /* per feature column */
     size_t n_rows;           /* counted by the first pass */
     size_t n_threads;        /* 0 = the online cores */
+    churn__strmap *ids;      /* with unique ids: the ids seen so far */
+    size_t *id_lines;        /* the line of each, for the message */
+    size_t id_lines_cap;
 } reader;
 
 /* Reads a label text: the built-in spellings (1/0, yes/no, true/false,
@@ -47,7 +54,8 @@ int churn__csv_create_dataset(const reader *r, churn_dataset **out,
  * what the two passes make, bit for bit. Returns CHURN_OK with *out set,
  * or any other code, leaving *out NULL and nothing else changed, for a
  * file it does not read cleanly (quotes, NUL bytes, a wrong field count,
- * a bad label or as_of, a record over 256 MiB, a read error, no memory):
+ * a bad label or as_of, a text in a column that must be numeric, a
+ * record over 256 MiB, a read error, no memory; ids that must be unique):
  * the caller then takes the two passes, which report the problem. */
 int churn__csv_read_fast(const reader *r, uint64_t offset,
                          churn_dataset **out);

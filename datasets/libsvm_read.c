@@ -15,6 +15,11 @@
  * a clear error, not an out-of-memory one. */
 #define MAX_INDEX ((size_t)1 << 20)
 #define QUOTE_MAX 60
+/* A dense matrix of up to this many values is always made; beyond it, only
+ * when the file has at least one entry per SPARSE_MAX values, so that a
+ * tiny file with one huge index cannot ask for gigabytes. */
+#define DENSE_FREE ((size_t)1 << 24)
+#define SPARSE_MAX 1000
 
 typedef struct entry {
     uint32_t index; /* from 1 */
@@ -33,6 +38,7 @@ typedef struct sparse {
     row_info *rows;
     size_t n_rows, cap_rows;
     size_t max_index;
+    size_t max_line, max_col; /* where max_index was first seen */
 } sparse;
 
 /* Returns items with room for one more element after count (moved when
@@ -48,7 +54,8 @@ static void *grow(void *items, size_t count, size_t *cap, size_t elem_size)
     return p;
 }
 
-static int add_entry(sparse *s, size_t index, double value, churn_error *err)
+static int add_entry(sparse *s, size_t index, double value, size_t line,
+                     size_t col, churn_error *err)
 {
     entry *e = grow(s->entries, s->n_entries, &s->cap_entries, sizeof *e);
     if (!e)
@@ -57,8 +64,11 @@ static int add_entry(sparse *s, size_t index, double value, churn_error *err)
     e[s->n_entries].index = (uint32_t)index;
     e[s->n_entries].value = value;
     s->n_entries++;
-    if (index > s->max_index)
+    if (index > s->max_index) {
         s->max_index = index;
+        s->max_line = line;
+        s->max_col = col;
+    }
     return CHURN_OK;
 }
 
@@ -121,7 +131,7 @@ static int parse_entry(sparse *s, const char *path, size_t line,
                               (int)(vlen < QUOTE_MAX ? vlen : QUOTE_MAX),
                               vtext);
     *prev = index;
-    return add_entry(s, index, value, err);
+    return add_entry(s, index, value, line, col, err);
 }
 
 /* Parses one line (without its newline); blank lines add nothing. */
@@ -182,12 +192,28 @@ static int read_entries(const char *path, sparse *s, churn_error *err)
         rc = churn__fail_at(err, CHURN_EIO, path, line, 0, "read error: %s",
                             strerror(errno));
     if (rc == CHURN_OK && s->n_rows == 0)
-        rc = churn__fail_at(err, CHURN_EFORMAT, path, 0, 0,
+        rc = churn__fail_at(err, CHURN_EEMPTY, path, 0, 0,
                             "no data, expected lines of "
                             "'label index:value ...'");
     free(buf);
     fclose(f);
     return rc;
+}
+
+/* Fails when the dense matrix would be huge and almost all zeros. */
+static int check_density(const sparse *s, const char *path,
+                         churn_error *err)
+{
+    size_t n_cols = s->max_index, n_rows = s->n_rows;
+    if (n_cols == 0 || n_rows <= DENSE_FREE / n_cols)
+        return CHURN_OK;
+    size_t allowed = (s->n_entries + n_rows) * SPARSE_MAX;
+    if (n_rows <= allowed / n_cols)
+        return CHURN_OK;
+    return churn__fail_at(err, CHURN_EFORMAT, path, s->max_line, s->max_col,
+                          "index %zu makes %zu rows x %zu columns with only "
+                          "%zu entries: too sparse for a dense dataset",
+                          n_cols, n_rows, n_cols, s->n_entries);
 }
 
 /* Builds the dense dataset f1..fN from the sparse entries. */
@@ -236,6 +262,8 @@ int churn_dataset_read_libsvm(const char *path, churn_dataset **out,
     sparse s;
     memset(&s, 0, sizeof s);
     int rc = read_entries(path, &s, err);
+    if (rc == CHURN_OK)
+        rc = check_density(&s, path, err);
     if (rc == CHURN_OK)
         rc = densify(&s, out, err);
     free(s.entries);

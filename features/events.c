@@ -52,7 +52,7 @@ static int read_header(reader *r, const churn_feature_opts *o,
 {
     int rc = churn__csv_next(r->csv, err);
     if (rc == CHURN__CSV_END)
-        return churn__fail_at(err, CHURN_EFORMAT, r->path, 1, 1,
+        return churn__fail_at(err, CHURN_EEMPTY, r->path, 1, 1,
                               "empty file: expected a header with columns "
                               "%s, %s, %s", o->columns[CHURN__COL_ID],
                               o->columns[CHURN__COL_TIME],
@@ -66,10 +66,16 @@ static int read_header(reader *r, const churn_feature_opts *o,
         for (size_t i = 0; i < r->n_fields; i++) {
             size_t len;
             const char *f = churn__csv_field(r->csv, i, &len);
-            if (churn__equal_nocase(f, len, name)) {
-                r->field[w] = i;
-                break;
-            }
+            if (!churn__equal_nocase(f, len, name))
+                continue;
+            /* Two columns of one name: either could be meant. */
+            if (r->field[w] != NO_COLUMN)
+                return churn__fail_at(err, CHURN_EFORMAT, r->path,
+                                      churn__csv_field_line(r->csv, i),
+                                      churn__csv_field_column(r->csv, i),
+                                      "duplicate column '%s' (also column "
+                                      "%zu)", name, r->field[w] + 1);
+            r->field[w] = i;
         }
         if (r->field[w] != NO_COLUMN ||
             (w == CHURN__COL_VALUE && !o->value_column_set))
@@ -84,21 +90,21 @@ static int read_header(reader *r, const churn_feature_opts *o,
     return CHURN_OK;
 }
 
-/* Works out the kind of a name not in the cache. */
-static int classify(reader *r, const char *raw, size_t len,
-                    churn__event_kind *kind, churn_error *err)
+int churn__event_classify(const churn__roles *roles, churn__history *h,
+                          const char *raw, size_t len,
+                          churn__event_kind *kind, churn_error *err)
 {
     char lower[CHURN__NAME_MAX + 1];
     size_t n = churn__lower_name(raw, len, lower);
     kind->unknown = -1;
     if (n == (size_t)-1 || n == 0)
         return CHURN_EPARSE; /* the caller says where */
-    kind->role = churn__roles_find(r->roles, lower, n);
+    kind->role = churn__roles_find(roles, lower, n);
     if (kind->role >= 0)
         return CHURN_OK;
     kind->role = CHURN_ROLE_ACTIVITY;
     churn__sanitize_name(lower, n);
-    return churn__history_unknown(r->h, lower, n, &kind->unknown, err);
+    return churn__history_unknown(h, lower, n, &kind->unknown, err);
 }
 
 /* The kind of event name raw, from the cache when seen before. */
@@ -110,7 +116,7 @@ static int event_kind(reader *r, const char *raw, size_t len,
         *kind = r->kinds[idx];
         return CHURN_OK;
     }
-    int rc = classify(r, raw, len, kind, err);
+    int rc = churn__event_classify(r->roles, r->h, raw, len, kind, err);
     if (rc != CHURN_OK || churn__strmap_count(r->cache) >= NAME_CACHE_MAX)
         return rc;
     if (churn__strmap_intern(r->cache, raw, len, &idx, NULL) != CHURN_OK)
@@ -138,6 +144,23 @@ static int bad_field(const reader *r, size_t i, int code, const char *what,
                           churn__csv_field_column(r->csv, i), "%s '%.*s%s'",
                           what, (int)(len > QUOTE_MAX ? QUOTE_MAX : len),
                           text, len > QUOTE_MAX ? "..." : "");
+}
+
+int churn__event_time(const char *text, size_t len, double *ts,
+                      const char **why)
+{
+    if (churn_parse_time(text, len, ts) != CHURN_OK) {
+        *why = "bad timestamp";
+        return CHURN_EPARSE;
+    }
+    /* A number this small is a spreadsheet's serial day (45352 is
+     * 2024-03-01 in Excel), not seconds into 1970-01-01. */
+    if (*ts >= 0 && *ts < 100000 && !memchr(text, '-', len)) {
+        *why = "timestamp looks like a spreadsheet serial date, not Unix "
+               "seconds; use YYYY-MM-DD:";
+        return CHURN_EPARSE;
+    }
+    return CHURN_OK;
 }
 
 /* Parses the current record and adds it to the history. */
@@ -171,9 +194,10 @@ static int read_row(reader *r, churn_error *err)
     }
     double ts;
     const char *text = churn__csv_field(csv, r->field[CHURN__COL_TIME], &len);
-    if (churn_parse_time(text, len, &ts) != CHURN_OK)
-        return bad_field(r, r->field[CHURN__COL_TIME], CHURN_EPARSE,
-                         "bad timestamp", err);
+    const char *why;
+    if (churn__event_time(text, len, &ts, &why) != CHURN_OK)
+        return bad_field(r, r->field[CHURN__COL_TIME], CHURN_EPARSE, why,
+                         err);
     churn__event_kind kind;
     text = churn__csv_field(csv, r->field[CHURN__COL_EVENT], &len);
     int rc = event_kind(r, text, len, &kind, err);
@@ -233,5 +257,22 @@ done:
     churn__csv_close(r.csv);
     churn__strmap_free(r.cache);
     free(r.kinds);
+    return rc;
+}
+
+int churn__events_read_header(const char *path, const churn_feature_opts *o,
+                              churn__events_header *hd, churn_error *err)
+{
+    reader r = {.path = path};
+    int rc = churn__csv_open(path, &r.csv, err);
+    if (rc != CHURN_OK)
+        return rc;
+    rc = read_header(&r, o, err);
+    if (rc == CHURN_OK) {
+        memcpy(hd->field, r.field, sizeof hd->field);
+        hd->n_fields = r.n_fields;
+        hd->data_offset = churn__csv_offset(r.csv);
+    }
+    churn__csv_close(r.csv);
     return rc;
 }

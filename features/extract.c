@@ -287,7 +287,16 @@ static int read_history(extraction *x, churn_error *err)
         rc = churn__fail_nomem(err);
         goto done;
     }
-    rc = churn__events_read(x->path, o, roles, x->h, err);
+    rc = churn__events_read_fast(x->path, o, roles, x->h, o->threads, 0,
+                                 err);
+    if (rc == CHURN__FALLBACK) {
+        /* Quotes or bad input: the general reader, from a clean start. */
+        churn__history_free(x->h);
+        x->h = churn__history_new(times, o->snapshots,
+                                  o->horizon_days * CHURN__DAY);
+        rc = x->h ? churn__events_read(x->path, o, roles, x->h, err)
+                  : churn__fail_nomem(err);
+    }
     if (rc == CHURN_OK && x->h->n_events == 0)
         rc = churn__fail_at(err, CHURN_EEMPTY, x->path, 0, 0,
                             "no events after the header");

@@ -42,6 +42,7 @@ struct churn_feature_opts {
     int value_column_set;       /* the value column was named explicitly */
     churn_progress_fn progress;
     void *progress_user;
+    size_t threads;             /* 0 = the number of online cores */
 };
 
 /* ------------------------------------------------------------------- roles */
@@ -142,8 +143,18 @@ int churn__history_add_customer(churn__history *h, churn_error *err);
  * -1 when CHURN__UNKNOWN_MAX names are taken. */
 int churn__history_unknown(churn__history *h, const char *name, size_t len,
                            int *column, churn_error *err);
-/* Adds one event of customer c; value is NaN when missing. */
+/* Adds one event of customer c; value is NaN when missing. The same as
+ * churn__history_note then churn__history_apply. */
 void churn__history_event(churn__history *h, size_t c, churn__event_kind kind,
+                          double ts, double value);
+/* The part of an event that concerns the whole log (the event count, the
+ * cancel flag, which unknown names occur before t0); order-free. */
+void churn__history_note(churn__history *h, churn__event_kind kind,
+                         double ts);
+/* The part that concerns customer c only: its block and its cells of
+ * unknown_30. Threads may apply events of different customers at once,
+ * as long as no customer is added meanwhile. */
+void churn__history_apply(churn__history *h, size_t c, churn__event_kind kind,
                           double ts, double value);
 
 /* ---------------------------------------------------------------- snapshot */
@@ -160,10 +171,49 @@ void churn__snapshot_features(const churn__history *h, size_t c, size_t s,
 
 /* ------------------------------------------------------------------ reader */
 
-/* Reads the event log at path in one pass into h. */
+/* Returned by the fast reader when the file needs the general one. */
+#define CHURN__FALLBACK (-2)
+
+/* Reads the event log at path in one pass into h, with the general CSV
+ * record reader (quotes, exact error places). */
 int churn__events_read(const char *path, const churn_feature_opts *o,
                        const churn__roles *roles, churn__history *h,
                        churn_error *err);
+
+/* Where the input columns are in an event log's header. */
+typedef struct churn__events_header {
+    size_t field[CHURN__N_COLUMNS]; /* field index, (size_t)-1 = absent */
+    size_t n_fields;
+    uint64_t data_offset;           /* byte where the first record starts */
+} churn__events_header;
+
+/* Reads the header of the event log at path (errors as churn__events_read
+ * gives them). */
+int churn__events_read_header(const char *path, const churn_feature_opts *o,
+                              churn__events_header *hd, churn_error *err);
+
+/* The event time of text[0..len) as Unix seconds: churn_parse_time, less
+ * the small numbers that are spreadsheet serial days. Returns CHURN_EPARSE
+ * with *why set to the reason (err is not touched), for both readers. */
+int churn__event_time(const char *text, size_t len, double *ts,
+                      const char **why);
+
+/* The kind of the raw event name raw[0..len): its role, and for a name
+ * no role claims its events_<name>_30d column (added to h if there is
+ * room). CHURN_EPARSE (err not set) for an empty or too long name. */
+int churn__event_classify(const churn__roles *roles, churn__history *h,
+                          const char *raw, size_t len,
+                          churn__event_kind *kind, churn_error *err);
+
+/* The fast reader (events_fast.c) of plain logs: no quote in the data
+ * part of the file. threads 0 = the number of online cores; block_bytes 0
+ * = the default, smaller only in tests. Returns CHURN__FALLBACK, with h
+ * possibly half-filled, when the file needs churn__events_read: a quote,
+ * a bad field, anything unusual; the general reader then says where. */
+int churn__events_read_fast(const char *path, const churn_feature_opts *o,
+                            const churn__roles *roles, churn__history *h,
+                            size_t threads, size_t block_bytes,
+                            churn_error *err);
 
 /* ----------------------------------------------------------------- catalog */
 

@@ -17,10 +17,10 @@ enum { SNAP_END, SNAP_START, SNAP_BEFORE, SNAP_MONTHS };
 static const char *const value_names[] = {
     "customers_start", "customers_end", "new", "retained",
     "retention_rate", "churn_rate", "revenue_start", "revenue_end",
-    "revenue_retention"};
+    "revenue_retention", "start", "end"};
 enum {
     V_START, V_END, V_NEW, V_RETAINED, V_RETENTION, V_CHURN, V_REV_START,
-    V_REV_END, V_REV_RETENTION, N_VALUES
+    V_REV_END, V_REV_RETENTION, V_PERIOD_START, V_PERIOD_END, N_VALUES
 };
 
 struct churn_kpi {
@@ -194,6 +194,8 @@ int churn_kpi_compute(const char *events_path, const churn_feature_opts *o,
                             "no events after the header");
     if (rc == CHURN_OK) {
         double window = o->active_window_days * CHURN__DAY;
+        k->values[V_PERIOD_START] = t_start;
+        k->values[V_PERIOD_END] = t_end;
         for (size_t c = 0; c < h->n_customers; c++)
             count_customer(k, h, c, window, first, t_start, t_end);
         finish(k);

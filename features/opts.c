@@ -116,3 +116,11 @@ int churn_feature_opts_set_progress(churn_feature_opts *o,
     o->progress_user = user;
     return CHURN_OK;
 }
+
+int churn_feature_opts_set_threads(churn_feature_opts *o, size_t n)
+{
+    if (!o)
+        return CHURN_EINVAL;
+    o->threads = n;
+    return CHURN_OK;
+}

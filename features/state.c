@@ -211,22 +211,26 @@ static void add_before(churn__acc *a, int role, double ts, double age,
     }
 }
 
-void churn__history_event(churn__history *h, size_t c, churn__event_kind kind,
+void churn__history_note(churn__history *h, churn__event_kind kind,
+                         double ts)
+{
+    h->n_events++;
+    if (kind.role == CHURN_ROLE_CANCEL)
+        h->any_cancel = 1;
+    if (kind.unknown >= 0 && ts < h->snap_times[0])
+        h->unknown_before[kind.unknown] = 1;
+}
+
+void churn__history_apply(churn__history *h, size_t c, churn__event_kind kind,
                           double ts, double value)
 {
     churn__customer *cu = churn__customer_at(h, c);
-    h->n_events++;
     if (ts < cu->first_event)
         cu->first_event = ts;
     if (kind.role == CHURN_ROLE_SIGNUP && ts < cu->first_signup)
         cu->first_signup = ts;
-    if (kind.role == CHURN_ROLE_CANCEL) {
-        h->any_cancel = 1;
-        if (ts < cu->first_cancel)
-            cu->first_cancel = ts;
-    }
-    if (kind.unknown >= 0 && ts < h->snap_times[0])
-        h->unknown_before[kind.unknown] = 1;
+    if (kind.role == CHURN_ROLE_CANCEL && ts < cu->first_cancel)
+        cu->first_cancel = ts;
     size_t k = h->n_snaps;
     churn__acc *acc = cu->acc;
     for (size_t s = 0; s < k; s++) {
@@ -243,4 +247,11 @@ void churn__history_event(churn__history *h, size_t c, churn__event_kind kind,
                 acc[s].active_after = 1;
         }
     }
+}
+
+void churn__history_event(churn__history *h, size_t c, churn__event_kind kind,
+                          double ts, double value)
+{
+    churn__history_note(h, kind, ts);
+    churn__history_apply(h, c, kind, ts, value);
 }

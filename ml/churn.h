@@ -170,6 +170,10 @@ CHURN_API int churn_csv_opts_set_label_column(churn_csv_opts *o,
                                               const char *name);
 /* The label text that means "churned" (any case); others mean 0. */
 CHURN_API int churn_csv_opts_set_positive(churn_csv_opts *o, const char *value);
+/* unique = 1: an id that occurs on two rows is an error (CHURN_EFORMAT
+ * naming both lines), as in a customers file; default 0, since stacked
+ * snapshots repeat ids. */
+CHURN_API int churn_csv_opts_set_unique_ids(churn_csv_opts *o, int unique);
 /* Forces a column to be categorical even if all its values are numbers. */
 CHURN_API int churn_csv_opts_add_categorical(churn_csv_opts *o,
                                              const char *name);
@@ -177,6 +181,12 @@ CHURN_API int churn_csv_opts_add_categorical(churn_csv_opts *o,
  * one per online core; at most 256). The dataset is the same whatever the
  * number. */
 CHURN_API int churn_csv_opts_set_threads(churn_csv_opts *o, size_t n);
+/* Says a column must be numeric (a model reads it as a number): a value
+ * that is neither missing nor a finite number ("abc", "inf", "1e999") is
+ * then CHURN_EPARSE at its line and column, not a silent switch of the
+ * column to categorical. A name the file lacks is ignored here; a name
+ * also passed to churn_csv_opts_add_categorical stays categorical. */
+CHURN_API int churn_csv_opts_add_numeric(churn_csv_opts *o, const char *name);
 
 /* Reads a CSV file with a header row into a new dataset. Columns whose
  * non-missing values all parse as numbers are numeric, the rest
@@ -263,6 +273,10 @@ CHURN_API int churn_feature_opts_set_column(churn_feature_opts *o,
 CHURN_API int churn_feature_opts_set_progress(churn_feature_opts *o,
                                               churn_progress_fn fn,
                                               void *user);
+/* Threads that parse the event log; 0 (the default) = the number of
+ * online cores. The result is the same, bit for bit, for any number. */
+CHURN_API int churn_feature_opts_set_threads(churn_feature_opts *o,
+                                             size_t n);
 
 /* Reads the event log at events_path in one streaming pass and builds one
  * row per customer in the population at each snapshot. customers (may be
@@ -461,7 +475,8 @@ CHURN_API int churn_score_opts_set_reasons(churn_score_opts *o, size_t n);
 CHURN_API int churn_score_opts_set_threads(churn_score_opts *o, size_t n);
 
 /* Scores and ranks every row of ds. *out is new; free it with
- * churn_scores_free. Ties in probability keep the input order. */
+ * churn_scores_free. Ties in probability keep the input order. A dataset
+ * without rows is CHURN_EEMPTY. */
 CHURN_API int churn_score_dataset(const churn_model *m,
                                   const churn_dataset *ds,
                                   const churn_score_opts *o,
@@ -716,7 +731,8 @@ CHURN_API int churn_kpi_compute(const char *events_path,
                                 int64_t end, churn_kpi **out,
                                 churn_error *err);
 CHURN_API void churn_kpi_free(churn_kpi *k);
-/* A figure by name, NaN when unknown or undefined: "customers_start",
+/* A figure by name, NaN when unknown or undefined: "start" and "end"
+ * (the period, Unix seconds), "customers_start",
  * "customers_end", "new" (customers at end who were not at start),
  * "retained" (customers at start and at end), "retention_rate",
  * "churn_rate", "revenue_start" and "revenue_end" (purchases of the
@@ -745,6 +761,29 @@ CHURN_API double churn_retention_rate(double customers_start,
  * cap. */
 CHURN_API double churn_clv(double margin_per_month, double monthly_churn,
                            double cap_months);
+
+/* ---------------------------------------------- segments in the report */
+
+/* Adds a segment section to an evaluation report (its HTML shows it as
+ * bar charts and tables, its JSON as "segments"): customers and churn
+ * rate per level of rfm_segment, lifecycle_stage and health_tier of
+ * segments (the output of churn_segment; levels that occur, in level
+ * order). The churn rates come from the labels of labeled, the rows that
+ * were evaluated: a customer's label is that of the labeled row with the
+ * same id (and the same as-of time, when both rows have one); more than
+ * one such row is CHURN_EFORMAT naming the customer. With labeled NULL,
+ * they come from segments' own labels (the horizon of the history they
+ * were computed from); with neither, the section shows counts only.
+ * Replaces a segment section added before; e keeps copies. */
+CHURN_API int churn_eval_add_segments(churn_eval *e,
+                                      const churn_dataset *segments,
+                                      const churn_dataset *labeled,
+                                      churn_error *err);
+/* Adds the KPIs of k and its monthly cohort retention table to the
+ * report (the HTML shows the table as a heat map, the JSON as "kpi").
+ * Replaces KPIs added before; e keeps a copy. */
+CHURN_API int churn_eval_add_kpi(churn_eval *e, const churn_kpi *k,
+                                 churn_error *err);
 
 #ifdef __cplusplus
 }

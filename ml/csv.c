@@ -6,7 +6,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* The fuzz build sets a tiny buffer, so that records crossing refills
+ * and growth are exercised by small inputs. */
+#ifndef CSV_INITIAL_BUFFER
 #define CSV_INITIAL_BUFFER (1u << 20)
+#endif
 /* A record longer than this is surely not CSV we understand (a binary
  * file, a missing closing quote); refuse instead of eating all memory. */
 #define CSV_MAX_RECORD ((size_t)256 << 20)
@@ -153,12 +157,29 @@ static size_t record_end(const churn__csv *c, int *quoted)
             return c->pos + line_len;
         return c->eof ? c->end : (size_t)-1;
     }
-    int in_quotes = 0;
+    /* A quote opens a quoted field only where split_quoted reads one: at
+     * the start of a field, or right after a closing quote (a doubled
+     * quote). Elsewhere it is a plain character (an inch mark in
+     * 5" screen) and must not swallow the lines after it. */
+    int in_quotes = 0, field_start = 1, closed = 0;
     for (size_t i = 0; i < avail; i++) {
-        if (s[i] == '"')
-            in_quotes = !in_quotes; /* "" toggles twice: still inside */
-        else if (s[i] == '\n' && !in_quotes)
+        char ch = s[i];
+        if (in_quotes) {
+            if (ch == '"') {
+                in_quotes = 0;
+                closed = 1;
+            }
+            continue;
+        }
+        if (ch == '"' && (field_start || closed)) {
+            in_quotes = 1;
+            field_start = closed = 0;
+            continue;
+        }
+        if (ch == '\n')
             return c->pos + i;
+        field_start = ch == ',';
+        closed = 0;
     }
     return c->eof ? c->end : (size_t)-1;
 }

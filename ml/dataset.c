@@ -10,6 +10,8 @@ struct churn_dataset {
     size_t n_cols, n_rows, cap_rows;
     double *values;          /* n_rows x n_cols, row-major */
     char **names;            /* per column */
+    churn__strmap *name_map; /* names in the order they were set, so */
+    size_t *name_col;        /* that lookups stay fast for wide data */
     churn_column_kind *kinds;
     churn__strmap **levels;  /* per column; NULL until a level is added */
     size_t *id_offsets;      /* per row, into ids */
@@ -30,7 +32,10 @@ churn_dataset *churn_dataset_new(size_t n_cols)
     ds->names = calloc(n, sizeof *ds->names);
     ds->kinds = calloc(n, sizeof *ds->kinds);
     ds->levels = calloc(n, sizeof *ds->levels);
-    if (!ds->names || !ds->kinds || !ds->levels) {
+    ds->name_map = churn__strmap_new();
+    ds->name_col = malloc(n * sizeof *ds->name_col);
+    if (!ds->names || !ds->kinds || !ds->levels || !ds->name_map ||
+        !ds->name_col) {
         churn_dataset_free(ds);
         return NULL;
     }
@@ -48,6 +53,8 @@ void churn_dataset_free(churn_dataset *ds)
             churn__strmap_free(ds->levels[j]);
     }
     free(ds->names);
+    churn__strmap_free(ds->name_map);
+    free(ds->name_col);
     free(ds->kinds);
     free(ds->levels);
     free(ds->values);
@@ -72,9 +79,15 @@ int churn_dataset_set_column(churn_dataset *ds, size_t j, const char *name,
     if (churn_dataset_column_index(ds, name) != (size_t)-1)
         return churn__fail(err, CHURN_EFORMAT, "duplicate column name '%s'",
                            name);
+    size_t k;
     ds->names[j] = churn__strdup(name);
-    if (!ds->names[j])
+    if (!ds->names[j] ||
+        churn__strmap_intern(ds->name_map, name, strlen(name), &k, NULL)) {
+        free(ds->names[j]);
+        ds->names[j] = NULL;
         return churn__fail_nomem(err);
+    }
+    ds->name_col[k] = j;
     ds->kinds[j] = kind;
     return CHURN_OK;
 }
@@ -238,10 +251,8 @@ size_t churn_dataset_column_index(const churn_dataset *ds, const char *name)
 {
     if (!name)
         return (size_t)-1;
-    for (size_t j = 0; j < ds->n_cols; j++)
-        if (ds->names[j] && strcmp(ds->names[j], name) == 0)
-            return j;
-    return (size_t)-1;
+    size_t k = churn__strmap_find(ds->name_map, name, strlen(name));
+    return k == (size_t)-1 ? k : ds->name_col[k];
 }
 
 const double *churn_dataset_values(const churn_dataset *ds)

@@ -409,7 +409,41 @@ void churn_eval_free(churn_eval *e)
     free(e->imp_names);
     free(e->imp_coef);
     free(e->imp_perm);
+    churn__eval_segments_free(e->segments);
+    churn__eval_cohorts_free(e->cohorts);
     free(e);
+}
+
+const char *const churn__eval_kpi_names[CHURN__EVAL_KPIS] = {
+    "start", "end", "customers_start", "customers_end", "new", "retained",
+    "retention_rate", "churn_rate", "revenue_start", "revenue_end",
+    "revenue_retention"};
+
+void churn__eval_segments_free(churn__eval_segments *s)
+{
+    if (!s)
+        return;
+    for (size_t g = 0; g < s->n_groups; g++) {
+        churn__eval_group *u = &s->group[g];
+        for (size_t k = 0; k < u->n; k++)
+            free(u->level[k]);
+        free(u->column);
+        free(u->level);
+        free(u->customers);
+        free(u->labelled);
+        free(u->churned);
+    }
+    free(s);
+}
+
+void churn__eval_cohorts_free(churn__eval_cohorts *c)
+{
+    if (!c)
+        return;
+    free(c->cohort);
+    free(c->size);
+    free(c->retention);
+    free(c);
 }
 
 int churn__eval_index(const char *name)

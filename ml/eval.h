@@ -55,6 +55,50 @@ extern const signed char churn__eval_direction[CHURN__E_COUNT];
 #define CHURN__EVAL_TOPS 4
 extern const double churn__eval_top_percents[CHURN__EVAL_TOPS];
 
+/* The segment section (churn_eval_add_segments, features/segment_eval.c):
+ * per level of one categorical column of the segments, in level order,
+ * only levels that occur: customers, those with a label, churned. */
+typedef struct churn__eval_group {
+    char *column;              /* "rfm_segment", ... */
+    size_t n;
+    char **level;
+    double *customers, *labelled, *churned;
+} churn__eval_group;
+
+#define CHURN__EVAL_GROUPS 3
+
+/* Where the segment section's churn rates come from. */
+enum { CHURN__SEG_NO_LABELS, CHURN__SEG_EVALUATED, CHURN__SEG_HISTORY };
+
+typedef struct churn__eval_segments {
+    churn__eval_group group[CHURN__EVAL_GROUPS];
+    size_t n_groups;
+    size_t customers;          /* rows of the segments */
+    size_t matched;            /* of them, with an evaluated row */
+    int labels;                /* CHURN__SEG_* */
+} churn__eval_segments;
+
+/* The KPIs and monthly cohort table of churn_eval_add_kpi. */
+#define CHURN__EVAL_KPIS 11
+extern const char *const churn__eval_kpi_names[CHURN__EVAL_KPIS];
+
+typedef struct churn__eval_cohorts {
+    double kpi[CHURN__EVAL_KPIS];  /* by churn__eval_kpi_names */
+    size_t n_cohorts, n_months;
+    char (*cohort)[16];        /* "YYYY-MM" */
+    size_t *size;
+    double *retention;         /* n_cohorts x n_months, month 1 first */
+} churn__eval_cohorts;
+
+void churn__eval_segments_free(churn__eval_segments *s);
+void churn__eval_cohorts_free(churn__eval_cohorts *c);
+
+/* The segment section of the HTML page (eval_html_segments.c); writes
+ * nothing when the report has neither segments nor cohorts. */
+void churn__eval_html_segments(FILE *f, const churn_eval *e);
+/* Writes text with the characters HTML and XML treat specially escaped. */
+void churn__html_text(FILE *f, const char *s);
+
 struct churn_eval {
     size_t n;                  /* labeled rows */
     double *score;             /* n probabilities, highest first (stable) */
@@ -77,6 +121,8 @@ struct churn_eval {
     double *imp_coef;          /* largest |standardized coefficient| */
     double *imp_perm;          /* AUC lost when the input is shuffled */
     size_t n_imp;
+    churn__eval_segments *segments;  /* NULL unless added */
+    churn__eval_cohorts *cohorts;    /* NULL unless added */
 };
 
 struct churn_eval_opts {

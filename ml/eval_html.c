@@ -18,8 +18,7 @@ static const char *const COLOR_MODEL = "#1f5fa8";
 static const char *const COLOR_OTHER = "#d9661f";
 static const char *const COLOR_REF = "#888888";
 
-/* Writes text with the characters HTML and XML treat specially escaped. */
-static void put_text(FILE *f, const char *s)
+void churn__html_text(FILE *f, const char *s)
 {
     for (; s && *s; s++) {
         switch (*s) {
@@ -66,10 +65,10 @@ static void chart_open(chart *c, FILE *f, const char *title,
             "font-family=\"sans-serif\" font-size=\"12\">\n",
             CHART_W, CHART_H, CHART_W, CHART_H);
     fprintf(f, "<title>");
-    put_text(f, title);
+    churn__html_text(f, title);
     fprintf(f, "</title>\n<text x=\"%d\" y=\"20\" font-size=\"15\" "
             "font-weight=\"bold\">", PLOT_X);
-    put_text(f, title);
+    churn__html_text(f, title);
     fprintf(f, "</text>\n");
     for (double x = 0; x <= x_max + 1e-9; x += tick_x) {
         /* Deciles are intervals: their numbers go between the ticks. */
@@ -95,10 +94,10 @@ static void chart_open(chart *c, FILE *f, const char *title,
             PLOT_H);
     fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">",
             PLOT_X + PLOT_W / 2, PLOT_Y + PLOT_H + 36);
-    put_text(f, x_label);
+    churn__html_text(f, x_label);
     fprintf(f, "</text>\n<text transform=\"translate(16 %d) rotate(-90)\" "
             "text-anchor=\"middle\">", PLOT_Y + PLOT_H / 2);
-    put_text(f, y_label);
+    churn__html_text(f, y_label);
     fprintf(f, "</text>\n");
 }
 
@@ -115,7 +114,7 @@ static void legend(const chart *c, int k, const char *color, int dashed,
             "stroke-width=\"2.5\"%s/><text x=\"%.1f\" y=\"%.1f\">", x,
             y - 12, x + 4, y - 3, x + 26, y - 3, color,
             dashed ? " stroke-dasharray=\"5 4\"" : "", x + 32, y + 1);
-    put_text(c->f, text);
+    churn__html_text(c->f, text);
     fprintf(c->f, "</text>\n");
 }
 
@@ -131,7 +130,7 @@ static void line(const chart *c, double x1, double y1, double x2, double y2,
 static void chart_close(chart *c, const char *caption)
 {
     fprintf(c->f, "</svg><figcaption>");
-    put_text(c->f, caption);
+    churn__html_text(c->f, caption);
     fprintf(c->f, "</figcaption></figure>\n");
 }
 
@@ -324,17 +323,18 @@ static void page(FILE *f, const churn_eval *e, const char *title)
 {
     fputs("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" "
           "lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>", f);
-    put_text(f, title);
+    churn__html_text(f, title);
     fputs("</title>\n<style>\nbody{font-family:sans-serif;margin:24px;"
           "color:#222;max-width:1400px}\nh1{font-size:22px}h2{font-size:18px;"
           "margin-top:28px}\ntable{border-collapse:collapse;margin:8px 0}\n"
           "td,th{border:1px solid #ccc;padding:3px 9px;text-align:right}\n"
           "th{background:#f0f3f8}td.k,th.k{text-align:left}\n"
-          ".charts{display:flex;flex-wrap:wrap;gap:16px}\nfigure{margin:0;"
+          ".charts{display:flex;flex-wrap:wrap;gap:16px;\n"
+          "align-items:flex-start}\nfigure{margin:0;"
           "border:1px solid #ddd;padding:6px}\nfigcaption{font-size:12px;"
           "color:#555;max-width:430px}\n</style>\n</head>\n<body>\n<h1>"
           "Churn model evaluation: ", f);
-    put_text(f, title);
+    churn__html_text(f, title);
     fputs("</h1>\n<div class=\"charts\">\n", f);
     roc_chart(f, e);
     pr_chart(f, e);
@@ -344,6 +344,7 @@ static void page(FILE *f, const churn_eval *e, const char *title)
     histogram_chart(f, e);
     fputs("</div>\n", f);
     tables(f, e);
+    churn__eval_html_segments(f, e);
     fputs("</body>\n</html>\n", f);
 }
 
@@ -360,7 +361,7 @@ static void cell(FILE *f, double x)
 static void row(FILE *f, const churn_eval *e, const char *label, int k)
 {
     fputs("<tr><td class=\"k\">", f);
-    put_text(f, label);
+    churn__html_text(f, label);
     fputs("</td>", f);
     cell(f, e->metrics[k]);
     if (e->n_folds)
@@ -393,7 +394,7 @@ static void importance_table(FILE *f, const churn_eval *e)
         if (best == (size_t)-1)
             break;
         fputs("<tr><td class=\"k\">", f);
-        put_text(f, e->imp_names[best]);
+        churn__html_text(f, e->imp_names[best]);
         fputs("</td>", f);
         cell(f, e->imp_perm[best]);
         cell(f, e->imp_coef[best]);
@@ -484,15 +485,15 @@ static void tables(FILE *f, const churn_eval *e)
     fputs("<h2>Model and data</h2>\n<table>\n", f);
     for (size_t i = 0; i < e->n_info; i++) {
         fputs("<tr><td class=\"k\">", f);
-        put_text(f, e->info[2 * i]);
+        churn__html_text(f, e->info[2 * i]);
         fputs("</td><td class=\"k\">", f);
-        put_text(f, e->info[2 * i + 1]);
+        churn__html_text(f, e->info[2 * i + 1]);
         fputs("</td></tr>\n", f);
     }
     fprintf(f, "<tr><td class=\"k\">inputs (%zu)</td><td class=\"k\">",
             e->n_features);
     for (size_t j = 0; j < e->n_features; j++) {
-        put_text(f, e->features[j]);
+        churn__html_text(f, e->features[j]);
         fputs(j + 1 < e->n_features ? ", " : "", f);
     }
     fprintf(f, "</td></tr>\n<tr><td class=\"k\">library</td><td "

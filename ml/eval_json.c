@@ -75,6 +75,73 @@ static json_t *tables_json(const churn_eval *e, json_t *root)
     return bad ? NULL : root;
 }
 
+/* The segment section: customers, labelled, churned and churn rate per
+ * level of each grouping. */
+static json_t *segments_json(const churn__eval_segments *s)
+{
+    static const char *const sources[] = {"none", "evaluated", "history"};
+    json_t *groups = json_array();
+    int bad = !groups;
+    for (size_t g = 0; !bad && g < s->n_groups; g++) {
+        const churn__eval_group *u = &s->group[g];
+        json_t *levels = json_array();
+        bad |= !levels;
+        for (size_t k = 0; !bad && k < u->n; k++)
+            bad |= json_array_append_new(levels, json_pack(
+                "{s:s, s:o, s:o, s:o, s:o}", "level", u->level[k],
+                "customers", number(u->customers[k], 1), "labelled",
+                number(u->labelled[k], 1), "churned",
+                number(u->churned[k], 1), "churn_rate",
+                number(u->labelled[k] > 0 ? u->churned[k] / u->labelled[k]
+                                          : NAN, 0)));
+        bad |= json_array_append_new(groups, json_pack(
+            "{s:s, s:o}", "column", u->column, "levels", levels));
+    }
+    if (bad) {
+        json_decref(groups);
+        return NULL;
+    }
+    return json_pack("{s:I, s:s, s:o, s:o}", "customers",
+                     (json_int_t)s->customers, "labels", sources[s->labels],
+                     "matched", s->labels == CHURN__SEG_EVALUATED
+                                    ? json_integer((json_int_t)s->matched)
+                                    : json_null(),
+                     "groups", groups);
+}
+
+/* The KPIs (start and end as dates) and the cohort table. */
+static json_t *kpi_json(const churn__eval_cohorts *c)
+{
+    json_t *o = json_object(), *rows = json_array();
+    int bad = !o || !rows;
+    for (size_t j = 0; !bad && j < CHURN__EVAL_KPIS; j++) {
+        const char *name = churn__eval_kpi_names[j];
+        char date[16];
+        if (j < 2) { /* "start", "end" */
+            churn_format_date(c->kpi[j], date, sizeof date);
+            bad |= put(o, name, json_string(date));
+        } else {
+            bad |= put(o, name, number(c->kpi[j], j < 6));
+        }
+    }
+    for (size_t i = 0; !bad && i < c->n_cohorts; i++) {
+        json_t *cells = json_array();
+        bad |= !cells;
+        for (size_t m = 0; !bad && m < c->n_months; m++)
+            bad |= json_array_append_new(
+                cells, number(c->retention[i * c->n_months + m], 0));
+        bad |= json_array_append_new(rows, json_pack(
+            "{s:s, s:I, s:o}", "cohort", c->cohort[i], "size",
+            (json_int_t)c->size[i], "retention", cells));
+    }
+    bad |= put(o, "cohorts", rows);
+    if (bad) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
 static json_t *report_json(const churn_eval *e)
 {
     json_t *root = json_object(), *info = json_object();
@@ -99,6 +166,10 @@ static json_t *report_json(const churn_eval *e)
             "sd", metrics_object(e->fold_sd)));
     else
         bad |= put(root, "folds", json_null());
+    if (e->segments)
+        bad |= put(root, "segments", segments_json(e->segments));
+    if (e->cohorts)
+        bad |= put(root, "kpi", kpi_json(e->cohorts));
     if (bad || !tables_json(e, root)) {
         json_decref(root);
         return NULL;
@@ -198,8 +269,8 @@ static int check_metric(const churn_eval *e, json_t *base_metrics, int k,
     const char *name = churn__eval_names[k];
     json_t *v = json_object_get(base_metrics, name);
     if (!json_is_number(v)) {
-        *rc = churn__fail(err, CHURN_EFORMAT, "%s: baseline has no number "
-                          "for metric '%s'", path, name);
+        *rc = churn__fail_at(err, CHURN_EFORMAT, path, 0, 0, "baseline has "
+                             "no number for metric '%s'", name);
         return 0;
     }
     double base = json_number_value(v), now = e->metrics[k];
@@ -216,7 +287,7 @@ static int check_metric(const churn_eval *e, json_t *base_metrics, int k,
 static int load_baseline(const char *path, json_t **out, churn_error *err)
 {
     json_error_t jerr;
-    json_t *base = json_load_file(path, 0, &jerr);
+    json_t *base = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
     if (!base) {
         int code = jerr.line < 0 ? CHURN_EIO : CHURN_EPARSE;
         return churn__fail_at(err, code, path,
@@ -227,14 +298,16 @@ static int load_baseline(const char *path, json_t **out, churn_error *err)
     const char *schema = json_string_value(json_object_get(base, "schema"));
     json_t *version = json_object_get(base, "version");
     int rc = CHURN_OK;
-    if (!schema || strcmp(schema, SCHEMA_NAME) || !json_is_integer(version))
-        rc = churn__fail(err, CHURN_EFORMAT, "%s: not a churn-eval report "
-                         "(no \"schema\": \"churn-eval\" and version)", path);
+    if (!schema || strcmp(schema, SCHEMA_NAME) || !json_is_integer(version) ||
+        json_integer_value(version) < 1)
+        rc = churn__fail_at(err, CHURN_EFORMAT, path, 0, 0, "not a "
+                            "churn-eval report (no \"schema\": \"churn-eval\" "
+                            "and version)");
     else if (json_integer_value(version) > SCHEMA_VERSION)
-        rc = churn__fail(err, CHURN_EVERSION, "%s: report version %lld is "
-                         "newer than this library's %d; upgrade churn", path,
-                         (long long)json_integer_value(version),
-                         SCHEMA_VERSION);
+        rc = churn__fail_at(err, CHURN_EVERSION, path, 0, 0, "report version "
+                            "%lld is newer than this library's %d; upgrade "
+                            "churn", (long long)json_integer_value(version),
+                            SCHEMA_VERSION);
     if (rc != CHURN_OK) {
         json_decref(base);
         return rc;

@@ -104,6 +104,17 @@ static int g_digits(double x, int p, uint64_t *d, int *e)
                                            10^p: one more digit left */
             guess++;
         } else {
+            /* 10^(p-1) may be a carry from just below 10^guess (a guess
+             * one too high from log10): then one exponent less holds the
+             * digits, unless it too carries over. */
+            u128 below;
+            if (v == pow10_u64[p - 1] &&
+                !scaled_round(x, p - guess, &below))
+                return 0;
+            if (v == pow10_u64[p - 1] && below < pow10_u64[p]) {
+                v = below;
+                guess--;
+            }
             *d = (uint64_t)v;
             *e = guess;
             return 1;
@@ -265,8 +276,33 @@ static int shortest_fast(double x, char *buf)
     return 0;
 }
 
+/* Writes the whole number x (|x| < 10^15, not -0) as its digits. */
+static char *format_whole(double x, char *buf)
+{
+    char digits[24];
+    int n = 0;
+    uint64_t u = x < 0 ? (uint64_t)-(int64_t)x : (uint64_t)x;
+    do {
+        digits[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    char *p = buf;
+    if (x < 0)
+        *p++ = '-';
+    while (n > 0)
+        *p++ = digits[--n];
+    *p = '\0';
+    return buf;
+}
+
 char *churn__format_double(double x, char *buf)
 {
+    /* Whole numbers below 10^15 (counts, mostly) print as their digits
+     * under %.15g, and those read back exactly: written directly they
+     * skip the digit generation below. */
+    if (x > -1e15 && x < 1e15 && x == (double)(int64_t)x &&
+        !(x == 0 && signbit(x)))
+        return format_whole(x, buf);
     if (isnan(x)) {
         buf[0] = '\0';
         return buf;

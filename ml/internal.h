@@ -156,6 +156,10 @@ size_t churn__format_fixed(double x, int decimals, int plus, char *buf);
  * allowed, nothing else. Returns 1 and sets *out on success, else 0. */
 int churn__parse_double(const char *text, size_t len, double *out);
 
+/* Days since 1970-01-01 of the proleptic Gregorian date y-m-d (m 1-12,
+ * d 1-31, not checked), exact for every year the time parser accepts. */
+int64_t churn__days_from_civil(int64_t y, int64_t m, int64_t d);
+
 /* 1 when text is a missing-value marker: "", "NA", "N/A", "NaN", "null"
  * (any case, surrounding spaces ignored). */
 int churn__is_missing(const char *text, size_t len);
@@ -202,6 +206,10 @@ int churn__lines_expect(churn__lines *r, const char *word, churn_error *err);
 int churn__lines_string(churn__lines *r, const char **out, churn_error *err);
 /* Takes the next token as a double (nan/inf allowed) or a size. */
 int churn__lines_double(churn__lines *r, double *out, churn_error *err);
+/* Takes the next token as a finite double: a model's coefficients, support
+ * vectors and calibration are never NaN or infinite, so one that is comes
+ * from an edited or damaged file (CHURN_EFORMAT). */
+int churn__lines_finite(churn__lines *r, double *out, churn_error *err);
 int churn__lines_size(churn__lines *r, size_t *out, churn_error *err);
 /* Fails unless the current line has no more tokens. */
 int churn__lines_done(churn__lines *r, churn_error *err);

@@ -151,6 +151,16 @@ int churn__lines_double(churn__lines *r, double *out, churn_error *err)
     return CHURN_OK;
 }
 
+int churn__lines_finite(churn__lines *r, double *out, churn_error *err)
+{
+    size_t col = column(r);
+    int rc = churn__lines_double(r, out, err);
+    if (rc == CHURN_OK && !isfinite(*out))
+        return churn__fail_at(err, CHURN_EFORMAT, r->path, r->line, col,
+                              "expected a finite number");
+    return rc;
+}
+
 int churn__lines_size(churn__lines *r, size_t *out, churn_error *err)
 {
     size_t col;

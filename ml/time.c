@@ -7,7 +7,7 @@
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
  * days_from_civil), exact for every year we accept. */
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
+int64_t churn__days_from_civil(int64_t y, int64_t m, int64_t d)
 {
     y -= m <= 2;
     int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -60,7 +60,7 @@ static int parse_iso(const char *p, const char *end, double *out)
     int d = digits(&p, end, 2);
     if (d < 1 || d > days_in_month(y, m))
         return 0;
-    double t = (double)days_from_civil(y, m, d) * 86400.0;
+    double t = (double)churn__days_from_civil(y, m, d) * 86400.0;
     if (p == end) {
         *out = t;
         return 1;

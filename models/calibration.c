@@ -237,7 +237,8 @@ static int read_points(churn__lines *r, churn__calibration *c,
     int rc = churn__lines_size(r, &c->n, err);
     if (rc == CHURN_OK)
         rc = churn__lines_done(r, err);
-    if (rc == CHURN_OK && (c->n == 0 || c->n > ((size_t)1 << 32)))
+    size_t left = r->pos < r->len ? r->len - r->pos : 0;
+    if (rc == CHURN_OK && (c->n == 0 || c->n > left / 2))
         return churn__fail_at(err, CHURN_EFORMAT, r->path, r->line, 22,
                               "bad number of isotonic points");
     if (rc != CHURN_OK)
@@ -251,9 +252,9 @@ static int read_points(churn__lines *r, churn__calibration *c,
         if (rc == CHURN_OK)
             rc = churn__lines_expect(r, "point", err);
         if (rc == CHURN_OK)
-            rc = churn__lines_double(r, &c->x[k], err);
+            rc = churn__lines_finite(r, &c->x[k], err);
         if (rc == CHURN_OK)
-            rc = churn__lines_double(r, &c->y[k], err);
+            rc = churn__lines_finite(r, &c->y[k], err);
         if (rc == CHURN_OK)
             rc = churn__lines_done(r, err);
         if (rc == CHURN_OK && k > 0 &&
@@ -278,9 +279,9 @@ int churn__calibration_read(churn__lines *r, churn__calibration *c,
         return rc;
     if (strcmp(kind, "platt") == 0) {
         c->kind = CHURN__CAL_PLATT;
-        rc = churn__lines_double(r, &c->a, err);
+        rc = churn__lines_finite(r, &c->a, err);
         if (rc == CHURN_OK)
-            rc = churn__lines_double(r, &c->b, err);
+            rc = churn__lines_finite(r, &c->b, err);
     } else if (strcmp(kind, "isotonic") == 0) {
         c->kind = CHURN__CAL_ISOTONIC;
         return read_points(r, c, err);

@@ -142,7 +142,7 @@ static int read_number(churn__lines *r, const char *key, double *out,
     if (rc == CHURN_OK)
         rc = churn__lines_expect(r, key, err);
     if (rc == CHURN_OK)
-        rc = churn__lines_double(r, out, err);
+        rc = churn__lines_finite(r, out, err);
     if (rc == CHURN_OK)
         rc = churn__lines_done(r, err);
     return rc;
@@ -164,7 +164,7 @@ static int read_logistic(churn__lines *r, churn__classifier *c,
                                   "coefficient %zu is for '%s', expected "
                                   "'%s'", k + 1, name, names[k]);
         if (rc == CHURN_OK)
-            rc = churn__lines_double(r, &c->w[k], err);
+            rc = churn__lines_finite(r, &c->w[k], err);
         if (rc == CHURN_OK)
             rc = churn__lines_done(r, err);
     }
@@ -197,8 +197,11 @@ static int read_svm_header(churn__lines *r, churn__classifier *c,
     rc = read_number(r, "gamma", &c->gamma, err);
     if (rc == CHURN_OK)
         rc = read_number(r, "degree", &degree, err);
-    if (rc == CHURN_OK && !(degree >= 0 && degree <= 100 &&
-                            degree == floor(degree)))
+    /* A failed read may still have stored a number (the line had more
+     * after it): convert only a checked degree, or the cast is undefined. */
+    if (rc != CHURN_OK)
+        return rc;
+    if (!(degree >= 0 && degree <= 100 && degree == floor(degree)))
         return churn__fail_at(err, CHURN_EFORMAT, r->path, r->line, 8,
                               "degree must be an integer in 0..100");
     c->degree = (int)degree;
@@ -220,9 +223,13 @@ static int read_svm(churn__lines *r, churn__classifier *c, churn_error *err)
     int rc = read_svm_header(r, c, err);
     if (rc != CHURN_OK)
         return rc;
-    if (c->dim && c->n_sv > ((size_t)1 << 40) / c->dim)
+    /* Each one takes a line of at least 2 (dim + 2) bytes: a count beyond
+     * the bytes left is an edited file, refused before it allocates. */
+    size_t left = r->pos < r->len ? r->len - r->pos : 0;
+    if (c->n_sv > left / (2 * (c->dim + 2)))
         return churn__fail_at(err, CHURN_EFORMAT, r->path, r->line, 17,
-                              "too many support vectors");
+                              "%zu support vectors do not fit in the rest "
+                              "of the file", c->n_sv);
     size_t cells = c->n_sv * c->dim;
     c->sv = calloc(cells ? cells : 1, sizeof *c->sv);
     c->sv_coef = malloc((c->n_sv ? c->n_sv : 1) * sizeof *c->sv_coef);
@@ -237,11 +244,11 @@ static int read_svm(churn__lines *r, churn__classifier *c, churn_error *err)
         if (rc == CHURN_OK)
             rc = churn__lines_expect(r, key, err);
         if (rc == CHURN_OK)
-            rc = churn__lines_double(r, &c->sv_coef[i], err);
+            rc = churn__lines_finite(r, &c->sv_coef[i], err);
         if (rc == CHURN_OK && rff)
-            rc = churn__lines_double(r, &c->phase[i], err);
+            rc = churn__lines_finite(r, &c->phase[i], err);
         for (size_t k = 0; rc == CHURN_OK && k < c->dim; k++)
-            rc = churn__lines_double(r, &c->sv[i * c->dim + k], err);
+            rc = churn__lines_finite(r, &c->sv[i * c->dim + k], err);
         if (rc == CHURN_OK)
             rc = churn__lines_done(r, err);
     }

@@ -108,16 +108,27 @@ static int read_whole(const char *path, char **out, size_t *len,
 static int check_envelope(const char *path, const char *buf, size_t len,
                           size_t *body_len, churn_error *err)
 {
-    int version;
-    char tail;
-    if (sscanf(buf, "churn-model %d%c", &version, &tail) != 2 ||
-        tail != '\n')
+    /* The first line is exactly "churn-model N", N a whole number. */
+    static const char magic[] = "churn-model ";
+    size_t m = sizeof magic - 1, digits = 0;
+    long version = 0;
+    if (len > m && memcmp(buf, magic, m) == 0)
+        while (m + digits < len && buf[m + digits] >= '0' &&
+               buf[m + digits] <= '9' && digits < 9)
+            version = version * 10 + (buf[m + digits++] - '0');
+    size_t eol = m + digits;
+    if (eol < len && buf[eol] == '\r')
+        eol++;
+    if (digits == 0 || eol >= len || buf[eol] != '\n')
         return churn__fail_at(err, CHURN_EFORMAT, path, 1, 1,
                               "not a churn model file (the first line "
                               "should be 'churn-model %d')", FORMAT_VERSION);
-    if (version > FORMAT_VERSION || version < 1)
+    if (version < 1)
+        return churn__fail_at(err, CHURN_EFORMAT, path, 1, 13,
+                              "bad model format version %ld", version);
+    if (version > FORMAT_VERSION)
         return churn__fail_at(err, CHURN_EVERSION, path, 1, 13,
-                              "model format %d is newer than this library "
+                              "model format %ld is newer than this library "
                               "(churn %s reads format %d); upgrade churn",
                               version, churn_version(), FORMAT_VERSION);
     size_t end = len;
@@ -142,6 +153,19 @@ static int check_envelope(const char *path, const char *buf, size_t len,
                               "checksum %08lx does not match the contents "
                               "(%08lx): the file was edited or damaged",
                               stored, crc);
+    /* Text never holds NUL; the line reader would stop at one and skip
+     * the rest of its line unseen. */
+    const char *nul = memchr(buf, '\0', start);
+    if (nul) {
+        size_t at = (size_t)(nul - buf), ln = 1, col = 1;
+        for (size_t i = 0; i < at; i++, col++)
+            if (buf[i] == '\n') {
+                ln++;
+                col = 0;
+            }
+        return churn__fail_at(err, CHURN_EPARSE, path, ln, col,
+                              "NUL byte in text");
+    }
     *body_len = start;
     return CHURN_OK;
 }

@@ -326,6 +326,12 @@ int churn_score_dataset(const churn_model *m, const churn_dataset *ds,
         return churn__fail(err, CHURN_EINVAL, "score: null argument");
     *out = NULL;
     size_t n = churn_dataset_n_rows(ds), d = churn__pipeline_n_inputs(m->pipe);
+    /* A header without rows is most likely a failed export: say so,
+     * rather than write an empty ranking (or trip over the kinds of
+     * columns that have no values). */
+    if (n == 0)
+        return churn__fail(err, CHURN_EEMPTY,
+                           "no rows to score (the data has only a header)");
     churn__binding *bind = NULL;
     size_t *cols = malloc((d ? d : 1) * sizeof *cols);
     size_t *row_off = malloc((n ? n : 1) * sizeof *row_off);

@@ -27,6 +27,13 @@ static int read_previous(const char *path, churn_dataset **out,
     if (!o)
         return churn__fail_nomem(err);
     int rc = churn_csv_opts_set_id_column(o, "customer_id");
+    /* A customer ranked twice, or a probability that is not a number,
+     * is an error at its place, not a silent pick or a column read as
+     * categorical. */
+    if (rc == CHURN_OK)
+        rc = churn_csv_opts_set_unique_ids(o, 1);
+    if (rc == CHURN_OK)
+        rc = churn_csv_opts_add_numeric(o, "probability");
     if (rc == CHURN_OK)
         rc = churn_dataset_read_csv(path, o, out, err);
     churn_csv_opts_free(o);

@@ -460,7 +460,7 @@ static void test_errors_with_place(void **state)
                  CHURN_EFORMAT, 1, 1,
                  "no column 'timestamp' (the header has: customer_id, "
                  "time, event)");
-    expect_error("", CHURN_EFORMAT, 1, 1,
+    expect_error("", CHURN_EEMPTY, 1, 1,
                  "empty file: expected a header with columns customer_id, "
                  "timestamp, event");
     const char *h = "customer_id,timestamp,event,value\n";

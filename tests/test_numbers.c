@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -225,6 +226,18 @@ static void test_formatting_matches_printf(void **state)
         check_format((double)(int64_t)(bits % 2000001) / 1000.0 - 1000.0);
         check_format(ldexp((double)(bits >> 11), -(int)(bits % 60)));
     }
+    /* Just below and above powers of ten, where a log10 guess of the
+     * exponent can be one off and rounding carries into a new digit. */
+    for (int k = -30; k <= 30; k++) {
+        double t = pow(10, k);
+        double x = t;
+        for (int i = 0; i < 40; i++)
+            x = nextafter(x, 0);
+        for (int i = 0; i < 80; i++, x = nextafter(x, INFINITY))
+            check_format(x);
+        check_format(t * 0.99999999999999995);
+        check_format(t * 9.9999999999999995);
+    }
     const double known[] = {0.0, -0.0, 0.5, 1.5, 2.5, 0.125, -0.125, 0.375,
                             1e-5, 9.9995, 99995, 0.00099995, 1e16, 1e17,
                             123456789012345678.0, 4.9e-324, -4.9e-324,
@@ -244,9 +257,48 @@ static void test_formatting_matches_printf(void **state)
     assert_string_equal(buf, "-0.00");
 }
 
+/* churn__format_double against its definition: the shortest of %.15g,
+ * %.16g, %.17g that strtod reads back to x. Whole numbers take a path
+ * of their own, so many of them, of every size, and their neighbours. */
+static void check_shortest(double x)
+{
+    char want[64], got[CHURN__NUM_BUF];
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(want, sizeof want, "%.*g", prec, x);
+        if (prec == 17 || strtod(want, NULL) == x)
+            break;
+    }
+    churn__format_double(x, got);
+    if (strcmp(got, want) != 0)
+        fail_msg("%.17g: '%s', expected '%s'", x, got, want);
+}
+
+static void test_format_matches_printf(void **state)
+{
+    (void)state;
+    const double cases[] = {0, -0.0, 1, -1, 9, 10, 99, 100, 1e14, -1e14,
+                            999999999999999, -999999999999999, 1e15, -1e15,
+                            1e15 + 2, 4e15, 9007199254740992.0, 1e16,
+                            0.5, -0.5, 1.5, 2.0000000000000004, 1e300};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        check_shortest(cases[i]);
+    uint64_t seed = 5;
+    for (int n = 0; n < 100000; n++) {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        double whole = (double)(seed >> (11 + (seed & 63) % 50));
+        check_shortest(seed & 1 ? whole : -whole);
+        check_shortest(whole + 0.25);
+        check_shortest(nextafter(whole, 0));
+    }
+    char buf[CHURN__NUM_BUF];
+    assert_string_equal(churn__format_double(NAN, buf), "");
+    assert_string_equal(churn__format_double(-0.0, buf), "-0");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_format_matches_printf),
         cmocka_unit_test(test_known_cases),
         cmocka_unit_test(test_random_texts_match_strtod),
         cmocka_unit_test(test_long_decimals_match_strtod),

@@ -230,7 +230,7 @@ static void test_header_only_and_empty(void **state)
     assert_int_equal(churn_dataset_n_cols(ds), 2);
     assert_true(churn_dataset_has_labels(ds));
     churn_dataset_free(ds);
-    churn_error err = read_fails("", o, CHURN_EFORMAT, 0, 0);
+    churn_error err = read_fails("", o, CHURN_EEMPTY, 0, 0);
     assert_non_null(strstr(err.message, "bad.csv: empty file, expected a "
                                         "header"));
     churn_csv_opts_free(o);
@@ -415,7 +415,7 @@ static void test_libsvm_errors_with_places(void **state)
     libsvm_fails("1 1:\n", CHURN_EPARSE, 1, 5, "bad value ''");
     libsvm_fails("1 7\n", CHURN_EPARSE, 1, 3,
                  "expected index:value, found '7'");
-    libsvm_fails("", CHURN_EFORMAT, 0, 0, "bad.svm: no data");
+    libsvm_fails("", CHURN_EEMPTY, 0, 0, "bad.svm: no data");
 
     churn_dataset *ds = (churn_dataset *)&ds;
     churn_error err;
@@ -480,6 +480,41 @@ static void test_opts_arguments(void **state)
                      CHURN_EINVAL);
 }
 
+/* Unique ids and numeric columns: a repeat names both lines; a numeric
+ * column refuses text at its place but leaves absent names and forced
+ * categorical ones alone; without the options the same file reads. */
+static void test_unique_ids_and_numeric(void **state)
+{
+    (void)state;
+    const char *text = "customer_id,x,plan\na,1,basic\nb,2,pro\na,3,pro\n";
+    churn_csv_opts *o = churn_csv_opts_new();
+    assert_int_equal(churn_csv_opts_set_unique_ids(o, 1), CHURN_OK);
+    churn_error err = read_fails(text, o, CHURN_EFORMAT, 4, 1);
+    assert_non_null(strstr(err.message, "customer_id 'a' is also on line 2"));
+    assert_int_equal(churn_csv_opts_set_unique_ids(o, 0), CHURN_OK);
+    churn_dataset *ds = read_text(text, o);
+    assert_int_equal(churn_dataset_n_rows(ds), 3);
+    churn_dataset_free(ds);
+
+    text = "customer_id,x,plan\na,1,7\nb,inf,8\n";
+    assert_int_equal(churn_csv_opts_add_numeric(o, "absent"), CHURN_OK);
+    assert_int_equal(churn_csv_opts_add_numeric(o, "plan"), CHURN_OK);
+    ds = read_text(text, o); /* x is text, but no one said numeric */
+    assert_int_equal(churn_dataset_column_kind(ds, 0), CHURN_CATEGORICAL);
+    churn_dataset_free(ds);
+    assert_int_equal(churn_csv_opts_add_numeric(o, "x"), CHURN_OK);
+    err = read_fails(text, o, CHURN_EPARSE, 3, 3);
+    assert_non_null(strstr(err.message, "'inf' in numeric column 'x' is "
+                                        "not a finite number"));
+    assert_int_equal(churn_csv_opts_add_categorical(o, "x"), CHURN_OK);
+    ds = read_text(text, o); /* categorical wins */
+    assert_int_equal(churn_dataset_column_kind(ds, 0), CHURN_CATEGORICAL);
+    churn_dataset_free(ds);
+    churn_csv_opts_free(o);
+    assert_int_equal(churn_csv_opts_set_unique_ids(NULL, 1), CHURN_EINVAL);
+    assert_int_equal(churn_csv_opts_add_numeric(NULL, "x"), CHURN_EINVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -496,6 +531,7 @@ int main(void)
         cmocka_unit_test(test_libsvm_errors_with_places),
         cmocka_unit_test(test_bundled_mlc_churn),
         cmocka_unit_test(test_opts_arguments),
+        cmocka_unit_test(test_unique_ids_and_numeric),
     };
     return cmocka_run_group_tests_name("readers", tests, NULL, NULL);
 }

@@ -13,6 +13,9 @@ static void usage(void)
 {
     printf(
         "Usage: churn-eval --model MODEL.churn --data LABELED.csv [options]\n"
+        "       churn-eval --model MODEL.churn --events EVENTS.csv\n"
+        "                  --as-of DATE --horizon DAYS [history options]\n"
+        "                  [options]\n"
         "       churn-eval --cv K --data LABELED.csv [training options]\n"
         "                  [options]\n"
         "\n"
@@ -23,6 +26,14 @@ static void usage(void)
         "recall in the top 1/5/10/20%%, lift and cumulative gains by decile.\n"
         "With --cv, K models are trained on K-1 folds each (customers\n"
         "grouped, stratified) and scored on the fold left out.\n"
+        "With --events, the reports gain a segment section: customers and\n"
+        "churn rate per RFM segment, lifecycle stage and health tier of the\n"
+        "customers at --as-of (as churn-segment computes them), the churn\n"
+        "rates from the evaluated rows' labels matched by customer id; and\n"
+        "with --kpi-from/--kpi-to, the retention KPIs of that period and its\n"
+        "cohort retention table (a heat map in the HTML). Without --data the\n"
+        "evaluated rows are the features of the history at --as-of, labelled\n"
+        "by --horizon.\n"
         "\n"
         "Data:\n"
         "  -m, --model FILE         the model to evaluate\n"
@@ -54,6 +65,12 @@ static void usage(void)
         "      --no-importance      skip permutation importance (one scoring\n"
         "                           pass per input; slow for kernel SVMs)\n"
         "  -q, --quiet              no terminal report\n"
+        "Segments and KPIs (history options as in churn-features;\n"
+        "--snapshots is refused: segments belong to one date):\n"
+        "%s"
+        "      --rules FILE         RFM segment rules (as churn-segment)\n"
+        "      --kpi-from DATE      retention KPIs and the cohort table over\n"
+        "      --kpi-to DATE        [FROM, TO), from the --events log\n"
         "Gate:\n"
         "      --baseline FILE      compare with a previous --json report;\n"
         "                           exit 3 when a metric got worse by more\n"
@@ -64,28 +81,64 @@ static void usage(void)
         "  -h, --help               show this help and exit\n"
         "  -V, --version            show the version and exit\n"
         "\n"
-        "Exit status: 0 ok, 1 error, 2 usage error, 3 the gate failed.\n"
+        "Exit status: 0 ok, 2 usage error, 3 the gate failed, 1 or 10 + the\n"
+        "library's status code for other errors (see README.md).\n"
         "\n"
         "Examples:\n"
         "  churn-eval --model m.churn --data test.csv --json report.json\n"
         "  churn-eval --cv 5 --data datasets/mlc_churn.csv --label churn\n"
-        "  churn-eval --model m.churn --data test.csv --baseline base.json\n");
+        "  churn-eval --model m.churn --data test.csv --baseline base.json\n"
+        "  churn-eval --model m.churn --events events.csv \\\n"
+        "      --as-of 2025-01-01 --horizon 90 --kpi-from 2024-07-01 \\\n"
+        "      --kpi-to 2025-01-01 --html report.html\n",
+        cli_history_help);
 }
 
 typedef struct eval_args {
     const char *model, *data, *label, *positive, *id;
     const char *family, *class_weight, *json, *html, *baseline, *metrics;
+    const char *rules;
     size_t cv, resamples;
     uint64_t seed;
     double c, threshold, offer_cost, customer_value, max_drop;
-    int quiet, no_importance;
+    int quiet, no_importance, has_horizon, has_kpi_from, has_kpi_to;
+    int64_t kpi_from, kpi_to;
+    cli_history h;                 /* --events and the other history options */
 } eval_args;
+
+/* Checks that the options fit together; exits 2 when they do not. */
+static void check_args(eval_args *a)
+{
+    if (!a->model == !a->cv)
+        cli_usage_error("give either --model MODEL.churn or --cv K");
+    if (!a->data && !a->h.events)
+        cli_usage_error("give --data LABELED.csv or --events EVENTS.csv");
+    if ((a->rules || a->has_kpi_from || a->has_kpi_to) && !a->h.events)
+        cli_usage_error("--rules, --kpi-from and --kpi-to need --events");
+    if (!a->h.events)
+        return;
+    cli_history_check(&a->h);
+    if (a->h.snapshots > 1)
+        cli_usage_error("--snapshots: segments are computed at one as-of "
+                        "date");
+    if (!a->data && !a->has_horizon)
+        cli_usage_error("--horizon DAYS is required without --data: the "
+                        "evaluated rows need labels");
+    if (a->data && a->has_horizon)
+        cli_usage_error("--horizon: with --data, the labels come from "
+                        "--data; leave one of them out");
+    if (a->has_kpi_from != a->has_kpi_to)
+        cli_usage_error("--kpi-from and --kpi-to go together");
+    if (a->has_kpi_from && a->kpi_from >= a->kpi_to)
+        cli_usage_error("--kpi-from must be before --kpi-to");
+}
 
 static void parse_args(int argc, char **argv, eval_args *a)
 {
     enum { LABEL = 1, POSITIVE, ID, CV, FAMILY, C_OPT, CLASS_WEIGHT,
            THRESHOLD, OFFER_COST, CUSTOMER_VALUE, BOOTSTRAP, SEED, JSON,
-           HTML, BASELINE, MAX_DROP, METRIC, NO_IMPORTANCE };
+           HTML, BASELINE, MAX_DROP, METRIC, NO_IMPORTANCE, RULES, KPI_FROM,
+           KPI_TO };
     static const struct option longopts[] = {
         {"model", required_argument, NULL, 'm'},
         {"data", required_argument, NULL, 'd'},
@@ -107,6 +160,10 @@ static void parse_args(int argc, char **argv, eval_args *a)
         {"max-drop", required_argument, NULL, MAX_DROP},
         {"metric", required_argument, NULL, METRIC},
         {"no-importance", no_argument, NULL, NO_IMPORTANCE},
+        {"rules", required_argument, NULL, RULES},
+        {"kpi-from", required_argument, NULL, KPI_FROM},
+        {"kpi-to", required_argument, NULL, KPI_TO},
+        CLI_HISTORY_OPTIONS,
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -146,18 +203,34 @@ static void parse_args(int argc, char **argv, eval_args *a)
             break;
         case METRIC: a->metrics = optarg; break;
         case NO_IMPORTANCE: a->no_importance = 1; break;
+        case RULES: a->rules = optarg; break;
+        case KPI_FROM:
+            a->kpi_from = cli_date("--kpi-from", optarg);
+            a->has_kpi_from = 1;
+            break;
+        case KPI_TO:
+            a->kpi_to = cli_date("--kpi-to", optarg);
+            a->has_kpi_to = 1;
+            break;
         case 'q': a->quiet = 1; break;
-        case 'h': usage(); exit(0);
-        case 'V': printf("churn-eval %s\n", churn_version()); exit(0);
-        default: cli_bad_option(c, argv);
+        case 'h':
+            usage();
+            cli_history_free(&a->h);
+            exit(0);
+        case 'V':
+            printf("churn-eval %s\n", churn_version());
+            cli_history_free(&a->h);
+            exit(0);
+        default:
+            if (c < CLI_HISTORY_BASE)
+                cli_bad_option(c, argv);
+            a->has_horizon |= c == CLI_HORIZON;
+            cli_history_option(&a->h, c, optarg);
         }
     }
     if (optind < argc)
         cli_usage_error("unexpected argument '%s'", argv[optind]);
-    if (!a->data)
-        cli_usage_error("--data LABELED.csv is required");
-    if (!a->model == !a->cv)
-        cli_usage_error("give either --model MODEL.churn or --cv K");
+    check_args(a);
 }
 
 /* "0.8102" or, cross-validated, "0.8102 (folds 0.8087 ± 0.0123)". */
@@ -375,6 +448,44 @@ static int gate(const eval_args *a, const churn_eval *e)
     return 3;
 }
 
+/* The segment section (and with --kpi-from/--kpi-to the KPIs) of the
+ * history's customers at --as-of; churn rates from the labels of the
+ * evaluated rows. */
+static void add_segments(const eval_args *a, churn_eval *e,
+                         const churn_dataset *features,
+                         const churn_dataset *evaluated)
+{
+    churn_error err;
+    churn_dataset *seg = NULL;
+    churn_kpi *k = NULL;
+    churn_segment_opts *so = churn_segment_opts_new();
+    char date[16];
+    if (!so)
+        cli_fail("out of memory");
+    churn_format_date((double)a->h.as_of, date, sizeof date);
+    int rc = a->rules ? churn_segment_opts_read_rules(so, a->rules, &err)
+                      : CHURN_OK;
+    if (rc == CHURN_OK)
+        rc = churn_segment(features, so, &seg, &err);
+    if (rc == CHURN_OK)
+        rc = churn_eval_add_segments(e, seg, evaluated, &err);
+    if (rc == CHURN_OK && (rc = churn_eval_add_info(e, "events_file",
+                                                    a->h.events)) == CHURN_OK)
+        rc = churn_eval_add_info(e, "as_of", date);
+    if (rc == CHURN_OK && a->has_kpi_from) {
+        rc = churn_kpi_compute(a->h.events, a->h.opts, a->kpi_from,
+                               a->kpi_to, &k, &err);
+        cli_progress_done();
+        if (rc == CHURN_OK)
+            rc = churn_eval_add_kpi(e, k, &err);
+    }
+    if (rc != CHURN_OK)
+        cli_fail_err(rc, &err);
+    churn_kpi_free(k);
+    churn_dataset_free(seg);
+    churn_segment_opts_free(so);
+}
+
 int main(int argc, char **argv)
 {
     eval_args a = {.label = "churned", .family = "logistic",
@@ -382,31 +493,43 @@ int main(int argc, char **argv)
                    .offer_cost = 1, .customer_value = 10, .resamples = 1000,
                    .seed = 42, .max_drop = 0.01};
     cli_tool = "churn-eval";
+    cli_history_init(&a.h);
     parse_args(argc, argv, &a);
     churn_eval_opts *eo = eval_opts(&a);
-    churn_dataset *ds = cli_read_labeled(a.data, a.label, a.positive, a.id);
+    /* Features of the history at --as-of: the rows to evaluate when there
+     * is no --data, and what the segments are computed from. */
+    churn_dataset *features = a.h.events ? cli_history_extract(&a.h) : NULL;
+    churn_dataset *ds = a.data ? cli_read_labeled(a.data, a.label, a.positive,
+                                                  a.id)
+                               : features;
+    const char *data = a.data ? a.data : a.h.events;
     churn_eval *e = a.cv ? cross_validate(&a, ds, eo)
                          : evaluate_model(&a, ds, eo);
+    if (features)
+        add_segments(&a, e, features, ds);
     churn_error err;
-    int rc = churn_eval_add_info(e, "data_file", a.data);
+    int rc = churn_eval_add_info(e, "data_file", data);
     if (rc == CHURN_OK && a.json)
         rc = churn_eval_write_json(e, a.json, &err);
     if (rc == CHURN_OK && a.html)
-        rc = churn_eval_write_html(e, a.data, a.html, &err);
+        rc = churn_eval_write_html(e, data, a.html, &err);
     if (rc != CHURN_OK)
         cli_fail_err(rc, &err);
     if (!a.quiet) {
         char source[512];
         if (a.cv)
             snprintf(source, sizeof source, "%s, %zu-fold cross-validation",
-                     a.data, a.cv);
+                     data, a.cv);
         else
-            snprintf(source, sizeof source, "%s on %s", a.model, a.data);
+            snprintf(source, sizeof source, "%s on %s", a.model, data);
         print_report(e, source);
     }
     int status = a.baseline ? gate(&a, e) : 0;
     churn_eval_free(e);
-    churn_dataset_free(ds);
+    if (ds != features)
+        churn_dataset_free(ds);
+    churn_dataset_free(features);
     churn_eval_opts_free(eo);
+    cli_history_free(&a.h);
     return status;
 }

@@ -128,6 +128,12 @@ int main(int argc, char **argv)
     int rc = churn_model_load(model_path, &model, &err);
     if (rc == CHURN_OK && id_name)
         rc = churn_csv_opts_set_id_column(copts, id_name);
+    /* A text value where the model reads a number is an error at its
+     * line and column, not a column silently turned categorical. */
+    for (size_t j = 0; rc == CHURN_OK && j < churn_model_n_inputs(model); j++)
+        if (churn_model_input_kind(model, j) == CHURN_NUMERIC)
+            rc = churn_csv_opts_add_numeric(copts,
+                                            churn_model_input_name(model, j));
     if (rc == CHURN_OK)
         rc = churn_csv_opts_set_threads(copts, threads);
     if (rc == CHURN_OK)

@@ -61,7 +61,11 @@ static void usage(void)
         "      --seed N             seed of the validation split (default 42)\n"
         "  -o, --output FILE        the model file to write (required)\n"
         "      --report FILE        write an HTML evaluation report of the\n"
-        "                           validation split (as churn-eval --html)\n"
+        "                           validation split (as churn-eval --html);\n"
+        "                           with --events (one snapshot) it has a\n"
+        "                           segment section: customers and churn\n"
+        "                           rate (horizon labels) per RFM segment,\n"
+        "                           lifecycle stage and health tier\n"
         "  -q, --quiet              no summary\n"
         "  -h, --help               show this help and exit\n"
         "  -V, --version            show the version and exit\n"
@@ -168,16 +172,27 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
         cli_usage_error("--report needs a validation split (--validation)");
 }
 
-/* The HTML report of the held-out customers. */
+/* The HTML report of the held-out customers; with features of one
+ * snapshot of a history (NULL otherwise), the segment section of all its
+ * customers, churn rates from the history's labels. */
 static void write_report(const churn_model *m, const char *path,
-                         const char *title)
+                         const char *title, const churn_dataset *features)
 {
     churn_error err;
     churn_eval *e = NULL;
+    churn_dataset *seg = NULL;
+    churn_segment_opts *so = features ? churn_segment_opts_new() : NULL;
+    if (features && !so)
+        cli_fail("out of memory");
     int rc = churn_model_validation_eval(m, NULL, &e, &err);
+    if (rc == CHURN_OK && features &&
+        (rc = churn_segment(features, so, &seg, &err)) == CHURN_OK)
+        rc = churn_eval_add_segments(e, seg, NULL, &err);
     if (rc == CHURN_OK)
         rc = churn_eval_write_html(e, title, path, &err);
     churn_eval_free(e);
+    churn_dataset_free(seg);
+    churn_segment_opts_free(so);
     if (rc != CHURN_OK)
         cli_fail_err(rc, &err);
 }
@@ -315,7 +330,8 @@ int main(int argc, char **argv)
     if (rc != CHURN_OK)
         cli_fail_err(rc, &err);
     if (a.report)
-        write_report(m, a.report, a.data ? a.data : h.events);
+        write_report(m, a.report, a.data ? a.data : h.events,
+                     h.events && h.snapshots <= 1 ? ds : NULL);
     if (!a.quiet)
         print_summary(m, ds, a.output, a.kernel, cli_now() - start);
     churn_model_free(m);

@@ -42,11 +42,17 @@ void cli_fail(const char *fmt, ...)
     exit(1);
 }
 
+int cli_exit_status(int code)
+{
+    return code > CHURN_OK && code <= CHURN_EEMPTY ? 10 + code : 1;
+}
+
 void cli_fail_err(int code, const churn_error *err)
 {
-    if (err && err->message[0])
-        cli_fail("%s", err->message);
-    cli_fail("%s", churn_strerror(code));
+    cli_progress_done();
+    fprintf(stderr, "%s: %s\n", cli_tool,
+            err && err->message[0] ? err->message : churn_strerror(code));
+    exit(cli_exit_status(code));
 }
 
 void cli_bad_option(int c, char **argv)
@@ -140,7 +146,9 @@ const char cli_history_help[] =
     "      --id-column NAME    column names in the event log (defaults:\n"
     "      --time-column NAME  customer_id, timestamp, event, value)\n"
     "      --event-column NAME\n"
-    "      --value-column NAME\n";
+    "      --value-column NAME\n"
+    "      --threads N         threads that read the event log (default: the\n"
+    "                          number of online cores); same result for any N\n";
 
 void cli_history_init(cli_history *h)
 {
@@ -204,6 +212,10 @@ void cli_history_option(cli_history *h, int code, const char *arg)
     case CLI_TIME_COLUMN: set_column(h, "timestamp", arg); break;
     case CLI_EVENT_COLUMN: set_column(h, "event", arg); break;
     case CLI_VALUE_COLUMN: set_column(h, "value", arg); break;
+    case CLI_THREADS:
+        churn_feature_opts_set_threads(h->opts,
+                                       cli_size("--threads", arg, 1, 64));
+        break;
     default: cli_usage_error("unknown option");
     }
 }
@@ -232,6 +244,8 @@ churn_dataset *cli_history_extract(const cli_history *h)
         if (!co)
             cli_fail("out of memory");
         rc = churn_csv_opts_set_id_column(co, "customer_id");
+        if (rc == CHURN_OK) /* a customer on two rows is an error */
+            rc = churn_csv_opts_set_unique_ids(co, 1);
         if (rc == CHURN_OK)
             rc = churn_dataset_read_csv(h->customers, co, &customers, &err);
         churn_csv_opts_free(co);

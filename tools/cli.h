@@ -16,8 +16,13 @@ void cli_usage_error(const char *fmt, ...)
 void cli_fail(const char *fmt, ...)
     __attribute__((format(printf, 1, 2), noreturn));
 /* Runtime error from the library: prints "TOOL: err->message" (or the
- * status name when the message is empty); exits 1. */
+ * status name when the message is empty); exits cli_exit_status(code). */
 void cli_fail_err(int code, const churn_error *err) __attribute__((noreturn));
+/* The exit status of a library failure: 10 + the churn_status code
+ * (11 out of memory, 12 invalid argument, 13 I/O, 14 parse, 15 format,
+ * 16 numeric, 17 version, 18 checksum, 19 no data), so that scripts can
+ * tell bad input from a broken disk; 1 for an unknown code. */
+int cli_exit_status(int code);
 
 /* For getopt_long's '?' and ':' returns (the tools set opterr = 0 and
  * start their short options with ':'): names the option; exits 2. */
@@ -52,7 +57,8 @@ enum {
     CLI_ID_COLUMN,
     CLI_TIME_COLUMN,
     CLI_EVENT_COLUMN,
-    CLI_VALUE_COLUMN
+    CLI_VALUE_COLUMN,
+    CLI_THREADS
 };
 #define CLI_HISTORY_OPTIONS                                                   \
     {"events", required_argument, NULL, CLI_EVENTS},                          \
@@ -66,7 +72,8 @@ enum {
         {"id-column", required_argument, NULL, CLI_ID_COLUMN},                \
         {"time-column", required_argument, NULL, CLI_TIME_COLUMN},            \
         {"event-column", required_argument, NULL, CLI_EVENT_COLUMN},          \
-        {"value-column", required_argument, NULL, CLI_VALUE_COLUMN}
+        {"value-column", required_argument, NULL, CLI_VALUE_COLUMN},          \
+        {"threads", required_argument, NULL, CLI_THREADS}
 
 /* The help text of those options, for --help. */
 extern const char cli_history_help[];

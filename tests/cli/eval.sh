@@ -79,6 +79,6 @@ grep -q "'rows' is not a metric the gate can compare" "$tmp/err.txt" ||
 printf '{"schema": "churn-eval",\n "version": 1,, }\n' > "$tmp/bad.json"
 status $RUN "$BIN/churn-eval" --model "$tmp/m.churn" --bootstrap 0 \
     --data datasets/mlc_churn.csv --label churn -q --baseline "$tmp/bad.json"
-[ $rc -eq 1 ] || fail "broken baseline should exit 1"
+[ $rc -eq 14 ] || fail "broken baseline should exit 14 (parse error)"
 grep -q "bad.json:2:" "$tmp/err.txt" || fail "broken baseline place"
 exit 0

@@ -1,6 +1,6 @@
 #!/bin/sh
 # features.sh - churn-features end to end: output header and values,
-# --list, --help, usage errors (exit 2), bad input (exit 1, FILE:LINE:COL,
+# --list, --help, usage errors (exit 2), bad input (exit 10 + status, FILE:LINE:COL,
 # no output file left behind).
 set -u
 bin=${BUILD:-build}/bin/churn-features
@@ -65,12 +65,31 @@ $bin --events "$tmp/events.csv" --as-of 2024-01-01 --role nope=x \
     -o "$tmp/x.csv" 2> /dev/null
 [ $? -eq 2 ] || fail "unknown role should exit 2"
 
-# Bad input: exit 1, the place in the message, no output file.
+# --threads: the same bytes for any number of threads, on a log of
+# several read blocks (1 MiB each), so that the threads share the work.
+synth=${BUILD:-build}/bin/churn-synth
+$synth -o "$tmp/hist" --customers 500 --seed 3 -q || fail "churn-synth failed"
+[ "$(wc -c < "$tmp/hist/events.csv")" -gt 2200000 ] ||
+    fail "synthetic log too small to span several blocks"
+for n in 1 2 3; do
+    $bin --events "$tmp/hist/events.csv" --as-of 2025-01-01 --horizon 90 \
+        --threads $n -o "$tmp/threads-$n.csv" 2> /dev/null ||
+        fail "--threads $n run failed"
+done
+cmp -s "$tmp/threads-1.csv" "$tmp/threads-2.csv" &&
+    cmp -s "$tmp/threads-1.csv" "$tmp/threads-3.csv" ||
+    fail "--threads changes the output"
+$bin --events "$tmp/events.csv" --as-of 2024-01-01 --threads 0 \
+    -o "$tmp/x.csv" 2> /dev/null
+[ $? -eq 2 ] || fail "--threads 0 should exit 2"
+$bin --help | grep -q -- '--threads N' || fail "--help lacks --threads"
+
+# Bad input: exit 14 (parse error), the place in the message, no output file.
 printf 'customer_id,timestamp,event\na,2023-12-01,login\nb,2023-02-29,login\n' \
     > "$tmp/bad.csv"
 $bin --events "$tmp/bad.csv" --as-of 2024-01-01 -o "$tmp/bad-out.csv" \
     2> "$tmp/err"
-[ $? -eq 1 ] || fail "bad input should exit 1"
+[ $? -eq 14 ] || fail "bad input should exit 14"
 grep -q "^churn-features: $tmp/bad.csv:3:3: bad timestamp '2023-02-29'\$" \
     "$tmp/err" || fail "unexpected error: $(cat "$tmp/err")"
 [ ! -e "$tmp/bad-out.csv" ] || fail "output file left behind"

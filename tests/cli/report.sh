@@ -2,8 +2,9 @@
 # report.sh - the HTML evaluation report: self-contained (no script, no
 # network), well-formed (xmllint parses the whole page, SVG included), six
 # charts with titles and axis labels; churn-train --report shows the same
-# validation AUC as its summary; headless Chromium renders a non-blank
-# screenshot. Without chromium that last check is skipped with a line
+# validation AUC as its summary; churn-eval --events adds the segment
+# section (bar charts, cohort heat map) with the figures churn-segment
+# prints; headless Chromium renders non-blank screenshots of both. Without chromium that last check is skipped with a line
 # saying so, unless CHURN_BROWSER_TESTS=1 (CI sets it), which makes a
 # missing chromium a failure.
 set -eu
@@ -51,7 +52,100 @@ rc=$?
 set -e
 [ $rc -eq 2 ] || fail "--report without validation should exit 2"
 
-# Rendering in headless Chromium.
+# The segment section: churn-eval on event histories (the rows are the
+# features at --as-of, labelled by --horizon). Its tables must show what
+# churn-segment prints for the same history (customers, share and churn
+# rate per segment, stage and tier; cohort sizes), computed there by
+# churn_segment_summary and churn_kpi_compute without the report.
+mkdir "$tmp/syn"
+"$BIN/churn-synth" -o "$tmp/syn" --customers 600 --seed 3 2> /dev/null ||
+    fail "churn-synth failed"
+hist="--events $tmp/syn/events.csv --customers $tmp/syn/customers.csv"
+hist="$hist --as-of 2025-01-01"
+kpi="--kpi-from 2024-07-01 --kpi-to 2025-01-01"
+# shellcheck disable=SC2086
+"$BIN/churn-features" $hist --horizon 90 -o "$tmp/f.csv" 2> /dev/null
+"$BIN/churn-train" -q --data "$tmp/f.csv" -o "$tmp/s.churn"
+# shellcheck disable=SC2086
+$RUN "$BIN/churn-eval" -q --model "$tmp/s.churn" $hist --horizon 90 $kpi \
+    --bootstrap 0 --no-importance --html "$tmp/s.html" ||
+    fail "churn-eval --events failed"
+# shellcheck disable=SC2086
+"$BIN/churn-segment" $hist --horizon 90 $kpi -o "$tmp/seg.csv" \
+    > "$tmp/seg.out" || fail "churn-segment failed"
+xmllint --noout "$tmp/s.html" || fail "the segment page is not well-formed"
+[ "$(grep -c '<svg ' "$tmp/s.html")" -eq 10 ] ||
+    fail "six charts, three bar charts and a heat map"
+for text in 'Segments' 'Customers and churn rate by RFM segment' \
+    'Customers and churn rate by lifecycle stage' \
+    'Customers and churn rate by health tier' 'Cohort retention' \
+    'signup month' 'Retention KPIs, 2024-07-01 to 2025-01-01'; do
+    grep -q ">$text<" "$tmp/s.html" || fail "segment page: no '$text'"
+done
+n=$(($(wc -l < "$tmp/seg.csv") - 1))
+grep -q "$n of $n customers have an evaluated row" "$tmp/s.html" ||
+    fail "segment page: label source"
+rows=0
+# "champions 104 18.2% 87.4 4.8%" -> the HTML table row of champions.
+while read -r level customers share health rate; do
+    case $rate in *%) ;; *) continue ;; esac
+    case $level in 20[0-9][0-9]-*) continue ;; esac # a cohort row
+    grep -q "<td class=\"k\">$level</td><td>$customers</td><td>$share</td><td>[0-9]*</td><td>[0-9]*</td><td>$rate</td>" \
+        "$tmp/s.html" || fail "segment page: $level differs from churn-segment"
+    rows=$((rows + 1))
+done < "$tmp/seg.out"
+[ $rows -ge 10 ] || fail "only $rows segment rows compared"
+# Cohort rows "2024-07    39   97%  ..." -> the size in the table, and
+# the percentages in the heat map's cells, row by row.
+grep '^20[0-9][0-9]-[0-9][0-9] ' "$tmp/seg.out" > "$tmp/cohorts"
+[ -s "$tmp/cohorts" ] || fail "churn-segment printed no cohorts"
+while read -r month size rest; do
+    grep -q "<td class=\"k\">$month</td><td>$size</td>" "$tmp/s.html" ||
+        fail "cohort $month differs from churn-segment"
+done < "$tmp/cohorts"
+want=$(awk '{ for (i = 3; i <= NF; i++) printf "%s ", $i }' "$tmp/cohorts")
+got=$(sed -n '/<title>Cohort retention</,/<\/svg>/p' "$tmp/s.html" |
+    grep -o 'fill="#[0-9a-f]*">[0-9]*%</text>' | sed 's/.*">//; s/<.*//' |
+    tr '\n' ' ')
+[ "$got" = "$want" ] || fail "heat map cells '$got', churn-segment '$want'"
+# With --data the labels come from it, matched by customer id.
+# shellcheck disable=SC2086
+$RUN "$BIN/churn-eval" -q --model "$tmp/s.churn" --data "$tmp/f.csv" $hist \
+    --bootstrap 0 --no-importance --json "$tmp/s.json" --html "$tmp/d.html" ||
+    fail "churn-eval --data --events failed"
+grep -q "$n of $n customers have an evaluated row" "$tmp/d.html" ||
+    fail "--data page: label source"
+grep -q '"labels": "evaluated"' "$tmp/s.json" || fail "JSON segments"
+# churn-train --events --report: the section of the whole history, churn
+# rates from its horizon labels (the same as churn-segment's).
+# shellcheck disable=SC2086
+"$BIN/churn-train" -q $hist --horizon 90 -o "$tmp/t.churn" \
+    --report "$tmp/t.html"
+xmllint --noout "$tmp/t.html" || fail "--report segments not well-formed"
+[ "$(grep -c '<svg ' "$tmp/t.html")" -eq 9 ] || fail "--report bar charts"
+grep -q 'labels of the segmented history itself' "$tmp/t.html" ||
+    fail "--report: label source"
+grep health_tier -A 3 "$tmp/seg.out" | sed -n 's/^\(healthy\|watch\|at_risk\) .* \([0-9.]*%\)$/\1 \2/p' |
+    while read -r tier rate; do
+        grep -q "<td class=\"k\">$tier</td>.*<td>$rate</td></tr>" \
+            "$tmp/t.html" || fail "--report: $tier churn rate"
+    done
+set +e
+# shellcheck disable=SC2086
+"$BIN/churn-eval" --model "$tmp/s.churn" --data "$tmp/f.csv" $hist \
+    --horizon 90 2> /dev/null
+[ $? -eq 2 ] || fail "--horizon with --data should exit 2"
+"$BIN/churn-eval" --model "$tmp/s.churn" --data "$tmp/f.csv" $kpi \
+    2> /dev/null
+[ $? -eq 2 ] || fail "--kpi-from without --events should exit 2"
+# shellcheck disable=SC2086
+"$BIN/churn-eval" --model "$tmp/s.churn" $hist --horizon 90 --snapshots 2 \
+    --every 30 2> /dev/null
+[ $? -eq 2 ] || fail "--snapshots should exit 2"
+set -e
+
+# Rendering in headless Chromium: the telecom report's first screen, and
+# the whole segment page.
 browser=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$browser" ]; then
     [ "${CHURN_BROWSER_TESTS:-0}" = 1 ] &&
@@ -59,22 +153,29 @@ if [ -z "$browser" ]; then
     echo "report.sh: skipped: chromium not installed"
     exit 0
 fi
-profile=$(mktemp -d)
-timeout 120 "$browser" --headless --no-sandbox --disable-gpu --disable-quic \
-    --no-first-run --disable-background-networking \
-    --disable-component-update --disable-sync --user-data-dir="$profile" \
-    --screenshot="$tmp/shot.png" --window-size=1200,2000 \
-    "file://$(cd "$tmp" && pwd)/r.html" > /dev/null 2>&1 || true
-rm -rf "$profile"
-[ -f "$tmp/shot.png" ] || fail "no screenshot"
-# A PNG of the asked size; a blank page compresses to a few kilobytes,
-# the charts and tables to far more.
-[ "$(head -c 8 "$tmp/shot.png" | od -An -tx1 | tr -d ' \n')" = \
-    89504e470d0a1a0a ] || fail "screenshot is not a PNG"
-dims=$(od -An -tu1 -j16 -N8 "$tmp/shot.png" |
-    awk '{ print $1*16777216 + $2*65536 + $3*256 + $4 "x" \
-                 $5*16777216 + $6*65536 + $7*256 + $8 }')
-[ "$dims" = 1200x2000 ] || fail "screenshot is $dims, not 1200x2000"
-size=$(wc -c < "$tmp/shot.png")
-[ "$size" -gt 60000 ] || fail "screenshot looks blank ($size bytes)"
+# shot PAGE HEIGHT: a screenshot 1200 pixels wide; checks it is a PNG of
+# that size and not blank (a blank page compresses to a few kilobytes, the
+# charts and tables to far more).
+shot() {
+    profile=$(mktemp -d)
+    rm -f "$tmp/shot.png"
+    timeout 120 "$browser" --headless --no-sandbox --disable-gpu \
+        --disable-quic --no-first-run --disable-background-networking \
+        --disable-component-update --disable-sync \
+        --user-data-dir="$profile" --screenshot="$tmp/shot.png" \
+        --window-size=1200,"$2" "file://$(cd "$tmp" && pwd)/$1" \
+        > /dev/null 2>&1 || true
+    rm -rf "$profile"
+    [ -f "$tmp/shot.png" ] || fail "$1: no screenshot"
+    [ "$(head -c 8 "$tmp/shot.png" | od -An -tx1 | tr -d ' \n')" = \
+        89504e470d0a1a0a ] || fail "$1: screenshot is not a PNG"
+    dims=$(od -An -tu1 -j16 -N8 "$tmp/shot.png" |
+        awk '{ print $1*16777216 + $2*65536 + $3*256 + $4 "x" \
+                     $5*16777216 + $6*65536 + $7*256 + $8 }')
+    [ "$dims" = "1200x$2" ] || fail "$1: screenshot is $dims, not 1200x$2"
+    size=$(wc -c < "$tmp/shot.png")
+    [ "$size" -gt "$3" ] || fail "$1: screenshot looks blank ($size bytes)"
+}
+shot r.html 2000 60000
+shot s.html 6000 150000
 exit 0

@@ -2,7 +2,7 @@
 # segment.sh - churn-segment end to end: a hand-made log with known
 # segments, stages and KPIs; churn-synth output (every customer of the
 # population segmented, breakdown sums to the score, churn rate by tier);
-# --rules; --help, --version, usage errors (exit 2), bad input (exit 1, no
+# --rules; --help, --version, usage errors (exit 2), bad input (exit 10 + status, no
 # output file left behind).
 set -u
 build=${BUILD:-build}
@@ -100,7 +100,7 @@ $bin --events "$tmp/events.csv" --as-of 2024-01-01 --rules "$tmp/rules.csv" \
 printf 'segment,r,f,m\nx,9,*,*\n' > "$tmp/bad.csv"
 $bin --events "$tmp/events.csv" --as-of 2024-01-01 --rules "$tmp/bad.csv" \
     -o "$tmp/never.csv" > /dev/null 2> "$tmp/err"
-[ $? -eq 1 ] || fail "a bad rules file should exit 1"
+[ $? -eq 14 ] || fail "a bad rules file should exit 14 (parse error)"
 grep -q "bad.csv:2:3: bad score range '9'" "$tmp/err" ||
     fail "rules error: $(cat "$tmp/err")"
 [ ! -e "$tmp/never.csv" ] || fail "output written despite the error"

@@ -74,12 +74,13 @@ for args in "--customers 0" "--customers abc" "--customers -5" \
 done
 [ -e "$tmp/c" ] && fail "a usage error still created the folder"
 
-# Runtime errors: exit 1 with "churn-synth: <message>".
+# Runtime errors: exit 1 (the tool's own) or 10 + the library's status
+# (13: I/O error) with "churn-synth: <message>".
 expect 1 -o "$tmp/no/such/parent" -n 5
 grep -q "^churn-synth: $tmp/no/such/parent: cannot create folder" "$tmp/err" ||
     fail "missing parent: $(cat "$tmp/err")"
 : >"$tmp/file"
-expect 1 -o "$tmp/file" -n 5
+expect 13 -o "$tmp/file" -n 5
 grep -q "^churn-synth: $tmp/file: cannot use output folder: not a folder" \
     "$tmp/err" || fail "file as folder: $(cat "$tmp/err")"
 exit 0

@@ -38,7 +38,7 @@ $RUN "$BIN/churn-score" --model "$tmp/m.churn" --data datasets/mlc_churn.csv \
     --top 10 > "$tmp/top.csv"
 [ "$(wc -l < "$tmp/top.csv")" -eq 11 ] || fail "--top 10"
 
-# A column the model needs is missing: exit 1, the message names it, and
+# A column the model needs is missing: exit 15 (format error), the message names it, and
 # an existing output file is left as it was.
 cut -d, -f1-5,7- datasets/mlc_churn.csv > "$tmp/no_vmail.csv"
 echo "keep me" > "$tmp/out.csv"
@@ -47,7 +47,7 @@ $RUN "$BIN/churn-score" --model "$tmp/m.churn" --data "$tmp/no_vmail.csv" \
     -o "$tmp/out.csv" 2> "$tmp/err.txt"
 rc=$?
 set -e
-[ $rc -eq 1 ] || fail "missing column should exit 1, got $rc"
+[ $rc -eq 15 ] || fail "missing column should exit 15, got $rc"
 grep -q 'number_vmail_messages' "$tmp/err.txt" || fail "error names the column"
 [ "$(cat "$tmp/out.csv")" = "keep me" ] || fail "output clobbered on error"
 
@@ -58,7 +58,7 @@ $RUN "$BIN/churn-score" --model "$tmp/bad.churn" --data datasets/mlc_churn.csv \
     > /dev/null 2> "$tmp/err.txt"
 rc=$?
 set -e
-[ $rc -eq 1 ] || fail "damaged model should exit 1"
+[ $rc -eq 18 ] || fail "damaged model should exit 18 (checksum)"
 grep -q 'checksum' "$tmp/err.txt" || fail "damaged model message"
 
 # Against a previous run: the change columns, and the early-warning list
