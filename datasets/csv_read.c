@@ -8,8 +8,12 @@
  * pass would have to hold every field's text until the kinds are known,
  * several times the dataset's size for wide numeric files. The price is
  * that the input must be a file that can be opened twice, not a pipe; a
- * file that changes between the passes is reported, never misread. */
-#include "internal.h"
+ * file that changes between the passes is reported, never misread.
+ *
+ * Most files take a faster road first (csv_fast.c): one pass, in parallel
+ * chunks. It hands any file it cannot read cleanly back to the two passes
+ * here, which then report what is wrong. */
+#include "csv_reader.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -17,7 +21,6 @@
 #include <string.h>
 
 #define DEFAULT_ID_COLUMN "customer_id"
-#define NO_FIELD ((size_t)-1)
 /* Longest piece of a value quoted back in an error message. */
 #define QUOTE_MAX 60
 
@@ -28,6 +31,7 @@ struct churn_csv_opts {
     char *positive;     /* NULL = the built-in spellings */
     char **categorical; /* names forced to be categorical */
     size_t n_categorical;
+    size_t n_threads;   /* 0 = the online cores */
     int unique_ids;     /* a repeated id is an error */
     char **numeric;     /* names whose values must be numbers */
     size_t n_numeric;
@@ -118,6 +122,14 @@ static int add_name(char ***items, size_t *n, const char *name)
     return CHURN_OK;
 }
 
+int churn_csv_opts_set_threads(churn_csv_opts *o, size_t n)
+{
+    if (!o || n > CHURN__CSV_MAX_THREADS)
+        return CHURN_EINVAL;
+    o->n_threads = n;
+    return CHURN_OK;
+}
+
 int churn_csv_opts_add_categorical(churn_csv_opts *o, const char *name)
 {
     return o ? add_name(&o->categorical, &o->n_categorical, name)
@@ -130,33 +142,6 @@ int churn_csv_opts_add_numeric(churn_csv_opts *o, const char *name)
 }
 
 /* -------------------------------------------------------------- reader */
-
-/* What one read needs; the same for both passes. */
-typedef struct reader {
-    const char *path;
-    const char *id_column;   /* from the options, or the defaults */
-    int id_explicit;
-    int unique;              /* ids must not repeat */
-    const char *label_column;
-    const char *positive;
-    char *const *categorical;
-    size_t n_categorical;
-    char *const *numeric;
-    size_t n_numeric;
-    churn__csv *csv;
-    churn__strmap *header;   /* field names; index = field number */
-    size_t n_fields;
-    size_t id_field, label_field; /* NO_FIELD when absent */
-    size_t as_of_field;      /* "as_of" of stacked snapshots, or NO_FIELD */
-    size_t n_cols;           /* feature columns */
-    size_t *col_field;       /* feature column j -> field number */
-    unsigned char *is_categorical; /* per feature column */
-    unsigned char *must_be_numeric; /* per feature column */
-    size_t n_rows;           /* counted by the first pass */
-    churn__strmap *ids;      /* with unique ids: the ids seen so far */
-    size_t *id_lines;        /* the line of each, for the message */
-    size_t id_lines_cap;
-} reader;
 
 static void trim(const char **text, size_t *len)
 {
@@ -372,22 +357,22 @@ static int infer_kinds(reader *r, churn_error *err)
     return rc == CHURN__CSV_END ? CHURN_OK : rc;
 }
 
-/* Reads the label in field i of the current record: the built-in
- * spellings, or the positive value against all others. */
-static int parse_label(const reader *r, size_t i, double *out,
-                       churn_error *err)
+int churn__csv_label_value(const reader *r, const char *text, size_t len,
+                           double *out)
 {
     static const char *const yes[] = {"yes", "true", "churned", "y"};
     static const char *const no[] = {"no", "false", "retained", "n"};
-    size_t len;
-    const char *text = churn__csv_field(r->csv, i, &len);
+    if (len == 1 && (text[0] == '0' || text[0] == '1') && !r->positive) {
+        *out = text[0] == '1'; /* the common case, quickly */
+        return 1;
+    }
     trim(&text, &len);
     *out = NAN;
     if (churn__is_missing(text, len))
-        return CHURN_OK;
+        return 1;
     if (r->positive) {
         *out = churn__equal_nocase(text, len, r->positive) ? 1.0 : 0.0;
-        return CHURN_OK;
+        return 1;
     }
     for (size_t k = 0; k < sizeof yes / sizeof yes[0]; k++) {
         if (churn__equal_nocase(text, len, yes[k]))
@@ -399,8 +384,19 @@ static int parse_label(const reader *r, size_t i, double *out,
     if (isnan(*out) && churn__parse_double(text, len, &v) &&
         (v == 0.0 || v == 1.0))
         *out = v;
-    if (!isnan(*out))
+    return !isnan(*out);
+}
+
+/* Reads the label in field i of the current record (see
+ * churn__csv_label_value). */
+static int parse_label(const reader *r, size_t i, double *out,
+                       churn_error *err)
+{
+    size_t len;
+    const char *text = churn__csv_field(r->csv, i, &len);
+    if (churn__csv_label_value(r, text, len, out))
         return CHURN_OK;
+    trim(&text, &len);
     return churn__fail_at(err, CHURN_EPARSE, r->path,
                           churn__csv_field_line(r->csv, i),
                           churn__csv_field_column(r->csv, i),
@@ -409,9 +405,8 @@ static int parse_label(const reader *r, size_t i, double *out,
                           (int)(len < QUOTE_MAX ? len : QUOTE_MAX), text);
 }
 
-/* Creates the dataset with the kinds the first pass decided. */
-static int create_dataset(const reader *r, churn_dataset **out,
-                          churn_error *err)
+int churn__csv_create_dataset(const reader *r, churn_dataset **out,
+                              churn_error *err)
 {
     churn_dataset *ds = churn_dataset_new(r->n_cols);
     if (!ds)
@@ -537,6 +532,7 @@ static void reader_init(reader *r, const char *path, const churn_csv_opts *o)
         r->positive = o->positive;
         r->categorical = o->categorical;
         r->n_categorical = o->n_categorical;
+        r->n_threads = o->n_threads;
         r->numeric = o->numeric;
         r->n_numeric = o->n_numeric;
     }
@@ -559,6 +555,17 @@ int churn_dataset_read_csv(const char *path, const churn_csv_opts *o,
     if (rc == CHURN_OK && r.unique && r.id_field != NO_FIELD &&
         !(r.ids = churn__strmap_new()))
         rc = churn__fail_nomem(err);
+    if (rc == CHURN_OK &&
+        churn__csv_read_fast(&r, churn__csv_offset(r.csv), &ds) == CHURN_OK) {
+        churn__csv_close(r.csv);
+        churn__strmap_free(r.header);
+        free(r.col_field);
+        free(r.is_categorical);
+        free(r.must_be_numeric);
+        churn__strmap_free(r.ids);
+        *out = ds;
+        return CHURN_OK;
+    }
     if (rc == CHURN_OK)
         rc = infer_kinds(&r, err);
     churn__strmap_free(r.ids);
@@ -568,7 +575,7 @@ int churn_dataset_read_csv(const char *path, const churn_csv_opts *o,
     churn__csv_close(r.csv);
     r.csv = NULL;
     if (rc == CHURN_OK)
-        rc = create_dataset(&r, &ds, err);
+        rc = churn__csv_create_dataset(&r, &ds, err);
     if (rc == CHURN_OK)
         rc = open_pass(&r, err);
     if (rc == CHURN_OK)

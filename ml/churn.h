@@ -177,6 +177,10 @@ CHURN_API int churn_csv_opts_set_unique_ids(churn_csv_opts *o, int unique);
 /* Forces a column to be categorical even if all its values are numbers. */
 CHURN_API int churn_csv_opts_add_categorical(churn_csv_opts *o,
                                              const char *name);
+/* Threads that parse the file, in line-aligned chunks (0, the default:
+ * one per online core; at most 256). The dataset is the same whatever the
+ * number. */
+CHURN_API int churn_csv_opts_set_threads(churn_csv_opts *o, size_t n);
 /* Says a column must be numeric (a model reads it as a number): a value
  * that is neither missing nor a finite number ("abc", "inf", "1e999") is
  * then CHURN_EPARSE at its line and column, not a silent switch of the
@@ -482,6 +486,10 @@ CHURN_API int churn_score_opts_set_tiers(churn_score_opts *o, double high,
                                          double medium);
 /* How many reasons per customer (0..10). */
 CHURN_API int churn_score_opts_set_reasons(churn_score_opts *o, size_t n);
+/* Threads that score, sort and format the rows (0, the default: one per
+ * online core; at most 256). The scores and their file are the same
+ * whatever the number. */
+CHURN_API int churn_score_opts_set_threads(churn_score_opts *o, size_t n);
 
 /* Scores and ranks every row of ds. *out is new; free it with
  * churn_scores_free. Ties in probability keep the input order. A dataset

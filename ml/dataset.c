@@ -158,6 +158,14 @@ int churn_dataset_add_row(churn_dataset *ds, const char *id,
                           const double *values, double label,
                           churn_error *err)
 {
+    return churn__dataset_add_row_n(ds, id, id ? strlen(id) : 0, values,
+                                    label, err);
+}
+
+int churn__dataset_add_row_n(churn_dataset *ds, const char *id,
+                             size_t id_len, const double *values,
+                             double label, churn_error *err)
+{
     if (!ds || (!values && ds->n_cols))
         return churn__fail(err, CHURN_EINVAL, "no dataset or no values");
     if (ds->n_rows == ds->cap_rows) {
@@ -170,18 +178,29 @@ int churn_dataset_add_row(churn_dataset *ds, const char *id,
     if (!id) {
         snprintf(number, sizeof number, "%zu", ds->n_rows + 1);
         id = number;
+        id_len = strlen(number);
     }
-    int rc = append_id(ds, id, strlen(id), err);
+    int rc = append_id(ds, id, id_len, err);
     if (rc != CHURN_OK)
         return rc;
-    if (ds->n_cols)
-        memcpy(ds->values + ds->n_rows * ds->n_cols, values,
-               ds->n_cols * sizeof *values);
+    if (ds->n_cols) {
+        double *dst = ds->values + ds->n_rows * ds->n_cols;
+        if (values != dst) /* a reader may have parsed in place */
+            memcpy(dst, values, ds->n_cols * sizeof *values);
+    }
     ds->labels[ds->n_rows] = label;
     if (ds->as_of)
         ds->as_of[ds->n_rows] = NAN;
     ds->n_rows++;
     return CHURN_OK;
+}
+
+double *churn__dataset_next_rows(churn_dataset *ds, size_t n)
+{
+    if (ds->n_rows + n > ds->cap_rows &&
+        churn_dataset_reserve(ds, ds->n_rows + n, NULL) != CHURN_OK)
+        return NULL;
+    return ds->values + ds->n_rows * ds->n_cols;
 }
 
 int churn_dataset_level_code(churn_dataset *ds, size_t j, const char *text,

@@ -84,6 +84,31 @@ uint64_t churn__csv_size(const churn__csv *c);
  * holds a comma, quote or line break. */
 void churn__csv_put_field(FILE *f, const char *text);
 
+/* --------------------------------------------------- datasets in bulk */
+
+/* For readers that parse straight into a dataset: reserves room for n
+ * more rows and returns where the values of the next row to be added go
+ * (row-major, n_cols per row); NULL when out of memory. The pointer is
+ * valid until the next reservation. */
+double *churn__dataset_next_rows(churn_dataset *ds, size_t n);
+/* churn_dataset_add_row with an id of id_len bytes (not NUL-terminated;
+ * NULL = the row number). values may already be where the row goes. */
+int churn__dataset_add_row_n(churn_dataset *ds, const char *id,
+                             size_t id_len, const double *values,
+                             double label, churn_error *err);
+
+/* ------------------------------------------------------------ threads */
+
+/* The number of online processor cores, at least 1. */
+size_t churn__online_cores(void);
+
+/* Runs fn(ctx, t) for t = 0..n_tasks-1, task t on a thread of its own
+ * (task 0 on the calling thread), and returns when all are done. A thread
+ * that cannot be started runs its task on the calling thread instead, so
+ * every task always runs once. */
+void churn__run_tasks(size_t n_tasks, void (*fn)(void *ctx, size_t t),
+                      void *ctx);
+
 /* ------------------------------------------------------ atomic out files */
 
 /* An output file written under a temporary name in the same folder and
@@ -105,6 +130,27 @@ void churn__afile_abort(churn__afile *f);
  * buf must hold CHURN__NUM_BUF bytes. Returns buf. */
 #define CHURN__NUM_BUF 32
 char *churn__format_double(double x, char *buf);
+
+/* m * 10^e10 correctly rounded to a double, without strtod, in the cases
+ * that are quick (at most 19 digits and a small exponent): returns 1 and
+ * sets *out, or 0 when the caller must take strtod. */
+int churn__decimal_to_double(uint64_t m, int e10, double *out);
+
+/* Scans the longest prefix of text[0..avail) of the form
+ * [+-]digits[.digits][(e|E)[+-]digits] and converts it without strtod.
+ * Returns its length and sets *out, or returns 0 when there is no such
+ * prefix or it is not one of the quick cases (then churn__parse_double
+ * of the whole field decides). A field that is exactly such a prefix
+ * parses to the same *out with churn__parse_double. */
+size_t churn__scan_decimal(const char *text, size_t avail, double *out);
+
+/* The very text snprintf's "%.<precision>g" (1 <= precision <= 17) and
+ * "%.<decimals>f" / "%+.<decimals>f" (decimals <= 9) write for a finite
+ * x, made without printf for speed (exact integer arithmetic, printf
+ * only where that does not reach). buf holds CHURN__NUM_BUF bytes;
+ * returns the length. */
+size_t churn__format_g(double x, int precision, char *buf);
+size_t churn__format_fixed(double x, int decimals, int plus, char *buf);
 
 /* Parses a whole field as a finite double: leading/trailing spaces
  * allowed, nothing else. Returns 1 and sets *out on success, else 0. */

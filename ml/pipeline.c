@@ -100,6 +100,10 @@ int churn__pipeline_add_outputs(churn__pipeline *p, size_t j)
 
 /* ------------------------------------------------------------- fitting */
 
+/* Columns copied out of the row-major values per pass (a cache line of
+ * doubles). */
+#define FIT_GROUP 8
+
 /* What fitting reads: the training rows of a dataset. */
 struct training {
     const churn_dataset *ds;
@@ -142,14 +146,16 @@ static int standardize(churn__pipeline *p, size_t k, double *x, size_t n)
     return isfinite(mean) && isfinite(largest) && isfinite(sd);
 }
 
+/* Fits numeric input j from col, its values in the training rows (n of
+ * them, in order). */
 static int fit_numeric(churn__pipeline *p, size_t j,
-                       const struct training *t, double *scratch,
-                       churn_error *err)
+                       const struct training *t, const double *col,
+                       double *scratch, churn_error *err)
 {
     struct churn__pipeline_input *in = &p->inputs[j];
     size_t n_seen = 0;
     for (size_t i = 0; i < t->n; i++) {
-        double v = cell(t, i, j);
+        double v = col[i];
         if (isnan(v))
             continue;
         if (!isfinite(v))
@@ -171,13 +177,13 @@ static int fit_numeric(churn__pipeline *p, size_t j,
         return churn__fail_nomem(err);
     size_t k = in->first_out;
     for (size_t i = 0; i < t->n; i++) {
-        double v = cell(t, i, j);
+        double v = col[i];
         scratch[i] = isnan(v) ? in->impute : v;
     }
     int ok = standardize(p, k, scratch, t->n);
     if (in->missing != CHURN__MISSING_NONE) {
         for (size_t i = 0; i < t->n; i++)
-            scratch[i] = isnan(cell(t, i, j)) ? 1.0 : 0.0;
+            scratch[i] = isnan(col[i]) ? 1.0 : 0.0;
         ok = ok && standardize(p, k + 1, scratch, t->n);
     }
     if (!ok)
@@ -242,6 +248,20 @@ done:
     return rc;
 }
 
+/* Copies columns j0 .. j0 + FIT_GROUP - 1 (those that exist) of the
+ * training rows into cols, column after column: one pass over the
+ * row-major values, which column-by-column reading would make one pass
+ * per column, each touching a cache line per row. */
+static void gather_columns(const struct training *t, size_t j0, double *cols)
+{
+    size_t g_n = t->n_cols - j0 < FIT_GROUP ? t->n_cols - j0 : FIT_GROUP;
+    for (size_t i = 0; i < t->n; i++) {
+        const double *row = t->values + row_of(t, i) * t->n_cols + j0;
+        for (size_t g = 0; g < g_n; g++)
+            cols[g * t->n + i] = row[g];
+    }
+}
+
 /* Checks ds and rows and counts the outputs fitting can make at most. */
 static int check_training(const struct training *t, size_t *max_outputs,
                           churn_error *err)
@@ -283,13 +303,17 @@ int churn__pipeline_fit(const churn_dataset *ds, const size_t *rows, size_t n,
         return rc;
     churn__pipeline *p = churn__pipeline_new(t.n_cols);
     double *scratch = malloc(t.n * sizeof *scratch);
-    if (!p || !scratch ||
+    double *cols = malloc(FIT_GROUP * t.n * sizeof *cols);
+    if (!p || !scratch || !cols ||
         churn__pipeline_reserve_outputs(p, max_outputs) != CHURN_OK) {
         rc = churn__fail_nomem(err);
         goto done;
     }
     for (size_t j = 0; j < t.n_cols; j++) {
         struct churn__pipeline_input *in = &p->inputs[j];
+        size_t g = j % FIT_GROUP;
+        if (g == 0) /* the next FIT_GROUP columns, in one pass over rows */
+            gather_columns(&t, j, cols);
         in->kind = churn_dataset_column_kind(ds, j);
         in->name = churn__strdup(churn_dataset_column_name(ds, j));
         if (!in->name) {
@@ -298,7 +322,7 @@ int churn__pipeline_fit(const churn_dataset *ds, const size_t *rows, size_t n,
         }
         rc = in->kind == CHURN_CATEGORICAL
                  ? fit_categorical(p, j, &t, err)
-                 : fit_numeric(p, j, &t, scratch, err);
+                 : fit_numeric(p, j, &t, cols + g * t.n, scratch, err);
         if (rc != CHURN_OK)
             goto done;
     }
@@ -306,6 +330,7 @@ int churn__pipeline_fit(const churn_dataset *ds, const size_t *rows, size_t n,
     p = NULL;
 done:
     free(scratch);
+    free(cols);
     churn__pipeline_free(p);
     return rc;
 }
@@ -375,27 +400,81 @@ void churn__pipeline_output_scaling(const churn__pipeline *p, size_t k,
 
 /* ------------------------------------------------------------ transform */
 
-void churn__pipeline_transform(const churn__pipeline *p, const double *raw,
-                               double *out)
+/* out[k] = (out[k] - center[k]) / scale[k] for k < n: the same IEEE
+ * operations lane by lane whatever the vector width, so AVX2 where the
+ * processor has it (chosen once, at load time) gives the very bits of
+ * the plain loop. */
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
+__attribute__((target_clones("avx512f", "avx2", "default"),
+               optimize("tree-vectorize")))
+#endif
+static void standardize_row(double *restrict out,
+                            const double *restrict center,
+                            const double *restrict scale, size_t n)
 {
-    const double *center = p->center, *scale = p->scale;
+    for (size_t k = 0; k < n; k++)
+        out[k] = (out[k] - center[k]) / scale[k];
+}
+
+void churn__pipeline_values(const churn__pipeline *p, const double *x,
+                            size_t d, size_t n_rows, double *out,
+                            size_t stride)
+{
+    /* Input by input, all rows at once: the input's description is read
+     * once per block of rows, not once per value. */
     for (size_t j = 0; j < p->n_inputs; j++) {
         const struct churn__pipeline_input *in = &p->inputs[j];
-        size_t k = in->first_out;
-        double v = raw[j];
+        double *o = out + in->first_out * stride;
+        const double *v = x + j;
         if (in->kind == CHURN_CATEGORICAL) {
-            for (size_t c = 0; c < in->n_out; c++)
-                out[k + c] = (0.0 - center[k + c]) / scale[k + c];
-            if (v >= 0 && v < (double)in->n_out && v == floor(v)) {
-                size_t c = k + (size_t)v;
-                out[c] = (1.0 - center[c]) / scale[c];
+            size_t n_out = in->n_out;
+            for (size_t r = 0; r < n_rows; r++) {
+                double code = v[r * d];
+                for (size_t c = 0; c < n_out; c++)
+                    o[c * stride + r] = 0.0;
+                if (code >= 0 && code < (double)n_out && code == floor(code))
+                    o[(size_t)code * stride + r] = 1.0;
             }
             continue;
         }
-        int missing = isnan(v) || in->missing == CHURN__MISSING_ALL;
-        out[k] = ((missing ? in->impute : v) - center[k]) / scale[k];
-        if (in->missing != CHURN__MISSING_NONE)
-            out[k + 1] = ((missing ? 1.0 : 0.0) - center[k + 1]) /
-                         scale[k + 1];
+        double impute = in->impute;
+        if (in->missing == CHURN__MISSING_ALL) {
+            for (size_t r = 0; r < n_rows; r++) {
+                o[r] = impute;
+                o[stride + r] = 1.0;
+            }
+        } else if (in->missing == CHURN__MISSING_SOME) {
+            for (size_t r = 0; r < n_rows; r++) {
+                double value = v[r * d];
+                int missing = isnan(value);
+                o[r] = missing ? impute : value;
+                o[stride + r] = missing ? 1.0 : 0.0;
+            }
+        } else {
+            for (size_t r = 0; r < n_rows; r++) {
+                double value = v[r * d];
+                o[r] = isnan(value) ? impute : value;
+            }
+        }
     }
+}
+
+const double *churn__pipeline_centers(const churn__pipeline *p)
+{
+    return p->center;
+}
+
+const double *churn__pipeline_scales(const churn__pipeline *p)
+{
+    return p->scale;
+}
+
+/* Two steps: each output's value before standardization (the imputed
+ * number, the 0/1 indicator or one-hot value), then one loop that
+ * standardizes them all, which vectorizes. */
+void churn__pipeline_transform(const churn__pipeline *p, const double *raw,
+                               double *out)
+{
+    churn__pipeline_values(p, raw, 0, 1, out, 1);
+    standardize_row(out, p->center, p->scale, p->n_outputs);
 }

@@ -76,6 +76,19 @@ void churn__pipeline_output_scaling(const churn__pipeline *p, size_t k,
 void churn__pipeline_transform(const churn__pipeline *p, const double *raw,
                                double *out);
 
+/* The first step of churn__pipeline_transform, for n_rows raw rows at x
+ * (row r at x + r * d): their outputs before standardization (the
+ * imputed value, the 0/1 missing indicator, the 0/1 one-hot value),
+ * output k of row r written to out[k * stride + r]; the transform is then
+ * (value - center[k]) / scale[k]. For scoring many rows side by side.
+ * Allocates nothing; thread-safe. */
+void churn__pipeline_values(const churn__pipeline *p, const double *x,
+                            size_t d, size_t n_rows, double *out,
+                            size_t stride);
+/* The n_outputs centers and scales. */
+const double *churn__pipeline_centers(const churn__pipeline *p);
+const double *churn__pipeline_scales(const churn__pipeline *p);
+
 /* A column map from a dataset to a pipeline's inputs. */
 typedef struct churn__binding churn__binding;
 

@@ -7,83 +7,201 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Writes the whole number x (|x| < 10^15, not -0) as its digits. */
-static char *format_whole(double x, char *buf)
+static const uint64_t pow10_u64[] = {
+    1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull,
+    10000000ull, 100000000ull, 1000000000ull, 10000000000ull,
+    100000000000ull, 1000000000000ull, 10000000000000ull,
+    100000000000000ull, 1000000000000000ull, 10000000000000000ull,
+    100000000000000000ull, 1000000000000000000ull,
+    10000000000000000000ull};
+
+static const double pow10_table[] = {
+    1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+#ifdef __SIZEOF_INT128__
+typedef unsigned __int128 u128;
+
+/* m / 10^k rounded to the nearest double, ties to even, for 2^53 <= m <
+ * 2^64 and 1 <= k <= 21: the 16 to 19 digit decimals that shortest
+ * round-trip output and spreadsheets write. The double quotient is off by
+ * at most two units in the last place (m and the quotient are each
+ * rounded once), so we step to the neighbour while the exact value lies
+ * beyond a midpoint, comparing m / 10^k with (2M +- 1) / 2^(s+1) in
+ * 128-bit integers, where d = M / 2^s. Returns 0 (caller uses strtod)
+ * when the result would need more room than that. */
+static int div_pow10_exact(uint64_t m, int k, double *out)
 {
-    char digits[24];
-    int n = 0;
-    uint64_t u = x < 0 ? (uint64_t)-(int64_t)x : (uint64_t)x;
-    do {
-        digits[n++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    char *p = buf;
-    if (x < 0)
-        *p++ = '-';
-    while (n > 0)
-        *p++ = digits[--n];
-    *p = '\0';
-    return buf;
+    u128 p = k <= 19 ? (u128)pow10_u64[k] : (u128)pow10_u64[19] *
+                                                pow10_u64[k - 19];
+    double d = (double)m / pow10_table[k];
+    int m_bits = 64 - __builtin_clzll(m);
+    for (int step = 0; step < 4; step++) {
+        if (!(d >= 1e-6 && d < 0x1p53))
+            return 0;
+        uint64_t bits; /* d = big / 2^s, big with 53 bits */
+        memcpy(&bits, &d, sizeof bits);
+        uint64_t big = (bits & (((uint64_t)1 << 52) - 1)) | (uint64_t)1 << 52;
+        int s = 1075 - (int)(bits >> 52);
+        if (m_bits + s + 2 > 127)
+            return 0;
+        u128 lhs = (u128)m << (s + 1);          /* m / 10^k vs midpoints */
+        u128 up = ((u128)(2 * big + 1)) * p;    /* (2M+1) / 2^(s+1) */
+        if (lhs > up || (lhs == up && (big & 1))) {
+            bits++; /* the next double up */
+            memcpy(&d, &bits, sizeof d);
+            continue;
+        }
+        u128 low_l = lhs, low_r = ((u128)(2 * big - 1)) * p;
+        if (big == (uint64_t)1 << 52) { /* a power of two: the gap below
+                                           is half as wide */
+            low_l = (u128)m << (s + 2);
+            low_r = ((u128)(4 * big - 1)) * p;
+        }
+        if (low_l < low_r || (low_l == low_r && (big & 1))) {
+            bits--;
+            memcpy(&d, &bits, sizeof d);
+            continue;
+        }
+        *out = d;
+        return 1;
+    }
+    return 0;
+}
+#else
+static int div_pow10_exact(uint64_t m, int k, double *out)
+{
+    (void)m, (void)k, (void)out;
+    return 0;
+}
+#endif
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* 1 when the 8 bytes of x (loaded little-endian) are all ASCII digits:
+ * each byte is 0x3_ and stays so when 6 is added (0x3A-0x3F would not). */
+static int eight_digits(uint64_t x)
+{
+    const uint64_t high = 0xF0F0F0F0F0F0F0F0ull;
+    return (x & high) == 0x3030303030303030ull &&
+           ((x + 0x0606060606060606ull) & high) == 0x3030303030303030ull;
 }
 
-char *churn__format_double(double x, char *buf)
+/* The value of 8 ASCII digits in x, first digit in the lowest byte, in
+ * three multiplications: neighbouring digits are paired (10 a + b, each
+ * pair in the even byte), then the four pairs are weighted 10^6, 10^4,
+ * 10^2, 1 and summed in the upper half of one 64-bit product. */
+static uint64_t eight_value(uint64_t x)
 {
-    /* Whole numbers below 10^15 (counts, mostly) print as their digits
-     * under %.15g, and those read back exactly: written directly they
-     * skip snprintf and strtod, most of the cost of a feature file. */
-    if (x > -1e15 && x < 1e15 && x == (double)(int64_t)x &&
-        !(x == 0 && signbit(x)))
-        return format_whole(x, buf);
-    if (isnan(x)) {
-        buf[0] = '\0';
-        return buf;
-    }
-    if (isinf(x)) {
-        snprintf(buf, CHURN__NUM_BUF, "%s", x > 0 ? "inf" : "-inf");
-        return buf;
-    }
-    /* 15 significant digits cover most values exactly; 17 always do. */
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, CHURN__NUM_BUF, "%.*g", prec, x);
-        if (prec == 17 || strtod(buf, NULL) == x)
+    const uint64_t mask = 0x000000FF000000FFull;
+    const uint64_t w_0_2 = 100 + (1000000ull << 32); /* pairs 0 and 2 */
+    const uint64_t w_1_3 = 1 + (10000ull << 32);     /* pairs 1 and 3 */
+    x -= 0x3030303030303030ull;
+    x = x * 10 + (x >> 8);
+    return (((x & mask) * w_0_2) + (((x >> 16) & mask) * w_1_3)) >> 32;
+}
+#define CHURN_SWAR_DIGITS 1
+#endif
+
+/* Digits from text[i] on, appended to *m (which wraps past 19 digits;
+ * the caller counts them). Returns the index after them. */
+static inline size_t take_digits(const char *text, size_t i, size_t avail,
+                                 uint64_t *m)
+{
+    uint64_t v = *m;
+#ifdef CHURN_SWAR_DIGITS
+    while (avail - i >= 8) {
+        uint64_t x;
+        memcpy(&x, text + i, sizeof x);
+        if (!eight_digits(x))
             break;
+        v = v * 100000000u + eight_value(x);
+        i += 8;
     }
-    return buf;
+#endif
+    for (; i < avail && (unsigned char)(text[i] - '0') < 10; i++)
+        v = v * 10 + (uint64_t)(text[i] - '0');
+    *m = v;
+    return i;
 }
 
-/* Plain decimals of at most 15 digits ("-12.50", "1709251200"), the
- * common case in event logs, without strtod: the digits form an integer
- * m < 10^15 and the divisor 10^f (f <= 15) is exact too, so the one
- * division is correctly rounded, the same double strtod returns (Clinger's
- * fast path). Anything else returns 0 and takes the general path. */
-static int parse_simple_decimal(const char *text, size_t len, double *out)
+/* Plain decimals, [+-]digits[.digits][e[+-]digits], without strtod, the
+ * common case in event logs and feature files. Up to 19 significant
+ * digits go into an integer m, the value is m * 10^e10, converted by
+ * churn__decimal_to_double. Returns the length of the longest prefix of
+ * text[0..avail) of that form when it converts, else 0: a malformed
+ * text, more digits, a large exponent are for strtod to judge. */
+size_t churn__scan_decimal(const char *text, size_t avail, double *out)
 {
-    static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
-                                   1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14,
-                                   1e15};
     size_t i = 0;
-    int negative = len > 0 && text[0] == '-';
-    if (len > 0 && (text[0] == '-' || text[0] == '+'))
+    int negative = avail > 0 && text[0] == '-';
+    if (avail > 0 && (text[0] == '-' || text[0] == '+'))
         i++;
     uint64_t m = 0;
-    int n_digits = 0, n_frac = 0, dot = 0;
-    for (; i < len; i++) {
-        char ch = text[i];
-        if (ch >= '0' && ch <= '9') {
-            if (++n_digits > 15)
-                return 0;
-            m = m * 10 + (uint64_t)(ch - '0');
-            n_frac += dot;
-        } else if (ch == '.' && !dot) {
-            dot = 1;
-        } else {
-            return 0;
-        }
+    size_t first = i;
+    i = take_digits(text, i, avail, &m);
+    int n_digits = (int)(i - first), n_frac = 0;
+    if (i < avail && text[i] == '.') {
+        size_t start = ++i;
+        i = take_digits(text, i, avail, &m);
+        n_frac = (int)(i - start);
+        n_digits += n_frac;
     }
     if (n_digits == 0)
         return 0;
-    double v = (double)m / pow10[n_frac];
+    if (n_digits > 19) { /* leading zeros are not significant */
+        int n_zeros = 0;
+        for (size_t j = first; j < i && (text[j] == '0' || text[j] == '.');
+             j++)
+            n_zeros += text[j] == '0';
+        if (n_digits - n_zeros > 19)
+            return 0;
+    }
+    int e10 = -n_frac;
+    if (i < avail && (text[i] == 'e' || text[i] == 'E')) {
+        i++;
+        int exp_negative = i < avail && text[i] == '-';
+        if (i < avail && (text[i] == '-' || text[i] == '+'))
+            i++;
+        int exp = 0, n_exp = 0;
+        for (; i < avail && text[i] >= '0' && text[i] <= '9'; i++)
+            if (++n_exp > 4)
+                return 0;
+            else
+                exp = exp * 10 + (text[i] - '0');
+        if (n_exp == 0)
+            return 0;
+        e10 += exp_negative ? -exp : exp;
+    }
+    double v;
+    if (!churn__decimal_to_double(m, e10, &v))
+        return 0;
     *out = negative ? -v : v;
+    return i;
+}
+
+/* A whole text of the plain form (see churn__scan_decimal). */
+static int parse_simple_decimal(const char *text, size_t len, double *out)
+{
+    double v;
+    if (len == 0 || churn__scan_decimal(text, len, &v) != len)
+        return 0;
+    *out = v;
+    return 1;
+}
+
+int churn__decimal_to_double(uint64_t m, int e10, double *out)
+{
+    if (m == 0)
+        *out = 0;
+    else if (m < ((uint64_t)1 << 53) && e10 >= -22 && e10 <= 22)
+        *out = e10 < 0 ? (double)m / pow10_table[-e10]
+                       : (double)m * pow10_table[e10];
+    else if (e10 == 0)
+        *out = (double)m;
+    else if (e10 >= -21 && e10 < 0 && m >= ((uint64_t)1 << 53))
+        return div_pow10_exact(m, -e10, out);
+    else
+        return 0;
     return 1;
 }
 
@@ -132,6 +250,12 @@ int churn__equal_nocase(const char *text, size_t len, const char *word)
 
 int churn__is_missing(const char *text, size_t len)
 {
+    /* The markers are at most 4 bytes and start with n: most numbers are
+     * out at once. */
+    if (len > 0 && !isspace((unsigned char)text[0]) &&
+        !isspace((unsigned char)text[len - 1]) &&
+        (len > 4 || (text[0] | 0x20) != 'n'))
+        return 0;
     while (len > 0 && isspace((unsigned char)text[0])) {
         text++;
         len--;

@@ -8,9 +8,13 @@
 
 #define MAX_REASONS 10
 
+/* Rows formatted per round of parallel writing. */
+#define WRITE_BATCH 65536
+
 struct churn_score_opts {
     double high, medium;
     size_t n_reasons;
+    size_t n_threads; /* 0 = the online cores */
 };
 
 churn_score_opts *churn_score_opts_new(void)
@@ -25,6 +29,14 @@ churn_score_opts *churn_score_opts_new(void)
 }
 
 void churn_score_opts_free(churn_score_opts *o) { free(o); }
+
+int churn_score_opts_set_threads(churn_score_opts *o, size_t n)
+{
+    if (!o || n > 256)
+        return CHURN_EINVAL;
+    o->n_threads = n;
+    return CHURN_OK;
+}
 
 int churn_score_opts_set_tiers(churn_score_opts *o, double high, double medium)
 {
@@ -47,10 +59,8 @@ void churn_scores_free(churn_scores *s)
 {
     if (!s)
         return;
-    if (s->ids)
-        for (size_t r = 0; r < s->n; r++)
-            free(s->ids[r]);
     free(s->ids);
+    free(s->id_text);
     free(s->order);
     free(s->tiers);
     free(s->reason_off);
@@ -87,23 +97,43 @@ static int append_text(churn_scores *s, const char *t, size_t len)
     return CHURN_OK;
 }
 
+/* Appends text to the item being built in buf (size bytes, *len used),
+ * cut as snprintf cuts: the item never exceeds size - 1 bytes. */
+static void put(char *buf, size_t size, size_t *len, const char *text,
+                size_t n)
+{
+    if (*len + n > size - 1)
+        n = size - 1 - *len;
+    memcpy(buf + *len, text, n);
+    *len += n;
+}
+
 /* Describes the raw value of input j of row i in ds ("3", "gold",
- * "missing"); col is ds's column for the input. */
-static void describe_value(const churn_dataset *ds, size_t i, size_t col,
-                           char *buf, size_t size)
+ * "missing") as snprintf(buf, size, "%.4g" or "%s") would; col is ds's
+ * column for the input. Returns the length. */
+static size_t describe_value(const churn_dataset *ds, size_t i, size_t col,
+                             char *buf, size_t size)
 {
     double v = churn_dataset_value(ds, i, col);
-    if (isnan(v))
-        snprintf(buf, size, "missing");
-    else if (churn_dataset_column_kind(ds, col) == CHURN_CATEGORICAL)
-        snprintf(buf, size, "%s", churn_dataset_level(ds, col, (size_t)v));
-    else
-        snprintf(buf, size, "%.4g", v);
+    size_t len = 0;
+    if (isnan(v)) {
+        put(buf, size, &len, "missing", 7);
+    } else if (churn_dataset_column_kind(ds, col) == CHURN_CATEGORICAL) {
+        const char *level = churn_dataset_level(ds, col, (size_t)v);
+        put(buf, size, &len, level, strlen(level));
+    } else {
+        char num[CHURN__NUM_BUF];
+        size_t n = churn__format_g(v, 4, num);
+        put(buf, size, &len, num, n);
+    }
+    buf[len] = '\0';
+    return len;
 }
 
 /* Writes the reasons of one row, NUL-terminated, into s->text: the
  * inputs' contributions (contrib, n_inputs of them), the n largest first.
- * Ties keep input order. */
+ * Ties keep input order. Each reason reads "name=value (+0.12)", as
+ * "%s=%s (%+.2f)" would print it, without printf (a million rows). */
 static int write_reasons(churn_scores *s, const churn_model *m,
                          const churn_dataset *ds, size_t i,
                          const size_t *cols, const double *contrib,
@@ -124,12 +154,20 @@ static int write_reasons(churn_scores *s, const churn_model *m,
         best[at] = j;
     }
     for (size_t r = 0; r < n_best; r++) {
-        char value[64], item[400];
-        describe_value(ds, i, cols[best[r]], value, sizeof value);
-        snprintf(item, sizeof item, "%s%s=%s (%+.2f)", r ? "; " : "",
-                 churn__pipeline_input_name(m->pipe, best[r]), value,
-                 contrib[best[r]]);
-        if (append_text(s, item, strlen(item)) != CHURN_OK)
+        char value[64], item[400], num[CHURN__NUM_BUF];
+        size_t len = 0, n_value = describe_value(ds, i, cols[best[r]],
+                                                 value, sizeof value);
+        const char *name = churn__pipeline_input_name(m->pipe, best[r]);
+        size_t n_num = churn__format_fixed(contrib[best[r]], 2, 1, num);
+        if (r)
+            put(item, sizeof item, &len, "; ", 2);
+        put(item, sizeof item, &len, name, strlen(name));
+        put(item, sizeof item, &len, "=", 1);
+        put(item, sizeof item, &len, value, n_value);
+        put(item, sizeof item, &len, " (", 2);
+        put(item, sizeof item, &len, num, n_num);
+        put(item, sizeof item, &len, ")", 1);
+        if (append_text(s, item, len) != CHURN_OK)
             return CHURN_ENOMEM;
     }
     return append_text(s, "", 1); /* the terminating NUL */
@@ -147,10 +185,13 @@ static int alloc_scores(churn_scores *s, size_t n)
                                                           : CHURN_ENOMEM;
 }
 
-/* Scores row by row in input order, keeping reasons by row. */
-static int score_rows(churn_scores *s, const churn_model *m,
-                      const churn_dataset *ds, const churn__binding *bind,
-                      const size_t *cols, size_t n_reasons, size_t *row_off)
+/* Scores rows [lo, hi) in input order into s->order, keeping their
+ * reasons in part's text (row_off[i]: the offset there). */
+static int score_rows(churn_scores *s, churn_scores *part,
+                      const churn_model *m, const churn_dataset *ds,
+                      const churn__binding *bind, const size_t *cols,
+                      size_t n_reasons, size_t *row_off, size_t lo,
+                      size_t hi)
 {
     size_t d = churn__pipeline_n_inputs(m->pipe), p = m->n_outputs;
     double *raw = malloc((d ? d : 1) * sizeof *raw);
@@ -160,23 +201,121 @@ static int score_rows(churn_scores *s, const churn_model *m,
     int rc = raw && z && contrib && out_input ? CHURN_OK : CHURN_ENOMEM;
     for (size_t k = 0; rc == CHURN_OK && k < p; k++)
         out_input[k] = churn__pipeline_output_input(m->pipe, k);
-    for (size_t i = 0; rc == CHURN_OK && i < s->n; i++) {
+    for (size_t i = lo; rc == CHURN_OK && i < hi; i++) {
         churn__binding_row(bind, ds, i, raw);
         /* The same arithmetic as churn_model_predict: same bits. */
         s->order[i].row = i;
         s->order[i].prob = churn__calibrate(
             &m->cal, churn__model_decision(m, raw, z));
-        row_off[i] = s->text_len;
+        row_off[i] = part->text_len;
         if (n_reasons > 0)
             churn__classifier_contrib(&m->clf, z, out_input, d, contrib,
                                       contrib + d);
-        rc = write_reasons(s, m, ds, i, cols, contrib, n_reasons);
+        rc = write_reasons(part, m, ds, i, cols, contrib, n_reasons);
     }
     free(raw);
     free(z);
     free(contrib);
     free(out_input);
     return rc;
+}
+
+/* What the scoring threads share; task t takes the t-th share of rows. */
+typedef struct score_job {
+    churn_scores *s;
+    const churn_model *m;
+    const churn_dataset *ds;
+    const churn__binding *bind;
+    const size_t *cols;
+    size_t n_reasons, n_tasks;
+    size_t *row_off;
+    churn_scores *parts; /* per task: only its text is used */
+    int *rc;
+} score_job;
+
+static void score_task(void *ctx, size_t t)
+{
+    score_job *j = ctx;
+    size_t n = j->s->n;
+    size_t lo = n / j->n_tasks * t, hi = t + 1 == j->n_tasks
+                                             ? n
+                                             : n / j->n_tasks * (t + 1);
+    j->rc[t] = score_rows(j->s, &j->parts[t], j->m, j->ds, j->bind, j->cols,
+                          j->n_reasons, j->row_off, lo, hi);
+}
+
+/* Scores all rows in n_tasks threads, then joins their reason texts in
+ * row order into s->text. */
+static int score_all(score_job *j, size_t n_tasks)
+{
+    j->n_tasks = n_tasks;
+    j->parts = calloc(n_tasks, sizeof *j->parts);
+    j->rc = calloc(n_tasks, sizeof *j->rc);
+    int rc = j->parts && j->rc ? CHURN_OK : CHURN_ENOMEM;
+    if (rc == CHURN_OK)
+        churn__run_tasks(n_tasks, score_task, j);
+    size_t total = 0;
+    for (size_t t = 0; rc == CHURN_OK && t < n_tasks; t++) {
+        rc = j->rc[t];
+        total += j->parts[t].text_len;
+    }
+    churn_scores *s = j->s;
+    if (rc == CHURN_OK && !(s->text = malloc(total ? total : 1)))
+        rc = CHURN_ENOMEM;
+    for (size_t t = 0; rc == CHURN_OK && t < n_tasks; t++) {
+        size_t n = s->n, base = s->text_len;
+        size_t lo = n / n_tasks * t, hi = t + 1 == n_tasks
+                                              ? n
+                                              : n / n_tasks * (t + 1);
+        if (j->parts[t].text_len)
+            memcpy(s->text + base, j->parts[t].text, j->parts[t].text_len);
+        s->text_len += j->parts[t].text_len;
+        for (size_t i = lo; i < hi; i++)
+            j->row_off[i] += base;
+    }
+    s->text_cap = total;
+    for (size_t t = 0; j->parts && t < n_tasks; t++)
+        free(j->parts[t].text);
+    free(j->parts);
+    free(j->rc);
+    return rc;
+}
+
+/* Sorts s->order by risk: halves in two threads, then one merge. by_risk
+ * is a total order (row numbers break ties), so the result is qsort's. */
+typedef struct sort_job {
+    ranked *order;
+    size_t n, half;
+} sort_job;
+
+static void sort_task(void *ctx, size_t t)
+{
+    sort_job *j = ctx;
+    size_t lo = t ? j->half : 0, hi = t ? j->n : j->half;
+    qsort(j->order + lo, hi - lo, sizeof *j->order, by_risk);
+}
+
+static int sort_by_risk(ranked *order, size_t n, size_t n_threads)
+{
+    ranked *merged = n_threads > 1 && n > 4096 ? malloc(n * sizeof *merged)
+                                               : NULL;
+    if (!merged) {
+        qsort(order, n, sizeof *order, by_risk);
+        return CHURN_OK;
+    }
+    sort_job j = {order, n, n / 2};
+    churn__run_tasks(2, sort_task, &j);
+    size_t a = 0, b = j.half, k = 0;
+    while (a < j.half && b < n)
+        merged[k++] = by_risk(&order[b], &order[a]) < 0 ? order[b++]
+                                                        : order[a++];
+    while (a < j.half)
+        merged[k++] = order[a++];
+    while (b < n)
+        merged[k++] = order[b++];
+    memcpy(order, merged, n * sizeof *order);
+    free(merged);
+    return CHURN_OK;
 }
 
 int churn_score_dataset(const churn_model *m, const churn_dataset *ds,
@@ -207,18 +346,30 @@ int churn_score_dataset(const churn_model *m, const churn_dataset *ds,
     for (size_t j = 0; j < d; j++) /* bind succeeded: all are present */
         cols[j] = churn_dataset_column_index(
             ds, churn__pipeline_input_name(m->pipe, j));
-    rc = score_rows(s, m, ds, bind, cols, o->n_reasons, row_off);
+    size_t n_threads = o->n_threads ? o->n_threads : churn__online_cores();
+    s->n_threads = n_threads;
+    score_job job = {s, m, ds, bind, cols, o->n_reasons, 1, row_off, NULL,
+                     NULL};
+    /* Small inputs are not worth a thread. */
+    rc = score_all(&job, n < 4096 ? 1 : n_threads);
     if (rc != CHURN_OK)
         goto done;
-    qsort(s->order, n, sizeof *s->order, by_risk);
-    for (size_t r = 0; r < n && rc == CHURN_OK; r++) {
+    sort_by_risk(s->order, n, n_threads);
+    /* The ids, copied in rank order into one block. */
+    size_t id_bytes = 1;
+    for (size_t i = 0; i < n; i++)
+        id_bytes += strlen(churn_dataset_id(ds, i)) + 1;
+    if (!(s->id_text = malloc(id_bytes)))
+        rc = CHURN_ENOMEM;
+    for (size_t r = 0, at = 0; r < n && rc == CHURN_OK; r++) {
         double p = s->order[r].prob;
         s->tiers[r] = p >= o->high ? "high" : p >= o->medium ? "medium"
                                                              : "low";
         s->reason_off[r] = row_off[s->order[r].row];
-        s->ids[r] = churn__strdup(churn_dataset_id(ds, s->order[r].row));
-        if (!s->ids[r])
-            rc = CHURN_ENOMEM;
+        const char *id = churn_dataset_id(ds, s->order[r].row);
+        size_t len = strlen(id) + 1;
+        s->ids[r] = memcpy(s->id_text + at, id, len);
+        at += len;
     }
 done:
     if (rc == CHURN_ENOMEM)
@@ -275,7 +426,117 @@ static void write_change(const churn_scores *s, FILE *f, size_t r)
             s->prev_tier[r], churn_scores_escalated(s, r));
 }
 
-static void write_ranked(const churn_scores *s, FILE *f, size_t top_n)
+/* Appends text as one CSV field to buf at *len, as churn__csv_put_field
+ * writes it: quoted, quotes doubled, only when it holds a comma, quote or
+ * line break. buf has room for 2 + 2 * strlen(text) more bytes. */
+static void put_field(char *buf, size_t *len, const char *text, size_t n)
+{
+    size_t k = *len, i = 0;
+    while (i < n && text[i] != ',' && text[i] != '"' && text[i] != '\r' &&
+           text[i] != '\n')
+        i++;
+    if (i == n) {
+        memcpy(buf + k, text, n);
+        *len = k + n;
+        return;
+    }
+    buf[k++] = '"';
+    for (i = 0; i < n; i++) {
+        if (text[i] == '"')
+            buf[k++] = '"';
+        buf[k++] = text[i];
+    }
+    buf[k++] = '"';
+    *len = k;
+}
+
+/* Formats the line of rank r ("id,probability,rank,tier,reasons\n") at
+ * the end of out, growing it. Returns 0 when out of memory. */
+static int format_line(const churn_scores *s, size_t r, churn_scores *out)
+{
+    const char *id = s->ids[r], *reasons = churn_scores_reasons(s, r);
+    size_t n_id = strlen(id), n_reasons = strlen(reasons);
+    size_t need = 2 * (n_id + n_reasons) + CHURN__NUM_BUF + 64;
+    if (out->text_len + need > out->text_cap) {
+        size_t cap = out->text_cap ? out->text_cap * 2 : 1 << 20;
+        while (cap < out->text_len + need)
+            cap *= 2;
+        char *t = realloc(out->text, cap);
+        if (!t)
+            return 0;
+        out->text = t;
+        out->text_cap = cap;
+    }
+    char *buf = out->text, num[CHURN__NUM_BUF], digits[24];
+    size_t len = out->text_len, nd = 0;
+    put_field(buf, &len, id, n_id);
+    buf[len++] = ',';
+    churn__format_double(s->order[r].prob, num);
+    size_t nn = strlen(num);
+    memcpy(buf + len, num, nn);
+    len += nn;
+    buf[len++] = ',';
+    for (size_t rank = r + 1; rank; rank /= 10)
+        digits[nd++] = (char)('0' + rank % 10);
+    while (nd)
+        buf[len++] = digits[--nd];
+    buf[len++] = ',';
+    nn = strlen(s->tiers[r]);
+    memcpy(buf + len, s->tiers[r], nn);
+    len += nn;
+    buf[len++] = ',';
+    put_field(buf, &len, reasons, n_reasons);
+    buf[len++] = '\n';
+    out->text_len = len;
+    return 1;
+}
+
+/* Parallel writing: task t formats the t-th share of ranks [lo, hi). */
+typedef struct write_job {
+    const churn_scores *s;
+    size_t lo, hi, n_tasks;
+    churn_scores *parts; /* per task: its text; text_cap 0 = failed */
+    int *ok;
+} write_job;
+
+static void write_task(void *ctx, size_t t)
+{
+    write_job *j = ctx;
+    size_t n = j->hi - j->lo;
+    size_t lo = j->lo + n / j->n_tasks * t;
+    size_t hi = t + 1 == j->n_tasks ? j->hi : j->lo + n / j->n_tasks * (t + 1);
+    j->parts[t].text_len = 0;
+    j->ok[t] = 1;
+    for (size_t r = lo; r < hi && j->ok[t]; r++)
+        j->ok[t] = format_line(j->s, r, &j->parts[t]);
+}
+
+/* The ranking without comparison columns, in batches of rows that the
+ * threads format and this one writes in order. Returns 0 when out of
+ * memory. */
+static int write_plain(const churn_scores *s, FILE *f, size_t n)
+{
+    size_t n_tasks = s->n_threads ? s->n_threads : 1;
+    churn_scores *parts = calloc(n_tasks, sizeof *parts);
+    int *ok = calloc(n_tasks, sizeof *ok), result = parts && ok;
+    for (size_t lo = 0; result && lo < n; lo += WRITE_BATCH) {
+        size_t hi = n - lo < WRITE_BATCH ? n : lo + WRITE_BATCH;
+        write_job j = {s, lo, hi, hi - lo < 4096 ? 1 : n_tasks, parts, ok};
+        churn__run_tasks(j.n_tasks, write_task, &j);
+        for (size_t t = 0; t < j.n_tasks && result; t++) {
+            result = ok[t];
+            if (result)
+                fwrite(parts[t].text, 1, parts[t].text_len, f);
+        }
+    }
+    for (size_t t = 0; parts && t < n_tasks; t++)
+        free(parts[t].text);
+    free(parts);
+    free(ok);
+    return result;
+}
+
+static int write_ranked(const churn_scores *s, FILE *f, size_t top_n)
 {
     size_t n = top_n && top_n < s->n ? top_n : s->n;
     char num[CHURN__NUM_BUF];
@@ -283,6 +544,8 @@ static void write_ranked(const churn_scores *s, FILE *f, size_t top_n)
     if (s->prev_prob)
         fputs(",previous_probability,change,previous_tier,escalated", f);
     fputc('\n', f);
+    if (!s->prev_prob && !s->only_escalated)
+        return write_plain(s, f, n);
     for (size_t r = 0; r < n; r++) {
         if (s->only_escalated && !churn_scores_escalated(s, r))
             continue;
@@ -295,6 +558,7 @@ static void write_ranked(const churn_scores *s, FILE *f, size_t top_n)
             write_change(s, f, r);
         fputc('\n', f);
     }
+    return 1;
 }
 
 int churn_scores_write_stream(const churn_scores *s, FILE *f, size_t top_n,
@@ -302,7 +566,8 @@ int churn_scores_write_stream(const churn_scores *s, FILE *f, size_t top_n,
 {
     if (!s || !f)
         return churn__fail(err, CHURN_EINVAL, "write scores: null argument");
-    write_ranked(s, f, top_n);
+    if (!write_ranked(s, f, top_n))
+        return churn__fail_nomem(err);
     if (fflush(f) != 0 || ferror(f))
         return churn__fail(err, CHURN_EIO, "cannot write the scores");
     return CHURN_OK;
@@ -317,6 +582,9 @@ int churn_scores_write_csv(const churn_scores *s, const char *path,
     int rc = churn__afile_open(path, &af, err);
     if (rc != CHURN_OK)
         return rc;
-    write_ranked(s, churn__afile_stream(af), top_n);
+    if (!write_ranked(s, churn__afile_stream(af), top_n)) {
+        churn__afile_abort(af);
+        return churn__fail_nomem(err);
+    }
     return churn__afile_commit(af, err);
 }

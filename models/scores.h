@@ -14,7 +14,8 @@ struct churn_scores {
     size_t n;
     ranked *order;          /* by probability, highest first */
     const char **tiers;     /* per rank; static strings */
-    char **ids;             /* per rank */
+    char **ids;             /* per rank, into id_text */
+    char *id_text;          /* the ids, NUL-terminated, in rank order */
     size_t *reason_off;     /* per rank, into text */
     char *text;
     size_t text_len, text_cap;
@@ -22,6 +23,7 @@ struct churn_scores {
     double *prev_prob;      /* NaN = not in the previous run */
     const char **prev_tier; /* static strings; NULL = not there */
     int only_escalated;     /* write only customers who moved up a tier */
+    size_t n_threads;       /* for formatting the file; at least 1 */
 };
 
 #endif

@@ -1,5 +1,6 @@
 /* test_numbers.c - churn__parse_double: its fast path for plain decimals
- * must accept exactly what strtod accepts and return the same double. */
+ * must accept exactly what strtod accepts and return the same double; the
+ * printf-free formatting must write exactly what printf writes. */
 #include "testutil.h"
 
 #include "internal.h"
@@ -11,7 +12,7 @@
 #include <string.h>
 
 /* The reference: strtod must take the whole text and give a finite
- * value. Only called with texts of [0-9.+-], which churn__parse_double
+ * value. Only called with texts of [0-9.+-eE], which churn__parse_double
  * hands to strtod as they are. */
 static int reference(const char *text, double *out)
 {
@@ -74,10 +75,192 @@ static void test_random_texts_match_strtod(void **state)
     }
 }
 
+static uint64_t next_random(uint64_t *seed)
+{
+    *seed = *seed * 6364136223846793005ull + 1442695040888963407ull;
+    return *seed ^ (*seed >> 29);
+}
+
+/* Long decimals (16 to 19 significant digits, the 128-bit path) in fixed
+ * notation with 1 to 21 decimals, and the same digits with exponents. */
+static void test_long_decimals_match_strtod(void **state)
+{
+    (void)state;
+    uint64_t seed = 7;
+    char text[64];
+    for (int n = 0; n < 300000; n++) {
+        uint64_t m = next_random(&seed);
+        int digits = 16 + (int)(next_random(&seed) % 4);
+        while (m >= 10000000000000000000ull)
+            m /= 10;
+        char num[24];
+        snprintf(num, sizeof num, "%019llu", (unsigned long long)m);
+        num[digits] = '\0';
+        int point = (int)(next_random(&seed) % 23); /* digits before '.' */
+        int zeros = (int)(next_random(&seed) % 4); /* after the point */
+        if (point > 0 && point < digits)
+            snprintf(text, sizeof text, "%.*s.%s", point, num, num + point);
+        else
+            snprintf(text, sizeof text, "0.%.*s%s", zeros, "000", num);
+        check(text);
+        snprintf(text, sizeof text, "-%s.%se%d", "9", num, (int)(next_random(&seed) % 40) - 20);
+        check(text);
+    }
+}
+
+/* Round-trip texts of random doubles: %.15g/%.16g/%.17g of random bits
+ * (with subnormals, extremes) and of values in ordinary ranges. */
+static void test_printed_doubles_match_strtod(void **state)
+{
+    (void)state;
+    uint64_t seed = 11;
+    char text[64];
+    for (int n = 0; n < 300000; n++) {
+        uint64_t bits = next_random(&seed);
+        double x;
+        memcpy(&x, &bits, sizeof x);
+        if (n % 2)
+            x = ldexp((double)(bits >> 11), (int)(next_random(&seed) % 80) - 100);
+        if (!isfinite(x))
+            continue;
+        snprintf(text, sizeof text, "%.*g", 15 + n % 3, x);
+        check(text);
+        snprintf(text, sizeof text, "%.*f", (int)(n % 22), x);
+        if (strlen(text) < 40)
+            check(text);
+    }
+}
+
+/* Exact midpoints between two doubles, where rounding ties to even:
+ * in [2^52, 2^53) they are x.5, in [2^51, 2^52) x.25 and x.75, in [2^50,
+ * 2^51) x.125 ... (17 to 19 digits), and the decimals next to them. */
+static void test_ties_round_to_even(void **state)
+{
+    (void)state;
+    uint64_t seed = 3;
+    char text[64];
+    const char *frac[] = {"5", "25", "75", "125", "375", "625", "875"};
+    const uint64_t base[] = {1ull << 52, 1ull << 51, 1ull << 51, 1ull << 50,
+                             1ull << 50, 1ull << 50, 1ull << 50};
+    for (int n = 0; n < 20000; n++) {
+        size_t f = (size_t)(n % 7);
+        uint64_t i = base[f] + next_random(&seed) % base[f];
+        if (n < 7)
+            i = base[f] + (uint64_t)n; /* the first ones, both parities */
+        snprintf(text, sizeof text, "%llu.%s", (unsigned long long)i, frac[f]);
+        check(text);
+        snprintf(text, sizeof text, "%llu.%s1", (unsigned long long)i,
+                 frac[f]);
+        check(text);
+        snprintf(text, sizeof text, "%llu.%s", (unsigned long long)i - 1,
+                 "9999999");
+        check(text);
+    }
+    check("4503599627370497.5");
+    check("4503599627370498.5");
+    check("2251799813685249.25");
+    check("0.1000000000000000055511151231257827"); /* > 19 digits */
+    check("1e-400");
+    check("1e400");
+    check("1e");
+    check("1e+");
+    check("2.5E-3");
+    check("0e5");
+    check("-0.0e0");
+}
+
+/* churn__format_double as it was first written: the shortest of %.15g,
+ * %.16g and %.17g that strtod reads back. */
+static void reference_shortest(double x, char *buf)
+{
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, CHURN__NUM_BUF, "%.*g", prec, x);
+        if (prec == 17 || strtod(buf, NULL) == x)
+            break;
+    }
+}
+
+/* Compares the printf-free formatting with snprintf on x. */
+static void check_format(double x)
+{
+    char fast[CHURN__NUM_BUF], slow[CHURN__NUM_BUF];
+    for (int p = 1; p <= 17; p += (p < 4 ? 1 : 6)) {
+        size_t n = churn__format_g(x, p, fast);
+        snprintf(slow, sizeof slow, "%.*g", p, x);
+        if (strcmp(fast, slow) != 0 || n != strlen(slow))
+            fail_msg("%%.%dg of %a: '%s', snprintf '%s'", p, x, fast, slow);
+    }
+    if (fabs(x) < 1e15) {
+        for (int dec = 0; dec <= 4; dec += 2) {
+            churn__format_fixed(x, dec, 1, fast);
+            snprintf(slow, sizeof slow, "%+.*f", dec, x);
+            if (strcmp(fast, slow) != 0)
+                fail_msg("%%+.%df of %a: '%s', snprintf '%s'", dec, x, fast,
+                         slow);
+        }
+    }
+    if (isnan(x))
+        return;
+    churn__format_double(x, fast);
+    reference_shortest(x, slow);
+    if (strcmp(fast, slow) != 0)
+        fail_msg("shortest of %a: '%s', reference '%s'", x, fast, slow);
+    double back = strtod(fast, NULL);
+    if (memcmp(&back, &x, sizeof x) != 0 && !isinf(x))
+        fail_msg("'%s' does not read back to %a", fast, x);
+}
+
+/* Random bit patterns (every exponent: subnormals, extremes), values
+ * like probabilities, short decimals and exact ties of rounding. */
+static void test_formatting_matches_printf(void **state)
+{
+    (void)state;
+    uint64_t seed = 5;
+    for (int n = 0; n < 200000; n++) {
+        uint64_t bits = next_random(&seed);
+        double x;
+        memcpy(&x, &bits, sizeof x);
+        if (!isnan(x))
+            check_format(x);
+        check_format((double)(bits >> 11) / 9007199254740992.0); /* [0,1) */
+        check_format((double)(int64_t)(bits % 2000001) / 1000.0 - 1000.0);
+        check_format(ldexp((double)(bits >> 11), -(int)(bits % 60)));
+    }
+    /* Just below and above powers of ten, where a log10 guess of the
+     * exponent can be one off and rounding carries into a new digit. */
+    for (int k = -30; k <= 30; k++) {
+        double t = pow(10, k);
+        double x = t;
+        for (int i = 0; i < 40; i++)
+            x = nextafter(x, 0);
+        for (int i = 0; i < 80; i++, x = nextafter(x, INFINITY))
+            check_format(x);
+        check_format(t * 0.99999999999999995);
+        check_format(t * 9.9999999999999995);
+    }
+    const double known[] = {0.0, -0.0, 0.5, 1.5, 2.5, 0.125, -0.125, 0.375,
+                            1e-5, 9.9995, 99995, 0.00099995, 1e16, 1e17,
+                            123456789012345678.0, 4.9e-324, -4.9e-324,
+                            2.2250738585072014e-308, 1.7976931348623157e308,
+                            -1.7976931348623157e308, 0.1, 0.2, 0.3,
+                            1.0 / 3, 2.0 / 3, 9.5, 10.5, 1e-4, 0.00012345,
+                            999999.5, 1e21, 1e22, 5e-310, INFINITY,
+                            -INFINITY};
+    for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+        check_format(known[i]);
+    char buf[CHURN__NUM_BUF];
+    assert_string_equal(churn__format_double(NAN, buf), "");
+    assert_string_equal(churn__format_double(0.1, buf), "0.1");
+    churn__format_fixed(0.125, 2, 1, buf); /* a tie: to even */
+    assert_string_equal(buf, "+0.12");
+    churn__format_fixed(-0.001, 2, 1, buf);
+    assert_string_equal(buf, "-0.00");
+}
+
 /* churn__format_double against its definition: the shortest of %.15g,
  * %.16g, %.17g that strtod reads back to x. Whole numbers take a path
  * of their own, so many of them, of every size, and their neighbours. */
-static void check_format(double x)
+static void check_shortest(double x)
 {
     char want[64], got[CHURN__NUM_BUF];
     for (int prec = 15; prec <= 17; prec++) {
@@ -98,14 +281,14 @@ static void test_format_matches_printf(void **state)
                             1e15 + 2, 4e15, 9007199254740992.0, 1e16,
                             0.5, -0.5, 1.5, 2.0000000000000004, 1e300};
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
-        check_format(cases[i]);
+        check_shortest(cases[i]);
     uint64_t seed = 5;
     for (int n = 0; n < 100000; n++) {
         seed = seed * 6364136223846793005ull + 1442695040888963407ull;
         double whole = (double)(seed >> (11 + (seed & 63) % 50));
-        check_format(seed & 1 ? whole : -whole);
-        check_format(whole + 0.25);
-        check_format(nextafter(whole, 0));
+        check_shortest(seed & 1 ? whole : -whole);
+        check_shortest(whole + 0.25);
+        check_shortest(nextafter(whole, 0));
     }
     char buf[CHURN__NUM_BUF];
     assert_string_equal(churn__format_double(NAN, buf), "");
@@ -118,6 +301,10 @@ int main(void)
         cmocka_unit_test(test_format_matches_printf),
         cmocka_unit_test(test_known_cases),
         cmocka_unit_test(test_random_texts_match_strtod),
+        cmocka_unit_test(test_long_decimals_match_strtod),
+        cmocka_unit_test(test_printed_doubles_match_strtod),
+        cmocka_unit_test(test_ties_round_to_even),
+        cmocka_unit_test(test_formatting_matches_printf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -37,6 +37,10 @@ static void usage(void)
         "                        and escalated (1 = moved into a higher-risk\n"
         "                        tier: the early-warning list)\n"
         "      --escalated-only  write only the escalated customers\n"
+        "      --threads N       threads that parse FEATURES.csv (in\n"
+        "                        line-aligned chunks), score, sort and format\n"
+        "                        (default: one per online core); the output is\n"
+        "                        the same whatever N\n"
         "  -h, --help            show this help and exit\n"
         "  -V, --version         show the version and exit\n"
         "\n"
@@ -75,6 +79,7 @@ int main(int argc, char **argv)
         {"reasons", required_argument, NULL, 'r'},
         {"previous", required_argument, NULL, 'P'},
         {"escalated-only", no_argument, NULL, 'E'},
+        {"threads", required_argument, NULL, 'J'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
@@ -82,7 +87,7 @@ int main(int argc, char **argv)
     const char *previous = NULL;
     int escalated_only = 0;
     const char *id_name = NULL; /* default: customer_id if present */
-    size_t top = 0, n_reasons = 3;
+    size_t top = 0, n_reasons = 3, threads = 0;
     double high = 0.5, medium = 0.2;
     int c;
     cli_tool = "churn-score";
@@ -99,6 +104,7 @@ int main(int argc, char **argv)
         case 'r': n_reasons = cli_size("--reasons", optarg, 0, 10); break;
         case 'P': previous = optarg; break;
         case 'E': escalated_only = 1; break;
+        case 'J': threads = cli_size("--threads", optarg, 1, 256); break;
         case 'h': usage(); return 0;
         case 'V': printf("churn-score %s\n", churn_version()); return 0;
         default: cli_bad_option(c, argv);
@@ -129,10 +135,13 @@ int main(int argc, char **argv)
             rc = churn_csv_opts_add_numeric(copts,
                                             churn_model_input_name(model, j));
     if (rc == CHURN_OK)
+        rc = churn_csv_opts_set_threads(copts, threads);
+    if (rc == CHURN_OK)
         rc = churn_dataset_read_csv(data_path, copts, &ds, &err);
     if (rc == CHURN_OK) {
         churn_score_opts_set_tiers(sopts, high, medium);
         churn_score_opts_set_reasons(sopts, n_reasons);
+        churn_score_opts_set_threads(sopts, threads);
         rc = churn_score_dataset(model, ds, sopts, &scores, &err);
     }
     if (rc == CHURN_OK && previous) {

@@ -147,8 +147,9 @@ const char cli_history_help[] =
     "      --time-column NAME  customer_id, timestamp, event, value)\n"
     "      --event-column NAME\n"
     "      --value-column NAME\n"
-    "      --threads N         threads that read the event log (default: the\n"
-    "                          number of online cores); same result for any N\n";
+    "      --threads N         threads that read the event log or the CSV\n"
+    "                          (default: the number of online cores); same\n"
+    "                          result for any N\n";
 
 void cli_history_init(cli_history *h)
 {
@@ -212,9 +213,9 @@ void cli_history_option(cli_history *h, int code, const char *arg)
     case CLI_TIME_COLUMN: set_column(h, "timestamp", arg); break;
     case CLI_EVENT_COLUMN: set_column(h, "event", arg); break;
     case CLI_VALUE_COLUMN: set_column(h, "value", arg); break;
-    case CLI_THREADS:
-        churn_feature_opts_set_threads(h->opts,
-                                       cli_size("--threads", arg, 1, 64));
+    case CLI_THREADS: /* for both readers: the event log and the CSV */
+        cli_threads = cli_size("--threads", arg, 1, 64);
+        churn_feature_opts_set_threads(h->opts, cli_threads);
         break;
     default: cli_usage_error("unknown option");
     }
@@ -260,6 +261,8 @@ churn_dataset *cli_history_extract(const cli_history *h)
     return out;
 }
 
+size_t cli_threads;
+
 churn_dataset *cli_read_labeled(const char *path, const char *label,
                                 const char *positive, const char *id)
 {
@@ -269,6 +272,8 @@ churn_dataset *cli_read_labeled(const char *path, const char *label,
     if (!o)
         cli_fail("out of memory");
     int rc = churn_csv_opts_set_label_column(o, label);
+    if (rc == CHURN_OK)
+        rc = churn_csv_opts_set_threads(o, cli_threads);
     if (rc == CHURN_OK && positive)
         rc = churn_csv_opts_set_positive(o, positive);
     if (rc == CHURN_OK && id)

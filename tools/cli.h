@@ -100,8 +100,13 @@ void cli_history_check(const cli_history *h);
  * library's message on failure. */
 churn_dataset *cli_history_extract(const cli_history *h);
 
+/* Threads that parse CSV input (--threads; 0, the default: one per online
+ * core). */
+extern size_t cli_threads;
+
 /* Reads a labeled CSV (label column label, positive value and id column
- * optional, NULL = defaults); exits 1 with the library's message. */
+ * optional, NULL = defaults) with cli_threads threads; exits 1 with the
+ * library's message. */
 churn_dataset *cli_read_labeled(const char *path, const char *label,
                                 const char *positive, const char *id);
 

@@ -1,0 +1,431 @@
+/* csv_fast.c - the tabular reader's fast path: one pass over plain CSV
+ * (no quotes), block by block, each block cut at line ends into chunks
+ * that threads parse straight into the dataset's rows.
+ *
+ * It never reports an error: a file it cannot read cleanly goes back to
+ * the two-pass reader (csv_read.c), which says what is wrong with the
+ * very messages it always gave. Kinds come from the hints r holds (the
+ * forced categorical columns); a column that turns out to hold a text is
+ * marked and the read starts over, so a column's kind costs at most one
+ * more pass, and usually only the first block, where texts such as plan
+ * names show up at once.
+ *
+ * The result is the two passes' dataset bit for bit, whatever the number
+ * of threads: every value goes through churn__parse_double, rows keep
+ * file order, and category levels keep the order of first appearance
+ * (each chunk interns its own levels in its order; merging the chunks in
+ * file order then gives the file's order). */
+#include "csv_reader.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define BLOCK_BYTES ((size_t)8 << 20)
+/* The longest record, as csv.c's limit: beyond it the slow path fails. */
+#define MAX_LINE ((size_t)256 << 20)
+/* A chunk smaller than this is not worth a thread. */
+#define MIN_CHUNK ((size_t)1 << 20)
+
+enum { FAST_OK = 0, FAST_DECLINE = 1, FAST_RESTART = 2 };
+
+/* A field's role: a feature column j (0..n_cols-1) or one of these. */
+#define ROLE_ID ((size_t)-2)
+#define ROLE_LABEL ((size_t)-3)
+#define ROLE_AS_OF ((size_t)-4)
+
+typedef struct chunk {
+    const char *begin, *end; /* whole lines of the block */
+    size_t first_row;        /* its first row within the block */
+    size_t max_rows;         /* lines in it: rows, blank lines aside */
+    size_t n_rows;           /* rows parsed */
+    int status;
+    unsigned char *found_text; /* per column: a text in a numeric one */
+    churn__strmap **levels;    /* per column: this chunk's levels */
+} chunk;
+
+/* One read of the file (an attempt with given kinds). */
+typedef struct fast {
+    const reader *r;
+    const size_t *role;        /* per field */
+    unsigned char *cat;        /* per column: categorical in this attempt */
+    churn_dataset *ds;
+    /* per row of the current block */
+    double *values;            /* the block's first row in ds */
+    const char **id;
+    size_t *id_len;
+    double *label, *as_of;
+    size_t cap_rows;
+    chunk *chunks;
+    size_t n_chunks;
+} fast;
+
+static void free_levels(const fast *f, chunk *c)
+{
+    for (size_t j = 0; c->levels && j < f->r->n_cols; j++) {
+        churn__strmap_free(c->levels[j]);
+        c->levels[j] = NULL;
+    }
+}
+
+/* Converts field [s, s + len) of row i, whose role is role. Returns 0 to
+ * decline the file. */
+static int take_field(const fast *f, chunk *c, size_t i, size_t role,
+                      const char *s, size_t len, double *row)
+{
+    if (role == ROLE_ID) {
+        f->id[i] = s;
+        f->id_len[i] = len;
+    } else if (role == ROLE_LABEL) {
+        return churn__csv_label_value(f->r, s, len, &f->label[i]);
+    } else if (role == ROLE_AS_OF) {
+        f->as_of[i] = NAN;
+        return churn__is_missing(s, len) ||
+               churn_parse_time(s, len, &f->as_of[i]) == CHURN_OK;
+    } else if (churn__is_missing(s, len)) {
+        row[role] = NAN;
+    } else if (f->cat[role]) {
+        size_t code;
+        if (!c->levels[role] && !(c->levels[role] = churn__strmap_new()))
+            return 0;
+        if (churn__strmap_intern(c->levels[role], s, len, &code, NULL))
+            return 0;
+        row[role] = (double)code; /* the chunk's code, mapped later */
+    } else if (!churn__parse_double(s, len, &row[role])) {
+        if (f->r->must_be_numeric[role])
+            return 0; /* an error the two passes report */
+        row[role] = NAN;
+        c->found_text[role] = 1;
+        c->status = FAST_RESTART;
+    }
+    return 1;
+}
+
+/* The bytes that end an unquoted field's scan: the comma, and the quote
+ * and NUL that the slow path must judge. */
+static const unsigned char special[256] = {[','] = 1, ['"'] = 1, [0] = 1};
+
+/* Parses one chunk: the task of one thread. Writes c->status. */
+static void parse_chunk(void *ctx, size_t t)
+{
+    const fast *f = ctx;
+    chunk *c = &f->chunks[t];
+    const reader *r = f->r;
+    const char *p = c->begin;
+    size_t n_cols = r->n_cols;
+    while (p < c->end) {
+        const char *nl = memchr(p, '\n', (size_t)(c->end - p));
+        const char *e = nl ? nl : c->end, *next = nl ? nl + 1 : c->end;
+        if (e > p && e[-1] == '\r')
+            e--;
+        if (e == p) { /* a blank line */
+            p = next;
+            continue;
+        }
+        size_t i = c->first_row + c->n_rows++;
+        double *row = f->values + i * n_cols;
+        if (f->label)
+            f->label[i] = NAN;
+        size_t field = 0;
+        for (const char *q = p;; q++) {
+            const char *s = q;
+            size_t role = field < r->n_fields ? f->role[field] : NO_FIELD;
+            if (role < n_cols && !f->cat[role]) {
+                /* A number ending at the comma: scanned once. */
+                size_t n = churn__scan_decimal(s, (size_t)(e - s), &row[role]);
+                if (n > 0 && (s + n == e || s[n] == ',')) {
+                    q = s + n;
+                    field++;
+                    if (q == e)
+                        break;
+                    continue;
+                }
+            }
+            while (q < e && !special[(unsigned char)*q])
+                q++;
+            if (q < e && *q != ',') { /* a quote or NUL: the slow path */
+                c->status = FAST_DECLINE;
+                return;
+            }
+            if (field == r->n_fields ||
+                !take_field(f, c, i, f->role[field], s, (size_t)(q - s),
+                            row)) {
+                c->status = FAST_DECLINE;
+                return;
+            }
+            field++;
+            if (q == e)
+                break;
+        }
+        if (field != r->n_fields) {
+            c->status = FAST_DECLINE;
+            return;
+        }
+        p = next;
+    }
+}
+
+/* Cuts [buf, buf + len) into f->n_chunks chunks at line ends, counts
+ * their lines and makes room for that many rows. Returns 0 when out of
+ * memory. */
+static int cut_block(fast *f, const char *buf, size_t len, size_t n_chunks)
+{
+    size_t total = 0;
+    const char *start = buf, *end = buf + len;
+    f->n_chunks = 0;
+    for (size_t t = 0; t < n_chunks && start < end; t++) {
+        const char *stop = end;
+        if (t + 1 < n_chunks) {
+            stop = buf + len / n_chunks * (t + 1);
+            stop = stop < start ? start : stop;
+            const char *nl = memchr(stop, '\n', (size_t)(end - stop));
+            stop = nl ? nl + 1 : end;
+        }
+        chunk *c = &f->chunks[f->n_chunks++];
+        c->begin = start;
+        c->end = stop;
+        c->first_row = total;
+        c->n_rows = 0;
+        c->status = FAST_OK;
+        c->max_rows = 0;
+        for (const char *p = start; p < stop; c->max_rows++) {
+            const char *nl = memchr(p, '\n', (size_t)(stop - p));
+            p = nl ? nl + 1 : stop;
+        }
+        total += c->max_rows;
+        start = stop;
+    }
+    if (total > f->cap_rows) {
+        size_t cap = total;
+        const char **id = realloc(f->id, cap * sizeof *id);
+        if (id)
+            f->id = id;
+        size_t *id_len = realloc(f->id_len, cap * sizeof *id_len);
+        if (id_len)
+            f->id_len = id_len;
+        double *label = realloc(f->label, cap * sizeof *label);
+        if (label)
+            f->label = label;
+        double *as_of = realloc(f->as_of, cap * sizeof *as_of);
+        if (as_of)
+            f->as_of = as_of;
+        if (!id || !id_len || !label || !as_of)
+            return 0;
+        f->cap_rows = cap;
+    }
+    f->values = churn__dataset_next_rows(f->ds, total);
+    return f->values != NULL;
+}
+
+/* Maps chunk c's level codes to the dataset's, interning its levels in
+ * its order of first appearance. Returns 0 when out of memory. */
+static int map_levels(fast *f, chunk *c)
+{
+    size_t n_cols = f->r->n_cols;
+    for (size_t j = 0; j < n_cols; j++) {
+        if (!c->levels[j])
+            continue;
+        size_t n = churn__strmap_count(c->levels[j]);
+        double *map = malloc(n * sizeof *map);
+        if (!map)
+            return 0;
+        for (size_t k = 0; k < n; k++)
+            if (churn_dataset_level_code(f->ds, j,
+                                         churn__strmap_key(c->levels[j], k),
+                                         &map[k], NULL) != CHURN_OK) {
+                free(map);
+                return 0;
+            }
+        for (size_t i = 0; i < c->n_rows; i++) {
+            double *v = f->values + (c->first_row + i) * n_cols + j;
+            if (!isnan(*v))
+                *v = map[(size_t)*v];
+        }
+        free(map);
+    }
+    return 1;
+}
+
+/* Adds the parsed rows of the block to the dataset, chunk by chunk. */
+static int add_rows(fast *f)
+{
+    const reader *r = f->r;
+    for (size_t t = 0; t < f->n_chunks; t++) {
+        chunk *c = &f->chunks[t];
+        if (!map_levels(f, c))
+            return FAST_DECLINE;
+        for (size_t k = 0; k < c->n_rows; k++) {
+            size_t i = c->first_row + k;
+            int have_id = r->id_field != NO_FIELD;
+            if (churn__dataset_add_row_n(
+                    f->ds, have_id ? f->id[i] : NULL, have_id ? f->id_len[i] : 0,
+                    f->values + i * r->n_cols,
+                    r->label_field != NO_FIELD ? f->label[i] : NAN,
+                    NULL) != CHURN_OK)
+                return FAST_DECLINE;
+            if (r->as_of_field != NO_FIELD && !isnan(f->as_of[i]) &&
+                churn_dataset_set_as_of(f->ds,
+                                        churn_dataset_n_rows(f->ds) - 1,
+                                        f->as_of[i], NULL) != CHURN_OK)
+                return FAST_DECLINE;
+        }
+    }
+    return FAST_OK;
+}
+
+/* Parses the whole lines [buf, buf + len) in parallel and adds them. */
+static int read_block(fast *f, const char *buf, size_t len,
+                      size_t n_threads)
+{
+    size_t n_chunks = len / MIN_CHUNK;
+    n_chunks = n_chunks < 1 ? 1 : n_chunks > n_threads ? n_threads : n_chunks;
+    if (!cut_block(f, buf, len, n_chunks))
+        return FAST_DECLINE;
+    churn__run_tasks(f->n_chunks, parse_chunk, f);
+    int status = FAST_OK;
+    for (size_t t = 0; t < f->n_chunks; t++) {
+        chunk *c = &f->chunks[t];
+        if (c->status == FAST_DECLINE)
+            status = FAST_DECLINE;
+        else if (c->status == FAST_RESTART && status == FAST_OK)
+            status = FAST_RESTART;
+        for (size_t j = 0; j < f->r->n_cols; j++)
+            f->cat[j] |= c->found_text[j];
+    }
+    if (status == FAST_OK)
+        status = add_rows(f);
+    for (size_t t = 0; t < f->n_chunks; t++)
+        free_levels(f, &f->chunks[t]);
+    return status;
+}
+
+/* Reads the file from offset block by block. */
+static int read_blocks(fast *f, int fd, uint64_t offset, size_t n_threads)
+{
+    size_t cap = BLOCK_BYTES, have = 0;
+    char *buf = malloc(cap);
+    int eof = 0, status = FAST_OK;
+    while (buf && status == FAST_OK) {
+        while (have < cap && !eof) {
+            ssize_t got = pread(fd, buf + have, cap - have, (off_t)offset);
+            if (got < 0 && errno == EINTR)
+                continue;
+            if (got < 0) {
+                status = FAST_DECLINE;
+                break;
+            }
+            eof = got == 0;
+            have += (size_t)got;
+            offset += (uint64_t)got;
+        }
+        if (status != FAST_OK || have == 0)
+            break;
+        size_t piece = have;
+        if (!eof) { /* up to the end of the last whole line */
+            while (piece > 0 && buf[piece - 1] != '\n')
+                piece--;
+            if (piece == 0) { /* a line longer than the buffer */
+                char *bigger = cap < MAX_LINE ? realloc(buf, cap * 2) : NULL;
+                if (!bigger)
+                    status = FAST_DECLINE;
+                else
+                    buf = bigger, cap *= 2;
+                continue;
+            }
+        }
+        status = read_block(f, buf, piece, n_threads);
+        memmove(buf, buf + piece, have - piece);
+        have -= piece;
+    }
+    if (!buf)
+        status = FAST_DECLINE;
+    free(buf);
+    return status;
+}
+
+/* One attempt with the kinds in f->cat; *ds gets the dataset on FAST_OK. */
+static int attempt(fast *f, uint64_t offset, size_t n_threads,
+                   churn_dataset **ds)
+{
+    reader kinds = *f->r;
+    kinds.is_categorical = f->cat;
+    kinds.n_rows = 0;
+    *ds = NULL;
+    if (churn__csv_create_dataset(&kinds, &f->ds, NULL) != CHURN_OK)
+        return FAST_DECLINE;
+    int fd = open(f->r->path, O_RDONLY);
+    int status = fd < 0 ? FAST_DECLINE
+                        : read_blocks(f, fd, offset, n_threads);
+    if (fd >= 0)
+        close(fd);
+    if (status == FAST_OK)
+        *ds = f->ds;
+    else
+        churn_dataset_free(f->ds);
+    f->ds = NULL;
+    return status;
+}
+
+/* Allocates the per-field roles and the chunks' column arrays. */
+static int setup(fast *f, const reader *r, size_t n_threads, size_t *role)
+{
+    for (size_t i = 0; i < r->n_fields; i++)
+        role[i] = i == r->id_field      ? ROLE_ID
+                  : i == r->label_field ? ROLE_LABEL
+                  : i == r->as_of_field ? ROLE_AS_OF
+                                        : NO_FIELD;
+    for (size_t j = 0; j < r->n_cols; j++)
+        role[r->col_field[j]] = j;
+    size_t n_cols = r->n_cols ? r->n_cols : 1;
+    f->r = r;
+    f->role = role;
+    f->cat = malloc(n_cols);
+    f->chunks = calloc(n_threads, sizeof *f->chunks);
+    if (!f->cat || !f->chunks)
+        return 0;
+    memcpy(f->cat, r->is_categorical, r->n_cols);
+    for (size_t t = 0; t < n_threads; t++) {
+        f->chunks[t].found_text = calloc(n_cols, 1);
+        f->chunks[t].levels = calloc(n_cols, sizeof *f->chunks[t].levels);
+        if (!f->chunks[t].found_text || !f->chunks[t].levels)
+            return 0;
+    }
+    return 1;
+}
+
+int churn__csv_read_fast(const reader *r, uint64_t offset,
+                         churn_dataset **out)
+{
+    *out = NULL;
+    if (r->unique && r->id_field != NO_FIELD)
+        return CHURN_EFORMAT; /* ids checked for repeats: the two passes */
+    size_t n_threads = r->n_threads ? r->n_threads : churn__online_cores();
+    if (n_threads > CHURN__CSV_MAX_THREADS)
+        n_threads = CHURN__CSV_MAX_THREADS;
+    fast f;
+    memset(&f, 0, sizeof f);
+    size_t *role = malloc((r->n_fields ? r->n_fields : 1) * sizeof *role);
+    int status = role && setup(&f, r, n_threads, role) ? FAST_RESTART
+                                                       : FAST_DECLINE;
+    /* Each restart adds at least one categorical column. */
+    for (size_t k = 0; status == FAST_RESTART && k <= r->n_cols; k++) {
+        for (size_t t = 0; t < n_threads; t++)
+            memset(f.chunks[t].found_text, 0, r->n_cols);
+        status = attempt(&f, offset, n_threads, out);
+    }
+    for (size_t t = 0; f.chunks && t < n_threads; t++) {
+        free(f.chunks[t].found_text);
+        free(f.chunks[t].levels);
+    }
+    free(f.chunks);
+    free(f.cat);
+    free(f.id);
+    free(f.id_len);
+    free(f.label);
+    free(f.as_of);
+    free(role);
+    return status == FAST_OK ? CHURN_OK : CHURN_EFORMAT;
+}

@@ -1,0 +1,323 @@
+/* format.c - printf's decimal forms of doubles ("%.17g", "%.4g", "%+.2f")
+ * without printf, for the million-row outputs of scoring: the digits come
+ * from exact integer arithmetic (x = m 2^q, times a power of ten, rounded
+ * half to even as glibc's printf rounds), so the text is printf's to the
+ * byte; the few values out of its reach go to snprintf. */
+#include "internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const uint64_t pow10_u64[] = {
+    1ull,
+    10ull,
+    100ull,
+    1000ull,
+    10000ull,
+    100000ull,
+    1000000ull,
+    10000000ull,
+    100000000ull,
+    1000000000ull,
+    10000000000ull,
+    100000000000ull,
+    1000000000000ull,
+    10000000000000ull,
+    100000000000000ull,
+    1000000000000000ull,
+    10000000000000000ull,
+    100000000000000000ull,
+    1000000000000000000ull,
+    10000000000000000000ull};
+
+#ifdef __SIZEOF_INT128__
+typedef unsigned __int128 u128;
+
+static int bit_length(u128 v)
+{
+    int n = 0;
+    for (; v >> 64; v >>= 64)
+        n += 64;
+    return n + (v ? 64 - __builtin_clzll((uint64_t)v) : 0);
+}
+
+/* round(x 10^s), ties to even, exactly, for finite x > 0 and |s| <= 27.
+ * Returns 0 when the numbers would need more than 126 bits. */
+static int scaled_round(double x, int s, u128 *out)
+{
+    int e;
+    uint64_t m = (uint64_t)ldexp(frexp(x, &e), 53); /* x = m 2^(e-53) */
+    int q = e - 53;
+    while (!(m & 1)) {
+        m >>= 1;
+        q++;
+    }
+    if (s > 27 || s < -27)
+        return 0;
+    u128 num = m, den = 1;
+    if (s >= 0) { /* 10^s = 5^s 2^s */
+        for (int i = 0; i < s; i++)
+            num *= 5;
+        q += s;
+    } else {
+        den = (u128)pow10_u64[-s > 19 ? 19 : -s];
+        for (int i = 19; i < -s; i++)
+            den *= 10;
+    }
+    if (q >= 0) {
+        if (bit_length(num) + q > 126)
+            return 0;
+        num <<= q;
+    } else if (den == 1) { /* a power of two below: shift */
+        if (-q > 126) {
+            *out = 0; /* x 10^s < 2^-126 / ... far below one half */
+            return bit_length(num) < -q - 1;
+        }
+        u128 mask = ((u128)1 << -q) - 1, half = (u128)1 << (-q - 1);
+        u128 d = num >> -q, r = num & mask;
+        *out = d + (r > half || (r == half && (d & 1)));
+        return 1;
+    } else {
+        if (bit_length(den) - q > 126)
+            return 0;
+        den <<= -q;
+    }
+    u128 d = num / den, r = num % den;
+    *out = d + (2 * r > den || (2 * r == den && (d & 1)));
+    return 1;
+}
+
+/* The precision-digit decimal of x > 0: *d in [10^(p-1), 10^p) and *e
+ * with x ~ d 10^(e-p+1), rounded as printf rounds. */
+static int g_digits(double x, int p, uint64_t *d, int *e)
+{
+    int guess = (int)floor(log10(x));
+    for (int tries = 0; tries < 4; tries++) {
+        u128 v;
+        if (!scaled_round(x, p - 1 - guess, &v))
+            return 0;
+        if (v < pow10_u64[p - 1]) {
+            guess--;
+        } else if (v >= pow10_u64[p]) { /* a low guess, or a carry to
+                                           10^p: one more digit left */
+            guess++;
+        } else {
+            /* 10^(p-1) may be a carry from just below 10^guess (a guess
+             * one too high from log10): then one exponent less holds the
+             * digits, unless it too carries over. */
+            u128 below;
+            if (v == pow10_u64[p - 1] &&
+                !scaled_round(x, p - guess, &below))
+                return 0;
+            if (v == pow10_u64[p - 1] && below < pow10_u64[p]) {
+                v = below;
+                guess--;
+            }
+            *d = (uint64_t)v;
+            *e = guess;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int fixed_digits(double x, int decimals, uint64_t *d)
+{
+    u128 v = 0;
+    if (x != 0 && !scaled_round(x, decimals, &v))
+        return 0;
+    if (v >> 64)
+        return 0;
+    *d = (uint64_t)v;
+    return 1;
+}
+#else
+static int g_digits(double x, int p, uint64_t *d, int *e)
+{
+    (void)x, (void)p, (void)d, (void)e;
+    return 0;
+}
+
+static int fixed_digits(double x, int decimals, uint64_t *d)
+{
+    (void)x, (void)decimals, (void)d;
+    return 0;
+}
+#endif
+
+/* Writes the n lowest decimal digits of v, with leading zeros. */
+static void put_digits(uint64_t v, int n, char *out)
+{
+    for (int i = n - 1; i >= 0; i--) {
+        out[i] = (char)('0' + v % 10);
+        v /= 10;
+    }
+}
+
+/* "%.<p>g" of the value d 10^(e-p+1) (d has p digits): style e when the
+ * exponent is below -4 or at least p, else style f; trailing zeros and a
+ * bare point dropped. */
+static size_t emit_g(int negative, uint64_t d, int e, int p, char *buf)
+{
+    char dig[20];
+    put_digits(d, p, dig);
+    int n = p;
+    while (n > 1 && dig[n - 1] == '0')
+        n--;
+    size_t k = 0;
+    if (negative)
+        buf[k++] = '-';
+    if (e < -4 || e >= p) {
+        buf[k++] = dig[0];
+        if (n > 1) {
+            buf[k++] = '.';
+            memcpy(buf + k, dig + 1, (size_t)n - 1);
+            k += (size_t)n - 1;
+        }
+        buf[k++] = 'e';
+        buf[k++] = e < 0 ? '-' : '+';
+        int a = abs(e);
+        if (a >= 100) {
+            buf[k++] = (char)('0' + a / 100);
+            a %= 100;
+        }
+        buf[k++] = (char)('0' + a / 10);
+        buf[k++] = (char)('0' + a % 10);
+    } else if (e >= 0) {
+        memcpy(buf + k, dig, (size_t)e + 1);
+        k += (size_t)e + 1;
+        if (n > e + 1) {
+            buf[k++] = '.';
+            memcpy(buf + k, dig + e + 1, (size_t)(n - e - 1));
+            k += (size_t)(n - e - 1);
+        }
+    } else {
+        buf[k++] = '0';
+        buf[k++] = '.';
+        for (int i = 0; i < -e - 1; i++)
+            buf[k++] = '0';
+        memcpy(buf + k, dig, (size_t)n);
+        k += (size_t)n;
+    }
+    buf[k] = '\0';
+    return k;
+}
+
+size_t churn__format_g(double x, int precision, char *buf)
+{
+    uint64_t d;
+    int e;
+    if (x == 0) {
+        int neg = signbit(x) != 0;
+        memcpy(buf, "-0", 3);
+        if (!neg)
+            memmove(buf, buf + 1, 2);
+        return (size_t)1 + (size_t)neg;
+    }
+    if (isfinite(x) && precision >= 1 && precision <= 17 &&
+        g_digits(fabs(x), precision, &d, &e))
+        return emit_g(signbit(x) != 0, d, e, precision, buf);
+    int n = snprintf(buf, CHURN__NUM_BUF, "%.*g", precision, x);
+    return n > 0 ? (size_t)n : 0;
+}
+
+size_t churn__format_fixed(double x, int decimals, int plus, char *buf)
+{
+    uint64_t d;
+    if (!isfinite(x) || decimals < 0 || decimals > 9 ||
+        !fixed_digits(fabs(x), decimals, &d)) {
+        int n = snprintf(buf, CHURN__NUM_BUF, plus ? "%+.*f" : "%.*f",
+                         decimals, x);
+        return n > 0 ? (size_t)n : 0;
+    }
+    size_t k = 0;
+    if (signbit(x))
+        buf[k++] = '-';
+    else if (plus)
+        buf[k++] = '+';
+    uint64_t whole = d / pow10_u64[decimals];
+    char dig[20];
+    int n = 1;
+    while (n < 20 && whole >= pow10_u64[n])
+        n++;
+    put_digits(whole, n, dig);
+    memcpy(buf + k, dig, (size_t)n);
+    k += (size_t)n;
+    if (decimals > 0) {
+        buf[k++] = '.';
+        put_digits(d % pow10_u64[decimals], decimals, buf + k);
+        k += (size_t)decimals;
+    }
+    buf[k] = '\0';
+    return k;
+}
+
+/* Shortest of "%.15g", "%.16g", "%.17g" that reads back to x: the digits
+ * of each from g_digits, the reading back from churn__decimal_to_double.
+ * Returns 0 when either cannot say. */
+static int shortest_fast(double x, char *buf)
+{
+    double a = fabs(x);
+    for (int p = 15; p <= 17; p++) {
+        uint64_t d;
+        int e;
+        double back;
+        if (!g_digits(a, p, &d, &e))
+            return 0;
+        if (p < 17 && !churn__decimal_to_double(d, e - p + 1, &back))
+            return 0;
+        if (p == 17 || back == a) {
+            emit_g(signbit(x) != 0, d, e, p, buf);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Writes the whole number x (|x| < 10^15, not -0) as its digits. */
+static char *format_whole(double x, char *buf)
+{
+    char digits[24];
+    int n = 0;
+    uint64_t u = x < 0 ? (uint64_t)-(int64_t)x : (uint64_t)x;
+    do {
+        digits[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    char *p = buf;
+    if (x < 0)
+        *p++ = '-';
+    while (n > 0)
+        *p++ = digits[--n];
+    *p = '\0';
+    return buf;
+}
+
+char *churn__format_double(double x, char *buf)
+{
+    /* Whole numbers below 10^15 (counts, mostly) print as their digits
+     * under %.15g, and those read back exactly: written directly they
+     * skip the digit generation below. */
+    if (x > -1e15 && x < 1e15 && x == (double)(int64_t)x &&
+        !(x == 0 && signbit(x)))
+        return format_whole(x, buf);
+    if (isnan(x)) {
+        buf[0] = '\0';
+        return buf;
+    }
+    if (isinf(x)) {
+        snprintf(buf, CHURN__NUM_BUF, "%s", x > 0 ? "inf" : "-inf");
+        return buf;
+    }
+    if (x != 0 && shortest_fast(x, buf))
+        return buf;
+    /* 15 significant digits cover most values exactly; 17 always do. */
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, CHURN__NUM_BUF, "%.*g", prec, x);
+        if (prec == 17 || strtod(buf, NULL) == x)
+            break;
+    }
+    return buf;
+}
