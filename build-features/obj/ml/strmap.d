@@ -1,3 +1,0 @@
-build-features/obj/ml/strmap.o: ml/strmap.c ml/internal.h ml/churn.h
-ml/internal.h:
-ml/churn.h:

@@ -1,3 +1,0 @@
-build-features/obj/ml/textio.o: ml/textio.c ml/internal.h ml/churn.h
-ml/internal.h:
-ml/churn.h:
