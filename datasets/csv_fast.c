@@ -30,7 +30,9 @@
 /* A chunk smaller than this is not worth a thread. */
 #define MIN_CHUNK ((size_t)1 << 20)
 
-enum { FAST_OK = 0, FAST_DECLINE = 1, FAST_RESTART = 2 };
+/* FAST_NOMEM is reported, not retried: the two passes would need the
+ * memory too, and a caller must learn that it ran out. */
+enum { FAST_OK = 0, FAST_DECLINE = 1, FAST_RESTART = 2, FAST_NOMEM = 3 };
 
 /* A field's role: a feature column j (0..n_cols-1) or one of these. */
 #define ROLE_ID ((size_t)-2)
@@ -89,10 +91,11 @@ static int take_field(const fast *f, chunk *c, size_t i, size_t role,
         row[role] = NAN;
     } else if (f->cat[role]) {
         size_t code;
-        if (!c->levels[role] && !(c->levels[role] = churn__strmap_new()))
+        if ((!c->levels[role] && !(c->levels[role] = churn__strmap_new())) ||
+            churn__strmap_intern(c->levels[role], s, len, &code, NULL)) {
+            c->status = FAST_NOMEM;
             return 0;
-        if (churn__strmap_intern(c->levels[role], s, len, &code, NULL))
-            return 0;
+        }
         row[role] = (double)code; /* the chunk's code, mapped later */
     } else if (!churn__parse_double(s, len, &row[role])) {
         if (f->r->must_be_numeric[role])
@@ -153,7 +156,8 @@ static void parse_chunk(void *ctx, size_t t)
             if (field == r->n_fields ||
                 !take_field(f, c, i, f->role[field], s, (size_t)(q - s),
                             row)) {
-                c->status = FAST_DECLINE;
+                if (c->status != FAST_NOMEM)
+                    c->status = FAST_DECLINE;
                 return;
             }
             field++;
@@ -256,21 +260,21 @@ static int add_rows(fast *f)
     for (size_t t = 0; t < f->n_chunks; t++) {
         chunk *c = &f->chunks[t];
         if (!map_levels(f, c))
-            return FAST_DECLINE;
+            return FAST_NOMEM;
         for (size_t k = 0; k < c->n_rows; k++) {
             size_t i = c->first_row + k;
             int have_id = r->id_field != NO_FIELD;
-            if (churn__dataset_add_row_n(
-                    f->ds, have_id ? f->id[i] : NULL, have_id ? f->id_len[i] : 0,
-                    f->values + i * r->n_cols,
-                    r->label_field != NO_FIELD ? f->label[i] : NAN,
-                    NULL) != CHURN_OK)
-                return FAST_DECLINE;
-            if (r->as_of_field != NO_FIELD && !isnan(f->as_of[i]) &&
-                churn_dataset_set_as_of(f->ds,
-                                        churn_dataset_n_rows(f->ds) - 1,
-                                        f->as_of[i], NULL) != CHURN_OK)
-                return FAST_DECLINE;
+            int rc = churn__dataset_add_row_n(
+                f->ds, have_id ? f->id[i] : NULL, have_id ? f->id_len[i] : 0,
+                f->values + i * r->n_cols,
+                r->label_field != NO_FIELD ? f->label[i] : NAN, NULL);
+            if (rc == CHURN_OK && r->as_of_field != NO_FIELD &&
+                !isnan(f->as_of[i]))
+                rc = churn_dataset_set_as_of(
+                    f->ds, churn_dataset_n_rows(f->ds) - 1, f->as_of[i],
+                    NULL);
+            if (rc != CHURN_OK)
+                return rc == CHURN_ENOMEM ? FAST_NOMEM : FAST_DECLINE;
         }
     }
     return FAST_OK;
@@ -283,12 +287,14 @@ static int read_block(fast *f, const char *buf, size_t len,
     size_t n_chunks = len / MIN_CHUNK;
     n_chunks = n_chunks < 1 ? 1 : n_chunks > n_threads ? n_threads : n_chunks;
     if (!cut_block(f, buf, len, n_chunks))
-        return FAST_DECLINE;
+        return FAST_NOMEM;
     churn__run_tasks(f->n_chunks, parse_chunk, f);
     int status = FAST_OK;
     for (size_t t = 0; t < f->n_chunks; t++) {
         chunk *c = &f->chunks[t];
-        if (c->status == FAST_DECLINE)
+        if (c->status == FAST_NOMEM)
+            status = FAST_NOMEM;
+        else if (c->status == FAST_DECLINE && status != FAST_NOMEM)
             status = FAST_DECLINE;
         else if (c->status == FAST_RESTART && status == FAST_OK)
             status = FAST_RESTART;
@@ -328,9 +334,13 @@ static int read_blocks(fast *f, int fd, uint64_t offset, size_t n_threads)
             while (piece > 0 && buf[piece - 1] != '\n')
                 piece--;
             if (piece == 0) { /* a line longer than the buffer */
-                char *bigger = cap < MAX_LINE ? realloc(buf, cap * 2) : NULL;
-                if (!bigger)
+                if (cap >= MAX_LINE) {
                     status = FAST_DECLINE;
+                    break;
+                }
+                char *bigger = realloc(buf, cap * 2);
+                if (!bigger)
+                    status = FAST_NOMEM;
                 else
                     buf = bigger, cap *= 2;
                 continue;
@@ -341,7 +351,7 @@ static int read_blocks(fast *f, int fd, uint64_t offset, size_t n_threads)
         have -= piece;
     }
     if (!buf)
-        status = FAST_DECLINE;
+        status = FAST_NOMEM;
     free(buf);
     return status;
 }
@@ -354,8 +364,9 @@ static int attempt(fast *f, uint64_t offset, size_t n_threads,
     kinds.is_categorical = f->cat;
     kinds.n_rows = 0;
     *ds = NULL;
-    if (churn__csv_create_dataset(&kinds, &f->ds, NULL) != CHURN_OK)
-        return FAST_DECLINE;
+    int rc = churn__csv_create_dataset(&kinds, &f->ds, NULL);
+    if (rc != CHURN_OK)
+        return rc == CHURN_ENOMEM ? FAST_NOMEM : FAST_DECLINE;
     int fd = open(f->r->path, O_RDONLY);
     int status = fd < 0 ? FAST_DECLINE
                         : read_blocks(f, fd, offset, n_threads);
@@ -409,7 +420,7 @@ int churn__csv_read_fast(const reader *r, uint64_t offset,
     memset(&f, 0, sizeof f);
     size_t *role = malloc((r->n_fields ? r->n_fields : 1) * sizeof *role);
     int status = role && setup(&f, r, n_threads, role) ? FAST_RESTART
-                                                       : FAST_DECLINE;
+                                                       : FAST_NOMEM;
     /* Each restart adds at least one categorical column. */
     for (size_t k = 0; status == FAST_RESTART && k <= r->n_cols; k++) {
         for (size_t t = 0; t < n_threads; t++)
@@ -427,5 +438,7 @@ int churn__csv_read_fast(const reader *r, uint64_t offset,
     free(f.label);
     free(f.as_of);
     free(role);
-    return status == FAST_OK ? CHURN_OK : CHURN_EFORMAT;
+    return status == FAST_OK      ? CHURN_OK
+           : status == FAST_NOMEM ? CHURN_ENOMEM
+                                  : CHURN_EFORMAT;
 }

@@ -555,8 +555,12 @@ int churn_dataset_read_csv(const char *path, const churn_csv_opts *o,
     if (rc == CHURN_OK && r.unique && r.id_field != NO_FIELD &&
         !(r.ids = churn__strmap_new()))
         rc = churn__fail_nomem(err);
-    if (rc == CHURN_OK &&
-        churn__csv_read_fast(&r, churn__csv_offset(r.csv), &ds) == CHURN_OK) {
+    int fast_rc = rc == CHURN_OK
+                      ? churn__csv_read_fast(&r, churn__csv_offset(r.csv), &ds)
+                      : CHURN_EFORMAT;
+    if (fast_rc == CHURN_ENOMEM)
+        rc = churn__fail_nomem(err);
+    if (fast_rc == CHURN_OK) {
         churn__csv_close(r.csv);
         churn__strmap_free(r.header);
         free(r.col_field);

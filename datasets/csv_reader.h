@@ -51,12 +51,13 @@ int churn__csv_create_dataset(const reader *r, churn_dataset **out,
 
 /* Reads the records after the header (from byte offset of r->path) in one
  * pass, in parallel line-aligned chunks, into a new dataset that equals
- * what the two passes make, bit for bit. Returns CHURN_OK with *out set,
- * or any other code, leaving *out NULL and nothing else changed, for a
- * file it does not read cleanly (quotes, NUL bytes, a wrong field count,
- * a bad label or as_of, a text in a column that must be numeric, a
- * record over 256 MiB, a read error, no memory; ids that must be unique):
- * the caller then takes the two passes, which report the problem. */
+ * what the two passes make, bit for bit. Returns CHURN_OK with *out set;
+ * CHURN_ENOMEM when out of memory; or CHURN_EFORMAT, leaving *out NULL and
+ * nothing else changed, for a file it does not read cleanly (quotes, NUL
+ * bytes, a wrong field count, a bad label or as_of, a text in a column
+ * that must be numeric, a record over 256 MiB, a read error; ids that must
+ * be unique): the caller then takes the two passes, which report the
+ * problem. */
 int churn__csv_read_fast(const reader *r, uint64_t offset,
                          churn_dataset **out);
 
