@@ -15,6 +15,20 @@
 #define CHURN__PRINTF(a, b)
 #endif
 
+/* A hot loop compiled also for the named vector extensions, one version
+ * picked at load time by an ifunc resolver (GCC on x86-64). Off under
+ * ThreadSanitizer, whose runtime is not up yet when resolvers run, and
+ * with clang (the fuzz build). Each version does the same IEEE operations
+ * lane by lane (-std=c11 forbids contracting them into FMAs), so all give
+ * the same bits. */
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__) && \
+    !defined(__SANITIZE_THREAD__)
+#define CHURN__CLONES(...)                                                    \
+    __attribute__((target_clones(__VA_ARGS__), optimize("tree-vectorize")))
+#else
+#define CHURN__CLONES(...)
+#endif
+
 /* ------------------------------------------------------------------ errors */
 
 /* Fills err (if not NULL) with code and a message; returns code, so that

@@ -404,10 +404,7 @@ void churn__pipeline_output_scaling(const churn__pipeline *p, size_t k,
  * operations lane by lane whatever the vector width, so AVX2 where the
  * processor has it (chosen once, at load time) gives the very bits of
  * the plain loop. */
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
-__attribute__((target_clones("avx512f", "avx2", "default"),
-               optimize("tree-vectorize")))
-#endif
+CHURN__CLONES("avx512f", "avx2", "default")
 static void standardize_row(double *restrict out,
                             const double *restrict center,
                             const double *restrict scale, size_t n)

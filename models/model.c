@@ -106,10 +106,7 @@ double churn__sigmoid(double t)
  * churn__classifier_decision on one row, so the same bits, but with the
  * rows side by side in vector lanes (AVX2 where the processor has it,
  * chosen at load time; the lanes never mix). */
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
-__attribute__((target_clones("avx512f", "avx2", "default"),
-               optimize("tree-vectorize")))
-#endif
+CHURN__CLONES("avx512f", "avx2", "default")
 static void block_decisions(const double *restrict vt,
                             const double *restrict c,
                             const double *restrict s,

@@ -103,7 +103,7 @@ double churn__rff_cos(double x)
  * phase[r]) for r < d, every angle within COS_LIMIT. Groups of 8 with no
  * branch vectorize at -O2; the AVX2 clone, chosen at load time where the
  * CPU has it, does 4 at a time, with the same results. */
-__attribute__((target_clones("avx2", "default")))
+CHURN__CLONES("avx2", "default")
 static void cos_row(double *restrict row, const double *restrict phase,
                     size_t d, double scale)
 {
