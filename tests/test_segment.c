@@ -3,6 +3,7 @@
  * thresholds, the health score and its breakdown, KPIs on a hand-made log,
  * the retention-rate and CLV formulas, and every error. */
 #include "featutil.h"
+#include "kpi_log.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -501,19 +502,7 @@ static void test_retention_formula_and_clv(void **state)
  * (3 - 2) / 2 = 0.5. Revenue 30 before, 15 in the period: 0.5.
  * Cohorts: January {c, d}: on 02-01 both (1), on 03-01 and 04-01 only c
  * (0.5, 0.5); February {e}: 03-01, 04-01 (1, 1); March: empty. */
-static const char kpi_log[] =
-    "customer_id,timestamp,event,value\n"
-    "a,2023-11-15,login,\n"
-    "a,2023-11-20,purchase,10\n"
-    "a,2024-02-01,purchase,15\n"
-    "b,2023-12-01,signup,\n"
-    "b,2023-12-05,purchase,20\n"
-    "b,2024-02-10,cancel,\n"
-    "c,2024-01-15,signup,\n"
-    "d,2024-01-20,signup,\n"
-    "d,2024-02-15,cancel,\n"
-    "e,2024-02-10,signup,\n"
-    "f,2024-04-01,login,\n";
+/* kpi_log: the log described above, in kpi_log.h. */
 
 static void test_kpis(void **state)
 {

@@ -4,6 +4,7 @@
  * counts, an independent count from the per-customer segments, and the
  * KPI cohort table; label sources; every error. */
 #include "featutil.h"
+#include "kpi_log.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -368,22 +369,9 @@ static void test_segment_errors(void **state)
     churn_dataset_free(in);
 }
 
-/* The log of test_segment.c's KPI test: cohorts January {c, d} (1, 0.5,
- * 0.5), February {e} (1, 1, -), March empty, over [2024-01-01,
- * 2024-04-01). */
-static const char kpi_log[] =
-    "customer_id,timestamp,event,value\n"
-    "a,2023-11-15,login,\n"
-    "a,2023-11-20,purchase,10\n"
-    "a,2024-02-01,purchase,15\n"
-    "b,2023-12-01,signup,\n"
-    "b,2023-12-05,purchase,20\n"
-    "b,2024-02-10,cancel,\n"
-    "c,2024-01-15,signup,\n"
-    "d,2024-01-20,signup,\n"
-    "d,2024-02-15,cancel,\n"
-    "e,2024-02-10,signup,\n"
-    "f,2024-04-01,login,\n";
+/* kpi_log (kpi_log.h), the log of test_segment.c's KPI test: cohorts
+ * January {c, d} (1, 0.5, 0.5), February {e} (1, 1, -), March empty, over
+ * [2024-01-01, 2024-04-01). */
 
 /* Every cohort cell of the report equals the KPI table's, NaN = null. */
 static void test_kpi_cohorts(void **state)
