@@ -263,7 +263,7 @@ static int shortest_fast(double x, char *buf)
     for (int p = 15; p <= 17; p++) {
         uint64_t d;
         int e;
-        double back;
+        double back = 0; /* set whenever p < 17, where it is read */
         if (!g_digits(a, p, &d, &e))
             return 0;
         if (p < 17 && !churn__decimal_to_double(d, e - p + 1, &back))
