@@ -133,6 +133,32 @@ double churn__rff_decision(const churn__classifier *c, const double *z);
  * caller-owned), by one GEMM and a vectorized cosine. */
 void churn__rff_features(const churn__classifier *c, const double *z,
                          size_t n, double *phi);
+/* A feature map for churn__features_logistic_fit: the d features of each
+ * of n rows z (n x dim) into phi (n x d, caller-owned). */
+typedef void (*churn__features_fn)(const void *ctx, const double *z,
+                                   size_t n, double *phi);
+/* L2 logistic regression with fp->c (fp->balanced) on the d features
+ * features(ctx, .) of z, never storing them all: blockwise Newton with a
+ * sampled Hessian on many rows (rff.c). Weights into w (d) and *bias. */
+int churn__features_logistic_fit(const churn__fit_params *fp,
+                                 churn__features_fn features,
+                                 const void *ctx, const double *z,
+                                 const double *y, size_t n, size_t dim,
+                                 size_t d, double *w, double *bias,
+                                 double *iterations, churn_error *err);
+
+/* rbf-approx (Nystroem): the landmarks when none are
+ * asked for. */
+#define CHURN__NYSTROEM_LANDMARKS 200
+/* Fits rbf-approx: fp->components landmarks drawn without replacement
+ * from z (GSL mt19937 seeded by fp->seed), the Nystroem features
+ * W^{-1/2} k(L, z) with W = K(L, L) (eigenvalues below 1e-10 of the
+ * largest dropped), L2 logistic regression on them, then the whitening
+ * folded into the weights: c becomes an exact-form rbf kernel expansion
+ * (kernel CHURN__K_RBF, sv = the landmarks, sv_coef = T w). */
+int churn__nystroem_fit(churn__classifier *c, const churn__fit_params *fp,
+                        const double *z, const double *y, size_t n,
+                        size_t dim, double *iterations, churn_error *err);
 /* The cosine the features use: within a few units in the last place of
  * libm's, faster, and vectorizable; the same bits on every machine. */
 double churn__rff_cos(double x);
