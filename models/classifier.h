@@ -11,8 +11,11 @@
 
 typedef enum churn__family { CHURN__LOGISTIC, CHURN__SVM } churn__family;
 
-/* CHURN__K_RBF_APPROX is not a libsvm kernel: random Fourier features
- * of the rbf kernel followed by logistic regression (rff.c). */
+/* CHURN__K_RBF_APPROX is not a libsvm kernel: the --kernel rbf-approx
+ * option, which now fits Nystroem landmarks into a CHURN__K_RBF
+ * expansion (nystroem.c); fitted classifiers of this kind are the random
+ * Fourier features followed by logistic regression of older model files
+ * (rff.c). */
 typedef enum churn__kernel {
     CHURN__K_LINEAR, CHURN__K_RBF, CHURN__K_POLY, CHURN__K_RBF_APPROX
 } churn__kernel;
@@ -116,7 +119,8 @@ const char *churn__kernel_name(churn__kernel k);
 /* rbf-approx: the number of random features when none is asked for. */
 #define CHURN__RFF_COMPONENTS 200
 
-/* Fits the rbf-approx classifier: fp->components random Fourier features
+/* Fits random Fourier features (rbf-approx before Nystroem; old model
+ * files hold them): fp->components of them
  * (directions N(0, 2 gamma I), phases U[0, 2 pi), GSL's mt19937 seeded
  * by fp->seed), then L2 logistic regression with fp->c on them. */
 int churn__rff_fit(churn__classifier *c, const churn__fit_params *fp,

@@ -100,7 +100,8 @@ static int choose_landmarks(const double *z, size_t n, size_t dim, size_t m,
 }
 
 /* T = U_k S_k^{-1/2} over the eigenpairs of W = K(L, L) kept (those
- * above EIG_FLOOR of the largest): ny->t (m x d) and ny->d. */
+ * above EIG_FLOOR of the largest): ny->t (m x d) and ny->d.
+ * CHURN_ENOMEM, or CHURN_ENUMERIC when GSL's QR iteration fails. */
 static int whitening(nystroem *ny)
 {
     size_t m = ny->m;
@@ -108,13 +109,14 @@ static int whitening(nystroem *ny)
     gsl_vector *eval = gsl_vector_alloc(m);
     gsl_matrix *evec = gsl_matrix_alloc(m, m);
     gsl_eigen_symmv_workspace *ws = gsl_eigen_symmv_alloc(m);
-    int ok = w && eval && evec && ws;
-    if (ok) {
+    int rc = w && eval && evec && ws ? CHURN_OK : CHURN_ENOMEM;
+    if (rc == CHURN_OK) {
         kernel_block(ny, ny->land, m, w);
         gsl_matrix_view wv = gsl_matrix_view_array(w, m, m);
-        ok = gsl_eigen_symmv(&wv.matrix, eval, evec, ws) == 0;
+        if (gsl_eigen_symmv(&wv.matrix, eval, evec, ws) != 0)
+            rc = CHURN_ENUMERIC;
     }
-    if (ok) {
+    if (rc == CHURN_OK) {
         double top = gsl_vector_max(eval);
         size_t d = 0;
         for (size_t j = 0; j < m; j++) {
@@ -134,7 +136,7 @@ static int whitening(nystroem *ny)
     gsl_vector_free(eval);
     gsl_matrix_free(evec);
     gsl_eigen_symmv_free(ws);
-    return ok;
+    return rc;
 }
 
 int churn__nystroem_fit(churn__classifier *c, const churn__fit_params *fp,
@@ -165,9 +167,14 @@ int churn__nystroem_fit(churn__classifier *c, const churn__fit_params *fp,
     }
     for (size_t j = 0; j < m; j++)
         ny.lnorm[j] = sq_norm(c->sv + j * dim, dim);
-    if (!whitening(&ny)) {
-        rc = churn__fail(err, CHURN_ENOMEM, "rbf-approx: the landmarks' "
-                         "kernel matrix has no eigendecomposition");
+    rc = whitening(&ny);
+    if (rc == CHURN_ENOMEM) {
+        rc = churn__fail_nomem(err);
+        goto done;
+    }
+    if (rc != CHURN_OK) {
+        rc = churn__fail(err, rc, "rbf-approx: no eigendecomposition of "
+                         "the landmarks' kernel matrix");
         goto done;
     }
     rc = churn__features_logistic_fit(fp, features, &ny, z, y, n, dim, ny.d,

@@ -1,7 +1,9 @@
-/* rff.c - the rbf-approx kernel: random Fourier features (Rahimi and
- * Recht) of the rbf kernel, then L2 logistic regression on them, so that a
- * non-linear model trains in time linear in rows. The n x D feature matrix
- * is never stored: each pass recomputes it in blocks of rows. */
+/* rff.c - random Fourier features (Rahimi and Recht) of the rbf kernel,
+ * rbf-approx before the Nystroem landmarks (nystroem.c; model files
+ * still hold them), and the blockwise Newton fit of L2 logistic
+ * regression on any feature map, which both use, so that a non-linear
+ * model trains in time linear in rows. The n x D feature matrix is never
+ * stored: each pass recomputes it in blocks of rows. */
 /* For mmap's MAP_ANONYMOUS and madvise's MADV_HUGEPAGE (the feature
  * cache, see cache_alloc). */
 #define _DEFAULT_SOURCE
