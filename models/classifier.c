@@ -49,7 +49,7 @@ int churn__classifier_fit(churn__classifier *c, const churn__fit_params *fp,
                    : churn__logistic_weights(fp, z, y, n, dim, c->w, &c->b,
                                              iterations, err);
     } else if (fp->kernel == CHURN__K_RBF_APPROX) {
-        rc = churn__rff_fit(c, fp, z, y, n, dim, iterations, err);
+        rc = churn__nystroem_fit(c, fp, z, y, n, dim, iterations, err);
     } else {
         rc = churn__svm_fit(c, fp, z, y, n, dim, err);
         if (rc == CHURN_OK && iterations)

@@ -11,8 +11,11 @@
 
 typedef enum churn__family { CHURN__LOGISTIC, CHURN__SVM } churn__family;
 
-/* CHURN__K_RBF_APPROX is not a libsvm kernel: random Fourier features
- * of the rbf kernel followed by logistic regression (rff.c). */
+/* CHURN__K_RBF_APPROX is not a libsvm kernel: the --kernel rbf-approx
+ * option, which now fits Nystroem landmarks into a CHURN__K_RBF
+ * expansion (nystroem.c); fitted classifiers of this kind are the random
+ * Fourier features followed by logistic regression of older model files
+ * (rff.c). */
 typedef enum churn__kernel {
     CHURN__K_LINEAR, CHURN__K_RBF, CHURN__K_POLY, CHURN__K_RBF_APPROX
 } churn__kernel;
@@ -116,7 +119,8 @@ const char *churn__kernel_name(churn__kernel k);
 /* rbf-approx: the number of random features when none is asked for. */
 #define CHURN__RFF_COMPONENTS 200
 
-/* Fits the rbf-approx classifier: fp->components random Fourier features
+/* Fits random Fourier features (rbf-approx before Nystroem; old model
+ * files hold them): fp->components of them
  * (directions N(0, 2 gamma I), phases U[0, 2 pi), GSL's mt19937 seeded
  * by fp->seed), then L2 logistic regression with fp->c on them. */
 int churn__rff_fit(churn__classifier *c, const churn__fit_params *fp,
@@ -133,6 +137,32 @@ double churn__rff_decision(const churn__classifier *c, const double *z);
  * caller-owned), by one GEMM and a vectorized cosine. */
 void churn__rff_features(const churn__classifier *c, const double *z,
                          size_t n, double *phi);
+/* A feature map for churn__features_logistic_fit: the d features of each
+ * of n rows z (n x dim) into phi (n x d, caller-owned). */
+typedef void (*churn__features_fn)(const void *ctx, const double *z,
+                                   size_t n, double *phi);
+/* L2 logistic regression with fp->c (fp->balanced) on the d features
+ * features(ctx, .) of z, never storing them all: blockwise Newton with a
+ * sampled Hessian on many rows (rff.c). Weights into w (d) and *bias. */
+int churn__features_logistic_fit(const churn__fit_params *fp,
+                                 churn__features_fn features,
+                                 const void *ctx, const double *z,
+                                 const double *y, size_t n, size_t dim,
+                                 size_t d, double *w, double *bias,
+                                 double *iterations, churn_error *err);
+
+/* rbf-approx (Nystroem): the landmarks when none are
+ * asked for. */
+#define CHURN__NYSTROEM_LANDMARKS 200
+/* Fits rbf-approx: fp->components landmarks drawn without replacement
+ * from z (GSL mt19937 seeded by fp->seed), the Nystroem features
+ * W^{-1/2} k(L, z) with W = K(L, L) (eigenvalues below 1e-10 of the
+ * largest dropped), L2 logistic regression on them, then the whitening
+ * folded into the weights: c becomes an exact-form rbf kernel expansion
+ * (kernel CHURN__K_RBF, sv = the landmarks, sv_coef = T w). */
+int churn__nystroem_fit(churn__classifier *c, const churn__fit_params *fp,
+                        const double *z, const double *y, size_t n,
+                        size_t dim, double *iterations, churn_error *err);
 /* The cosine the features use: within a few units in the last place of
  * libm's, faster, and vectorizable; the same bits on every machine. */
 double churn__rff_cos(double x);

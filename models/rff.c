@@ -1,7 +1,9 @@
-/* rff.c - the rbf-approx kernel: random Fourier features (Rahimi and
- * Recht) of the rbf kernel, then L2 logistic regression on them, so that a
- * non-linear model trains in time linear in rows. The n x D feature matrix
- * is never stored: each pass recomputes it in blocks of rows. */
+/* rff.c - random Fourier features (Rahimi and Recht) of the rbf kernel,
+ * rbf-approx before the Nystroem landmarks (nystroem.c; model files
+ * still hold them), and the blockwise Newton fit of L2 logistic
+ * regression on any feature map, which both use, so that a non-linear
+ * model trains in time linear in rows. The n x D feature matrix is never
+ * stored: each pass recomputes it in blocks of rows. */
 /* For mmap's MAP_ANONYMOUS and madvise's MADV_HUGEPAGE (the feature
  * cache, see cache_alloc). */
 #define _DEFAULT_SOURCE
@@ -214,7 +216,9 @@ static int draw(churn__classifier *c, uint64_t seed)
  * objective of churn__logistic_fit on the features, by Newton's method,
  * with passes over the rows in blocks. theta = [w; b]. */
 typedef struct fit {
-    const churn__classifier *c;
+    churn__features_fn features; /* the feature map and its context */
+    const void *ctx;
+    size_t dim;        /* inputs per row of z */
     const double *z, *y;
     size_t n, d;
     double cw[2];      /* C times the weight of class 0, class 1 */
@@ -257,7 +261,7 @@ static void block_features(fit *ft, size_t i0, size_t m)
     size_t cells = m * ft->d;
     float *cache = ft->cache ? ft->cache + i0 * ft->d : NULL;
     if (!ft->cached)
-        churn__rff_features(ft->c, ft->z + i0 * ft->c->dim, m, ft->phi);
+        ft->features(ft->ctx, ft->z + i0 * ft->dim, m, ft->phi);
     if (cache && !ft->cached)
         for (size_t k = 0; k < cells; k++)
             cache[k] = (float)ft->phi[k];
@@ -484,37 +488,33 @@ static int setup(fit *ft, const churn__fit_params *fp, double *scale,
  * n x D doubles must fit in memory. */
 #define WIDE_COMPONENTS 1000
 
-static int fit_wide(churn__classifier *c, const churn__fit_params *fp,
-                    const double *z, const double *y, size_t n,
+static int fit_wide(const churn__fit_params *fp, churn__features_fn features,
+                    const void *ctx, const double *z, const double *y,
+                    size_t n, size_t d, double *w, double *b,
                     double *iterations, churn_error *err)
 {
-    double *phi = malloc((n ? n : 1) * c->n_sv * sizeof *phi);
+    double *phi = malloc((n ? n : 1) * d * sizeof *phi);
     if (!phi)
         return churn__fail_nomem(err);
-    churn__rff_features(c, z, n, phi);
-    int rc = churn__logistic_weights(fp, phi, y, n, c->n_sv, c->sv_coef,
-                                     &c->b, iterations, err);
+    features(ctx, z, n, phi);
+    int rc = churn__logistic_weights(fp, phi, y, n, d, w, b, iterations,
+                                     err);
     free(phi);
     return rc;
 }
 
-int churn__rff_fit(churn__classifier *c, const churn__fit_params *fp,
-                   const double *z, const double *y, size_t n, size_t dim,
-                   double *iterations, churn_error *err)
+int churn__features_logistic_fit(const churn__fit_params *fp,
+                                 churn__features_fn features,
+                                 const void *ctx, const double *z,
+                                 const double *y, size_t n, size_t dim,
+                                 size_t d, double *w, double *bias,
+                                 double *iterations, churn_error *err)
 {
-    size_t d = fp->components ? fp->components : CHURN__RFF_COMPONENTS;
-    c->kernel = CHURN__K_RBF_APPROX;
-    c->gamma = fp->gamma > 0 ? fp->gamma : 1.0 / (double)(dim ? dim : 1);
-    c->degree = fp->degree;
-    c->n_sv = d;
-    c->sv = malloc((dim ? dim : 1) * d * sizeof *c->sv);
-    c->sv_coef = calloc(d, sizeof *c->sv_coef);
-    c->phase = malloc(d * sizeof *c->phase);
-    if (!c->sv || !c->sv_coef || !c->phase || draw(c, fp->seed))
-        return churn__fail_nomem(err);
     if (d > WIDE_COMPONENTS)
-        return fit_wide(c, fp, z, y, n, iterations, err);
-    fit ft = {.c = c, .z = z, .y = y, .n = n, .d = d};
+        return fit_wide(fp, features, ctx, z, y, n, d, w, bias, iterations,
+                        err);
+    fit ft = {.features = features, .ctx = ctx, .dim = dim, .z = z, .y = y,
+              .n = n, .d = d};
     point a = {0}, b = {0};
     double *fac = malloc((d + 1) * (d + 1) * sizeof *fac);
     double *dir = malloc((d + 1) * sizeof *dir);
@@ -544,8 +544,8 @@ int churn__rff_fit(churn__classifier *c, const churn__fit_params *fp,
     rc = newton(&ft, &a, &b, fac, dir, tol * fmax(1.0, scale), iterations,
                 err);
     if (rc == CHURN_OK) {
-        memcpy(c->sv_coef, a.theta, d * sizeof *c->sv_coef);
-        c->b = a.theta[d];
+        memcpy(w, a.theta, d * sizeof *w);
+        *bias = a.theta[d];
     }
 done:
     free_point(&a);
@@ -557,4 +557,28 @@ done:
     free(ft.hrows);
     cache_free(ft.cache, n, d);
     return rc;
+}
+
+static void rff_block(const void *ctx, const double *z, size_t n,
+                      double *phi)
+{
+    churn__rff_features(ctx, z, n, phi);
+}
+
+int churn__rff_fit(churn__classifier *c, const churn__fit_params *fp,
+                   const double *z, const double *y, size_t n, size_t dim,
+                   double *iterations, churn_error *err)
+{
+    size_t d = fp->components ? fp->components : CHURN__RFF_COMPONENTS;
+    c->kernel = CHURN__K_RBF_APPROX;
+    c->gamma = fp->gamma > 0 ? fp->gamma : 1.0 / (double)(dim ? dim : 1);
+    c->degree = fp->degree;
+    c->n_sv = d;
+    c->sv = malloc((dim ? dim : 1) * d * sizeof *c->sv);
+    c->sv_coef = calloc(d, sizeof *c->sv_coef);
+    c->phase = malloc(d * sizeof *c->phase);
+    if (!c->sv || !c->sv_coef || !c->phase || draw(c, fp->seed))
+        return churn__fail_nomem(err);
+    return churn__features_logistic_fit(fp, rff_block, c, z, y, n, dim, d,
+                                        c->sv_coef, &c->b, iterations, err);
 }
