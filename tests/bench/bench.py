@@ -55,7 +55,8 @@ def parse_args(argv):
     p.add_argument("--scaling", default="0.25,0.5,1",
                    help="size fractions of the scaling tables")
     p.add_argument("--only", default="features,logistic,svm,rbf-approx,"
-                   "predict,score", help="which rows to run")
+                   "predict,score", help="which rows to run; with a saved "
+                   "results.json the other rows keep their saved figures")
     p.add_argument("--work", help="data folder (default BUILD/bench-data)")
     p.add_argument("--out", default="docs/BENCHMARKS.md")
     p.add_argument("--no-peers", action="store_true",
@@ -180,6 +181,11 @@ def progress(label, runs):
         file=sys.stderr)
 
 
+# Cheap rows first, so that a run cut short still reports most of them;
+# the report is rewritten after each row.
+ALL_ROWS = ["features", "logistic", "predict", "score", "svm", "rbf-approx"]
+
+
 def main(argv):
     a = parse_args(argv)
     os.makedirs(a.work, exist_ok=True)
@@ -198,20 +204,31 @@ def main(argv):
     runner = Runner(a.work, a.reps)
     res = {"args": vars(a), "peers": peers, "machine": report.machine(),
            "load_start": report.load()}
+    # --only re-runs some rows: the others keep their saved figures and
+    # commands (a command run again shows once), so the report still
+    # shows every row.
+    run_rows = set(a.only)
+    if run_rows != set(ALL_ROWS) and os.path.exists(saved):
+        with open(saved) as f:
+            old = json.load(f)
+        for row in ALL_ROWS:
+            if row not in run_rows and row in old:
+                res[row] = old[row]
+        runner.commands = [tuple(c) for c in old.get("commands", [])]
+        res["synth_commands_saved"] = old.get("synth_commands", [])
+        a.only = set(ALL_ROWS) & (run_rows | set(old["args"]["only"]))
     bin_dir = os.path.join(a.build, "bin")
-    # Cheap rows first, so that a run cut short still reports most of
-    # them; the report is rewritten after each row.
-    order = ["features", "logistic", "predict", "score", "svm",
-             "rbf-approx"]
     ctx = bench_rows.Context(a, runner, bin_dir, peers)
-    for row in order:
-        if row not in a.only:
+    for row in ALL_ROWS:
+        if row not in run_rows:
             continue
         print("bench: --- %s" % row, file=sys.stderr)
         res[row] = getattr(bench_rows, row.replace("-", "_"))(ctx)
         res["load_end"] = report.load()
         res["commands"] = runner.commands
-        res["synth_commands"] = ctx.cache.get("synth_commands", [])
+        res["synth_commands"] = list(dict.fromkeys(
+            res.get("synth_commands_saved", []) +
+            ctx.cache.get("synth_commands", [])))
         with open(out, "w") as f:
             f.write(report.markdown(res))
         with open(saved, "w") as f:
