@@ -3,42 +3,12 @@
  * thresholds, the health score and its breakdown, KPIs on a hand-made log,
  * the retention-rate and CLV formulas, and every error. */
 #include "featutil.h"
-#include "kpi_log.h"
+#include "segment_fixtures.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define N_IN 10
-static const char *const in_cols[N_IN] = {
-    "tenure_days",        "recency_activity_days", "activity_90d",
-    "monetary_90d",       "activity_30d",          "activity_trend",
-    "tickets_unresolved", "satisfaction_last",     "satisfaction_trend",
-    "recency_purchase_days"};
-
-/* A features-like dataset: row i is rows[i] in in_cols order, id "c<i>",
- * label labels[i] (labels may be NULL: no label column). */
-static churn_dataset *features(size_t n, const double (*rows)[N_IN],
-                               const double *labels)
-{
-    churn_dataset *ds = churn_dataset_new(N_IN);
-    assert_non_null(ds);
-    for (size_t j = 0; j < N_IN; j++)
-        assert_int_equal(churn_dataset_set_column(ds, j, in_cols[j],
-                                                  CHURN_NUMERIC, NULL), 0);
-    if (labels)
-        assert_int_equal(churn_dataset_set_label_name(ds, "churned", NULL),
-                         0);
-    for (size_t i = 0; i < n; i++) {
-        char id[32];
-        snprintf(id, sizeof id, "c%zu", i);
-        assert_int_equal(churn_dataset_add_row(ds, id, rows[i],
-                                               labels ? labels[i] : NAN,
-                                               NULL), 0);
-    }
-    return ds;
-}
 
 static churn_dataset *segment(const churn_dataset *in,
                               const churn_segment_opts *o)
@@ -68,26 +38,7 @@ static const char *text(const churn_dataset *ds, size_t i, const char *col)
 
 /* ---------------------------------------------------------------- RFM */
 
-/* Ten customers. F = activity_90d = 1,2,2,2,5,6,7,8,9,9: ranks from the
- * worst 1, 3,3,3 (mean of 2..4), 5, 6, 7, 8, 9.5,9.5 (mean of 9..10);
- * score 1 + floor(5 (r - 0.5) / 10) = 1 + floor((r - 0.5) / 2):
- * r=1 -> 1, 3 -> 2, 5 -> 3, 6 -> 3, 7 -> 4, 8 -> 4, 9.5 -> 5.
- * R = recency 1,1,3,10,20,missing,40,50,60,70 (lower is better, missing
- * worst): ranks missing 1, 70 2, 60 3, 50 4, 40 5, 20 6, 10 7, 3 8, 1,1
- * 9.5 -> R scores in row order 5,5,4,4,3,1,3,2,2,1. M = 10 for all: one
- * tie of mean rank 5.5 -> 1 + floor(2.5) = 3. */
-static const double rfm_rows[10][N_IN] = {
-    {100, 1, 1, 10, 0, 0, 0, NAN, NAN, NAN},
-    {100, 1, 2, 10, 0, 0, 0, NAN, NAN, NAN},
-    {100, 3, 2, 10, 0, 0, 0, NAN, NAN, NAN},
-    {100, 10, 2, 10, 0, 0, 0, NAN, NAN, NAN},
-    {100, 20, 5, 10, 0, 0, 0, NAN, NAN, NAN},
-    {100, NAN, 6, 10, 0, 0, 0, NAN, NAN, NAN},
-    {100, 40, 7, 10, 0, 0, 0, NAN, NAN, NAN},
-    {100, 50, 8, 10, 0, 0, 0, NAN, NAN, NAN},
-    {100, 60, 9, 10, 0, 0, 0, NAN, NAN, NAN},
-    {100, 70, 9, 10, 0, 0, 0, NAN, NAN, NAN},
-};
+/* rfm_rows: see segment_fixtures.h. */
 
 static void test_rfm_quintiles_with_ties(void **state)
 {
@@ -502,7 +453,7 @@ static void test_retention_formula_and_clv(void **state)
  * (3 - 2) / 2 = 0.5. Revenue 30 before, 15 in the period: 0.5.
  * Cohorts: January {c, d}: on 02-01 both (1), on 03-01 and 04-01 only c
  * (0.5, 0.5); February {e}: 03-01, 04-01 (1, 1); March: empty. */
-/* kpi_log: the log described above, in kpi_log.h. */
+/* kpi_log: the log described above, in segment_fixtures.h. */
 
 static void test_kpis(void **state)
 {

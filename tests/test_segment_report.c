@@ -4,61 +4,13 @@
  * counts, an independent count from the per-customer segments, and the
  * KPI cohort table; label sources; every error. */
 #include "featutil.h"
-#include "kpi_log.h"
+#include "segment_fixtures.h"
 
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define N_IN 10
-static const char *const in_cols[N_IN] = {
-    "tenure_days",        "recency_activity_days", "activity_90d",
-    "monetary_90d",       "activity_30d",          "activity_trend",
-    "tickets_unresolved", "satisfaction_last",     "satisfaction_trend",
-    "recency_purchase_days"};
-
-/* The ten customers c0..c9 of test_segment.c: R scores 5,5,4,4,3,1,3,2,2,1,
- * F scores 1,2,2,2,3,3,4,4,5,5, M 3 for all, so by the built-in rules
- * potential = {c0, c1, c2, c3}, loyal = {c4, c6}, at_risk = {c5, c7, c8,
- * c9}. Tenure 100 days; inactive 1, 1, 3, 10, 20 days: active (c0-c4);
- * c5 never active (inactive for its tenure, 100 >= 90): lost; 40-70 days:
- * dormant (c6-c9). */
-static const double rows10[10][N_IN] = {
-    {100, 1, 1, 10, 0, 0, 0, NAN, NAN, NAN},
-    {100, 1, 2, 10, 0, 0, 0, NAN, NAN, NAN},
-    {100, 3, 2, 10, 0, 0, 0, NAN, NAN, NAN},
-    {100, 10, 2, 10, 0, 0, 0, NAN, NAN, NAN},
-    {100, 20, 5, 10, 0, 0, 0, NAN, NAN, NAN},
-    {100, NAN, 6, 10, 0, 0, 0, NAN, NAN, NAN},
-    {100, 40, 7, 10, 0, 0, 0, NAN, NAN, NAN},
-    {100, 50, 8, 10, 0, 0, 0, NAN, NAN, NAN},
-    {100, 60, 9, 10, 0, 0, 0, NAN, NAN, NAN},
-    {100, 70, 9, 10, 0, 0, 0, NAN, NAN, NAN},
-};
-
-/* A features-like dataset of rows10 with ids c0..c9 and labels (NULL =
- * no label column). */
-static churn_dataset *features10(const double *labels)
-{
-    churn_dataset *ds = churn_dataset_new(N_IN);
-    assert_non_null(ds);
-    for (size_t j = 0; j < N_IN; j++)
-        assert_int_equal(churn_dataset_set_column(ds, j, in_cols[j],
-                                                  CHURN_NUMERIC, NULL), 0);
-    if (labels)
-        assert_int_equal(churn_dataset_set_label_name(ds, "churned", NULL),
-                         0);
-    for (size_t i = 0; i < 10; i++) {
-        char id[8];
-        snprintf(id, sizeof id, "c%zu", i);
-        assert_int_equal(churn_dataset_add_row(ds, id, rows10[i],
-                                               labels ? labels[i] : NAN,
-                                               NULL), 0);
-    }
-    return ds;
-}
 
 /* "Evaluated rows": ids and labels only (one dummy column). */
 static churn_dataset *evaluated(size_t n, const char *const *ids,
@@ -200,7 +152,7 @@ static void test_counts_by_hand_and_independently(void **state)
     static const char *const ids[10] = {"c9", "x", "c0", "c5", "c8", "c1",
                                         "c7", "c2", "c6", "c4"};
     static const double labels[10] = {1, 1, 1, 1, NAN, 0, 0, 1, 1, 0};
-    churn_dataset *in = features10(NULL), *seg = segment(in);
+    churn_dataset *in = features(10, rfm_rows, NULL), *seg = segment(in);
     churn_dataset *ev = evaluated(10, ids, labels);
     churn_eval *e = report();
     churn_error err;
@@ -259,7 +211,7 @@ static void test_history_labels_and_none(void **state)
 {
     (void)state;
     static const double labels[10] = {1, 0, 1, 1, 0, 1, 0, 0, NAN, 1};
-    churn_dataset *in = features10(labels), *seg = segment(in), *sum = NULL;
+    churn_dataset *in = features(10, rfm_rows, labels), *seg = segment(in), *sum = NULL;
     churn_eval *e = report();
     assert_int_equal(churn_eval_add_segments(e, seg, NULL, NULL), CHURN_OK);
     json_t *root = as_json(e);
@@ -279,7 +231,7 @@ static void test_history_labels_and_none(void **state)
     }
     churn_dataset_free(sum);
     json_decref(root);
-    churn_dataset *bare = features10(NULL), *bare_seg = segment(bare);
+    churn_dataset *bare = features(10, rfm_rows, NULL), *bare_seg = segment(bare);
     assert_int_equal(churn_eval_add_segments(e, bare_seg, NULL, NULL),
                      CHURN_OK);
     root = as_json(e);
@@ -334,7 +286,7 @@ static void test_segment_errors(void **state)
     (void)state;
     static const char *const ids[3] = {"c1", "c2", "c1"};
     static const double labels[3] = {1, 0, 0};
-    churn_dataset *in = features10(NULL), *seg = segment(in);
+    churn_dataset *in = features(10, rfm_rows, NULL), *seg = segment(in);
     churn_dataset *ev = evaluated(3, ids, labels);
     churn_eval *e = report();
     churn_error err;
@@ -369,7 +321,7 @@ static void test_segment_errors(void **state)
     churn_dataset_free(in);
 }
 
-/* kpi_log (kpi_log.h), the log of test_segment.c's KPI test: cohorts
+/* kpi_log (segment_fixtures.h), the log of test_segment.c's KPI test: cohorts
  * January {c, d} (1, 0.5, 0.5), February {e} (1, 1, -), March empty, over
  * [2024-01-01, 2024-04-01). */
 
