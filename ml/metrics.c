@@ -99,14 +99,8 @@ static struct scored *scratch(size_t n)
     return malloc((n ? n : 1) * sizeof(struct scored));
 }
 
-double churn__auc(const double *score, const double *label, size_t n)
-{
-    double out;
-    return churn__auc_checked(score, label, n, &out) == CHURN_OK ? out : NAN;
-}
-
-int churn__auc_checked(const double *score, const double *label, size_t n,
-                       double *out)
+int churn__auc(const double *score, const double *label, size_t n,
+               double *out)
 {
     struct scored *s = scratch(n);
     int rc = s ? CHURN_OK : CHURN_ENOMEM;
@@ -115,15 +109,8 @@ int churn__auc_checked(const double *score, const double *label, size_t n,
     return rc;
 }
 
-double churn__pr_auc(const double *score, const double *label, size_t n)
-{
-    double out;
-    return churn__pr_auc_checked(score, label, n, &out) == CHURN_OK ? out
-                                                                    : NAN;
-}
-
-int churn__pr_auc_checked(const double *score, const double *label, size_t n,
-                          double *out)
+int churn__pr_auc(const double *score, const double *label, size_t n,
+                  double *out)
 {
     struct scored *s = scratch(n);
     int rc = s ? CHURN_OK : CHURN_ENOMEM;

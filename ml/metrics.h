@@ -11,23 +11,19 @@
 /* ROC AUC of score[0..n) against label[0..n): the probability that a
  * random positive scores above a random negative, ties counting 1/2 (the
  * Mann-Whitney statistic, as scikit-learn's roc_auc_score). A NaN score
- * ranks below every number. O(n log n); allocates a scratch index. Returns
- * NaN when a class is absent or memory runs out. */
-double churn__auc(const double *score, const double *label, size_t n);
+ * ranks below every number. O(n log n); allocates a scratch index.
+ * *out is NaN when a class is absent (CHURN_OK) or memory runs out
+ * (CHURN_ENOMEM): the status keeps an allocation failure from being taken
+ * for a metric. */
+int churn__auc(const double *score, const double *label, size_t n,
+               double *out);
 
 /* Average precision (the area under the precision-recall curve as
  * scikit-learn's average_precision_score sums it): over thresholds from
  * the highest score down, equal scores together, the recall gained times
- * the precision there. NaN when a class is absent or memory runs out. */
-double churn__pr_auc(const double *score, const double *label, size_t n);
-
-/* The same two, telling "out of memory" (CHURN_ENOMEM, *out NaN) apart
- * from "a class is absent" (CHURN_OK, *out NaN): what the library itself
- * calls, so that an allocation failure is never taken for a metric. */
-int churn__auc_checked(const double *score, const double *label, size_t n,
-                       double *out);
-int churn__pr_auc_checked(const double *score, const double *label, size_t n,
-                          double *out);
+ * the precision there. *out and the status as churn__auc's. */
+int churn__pr_auc(const double *score, const double *label, size_t n,
+                  double *out);
 
 /* Mean log loss -[y ln p + (1 - y) ln(1 - p)] of probabilities, each
  * clipped to [1e-15, 1 - 1e-15] first. NaN when no row has a label. */

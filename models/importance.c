@@ -71,7 +71,7 @@ static int permute_inputs(churn_eval *e, const churn_model *m, double *x,
     if (rc == CHURN_OK)
         rc = churn_model_predict(m, x, n, prob, err);
     double base = NAN, auc;
-    if (rc == CHURN_OK && churn__auc_checked(prob, y, n, &base) != CHURN_OK)
+    if (rc == CHURN_OK && churn__auc(prob, y, n, &base) != CHURN_OK)
         rc = churn__fail_nomem(err);
     if (rng)
         gsl_rng_set(rng, (unsigned long)seed);
@@ -85,7 +85,7 @@ static int permute_inputs(churn_eval *e, const churn_model *m, double *x,
         for (size_t i = 0; i < n; i++)
             x[i * d + j] = column[i];
         e->imp_coef[j] = coefficient(m, j);
-        if (rc == CHURN_OK && churn__auc_checked(prob, y, n, &auc) != CHURN_OK)
+        if (rc == CHURN_OK && churn__auc(prob, y, n, &auc) != CHURN_OK)
             rc = churn__fail_nomem(err);
         e->imp_perm[j] = rc == CHURN_OK ? base - auc : NAN;
     }

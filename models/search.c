@@ -44,8 +44,8 @@ static int judge(const churn__search *sr, const double *f, const double *y,
 {
     if (sr->metric != CHURN__METRIC_LOGLOSS) {
         int rc = sr->metric == CHURN__METRIC_PR_AUC
-                     ? churn__pr_auc_checked(f, y, n, metric)
-                     : churn__auc_checked(f, y, n, metric);
+                     ? churn__pr_auc(f, y, n, metric)
+                     : churn__auc(f, y, n, metric);
         return rc == CHURN_OK ? rc : churn__fail_nomem(err);
     }
     churn__calibration cal;

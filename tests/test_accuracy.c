@@ -104,7 +104,7 @@ static void test_synth_close_to_oracle(void **state)
         fail_msg("%s", err.message);
     for (size_t i = 0; i < n; i++)
         label[i] = churn_dataset_label(test, i);
-    double auc = churn__auc(prob, label, n);
+    double auc = tu_auc(prob, label, n);
 
     char path[600];
     snprintf(path, sizeof path, "%s/truth.csv", dir_test);
@@ -120,7 +120,7 @@ static void test_synth_close_to_oracle(void **state)
         p_true[i] = churn_dataset_value(truth, i, col);
         y_true[i] = churn_dataset_label(truth, i);
     }
-    double oracle = churn__auc(p_true, y_true, nt);
+    double oracle = tu_auc(p_true, y_true, nt);
     /* The feature population and the truth population are the same
      * customers: those active at the as-of date. */
     assert_int_equal(nt, n);

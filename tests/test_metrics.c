@@ -27,9 +27,9 @@ static void test_auc_perfect_reversed_tied(void **state)
     const double label[] = {0, 0, 1, 1};
     const double reversed[] = {1, 1, 0, 0};
     const double tied[] = {0.4, 0.4, 0.4, 0.4};
-    assert_true(churn__auc(score, label, 4) == 1.0);
-    assert_true(churn__auc(score, reversed, 4) == 0.0);
-    assert_true(churn__auc(tied, label, 4) == 0.5);
+    assert_true(tu_auc(score, label, 4) == 1.0);
+    assert_true(tu_auc(score, reversed, 4) == 0.0);
+    assert_true(tu_auc(tied, label, 4) == 0.5);
 }
 
 static void test_auc_ties_by_pair_count(void **state)
@@ -41,9 +41,9 @@ static void test_auc_ties_by_pair_count(void **state)
      * and a score that would beat everything: it must be skipped. */
     const double score[] = {0.2, 0.5, 0.5, 0.5, 0.9, 0.1, 100};
     const double label[] = {0, 1, 0, 1, 1, 0, NAN};
-    assert_near(churn__auc(score, label, 7), 8.0 / 9.0, 1e-15);
+    assert_near(tu_auc(score, label, 7), 8.0 / 9.0, 1e-15);
     /* The ten-row case: 5 + 9 + 5 = 19 wins of 25 pairs, as sklearn. */
-    assert_near(churn__auc(ref_score, ref_label, 10), 0.76, 1e-15);
+    assert_near(tu_auc(ref_score, ref_label, 10), 0.76, 1e-15);
 }
 
 static void test_auc_undefined_and_nan_scores(void **state)
@@ -52,15 +52,15 @@ static void test_auc_undefined_and_nan_scores(void **state)
     const double score[] = {0.1, 0.7, 0.3};
     const double ones[] = {1, 1, 1};
     const double zeros[] = {0, 0, NAN};
-    assert_true(isnan(churn__auc(score, ones, 3)));
-    assert_true(isnan(churn__auc(score, zeros, 3)));
-    assert_true(isnan(churn__auc(score, ones, 0)));
+    assert_true(isnan(tu_auc(score, ones, 3)));
+    assert_true(isnan(tu_auc(score, zeros, 3)));
+    assert_true(isnan(tu_auc(score, ones, 0)));
     /* NaN scores rank below every number and tie with each other: the
      * positive NaN loses to the negative 0.2 and ties the negative NaN;
      * the positive 0.9 beats both. (0 + 0.5 + 2) / 4. */
     const double s2[] = {NAN, NAN, 0.2, 0.9};
     const double l2[] = {1, 0, 0, 1};
-    assert_near(churn__auc(s2, l2, 4), 2.5 / 4, 1e-15);
+    assert_near(tu_auc(s2, l2, 4), 2.5 / 4, 1e-15);
 }
 
 /* A small deterministic generator (64-bit LCG, top bits). */
@@ -95,7 +95,7 @@ static void test_auc_matches_pair_count_on_random_ties(void **state)
                                                                         : 0;
             }
         }
-        assert_near(churn__auc(score, label, N), wins / pairs,
+        assert_near(tu_auc(score, label, N), wins / pairs,
                             1e-12);
     }
 }

@@ -213,7 +213,7 @@ static double auc_of(const churn__classifier *c, const double *z,
     double *f = malloc(n * sizeof *f);
     for (size_t i = 0; i < n; i++)
         f[i] = churn__classifier_decision(c, z + i * dim);
-    double auc = churn__auc(f, y, n);
+    double auc = tu_auc(f, y, n);
     free(f);
     return auc;
 }

@@ -495,10 +495,10 @@ static void test_pr_auc_known_answer(void **state)
     (void)state;
     const double score[] = {0.7, 0.9, 0.6, 0.8, 0.1};
     const double label[] = {1, 1, 0, 0, NAN};
-    assert_true(fabs(churn__pr_auc(score, label, 5) - 5.0 / 6) < 1e-15);
+    assert_true(fabs(tu_pr_auc(score, label, 5) - 5.0 / 6) < 1e-15);
     const double tied[] = {0.5, 0.5}, tied_label[] = {1, 0};
-    assert_true(churn__pr_auc(tied, tied_label, 2) == 0.5);
-    assert_true(isnan(churn__pr_auc(tied, tied_label, 1)));
+    assert_true(tu_pr_auc(tied, tied_label, 2) == 0.5);
+    assert_true(isnan(tu_pr_auc(tied, tied_label, 1)));
 }
 
 typedef struct grid_log {

@@ -1,5 +1,6 @@
-/* testutil.c - temporary files for the unit tests. */
+/* testutil.c - temporary files and metric shortcuts for the unit tests. */
 #include "testutil.h"
+#include "metrics.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,4 +73,18 @@ char *tu_read_file(const char *path, size_t *len)
     if (len)
         *len = n;
     return buf;
+}
+
+double tu_auc(const double *score, const double *label, size_t n)
+{
+    double out;
+    assert_int_equal(churn__auc(score, label, n, &out), CHURN_OK);
+    return out;
+}
+
+double tu_pr_auc(const double *score, const double *label, size_t n)
+{
+    double out;
+    assert_int_equal(churn__pr_auc(score, label, n, &out), CHURN_OK);
+    return out;
 }

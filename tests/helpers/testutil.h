@@ -19,6 +19,12 @@ const char *tu_write_file(int slot, const char *name, const char *text,
 const char *tu_write_text(int slot, const char *name, const char *text);
 /* The per-process temporary folder (created on first use). */
 const char *tu_tmpdir(void);
+
+/* churn__auc / churn__pr_auc (ml/metrics.h) for tests, which never run
+ * out of memory: asserts CHURN_OK and returns the figure (NaN when a
+ * class is absent). */
+double tu_auc(const double *score, const double *label, size_t n);
+double tu_pr_auc(const double *score, const double *label, size_t n);
 /* Reads a whole file into a new buffer (NUL-terminated); NULL if absent. */
 char *tu_read_file(const char *path, size_t *len);
 
