@@ -128,6 +128,14 @@ CHURN_API int churn_dataset_level_code(churn_dataset *ds, size_t j,
 CHURN_API int churn_dataset_set_as_of(churn_dataset *ds, size_t i,
                                       double as_of_unix, churn_error *err);
 
+/* Appends every row of from to into: the same columns (names, kinds and
+ * order) and the same label column, or CHURN_EFORMAT naming the first
+ * difference. Categories are matched by text; levels new to into are
+ * added after its own. For a process that reads several shard files. */
+CHURN_API int churn_dataset_append(churn_dataset *into,
+                                   const churn_dataset *from,
+                                   churn_error *err);
+
 CHURN_API size_t churn_dataset_n_rows(const churn_dataset *ds);
 CHURN_API size_t churn_dataset_n_cols(const churn_dataset *ds);
 CHURN_API const char *churn_dataset_column_name(const churn_dataset *ds,
@@ -428,6 +436,62 @@ CHURN_API int churn_train_opts_set_progress(churn_train_opts *o,
 CHURN_API int churn_train(const churn_dataset *ds, const churn_train_opts *o,
                           churn_model **out, churn_error *err);
 
+/* --------------------------------------------------------- distributed runs */
+
+/* libchurn carries no message layer of its own. A distributed run (the
+ * tools' --mpi mode over Open MPI, or any other layer) gives it a
+ * churn_comm: who this process is and the two collective operations the
+ * library needs. Every rank of the job calls the same churn functions in
+ * the same order, each with its own share ("shard") of the customers; the
+ * library decides only on combined values, so the ranks never diverge. */
+typedef enum churn_reduce_op {
+    CHURN_REDUCE_SUM,
+    CHURN_REDUCE_MAX,
+    CHURN_REDUCE_MIN
+} churn_reduce_op;
+
+typedef struct churn_comm {
+    int rank; /* this process, 0 .. size - 1 */
+    int size; /* processes in the job, >= 1 */
+    /* Combines v[0..n) element by element across every rank with op, in
+     * place. Every rank must get the very same bits (reduce on one rank
+     * and broadcast, say). Returns 0, or nonzero when the exchange
+     * failed. */
+    int (*allreduce)(void *user, double *v, size_t n, churn_reduce_op op);
+    /* Collects every rank's len bytes at mine, in rank order, into *out,
+     * a malloc'd buffer the caller frees, with lens[r] (size entries,
+     * the caller's) the length of rank r's part: on rank 0 only, or on
+     * every rank when to_all; the other ranks get *out = NULL. Returns 0
+     * or nonzero. */
+    int (*gather)(void *user, const void *mine, size_t len, int to_all,
+                  void **out, size_t *lens);
+    void *user;
+} churn_comm;
+
+/* Collective: every rank passes the status of its own work so far (and
+ * err holding its message when it failed). Returns CHURN_OK on every rank
+ * when every rank passed CHURN_OK. Otherwise every rank returns the
+ * status of the lowest failing rank R and err says "rank R: <its
+ * message>", so whichever rank reports, the job fails with the message of
+ * the rank that failed. A failed exchange is CHURN_EIO. comm NULL: a
+ * single process; returns status and leaves err alone. */
+CHURN_API int churn_comm_agree(const churn_comm *comm, int status,
+                               churn_error *err);
+
+/* Trains across the ranks of comm (NULL: this process alone, the
+ * default): churn_train on every rank, each with its shard, gives every
+ * rank the model a single process would fit on the union of the shards
+ * (rank 0's rows first, then rank 1's, ...), equal to rounding. Every
+ * statistic of the pipeline (medians by an exact distributed selection,
+ * means, deviations, category levels and their counts) and every Newton
+ * step (gradient and Hessian) is summed across the ranks. Supported: the
+ * logistic family with a fixed C, either class weight, no validation
+ * hold-out (set it to 0), no grid search, no calibration, no row cap;
+ * anything else is CHURN_EINVAL. comm is copied; comm->user must stay
+ * valid until churn_train returns. */
+CHURN_API int churn_train_opts_set_comm(churn_train_opts *o,
+                                        const churn_comm *comm);
+
 /* Writes m to path: text, versioned, checksummed, written to a temporary
  * file and renamed, so a failure never leaves a partial model at path. */
 CHURN_API int churn_model_save(const churn_model *m, const char *path,
@@ -540,6 +604,18 @@ CHURN_API void churn_scores_only_escalated(churn_scores *s, int on);
 /* The same CSV to an open stream (e.g. stdout); not atomic. */
 CHURN_API int churn_scores_write_stream(const churn_scores *s, FILE *f,
                                         size_t top_n, churn_error *err);
+
+/* Collective (see churn_comm): every rank passes the scores of its own
+ * shard; rank 0 gets in *merged the one global ranking, the same as
+ * scoring the union of the shards in rank order (ties in probability
+ * keep that order), limited to the top_n highest (0 = all): each rank
+ * sends only its top_n. Other ranks get *merged = NULL. Rank 0 holds the
+ * merged rows in memory. The merged scores have no rows of a dataset
+ * (churn_scores_row is (size_t)-1) and no comparison columns yet;
+ * churn_scores_compare works on them. */
+CHURN_API int churn_scores_gather(const churn_scores *local,
+                                  const churn_comm *comm, size_t top_n,
+                                  churn_scores **merged, churn_error *err);
 
 /* -------------------------------------------------------------- evaluation */
 

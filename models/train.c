@@ -29,6 +29,7 @@ struct churn_train_opts {
     uint64_t seed;
     churn_progress_fn progress;
     void *progress_user;
+    churn_comm comm; /* size 0: this process alone */
 };
 
 churn_train_opts *churn_train_opts_new(void)
@@ -210,6 +211,21 @@ int churn_train_opts_set_progress(churn_train_opts *o, churn_progress_fn fn,
         return CHURN_EINVAL;
     o->progress = fn;
     o->progress_user = user;
+    return CHURN_OK;
+}
+
+int churn_train_opts_set_comm(churn_train_opts *o, const churn_comm *comm)
+{
+    if (!o)
+        return CHURN_EINVAL;
+    if (!comm) {
+        memset(&o->comm, 0, sizeof o->comm);
+        return CHURN_OK;
+    }
+    if (comm->size < 1 || comm->rank < 0 || comm->rank >= comm->size ||
+        !comm->allreduce || !comm->gather)
+        return CHURN_EINVAL;
+    o->comm = *comm;
     return CHURN_OK;
 }
 
