@@ -165,9 +165,21 @@ static int mean_sd(double *x, size_t n, double total, const churn_comm *comm,
                    double *mean, double *sd, int *finite, churn_error *err)
 {
     double m = n ? gsl_stats_mean(x, 1, n) * ((double)n / total) : 0;
+    double range[2] = {-INFINITY, -INFINITY}; /* largest, -smallest */
+    for (size_t i = 0; i < n; i++) {
+        range[0] = fmax(range[0], x[i]);
+        range[1] = fmax(range[1], -x[i]);
+    }
     int rc = churn__comm_reduce(comm, &m, 1, CHURN_REDUCE_SUM, err);
+    if (rc == CHURN_OK)
+        rc = churn__comm_reduce(comm, range, 2, CHURN_REDUCE_MAX, err);
     if (rc != CHURN_OK)
         return rc;
+    /* A constant column: its mean is its value, exactly, as GSL's running
+     * mean gives it, not a weighted sum a rounding away, which would
+     * leave a deviation of 1e-16 to divide by. */
+    if (range[0] == -range[1])
+        m = range[0];
     double largest = 0;
     for (size_t i = 0; i < n; i++)
         largest = fmax(largest, fabs(x[i] - m));
