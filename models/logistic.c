@@ -87,16 +87,12 @@ static void combine(const problem *pb, work *wk, double *v, size_t n)
                                          wk->err);
 }
 
-/* Rank 0's v[0..n) on every rank: its values summed with zeros, which
- * leaves them exact. Guards against ranks whose BLAS would round a
- * factorization differently: every rank then takes rank 0's step. */
+/* Rank 0's v[0..n) on every rank (churn__comm_from_root), a failure
+ * remembered as in combine. */
 static void from_rank0(const problem *pb, work *wk, double *v, size_t n)
 {
-    if (!churn__comm_spans(pb->comm))
-        return;
-    if (pb->comm->rank != 0)
-        memset(v, 0, n * sizeof *v);
-    combine(pb, wk, v, n);
+    if (wk->comm_rc == CHURN_OK)
+        wk->comm_rc = churn__comm_from_root(pb->comm, v, n, wk->err);
 }
 
 /* ------------------------------------------------------------- numerics */

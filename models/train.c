@@ -233,8 +233,11 @@ int churn_train_opts_set_comm(churn_train_opts *o, const churn_comm *comm)
 /* What a fit across ranks supports (see churn_train_opts_set_comm). */
 static int check_distributed(const churn_train_opts *o, churn_error *err)
 {
-    const char *what = strcmp(o->family, "logistic") != 0
-                           ? "a model family other than logistic"
+    int approx = strcmp(o->family, "svm") == 0 &&
+                 o->kernel == CHURN__K_RBF_APPROX;
+    const char *what = strcmp(o->family, "logistic") != 0 && !approx
+                           ? "a model other than logistic or svm with the "
+                             "rbf-approx kernel"
                        : o->validation > 0 ? "a validation hold-out"
                        : o->search         ? "a grid search"
                        : o->calibration > 0 ? "calibration"

@@ -8,6 +8,7 @@
 #include "testutil.h"
 #include "thread_comm.h"
 
+#include "../models/classifier.h"
 #include "../models/model.h"
 #include "../models/models.h"
 #include "pipeline.h"
@@ -93,6 +94,11 @@ static void rank_body(const churn_comm *comm, void *arg)
     churn_train_opts *o = churn_train_opts_new();
     churn_train_opts_set_validation(o, 0);
     churn_train_opts_set_class_weight(o, j->what == 2 ? "balanced" : "none");
+    if (j->what == 3) {
+        churn_train_opts_set_model(o, "svm");
+        churn_train_opts_set_kernel(o, "rbf-approx");
+        churn_train_opts_set_components(o, 40);
+    }
     churn_train_opts_set_comm(o, comm);
     j->rc = churn_train(j->ds, o, &j->model, &j->err);
     churn_train_opts_free(o);
@@ -230,6 +236,11 @@ static void check_model_equality(int what)
     churn_train_opts *o = churn_train_opts_new();
     churn_train_opts_set_validation(o, 0);
     churn_train_opts_set_class_weight(o, what == 2 ? "balanced" : "none");
+    if (what == 3) {
+        churn_train_opts_set_model(o, "svm");
+        churn_train_opts_set_kernel(o, "rbf-approx");
+        churn_train_opts_set_components(o, 40);
+    }
     churn_model *one = NULL;
     churn_error err;
     if (churn_train(all, o, &one, &err) != CHURN_OK)
@@ -244,8 +255,14 @@ static void check_model_equality(int what)
                          jobs[r].err.message);
             assert_same_pipeline(one->pipe, m->pipe, 1e-13);
             assert_int_equal(m->clf.dim, one->clf.dim);
-            for (size_t k = 0; k < m->clf.dim; k++)
+            for (size_t k = 0; what != 3 && k < m->clf.dim; k++)
                 assert_near(m->clf.w[k], one->clf.w[k], 1e-8);
+            /* rbf-approx: the same landmarks, the same weights on them. */
+            assert_int_equal(m->clf.n_sv, one->clf.n_sv);
+            for (size_t k = 0; k < m->clf.n_sv * m->clf.dim; k++)
+                assert_near(m->clf.sv[k], one->clf.sv[k], 1e-12);
+            for (size_t k = 0; k < m->clf.n_sv; k++)
+                assert_near(m->clf.sv_coef[k], one->clf.sv_coef[k], 1e-8);
             assert_near(m->clf.b, one->clf.b, 1e-8);
             assert_near(m->metrics[CHURN__M_TRAIN_ROWS],
                         one->metrics[CHURN__M_TRAIN_ROWS], 0);
@@ -255,7 +272,10 @@ static void check_model_equality(int what)
         free_jobs(n_ranks, jobs);
     }
     /* The fit is not trivial: tenure lowers the churn log-odds. */
-    assert_true(one->clf.w[0] < -0.5);
+    if (what == 3)
+        assert_int_equal(one->clf.n_sv, 40);
+    else
+        assert_true(one->clf.w[0] < -0.5);
     churn_model_free(one);
     churn_train_opts_free(o);
     churn_dataset_free(all);
@@ -271,6 +291,66 @@ static void test_balanced_model_equals_one_process(void **state)
 {
     (void)state;
     check_model_equality(2);
+}
+
+static void test_rbf_approx_equals_one_process(void **state)
+{
+    (void)state;
+    check_model_equality(3);
+}
+
+/* The blockwise fit on more rows than its Hessian samples (every
+ * stride-th row of the job, wherever it lives), identity features. */
+enum { BW_N = 120001, BW_D = 3 };
+static double bw_z[BW_N * BW_D], bw_y[BW_N];
+
+static void identity(const void *ctx, const double *z, size_t n, double *phi)
+{
+    (void)ctx;
+    memcpy(phi, z, n * BW_D * sizeof *phi);
+}
+
+typedef struct bw_part {
+    size_t lo, hi;
+    double w[BW_D], b;
+    int rc;
+} bw_part;
+
+static void bw_body(const churn_comm *comm, void *arg)
+{
+    bw_part *pt = arg;
+    churn__fit_params fp = {.family = CHURN__SVM, .c = 0.5,
+                            .kernel = CHURN__K_RBF_APPROX, .comm = comm};
+    pt->rc = churn__features_logistic_fit(
+        &fp, identity, NULL, bw_z + pt->lo * BW_D, bw_y + pt->lo,
+        pt->hi - pt->lo, BW_D, BW_D, pt->w, &pt->b, NULL, NULL);
+}
+
+static void test_sampled_hessian_equals_one_process(void **state)
+{
+    (void)state;
+    uint64_t s = 5;
+    for (size_t i = 0; i < BW_N; i++) {
+        double t = -0.5;
+        for (size_t j = 0; j < BW_D; j++) {
+            bw_z[i * BW_D + j] = uniform(&s) * 2 - 1;
+            t += (double)(j + 1) * bw_z[i * BW_D + j];
+        }
+        bw_y[i] = uniform(&s) < 1 / (1 + exp(-t));
+    }
+    bw_part one = {0, BW_N, {0}, 0, 0};
+    bw_body(NULL, &one);
+    assert_int_equal(one.rc, CHURN_OK);
+    bw_part parts[2] = {{0, 70001, {0}, 0, 0}, {70001, BW_N, {0}, 0, 0}};
+    void *args[2] = {&parts[0], &parts[1]};
+    tc_run(2, bw_body, args);
+    for (int r = 0; r < 2; r++) {
+        assert_int_equal(parts[r].rc, CHURN_OK);
+        for (size_t j = 0; j < BW_D; j++)
+            assert_near(parts[r].w[j], one.w[j], 1e-8);
+        assert_near(parts[r].b, one.b, 1e-8);
+    }
+    assert_true(one.w[2] > 2); /* the fit learned the third weight */
 }
 
 /* The logistic solver's other path (truncated Newton-CG), called
@@ -421,6 +501,8 @@ int main(void)
         cmocka_unit_test(test_model_equals_one_process),
         cmocka_unit_test(test_balanced_model_equals_one_process),
         cmocka_unit_test(test_cg_path_equals_one_process),
+        cmocka_unit_test(test_rbf_approx_equals_one_process),
+        cmocka_unit_test(test_sampled_hessian_equals_one_process),
         cmocka_unit_test(test_one_rank_fails_all),
         cmocka_unit_test(test_single_class_across_ranks),
     };
