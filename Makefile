@@ -134,10 +134,11 @@ sanitize:
 FAULT_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup \
               -Wl,--wrap=getline,--wrap=open_memstream,--wrap=gsl_rng_alloc
 
-$(BUILD)/tests/faults: tests/faults/faults.c $(STATIC)
+$(BUILD)/tests/faults: tests/faults/faults.c tests/helpers/thread_comm.c \
+                      $(STATIC)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(FAULT_WRAP) -o $@ $< $(STATIC) \
-	    $(DEP_LIBS)
+	$(CC) $(ALL_CFLAGS) -Itests/helpers $(ALL_LDFLAGS) $(FAULT_WRAP) -o $@ \
+	    $< tests/helpers/thread_comm.c $(STATIC) $(DEP_LIBS)
 
 # One OpenBLAS thread: LeakSanitizer stops every thread for each of the
 # thousands of leak checks, and a pool of idle BLAS threads makes that slow.

@@ -617,14 +617,19 @@ static int newton(const problem *pb, const churn__logistic_params *p,
                                "logistic: no convergence in %zu iterations "
                                "(gradient %g, target %g)", p->max_iter,
                                gnorm, target);
+        /* After a failed exchange the ranks' numbers are their own: its
+         * status comes before any verdict drawn from them. */
         if (info->used_cg)
             direction_cg(pb, wk, gnorm / g0);
         else if ((rc = direction_cholesky(pb, wk, err)) != CHURN_OK)
-            return rc;
+            return wk->comm_rc ? wk->comm_rc : rc;
         double dec = -dot(wk->grad, wk->dir, pb->d + 1), alpha = 0;
         x1_times(pb, wk->dir, wk->u);
         if (!(dec > 0) || line_search(pb, wk, dec, &alpha) != 0) {
-            if (at_rounding_floor(pb, wk, target))
+            int floor = at_rounding_floor(pb, wk, target);
+            if (wk->comm_rc != CHURN_OK)
+                return wk->comm_rc;
+            if (floor)
                 return CHURN_OK;
             return churn__fail(err, CHURN_ENUMERIC,
                                "logistic: line search found no decrease at "

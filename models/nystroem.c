@@ -93,8 +93,10 @@ static int choose_landmarks(const double *z, size_t n, size_t offset,
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     int rc = churn_comm_agree(comm, rng ? CHURN_OK : churn__fail_nomem(err),
                               err);
-    if (rc != CHURN_OK)
+    if (rc != CHURN_OK) {
+        gsl_rng_free(rng);
         return rc;
+    }
     gsl_rng_set(rng, (unsigned long)seed);
     memset(land, 0, m * dim * sizeof *land);
     for (size_t i = 0, j = 0; i < total && j < m; i++) {
@@ -182,15 +184,14 @@ int churn__nystroem_fit(churn__classifier *c, const churn__fit_params *fp,
     for (size_t j = 0; j < m; j++)
         ny.lnorm[j] = sq_norm(c->sv + j * dim, dim);
     rc = whitening(&ny);
-    if (rc == CHURN_ENOMEM) {
+    if (rc == CHURN_ENOMEM)
         rc = churn__fail_nomem(err);
-        goto done;
-    }
-    if (rc != CHURN_OK) {
+    else if (rc != CHURN_OK)
         rc = churn__fail(err, rc, "rbf-approx: no eigendecomposition of "
                          "the landmarks' kernel matrix");
+    /* Every rank whitens the same landmarks, but memory is its own. */
+    if ((rc = churn_comm_agree(fp->comm, rc, err)) != CHURN_OK)
         goto done;
-    }
     rc = churn__features_logistic_fit(fp, features, &ny, z, y, n, dim, ny.d,
                                       w, &c->b, iterations, err);
     /* Fold: w.(T^T k) = (T w).k, so a = T w weighs the landmarks. */

@@ -450,8 +450,8 @@ static int newton(fit *ft, point *cur, point *next, double *fac,
                                "convergence in %d iterations (gradient %g, "
                                "target %g)", MAX_ITER, gnorm, target);
         int rc = newton_direction(ft, cur, fac, dir, err);
-        if (rc != CHURN_OK)
-            return rc;
+        if (rc != CHURN_OK) /* a failed exchange first: see logistic.c */
+            return ft->comm_rc ? ft->comm_rc : rc;
         double dec = 0, alpha = 1;
         for (size_t j = 0; j < d1; j++) {
             dec -= cur->grad[j] * dir[j];
@@ -463,6 +463,8 @@ static int newton(fit *ft, point *cur, point *next, double *fac,
                !(change(ft, cur, next, dir, alpha) <= -ARMIJO * alpha * dec))
             k++, alpha *= 0.5;
         if (k == MAX_HALVINGS || !(dec > 0)) {
+            if (ft->comm_rc != CHURN_OK)
+                return ft->comm_rc;
             if (gnorm <= 1e3 * target) /* as close as rounding allows */
                 break;
             return churn__fail(err, CHURN_ENUMERIC, "rbf-approx: line search "
@@ -548,11 +550,14 @@ static int fit_wide(const churn__fit_params *fp, churn__features_fn features,
                     double *iterations, churn_error *err)
 {
     double *phi = malloc((n ? n : 1) * d * sizeof *phi);
-    if (!phi)
-        return churn__fail_nomem(err);
+    int rc = churn_comm_agree(fp->comm, phi ? CHURN_OK
+                                            : churn__fail_nomem(err), err);
+    if (rc != CHURN_OK) {
+        free(phi);
+        return rc;
+    }
     features(ctx, z, n, phi);
-    int rc = churn__logistic_weights(fp, phi, y, n, d, w, b, iterations,
-                                     err);
+    rc = churn__logistic_weights(fp, phi, y, n, d, w, b, iterations, err);
     free(phi);
     return rc;
 }

@@ -9,10 +9,12 @@
  * shared libraries (GSL, OpenBLAS, libsvm, the C library's own fopen) are
  * not counted and never fail; neither do C++ `new` inside libsvm. */
 #include "churn.h"
+#include "thread_comm.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <gsl/gsl_rng.h>
+#include <math.h>
 #include <sanitizer/common_interface_defs.h>
 #include <sanitizer/lsan_interface.h>
 #include <stdio.h>
@@ -40,7 +42,8 @@ static unsigned long trace_at;  /* print a stack trace there */
  * the run also shows that nothing after the failure hides it. */
 static int should_fail(void)
 {
-    if (++n_allocs == fail_at) {
+    /* Atomic: the distributed sweep allocates from several threads. */
+    if (__atomic_add_fetch(&n_allocs, 1, __ATOMIC_RELAXED) == fail_at) {
         failed = 1;
         if (fail_at == trace_at)
             __sanitizer_print_stack_trace();
@@ -332,6 +335,109 @@ static void remove_outputs(int keep_models)
     unlink(features_path);
 }
 
+/* ------------------------------------------------ training across ranks */
+
+#define DIST_RANKS 3
+static churn_dataset *shard[DIST_RANKS];
+
+/* What one thread rank trains and gets. */
+typedef struct dist_rank {
+    churn_dataset *ds;
+    int rc;
+    churn_error err;
+} dist_rank;
+
+/* The options are made before the sweep: a rank that could not make
+ * them would never reach the collectives the others wait in (the tools
+ * exit there, and the message layer ends the job). */
+static churn_train_opts *dist_opts[DIST_RANKS];
+
+static void dist_body(const churn_comm *comm, void *arg)
+{
+    dist_rank *r = arg;
+    churn_train_opts *o = dist_opts[comm->rank];
+    churn_model *m = NULL;
+    churn_train_opts_set_model(o, "logistic");
+    churn_train_opts_set_comm(o, comm);
+    r->rc = churn_train(r->ds, o, &m, &r->err);
+    churn_model_free(m);
+    m = NULL;
+    churn_train_opts_set_model(o, "svm");
+    churn_train_opts_set_kernel(o, "rbf-approx");
+    if (r->rc == CHURN_OK)
+        r->rc = churn_train(r->ds, o, &m, &r->err);
+    churn_model_free(m);
+}
+
+/* Rows i with i % DIST_RANKS == r of the table, as rank r's shard. */
+static int make_shards(void)
+{
+    churn_dataset *all = NULL;
+    churn_error err;
+    if (read_table(&all, &err) != CHURN_OK)
+        return 1;
+    size_t d = churn_dataset_n_cols(all), n = churn_dataset_n_rows(all);
+    double *row = malloc((d ? d : 1) * sizeof *row);
+    for (int r = 0; r < DIST_RANKS; r++) {
+        shard[r] = churn_dataset_new(d);
+        for (size_t j = 0; j < d; j++)
+            churn_dataset_set_column(shard[r], j,
+                                     churn_dataset_column_name(all, j),
+                                     churn_dataset_column_kind(all, j),
+                                     NULL);
+        churn_dataset_set_label_name(shard[r], "churned", NULL);
+        dist_opts[r] = churn_train_opts_new();
+        churn_train_opts_set_validation(dist_opts[r], 0);
+    }
+    for (size_t i = 0; i < n; i++) {
+        churn_dataset *to = shard[i % DIST_RANKS];
+        for (size_t j = 0; j < d; j++) {
+            row[j] = churn_dataset_value(all, i, j);
+            if (churn_dataset_column_kind(all, j) == CHURN_CATEGORICAL &&
+                !isnan(row[j]))
+                churn_dataset_level_code(
+                    to, j, churn_dataset_level(all, j, (size_t)row[j]),
+                    &row[j], NULL);
+        }
+        churn_dataset_add_row(to, churn_dataset_id(all, i), row,
+                              churn_dataset_label(all, i), NULL);
+    }
+    free(row);
+    churn_dataset_free(all);
+    return 0;
+}
+
+/* Trains logistic then rbf-approx models on DIST_RANKS thread ranks. The
+ * ranks must agree: the same status everywhere, none left waiting. An
+ * allocation of the thread comm itself fails the exchange (CHURN_EIO),
+ * as a message layer out of memory would. */
+static int dist_run(churn_error *err)
+{
+    dist_rank ranks[DIST_RANKS];
+    void *args[DIST_RANKS];
+    for (int r = 0; r < DIST_RANKS; r++) {
+        memset(&ranks[r], 0, sizeof ranks[r]);
+        ranks[r].ds = shard[r];
+        args[r] = &ranks[r];
+    }
+    /* A rank that left the others waiting hangs the run: the alarm ends
+     * the program (and make) instead of the CI job's clock. */
+    alarm(120);
+    tc_run(DIST_RANKS, dist_body, args);
+    alarm(0);
+    *err = ranks[0].err;
+    for (int r = 1; r < DIST_RANKS; r++)
+        if (ranks[r].rc != ranks[0].rc) {
+            snprintf(err->message, sizeof err->message,
+                     "ranks disagree: rank 0 status %d, rank %d status %d "
+                     "(%s)", ranks[0].rc, r, ranks[r].rc,
+                     ranks[r].err.message);
+            return -1;
+        }
+    /* A failed exchange is the message layer's out-of-memory. */
+    return ranks[0].rc == CHURN_EIO ? CHURN_ENOMEM : ranks[0].rc;
+}
+
 /* Runs run with allocation 1, 2, ... failing until a run succeeds with
  * no failure left to inject. Returns the number of defects found. */
 static int sweep(const char *what, int (*run)(churn_error *),
@@ -404,7 +510,12 @@ int main(void)
     snprintf(features_path, sizeof features_path, "%s/features.csv", dir);
     write_inputs();
 
-    int defects = sweep("train", train_run, "report.html", 0);
+    /* FAULTS_ONLY=ranks runs the sweep across ranks alone. */
+    const char *only = getenv("FAULTS_ONLY");
+    int defects = 0;
+    if (only && strcmp(only, "ranks") == 0)
+        goto ranks;
+    defects += sweep("train", train_run, "report.html", 0);
     /* The last, clean training run left the model that scoring loads. */
     unlink(report_path);
     unlink(json_path);
@@ -418,6 +529,16 @@ int main(void)
     rename(scores_path, previous_path);
     defects += sweep("score", score_run, "scores.csv", 1);
     defects += sweep("features", features_run, "features.csv", 0);
+ranks:
+    if (make_shards() != 0) {
+        fprintf(stderr, "faults: cannot make the shards\n");
+        return 1;
+    }
+    defects += sweep("train across 3 ranks", dist_run, "m.churn", 0);
+    for (int r = 0; r < DIST_RANKS; r++) {
+        churn_dataset_free(shard[r]);
+        churn_train_opts_free(dist_opts[r]);
+    }
 
     remove_outputs(0);
     unlink(csv_path);

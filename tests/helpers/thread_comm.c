@@ -15,6 +15,7 @@ typedef struct shared {
     const void *posted[TC_MAX_RANKS];
     size_t posted_len[TC_MAX_RANKS];
     double *combined;
+    int failed; /* rank 0 could not allocate: every rank reports it */
 } shared;
 
 typedef struct rank_ctx {
@@ -34,12 +35,16 @@ static int tc_allreduce(void *user, double *v, size_t n, churn_reduce_op op)
     sh->posted_len[rc->comm.rank] = n;
     wait_all(sh);
     if (rc->comm.rank == 0) {
+        /* Out of memory (the fault sweep makes it so) fails the exchange
+         * on every rank, as a message layer would. */
         double *c = malloc((n ? n : 1) * sizeof *c);
-        assert(c);
-        memcpy(c, sh->posted[0], n * sizeof *c);
-        for (int r = 1; r < sh->size; r++) {
-            const double *x = sh->posted[r];
+        sh->failed = !c;
+        for (int r = 0; c && r < sh->size; r++)
             assert(sh->posted_len[r] == n);
+        if (c)
+            memcpy(c, sh->posted[0], n * sizeof *c);
+        for (int r = 1; c && r < sh->size; r++) {
+            const double *x = sh->posted[r];
             for (size_t i = 0; i < n; i++)
                 c[i] = op == CHURN_REDUCE_SUM   ? c[i] + x[i]
                        : op == CHURN_REDUCE_MAX ? (x[i] > c[i] ? x[i] : c[i])
@@ -49,12 +54,14 @@ static int tc_allreduce(void *user, double *v, size_t n, churn_reduce_op op)
     }
     wait_all(sh);
     double *c = sh->combined;
+    int failed = sh->failed;
     wait_all(sh); /* rank 0 must not free before everyone has the pointer */
-    memcpy(v, c, n * sizeof *v);
+    if (!failed)
+        memcpy(v, c, n * sizeof *v);
     wait_all(sh);
     if (rc->comm.rank == 0)
         free(c);
-    return 0;
+    return failed;
 }
 
 static int tc_gather(void *user, const void *mine, size_t len, int to_all,
@@ -66,21 +73,33 @@ static int tc_gather(void *user, const void *mine, size_t len, int to_all,
     sh->posted_len[rc->comm.rank] = len;
     wait_all(sh);
     *out = NULL;
-    if (to_all || rc->comm.rank == 0) {
+    char *buf = NULL;
+    int wants = to_all || rc->comm.rank == 0, failed = 0;
+    if (wants) {
         size_t total = 0;
         for (int r = 0; r < sh->size; r++)
             total += lens[r] = sh->posted_len[r];
-        char *buf = malloc(total ? total : 1);
-        assert(buf);
+        buf = malloc(total ? total : 1);
         size_t at = 0;
-        for (int r = 0; r < sh->size; r++) {
+        for (int r = 0; buf && r < sh->size; r++) {
             if (lens[r])
                 memcpy(buf + at, sh->posted[r], lens[r]);
             at += lens[r];
         }
-        *out = buf;
+        if (!buf)
+            sh->failed = 1; /* any rank: told to all below */
     }
     wait_all(sh); /* the posted buffers may be freed after this */
+    failed = sh->failed;
+    wait_all(sh);
+    if (rc->comm.rank == 0)
+        sh->failed = 0;
+    wait_all(sh);
+    if (failed) {
+        free(buf);
+        return 1;
+    }
+    *out = buf;
     return 0;
 }
 
