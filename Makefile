@@ -153,9 +153,11 @@ faults:
 # OpenBLAS's own pool (not instrumented) hands work over by spinning on
 # flags, which TSan cannot see as synchronisation and reports as races in
 # dgemm; our threads are still eight.
-run-tsan: $(BUILD)/tests/test_threads
+run-tsan: $(BUILD)/tests/test_threads $(BUILD)/tests/test_distributed
 	OPENBLAS_NUM_THREADS=1 TSAN_OPTIONS="halt_on_error=1" \
 	    $(BUILD)/tests/test_threads
+	OPENBLAS_NUM_THREADS=1 TSAN_OPTIONS="halt_on_error=1" \
+	    $(BUILD)/tests/test_distributed
 
 tsan:
 	$(MAKE) BUILD=build-tsan SAN_FLAGS="-fsanitize=thread" CFLAGS="-O1 -g" \
