@@ -196,15 +196,162 @@ static churn_dataset *from_columns(const char *bytes, size_t len)
     return ds;
 }
 
+/* An empty dataset with the columns and label of ds, or NULL when out of
+ * memory. */
+static churn_dataset *shape_of(const churn_dataset *ds)
+{
+    size_t len;
+    char *bytes = columns_of(ds, &len);
+    churn_dataset *shape = bytes ? from_columns(bytes, len) : NULL;
+    free(bytes);
+    return shape;
+}
+
+/* Prefixes err's message with what (a file, a rank). */
+static int blame(churn_error *err, int rc, const char *what)
+{
+    if (err) {
+        char msg[sizeof err->message];
+        snprintf(msg, sizeof msg, "%s", err->message);
+        cli_error_set(err, rc, "%s: %s", what, msg);
+    }
+    return rc;
+}
+
+/* Widens *shape (an empty dataset) by the columns of other. closed: they
+ * must be the same (names, kinds, order, label). Open: other's columns
+ * that *shape lacks are added after its own; a name of both must have
+ * one kind, and the label must be the same. */
+static int widen(churn_dataset **shape, const churn_dataset *other,
+                 int open, churn_error *err)
+{
+    churn_dataset *o = shape_of(other);
+    if (!o)
+        return cli_error_set(err, CHURN_ENOMEM, "out of memory");
+    int rc = CHURN_OK;
+    size_t d = churn_dataset_n_cols(*shape), extra = 0;
+    for (size_t j = 0; open && j < churn_dataset_n_cols(o); j++) {
+        const char *name = churn_dataset_column_name(o, j);
+        size_t k = churn_dataset_column_index(*shape, name);
+        if (k == (size_t)-1)
+            extra++;
+        else if (churn_dataset_column_kind(*shape, k) !=
+                 churn_dataset_column_kind(o, j))
+            rc = cli_error_set(err, CHURN_EFORMAT, "column '%s' is numeric "
+                               "in one shard but text in another", name);
+    }
+    const char *la = churn_dataset_label_name(*shape);
+    const char *lb = churn_dataset_label_name(o);
+    if (rc == CHURN_OK && !open) {
+        rc = churn_dataset_append(*shape, o, err); /* it names the first
+                                                      difference */
+    } else if (rc == CHURN_OK &&
+               !(la == lb || (la && lb && strcmp(la, lb) == 0))) {
+        rc = cli_error_set(err, CHURN_EFORMAT, "the label column is '%s' in "
+                           "one shard but '%s' in another", la ? la : "",
+                           lb ? lb : "");
+    } else if (rc == CHURN_OK && extra > 0) {
+        churn_dataset *w = churn_dataset_new(d + extra);
+        const char *label = churn_dataset_label_name(*shape);
+        if (!w || (label && churn_dataset_set_label_name(w, label, err)))
+            rc = cli_error_set(err, CHURN_ENOMEM, "out of memory");
+        for (size_t j = 0; rc == CHURN_OK && j < d; j++)
+            rc = churn_dataset_set_column(
+                w, j, churn_dataset_column_name(*shape, j),
+                churn_dataset_column_kind(*shape, j), err);
+        for (size_t j = 0, at = d;
+             rc == CHURN_OK && j < churn_dataset_n_cols(o); j++) {
+            const char *name = churn_dataset_column_name(o, j);
+            if (churn_dataset_column_index(*shape, name) == (size_t)-1)
+                rc = churn_dataset_set_column(
+                    w, at++, name, churn_dataset_column_kind(o, j), err);
+        }
+        if (rc == CHURN_OK) {
+            churn_dataset_free(*shape);
+            *shape = w;
+        } else {
+            churn_dataset_free(w);
+        }
+    }
+    churn_dataset_free(o);
+    return rc;
+}
+
+/* Value of column j of shape for row i of ds (its column k, or none:
+ * (size_t)-1), into *v; categories by text into out's levels. */
+static int conform_value(const churn_dataset *ds, size_t i, size_t k,
+                         churn_dataset *out, size_t j, double *v,
+                         churn_error *err)
+{
+    /* Only a per-event-name count can be absent from a shard (no customer
+     * there had that event): zero of them, as the whole log would say. */
+    if (k == (size_t)-1) {
+        const char *name = churn_dataset_column_name(out, j);
+        *v = 0;
+        if (strncmp(name, "events_", 7) != 0)
+            return cli_error_set(err, CHURN_EFORMAT, "a shard has no column "
+                                 "'%s'", name);
+        return CHURN_OK;
+    }
+    *v = churn_dataset_value(ds, i, k);
+    if (churn_dataset_column_kind(ds, k) != CHURN_CATEGORICAL || *v != *v)
+        return CHURN_OK;
+    return churn_dataset_level_code(out, j,
+                                    churn_dataset_level(ds, k, (size_t)*v),
+                                    v, err);
+}
+
+/* Rebuilds *ds with the columns of shape (a superset of its own), when
+ * they differ. */
+static int conform(churn_dataset **ds, const churn_dataset *shape,
+                   churn_error *err)
+{
+    size_t d = churn_dataset_n_cols(shape), n = churn_dataset_n_rows(*ds);
+    int same = churn_dataset_n_cols(*ds) == d;
+    for (size_t j = 0; same && j < d; j++)
+        same = strcmp(churn_dataset_column_name(*ds, j),
+                      churn_dataset_column_name(shape, j)) == 0;
+    if (same)
+        return CHURN_OK;
+    churn_dataset *out = shape_of(shape);
+    size_t *from = malloc((d ? d : 1) * sizeof *from);
+    double *row = malloc((d ? d : 1) * sizeof *row);
+    int rc = out && from && row ? churn_dataset_reserve(out, n, err)
+                                : cli_error_set(err, CHURN_ENOMEM,
+                                                "out of memory");
+    for (size_t j = 0; rc == CHURN_OK && j < d; j++)
+        from[j] = churn_dataset_column_index(
+            *ds, churn_dataset_column_name(shape, j));
+    for (size_t i = 0; rc == CHURN_OK && i < n; i++) {
+        for (size_t j = 0; rc == CHURN_OK && j < d; j++)
+            rc = conform_value(*ds, i, from[j], out, j, &row[j], err);
+        if (rc == CHURN_OK)
+            rc = churn_dataset_add_row(out, churn_dataset_id(*ds, i), row,
+                                       churn_dataset_label(*ds, i), err);
+        double t = churn_dataset_as_of(*ds, i);
+        if (rc == CHURN_OK && t == t)
+            rc = churn_dataset_set_as_of(out, i, t, err);
+    }
+    free(from);
+    free(row);
+    if (rc != CHURN_OK) {
+        churn_dataset_free(out);
+        return rc;
+    }
+    churn_dataset_free(*ds);
+    *ds = out;
+    return CHURN_OK;
+}
+
 /* Reads and joins this rank's shards into *out (NULL when it has none). */
 static int join_local(size_t n, cli_shard_reader read, void *ctx,
-                      char *const *names, churn_dataset **out,
+                      char *const *names, int open, churn_dataset **out,
                       churn_error *err)
 {
     churn_dataset *joined = NULL;
     int rc = CHURN_OK;
     for (size_t i = 0; rc == CHURN_OK && i < n; i++) {
-        churn_dataset *ds = NULL;
+        churn_dataset *ds = NULL, *shape = NULL;
         rc = read(ctx, i, &ds, err);
         if (rc != CHURN_OK)
             break;
@@ -213,13 +360,19 @@ static int join_local(size_t n, cli_shard_reader read, void *ctx,
             joined = ds;
             continue;
         }
-        if (churn_dataset_n_rows(ds) > 0 &&
-            (rc = churn_dataset_append(joined, ds, err)) == CHURN_EFORMAT &&
-            err) {
-            char msg[sizeof err->message];
-            snprintf(msg, sizeof msg, "%s", err->message);
-            cli_error_set(err, rc, "%s: %s", names[i], msg);
+        if (churn_dataset_n_rows(ds) > 0) {
+            if (!(shape = shape_of(joined)))
+                rc = cli_error_set(err, CHURN_ENOMEM, "out of memory");
+            if (rc == CHURN_OK && (rc = widen(&shape, ds, open, err)))
+                blame(err, rc, names[i]);
+            if (rc == CHURN_OK)
+                rc = conform(&joined, shape, err);
+            if (rc == CHURN_OK && (rc = conform(&ds, shape, err)))
+                blame(err, rc, names[i]);
+            if (rc == CHURN_OK && (rc = churn_dataset_append(joined, ds, err)))
+                blame(err, rc, names[i]);
         }
+        churn_dataset_free(shape);
         churn_dataset_free(ds);
     }
     if (rc != CHURN_OK) {
@@ -230,14 +383,14 @@ static int join_local(size_t n, cli_shard_reader read, void *ctx,
     return rc;
 }
 
-/* Checks every rank's columns (all: the gathered bytes, lens[r] from rank
- * r; 0 = no rows) against the first rank with rows; when mine has no
- * rows, *mine becomes an empty dataset of those columns. */
+/* The columns of every rank (all: the gathered bytes, lens[r] from rank
+ * r; 0 = no rows), widened in rank order as widen does; *mine is made to
+ * have them (an empty dataset of them when it has no rows). */
 static int same_columns(const churn_comm *comm, const char *all,
-                        const size_t *lens, churn_dataset **mine,
+                        const size_t *lens, int open, churn_dataset **mine,
                         churn_error *err)
 {
-    churn_dataset *first = NULL;
+    churn_dataset *shape = NULL;
     int first_rank = -1, rc = CHURN_OK;
     const char *at = all;
     for (int r = 0; rc == CHURN_OK && r < comm->size; at += lens[r], r++) {
@@ -246,37 +399,38 @@ static int same_columns(const churn_comm *comm, const char *all,
         churn_dataset *cols = from_columns(at, lens[r]);
         if (!cols) {
             rc = cli_error_set(err, CHURN_ENOMEM, "out of memory");
-        } else if (!first) {
-            first = cols;
+        } else if (!shape) {
+            shape = cols;
             first_rank = r;
             continue;
-        } else if ((rc = churn_dataset_append(first, cols, err)) != CHURN_OK) {
-            char msg[sizeof err->message];
-            snprintf(msg, sizeof msg, "%s", err ? err->message : "");
-            rc = cli_error_set(err, rc, "the shards of rank %d have other "
-                                        "columns than those of rank %d: %s",
-                               r, first_rank, msg);
+        } else if ((rc = widen(&shape, cols, open, err)) != CHURN_OK) {
+            char what[64];
+            snprintf(what, sizeof what, "the shards of ranks %d and %d differ",
+                     first_rank, r);
+            blame(err, rc, what);
         }
         churn_dataset_free(cols);
     }
-    if (rc == CHURN_OK && first && churn_dataset_n_rows(*mine) == 0) {
+    if (rc == CHURN_OK && shape && churn_dataset_n_rows(*mine) == 0) {
         churn_dataset_free(*mine);
-        *mine = first;
-        first = NULL;
+        *mine = shape;
+        shape = NULL;
+    } else if (rc == CHURN_OK && shape) {
+        rc = conform(mine, shape, err);
     }
-    churn_dataset_free(first);
+    churn_dataset_free(shape);
     return rc;
 }
 
 int cli_shards_load(const churn_comm *comm, size_t n, cli_shard_reader read,
-                    void *ctx, char *const *names, churn_dataset **out,
-                    churn_error *err)
+                    void *ctx, char *const *names, int open,
+                    churn_dataset **out, churn_error *err)
 {
     churn_comm one;
     comm = or_single(comm, &one);
     *out = NULL;
     churn_dataset *mine = NULL;
-    int rc = join_local(n, read, ctx, names, &mine, err);
+    int rc = join_local(n, read, ctx, names, open, &mine, err);
     if (rc == CHURN_OK && !mine && !(mine = churn_dataset_new(0)))
         rc = cli_error_set(err, CHURN_ENOMEM, "out of memory");
     rc = churn_comm_agree(comm, rc, err);
@@ -304,7 +458,7 @@ int cli_shards_load(const churn_comm *comm, size_t n, cli_shard_reader read,
                                            "their columns");
     }
     if (rc == CHURN_OK)
-        rc = same_columns(comm, all, lens, &mine, err);
+        rc = same_columns(comm, all, lens, open, &mine, err);
     free(cols);
     free(all);
     free(lens);
@@ -336,7 +490,7 @@ int cli_shards_csv(const churn_comm *comm, const char *pattern,
     if (rc != CHURN_OK)
         return rc;
     void *ctx[2] = {&files, (void *)o};
-    rc = cli_shards_load(comm, files.n, read_csv_shard, ctx, files.paths,
+    rc = cli_shards_load(comm, files.n, read_csv_shard, ctx, files.paths, 0,
                          out, err);
     cli_shards_free(&files);
     return rc;
@@ -384,7 +538,7 @@ int cli_shards_history(const churn_comm *comm, const cli_history *h,
     if (rc == CHURN_OK) {
         history_ctx ctx = {h, &events, h->customers ? &customers : NULL};
         rc = cli_shards_load(comm, events.n, read_history_shard, &ctx,
-                             events.paths, out, err);
+                             events.paths, 1, out, err);
     }
     cli_shards_free(&events);
     cli_shards_free(&customers);

@@ -36,13 +36,17 @@ typedef int (*cli_shard_reader)(void *ctx, size_t i, churn_dataset **out,
 /* Collective: reads this rank's n shards with read, one by one, and joins
  * them in order (churn_dataset_append; a file without rows adds nothing)
  * into *out, this rank's share. names[i] names shard i in messages. Every
- * rank's columns must be the same (names, kinds, order, label); a rank
- * whose share has no rows gets an empty dataset with the others'
- * columns, so that it can still take part. The status is the same on
- * every rank. */
+ * rank ends with the same columns (names, kinds, order, label): with open
+ * 0, every shard must have them; with open 1 (shards of features
+ * extracted from event logs), a column that only some shards have is
+ * added after the others (first seen first, in rank order), and the rows
+ * without it get 0: only per-event-name counts ("events_*") may be
+ * absent, since no customer of that shard had such an event. A rank whose
+ * share has no rows gets an empty dataset with the others' columns, so
+ * that it can still take part. The status is the same on every rank. */
 int cli_shards_load(const churn_comm *comm, size_t n, cli_shard_reader read,
-                    void *ctx, char *const *names, churn_dataset **out,
-                    churn_error *err);
+                    void *ctx, char *const *names, int open,
+                    churn_dataset **out, churn_error *err);
 
 /* Collective: this rank's share of the CSV files of pattern (as
  * cli_shards_find assigns them), each read with o, joined. */
