@@ -485,9 +485,11 @@ CHURN_API int churn_comm_agree(const churn_comm *comm, int status,
  * statistic of the pipeline (medians by an exact distributed selection,
  * means, deviations, category levels and their counts) and every Newton
  * step (gradient and Hessian) is summed across the ranks. Supported: the
- * logistic family with a fixed C, either class weight, no validation
- * hold-out (set it to 0), no grid search, no calibration, no row cap;
- * anything else is CHURN_EINVAL. comm is copied; comm->user must stay
+ * logistic family, and svm with the rbf-approx kernel (the landmarks are
+ * drawn from the union of the rows with the same seed), each with a fixed
+ * C and gamma, either class weight, no validation hold-out (set it to 0),
+ * no grid search, no calibration, no row cap; anything else is
+ * CHURN_EINVAL. comm is copied; comm->user must stay
  * valid until churn_train returns. */
 CHURN_API int churn_train_opts_set_comm(churn_train_opts *o,
                                         const churn_comm *comm);

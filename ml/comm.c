@@ -44,6 +44,39 @@ int churn__comm_gather(const churn_comm *comm, const void *mine, size_t len,
     return CHURN_OK;
 }
 
+int churn__comm_from_root(const churn_comm *comm, double *v, size_t n,
+                          churn_error *err)
+{
+    if (!churn__comm_spans(comm))
+        return CHURN_OK;
+    if (comm->rank != 0)
+        memset(v, 0, n * sizeof *v);
+    return churn__comm_reduce(comm, v, n, CHURN_REDUCE_SUM, err);
+}
+
+int churn__comm_offset(const churn_comm *comm, size_t n, size_t *offset,
+                       size_t *total, churn_error *err)
+{
+    *offset = 0;
+    *total = n;
+    if (!churn__comm_spans(comm))
+        return CHURN_OK;
+    double *count = calloc((size_t)comm->size, sizeof *count);
+    int rc = churn_comm_agree(comm, count ? CHURN_OK
+                                          : churn__fail_nomem(err), err);
+    if (rc == CHURN_OK) {
+        count[comm->rank] = (double)n;
+        rc = churn__comm_reduce(comm, count, (size_t)comm->size,
+                                CHURN_REDUCE_SUM, err);
+    }
+    for (int r = 0; rc == CHURN_OK && r < comm->size; r++) {
+        *offset += r < comm->rank ? (size_t)count[r] : 0;
+        *total += r != comm->rank ? (size_t)count[r] : 0;
+    }
+    free(count);
+    return rc;
+}
+
 /* What a rank tells the others when some rank failed: its status and its
  * error, as plain bytes (every rank runs the same build). */
 typedef struct verdict {

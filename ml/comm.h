@@ -22,4 +22,16 @@ int churn__comm_gather(const churn_comm *comm, const void *mine, size_t len,
                        int to_all, void **out, size_t *lens,
                        churn_error *err);
 
+/* Rank 0's v[0..n) on every rank (its values summed with zeros, which
+ * leaves them exact), or nothing for a single process. For a step every
+ * rank must take alike even where BLAS on different processors would
+ * round a factorization differently. */
+int churn__comm_from_root(const churn_comm *comm, double *v, size_t n,
+                          churn_error *err);
+
+/* This rank's n rows in the job: *offset, the rows of the ranks before
+ * it, and *total, the rows of every rank. A single process: 0 and n. */
+int churn__comm_offset(const churn_comm *comm, size_t n, size_t *offset,
+                       size_t *total, churn_error *err);
+
 #endif

@@ -1,6 +1,7 @@
 /* pipeline.c - the preprocessing pipeline: fitted on training rows only
  * (median imputation with missing indicators, one-hot encoding,
  * standardization), then applied per row. Its file section: pipeline_io.c. */
+#include "comm.h"
 #include "pipeline_impl.h"
 
 #include <gsl/gsl_statistics_double.h>
@@ -104,25 +105,10 @@ int churn__pipeline_add_outputs(churn__pipeline *p, size_t j)
  * doubles). */
 #define FIT_GROUP 8
 
-/* What fitting reads: the training rows of a dataset. */
-struct training {
-    const churn_dataset *ds;
-    const double *values;
-    size_t n_cols;
-    const size_t *rows; /* NULL: rows 0..n-1 */
-    size_t n;
-};
-
-/* The dataset row of training row i. */
-static size_t row_of(const struct training *t, size_t i)
-{
-    return t->rows ? t->rows[i] : i;
-}
-
 /* Column j of training row i. */
-static double cell(const struct training *t, size_t i, size_t j)
+static double cell(const churn__fit_rows *t, size_t i, size_t j)
 {
-    return t->values[row_of(t, i) * t->n_cols + j];
+    return t->values[churn__fit_row(t, i) * t->n_cols + j];
 }
 
 /* Sets output k's center and scale to the mean and the population
@@ -149,7 +135,7 @@ static int standardize(churn__pipeline *p, size_t k, double *x, size_t n)
 /* Fits numeric input j from col, its values in the training rows (n of
  * them, in order). */
 static int fit_numeric(churn__pipeline *p, size_t j,
-                       const struct training *t, const double *col,
+                       const churn__fit_rows *t, const double *col,
                        double *scratch, churn_error *err)
 {
     struct churn__pipeline_input *in = &p->inputs[j];
@@ -162,7 +148,7 @@ static int fit_numeric(churn__pipeline *p, size_t j,
             return churn__fail(err, CHURN_EINVAL,
                                "column '%s', row '%s': infinite value",
                                in->name,
-                               churn_dataset_id(t->ds, row_of(t, i)));
+                               churn_dataset_id(t->ds, churn__fit_row(t, i)));
         scratch[n_seen++] = v;
     }
     in->impute = 0;
@@ -194,7 +180,7 @@ static int fit_numeric(churn__pipeline *p, size_t j,
 }
 
 static int fit_categorical(churn__pipeline *p, size_t j,
-                           const struct training *t, churn_error *err)
+                           const churn__fit_rows *t, churn_error *err)
 {
     struct churn__pipeline_input *in = &p->inputs[j];
     size_t n_codes = churn_dataset_n_levels(t->ds, j);
@@ -212,7 +198,7 @@ static int fit_categorical(churn__pipeline *p, size_t j,
             rc = churn__fail(err, CHURN_EINVAL,
                              "column '%s', row '%s': %g is not a level code",
                              in->name,
-                             churn_dataset_id(t->ds, row_of(t, i)),
+                             churn_dataset_id(t->ds, churn__fit_row(t, i)),
                              v);
             goto done;
         }
@@ -252,21 +238,21 @@ done:
  * training rows into cols, column after column: one pass over the
  * row-major values, which column-by-column reading would make one pass
  * per column, each touching a cache line per row. */
-static void gather_columns(const struct training *t, size_t j0, double *cols)
+static void gather_columns(const churn__fit_rows *t, size_t j0, double *cols)
 {
     size_t g_n = t->n_cols - j0 < FIT_GROUP ? t->n_cols - j0 : FIT_GROUP;
     for (size_t i = 0; i < t->n; i++) {
-        const double *row = t->values + row_of(t, i) * t->n_cols + j0;
+        const double *row = t->values + churn__fit_row(t, i) * t->n_cols + j0;
         for (size_t g = 0; g < g_n; g++)
             cols[g * t->n + i] = row[g];
     }
 }
 
 /* Checks ds and rows and counts the outputs fitting can make at most. */
-static int check_training(const struct training *t, size_t *max_outputs,
-                          churn_error *err)
+static int check_training(const churn__fit_rows *t, int spans,
+                          size_t *max_outputs, churn_error *err)
 {
-    if (t->n == 0)
+    if (t->n == 0 && !spans) /* a rank of a job may have none */
         return churn__fail(err, CHURN_EEMPTY, "no training rows");
     if (t->n_cols == 0)
         return churn__fail(err, CHURN_EEMPTY, "no feature columns");
@@ -291,44 +277,83 @@ static int check_training(const struct training *t, size_t *max_outputs,
 int churn__pipeline_fit(const churn_dataset *ds, const size_t *rows, size_t n,
                         churn__pipeline **out, churn_error *err)
 {
+    return churn__pipeline_fit_comm(ds, rows, n, NULL, out, err);
+}
+
+/* Across ranks: every rank has the same columns, some rank has rows, and
+ * t->total counts them all; max_outputs becomes a bound for the job's
+ * outputs (every rank's levels may differ). */
+static int check_job(churn__fit_rows *t, size_t *max_outputs,
+                     const churn_comm *comm, churn_error *err)
+{
+    int rc = churn__check_columns_dist(t->ds, comm, err);
+    double counts[2] = {(double)t->n, (double)*max_outputs};
+    if (rc == CHURN_OK)
+        rc = churn__comm_reduce(comm, counts, 2, CHURN_REDUCE_SUM, err);
+    if (rc != CHURN_OK)
+        return rc;
+    if (counts[0] == 0)
+        return churn__fail(err, CHURN_EEMPTY, "no training rows");
+    t->total = counts[0];
+    *max_outputs = (size_t)counts[1];
+    return CHURN_OK;
+}
+
+int churn__pipeline_fit_comm(const churn_dataset *ds, const size_t *rows,
+                             size_t n, const churn_comm *comm,
+                             churn__pipeline **out, churn_error *err)
+{
     *out = NULL;
+    int spans = churn__comm_spans(comm);
     if (!ds)
-        return churn__fail(err, CHURN_EINVAL, "no dataset");
-    struct training t = {ds, churn_dataset_values(ds),
+        return churn_comm_agree(
+            comm, churn__fail(err, CHURN_EINVAL, "no dataset"), err);
+    churn__fit_rows t = {ds, churn_dataset_values(ds),
                          churn_dataset_n_cols(ds), rows,
-                         rows ? n : churn_dataset_n_rows(ds)};
+                         rows ? n : churn_dataset_n_rows(ds), 0};
+    t.total = (double)t.n;
     size_t max_outputs = 0;
-    int rc = check_training(&t, &max_outputs, err);
+    int rc = check_training(&t, spans, &max_outputs, err);
+    if (spans && (rc = churn_comm_agree(comm, rc, err)) == CHURN_OK)
+        rc = check_job(&t, &max_outputs, comm, err);
     if (rc != CHURN_OK)
         return rc;
     churn__pipeline *p = churn__pipeline_new(t.n_cols);
-    double *scratch = malloc(t.n * sizeof *scratch);
-    double *cols = malloc(FIT_GROUP * t.n * sizeof *cols);
+    double *scratch = malloc((t.n ? t.n : 1) * sizeof *scratch);
+    double *cols = malloc((t.n ? FIT_GROUP * t.n : 1) * sizeof *cols);
     if (!p || !scratch || !cols ||
-        churn__pipeline_reserve_outputs(p, max_outputs) != CHURN_OK) {
+        churn__pipeline_reserve_outputs(p, max_outputs) != CHURN_OK)
         rc = churn__fail_nomem(err);
-        goto done;
-    }
-    for (size_t j = 0; j < t.n_cols; j++) {
+    if (spans)
+        rc = churn_comm_agree(comm, rc, err);
+    for (size_t j = 0; j < t.n_cols && rc == CHURN_OK; j++) {
         struct churn__pipeline_input *in = &p->inputs[j];
         size_t g = j % FIT_GROUP;
         if (g == 0) /* the next FIT_GROUP columns, in one pass over rows */
             gather_columns(&t, j, cols);
         in->kind = churn_dataset_column_kind(ds, j);
         in->name = churn__strdup(churn_dataset_column_name(ds, j));
-        if (!in->name) {
+        if (!in->name)
             rc = churn__fail_nomem(err);
-            goto done;
-        }
-        rc = in->kind == CHURN_CATEGORICAL
-                 ? fit_categorical(p, j, &t, err)
-                 : fit_numeric(p, j, &t, cols + g * t.n, scratch, err);
+        if (spans && (rc = churn_comm_agree(comm, rc, err)) != CHURN_OK)
+            break;
         if (rc != CHURN_OK)
-            goto done;
+            break;
+        const double *col = cols + g * t.n;
+        if (spans)
+            rc = in->kind == CHURN_CATEGORICAL
+                     ? churn__fit_categorical_dist(p, j, &t, col, comm, err)
+                     : churn__fit_numeric_dist(p, j, &t, col, scratch, comm,
+                                               err);
+        else
+            rc = in->kind == CHURN_CATEGORICAL
+                     ? fit_categorical(p, j, &t, err)
+                     : fit_numeric(p, j, &t, col, scratch, err);
     }
-    *out = p;
-    p = NULL;
-done:
+    if (rc == CHURN_OK) {
+        *out = p;
+        p = NULL;
+    }
     free(scratch);
     free(cols);
     churn__pipeline_free(p);

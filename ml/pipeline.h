@@ -37,6 +37,15 @@ typedef struct churn__pipeline churn__pipeline;
  * churn__pipeline_free; on error *out is NULL. */
 int churn__pipeline_fit(const churn_dataset *ds, const size_t *rows, size_t n,
                         churn__pipeline **out, churn_error *err);
+/* The same, across the ranks of comm (NULL: this process alone), each
+ * rank with its own dataset and rows (possibly none): every rank gets the
+ * pipeline a single process would fit on all the ranks' rows, rank 0's
+ * first (equal to rounding: medians exactly, means and deviations from
+ * sums; see pipeline_dist.c). Collective. The ranks' datasets must have
+ * the same columns (names, kinds, order): CHURN_EFORMAT otherwise. */
+int churn__pipeline_fit_comm(const churn_dataset *ds, const size_t *rows,
+                             size_t n, const churn_comm *comm,
+                             churn__pipeline **out, churn_error *err);
 /* Frees p; NULL is fine. */
 void churn__pipeline_free(churn__pipeline *p);
 

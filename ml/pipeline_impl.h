@@ -46,4 +46,36 @@ size_t churn__pipeline_outputs_of(const struct churn__pipeline_input *in);
  * the reserved room. Returns CHURN_OK or CHURN_ENOMEM. */
 int churn__pipeline_add_outputs(churn__pipeline *p, size_t j);
 
+/* What fitting reads: the training rows of a dataset. */
+typedef struct churn__fit_rows {
+    const churn_dataset *ds;
+    const double *values;
+    size_t n_cols;
+    const size_t *rows; /* NULL: rows 0..n-1 */
+    size_t n;           /* this process's training rows */
+    double total;       /* training rows of every rank of the job */
+} churn__fit_rows;
+
+/* The dataset row of training row i. */
+static inline size_t churn__fit_row(const churn__fit_rows *t, size_t i)
+{
+    return t->rows ? t->rows[i] : i;
+}
+
+/* CHURN_OK when every rank's ds has the same columns (count, names,
+ * kinds, in order), else CHURN_EFORMAT on every rank. Collective. */
+int churn__check_columns_dist(const churn_dataset *ds,
+                              const churn_comm *comm, churn_error *err);
+
+/* Fit input j of p across the ranks of comm (pipeline_dist.c) from col,
+ * its values in this rank's training rows; scratch has room for t->n
+ * doubles. Collective: every rank calls them for the same j. */
+int churn__fit_numeric_dist(churn__pipeline *p, size_t j,
+                            const churn__fit_rows *t, const double *col,
+                            double *scratch, const churn_comm *comm,
+                            churn_error *err);
+int churn__fit_categorical_dist(churn__pipeline *p, size_t j,
+                                const churn__fit_rows *t, const double *col,
+                                const churn_comm *comm, churn_error *err);
+
 #endif /* CHURN_ML_PIPELINE_IMPL_H */

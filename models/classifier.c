@@ -2,6 +2,7 @@
  * value, per-input contributions and the model-file section. */
 #include "classifier.h"
 #include "models.h"
+#include "comm.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -14,18 +15,24 @@ int churn__logistic_weights(const churn__fit_params *fp, const double *x,
     double *s = NULL;
     int rc = CHURN_OK;
     if (fp->balanced) {
-        size_t pos = 0;
+        /* Rows and positives of every rank, when fitting across ranks. */
+        double count[2] = {(double)n, 0};
         for (size_t i = 0; i < n; i++)
-            pos += y[i] > 0;
+            count[1] += y[i] > 0;
+        rc = churn__comm_reduce(fp->comm, count, 2, CHURN_REDUCE_SUM, err);
         /* scikit-learn's "balanced": n / (2 * n_class). */
-        if (!(s = malloc((n ? n : 1) * sizeof *s)))
+        if (rc == CHURN_OK && !(s = malloc((n ? n : 1) * sizeof *s)))
             rc = churn__fail_nomem(err);
         for (size_t i = 0; s && i < n; i++)
-            s[i] = (double)n / (2.0 * (double)(y[i] > 0 ? pos : n - pos));
+            s[i] = count[0] /
+                   (2.0 * (y[i] > 0 ? count[1] : count[0] - count[1]));
     }
     churn__logistic_params lp;
     churn__logistic_params_default(&lp);
     lp.c = fp->c;
+    lp.comm = fp->comm;
+    if (fp->balanced) /* a rank out of memory fails every rank */
+        rc = churn_comm_agree(fp->comm, rc, err);
     churn__logistic_info info;
     if (rc == CHURN_OK)
         rc = churn__logistic_fit(x, n, d, y, s, &lp, w, b, &info, err);
@@ -45,9 +52,11 @@ int churn__classifier_fit(churn__classifier *c, const churn__fit_params *fp,
     int rc;
     if (fp->family == CHURN__LOGISTIC) {
         c->w = calloc(dim ? dim : 1, sizeof *c->w);
-        rc = !c->w ? churn__fail_nomem(err)
-                   : churn__logistic_weights(fp, z, y, n, dim, c->w, &c->b,
-                                             iterations, err);
+        rc = churn_comm_agree(fp->comm,
+                              c->w ? CHURN_OK : churn__fail_nomem(err), err);
+        if (rc == CHURN_OK)
+            rc = churn__logistic_weights(fp, z, y, n, dim, c->w, &c->b,
+                                         iterations, err);
     } else if (fp->kernel == CHURN__K_RBF_APPROX) {
         rc = churn__nystroem_fit(c, fp, z, y, n, dim, iterations, err);
     } else {

@@ -30,6 +30,7 @@ typedef struct churn__fit_params {
     int degree;           /* poly */
     size_t components;    /* rbf-approx: random features (0: default) */
     uint64_t seed;        /* rbf-approx: of the random features */
+    const churn_comm *comm; /* logistic: fit across ranks (NULL: alone) */
 } churn__fit_params;
 
 /* A fitted classifier on standardized features z (dim of them). Its

@@ -1,6 +1,7 @@
 /* logistic.c - L2 logistic regression by Newton's method: a BLAS-3 Hessian
  * solved by Cholesky, or truncated Newton-CG for wide data. */
 #include "models.h"
+#include "comm.h"
 
 #include <cblas.h>
 #include <float.h>
@@ -41,6 +42,8 @@ typedef struct problem {
     const double *x, *y, *s;
     size_t n, d;
     double c;
+    const churn_comm *comm; /* NULL: the rows are all here */
+    double n_total;         /* rows of every rank */
     const double *mean;           /* d column means */
     const unsigned char *constant; /* d flags: column j is constant */
 } problem;
@@ -48,6 +51,8 @@ typedef struct problem {
 /* Work vectors. theta = [w; b'] and grad, dir, the CG vectors have d + 1
  * entries; the per-row vectors have n. */
 typedef struct work {
+    /* theta, grad and dir have room for two more entries: the sums that
+     * travel with them when the ranks combine (see combine). */
     double *theta, *grad, *dir, *mean;
     unsigned char *constant;
     double *z;     /* margins x_i.w + b */
@@ -57,6 +62,8 @@ typedef struct work {
     double *hess, *fac, *block;     /* Cholesky path */
     double *cg_r, *cg_z, *cg_p, *cg_q, *precond; /* CG path */
     size_t block_rows;
+    int comm_rc;             /* a failed exchange between ranks */
+    churn_error *err;        /* where it is told */
 } work;
 
 void churn__logistic_params_default(churn__logistic_params *p)
@@ -65,6 +72,27 @@ void churn__logistic_params_default(churn__logistic_params *p)
     p->tol = 1e-10;
     p->max_iter = 100;
     p->wide_threshold = 1000;
+    p->comm = NULL;
+}
+
+/* ------------------------------------------------------------ the ranks */
+
+/* Sums v[0..n) over every rank, in place (nothing for one process). A
+ * failed exchange is remembered in wk and ends the fit at the next
+ * iteration; the sums are then meaningless but harmless. */
+static void combine(const problem *pb, work *wk, double *v, size_t n)
+{
+    if (wk->comm_rc == CHURN_OK)
+        wk->comm_rc = churn__comm_reduce(pb->comm, v, n, CHURN_REDUCE_SUM,
+                                         wk->err);
+}
+
+/* Rank 0's v[0..n) on every rank (churn__comm_from_root), a failure
+ * remembered as in combine. */
+static void from_rank0(const problem *pb, work *wk, double *v, size_t n)
+{
+    if (wk->comm_rc == CHURN_OK)
+        wk->comm_rc = churn__comm_from_root(pb->comm, v, n, wk->err);
 }
 
 /* ------------------------------------------------------------- numerics */
@@ -141,39 +169,58 @@ static void x1_times(const problem *pb, const double *v, double *out)
     }
 }
 
-/* out += X1^T q (d + 1 entries). */
-static void x1t_times_add(const problem *pb, const double *q, double *out)
+/* out[0..d] = X1^T q over every rank's rows. out[d + 1 .. d + 1 + extra)
+ * hold the caller's own sums, which are combined along with it. */
+static void x1t_times(const problem *pb, work *wk, const double *q,
+                      double *out, size_t extra)
 {
     double total = 0;
     for (size_t i = 0; i < pb->n; i++)
         total += q[i];
-    out[pb->d] += total;
+    memset(out, 0, pb->d * sizeof *out);
+    out[pb->d] = total;
     for (size_t i0 = 0; pb->d && i0 < pb->n; i0 += GEMV_ROWS) {
         size_t m = pb->n - i0 < GEMV_ROWS ? pb->n - i0 : GEMV_ROWS;
         cblas_dgemv(CblasRowMajor, CblasTrans, (int)m, (int)pb->d, 1.0,
                     pb->x + i0 * pb->d, (int)pb->d, q + i0, 1, 1.0, out, 1);
     }
+    combine(pb, wk, out, pb->d + 1 + extra);
+    /* The centering term, from the combined sum of q. */
     if (pb->d)
-        cblas_daxpy((int)pb->d, -total, pb->mean, 1, out, 1);
+        cblas_daxpy((int)pb->d, -out[pb->d], pb->mean, 1, out, 1);
 }
 
-/* The column means, and which columns are constant; a constant
- * column's mean is its value itself, so it centers to exact zeros. */
-static void column_means(const problem *pb, double *mean,
-                         unsigned char *constant)
+/* The column means over every rank's rows, and which columns are
+ * constant (smallest = largest); a constant column's mean is its value
+ * itself, so it centers to exact zeros. low and high have d entries. */
+static int column_means(const problem *pb, double *mean,
+                        unsigned char *constant, double *low, double *high,
+                        churn_error *err)
 {
     size_t n = pb->n, d = pb->d;
     memset(mean, 0, d * sizeof *mean);
-    memset(constant, 1, d);
+    for (size_t j = 0; j < d; j++) {
+        low[j] = INFINITY;
+        high[j] = -INFINITY;
+    }
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < d; j++) {
-            mean[j] += pb->x[i * d + j];
-            if (pb->x[i * d + j] != pb->x[j])
-                constant[j] = 0;
+            double v = pb->x[i * d + j];
+            mean[j] += v;
+            low[j] = fmin(low[j], v);
+            high[j] = fmax(high[j], v);
         }
     }
-    for (size_t j = 0; j < d; j++)
-        mean[j] = constant[j] ? pb->x[j] : mean[j] / (double)n;
+    int rc = churn__comm_reduce(pb->comm, mean, d, CHURN_REDUCE_SUM, err);
+    if (rc == CHURN_OK)
+        rc = churn__comm_reduce(pb->comm, low, d, CHURN_REDUCE_MIN, err);
+    if (rc == CHURN_OK)
+        rc = churn__comm_reduce(pb->comm, high, d, CHURN_REDUCE_MAX, err);
+    for (size_t j = 0; j < d; j++) {
+        constant[j] = low[j] == high[j];
+        mean[j] = constant[j] ? low[j] : mean[j] / pb->n_total;
+    }
+    return rc;
 }
 
 /* out[j] = base[j] for each constant column j: undoes what a product
@@ -201,33 +248,35 @@ static double evaluate(const problem *pb, work *wk)
         wk->r[i] = positive ? -cs * q : cs * p;
         wk->curv[i] = cs * p * q;
     }
-    memcpy(wk->grad, wk->theta, pb->d * sizeof *wk->grad);
-    wk->grad[pb->d] = 0;
-    x1t_times_add(pb, wk->r, wk->grad);
+    wk->grad[pb->d + 1] = loss; /* combined along with the gradient */
+    x1t_times(pb, wk, wk->r, wk->grad, 1);
+    loss = wk->grad[pb->d + 1];
+    for (size_t j = 0; j < pb->d; j++)
+        wk->grad[j] += wk->theta[j];
     keep_constant_at_zero(pb, wk->theta, wk->grad);
     return 0.5 * dot(wk->theta, wk->theta, pb->d) + loss;
 }
 
 /* The change of the objective from theta to theta + alpha dir, from the
  * margins z and their change u along dir. */
-static double objective_change(const problem *pb, const work *wk,
-                               double alpha)
+static double objective_change(const problem *pb, work *wk, double alpha)
 {
     const double *w = wk->theta, *dw = wk->dir;
-    double change = alpha * dot(w, dw, pb->d) +
-                    0.5 * alpha * alpha * dot(dw, dw, pb->d);
+    double loss = 0;
     for (size_t i = 0; i < pb->n; i++) {
         double cs = pb->c * (pb->s ? pb->s[i] : 1.0);
-        change += cs * churn__logistic_loss_change(wk->z[i], alpha * wk->u[i],
-                                   pb->y[i] != 0);
+        loss += cs * churn__logistic_loss_change(wk->z[i], alpha * wk->u[i],
+                                                 pb->y[i] != 0);
     }
-    return change;
+    combine(pb, wk, &loss, 1);
+    return alpha * dot(w, dw, pb->d) +
+           0.5 * alpha * alpha * dot(dw, dw, pb->d) + loss;
 }
 
 /* Backtracking (Armijo) line search along wk->dir, whose slope is -dec.
  * Sets *alpha and returns 0, or -1 when no step decreases the objective
  * enough. */
-static int line_search(const problem *pb, const work *wk, double dec,
+static int line_search(const problem *pb, work *wk, double dec,
                        double *alpha)
 {
     double a = 1.0;
@@ -255,7 +304,7 @@ static int at_rounding_floor(const problem *pb, work *wk, double target)
     size_t d = pb->d;
     const double *w = wk->theta;
     double *size = wk->dir;
-    double gamma = 8 * DBL_EPSILON * sqrt((double)pb->n + 1);
+    double gamma = 8 * DBL_EPSILON * sqrt(pb->n_total + 1);
     int done = 1;
     memset(size, 0, (d + 1) * sizeof *size);
     for (size_t i = 0; i < pb->n; i++) {
@@ -268,6 +317,7 @@ static int at_rounding_floor(const problem *pb, work *wk, double target)
             size[j] += fabs(xi[j]) * r_size;
         size[d] += r_size;
     }
+    combine(pb, wk, size, d + 1);
     for (size_t j = 0; j <= d; j++) {
         double own = j < d ? fabs(w[j]) + fabs(pb->mean[j]) * size[d] : 0;
         size[j] = gamma * (own + size[j]);
@@ -295,6 +345,19 @@ static void build_hessian(const problem *pb, work *wk)
         }
         cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)d1, (int)m,
                     1.0, wk->block, (int)d1, 1.0, wk->hess, (int)d1);
+    }
+    if (churn__comm_spans(pb->comm)) {
+        /* The upper triangle, packed: (d + 1)(d + 2) / 2 values. */
+        double *packed = wk->fac;
+        size_t k = 0;
+        for (size_t a = 0; a < d1; a++)
+            for (size_t b = a; b < d1; b++)
+                packed[k++] = wk->hess[a * d1 + b];
+        combine(pb, wk, packed, k);
+        k = 0;
+        for (size_t a = 0; a < d1; a++)
+            for (size_t b = a; b < d1; b++)
+                wk->hess[a * d1 + b] = packed[k++];
     }
     for (size_t j = 0; j < pb->d; j++)
         wk->hess[j * d1 + j] += 1.0;
@@ -325,14 +388,19 @@ static int direction_cholesky(const problem *pb, work *wk, churn_error *err)
             break;
         ridge = ridge == 0 ? 1e-12 * scale : ridge * 1e3;
     }
-    if (info != 0)
-        return churn__fail(err, CHURN_ENUMERIC,
-                           "logistic: the Hessian is not positive definite "
-                           "(Cholesky failed at column %d)", info);
+    int failed_at = info;
     for (int j = 0; j < d1; j++)
         wk->dir[j] = -wk->grad[j];
     /* info != 0 here would mean a bad argument, which cannot happen. */
-    dpotrs_("L", &d1, &one, wk->fac, &d1, wk->dir, &d1, &info, 1);
+    if (failed_at == 0)
+        dpotrs_("L", &d1, &one, wk->fac, &d1, wk->dir, &d1, &info, 1);
+    wk->dir[d1] = failed_at;
+    from_rank0(pb, wk, wk->dir, (size_t)d1 + 1);
+    failed_at = (int)wk->dir[d1];
+    if (failed_at != 0)
+        return churn__fail(err, CHURN_ENUMERIC,
+                           "logistic: the Hessian is not positive definite "
+                           "(Cholesky failed at column %d)", failed_at);
     return CHURN_OK;
 }
 
@@ -346,9 +414,9 @@ static void hessian_times(const problem *pb, work *wk, const double *v,
     x1_times(pb, v, wk->u);
     for (size_t i = 0; i < pb->n; i++)
         wk->u[i] *= wk->curv[i];
-    memcpy(out, v, pb->d * sizeof *out);
-    out[pb->d] = 0;
-    x1t_times_add(pb, wk->u, out);
+    x1t_times(pb, wk, wk->u, out, 0);
+    for (size_t j = 0; j < pb->d; j++)
+        out[j] += v[j];
     keep_constant_at_zero(pb, v, out);
 }
 
@@ -357,9 +425,7 @@ static void hessian_times(const problem *pb, work *wk, const double *v,
 static void hessian_diagonal(const problem *pb, work *wk)
 {
     size_t d = pb->d;
-    for (size_t j = 0; j < d; j++)
-        wk->precond[j] = 1.0;
-    wk->precond[d] = 0;
+    memset(wk->precond, 0, (d + 1) * sizeof *wk->precond);
     for (size_t i = 0; i < pb->n; i++) {
         for (size_t j = 0; j < d; j++) {
             double xij = pb->x[i * d + j] - pb->mean[j];
@@ -367,6 +433,9 @@ static void hessian_diagonal(const problem *pb, work *wk)
         }
         wk->precond[d] += wk->curv[i];
     }
+    combine(pb, wk, wk->precond, d + 1);
+    for (size_t j = 0; j < d; j++)
+        wk->precond[j] += 1.0;
     if (!(wk->precond[d] > 0))
         wk->precond[d] = 1.0;
 }
@@ -410,6 +479,7 @@ static void direction_cg(const problem *pb, work *wk, double rel_grad)
             wk->cg_p[j] = wk->cg_z[j] + rz_next / rz * wk->cg_p[j];
         rz = rz_next;
     }
+    from_rank0(pb, wk, wk->dir, d1);
 }
 
 /* ------------------------------------------------------------ the fit */
@@ -422,7 +492,7 @@ static int check_input(const problem *pb, const churn__logistic_params *p,
 {
     if (!pb->y || !b || (pb->d && (!pb->x || !w)))
         return churn__fail(err, CHURN_EINVAL, "logistic: NULL argument");
-    if (pb->n == 0)
+    if (pb->n == 0 && !churn__comm_spans(pb->comm)) /* a rank may have none */
         return churn__fail(err, CHURN_EINVAL, "logistic: no rows to fit");
     if (pb->d >= INT_MAX || pb->n > SIZE_MAX / sizeof(double) / (pb->d + 1))
         return churn__fail(err, CHURN_EINVAL,
@@ -454,6 +524,21 @@ static int check_input(const problem *pb, const churn__logistic_params *p,
                                i, yi, si);
         *(yi != 0 ? pos : neg) += si;
     }
+    return CHURN_OK;
+}
+
+/* Every rank's class weights and rows (after each rank's check_input):
+ * both classes must weigh something. */
+static int check_classes(problem *pb, double *pos, double *neg,
+                         churn_error *err)
+{
+    double sums[3] = {*pos, *neg, (double)pb->n};
+    int rc = churn__comm_reduce(pb->comm, sums, 3, CHURN_REDUCE_SUM, err);
+    if (rc != CHURN_OK)
+        return rc;
+    *pos = sums[0];
+    *neg = sums[1];
+    pb->n_total = sums[2];
     if (!(*pos > 0) || !(*neg > 0))
         return churn__fail(err, CHURN_EINVAL,
                            "logistic: both classes need positive weight "
@@ -473,12 +558,13 @@ static void free_work(work *wk)
 
 static int alloc_work(const problem *pb, int use_cg, work *wk)
 {
-    size_t n = pb->n, d1 = pb->d + 1;
+    size_t n = pb->n ? pb->n : 1, d1 = pb->d + 1;
     memset(wk, 0, sizeof *wk);
-    wk->theta = calloc(d1, sizeof(double));
-    wk->grad = calloc(d1, sizeof(double));
-    wk->dir = calloc(d1, sizeof(double));
-    wk->mean = calloc(d1, sizeof(double));
+    wk->theta = calloc(d1 + 2, sizeof(double));
+    wk->grad = calloc(d1 + 2, sizeof(double));
+    wk->dir = calloc(d1 + 2, sizeof(double));
+    /* mean, then the smallest and largest value of each column */
+    wk->mean = calloc(3 * d1, sizeof(double));
     wk->constant = calloc(d1, 1);
     wk->z = calloc(n, sizeof(double));
     wk->u = calloc(n, sizeof(double));
@@ -497,9 +583,9 @@ static int alloc_work(const problem *pb, int use_cg, work *wk)
     } else {
         size_t rows = BLOCK_DOUBLES / d1;
         rows = rows < 64 ? 64 : rows;
-        wk->block_rows = rows < n ? rows : n;
+        wk->block_rows = rows < n ? rows : n; /* n >= 1 here */
         wk->hess = calloc(d1 * d1, sizeof(double));
-        wk->fac = calloc(d1 * d1, sizeof(double));
+        wk->fac = calloc(d1 * d1 + 1, sizeof(double));
         wk->block = calloc(wk->block_rows * d1, sizeof(double));
         ok = ok && wk->hess && wk->fac && wk->block;
     }
@@ -518,6 +604,8 @@ static int newton(const problem *pb, const churn__logistic_params *p,
     for (;;) {
         info->objective = f;
         info->grad_norm = gnorm;
+        if (wk->comm_rc != CHURN_OK)
+            return wk->comm_rc;
         if (!isfinite(f) || !isfinite(gnorm))
             return churn__fail(err, CHURN_ENUMERIC,
                                "logistic: objective or gradient not finite "
@@ -561,7 +649,7 @@ int churn__logistic_fit(const double *x, size_t n, size_t d, const double *y,
 {
     churn__logistic_params defaults;
     churn__logistic_info local = {0, 0, 0, 0};
-    problem pb = {x, y, s, n, d, 0, NULL, NULL};
+    problem pb = {x, y, s, n, d, 0, NULL, 0, NULL, NULL};
     work wk;
     double pos, neg;
     int rc;
@@ -571,16 +659,25 @@ int churn__logistic_fit(const double *x, size_t n, size_t d, const double *y,
         p = &defaults;
     }
     pb.c = p->c;
+    pb.comm = p->comm;
+    pb.n_total = (double)n;
+    wk.err = err;
     local.used_cg = d > p->wide_threshold;
+    /* What can fail on one rank alone fails before the ranks agree; from
+     * there on every decision is taken on combined values, the same on
+     * every rank. */
     rc = check_input(&pb, p, w, b, &pos, &neg, err);
+    if (rc == CHURN_OK && alloc_work(&pb, local.used_cg, &wk) != CHURN_OK)
+        rc = churn__fail_nomem(err);
+    wk.err = err;
+    rc = churn_comm_agree(pb.comm, rc, err);
+    if (rc == CHURN_OK)
+        rc = check_classes(&pb, &pos, &neg, err);
+    if (rc == CHURN_OK)
+        rc = column_means(&pb, wk.mean, wk.constant, wk.mean + d + 1,
+                          wk.mean + 2 * (d + 1), err);
     if (rc != CHURN_OK)
         goto done;
-    rc = alloc_work(&pb, local.used_cg, &wk);
-    if (rc != CHURN_OK) {
-        churn__fail_nomem(err);
-        goto done;
-    }
-    column_means(&pb, wk.mean, wk.constant);
     pb.mean = wk.mean;
     pb.constant = wk.constant;
     wk.theta[d] = log(pos / neg);

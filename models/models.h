@@ -17,6 +17,10 @@ typedef struct churn__logistic_params {
     size_t max_iter;       /* Newton iterations cap (default 100) */
     size_t wide_threshold; /* d above which truncated Newton-CG is used
                             * instead of Cholesky (default 1000) */
+    const churn_comm *comm; /* NULL (default): x holds every row; else x
+                             * holds this rank's rows (maybe none) and the
+                             * fit is collective: the same w and b on every
+                             * rank as one process on all the rows */
 } churn__logistic_params;
 
 /* Fills p with the defaults: c = 1, tol = 1e-10, max_iter = 100,

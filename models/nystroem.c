@@ -10,10 +10,10 @@
  * 40-feature synthetic table raised held-out AUC from 0.76 to 0.82+. */
 #include "classifier.h"
 #include "models.h"
+#include "comm.h"
 
 /* gsl_randist.h brings GSL's CBLAS declarations (see rff.c). */
 #include <gsl/gsl_eigen.h>
-#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdlib.h>
@@ -78,25 +78,35 @@ static void features(const void *ctx, const double *z, size_t n,
     }
 }
 
-/* m distinct rows of z, drawn uniformly (order kept), into land. */
-static int choose_landmarks(const double *z, size_t n, size_t dim, size_t m,
-                            uint64_t seed, double *land)
+/* m distinct rows of the job's total, drawn uniformly (order kept), into
+ * land (m x dim): selection sampling (Knuth's algorithm S, which
+ * gsl_ran_choose also follows, so the draws are the same): row i of
+ * total is taken with probability (still wanted) / (rows left). Every
+ * rank walks the same draws; this rank's rows are offset .. offset + n -
+ * 1, and the landmarks it holds reach the others by a sum in which the
+ * rest are zeros. */
+static int choose_landmarks(const double *z, size_t n, size_t offset,
+                            size_t total, size_t dim, size_t m,
+                            uint64_t seed, const churn_comm *comm,
+                            double *land, churn_error *err)
 {
-    size_t *all = malloc(n * sizeof *all), *pick = malloc(m * sizeof *pick);
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    int ok = all && pick && rng;
-    if (ok) {
-        gsl_rng_set(rng, (unsigned long)seed);
-        for (size_t i = 0; i < n; i++)
-            all[i] = i;
-        gsl_ran_choose(rng, pick, m, all, n, sizeof *all);
-        for (size_t j = 0; j < m; j++)
-            memcpy(land + j * dim, z + pick[j] * dim, dim * sizeof *land);
+    int rc = churn_comm_agree(comm, rng ? CHURN_OK : churn__fail_nomem(err),
+                              err);
+    if (rc != CHURN_OK)
+        return rc;
+    gsl_rng_set(rng, (unsigned long)seed);
+    memset(land, 0, m * dim * sizeof *land);
+    for (size_t i = 0, j = 0; i < total && j < m; i++) {
+        if (!((double)(total - i) * gsl_rng_uniform(rng) < (double)(m - j)))
+            continue;
+        if (i >= offset && i - offset < n)
+            memcpy(land + j * dim, z + (i - offset) * dim,
+                   dim * sizeof *land);
+        j++;
     }
-    free(all);
-    free(pick);
     gsl_rng_free(rng);
-    return ok ? CHURN_OK : CHURN_ENOMEM;
+    return churn__comm_reduce(comm, land, m * dim, CHURN_REDUCE_SUM, err);
 }
 
 /* T = U_k S_k^{-1/2} over the eigenpairs of W = K(L, L) kept (those
@@ -144,8 +154,12 @@ int churn__nystroem_fit(churn__classifier *c, const churn__fit_params *fp,
                         size_t dim, double *iterations, churn_error *err)
 {
     size_t m = fp->components ? fp->components : CHURN__NYSTROEM_LANDMARKS;
-    if (m > n)
-        m = n;
+    size_t offset, total;
+    int rc = churn__comm_offset(fp->comm, n, &offset, &total, err);
+    if (rc != CHURN_OK)
+        return rc;
+    if (m > total)
+        m = total;
     if (m == 0)
         return churn__fail(err, CHURN_EINVAL, "rbf-approx: no rows");
     c->kernel = CHURN__K_RBF;
@@ -159,12 +173,12 @@ int churn__nystroem_fit(churn__classifier *c, const churn__fit_params *fp,
     ny.t = malloc(m * m * sizeof *ny.t);
     ny.kblock = malloc(CHUNK_ROWS * m * sizeof *ny.kblock);
     double *w = malloc(m * sizeof *w);
-    int rc = CHURN_OK;
-    if (!c->sv || !c->sv_coef || !ny.lnorm || !ny.t || !ny.kblock || !w ||
-        choose_landmarks(z, n, dim, m, fp->seed, c->sv) != CHURN_OK) {
+    if (!c->sv || !c->sv_coef || !ny.lnorm || !ny.t || !ny.kblock || !w)
         rc = churn__fail_nomem(err);
+    if ((rc = churn_comm_agree(fp->comm, rc, err)) != CHURN_OK ||
+        (rc = choose_landmarks(z, n, offset, total, dim, m, fp->seed,
+                               fp->comm, c->sv, err)) != CHURN_OK)
         goto done;
-    }
     for (size_t j = 0; j < m; j++)
         ny.lnorm[j] = sq_norm(c->sv + j * dim, dim);
     rc = whitening(&ny);

@@ -9,6 +9,7 @@
 #define _DEFAULT_SOURCE
 #include "classifier.h"
 #include "models.h"
+#include "comm.h"
 
 /* gsl_randist.h brings GSL's CBLAS declarations (the same ABI as
  * OpenBLAS's cblas.h, which would clash with them); OpenBLAS links. */
@@ -229,6 +230,14 @@ typedef struct fit {
     double *hrows;     /* BLOCK_ROWS x (d + 1): sqrt(curvature) [phi, 1] */
     float *cache;      /* n x d features rounded to float, or NULL */
     int cached;        /* the cache is filled */
+    /* Across ranks: this rank's rows are rows offset .. offset + n - 1 of
+     * the job's n_total; gradient, Hessian and losses are combined in
+     * packed (below), a failed exchange is kept in comm_rc. */
+    const churn_comm *comm;
+    size_t offset, n_total;
+    double *packed;    /* d + 2 + (d + 1)(d + 2) / 2 */
+    int comm_rc;
+    churn_error *err;
 } fit;
 
 /* A float copy of n x d features, or NULL. It is hundreds of MB: mapped
@@ -277,6 +286,30 @@ typedef struct point {
     double f;
 } point;
 
+/* Sums the data terms of pt (gradient, loss in pt->f, Hessian upper
+ * triangle) over every rank, as one message. */
+static void combine_point(fit *ft, point *pt)
+{
+    if (!churn__comm_spans(ft->comm) || ft->comm_rc != CHURN_OK)
+        return;
+    size_t d1 = ft->d + 1, k = 0;
+    double *v = ft->packed;
+    memcpy(v, pt->grad, d1 * sizeof *v);
+    k = d1;
+    v[k++] = pt->f;
+    for (size_t a = 0; a < d1; a++)
+        for (size_t b = a; b < d1; b++)
+            v[k++] = pt->hess[a * d1 + b];
+    ft->comm_rc = churn__comm_reduce(ft->comm, v, k, CHURN_REDUCE_SUM,
+                                     ft->err);
+    memcpy(pt->grad, v, d1 * sizeof *v);
+    pt->f = v[d1];
+    k = d1 + 1;
+    for (size_t a = 0; a < d1; a++)
+        for (size_t b = a; b < d1; b++)
+            pt->hess[a * d1 + b] = v[k++];
+}
+
 /* One pass over the rows at pt->theta: fills the rest of *pt. */
 static void evaluate(fit *ft, point *pt)
 {
@@ -299,7 +332,7 @@ static void evaluate(fit *ft, point *pt)
             loss += cs * churn__logistic_row(margin[k], positive, &p, &q);
             ft->r[k] = positive ? -cs * q : cs * p;
             sum_r += ft->r[k];
-            if ((i0 + k) % ft->stride == 0) {
+            if ((ft->offset + i0 + k) % ft->stride == 0) {
                 double root = sqrt(ft->h_scale * cs * p * q);
                 double *row = ft->hrows + h++ * d1;
                 for (size_t j = 0; j < d; j++)
@@ -316,6 +349,9 @@ static void evaluate(fit *ft, point *pt)
                         (int)d1);
     }
     ft->cached = ft->cache != NULL;
+    pt->f = loss;
+    combine_point(ft, pt);
+    loss = pt->f;
     double ww = 0;
     for (size_t j = 0; j < d; j++) {
         pt->grad[j] += w[j];
@@ -328,7 +364,7 @@ static void evaluate(fit *ft, point *pt)
 /* Solves H dir = -grad (Cholesky of the upper triangle). The w block of
  * H is at least the identity, so only the intercept's pivot can fail
  * (every curvature underflowed): then a growing ridge is added there. */
-static int newton_direction(const fit *ft, const point *pt, double *fac,
+static int newton_direction(fit *ft, const point *pt, double *fac,
                             double *dir, churn_error *err)
 {
     int d1 = (int)ft->d + 1, one = 1, info = 0;
@@ -340,36 +376,46 @@ static int newton_direction(const fit *ft, const point *pt, double *fac,
         dpotrf_("L", &d1, fac, &d1, &info, 1); /* row-major upper */
         if (info == 0)
             break;
-        ridge = ridge == 0 ? 1e-12 * (double)ft->n : ridge * 1e3;
+        ridge = ridge == 0 ? 1e-12 * (double)ft->n_total : ridge * 1e3;
     }
-    if (info != 0)
-        return churn__fail(err, CHURN_ENUMERIC, "rbf-approx: the Hessian "
-                           "is not positive definite");
+    int failed = info != 0;
     for (int j = 0; j < d1; j++)
         dir[j] = -pt->grad[j];
-    dpotrs_("L", &d1, &one, fac, &d1, dir, &d1, &info, 1);
+    if (!failed)
+        dpotrs_("L", &d1, &one, fac, &d1, dir, &d1, &info, 1);
+    /* Every rank takes rank 0's step, and its verdict. */
+    dir[d1] = failed;
+    if (ft->comm_rc == CHURN_OK)
+        ft->comm_rc = churn__comm_from_root(ft->comm, dir, (size_t)d1 + 1,
+                                            err);
+    if (dir[d1] != 0)
+        return churn__fail(err, CHURN_ENUMERIC, "rbf-approx: the Hessian "
+                           "is not positive definite");
     return CHURN_OK;
 }
 
 /* The objective's change from old to old + alpha dir, from the margins
  * at old and at old + dir (they move linearly in alpha). Summing changes
  * rather than subtracting objectives keeps small changes exact. */
-static double change(const fit *ft, const point *old, const point *full,
+static double change(fit *ft, const point *old, const point *full,
                      const double *dir, double alpha)
 {
-    double c = 0, dd = 0;
+    double c = 0, dd = 0, loss = 0;
     for (size_t j = 0; j < ft->d; j++) {
         c += old->theta[j] * dir[j];
         dd += dir[j] * dir[j];
     }
-    c = alpha * c + 0.5 * alpha * alpha * dd;
     for (size_t i = 0; i < ft->n; i++) {
         int positive = ft->y[i] > 0.5;
         double u = full->margin[i] - old->margin[i];
-        c += ft->cw[positive] *
-             churn__logistic_loss_change(old->margin[i], alpha * u, positive);
+        loss += ft->cw[positive] *
+                churn__logistic_loss_change(old->margin[i], alpha * u,
+                                            positive);
     }
-    return c;
+    if (churn__comm_spans(ft->comm) && ft->comm_rc == CHURN_OK)
+        ft->comm_rc = churn__comm_reduce(ft->comm, &loss, 1,
+                                         CHURN_REDUCE_SUM, ft->err);
+    return alpha * c + 0.5 * alpha * alpha * dd + loss;
 }
 
 static double norm_inf(const double *v, size_t k)
@@ -392,6 +438,8 @@ static int newton(fit *ft, point *cur, point *next, double *fac,
     size_t d1 = ft->d + 1, it = 0;
     for (;; it++) {
         double gnorm = norm_inf(cur->grad, d1);
+        if (ft->comm_rc != CHURN_OK)
+            return ft->comm_rc;
         if (!isfinite(cur->f) || !isfinite(gnorm))
             return churn__fail(err, CHURN_ENUMERIC, "rbf-approx: objective "
                                "or gradient not finite (C too large?)");
@@ -454,30 +502,36 @@ static void free_point(point *pt)
 }
 
 /* Class weights and the checks churn__logistic_fit makes on labels. */
+/* Across ranks, the counts are the job's; a bad label on one rank fails
+ * every rank. */
 static int setup(fit *ft, const churn__fit_params *fp, double *scale,
                  double *log_odds, churn_error *err)
 {
-    size_t pos = 0;
-    for (size_t i = 0; i < ft->n; i++) {
+    int rc = CHURN_OK;
+    double count = 0; /* positives */
+    for (size_t i = 0; i < ft->n && rc == CHURN_OK; i++) {
         if (ft->y[i] != 0 && ft->y[i] != 1)
-            return churn__fail(err, CHURN_EINVAL, "rbf-approx: row %zu has "
-                               "label %g; labels must be 0 or 1", i,
-                               ft->y[i]);
-        pos += ft->y[i] == 1;
+            rc = churn__fail(err, CHURN_EINVAL, "rbf-approx: row %zu has "
+                             "label %g; labels must be 0 or 1", i, ft->y[i]);
+        count += ft->y[i] == 1;
     }
-    if (pos == 0 || pos == ft->n)
+    if ((rc = churn_comm_agree(ft->comm, rc, err)) != CHURN_OK ||
+        (rc = churn__comm_reduce(ft->comm, &count, 1, CHURN_REDUCE_SUM,
+                                 err)) != CHURN_OK)
+        return rc;
+    double n = (double)ft->n_total, pos = count, neg = n - pos;
+    if (pos == 0 || neg == 0)
         return churn__fail(err, CHURN_EINVAL, "rbf-approx: both classes "
-                           "need rows (class 1: %zu, class 0: %zu)", pos,
-                           ft->n - pos);
-    size_t neg = ft->n - pos;
+                           "need rows (class 1: %.0f, class 0: %.0f)", pos,
+                           neg);
     /* scikit-learn's "balanced": n / (2 * n_class). */
-    ft->cw[0] = fp->c * (fp->balanced ? (double)ft->n / (2.0 * neg) : 1.0);
-    ft->cw[1] = fp->c * (fp->balanced ? (double)ft->n / (2.0 * pos) : 1.0);
-    *scale = ft->cw[0] * (double)neg + ft->cw[1] * (double)pos;
-    *log_odds = log(ft->cw[1] * (double)pos / (ft->cw[0] * (double)neg));
-    ft->stride = (ft->n + HESSIAN_ROWS - 1) / HESSIAN_ROWS;
-    size_t sampled = (ft->n + ft->stride - 1) / ft->stride;
-    ft->h_scale = (double)ft->n / (double)sampled;
+    ft->cw[0] = fp->c * (fp->balanced ? n / (2.0 * neg) : 1.0);
+    ft->cw[1] = fp->c * (fp->balanced ? n / (2.0 * pos) : 1.0);
+    *scale = ft->cw[0] * neg + ft->cw[1] * pos;
+    *log_odds = log(ft->cw[1] * pos / (ft->cw[0] * neg));
+    ft->stride = (ft->n_total + HESSIAN_ROWS - 1) / HESSIAN_ROWS;
+    size_t sampled = (ft->n_total + ft->stride - 1) / ft->stride;
+    ft->h_scale = n / (double)sampled;
     return CHURN_OK;
 }
 
@@ -514,19 +568,23 @@ int churn__features_logistic_fit(const churn__fit_params *fp,
         return fit_wide(fp, features, ctx, z, y, n, d, w, bias, iterations,
                         err);
     fit ft = {.features = features, .ctx = ctx, .dim = dim, .z = z, .y = y,
-              .n = n, .d = d};
+              .n = n, .d = d, .comm = fp->comm, .err = err};
     point a = {0}, b = {0};
+    size_t d1 = d + 1;
     double *fac = malloc((d + 1) * (d + 1) * sizeof *fac);
-    double *dir = malloc((d + 1) * sizeof *dir);
+    double *dir = malloc((d + 2) * sizeof *dir);
+    ft.packed = malloc((d1 + 1 + d1 * (d1 + 1) / 2) * sizeof *ft.packed);
     ft.phi = malloc(BLOCK_ROWS * d * sizeof *ft.phi);
     ft.r = malloc(BLOCK_ROWS * sizeof *ft.r);
     ft.hrows = malloc(BLOCK_ROWS * (d + 1) * sizeof *ft.hrows);
     int rc = CHURN_OK;
-    if (!fac || !dir || !ft.phi || !ft.r || !ft.hrows ||
-        !alloc_point(&a, n, d + 1) || !alloc_point(&b, n, d + 1)) {
+    if (!fac || !dir || !ft.packed || !ft.phi || !ft.r || !ft.hrows ||
+        !alloc_point(&a, n, d + 1) || !alloc_point(&b, n, d + 1))
         rc = churn__fail_nomem(err);
+    if ((rc = churn_comm_agree(ft.comm, rc, err)) != CHURN_OK ||
+        (rc = churn__comm_offset(ft.comm, n, &ft.offset, &ft.n_total,
+                                 err)) != CHURN_OK)
         goto done;
-    }
     double scale = 1, log_odds = 0;
     rc = setup(&ft, fp, &scale, &log_odds, err);
     if (rc != CHURN_OK)
@@ -552,6 +610,7 @@ done:
     free_point(&b);
     free(fac);
     free(dir);
+    free(ft.packed);
     free(ft.phi);
     free(ft.r);
     free(ft.hrows);

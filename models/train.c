@@ -1,6 +1,7 @@
 /* train.c - training: options, the held-out validation split, fitting the
  * pipeline and the classifier on training rows only, and the summary. */
 #include "model.h"
+#include "comm.h"
 #include "cv.h"
 #include "metrics.h"
 #include "train.h"
@@ -229,6 +230,26 @@ int churn_train_opts_set_comm(churn_train_opts *o, const churn_comm *comm)
     return CHURN_OK;
 }
 
+/* What a fit across ranks supports (see churn_train_opts_set_comm). */
+static int check_distributed(const churn_train_opts *o, churn_error *err)
+{
+    int approx = strcmp(o->family, "svm") == 0 &&
+                 o->kernel == CHURN__K_RBF_APPROX;
+    const char *what = strcmp(o->family, "logistic") != 0 && !approx
+                           ? "a model other than logistic or svm with the "
+                             "rbf-approx kernel"
+                       : o->validation > 0 ? "a validation hold-out"
+                       : o->search         ? "a grid search"
+                       : o->calibration > 0 ? "calibration"
+                       : o->max_rows       ? "a row cap"
+                                           : NULL;
+    if (what)
+        return churn__fail(err, CHURN_EINVAL,
+                           "training across %d ranks does not support %s",
+                           o->comm.size, what);
+    return CHURN_OK;
+}
+
 static double now_seconds(void)
 {
     struct timespec ts;
@@ -262,21 +283,19 @@ static int fit_rows(const churn_dataset *ds, const size_t *rows, size_t n,
     m->pipe = NULL;
     churn__classifier_clear(&m->clf);
     churn__calibration_clear(&m->cal);
-    rc = churn__pipeline_fit(ds, rows, n, &m->pipe, err);
+    const churn_comm *comm = fp->comm;
+    rc = churn__pipeline_fit_comm(ds, rows, n, comm, &m->pipe, err);
     if (rc != CHURN_OK)
         return rc;
     size_t p = churn__pipeline_n_outputs(m->pipe);
     size_t d_in = churn__pipeline_n_inputs(m->pipe);
     m->n_outputs = p;
     z = malloc((n * p > 0 ? n * p : 1) * sizeof *z);
-    y = malloc(n * sizeof *y);
+    y = malloc((n ? n : 1) * sizeof *y);
     raw = malloc((d_in ? d_in : 1) * sizeof *raw);
-    if (!z || !y || !raw) {
-        rc = churn__fail_nomem(err);
-        goto done;
-    }
-    rc = churn__pipeline_bind(m->pipe, ds, &bind, err);
-    if (rc != CHURN_OK)
+    rc = !z || !y || !raw ? churn__fail_nomem(err)
+                          : churn__pipeline_bind(m->pipe, ds, &bind, err);
+    if ((rc = churn_comm_agree(comm, rc, err)) != CHURN_OK)
         goto done;
     for (size_t i = 0; i < n; i++) {
         churn__binding_row(bind, ds, rows[i], raw);
@@ -357,28 +376,37 @@ done:
 }
 
 /* The labeled rows of ds; fails when they do not hold both classes. */
-static int labeled_rows(const churn_dataset *ds, size_t **rows_out,
-                        size_t *n_out, size_t *pos_out, churn_error *err)
+static int labeled_rows(const churn_dataset *ds, const churn_comm *comm,
+                        size_t **rows_out, size_t *n_out, size_t *pos_out,
+                        churn_error *err)
 {
     size_t n_all = churn_dataset_n_rows(ds), n = 0, pos = 0;
+    size_t *rows = NULL;
+    int rc = CHURN_OK;
     if (!churn_dataset_has_labels(ds))
-        return churn__fail(err, CHURN_EINVAL,
-                           "the training data has no label column");
-    size_t *rows = malloc((n_all ? n_all : 1) * sizeof *rows);
-    if (!rows)
-        return churn__fail_nomem(err);
-    for (size_t i = 0; i < n_all; i++) {
+        rc = churn__fail(err, CHURN_EINVAL,
+                         "the training data has no label column");
+    else if (!(rows = malloc((n_all ? n_all : 1) * sizeof *rows)))
+        rc = churn__fail_nomem(err);
+    for (size_t i = 0; rows && i < n_all; i++) {
         double y = churn_dataset_label(ds, i);
         if (isnan(y))
             continue;
         rows[n++] = i;
         pos += y > 0.5;
     }
-    if (pos == 0 || pos == n) {
+    /* Across ranks, the classes are those of the whole job. */
+    double count[2] = {(double)n, (double)pos};
+    if ((rc = churn_comm_agree(comm, rc, err)) == CHURN_OK)
+        rc = churn__comm_reduce(comm, count, 2, CHURN_REDUCE_SUM, err);
+    if (rc == CHURN_OK && (count[1] == 0 || count[1] == count[0]))
+        rc = churn__fail(err, CHURN_EEMPTY,
+                         "the training labels hold a single class (%.0f "
+                         "rows, %.0f churned): nothing to learn", count[0],
+                         count[1]);
+    if (rc != CHURN_OK) {
         free(rows);
-        return churn__fail(err, CHURN_EEMPTY,
-                           "the training labels hold a single class (%zu "
-                           "rows, %zu churned): nothing to learn", n, pos);
+        return rc;
     }
     *rows_out = rows;
     *n_out = n;
@@ -434,24 +462,27 @@ int churn_train(const churn_dataset *ds, const churn_train_opts *o,
     size_t *rows = NULL, *fit = NULL, *held_rows = NULL, n = 0, pos = 0;
     unsigned char *held = NULL;
     churn_model *m = NULL;
-    int rc = labeled_rows(ds, &rows, &n, &pos, err);
+    const churn_comm *comm = o->comm.size > 1 ? &o->comm : NULL;
+    int rc = comm ? check_distributed(o, err) : CHURN_OK;
+    if (rc == CHURN_OK)
+        rc = labeled_rows(ds, comm, &rows, &n, &pos, err);
     if (rc == CHURN_OK && o->max_rows && n > o->max_rows)
         rc = sample_rows(ds, rows, &n, o, err);
     if (rc != CHURN_OK) {
         free(rows);
         return rc;
     }
-    if (!(m = churn__model_new()) || !(held = calloc(n, 1)) ||
-        !(fit = malloc(n * sizeof *fit)) ||
-        !(held_rows = malloc(n * sizeof *held_rows))) {
+    if (!(m = churn__model_new()) || !(held = calloc(n ? n : 1, 1)) ||
+        !(fit = malloc((n ? n : 1) * sizeof *fit)) ||
+        !(held_rows = malloc((n ? n : 1) * sizeof *held_rows)))
         rc = churn__fail_nomem(err);
+    if ((rc = churn_comm_agree(comm, rc, err)) != CHURN_OK)
         goto done;
-    }
     churn__fit_params fp = {
         .family = strcmp(o->family, "svm") == 0 ? CHURN__SVM : CHURN__LOGISTIC,
         .c = o->c, .balanced = o->balanced, .kernel = o->kernel,
         .gamma = o->gamma, .degree = o->degree,
-        .components = o->components, .seed = o->seed};
+        .components = o->components, .seed = o->seed, .comm = comm};
     int search = o->search || strcmp(o->family, "auto") == 0;
     size_t n_fit = 0, n_held = 0;
     if (o->validation > 0) {
@@ -486,6 +517,10 @@ int churn_train(const churn_dataset *ds, const churn_train_opts *o,
     for (size_t i = 0; i < (all ? n : n_fit); i++)
         m->metrics[CHURN__M_TRAIN_POSITIVES] +=
             churn_dataset_label(ds, (all ? rows : fit)[i]) > 0.5;
+    /* Across ranks: the job's rows (combined as the fit, on every rank). */
+    if ((rc = churn__comm_reduce(comm, &m->metrics[CHURN__M_TRAIN_ROWS], 2,
+                                 CHURN_REDUCE_SUM, err)) != CHURN_OK)
+        goto done;
     m->metrics[CHURN__M_VALIDATION_ROWS] = (double)n_held;
     m->metrics[CHURN__M_TRAIN_SECONDS] = now_seconds() - start;
     *out = m;
