@@ -11,6 +11,10 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "mpi.sh: $*" >&2; exit 1; }
 
+if [ "$(id -u)" -eq 0 ]; then
+    OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+    export OMPI_ALLOW_RUN_AS_ROOT OMPI_ALLOW_RUN_AS_ROOT_CONFIRM
+fi
 # make check says how the tools were built; run alone, the tools say.
 built=${CHURN_MPI_BUILT:-}
 if [ -z "$built" ]; then
@@ -35,10 +39,6 @@ fi
 if [ -n "${SAN_FLAGS:-}" ]; then
     ASAN_OPTIONS="detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
     export ASAN_OPTIONS
-fi
-if [ "$(id -u)" -eq 0 ]; then
-    OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-    export OMPI_ALLOW_RUN_AS_ROOT OMPI_ALLOW_RUN_AS_ROOT_CONFIRM
 fi
 # One OpenBLAS thread per rank: four ranks share two cores.
 OPENBLAS_NUM_THREADS=1
