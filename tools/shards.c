@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include <glob.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +97,19 @@ static void take_share(cli_shards *s, int rank, int size)
     s->n = kept;
 }
 
+/* FNV-1a over the names, to 52 bits: a double holds it exactly. */
+static double names_hash(const cli_shards *s)
+{
+    uint64_t h = 14695981039346656037u;
+    for (size_t i = 0; i < s->n; i++)
+        for (const char *c = s->paths[i]; ; c++) {
+            h = (h ^ (unsigned char)*c) * 1099511628211u;
+            if (!*c)
+                break;
+        }
+    return (double)(h >> 12);
+}
+
 int cli_shards_find(const churn_comm *comm, const char *pattern,
                     cli_shards *out, churn_error *err)
 {
@@ -114,15 +128,17 @@ int cli_shards_find(const churn_comm *comm, const char *pattern,
         cli_shards_free(out);
         return rc;
     }
-    /* How many files each rank sees: the same, when they share storage. */
-    double seen[2] = {(double)out->total, -(double)out->total};
+    /* Which files each rank sees (their count and a hash of their names):
+     * the same, when they share storage. */
+    double hash = names_hash(out);
+    double seen[4] = {(double)out->total, -(double)out->total, hash, -hash};
     if (comm->size > 1 &&
-        comm->allreduce(comm->user, seen, 2, CHURN_REDUCE_MAX) != 0)
+        comm->allreduce(comm->user, seen, 4, CHURN_REDUCE_MAX) != 0)
         rc = cli_error_set(err, CHURN_EIO, "the ranks could not compare "
                                            "their files");
     else if (per_rank)
         out->total = (size_t)seen[0]; /* the most any rank has */
-    else if (seen[0] != -seen[1])
+    else if (seen[0] != -seen[1] || seen[2] != -seen[3])
         rc = cli_error_set(err, CHURN_EIO,
                            "the ranks see different files for '%s' "
                            "(%.0f to %.0f matches): put the shards where "
