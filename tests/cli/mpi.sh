@@ -132,6 +132,10 @@ run 4 "$BIN/churn-score" --mpi --model "$tmp/one.churn" \
 cmp -s "$tmp/one.csv" "$tmp/np4.csv" || fail "-np 4 ranking differs"
 grep -q 'churn-score: 3000 customers scored.*(4 ranks)' "$tmp/err.txt" ||
     fail "scoring summary"
+# Each rank's own file by {rank}, as on storage local to each node.
+run 4 "$BIN/churn-score" --mpi --model "$tmp/one.churn" \
+    --data "$tmp/t-{rank}.csv" -o "$tmp/np4-rank.csv" 2>/dev/null
+cmp -s "$tmp/one.csv" "$tmp/np4-rank.csv" || fail "{rank} ranking differs"
 # 3 ranks: rank 0 reads shards 0 and 3, so the union is 0, 3, 1, 2.
 (cat "$tmp/t-0.csv"; for s in 3 1 2; do tail -n +2 "$tmp/t-$s.csv"; done) \
     > "$tmp/order3.csv"
