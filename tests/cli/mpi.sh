@@ -199,6 +199,20 @@ set -e
 grep -q "rank 1: $tmp/u-1.csv:3:" "$tmp/err.txt" || fail "scoring message"
 [ ! -e "$tmp/bad.csv" ] || fail "a ranking was written"
 
+# Shards with other columns: a format error naming the first difference.
+awk -F, 'BEGIN { OFS = "," } { t = $2; $2 = $3; $3 = t; print }' \
+    "$tmp/t-1.csv" > "$tmp/v-1.csv"
+cp "$tmp/t-0.csv" "$tmp/v-0.csv"
+set +e
+run 2 "$BIN/churn-train" --mpi --data "$tmp/v-*.csv" -o "$tmp/bad.churn" \
+    2> "$tmp/err.txt"
+rc=$?
+set -e
+[ $rc -eq 15 ] || fail "shards with other columns should exit 15, got $rc"
+grep -q "the shards of ranks 0 and 1 differ: append: column 1 is 'x1' here but 'x2'" \
+    "$tmp/err.txt" || { cat "$tmp/err.txt" >&2; fail "other columns message"; }
+[ ! -e "$tmp/bad.churn" ] || fail "a model was written"
+
 # --- what the distributed fit does not do is a usage error (exit 2)
 expect_usage() {
     set +e
