@@ -85,7 +85,8 @@ static void usage(void)
         "                           of a customer in one shard; events shard\n"
         "                           i goes with customers shard i. The model\n"
         "                           is the one a single process fits on all\n"
-        "                           shards; rank 0 writes it. Logistic only,\n"
+        "                           shards; rank 0 writes it. Logistic or\n"
+        "                           svm with --kernel rbf-approx only,\n"
         "                           --validation 0 (the default here), no\n"
         "                           --search, --calibration, --max-rows or\n"
         "                           --report\n"
@@ -117,16 +118,20 @@ static void check_mpi_args(train_args *a)
         cli_usage_error("--mpi: the distributed fit has no validation "
                         "hold-out; use --validation 0 (the default with "
                         "--mpi)");
-    if (strcmp(a->model, "logistic") != 0)
-        cli_usage_error("--mpi: only --model logistic is distributed, not "
-                        "'%s'", a->model);
+    if (strcmp(a->model, "logistic") != 0 &&
+        !(strcmp(a->model, "svm") == 0 && strcmp(a->kernel, "rbf-approx") == 0))
+        cli_usage_error("--mpi: only --model logistic and --model svm "
+                        "--kernel rbf-approx are distributed, not '%s'%s",
+                        a->model,
+                        strcmp(a->model, "svm") == 0 ? " with that kernel"
+                                                     : "");
     if (a->search)
         cli_usage_error("--mpi: --search is not distributed; pick --C from "
                         "a single-machine search on a sample");
     if (strcmp(a->calibration, "default") != 0 &&
         strcmp(a->calibration, "none") != 0)
-        cli_usage_error("--mpi: --calibration %s is not distributed; "
-                        "logistic probabilities need none", a->calibration);
+        cli_usage_error("--mpi: --calibration %s is not distributed",
+                        a->calibration);
     if (a->max_rows)
         cli_usage_error("--mpi: --max-rows is not distributed; give fewer "
                         "shards instead");

@@ -85,6 +85,24 @@ same_model() {
     ' "$1" "$2" >&2
 }
 
+# Two model files line by line (an rbf-approx model's landmarks repeat
+# their keys; the job's rows come in the single run's order): every number
+# equal to 1e-8, every word equal.
+same_lines() {
+    grep -v '^created \|^checksum \|^metric train_seconds ' "$1" > "$tmp/a.txt"
+    grep -v '^created \|^checksum \|^metric train_seconds ' "$2" > "$tmp/b.txt"
+    [ "$(wc -l < "$tmp/a.txt")" -eq "$(wc -l < "$tmp/b.txt")" ] || return 1
+    paste -d '|' "$tmp/a.txt" "$tmp/b.txt" | awk -F'|' -v tol=1e-8 '{
+        na = split($1, a, " "); nb = split($2, b, " ")
+        differs = na != nb
+        for (i = 1; i <= na && !differs; i++)
+            differs = a[i] != b[i] &&
+                !(a[i] ~ /^[-+0-9.eE]+$/ && b[i] ~ /^[-+0-9.eE]+$/ &&
+                  a[i] - b[i] <= tol && b[i] - a[i] <= tol)
+        if (differs) { print $1 " | " $2; bad = 1 }
+    } END { exit bad }' >&2
+}
+
 # --- data: a table of 3000 customers in 4 shards; histories in 4 shards
 "$BIN/churn-synth" --table 3000 --features 12 --seed 5 -q -o "$tmp/all.csv"
 awk -v dir="$tmp" 'NR == 1 { for (i = 0; i < 4; i++) print > (dir "/t-" i ".csv"); next }
@@ -98,7 +116,8 @@ for f in events customers; do
 done
 history="--as-of 2025-01-01 --horizon 90"
 
-# --- (a) training on shards = training on the union
+# --- (a) training on shards = training on the union (logistic; svm with
+# rbf-approx)
 "$BIN/churn-train" --data "$tmp/all.csv" --validation 0 -q -o "$tmp/one.churn"
 for np in 4 1 2 3; do
     run $np "$BIN/churn-train" --mpi --data "$tmp/t-*.csv" -q \
@@ -114,6 +133,14 @@ same_model "$tmp/one.churn" "$tmp/np6.churn" || fail "-np 6 model differs"
 grep -q '^rows  *3000 (3000 labeled), 12 input columns, on 6 ranks' \
     "$tmp/summary.txt" || fail "summary of the distributed run"
 [ "$(grep -c '^rows' "$tmp/summary.txt")" -eq 1 ] || fail "only rank 0 prints"
+
+# svm with the rbf-approx kernel: landmarks drawn from the job's rows.
+"$BIN/churn-train" --data "$tmp/all.csv" --model svm --kernel rbf-approx \
+    --components 40 --validation 0 -q -o "$tmp/ra-one.churn"
+run 4 "$BIN/churn-train" --mpi --data "$tmp/t-*.csv" --model svm \
+    --kernel rbf-approx --components 40 -q -o "$tmp/ra-np4.churn"
+same_lines "$tmp/ra-one.churn" "$tmp/ra-np4.churn" ||
+    fail "rbf-approx: the model differs from the single-process one"
 
 # From histories: categories, missing values, medians across ranks.
 "$BIN/churn-train" --events "$tmp/h/events.csv" \
@@ -226,6 +253,8 @@ expect_usage "$BIN/churn-train" --mpi --data "$tmp/t-*.csv" \
 grep -q 'no validation hold-out' "$tmp/err.txt" || fail "--validation message"
 expect_usage "$BIN/churn-train" --mpi --data "$tmp/t-*.csv" --model svm \
     -o "$tmp/x.churn"
+grep -q 'only --model logistic and --model svm --kernel rbf-approx' \
+    "$tmp/err.txt" || fail "--model message"
 expect_usage "$BIN/churn-train" --mpi --data "$tmp/t-*.csv" --search \
     -o "$tmp/x.churn"
 expect_usage "$BIN/churn-features" --mpi --events "$tmp/h/events-*.csv" \
