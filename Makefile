@@ -7,6 +7,8 @@
 #   make install PREFIX=/usr/local DESTDIR=    make uninstall
 #   make lint       banned calls, exported symbols
 #   make fuzz FUZZ_SECONDS=60   libFuzzer targets (clang), each N seconds
+#   make MPI=1 / MPI=0   tools with / without --mpi (default: with, when
+#                   mpicc is on PATH)
 #
 # User CFLAGS/LDFLAGS are added to, never replaced by, the flags below.
 
@@ -85,6 +87,39 @@ $(BUILD)/bin/%: tools/%.c tools/cli.c tools/cli.h $(STATIC)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< tools/cli.c $(STATIC) \
 	    $(DEP_LIBS)
 
+# MPI: only churn-train, churn-score and churn-features link it, through
+# tools/mpi.c; libchurn never does. On when mpicc is on PATH, unless
+# MPI=0; MPI=1 insists. Without it their --mpi says how to get it.
+MPICC ?= mpicc
+ifeq ($(origin MPI),undefined)
+MPI := $(if $(shell command -v $(MPICC) 2>/dev/null),1,0)
+endif
+MPI_TOOLS := $(addprefix $(BUILD)/bin/,churn-train churn-score churn-features)
+ifeq ($(MPI),1)
+MPI_CC := $(MPICC)
+MPI_DEF := -DCHURN_MPI=1
+else
+MPI_CC := $(CC)
+MPI_DEF :=
+endif
+
+# Remembers the MPI setting, so that switching it relinks the tools.
+$(BUILD)/mpi.mode: FORCE
+	@mkdir -p $(BUILD)
+	@echo "$(MPI) $(MPI_CC)" | cmp -s - $@ || echo "$(MPI) $(MPI_CC)" > $@
+
+$(BUILD)/obj/tools/mpi.o: tools/mpi.c tools/mpi.h tools/cli.h ml/churn.h \
+                          $(BUILD)/mpi.mode
+	@mkdir -p $(dir $@)
+	$(MPI_CC) $(ALL_CFLAGS) $(MPI_DEF) -c $< -o $@
+
+$(MPI_TOOLS): $(BUILD)/bin/%: tools/%.c tools/cli.c tools/cli.h \
+              tools/shards.c tools/shards.h tools/mpi.h \
+              $(BUILD)/obj/tools/mpi.o $(STATIC)
+	@mkdir -p $(dir $@)
+	$(MPI_CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< tools/cli.c \
+	    tools/shards.c $(BUILD)/obj/tools/mpi.o $(STATIC) $(DEP_LIBS)
+
 # Unit tests link the static library, so they can reach churn__ internals.
 $(BUILD)/tests/%: tests/%.c $(TEST_HELPERS) $(STATIC)
 	@mkdir -p $(dir $@)
@@ -116,7 +151,7 @@ $(BUILD)/churn.pc: ml/churn.h Makefile
 # fails the target, after all have run, so one run shows every failure.
 check: all $(TESTS) $(REPLAYS)
 	@BUILD=$(BUILD) TEST_WRAPPER="$(TEST_WRAPPER)" SAN_FLAGS="$(SAN_FLAGS)" \
-	    tests/run-all $(TESTS)
+	    CHURN_MPI_BUILT=$(MPI) tests/run-all $(TESTS)
 
 test: check
 
@@ -238,7 +273,8 @@ uninstall:
 # beyond churn_* (rule 1).
 lint: $(SHARED)
 	@bad=$$(grep -nE '\b(strcpy|strcat|sprintf|vsprintf|gets|atoi|atol|atof|strtok|setlocale)\s*\(' \
-	    $(LIB_SRC) $(TOOL_SRC) tools/cli.c ml/*.h */*.h 2>/dev/null); \
+	    $(LIB_SRC) $(TOOL_SRC) tools/cli.c tools/shards.c tools/mpi.c \
+	    ml/*.h */*.h 2>/dev/null); \
 	if [ -n "$$bad" ]; then echo "banned calls:"; echo "$$bad"; exit 1; fi
 	@extra=$$(nm -D --defined-only $(SHARED) | awk '$$2 ~ /[TDBR]/ {print $$3}' \
 	    | grep -v '^churn_' | grep -vE '^(_init|_fini|_edata|_end|__bss_start)$$'); \

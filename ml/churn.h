@@ -614,7 +614,9 @@ CHURN_API int churn_scores_write_stream(const churn_scores *s, FILE *f,
  * sends only its top_n. Other ranks get *merged = NULL. Rank 0 holds the
  * merged rows in memory. The merged scores have no rows of a dataset
  * (churn_scores_row is (size_t)-1) and no comparison columns yet;
- * churn_scores_compare works on them. */
+ * churn_scores_compare works on them. local NULL: a rank without rows
+ * (churn_score_dataset refuses an empty dataset). Every rank returns the
+ * same status, as churn_comm_agree gives it. */
 CHURN_API int churn_scores_gather(const churn_scores *local,
                                   const churn_comm *comm, size_t top_n,
                                   churn_scores **merged, churn_error *err);

@@ -305,10 +305,3 @@ const char *churn_dataset_level(const churn_dataset *ds, size_t j, size_t k)
         return NULL;
     return churn__strmap_key(ds->levels[j], k);
 }
-
-int churn_dataset_append(churn_dataset *into, const churn_dataset *from,
-                         churn_error *err)
-{
-    (void)into; (void)from;
-    return churn__fail(err, CHURN_EINVAL, "churn_dataset_append: not yet");
-}

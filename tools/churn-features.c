@@ -2,6 +2,8 @@
  * snapshot) out, as CSV. */
 #include "churn.h"
 #include "cli.h"
+#include "mpi.h"
+#include "shards.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -27,12 +29,25 @@ static void usage(void)
         "%s"
         "  -o, --output FILE       where to write the features (CSV, atomically)\n"
         "      --list              print every feature: name, unit, meaning\n"
+        "      --mpi               run as one rank of an MPI job (built with\n"
+        "                          MPI): --events and --customers are glob\n"
+        "                          patterns (quote them) of shard files,\n"
+        "                          sorted by name, rank r taking matches r,\n"
+        "                          r+P, ... (events shard i with customers\n"
+        "                          shard i; all events of a customer in one\n"
+        "                          shard), or patterns with {rank}; -o must\n"
+        "                          hold {rank}: each rank writes its own file,\n"
+        "                          {rank} zero-padded to the digits of P-1\n"
+        "                          (features-{rank}.csv: features-0.csv, ...);\n"
+        "                          a rank without shards writes the header\n"
         "  -h, --help              show this help and exit\n"
         "  -V, --version           show the version and exit\n"
         "\n"
-        "Example:\n"
+        "Examples:\n"
         "  churn-features --events events.csv --customers customers.csv \\\n"
-        "      --as-of 2024-01-01 --horizon 90 -o features.csv\n",
+        "      --as-of 2024-01-01 --horizon 90 -o features.csv\n"
+        "  mpirun -np 4 churn-features --mpi --events 'events-*.csv' \\\n"
+        "      --as-of 2024-01-01 --horizon 90 -o 'features-{rank}.csv'\n",
         cli_history_help);
 }
 
@@ -63,7 +78,7 @@ static void print_list(void)
 /* One line on stderr: customers at the as-of date, rows, snapshots,
  * churn rate, time. */
 static void print_summary(const churn_dataset *ds, const cli_history *h,
-                          double seconds)
+                          double seconds, const churn_comm *comm)
 {
     size_t rows = churn_dataset_n_rows(ds), at_t0 = 0, labelled = 0;
     double churned = 0;
@@ -76,10 +91,20 @@ static void print_summary(const churn_dataset *ds, const cli_history *h,
             churned += y;
         }
     }
+    /* With --mpi: every rank's rows; rank 0 tells. */
+    double v[4] = {(double)at_t0, (double)rows, (double)labelled, churned};
+    if (comm && comm->allreduce(comm->user, v, 4, CHURN_REDUCE_SUM) != 0)
+        return;
+    if (cli_silent)
+        return;
+    churned = v[3];
+    labelled = (size_t)v[2];
     char date[16];
     churn_format_date((double)h->as_of, date, sizeof date);
-    fprintf(stderr, "churn-features: %zu customers at %s, %zu rows", at_t0,
-            date, rows);
+    fprintf(stderr, "churn-features: %.0f customers at %s, %.0f rows", v[0],
+            date, v[1]);
+    if (comm)
+        fprintf(stderr, " on %d ranks", comm->size);
     if (h->snapshots > 1)
         fprintf(stderr, " over %zu snapshots", h->snapshots);
     if (labelled)
@@ -90,10 +115,11 @@ static void print_summary(const churn_dataset *ds, const cli_history *h,
 
 int main(int argc, char **argv)
 {
-    enum { LIST = 1 };
+    enum { LIST = 1, MPI_OPT };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
         {"list", no_argument, NULL, LIST},
+        {"mpi", no_argument, NULL, MPI_OPT},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         CLI_HISTORY_OPTIONS,
@@ -102,12 +128,14 @@ int main(int argc, char **argv)
     int list = 0, c;
     cli_history h;
     cli_tool = "churn-features";
+    const churn_comm *comm = cli_mpi_start(&argc, &argv);
     cli_history_init(&h);
     opterr = 0; /* cli_bad_option says what is wrong */
     while ((c = getopt_long(argc, argv, ":o:hV", longopts, NULL)) != -1) {
         switch (c) {
         case 'o': output = optarg; break;
         case LIST: list = 1; break;
+        case MPI_OPT: break; /* cli_mpi_start has seen it */
         case 'h':
             usage();
             cli_history_free(&h);
@@ -133,13 +161,28 @@ int main(int argc, char **argv)
     cli_history_check(&h);
     if (!output)
         cli_usage_error("-o FEATURES.csv is required");
+    if (comm && !strstr(output, "{rank}"))
+        cli_usage_error("--mpi: each rank writes its own file: -o needs "
+                        "{rank} in the name, e.g. -o 'features-{rank}.csv'");
     double start = cli_now();
-    churn_dataset *ds = cli_history_extract(&h);
     churn_error err;
-    int rc = churn_dataset_write_csv(ds, output, "customer_id", &err);
-    if (rc != CHURN_OK)
-        cli_fail_err(rc, &err);
-    print_summary(ds, &h, cli_now() - start);
+    churn_dataset *ds = NULL;
+    int rc = CHURN_OK;
+    char *path = NULL;
+    if (comm) {
+        if ((rc = cli_shards_history(comm, &h, &ds, &err)) != CHURN_OK)
+            cli_fail_err(rc, &err); /* agreed already */
+        if (!(path = cli_rank_name(comm, output)))
+            rc = cli_error_set(&err, CHURN_ENOMEM, "out of memory");
+    } else {
+        ds = cli_history_extract(&h);
+    }
+    if (rc == CHURN_OK)
+        rc = churn_dataset_write_csv(ds, path ? path : output, "customer_id",
+                                     &err);
+    cli_agree_or_fail(comm, rc, &err);
+    print_summary(ds, &h, cli_now() - start, comm);
+    free(path);
     churn_dataset_free(ds);
     cli_history_free(&h);
     return 0;

@@ -1,8 +1,11 @@
 /* churn-score - ranks customers by churn probability with tiers and reasons. */
 #include "churn.h"
 #include "cli.h"
+#include "mpi.h"
+#include "shards.h"
 
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,12 +44,22 @@ static void usage(void)
         "                        line-aligned chunks), score, sort and format\n"
         "                        (default: one per online core); the output is\n"
         "                        the same whatever N\n"
+        "      --mpi             run as one rank of an MPI job (built with\n"
+        "                        MPI): --data is a glob pattern of shard\n"
+        "                        files (quote it), sorted by name, rank r\n"
+        "                        scoring matches r, r+P, r+2P, ... (or a\n"
+        "                        pattern with {rank} naming each rank's own\n"
+        "                        files); each rank sends its --top N to\n"
+        "                        rank 0, which writes the one ranking, the\n"
+        "                        same as scoring all shards at once\n"
         "  -h, --help            show this help and exit\n"
         "  -V, --version         show the version and exit\n"
         "\n"
-        "Example:\n"
+        "Examples:\n"
         "  churn-score --model churn.model --data features.csv --top 100 \\\n"
-        "              -o at-risk.csv\n");
+        "              -o at-risk.csv\n"
+        "  mpirun -np 4 churn-score --mpi --model churn.model \\\n"
+        "              --data 'features-*.csv' --top 1000 -o at-risk.csv\n");
 }
 
 static void parse_tiers(const char *arg, double *high, double *medium)
@@ -67,6 +80,16 @@ static void parse_tiers(const char *arg, double *high, double *medium)
                         "one %g", *medium, *high);
 }
 
+/* Adds the rows of s (NULL: none) and those in the high tier to
+ * counted[0] and counted[1]. */
+static void count_scored(const churn_scores *s, double *counted)
+{
+    size_t n = s ? churn_scores_n(s) : 0;
+    for (size_t r = 0; r < n; r++)
+        counted[1] += strcmp(churn_scores_tier(s, r), "high") == 0;
+    counted[0] += (double)n;
+}
+
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -80,6 +103,7 @@ int main(int argc, char **argv)
         {"previous", required_argument, NULL, 'P'},
         {"escalated-only", no_argument, NULL, 'E'},
         {"threads", required_argument, NULL, 'J'},
+        {"mpi", no_argument, NULL, 'M'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
@@ -91,6 +115,7 @@ int main(int argc, char **argv)
     double high = 0.5, medium = 0.2;
     int c;
     cli_tool = "churn-score";
+    const churn_comm *comm = cli_mpi_start(&argc, &argv);
     opterr = 0; /* cli_bad_option says what is wrong */
     while ((c = getopt_long(argc, argv, ":m:d:o:hV", longopts, NULL)) !=
            -1) {
@@ -105,6 +130,7 @@ int main(int argc, char **argv)
         case 'P': previous = optarg; break;
         case 'E': escalated_only = 1; break;
         case 'J': threads = cli_size("--threads", optarg, 1, 256); break;
+        case 'M': break; /* cli_mpi_start has seen it */
         case 'h': usage(); return 0;
         case 'V': printf("churn-score %s\n", churn_version()); return 0;
         default: cli_bad_option(c, argv);
@@ -136,29 +162,51 @@ int main(int argc, char **argv)
                                             churn_model_input_name(model, j));
     if (rc == CHURN_OK)
         rc = churn_csv_opts_set_threads(copts, threads);
-    if (rc == CHURN_OK)
+    if (comm) {
+        /* Every rank fails alike when one cannot load the model. */
+        cli_agree_or_fail(comm, rc, &err);
+        rc = cli_shards_csv(comm, data_path, copts, &ds, &err);
+        if (rc != CHURN_OK) /* agreed already */
+            cli_fail_err(rc, &err);
+    } else if (rc == CHURN_OK) {
         rc = churn_dataset_read_csv(data_path, copts, &ds, &err);
+    }
     if (rc == CHURN_OK) {
         churn_score_opts_set_tiers(sopts, high, medium);
         churn_score_opts_set_reasons(sopts, n_reasons);
         churn_score_opts_set_threads(sopts, threads);
-        rc = churn_score_dataset(model, ds, sopts, &scores, &err);
+        /* A rank whose shards have no rows sends none. */
+        if (!comm || churn_dataset_n_rows(ds) > 0)
+            rc = churn_score_dataset(model, ds, sopts, &scores, &err);
     }
-    if (rc == CHURN_OK && previous) {
+    /* The summary's figures, over every rank's rows. */
+    double counted[2] = {0, 0};
+    count_scored(scores, counted);
+    if (comm) {
+        cli_agree_or_fail(comm, rc, &err);
+        if (comm->allreduce(comm->user, counted, 2, CHURN_REDUCE_SUM) != 0)
+            counted[0] = counted[1] = NAN;
+        churn_scores *merged = NULL;
+        rc = churn_scores_gather(scores, comm, top, &merged, &err);
+        if (rc != CHURN_OK) /* agreed already */
+            cli_fail_err(rc, &err);
+        churn_scores_free(scores);
+        scores = merged; /* rank 0's; NULL elsewhere */
+    }
+    if (rc == CHURN_OK && scores && previous) {
         rc = churn_scores_compare(scores, previous, &err);
         churn_scores_only_escalated(scores, escalated_only);
     }
-    if (rc == CHURN_OK)
+    if (rc == CHURN_OK && scores)
         rc = out_path ? churn_scores_write_csv(scores, out_path, top, &err)
                       : churn_scores_write_stream(scores, stdout, top, &err);
-    if (rc != CHURN_OK)
-        cli_fail_err(rc, &err);
-    if (out_path) {
-        size_t n = churn_scores_n(scores), n_high = 0;
-        for (size_t r = 0; r < n; r++)
-            n_high += strcmp(churn_scores_tier(scores, r), "high") == 0;
-        fprintf(stderr, "churn-score: %zu customers scored, %zu in the high "
-                        "tier", n, n_high);
+    /* Rank 0 alone wrote: every rank ends with its status. */
+    cli_agree_or_fail(comm, rc, &err);
+    if (out_path && scores) {
+        fprintf(stderr, "churn-score: %.0f customers scored, %.0f in the "
+                        "high tier", counted[0], counted[1]);
+        if (comm)
+            fprintf(stderr, " (%d ranks)", comm->size);
         if (previous)
             fprintf(stderr, ", %zu moved into a higher-risk tier",
                     churn_scores_n_escalated(scores));

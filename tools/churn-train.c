@@ -1,6 +1,8 @@
 /* churn-train - trains a churn model from a feature file or raw histories. */
 #include "churn.h"
 #include "cli.h"
+#include "mpi.h"
+#include "shards.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -72,10 +74,28 @@ static void usage(void)
         "  -h, --help               show this help and exit\n"
         "  -V, --version            show the version and exit\n"
         "\n"
+        "Distributed (built with MPI; see README, Running at scale):\n"
+        "      --mpi                run as one rank of an MPI job (mpirun -np\n"
+        "                           P churn-train --mpi ...): --data, or\n"
+        "                           --events and --customers, are glob\n"
+        "                           patterns (quote them) of shard files,\n"
+        "                           sorted by name, rank r reading matches r,\n"
+        "                           r+P, r+2P, ...; or patterns with {rank}\n"
+        "                           naming each rank's own files. All events\n"
+        "                           of a customer in one shard; events shard\n"
+        "                           i goes with customers shard i. The model\n"
+        "                           is the one a single process fits on all\n"
+        "                           shards; rank 0 writes it. Logistic or\n"
+        "                           svm with --kernel rbf-approx only,\n"
+        "                           --validation 0 (the default here), no\n"
+        "                           --search, --calibration, --max-rows or\n"
+        "                           --report\n"
+        "\n"
         "Examples:\n"
         "  churn-train --data datasets/mlc_churn.csv --label churn -o m.churn\n"
         "  churn-train --events events.csv --customers customers.csv \\\n"
-        "              --as-of 2025-01-01 --horizon 90 -o m.churn\n",
+        "              --as-of 2025-01-01 --horizon 90 -o m.churn\n"
+        "  mpirun -np 4 churn-train --mpi --data 'features-*.csv' -o m.churn\n",
         cli_history_help);
 }
 
@@ -85,15 +105,46 @@ typedef struct train_args {
         *report;
     double c, gamma, validation;
     size_t max_rows, components;
-    int degree, search, refit, quiet;
+    int degree, search, refit, quiet, mpi, validation_given;
     uint64_t seed;
 } train_args;
+
+/* What a distributed fit supports (churn_train_opts_set_comm). */
+static void check_mpi_args(train_args *a)
+{
+    if (!a->validation_given)
+        a->validation = 0;
+    if (a->validation > 0)
+        cli_usage_error("--mpi: the distributed fit has no validation "
+                        "hold-out; use --validation 0 (the default with "
+                        "--mpi)");
+    if (strcmp(a->model, "logistic") != 0 &&
+        !(strcmp(a->model, "svm") == 0 && strcmp(a->kernel, "rbf-approx") == 0))
+        cli_usage_error("--mpi: only --model logistic and --model svm "
+                        "--kernel rbf-approx are distributed, not '%s'%s",
+                        a->model,
+                        strcmp(a->model, "svm") == 0 ? " with that kernel"
+                                                     : "");
+    if (a->search)
+        cli_usage_error("--mpi: --search is not distributed; pick --C from "
+                        "a single-machine search on a sample");
+    if (strcmp(a->calibration, "default") != 0 &&
+        strcmp(a->calibration, "none") != 0)
+        cli_usage_error("--mpi: --calibration %s is not distributed",
+                        a->calibration);
+    if (a->max_rows)
+        cli_usage_error("--mpi: --max-rows is not distributed; give fewer "
+                        "shards instead");
+    if (a->report)
+        cli_usage_error("--mpi: --report needs a validation split, which "
+                        "the distributed fit does not make");
+}
 
 static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
 {
     enum { LABEL = 1, POSITIVE, ID, MODEL, C_OPT, CLASS_WEIGHT, VALIDATION,
            NO_REFIT, SEED, KERNEL, GAMMA, DEGREE, CALIBRATION, SEARCH,
-           METRIC, MAX_ROWS, REPORT, COMPONENTS };
+           METRIC, MAX_ROWS, REPORT, COMPONENTS, MPI_OPT };
     static const struct option longopts[] = {
         {"data", required_argument, NULL, 'd'},
         {"label", required_argument, NULL, LABEL},
@@ -118,6 +169,7 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
+        {"mpi", no_argument, NULL, MPI_OPT},
         CLI_HISTORY_OPTIONS,
         {NULL, 0, NULL, 0}};
     int c;
@@ -146,7 +198,9 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
             break;
         case VALIDATION:
             a->validation = cli_double("--validation", optarg, 0, 0.9);
+            a->validation_given = 1;
             break;
+        case MPI_OPT: a->mpi = 1; break;
         case NO_REFIT: a->refit = 0; break;
         case SEED:
             a->seed = cli_size("--seed", optarg, 0, (size_t)-1);
@@ -171,6 +225,8 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
         cli_usage_error("give either --data or --events");
     if (h->events)
         cli_history_check(h);
+    if (a->mpi)
+        check_mpi_args(a);
     if (a->report && a->validation <= 0)
         cli_usage_error("--report needs a validation split (--validation)");
 }
@@ -276,20 +332,40 @@ static void warn_if_slow(const train_args *a, const churn_dataset *ds)
             n, minutes, a->search ? " per grid point (3 folds each)" : "");
 }
 
-static void print_summary(const churn_model *m, const churn_dataset *ds,
-                          const char *path, const char *kernel,
-                          double seconds)
+/* The rows of a run: all ranks' rows, labelled ones and churners. */
+typedef struct row_counts {
+    double rows, labeled, pos;
+} row_counts;
+
+/* Collective with comm: the counts summed over every rank's share. */
+static row_counts count_rows(const churn_dataset *ds, const churn_comm *comm)
 {
-    size_t n = churn_dataset_n_rows(ds), labeled = 0, pos = 0;
+    row_counts c = {0, 0, 0};
+    size_t n = churn_dataset_n_rows(ds);
     for (size_t i = 0; i < n; i++) {
         double y = churn_dataset_label(ds, i);
-        labeled += !isnan(y);
-        pos += y > 0.5;
+        c.rows++;
+        c.labeled += !isnan(y);
+        c.pos += y > 0.5;
     }
-    printf("rows           %zu (%zu labeled), %zu input columns\n", n,
-           labeled, churn_model_n_inputs(m));
-    printf("churn rate     %.2f%% (%zu churned)\n",
-           labeled ? 100.0 * (double)pos / (double)labeled : 0.0, pos);
+    double v[3] = {c.rows, c.labeled, c.pos};
+    if (comm && comm->size > 1 &&
+        comm->allreduce(comm->user, v, 3, CHURN_REDUCE_SUM) != 0)
+        v[0] = v[1] = v[2] = NAN; /* only the summary is missing */
+    return (row_counts){v[0], v[1], v[2]};
+}
+
+static void print_summary(const churn_model *m, row_counts c,
+                          const char *path, const char *kernel,
+                          double seconds, const churn_comm *comm)
+{
+    printf("rows           %.0f (%.0f labeled), %zu input columns", c.rows,
+           c.labeled, churn_model_n_inputs(m));
+    if (comm)
+        printf(", on %d ranks", comm->size);
+    printf("\n");
+    printf("churn rate     %.2f%% (%.0f churned)\n",
+           c.labeled > 0 ? 100.0 * c.pos / c.labeled : 0.0, c.pos);
     double auc = churn_model_metric(m, "validation_auc");
     if (!isnan(auc))
         printf("validation     AUC %.4f, log loss %.4f on %.0f held-out "
@@ -311,33 +387,73 @@ static void print_summary(const churn_model *m, const churn_dataset *ds,
     printf("wrote          %s\n", path);
 }
 
+/* This rank's share of the training rows of an --mpi run; every rank
+ * fails alike when one does. */
+static churn_dataset *mpi_share(const churn_comm *comm, const train_args *a,
+                                const cli_history *h)
+{
+    churn_error err;
+    churn_dataset *ds = NULL;
+    int rc;
+    if (a->data) {
+        churn_csv_opts *o = churn_csv_opts_new();
+        if (!o)
+            cli_fail("out of memory");
+        rc = churn_csv_opts_set_label_column(o, a->label);
+        if (rc == CHURN_OK)
+            rc = churn_csv_opts_set_threads(o, cli_threads);
+        if (rc == CHURN_OK && a->positive)
+            rc = churn_csv_opts_set_positive(o, a->positive);
+        if (rc == CHURN_OK && a->id)
+            rc = churn_csv_opts_set_id_column(o, a->id);
+        if (rc == CHURN_OK)
+            rc = cli_shards_csv(comm, a->data, o, &ds, &err);
+        churn_csv_opts_free(o);
+    } else {
+        rc = cli_shards_history(comm, h, &ds, &err);
+    }
+    if (rc != CHURN_OK)
+        cli_fail_err(rc, &err);
+    return ds;
+}
+
 int main(int argc, char **argv)
 {
+    cli_tool = "churn-train";
+    const churn_comm *comm = cli_mpi_start(&argc, &argv);
     train_args a = {.label = "churned", .model = "logistic",
                     .class_weight = "none", .kernel = "rbf",
                     .calibration = "default", .metric = "auc", .c = 1.0,
                     .degree = 3, .validation = 0.2, .refit = 1, .seed = 42};
     cli_history h;
-    cli_tool = "churn-train";
     cli_history_init(&h);
     parse_args(argc, argv, &a, &h);
     churn_train_opts *opts = train_opts(&a);
     double start = cli_now();
-    churn_dataset *ds = a.data ? cli_read_labeled(a.data, a.label, a.positive, a.id) : cli_history_extract(&h);
-    warn_if_slow(&a, ds);
+    churn_dataset *ds = comm ? mpi_share(comm, &a, &h)
+                      : a.data ? cli_read_labeled(a.data, a.label,
+                                                  a.positive, a.id)
+                               : cli_history_extract(&h);
+    if (!comm)
+        warn_if_slow(&a, ds);
     churn_error err;
     churn_model *m = NULL;
-    int rc = churn_train(ds, opts, &m, &err);
-    cli_progress_done();
+    int rc = comm ? churn_train_opts_set_comm(opts, comm) : CHURN_OK;
     if (rc == CHURN_OK)
+        rc = churn_train(ds, opts, &m, &err);
+    cli_progress_done();
+    cli_agree_or_fail(comm, rc, &err);
+    /* Only rank 0 writes, once every rank has its model. */
+    if (!comm || comm->rank == 0)
         rc = churn_model_save(m, a.output, &err);
-    if (rc != CHURN_OK)
-        cli_fail_err(rc, &err);
+    cli_agree_or_fail(comm, rc, &err);
     if (a.report)
         write_report(m, a.report, a.data ? a.data : h.events,
                      h.events && h.snapshots <= 1 ? ds : NULL);
-    if (!a.quiet)
-        print_summary(m, ds, a.output, a.kernel, cli_now() - start);
+    row_counts counts = count_rows(ds, comm);
+    if (!a.quiet && !cli_silent)
+        print_summary(m, counts, a.output, a.kernel, cli_now() - start,
+                      comm);
     churn_model_free(m);
     churn_dataset_free(ds);
     churn_train_opts_free(opts);

@@ -12,11 +12,14 @@
 #include <unistd.h>
 
 const char *cli_tool = "churn";
+int cli_silent;
 static int progress_drawn;
 
 /* Prints "TOOL: message" on stderr, below any progress line. */
 static void say(const char *fmt, va_list ap)
 {
+    if (cli_silent)
+        return;
     cli_progress_done();
     fprintf(stderr, "%s: ", cli_tool);
     vfprintf(stderr, fmt, ap);
@@ -29,7 +32,9 @@ void cli_usage_error(const char *fmt, ...)
     va_start(ap, fmt);
     say(fmt, ap);
     va_end(ap);
-    fprintf(stderr, "Try '%s --help' for more information.\n", cli_tool);
+    if (!cli_silent)
+        fprintf(stderr, "Try '%s --help' for more information.\n",
+                cli_tool);
     exit(2);
 }
 
@@ -50,9 +55,37 @@ int cli_exit_status(int code)
 void cli_fail_err(int code, const churn_error *err)
 {
     cli_progress_done();
-    fprintf(stderr, "%s: %s\n", cli_tool,
-            err && err->message[0] ? err->message : churn_strerror(code));
+    if (!cli_silent)
+        fprintf(stderr, "%s: %s\n", cli_tool,
+                err && err->message[0] ? err->message : churn_strerror(code));
     exit(cli_exit_status(code));
+}
+
+int cli_error_set(churn_error *err, int code, const char *fmt, ...)
+{
+    if (err) {
+        churn_error_clear(err);
+        err->code = code;
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err->message, sizeof err->message, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
+
+void cli_agree_or_fail(const churn_comm *comm, int rc, churn_error *err)
+{
+    rc = churn_comm_agree(comm, rc, err);
+    if (rc == CHURN_OK)
+        return;
+    /* A status the ranks had agreed on already names its rank: keep that
+     * one ("rank 0: rank 2: ..." says less than "rank 2: ..."). */
+    char *m = err->message, *second = strstr(m, ": rank ");
+    if (strncmp(m, "rank ", 5) == 0 && second &&
+        strspn(m + 5, "0123456789") == (size_t)(second - m - 5))
+        memmove(m, second + 2, strlen(second + 2) + 1);
+    cli_fail_err(rc, err);
 }
 
 void cli_bad_option(int c, char **argv)
@@ -102,7 +135,7 @@ void cli_progress(void *user, const char *stage, uint64_t done,
                   uint64_t total)
 {
     (void)user;
-    if (!isatty(STDERR_FILENO))
+    if (cli_silent || !isatty(STDERR_FILENO))
         return;
     if (total > 0)
         fprintf(stderr, "\r%s: %3.0f%%", stage,
@@ -238,27 +271,37 @@ void cli_history_check(const cli_history *h)
 churn_dataset *cli_history_extract(const cli_history *h)
 {
     churn_error err;
-    churn_dataset *customers = NULL, *out = NULL;
+    churn_dataset *out = NULL;
+    int rc = cli_history_extract_files(h, h->events, h->customers, &out,
+                                       &err);
+    if (rc != CHURN_OK)
+        cli_fail_err(rc, &err);
+    return out;
+}
+
+int cli_history_extract_files(const cli_history *h, const char *events,
+                              const char *customers_path,
+                              churn_dataset **out, churn_error *err)
+{
+    churn_dataset *customers = NULL;
     int rc = CHURN_OK;
-    if (h->customers) {
+    *out = NULL;
+    if (customers_path) {
         churn_csv_opts *co = churn_csv_opts_new();
         if (!co)
-            cli_fail("out of memory");
+            return cli_error_set(err, CHURN_ENOMEM, "out of memory");
         rc = churn_csv_opts_set_id_column(co, "customer_id");
         if (rc == CHURN_OK) /* a customer on two rows is an error */
             rc = churn_csv_opts_set_unique_ids(co, 1);
         if (rc == CHURN_OK)
-            rc = churn_dataset_read_csv(h->customers, co, &customers, &err);
+            rc = churn_dataset_read_csv(customers_path, co, &customers, err);
         churn_csv_opts_free(co);
     }
     if (rc == CHURN_OK)
-        rc = churn_features_extract(h->events, customers, h->opts, &out,
-                                    &err);
+        rc = churn_features_extract(events, customers, h->opts, out, err);
     cli_progress_done();
     churn_dataset_free(customers);
-    if (rc != CHURN_OK)
-        cli_fail_err(rc, &err);
-    return out;
+    return rc;
 }
 
 size_t cli_threads;

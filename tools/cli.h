@@ -8,6 +8,9 @@
 
 /* The tool's name for messages, e.g. "churn-train"; set once in main. */
 extern const char *cli_tool;
+/* When set (the ranks but 0 of an --mpi run), errors and the progress
+ * line are not printed; exit statuses stay the same. */
+extern int cli_silent;
 
 /* Usage error: prints "TOOL: message" and a hint to --help; exits 2. */
 void cli_usage_error(const char *fmt, ...)
@@ -23,6 +26,17 @@ void cli_fail_err(int code, const churn_error *err) __attribute__((noreturn));
  * 16 numeric, 17 version, 18 checksum, 19 no data), so that scripts can
  * tell bad input from a broken disk; 1 for an unknown code. */
 int cli_exit_status(int code);
+
+/* Fills err (NULL allowed) with code and the message, as the library
+ * would; returns code. For the tools' own checks in a run that must not
+ * exit on one rank alone (--mpi). */
+int cli_error_set(churn_error *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Collective with comm (NULL: a single process): when any rank's rc is
+ * not CHURN_OK, every rank exits as cli_fail_err with the message of the
+ * lowest failing rank ("rank R: ..."). */
+void cli_agree_or_fail(const churn_comm *comm, int rc, churn_error *err);
 
 /* For getopt_long's '?' and ':' returns (the tools set opterr = 0 and
  * start their short options with ':'): names the option; exits 2. */
@@ -99,6 +113,11 @@ void cli_history_check(const cli_history *h);
 /* Reads customers (if given) and extracts the features; exits 1 with the
  * library's message on failure. */
 churn_dataset *cli_history_extract(const cli_history *h);
+/* The same from the files events and customers (NULL: none), returning
+ * the status instead of exiting. */
+int cli_history_extract_files(const cli_history *h, const char *events,
+                              const char *customers, churn_dataset **out,
+                              churn_error *err);
 
 /* Threads that parse CSV input (--threads; 0, the default: one per online
  * core). */

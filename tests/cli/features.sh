@@ -50,7 +50,7 @@ $bin --list > "$tmp/list" || fail "--list failed"
 grep -q '^satisfaction_trend  *score/30 days  *least-squares' "$tmp/list" ||
     fail "--list lacks satisfaction_trend"
 $bin --help > "$tmp/help" || fail "--help exit status"
-grep -q 'Example:' "$tmp/help" || fail "--help has no example"
+grep -qE 'Examples?:' "$tmp/help" || fail "--help has no example"
 $bin --version | grep -q '^churn-features (churn) ' || fail "--version"
 
 $bin --bogus 2> "$tmp/err"
