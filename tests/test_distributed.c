@@ -299,6 +299,39 @@ static void test_rbf_approx_equals_one_process(void **state)
     check_model_equality(3);
 }
 
+/* The solvers called directly: rank r fits rows [lo, hi) of a matrix
+ * (rows of MAX_D doubles at most) held in static storage. */
+#define MAX_D 6
+typedef struct split_fit {
+    size_t lo, hi;
+    double w[MAX_D], b;
+    int rc;
+} split_fit;
+
+/* Fits all n rows in one process and then split at cut on two ranks, or
+ * at cut and cut2 (> cut) on three; every rank's weights must equal the
+ * one process's to 1e-8. Returns the one process's fit. */
+static split_fit check_split(tc_body body, size_t n, size_t d, size_t cut,
+                             size_t cut2)
+{
+    split_fit one = {0, n, {0}, 0, 0};
+    body(NULL, &one);
+    assert_int_equal(one.rc, CHURN_OK);
+    int n_ranks = cut2 ? 3 : 2;
+    split_fit parts[3] = {{0, cut, {0}, 0, 0},
+                          {cut, cut2 ? cut2 : n, {0}, 0, 0},
+                          {cut2, n, {0}, 0, 0}};
+    void *args[3] = {&parts[0], &parts[1], &parts[2]};
+    tc_run(n_ranks, body, args);
+    for (int r = 0; r < n_ranks; r++) {
+        assert_int_equal(parts[r].rc, CHURN_OK);
+        for (size_t j = 0; j < d; j++)
+            assert_near(parts[r].w[j], one.w[j], 1e-8);
+        assert_near(parts[r].b, one.b, 1e-8);
+    }
+    return one;
+}
+
 /* The blockwise fit on more rows than its Hessian samples (every
  * stride-th row of the job, wherever it lives), identity features. */
 enum { BW_N = 120001, BW_D = 3 };
@@ -310,15 +343,9 @@ static void identity(const void *ctx, const double *z, size_t n, double *phi)
     memcpy(phi, z, n * BW_D * sizeof *phi);
 }
 
-typedef struct bw_part {
-    size_t lo, hi;
-    double w[BW_D], b;
-    int rc;
-} bw_part;
-
 static void bw_body(const churn_comm *comm, void *arg)
 {
-    bw_part *pt = arg;
+    split_fit *pt = arg;
     churn__fit_params fp = {.family = CHURN__SVM, .c = 0.5,
                             .kernel = CHURN__K_RBF_APPROX, .comm = comm};
     pt->rc = churn__features_logistic_fit(
@@ -338,35 +365,17 @@ static void test_sampled_hessian_equals_one_process(void **state)
         }
         bw_y[i] = uniform(&s) < 1 / (1 + exp(-t));
     }
-    bw_part one = {0, BW_N, {0}, 0, 0};
-    bw_body(NULL, &one);
-    assert_int_equal(one.rc, CHURN_OK);
-    bw_part parts[2] = {{0, 70001, {0}, 0, 0}, {70001, BW_N, {0}, 0, 0}};
-    void *args[2] = {&parts[0], &parts[1]};
-    tc_run(2, bw_body, args);
-    for (int r = 0; r < 2; r++) {
-        assert_int_equal(parts[r].rc, CHURN_OK);
-        for (size_t j = 0; j < BW_D; j++)
-            assert_near(parts[r].w[j], one.w[j], 1e-8);
-        assert_near(parts[r].b, one.b, 1e-8);
-    }
+    split_fit one = check_split(bw_body, BW_N, BW_D, 70001, 0);
     assert_true(one.w[2] > 2); /* the fit learned the third weight */
 }
 
-/* The logistic solver's other path (truncated Newton-CG), called
- * directly: rank r fits rows [lo, hi) of one matrix. */
+/* The logistic solver's other path (truncated Newton-CG). */
 enum { CG_N = 400, CG_D = 6 };
 static double cg_x[CG_N * CG_D], cg_y[CG_N];
 
-typedef struct cg_part {
-    size_t lo, hi;
-    double w[CG_D], b;
-    int rc;
-} cg_part;
-
 static void cg_body(const churn_comm *comm, void *arg)
 {
-    cg_part *pt = arg;
+    split_fit *pt = arg;
     churn__logistic_params p;
     churn__logistic_params_default(&p);
     p.wide_threshold = 2; /* CG_D > 2: CG */
@@ -388,19 +397,8 @@ static void test_cg_path_equals_one_process(void **state)
         }
         cg_y[i] = uniform(&s) < 1 / (1 + exp(-t + 1));
     }
-    cg_part one = {0, CG_N, {0}, 0, 0};
-    cg_body(NULL, &one);
-    assert_int_equal(one.rc, CHURN_OK);
-    cg_part parts[3] = {{0, 100, {0}, 0, 0}, {100, 100, {0}, 0, 0},
-                        {100, CG_N, {0}, 0, 0}};
-    void *args[3] = {&parts[0], &parts[1], &parts[2]};
-    tc_run(3, cg_body, args);
-    for (int r = 0; r < 3; r++) {
-        assert_int_equal(parts[r].rc, CHURN_OK);
-        for (size_t j = 0; j < CG_D; j++)
-            assert_near(parts[r].w[j], one.w[j], 1e-8);
-        assert_near(parts[r].b, one.b, 1e-8);
-    }
+    /* Three ranks, the middle one without rows. */
+    split_fit one = check_split(cg_body, CG_N, CG_D, 100, 100);
     assert_true(fabs(one.w[1]) > 0.1);
 }
 

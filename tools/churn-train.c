@@ -362,7 +362,7 @@ static void print_summary(const churn_model *m, row_counts c,
     printf("rows           %.0f (%.0f labeled), %zu input columns", c.rows,
            c.labeled, churn_model_n_inputs(m));
     if (comm)
-        printf(", on %d ranks", comm->size);
+        printf(", on %d rank%s", comm->size, comm->size == 1 ? "" : "s");
     printf("\n");
     printf("churn rate     %.2f%% (%.0f churned)\n",
            c.labeled > 0 ? 100.0 * c.pos / c.labeled : 0.0, c.pos);
