@@ -1,7 +1,8 @@
-/* logistic.c - L2 logistic regression by Newton's method: a BLAS-3 Hessian
- * solved by Cholesky, or truncated Newton-CG for wide data. */
-#include "models.h"
-#include "comm.h"
+/* logistic.c - L2 logistic regression by Newton's method: the problem,
+ * its objective and gradient, the line search and the iteration; the
+ * Newton step itself (a BLAS-3 Hessian solved by Cholesky, or truncated
+ * Newton-CG for wide data) is in logistic_step.c. */
+#include "logistic_impl.h"
 
 #include <cblas.h>
 #include <float.h>
@@ -11,60 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* LAPACK from OpenBLAS, which ships no lapacke.h. The trailing size_t is
- * the hidden length of the character argument that gfortran-built routines
- * expect (dpotrs_ is reference Fortran); routines written in C ignore it. */
-void dpotrf_(const char *uplo, const int *n, double *a, const int *lda,
-             int *info, size_t uplo_len);
-void dpotrs_(const char *uplo, const int *n, const int *nrhs, const double *a,
-             const int *lda, double *b, const int *ldb, int *info,
-             size_t uplo_len);
-
 /* Rows per BLAS call: keeps every count within BLAS's int. */
 #define GEMV_ROWS ((size_t)1 << 20)
 /* The Hessian is accumulated from row blocks of at most this many doubles
- * (4 MB), so its scratch memory does not grow with n. */
+ * (4 MB), so its scratch memory does not grow with n (logistic_step.c). */
 #define BLOCK_DOUBLES ((size_t)1 << 19)
 #define ARMIJO 1e-4      /* sufficient decrease, as fraction of the slope */
 #define MAX_HALVINGS 60  /* 2^-60: any real descent step is found before */
-#define MAX_CG 1000      /* CG iterations per Newton step, at most */
-
-/* The fit works with the columns centered, X1 = [X - 1 mean^T, 1], and
- * theta = [w; b'] with b' = b + mean.w: the same objective (the intercept
- * is free), but a column with a large mean no longer nearly repeats the
- * intercept's column, which would make H ill-conditioned (a constant
- * column of 1e8 leaves it singular to rounding). The centering is folded
- * into the products; X itself is never copied. A constant column centers
- * to zeros, so its coefficient is exactly 0 at the optimum: the folded
- * products would leave rounding noise of about eps |mean| sum |q| in its
- * gradient, which the fit drops instead (see keep_constant_at_zero). */
-typedef struct problem {
-    const double *x, *y, *s;
-    size_t n, d;
-    double c;
-    const churn_comm *comm; /* NULL: the rows are all here */
-    double n_total;         /* rows of every rank */
-    const double *mean;           /* d column means */
-    const unsigned char *constant; /* d flags: column j is constant */
-} problem;
-
-/* Work vectors. theta = [w; b'] and grad, dir, the CG vectors have d + 1
- * entries; the per-row vectors have n. */
-typedef struct work {
-    /* theta, grad and dir have room for two more entries: the sums that
-     * travel with them when the ranks combine (see combine). */
-    double *theta, *grad, *dir, *mean;
-    unsigned char *constant;
-    double *z;     /* margins x_i.w + b */
-    double *u;     /* change of the margins along dir (CG: scratch) */
-    double *r;     /* c s_i (p_i - y_i): the loss's derivative per margin */
-    double *curv;  /* c s_i p_i (1 - p_i): its second derivative */
-    double *hess, *fac, *block;     /* Cholesky path */
-    double *cg_r, *cg_z, *cg_p, *cg_q, *precond; /* CG path */
-    size_t block_rows;
-    int comm_rc;             /* a failed exchange between ranks */
-    churn_error *err;        /* where it is told */
-} work;
 
 void churn__logistic_params_default(churn__logistic_params *p)
 {
@@ -80,7 +34,7 @@ void churn__logistic_params_default(churn__logistic_params *p)
 /* Sums v[0..n) over every rank, in place (nothing for one process). A
  * failed exchange is remembered in wk and ends the fit at the next
  * iteration; the sums are then meaningless but harmless. */
-static void combine(const problem *pb, work *wk, double *v, size_t n)
+void churn__lr_combine(const problem *pb, work *wk, double *v, size_t n)
 {
     if (wk->comm_rc == CHURN_OK)
         wk->comm_rc = churn__comm_reduce(pb->comm, v, n, CHURN_REDUCE_SUM,
@@ -89,7 +43,7 @@ static void combine(const problem *pb, work *wk, double *v, size_t n)
 
 /* Rank 0's v[0..n) on every rank (churn__comm_from_root), a failure
  * remembered as in combine. */
-static void from_rank0(const problem *pb, work *wk, double *v, size_t n)
+void churn__lr_from_rank0(const problem *pb, work *wk, double *v, size_t n)
 {
     if (wk->comm_rc == CHURN_OK)
         wk->comm_rc = churn__comm_from_root(pb->comm, v, n, wk->err);
@@ -141,7 +95,7 @@ double churn__logistic_loss_change(double z, double delta, int positive)
     return log1p_exp(-(m + dm)) - log1p_exp(-m);
 }
 
-static double dot(const double *a, const double *b, size_t k)
+double churn__lr_dot(const double *a, const double *b, size_t k)
 {
     return k ? cblas_ddot((int)k, a, 1, b, 1) : 0.0;
 }
@@ -157,9 +111,9 @@ static double norm_inf(const double *v, size_t k)
 /* --------------------------------------------------- products with X1 */
 
 /* out_i = (x_i - mean) . v[0..d) + v[d] for every row: X1 v. */
-static void x1_times(const problem *pb, const double *v, double *out)
+void churn__lr_x1_times(const problem *pb, const double *v, double *out)
 {
-    double shift = v[pb->d] - dot(pb->mean, v, pb->d);
+    double shift = v[pb->d] - churn__lr_dot(pb->mean, v, pb->d);
     for (size_t i = 0; i < pb->n; i++)
         out[i] = shift;
     for (size_t i0 = 0; pb->d && i0 < pb->n; i0 += GEMV_ROWS) {
@@ -171,8 +125,8 @@ static void x1_times(const problem *pb, const double *v, double *out)
 
 /* out[0..d] = X1^T q over every rank's rows. out[d + 1 .. d + 1 + extra)
  * hold the caller's own sums, which are combined along with it. */
-static void x1t_times(const problem *pb, work *wk, const double *q,
-                      double *out, size_t extra)
+void churn__lr_x1t_times(const problem *pb, work *wk, const double *q,
+                         double *out, size_t extra)
 {
     double total = 0;
     for (size_t i = 0; i < pb->n; i++)
@@ -184,7 +138,7 @@ static void x1t_times(const problem *pb, work *wk, const double *q,
         cblas_dgemv(CblasRowMajor, CblasTrans, (int)m, (int)pb->d, 1.0,
                     pb->x + i0 * pb->d, (int)pb->d, q + i0, 1, 1.0, out, 1);
     }
-    combine(pb, wk, out, pb->d + 1 + extra);
+    churn__lr_combine(pb, wk, out, pb->d + 1 + extra);
     /* The centering term, from the combined sum of q. */
     if (pb->d)
         cblas_daxpy((int)pb->d, -out[pb->d], pb->mean, 1, out, 1);
@@ -225,8 +179,8 @@ static int column_means(const problem *pb, double *mean,
 
 /* out[j] = base[j] for each constant column j: undoes what a product
  * with X1^T added there, which is exactly 0 but for rounding noise. */
-static void keep_constant_at_zero(const problem *pb, const double *base,
-                                  double *out)
+void churn__lr_keep_constant_at_zero(const problem *pb, const double *base,
+                                     double *out)
 {
     for (size_t j = 0; j < pb->d; j++)
         if (pb->constant[j])
@@ -249,12 +203,12 @@ static double evaluate(const problem *pb, work *wk)
         wk->curv[i] = cs * p * q;
     }
     wk->grad[pb->d + 1] = loss; /* combined along with the gradient */
-    x1t_times(pb, wk, wk->r, wk->grad, 1);
+    churn__lr_x1t_times(pb, wk, wk->r, wk->grad, 1);
     loss = wk->grad[pb->d + 1];
     for (size_t j = 0; j < pb->d; j++)
         wk->grad[j] += wk->theta[j];
-    keep_constant_at_zero(pb, wk->theta, wk->grad);
-    return 0.5 * dot(wk->theta, wk->theta, pb->d) + loss;
+    churn__lr_keep_constant_at_zero(pb, wk->theta, wk->grad);
+    return 0.5 * churn__lr_dot(wk->theta, wk->theta, pb->d) + loss;
 }
 
 /* The change of the objective from theta to theta + alpha dir, from the
@@ -268,9 +222,9 @@ static double objective_change(const problem *pb, work *wk, double alpha)
         loss += cs * churn__logistic_loss_change(wk->z[i], alpha * wk->u[i],
                                                  pb->y[i] != 0);
     }
-    combine(pb, wk, &loss, 1);
-    return alpha * dot(w, dw, pb->d) +
-           0.5 * alpha * alpha * dot(dw, dw, pb->d) + loss;
+    churn__lr_combine(pb, wk, &loss, 1);
+    return alpha * churn__lr_dot(w, dw, pb->d) +
+           0.5 * alpha * alpha * churn__lr_dot(dw, dw, pb->d) + loss;
 }
 
 /* Backtracking (Armijo) line search along wk->dir, whose slope is -dec.
@@ -317,169 +271,13 @@ static int at_rounding_floor(const problem *pb, work *wk, double target)
             size[j] += fabs(xi[j]) * r_size;
         size[d] += r_size;
     }
-    combine(pb, wk, size, d + 1);
+    churn__lr_combine(pb, wk, size, d + 1);
     for (size_t j = 0; j <= d; j++) {
         double own = j < d ? fabs(w[j]) + fabs(pb->mean[j]) * size[d] : 0;
         size[j] = gamma * (own + size[j]);
         done = done && fabs(wk->grad[j]) <= fmax(target, size[j]);
     }
     return done;
-}
-
-/* ----------------------------------------------- Newton direction: LLT */
-
-/* H = diag(1, .., 1, 0) + X1^T diag(curv) X1 into wk->hess (upper
- * triangle, row-major), by dsyrk on blocks of sqrt(curv_i) [x_i, 1]. */
-static void build_hessian(const problem *pb, work *wk)
-{
-    size_t d1 = pb->d + 1;
-    memset(wk->hess, 0, d1 * d1 * sizeof *wk->hess);
-    for (size_t i0 = 0; i0 < pb->n; i0 += wk->block_rows) {
-        size_t m = pb->n - i0 < wk->block_rows ? pb->n - i0 : wk->block_rows;
-        for (size_t k = 0; k < m; k++) {
-            double root = sqrt(wk->curv[i0 + k]);
-            double *row = wk->block + k * d1;
-            for (size_t j = 0; j < pb->d; j++)
-                row[j] = root * (pb->x[(i0 + k) * pb->d + j] - pb->mean[j]);
-            row[pb->d] = root;
-        }
-        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)d1, (int)m,
-                    1.0, wk->block, (int)d1, 1.0, wk->hess, (int)d1);
-    }
-    if (churn__comm_spans(pb->comm)) {
-        /* The upper triangle, packed: (d + 1)(d + 2) / 2 values. */
-        double *packed = wk->fac;
-        size_t k = 0;
-        for (size_t a = 0; a < d1; a++)
-            for (size_t b = a; b < d1; b++)
-                packed[k++] = wk->hess[a * d1 + b];
-        combine(pb, wk, packed, k);
-        k = 0;
-        for (size_t a = 0; a < d1; a++)
-            for (size_t b = a; b < d1; b++)
-                wk->hess[a * d1 + b] = packed[k++];
-    }
-    for (size_t j = 0; j < pb->d; j++)
-        wk->hess[j * d1 + j] += 1.0;
-}
-
-/* Solves H dir = -grad by Cholesky. The w block of H is at least the
- * identity, so only the intercept's pivot can fail: in exact arithmetic
- * H is positive definite as soon as one row has curvature, but rounding
- * loses that pivot when a column is nearly constant on the rows that
- * carry curvature, and if every p_i (1 - p_i) underflows its row is 0.
- * Only then is a small ridge added to the intercept's diagonal, growing
- * until the factorization succeeds: the step in b becomes a damped one,
- * and the line search and the gradient test still decide. */
-static int direction_cholesky(const problem *pb, work *wk, churn_error *err)
-{
-    int d1 = (int)pb->d + 1, one = 1, info = 0;
-    size_t cells = (size_t)d1 * (size_t)d1, last = cells - 1;
-    double scale = 1.0, ridge = 0;
-    build_hessian(pb, wk);
-    for (int j = 0; j < d1; j++)
-        scale = fmax(scale, wk->hess[(size_t)j * (size_t)d1 + (size_t)j]);
-    for (int attempt = 0; attempt < 8; attempt++) {
-        memcpy(wk->fac, wk->hess, cells * sizeof *wk->fac);
-        wk->fac[last] += ridge;
-        /* Row-major upper is column-major lower: hence "L". */
-        dpotrf_("L", &d1, wk->fac, &d1, &info, 1);
-        if (info == 0)
-            break;
-        ridge = ridge == 0 ? 1e-12 * scale : ridge * 1e3;
-    }
-    int failed_at = info;
-    for (int j = 0; j < d1; j++)
-        wk->dir[j] = -wk->grad[j];
-    /* info != 0 here would mean a bad argument, which cannot happen. */
-    if (failed_at == 0)
-        dpotrs_("L", &d1, &one, wk->fac, &d1, wk->dir, &d1, &info, 1);
-    wk->dir[d1] = failed_at;
-    from_rank0(pb, wk, wk->dir, (size_t)d1 + 1);
-    failed_at = (int)wk->dir[d1];
-    if (failed_at != 0)
-        return churn__fail(err, CHURN_ENUMERIC,
-                           "logistic: the Hessian is not positive definite "
-                           "(Cholesky failed at column %d)", failed_at);
-    return CHURN_OK;
-}
-
-/* ------------------------------------------ Newton direction: CG */
-
-/* out = H v = [v_w; 0] + X1^T (curv .* (X1 v)): two GEMVs, no d x d
- * matrix. wk->u is the n-row scratch. */
-static void hessian_times(const problem *pb, work *wk, const double *v,
-                          double *out)
-{
-    x1_times(pb, v, wk->u);
-    for (size_t i = 0; i < pb->n; i++)
-        wk->u[i] *= wk->curv[i];
-    x1t_times(pb, wk, wk->u, out, 0);
-    for (size_t j = 0; j < pb->d; j++)
-        out[j] += v[j];
-    keep_constant_at_zero(pb, v, out);
-}
-
-/* The diagonal of H, as the CG preconditioner (Jacobi). A zero intercept
- * entry (every curvature underflowed) is replaced by 1 so it can divide. */
-static void hessian_diagonal(const problem *pb, work *wk)
-{
-    size_t d = pb->d;
-    memset(wk->precond, 0, (d + 1) * sizeof *wk->precond);
-    for (size_t i = 0; i < pb->n; i++) {
-        for (size_t j = 0; j < d; j++) {
-            double xij = pb->x[i * d + j] - pb->mean[j];
-            wk->precond[j] += wk->curv[i] * xij * xij;
-        }
-        wk->precond[d] += wk->curv[i];
-    }
-    combine(pb, wk, wk->precond, d + 1);
-    for (size_t j = 0; j < d; j++)
-        wk->precond[j] += 1.0;
-    if (!(wk->precond[d] > 0))
-        wk->precond[d] = 1.0;
-}
-
-/* Truncated Newton: preconditioned CG on H dir = -grad, stopped when the
- * residual falls below eta ||grad||. eta shrinks with the gradient, as
- * sqrt(relative gradient), so the outer iteration converges
- * superlinearly. Stops early, keeping what it has, if H looks not
- * positive along a direction (rounding); CG iterates from 0 are always
- * descent directions, and the first is the preconditioned gradient. */
-static void direction_cg(const problem *pb, work *wk, double rel_grad)
-{
-    size_t d1 = pb->d + 1, cap = 2 * d1 < MAX_CG ? 2 * d1 : MAX_CG;
-    double eta = fmin(0.5, sqrt(rel_grad));
-    double target = eta * sqrt(dot(wk->grad, wk->grad, d1)), rz = 0;
-    hessian_diagonal(pb, wk);
-    for (size_t j = 0; j < d1; j++) {
-        wk->dir[j] = 0;
-        wk->cg_r[j] = -wk->grad[j];
-        wk->cg_p[j] = wk->cg_z[j] = wk->cg_r[j] / wk->precond[j];
-        rz += wk->cg_r[j] * wk->cg_z[j];
-    }
-    for (size_t k = 0; k < cap; k++) {
-        hessian_times(pb, wk, wk->cg_p, wk->cg_q);
-        double pq = dot(wk->cg_p, wk->cg_q, d1);
-        if (!(pq > 0)) {
-            if (k == 0)
-                memcpy(wk->dir, wk->cg_z, d1 * sizeof *wk->dir);
-            break;
-        }
-        double step = rz / pq, rz_next = 0;
-        for (size_t j = 0; j < d1; j++) {
-            wk->dir[j] += step * wk->cg_p[j];
-            wk->cg_r[j] -= step * wk->cg_q[j];
-            wk->cg_z[j] = wk->cg_r[j] / wk->precond[j];
-            rz_next += wk->cg_r[j] * wk->cg_z[j];
-        }
-        if (sqrt(dot(wk->cg_r, wk->cg_r, d1)) <= target)
-            break;
-        for (size_t j = 0; j < d1; j++)
-            wk->cg_p[j] = wk->cg_z[j] + rz_next / rz * wk->cg_p[j];
-        rz = rz_next;
-    }
-    from_rank0(pb, wk, wk->dir, d1);
 }
 
 /* ------------------------------------------------------------ the fit */
@@ -620,11 +418,11 @@ static int newton(const problem *pb, const churn__logistic_params *p,
         /* After a failed exchange the ranks' numbers are their own: its
          * status comes before any verdict drawn from them. */
         if (info->used_cg)
-            direction_cg(pb, wk, gnorm / g0);
-        else if ((rc = direction_cholesky(pb, wk, err)) != CHURN_OK)
+            churn__lr_direction_cg(pb, wk, gnorm / g0);
+        else if ((rc = churn__lr_direction_cholesky(pb, wk, err)) != CHURN_OK)
             return wk->comm_rc ? wk->comm_rc : rc;
-        double dec = -dot(wk->grad, wk->dir, pb->d + 1), alpha = 0;
-        x1_times(pb, wk->dir, wk->u);
+        double dec = -churn__lr_dot(wk->grad, wk->dir, pb->d + 1), alpha = 0;
+        churn__lr_x1_times(pb, wk->dir, wk->u);
         if (!(dec > 0) || line_search(pb, wk, dec, &alpha) != 0) {
             int floor = at_rounding_floor(pb, wk, target);
             if (wk->comm_rc != CHURN_OK)
@@ -640,7 +438,7 @@ static int newton(const problem *pb, const churn__logistic_params *p,
         for (size_t j = 0; j <= pb->d; j++)
             wk->theta[j] += alpha * wk->dir[j];
         /* Fresh margins rather than z += alpha u: no drift. */
-        x1_times(pb, wk->theta, wk->z);
+        churn__lr_x1_times(pb, wk->theta, wk->z);
         f = evaluate(pb, wk);
         gnorm = norm_inf(wk->grad, pb->d + 1);
         info->iterations++;
@@ -686,12 +484,13 @@ int churn__logistic_fit(const double *x, size_t n, size_t d, const double *y,
     pb.mean = wk.mean;
     pb.constant = wk.constant;
     wk.theta[d] = log(pos / neg);
-    x1_times(&pb, wk.theta, wk.z);
+    churn__lr_x1_times(&pb, wk.theta, wk.z);
     rc = newton(&pb, p, &wk, &local, err);
     if (rc == CHURN_OK) {
         if (d)
             memcpy(w, wk.theta, d * sizeof *w);
-        *b = wk.theta[d] - dot(wk.mean, wk.theta, d); /* undo centering */
+        /* undo the centering */
+        *b = wk.theta[d] - churn__lr_dot(wk.mean, wk.theta, d);
     }
 done:
     if (info)
