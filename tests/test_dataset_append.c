@@ -15,13 +15,8 @@
  * "churned". */
 static churn_dataset *make(void)
 {
-    churn_dataset *ds = churn_dataset_new(2);
-    assert_non_null(ds);
-    assert_int_equal(churn_dataset_set_column(ds, 0, "fee", CHURN_NUMERIC,
-                                              NULL), CHURN_OK);
-    assert_int_equal(churn_dataset_set_column(ds, 1, "plan",
-                                              CHURN_CATEGORICAL, NULL),
-                     CHURN_OK);
+    static const char *const cols[] = {"fee", "@plan"};
+    churn_dataset *ds = tu_dataset(2, cols);
     assert_int_equal(churn_dataset_set_label_name(ds, "churned", NULL),
                      CHURN_OK);
     return ds;

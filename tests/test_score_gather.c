@@ -5,6 +5,7 @@
  * across ranks and a rank without rows. */
 #include "testutil.h"
 #include "thread_comm.h"
+#include "tu_dataset.h"
 #include "logistic_rows.h"
 
 #include "churn.h"
@@ -48,15 +49,8 @@ static void make_rows(rows *r)
  * in order of first appearance, as a shard file read alone would have. */
 static churn_dataset *shard(const rows *r, size_t lo, size_t hi)
 {
-    churn_dataset *ds = churn_dataset_new(3);
-    assert_non_null(ds);
-    assert_int_equal(churn_dataset_set_column(ds, 0, "x1", CHURN_NUMERIC,
-                                              NULL), CHURN_OK);
-    assert_int_equal(churn_dataset_set_column(ds, 1, "x2", CHURN_NUMERIC,
-                                              NULL), CHURN_OK);
-    assert_int_equal(churn_dataset_set_column(ds, 2, "plan",
-                                              CHURN_CATEGORICAL, NULL),
-                     CHURN_OK);
+    static const char *const cols[] = {"x1", "x2", "@plan"};
+    churn_dataset *ds = tu_dataset(3, cols);
     assert_int_equal(churn_dataset_set_label_name(ds, "churned", NULL),
                      CHURN_OK);
     for (size_t i = lo; i < hi; i++) {
