@@ -473,8 +473,10 @@ typedef struct churn_comm {
  * when every rank passed CHURN_OK. Otherwise every rank returns the
  * status of the lowest failing rank R and err says "rank R: <its
  * message>", so whichever rank reports, the job fails with the message of
- * the rank that failed. A failed exchange is CHURN_EIO. comm NULL: a
- * single process; returns status and leaves err alone. */
+ * the rank that failed; when every rank failed (a failure agreed on
+ * before, or one found in combined values), rank 0's error as it is. A
+ * failed exchange is CHURN_EIO. comm NULL: a single process; returns
+ * status and leaves err alone. */
 CHURN_API int churn_comm_agree(const churn_comm *comm, int status,
                                churn_error *err);
 

@@ -84,7 +84,8 @@ typedef struct verdict {
     churn_error err;
 } verdict;
 
-/* err (may be NULL) := "rank R: <v's message>" with v's code and place. */
+/* err (may be NULL) := v's error, its message prefixed "rank R: " when
+ * rank >= 0. */
 static void blame(churn_error *err, int rank, const verdict *v)
 {
     if (!err)
@@ -94,6 +95,8 @@ static void blame(churn_error *err, int rank, const verdict *v)
     e.file[sizeof e.file - 1] = '\0';
     *err = e;
     err->code = v->status;
+    if (rank < 0)
+        return;
     char prefix[32];
     int n = snprintf(prefix, sizeof prefix, "rank %d: ", rank);
     size_t np = n > 0 ? (size_t)n : 0, room = sizeof err->message - 1;
@@ -110,7 +113,7 @@ int churn_comm_agree(const churn_comm *comm, int status, churn_error *err)
     if (!churn__comm_spans(comm))
         return status;
     double failed = status != CHURN_OK;
-    if (comm->allreduce(comm->user, &failed, 1, CHURN_REDUCE_MAX) != 0)
+    if (comm->allreduce(comm->user, &failed, 1, CHURN_REDUCE_SUM) != 0)
         return churn__fail(err, CHURN_EIO,
                            "rank %d: the status exchange failed",
                            comm->rank);
@@ -132,7 +135,9 @@ int churn_comm_agree(const churn_comm *comm, int status, churn_error *err)
         free(lens);
         return rc;
     }
-    rc = CHURN_EIO;
+    /* The lowest failing rank's verdict. When every rank failed, the
+     * failure is the job's (a verdict they had agreed on before, or a
+     * check of combined values): it needs no rank named. */
     const unsigned char *at = all;
     for (int r = 0; r < comm->size; at += lens[r], r++) {
         verdict v;
@@ -140,14 +145,14 @@ int churn_comm_agree(const churn_comm *comm, int status, churn_error *err)
             continue;
         memcpy(&v, at, sizeof v);
         if (v.status != CHURN_OK) {
-            blame(err, r, &v);
+            blame(err, failed == comm->size ? -1 : r, &v);
             rc = v.status;
             break;
         }
     }
-    if (rc == CHURN_EIO && err && err->code != CHURN_EIO)
-        churn__fail(err, CHURN_EIO, "a rank failed and sent no message");
     free(all);
     free(lens);
-    return rc;
+    return rc != CHURN_OK ? rc
+                          : churn__fail(err, CHURN_EIO, "a rank failed and "
+                                        "sent no verdict");
 }

@@ -77,15 +77,8 @@ int cli_error_set(churn_error *err, int code, const char *fmt, ...)
 void cli_agree_or_fail(const churn_comm *comm, int rc, churn_error *err)
 {
     rc = churn_comm_agree(comm, rc, err);
-    if (rc == CHURN_OK)
-        return;
-    /* A status the ranks had agreed on already names its rank: keep that
-     * one ("rank 0: rank 2: ..." says less than "rank 2: ..."). */
-    char *m = err->message, *second = strstr(m, ": rank ");
-    if (strncmp(m, "rank ", 5) == 0 && second &&
-        strspn(m + 5, "0123456789") == (size_t)(second - m - 5))
-        memmove(m, second + 2, strlen(second + 2) + 1);
-    cli_fail_err(rc, err);
+    if (rc != CHURN_OK)
+        cli_fail_err(rc, err);
 }
 
 void cli_bad_option(int c, char **argv)

@@ -34,8 +34,8 @@ int cli_error_set(churn_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Collective with comm (NULL: a single process): when any rank's rc is
- * not CHURN_OK, every rank exits as cli_fail_err with the message of the
- * lowest failing rank ("rank R: ..."). */
+ * not CHURN_OK, every rank exits as cli_fail_err with the message
+ * churn_comm_agree gives: the lowest failing rank's ("rank R: ..."). */
 void cli_agree_or_fail(const churn_comm *comm, int rc, churn_error *err);
 
 /* For getopt_long's '?' and ':' returns (the tools set opterr = 0 and
