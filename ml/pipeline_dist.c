@@ -46,12 +46,13 @@ int churn__check_columns_dist(const churn_dataset *ds,
                            "the ranks' data have %g to %g feature columns: "
                            "every shard needs the same columns", -range[1],
                            range[0]);
-    double *hi = malloc((4 * d + 1) * sizeof *hi), *lo = hi + 2 * d;
+    double *hi = malloc((4 * d + 1) * sizeof *hi);
     rc = churn_comm_agree(comm, hi ? CHURN_OK : churn__fail_nomem(err), err);
     if (rc != CHURN_OK) {
         free(hi);
         return rc;
     }
+    double *lo = hi + 2 * d;
     for (size_t j = 0; j < d; j++)
         column_print(ds, j, hi + 2 * j);
     memcpy(lo, hi, 2 * d * sizeof *lo);

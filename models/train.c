@@ -518,9 +518,12 @@ int churn_train(const churn_dataset *ds, const churn_train_opts *o,
         m->metrics[CHURN__M_TRAIN_POSITIVES] +=
             churn_dataset_label(ds, (all ? rows : fit)[i]) > 0.5;
     /* Across ranks: the job's rows (combined as the fit, on every rank). */
-    if ((rc = churn__comm_reduce(comm, &m->metrics[CHURN__M_TRAIN_ROWS], 2,
-                                 CHURN_REDUCE_SUM, err)) != CHURN_OK)
+    double trained[2] = {m->metrics[CHURN__M_TRAIN_ROWS],
+                         m->metrics[CHURN__M_TRAIN_POSITIVES]};
+    if ((rc = churn__comm_reduce(comm, trained, 2, CHURN_REDUCE_SUM, err)))
         goto done;
+    m->metrics[CHURN__M_TRAIN_ROWS] = trained[0];
+    m->metrics[CHURN__M_TRAIN_POSITIVES] = trained[1];
     m->metrics[CHURN__M_VALIDATION_ROWS] = (double)n_held;
     m->metrics[CHURN__M_TRAIN_SECONDS] = now_seconds() - start;
     *out = m;

@@ -488,12 +488,16 @@ int cli_shards_load(const churn_comm *comm, size_t n, cli_shard_reader read,
 
 /* ------------------------------------------------------ the tools' shares */
 
+typedef struct csv_ctx {
+    const cli_shards *files;
+    const churn_csv_opts *opts;
+} csv_ctx;
+
 static int read_csv_shard(void *ctx, size_t i, churn_dataset **out,
                           churn_error *err)
 {
-    void **c = ctx;
-    const cli_shards *files = c[0];
-    return churn_dataset_read_csv(files->paths[i], c[1], out, err);
+    const csv_ctx *c = ctx;
+    return churn_dataset_read_csv(c->files->paths[i], c->opts, out, err);
 }
 
 int cli_shards_csv(const churn_comm *comm, const char *pattern,
@@ -505,8 +509,8 @@ int cli_shards_csv(const churn_comm *comm, const char *pattern,
     int rc = cli_shards_find(comm, pattern, &files, err);
     if (rc != CHURN_OK)
         return rc;
-    void *ctx[2] = {&files, (void *)o};
-    rc = cli_shards_load(comm, files.n, read_csv_shard, ctx, files.paths, 0,
+    csv_ctx ctx = {&files, o};
+    rc = cli_shards_load(comm, files.n, read_csv_shard, &ctx, files.paths, 0,
                          out, err);
     cli_shards_free(&files);
     return rc;
