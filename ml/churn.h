@@ -301,6 +301,12 @@ CHURN_API int churn_features_extract(const char *events_path,
  * or Unix seconds into Unix seconds (UTC). */
 CHURN_API int churn_parse_time(const char *text, size_t len, double *out_unix);
 
+/* The strict form for dates that people type (options such as an as-of
+ * date): an ISO-8601 date or date-time as churn_parse_time reads them, and
+ * nothing else. Unix seconds and 8-digit numbers such as 20250101 are
+ * CHURN_EPARSE, *out_unix untouched. Event logs keep churn_parse_time. */
+CHURN_API int churn_parse_date(const char *text, size_t len, double *out_unix);
+
 /* Formats Unix seconds as "YYYY-MM-DD" into buf (at least 11 bytes). */
 CHURN_API void churn_format_date(double unix_seconds, char *buf, size_t size);
 
