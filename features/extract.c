@@ -24,6 +24,7 @@ typedef struct extraction {
                                date, each level's time; else NULL */
     size_t unknown[CHURN__UNKNOWN_MAX]; /* unknown names that get columns */
     size_t n_builtin, n_unknown, n_joined;
+    size_t n_cancel;        /* 1: a last column cancel_date; else 0 */
     churn_dataset *ds;
     double *row;
 } extraction;
@@ -110,6 +111,7 @@ static int check_clash(const extraction *x, const char *name,
          j++)
         clash |= strcmp(name, reserved_names[j]) == 0;
     size_t len = strlen(name);
+    clash |= x->n_cancel && strcmp(name, "cancel_date") == 0;
     if (len > 11 && strncmp(name, "events_", 7) == 0 &&
         strcmp(name + len - 4, "_30d") == 0)
         for (size_t j = 0; j < x->n_unknown; j++) {
@@ -162,18 +164,45 @@ static int name_columns(extraction *x, churn_error *err)
                                           &code, err);
         }
     }
+    if (rc == CHURN_OK && x->n_cancel)
+        rc = churn_dataset_set_column(ds, base + x->n_joined, "cancel_date",
+                                      CHURN_CATEGORICAL, err);
     return rc;
 }
 
-/* Counts the rows: customers in the population, over all snapshots. */
+/* Customer c has a row at snapshot s: in the population, or (with
+ * churn_feature_opts_set_cancelled) cancelled before s. */
+static int has_row(const extraction *x, size_t c, size_t s, double window)
+{
+    return churn__snapshot_in_population(x->h, c, s, window) ||
+           (x->n_cancel && !isnan(churn__snapshot_cancel_time(x->h, c, s)));
+}
+
+/* Counts the rows over all snapshots. */
 static size_t count_rows(const extraction *x)
 {
     double window = x->o->active_window_days * CHURN__DAY;
     size_t n = 0;
     for (size_t s = 0; s < x->h->n_snaps; s++)
         for (size_t c = 0; c < x->h->n_customers; c++)
-            n += (size_t)churn__snapshot_in_population(x->h, c, s, window);
+            n += (size_t)has_row(x, c, s, window);
     return n;
+}
+
+/* The cancel_date cell of customer c at snapshot s (a level code, NaN
+ * when c did not cancel before s); *label becomes NaN for such a row. */
+static int cancel_cell(extraction *x, size_t c, size_t s, double *cell,
+                       double *label, churn_error *err)
+{
+    double t = churn__snapshot_cancel_time(x->h, c, s);
+    *cell = NAN;
+    if (isnan(t))
+        return CHURN_OK;
+    char date[16];
+    churn_format_date(t, date, sizeof date);
+    *label = NAN;
+    return churn_dataset_level_code(x->ds, churn_dataset_n_cols(x->ds) - 1,
+                                    date, cell, err);
 }
 
 static int no_population(const extraction *x, churn_error *err)
@@ -217,9 +246,13 @@ static int add_row(extraction *x, size_t c, size_t s, churn_error *err)
                 CHURN__DAY;
         joined[j] = v;
     }
-    int rc = churn_dataset_add_row(x->ds, churn__strmap_key(x->h->ids, c),
-                                   row, churn__snapshot_label(x->h, c, s),
-                                   err);
+    double label = churn__snapshot_label(x->h, c, s);
+    int rc = x->n_cancel ? cancel_cell(x, c, s, &joined[x->n_joined], &label,
+                                       err)
+                         : CHURN_OK;
+    if (rc == CHURN_OK)
+        rc = churn_dataset_add_row(x->ds, churn__strmap_key(x->h->ids, c),
+                                   row, label, err);
     if (rc == CHURN_OK && x->h->n_snaps > 1)
         rc = churn_dataset_set_as_of(x->ds, churn_dataset_n_rows(x->ds) - 1,
                                      x->h->snap_times[s], err);
@@ -237,7 +270,8 @@ static int build_dataset(extraction *x, churn_error *err)
         if (h->unknown_before[j])
             x->unknown[x->n_unknown++] = j;
     x->n_joined = x->customers ? churn_dataset_n_cols(x->customers) : 0;
-    size_t n_cols = x->n_builtin + x->n_unknown + x->n_joined;
+    x->n_cancel = x->o->include_cancelled ? 1 : 0;
+    size_t n_cols = x->n_builtin + x->n_unknown + x->n_joined + x->n_cancel;
     size_t n_rows = count_rows(x);
     if (n_rows == 0)
         return no_population(x, err);
@@ -260,7 +294,7 @@ static int build_dataset(extraction *x, churn_error *err)
     double window = x->o->active_window_days * CHURN__DAY;
     for (size_t s = h->n_snaps; s-- > 0 && rc == CHURN_OK;)
         for (size_t c = 0; c < h->n_customers && rc == CHURN_OK; c++)
-            if (churn__snapshot_in_population(h, c, s, window))
+            if (has_row(x, c, s, window))
                 rc = add_row(x, c, s, err);
     return rc;
 }

@@ -43,6 +43,8 @@ struct churn_feature_opts {
     churn_progress_fn progress;
     void *progress_user;
     size_t threads;             /* 0 = the number of online cores */
+    int include_cancelled;      /* also rows for customers who cancelled
+                                   before the snapshot, with cancel_date */
 };
 
 /* ------------------------------------------------------------------- roles */
@@ -162,6 +164,11 @@ void churn__history_apply(churn__history *h, size_t c, churn__event_kind kind,
 /* 1 when customer c belongs to the population of snapshot s. */
 int churn__snapshot_in_population(const churn__history *h, size_t c,
                                   size_t s, double active_window_seconds);
+/* When customer c, seen before snapshot s, first cancelled before it: the
+ * time of that cancel (such a customer is not in the population); else
+ * NaN. */
+double churn__snapshot_cancel_time(const churn__history *h, size_t c,
+                                   size_t s);
 /* The label of customer c at snapshot s: 0, 1, or NaN without a horizon. */
 double churn__snapshot_label(const churn__history *h, size_t c, size_t s);
 /* Writes the CHURN__N_BUILTIN built-in features of customer c at

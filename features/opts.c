@@ -117,6 +117,14 @@ int churn_feature_opts_set_progress(churn_feature_opts *o,
     return CHURN_OK;
 }
 
+int churn_feature_opts_set_cancelled(churn_feature_opts *o, int include)
+{
+    if (!o || (include != 0 && include != 1))
+        return CHURN_EINVAL;
+    o->include_cancelled = include;
+    return CHURN_OK;
+}
+
 int churn_feature_opts_set_threads(churn_feature_opts *o, size_t n)
 {
     if (!o)

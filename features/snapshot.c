@@ -20,6 +20,15 @@ int churn__snapshot_in_population(const churn__history *h, size_t c,
     return t - last <= active_window_seconds;
 }
 
+double churn__snapshot_cancel_time(const churn__history *h, size_t c,
+                                   size_t s)
+{
+    double t = h->snap_times[s];
+    const churn__customer *cu = churn__customer_at(h, c);
+    return cu->first_event < t && cu->first_cancel < t ? cu->first_cancel
+                                                       : NAN;
+}
+
 double churn__snapshot_label(const churn__history *h, size_t c, size_t s)
 {
     if (h->horizon <= 0)

@@ -286,6 +286,17 @@ CHURN_API int churn_feature_opts_set_progress(churn_feature_opts *o,
 CHURN_API int churn_feature_opts_set_threads(churn_feature_opts *o,
                                              size_t n);
 
+/* include = 1: churn_features_extract also writes a row for each customer
+ * seen before a snapshot who cancelled before it (the population leaves
+ * them out), and a last categorical column cancel_date: the date of the
+ * customer's first cancel ("YYYY-MM-DD"), missing on the population's
+ * rows. Their features are computed as for everyone, their label is NaN
+ * (unknown). For churn_segment, which puts them in lifecycle stage lost:
+ * not for training or scoring. A customers column called cancel_date then
+ * clashes. Default 0. EINVAL unless include is 0 or 1. */
+CHURN_API int churn_feature_opts_set_cancelled(churn_feature_opts *o,
+                                               int include);
+
 /* Reads the event log at events_path in one streaming pass and builds one
  * row per customer in the population at each snapshot. customers (may be
  * NULL) is a dataset keyed by row id = customer_id whose columns are
@@ -300,6 +311,12 @@ CHURN_API int churn_features_extract(const char *events_path,
  * optional fraction and "Z" or +HH:MM offset; a space may replace the T)
  * or Unix seconds into Unix seconds (UTC). */
 CHURN_API int churn_parse_time(const char *text, size_t len, double *out_unix);
+
+/* The strict form for dates that people type (options such as an as-of
+ * date): an ISO-8601 date or date-time as churn_parse_time reads them, and
+ * nothing else. Unix seconds and 8-digit numbers such as 20250101 are
+ * CHURN_EPARSE, *out_unix untouched. Event logs keep churn_parse_time. */
+CHURN_API int churn_parse_date(const char *text, size_t len, double *out_unix);
 
 /* Formats Unix seconds as "YYYY-MM-DD" into buf (at least 11 bytes). */
 CHURN_API void churn_format_date(double unix_seconds, char *buf, size_t size);
@@ -800,7 +817,13 @@ CHURN_API const char *churn_health_component(size_t k);
  * rfm_segment, lifecycle_stage, health_score (0-100), health_tier
  * (categorical: text levels) and health_<component> (the points of each
  * component; they add up to health_score). A column the rules need that
- * features lacks is CHURN_EFORMAT naming it. The caller frees *out. */
+ * features lacks is CHURN_EFORMAT naming it. The caller frees *out.
+ * When features has a categorical cancel_date column (see
+ * churn_feature_opts_set_cancelled), a row with a value there is a
+ * customer who cancelled before the as-of: lifecycle_stage lost, every
+ * score, segment and tier missing (NaN: not scored), and the output's
+ * last column cancel_date repeats the date (missing for the others). The
+ * RFM scores then rank the other rows only. */
 CHURN_API int churn_segment(const churn_dataset *features,
                             const churn_segment_opts *o, churn_dataset **out,
                             churn_error *err);
@@ -808,9 +831,13 @@ CHURN_API int churn_segment(const churn_dataset *features,
 /* Summarizes segments (the output of churn_segment) by one of its
  * categorical columns ("rfm_segment", "lifecycle_stage", "health_tier"):
  * a new dataset with one row per level that occurs, in level order, id =
- * the level's text, and the columns customers, share (0-1), health_mean
- * and, when segments has labels, churn_rate (churned / labelled rows of
- * the level; NaN when none is labelled). The caller frees *out. */
+ * the level's text, and the columns customers, share (0-1, of the rows
+ * with a level in that column: rows not scored, such as cancelled
+ * customers, are in lifecycle_stage only), health_mean (over the level's
+ * rows with a health score; NaN when none has one) and, when segments has
+ * labels, churn_rate (churned / labelled rows of the level; NaN when none
+ * is labelled; cancelled customers have no label). The caller frees
+ * *out. */
 CHURN_API int churn_segment_summary(const churn_dataset *segments,
                                     const char *column, churn_dataset **out,
                                     churn_error *err);

@@ -28,7 +28,8 @@ static void usage(void)
         "grouped, stratified) and scored on the fold left out.\n"
         "With --events, the reports gain a segment section: customers and\n"
         "churn rate per RFM segment, lifecycle stage and health tier of the\n"
-        "customers at --as-of (as churn-segment computes them), the churn\n"
+        "customers at --as-of (as churn-segment computes them: those who\n"
+        "cancelled before it are in stage lost only), the churn\n"
         "rates from the evaluated rows' labels matched by customer id; and\n"
         "with --kpi-from/--kpi-to, the retention KPIs of that period and its\n"
         "cohort retention table (a heat map in the HTML). Without --data the\n"
@@ -449,14 +450,22 @@ static int gate(const eval_args *a, const churn_eval *e)
 }
 
 /* The segment section (and with --kpi-from/--kpi-to the KPIs) of the
- * history's customers at --as-of; churn rates from the labels of the
- * evaluated rows. */
+ * history's customers at --as-of, those who cancelled before it included
+ * (stage lost), as churn-segment shows them; churn rates from the labels
+ * of the evaluated rows. features are the history's, with the cancelled
+ * customers when there is --data; else they are the evaluated rows, and
+ * the history is read again with them. */
 static void add_segments(const eval_args *a, churn_eval *e,
                          const churn_dataset *features,
                          const churn_dataset *evaluated)
 {
     churn_error err;
-    churn_dataset *seg = NULL;
+    churn_dataset *seg = NULL, *all = NULL;
+    if (!a->data) {
+        churn_feature_opts_set_cancelled(a->h.opts, 1);
+        all = cli_history_extract(&a->h);
+        features = all;
+    }
     churn_kpi *k = NULL;
     churn_segment_opts *so = churn_segment_opts_new();
     char date[16];
@@ -483,6 +492,7 @@ static void add_segments(const eval_args *a, churn_eval *e,
         cli_fail_err(rc, &err);
     churn_kpi_free(k);
     churn_dataset_free(seg);
+    churn_dataset_free(all);
     churn_segment_opts_free(so);
 }
 
@@ -498,6 +508,8 @@ int main(int argc, char **argv)
     churn_eval_opts *eo = eval_opts(&a);
     /* Features of the history at --as-of: the rows to evaluate when there
      * is no --data, and what the segments are computed from. */
+    if (a.h.events && a.data) /* features only for the segments */
+        churn_feature_opts_set_cancelled(a.h.opts, 1);
     churn_dataset *features = a.h.events ? cli_history_extract(&a.h) : NULL;
     churn_dataset *ds = a.data ? cli_read_labeled(a.data, a.label, a.positive,
                                                   a.id)

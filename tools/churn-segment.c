@@ -20,7 +20,11 @@ static void usage(void)
         "same features churn-features computes (only events before that\n"
         "date): RFM scores 1-5 and a named segment, a lifecycle stage\n"
         "(new, active, dormant, lost) and a health score 0-100 with its\n"
-        "tier and the points of each component. Prints customers per\n"
+        "tier and the points of each component. Customers who cancelled\n"
+        "before the as-of date are listed too, as stage lost with their\n"
+        "cancel_date (the column is empty for the others) and no scores,\n"
+        "segment or tier, so the stages cover every customer seen before\n"
+        "it; RFM scores rank the others only. Prints customers per\n"
         "segment, stage and tier (with their churn rate when --horizon\n"
         "gives labels) and, with --kpi-from and --kpi-to, the retention\n"
         "KPIs of that period and its cohort table.\n"
@@ -158,6 +162,8 @@ static void fit_weights(const churn_dataset *features, churn_segment_opts *o)
                        ? churn_dataset_column_index(seg, "health_activity")
                        : 0; /* the components follow in their order */
     for (size_t i = 0; i < n && rc == CHURN_OK; i++) {
+        if (isnan(churn_dataset_label(seg, i)))
+            continue; /* cancelled before the as-of: not scored */
         for (size_t k = 0; k < n_comp; k++)
             row[k] = churn_dataset_value(seg, i, first + k) *
                      (double)n_comp / 100;
@@ -214,10 +220,14 @@ static void print_table(const churn_dataset *seg, const char *column)
     printf("%-16s %9s %7s %7s%s\n", column, "customers", "share", "health",
            labels ? "   churn rate" : "");
     for (size_t i = 0; i < churn_dataset_n_rows(sum); i++) {
-        printf("%-16s %9.0f %6.1f%% %7.1f", churn_dataset_id(sum, i),
+        double health = churn_dataset_value(sum, i, 2);
+        printf("%-16s %9.0f %6.1f%% ", churn_dataset_id(sum, i),
                churn_dataset_value(sum, i, 0),
-               100 * churn_dataset_value(sum, i, 1),
-               churn_dataset_value(sum, i, 2));
+               100 * churn_dataset_value(sum, i, 1));
+        if (isnan(health)) /* only customers who cancelled: not scored */
+            printf("%7s", "-");
+        else
+            printf("%7.1f", health);
         if (labels && !isnan(churn_dataset_value(sum, i, 3)))
             printf("   %9.1f%%", 100 * churn_dataset_value(sum, i, 3));
         printf("\n");
@@ -378,6 +388,8 @@ int main(int argc, char **argv)
                      : CHURN_OK;
     if (rc != CHURN_OK)
         cli_fail_err(rc, &err);
+    /* Also the customers who cancelled before the as-of: stage lost. */
+    churn_feature_opts_set_cancelled(h.opts, 1);
     churn_dataset *features = cli_history_extract(&h), *seg = NULL;
     if (a.fit && !churn_dataset_has_labels(features))
         cli_usage_error("--fit-weights needs labels: give --horizon DAYS");
@@ -390,7 +402,12 @@ int main(int argc, char **argv)
         cli_fail_err(rc, &err);
     char date[16];
     churn_format_date((double)h.as_of, date, sizeof date);
-    printf("%zu customers at %s\n\n", churn_dataset_n_rows(seg), date);
+    size_t cancelled = 0, col = churn_dataset_column_index(seg,
+                                                          "cancel_date");
+    for (size_t i = 0; i < churn_dataset_n_rows(seg); i++)
+        cancelled += !isnan(churn_dataset_value(seg, i, col));
+    printf("%zu customers at %s (%zu cancelled before it: lost, not "
+           "scored)\n\n", churn_dataset_n_rows(seg), date, cancelled);
     print_table(seg, "rfm_segment");
     print_table(seg, "lifecycle_stage");
     print_table(seg, "health_tier");

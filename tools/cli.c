@@ -119,8 +119,9 @@ size_t cli_size(const char *opt, const char *arg, size_t min, size_t max)
 int64_t cli_date(const char *opt, const char *arg)
 {
     double t;
-    if (churn_parse_time(arg, strlen(arg), &t) != CHURN_OK)
-        cli_usage_error("%s: '%s' is not a date (use YYYY-MM-DD)", opt, arg);
+    if (churn_parse_date(arg, strlen(arg), &t) != CHURN_OK)
+        cli_usage_error("%s: '%s' is not a date: use YYYY-MM-DD or "
+                        "YYYY-MM-DDTHH:MM:SS[Z], e.g. 2025-01-01", opt, arg);
     return (int64_t)t;
 }
 
@@ -159,6 +160,8 @@ const char cli_history_help[] =
     "      --customers FILE    optional CSV of static columns per customer_id\n"
     "      --as-of DATE        snapshot date YYYY-MM-DD; only events before it\n"
     "                          are used for features (required with --events)\n"
+    "                          Dates are YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS[Z]\n"
+    "                          (UTC), never numbers such as 20250101\n"
     "      --horizon DAYS      label window [as-of, as-of + DAYS): churned = a\n"
     "                          cancel in it (or no activity, for logs without\n"
     "                          cancel events)\n"

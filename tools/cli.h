@@ -45,7 +45,8 @@ void cli_bad_option(int c, char **argv) __attribute__((noreturn));
 /* Parse an option's argument or exit 2 naming the option. */
 double cli_double(const char *opt, const char *arg, double min, double max);
 size_t cli_size(const char *opt, const char *arg, size_t min, size_t max);
-/* A date YYYY-MM-DD (or any form churn_parse_time takes) in Unix seconds. */
+/* A date YYYY-MM-DD or ISO date-time (churn_parse_date) in Unix seconds;
+ * anything else, numbers included, exits 2 showing the format. */
 int64_t cli_date(const char *opt, const char *arg);
 
 /* A progress callback that redraws one line on stderr when stderr is a
