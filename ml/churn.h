@@ -373,7 +373,7 @@ typedef struct churn_model churn_model;
 
 typedef struct churn_train_opts churn_train_opts;
 
-/* Defaults: model "logistic", C = 1, class weight "none", validation
+/* Defaults: model "logistic", C = 1, class weight "auto", validation
  * fraction 0.2, seed 42, refit on all rows after validation; for SVMs
  * kernel "rbf", gamma 1 / features, degree 3; calibration "default", no
  * search, metric "auc", all rows. */
@@ -430,12 +430,33 @@ typedef void (*churn_search_fn)(void *user, const char *family,
 CHURN_API int churn_train_opts_set_search_report(churn_train_opts *o,
                                                  churn_search_fn fn,
                                                  void *user);
+/* As churn_search_fn, with the class weight of the point ("none" or
+ * "balanced"); called after it when both are set. */
+typedef void (*churn_search_weight_fn)(void *user, const char *family,
+                                       const char *kernel,
+                                       const char *class_weight, double c,
+                                       double gamma, double metric);
+CHURN_API int churn_train_opts_set_search_weight_report(
+    churn_train_opts *o, churn_search_weight_fn fn, void *user);
 /* Inverse L2 regularization strength (> 0), as in liblinear and
  * scikit-learn: larger C, weaker regularization. */
 CHURN_API int churn_train_opts_set_c(churn_train_opts *o, double c);
-/* "none" or "balanced" (each class weighs n / (2 * n_class)). */
+/* "none", "balanced" (each class weighs n / (2 * n_class)) or "auto"
+ * (default): balanced when a calibration follows the fit (platt or
+ * isotonic: so svm with its default Platt scaling), which maps the
+ * weighted margins back to probabilities; none otherwise (logistic and
+ * the rbf-approx kernel by default), whose own probabilities are
+ * calibrated only unweighted. Rare churn then still shapes an SVM's
+ * margin. Under "auto" the grid search tries both weights for a family
+ * that is calibrated. churn_model_class_weight says what was used. */
 CHURN_API int churn_train_opts_set_class_weight(churn_train_opts *o,
                                                 const char *mode);
+/* The label text that meant churned when the training data was read
+ * (as churn_csv_opts_set_positive; NULL = none, the default), copied and
+ * recorded in the model with the data's label name, for
+ * churn_model_label_positive. */
+CHURN_API int churn_train_opts_set_label_positive(churn_train_opts *o,
+                                                  const char *value);
 /* Fraction (0 <= f < 1) of customers held out, stratified by label, to
  * measure the model; 0 = no validation. */
 CHURN_API int churn_train_opts_set_validation(churn_train_opts *o,
@@ -525,6 +546,16 @@ CHURN_API void churn_model_free(churn_model *m);
 
 /* "logistic" or "svm". */
 CHURN_API const char *churn_model_family(const churn_model *m);
+/* The class weight the fit used: "none" or "balanced". */
+CHURN_API const char *churn_model_class_weight(const churn_model *m);
+/* The label column of the training data (churn_dataset_label_name), and
+ * the label value that meant churned when one was given
+ * (churn_train_opts_set_label_positive); NULL when not recorded (model
+ * files without the label lines, from an older churn; no value given).
+ * Read labeled data for the model with them (churn_csv_opts_set_label_
+ * column and _set_positive). Valid while m lives. */
+CHURN_API const char *churn_model_label_name(const churn_model *m);
+CHURN_API const char *churn_model_label_positive(const churn_model *m);
 /* The raw input columns the model reads, in the order predict expects. */
 CHURN_API size_t churn_model_n_inputs(const churn_model *m);
 CHURN_API const char *churn_model_input_name(const churn_model *m, size_t j);

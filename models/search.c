@@ -8,6 +8,40 @@
 #include <stdlib.h>
 #include <string.h>
 
+churn__calib_kind churn__calibration_for(int requested,
+                                         const churn__fit_params *fp)
+{
+    if (requested >= 0)
+        return (churn__calib_kind)requested;
+    /* rbf-approx is a logistic regression: its decision value is already
+     * a log-odds, and Platt's out-of-fold fits would triple its cost. */
+    int margin = fp->family == CHURN__SVM &&
+                 fp->kernel != CHURN__K_RBF_APPROX;
+    return margin ? CHURN__CAL_PLATT : CHURN__CAL_NONE;
+}
+
+int churn__auto_balanced(int requested_calibration,
+                         const churn__fit_params *fp)
+{
+    return churn__calibration_for(requested_calibration, fp) !=
+           CHURN__CAL_NONE;
+}
+
+/* The class weights the grid of the family of base tries: none and
+ * balanced under "auto" when churn__auto_balanced allows it, else the
+ * base point's own. */
+static size_t weights_of(const churn__search *sr,
+                         const churn__fit_params *base, int weight[2])
+{
+    if (sr->weight_auto && churn__auto_balanced(sr->calibration, base)) {
+        weight[0] = 0;
+        weight[1] = 1;
+        return 2;
+    }
+    weight[0] = sr->weight_auto ? 0 : base->balanced;
+    return 1;
+}
+
 int churn__out_of_fold(const churn__fit_params *fp, const double *z,
                        const double *y, size_t n, size_t p,
                        const size_t *fold, size_t k, double *f_out,
@@ -81,11 +115,14 @@ static int search_family(churn__search *sr, const churn__fit_params *base,
     size_t n_c = svm ? sizeof svm_c / sizeof *svm_c
                      : sizeof logistic_c / sizeof *logistic_c;
     size_t n_g = rbf ? sizeof gamma_scale / sizeof *gamma_scale : 1;
+    int weight[2];
+    size_t n_w = weights_of(sr, base, weight);
     int rc = CHURN_OK;
-    for (size_t a = 0; rc == CHURN_OK && a < n_c; a++)
+    for (size_t a = 0; rc == CHURN_OK && a < n_c * n_w; a++)
         for (size_t g = 0; rc == CHURN_OK && g < n_g; g++) {
             churn__fit_params fp = *base;
-            fp.c = svm ? svm_c[a] : logistic_c[a];
+            fp.balanced = weight[a / n_c];
+            fp.c = svm ? svm_c[a % n_c] : logistic_c[a % n_c];
             if (rbf)
                 fp.gamma = gamma_scale[g] / (double)(p ? p : 1);
             double metric = NAN;
@@ -97,13 +134,18 @@ static int search_family(churn__search *sr, const churn__fit_params *base,
                 break;
             double shown = sr->metric == CHURN__METRIC_LOGLOSS ? -metric
                                                                : metric;
-            if (sr->report)
-                sr->report(sr->report_user, svm ? "svm" : "logistic",
-                           svm ? churn__kernel_name(fp.kernel) : "-", fp.c,
-                           svm && fp.kernel != CHURN__K_LINEAR
+            double gamma = svm && fp.kernel != CHURN__K_LINEAR
                                ? (fp.gamma > 0 ? fp.gamma : 1.0 / (double)p)
-                               : NAN,
+                               : NAN;
+            const char *family = svm ? "svm" : "logistic";
+            const char *kernel = svm ? churn__kernel_name(fp.kernel) : "-";
+            if (sr->report)
+                sr->report(sr->report_user, family, kernel, fp.c, gamma,
                            shown);
+            if (sr->report_weighted)
+                sr->report_weighted(sr->report_weighted_user, family, kernel,
+                                    fp.balanced ? "balanced" : "none", fp.c,
+                                    gamma, shown);
             if (sr->progress)
                 sr->progress(sr->progress_user, "searching", ++sr->done,
                              sr->total);
@@ -140,9 +182,15 @@ int churn__search_run(churn__search *sr, const churn_dataset *ds,
     churn__fit_params best = *fp;
     double best_metric = NAN;
     int rbf = fp->kernel == CHURN__K_RBF || fp->kernel == CHURN__K_RBF_APPROX;
+    int weight[2];
+    churn__fit_params svm_base = *fp, logistic_base = *fp;
+    svm_base.family = CHURN__SVM;
+    logistic_base.family = CHURN__LOGISTIC;
     size_t svm_points = (sizeof svm_c / sizeof *svm_c) *
-                        (rbf ? sizeof gamma_scale / sizeof *gamma_scale : 1);
-    size_t logistic_points = sizeof logistic_c / sizeof *logistic_c;
+                        (rbf ? sizeof gamma_scale / sizeof *gamma_scale : 1) *
+                        weights_of(sr, &svm_base, weight);
+    size_t logistic_points = sizeof logistic_c / sizeof *logistic_c *
+                             weights_of(sr, &logistic_base, weight);
     sr->done = 0;
     sr->total = both_families ? logistic_points + svm_points
                 : fp->family == CHURN__SVM ? svm_points

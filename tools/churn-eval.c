@@ -39,8 +39,10 @@ static void usage(void)
         "Data:\n"
         "  -m, --model FILE         the model to evaluate\n"
         "  -d, --data FILE          labeled CSV, one row per customer\n"
-        "      --label NAME         label column (default churned)\n"
+        "      --label NAME         label column (default: the one the\n"
+        "                           model was trained with, else churned)\n"
         "      --positive VALUE     the label value that means churned\n"
+        "                           (default: the model's, if it has one)\n"
         "      --id NAME            id column (default customer_id if\n"
         "                           present)\n"
         "Cross-validation:\n"
@@ -49,7 +51,8 @@ static void usage(void)
         "                           (default), svm (rbf kernel, Platt\n"
         "                           calibration) or auto\n"
         "      --C VALUE            inverse L2 strength, > 0 (default 1)\n"
-        "      --class-weight W     none (default) or balanced\n"
+        "      --class-weight W     auto (default; as churn-train), none\n"
+        "                           or balanced\n"
         "Report:\n"
         "      --threshold P        call rows with probability >= P churners\n"
         "                           (default 0.5)\n"
@@ -377,7 +380,7 @@ static churn_eval *cross_validate(const eval_args *a, churn_dataset *ds,
         cli_usage_error("--family: unknown model '%s' (logistic, svm, "
                         "auto)", a->family);
     if (churn_train_opts_set_class_weight(to, a->class_weight))
-        cli_usage_error("--class-weight: '%s' is not none or balanced",
+        cli_usage_error("--class-weight: '%s' is not auto, none or balanced",
                         a->class_weight);
     churn_train_opts_set_c(to, a->c);
     churn_train_opts_set_validation(to, 0);
@@ -392,11 +395,29 @@ static churn_eval *cross_validate(const eval_args *a, churn_dataset *ds,
     return e;
 }
 
-static churn_eval *evaluate_model(const eval_args *a, churn_dataset *ds,
-                                  const churn_eval_opts *eo)
+/* Loads --model; its label name and positive value become the defaults
+ * of --label and --positive (an option given still wins). */
+static churn_model *load_model(eval_args *a)
 {
     churn_error err;
     churn_model *m = NULL;
+    int rc = churn_model_load(a->model, &m, &err);
+    if (rc != CHURN_OK)
+        cli_fail_err(rc, &err);
+    const char *name = churn_model_label_name(m);
+    if (!a->label)
+        a->label = name;
+    /* The model's positive value belongs to its own label column. */
+    if (!a->positive && name && a->label && strcmp(a->label, name) == 0)
+        a->positive = churn_model_label_positive(m);
+    return m;
+}
+
+static churn_eval *evaluate_model(const eval_args *a, const churn_model *m,
+                                  churn_dataset *ds,
+                                  const churn_eval_opts *eo)
+{
+    churn_error err;
     churn_eval *e = NULL;
     size_t n = churn_dataset_n_rows(ds);
     double *prob = malloc((n + 1) * sizeof *prob);
@@ -405,9 +426,7 @@ static churn_eval *evaluate_model(const eval_args *a, churn_dataset *ds,
         cli_fail("out of memory");
     for (size_t i = 0; i < n; i++)
         label[i] = churn_dataset_label(ds, i);
-    int rc = churn_model_load(a->model, &m, &err);
-    if (rc == CHURN_OK)
-        rc = churn_model_predict_dataset(m, ds, prob, &err);
+    int rc = churn_model_predict_dataset(m, ds, prob, &err);
     if (rc == CHURN_OK)
         rc = churn_eval_compute(prob, label, n, eo, &e, &err);
     if (rc == CHURN_OK && (rc = churn_eval_set_model(e, m)) == CHURN_OK)
@@ -416,7 +435,6 @@ static churn_eval *evaluate_model(const eval_args *a, churn_dataset *ds,
         rc = churn_eval_add_importance(e, m, ds, a->seed, &err);
     if (rc != CHURN_OK)
         cli_fail_err(rc, &err);
-    churn_model_free(m);
     free(prob);
     free(label);
     return e;
@@ -498,14 +516,17 @@ static void add_segments(const eval_args *a, churn_eval *e,
 
 int main(int argc, char **argv)
 {
-    eval_args a = {.label = "churned", .family = "logistic",
-                   .class_weight = "none", .c = 1, .threshold = 0.5,
+    eval_args a = {.family = "logistic", .class_weight = "auto", .c = 1,
+                   .threshold = 0.5,
                    .offer_cost = 1, .customer_value = 10, .resamples = 1000,
                    .seed = 42, .max_drop = 0.01};
     cli_tool = "churn-eval";
     cli_history_init(&a.h);
     parse_args(argc, argv, &a);
     churn_eval_opts *eo = eval_opts(&a);
+    churn_model *m = a.model ? load_model(&a) : NULL;
+    if (!a.label)
+        a.label = "churned";
     /* Features of the history at --as-of: the rows to evaluate when there
      * is no --data, and what the segments are computed from. */
     if (a.h.events && a.data) /* features only for the segments */
@@ -516,7 +537,7 @@ int main(int argc, char **argv)
                                : features;
     const char *data = a.data ? a.data : a.h.events;
     churn_eval *e = a.cv ? cross_validate(&a, ds, eo)
-                         : evaluate_model(&a, ds, eo);
+                         : evaluate_model(&a, m, ds, eo);
     if (features)
         add_segments(&a, e, features, ds);
     churn_error err;
@@ -538,6 +559,7 @@ int main(int argc, char **argv)
     }
     int status = a.baseline ? gate(&a, e) : 0;
     churn_eval_free(e);
+    churn_model_free(m);
     if (ds != features)
         churn_dataset_free(ds);
     churn_dataset_free(features);
