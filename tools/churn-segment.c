@@ -390,7 +390,11 @@ int main(int argc, char **argv)
         cli_fail_err(rc, &err);
     char date[16];
     churn_format_date((double)h.as_of, date, sizeof date);
-    printf("%zu customers at %s\n\n", churn_dataset_n_rows(seg), date);
+    printf("%zu customers at %s\n", churn_dataset_n_rows(seg), date);
+    char joined[1024];
+    if (cli_history_join_line(&h, joined, sizeof joined))
+        printf("%s\n", joined);
+    printf("\n");
     print_table(seg, "rfm_segment");
     print_table(seg, "lifecycle_stage");
     print_table(seg, "health_tier");
