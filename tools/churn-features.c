@@ -97,8 +97,10 @@ static void print_summary(const churn_dataset *ds, const cli_history *h,
         }
     }
     /* With --mpi: every rank's rows and customers; rank 0 tells. */
+    /* A rank without shards joined nothing: 0 matches, not NaN. */
+    double matched = churn_feature_stats_value(h->stats, "customers_matched");
     double v[6] = {(double)at_t0, (double)rows, (double)labelled, churned,
-                   churn_feature_stats_value(h->stats, "customers_matched"),
+                   h->customers && isnan(matched) ? 0 : matched,
                    churn_feature_stats_value(h->stats, "customers")};
     if (comm && comm->allreduce(comm->user, v, 6, CHURN_REDUCE_SUM) != 0)
         return;
