@@ -20,6 +20,7 @@ typedef struct extraction {
     const churn_dataset *customers;
     churn__history *h;
     size_t *customer_row;   /* per customer: row in customers, or -1 */
+    size_t matched;         /* customers with a row there */
     double **level_dates;   /* per customers column: when every level is a
                                date, each level's time; else NULL */
     size_t unknown[CHURN__UNKNOWN_MAX]; /* unknown names that get columns */
@@ -28,6 +29,27 @@ typedef struct extraction {
     churn_dataset *ds;
     double *row;
 } extraction;
+
+/* No customer of the log has a row in the customers dataset: every joined
+ * column would be empty, a silent wrong model. Names both sides, with an
+ * id of each, since the usual cause is ids written differently. */
+static int no_match(const extraction *x, churn_error *err)
+{
+    const churn_dataset *cu = x->customers;
+    const char *source = churn_dataset_source(cu);
+    const char *theirs = source ? source : "the customers dataset";
+    size_t n = x->h->n_customers;
+    if (churn_dataset_n_rows(cu) == 0)
+        return churn__fail_at(err, CHURN_EFORMAT, x->path, 0, 0,
+                              "none of the %zu customers of the log has a "
+                              "row in %s, which has no rows", n, theirs);
+    return churn__fail_at(err, CHURN_EFORMAT, x->path, 0, 0,
+                          "none of the %zu customers of the log has a row "
+                          "in %s (ids such as '%.64s' in the log, '%.64s' "
+                          "in %s)", n, theirs,
+                          churn__strmap_key(x->h->ids, 0),
+                          churn_dataset_id(cu, 0), theirs);
+}
 
 /* Finds each customer's row in the customers dataset. */
 static int join_customers(extraction *x, churn_error *err)
@@ -56,10 +78,14 @@ static int join_customers(extraction *x, churn_error *err)
             goto done;
         }
     }
+    x->matched = 0;
     for (size_t c = 0; c < n; c++) {
         const char *id = churn__strmap_key(x->h->ids, c);
         x->customer_row[c] = churn__strmap_find(rows, id, strlen(id));
+        x->matched += x->customer_row[c] != (size_t)-1;
     }
+    if (n > 0 && x->matched == 0)
+        rc = no_match(x, err);
 done:
     churn__strmap_free(rows);
     return rc;
@@ -310,8 +336,12 @@ static int read_history(extraction *x, churn_error *err)
         rc = churn__fail_nomem(err);
         goto done;
     }
+    /* Without an as-of time (churn_events_scan), one snapshot after every
+     * event: each unknown name counts as occurring before it. */
     for (size_t i = 0; i < o->snapshots; i++)
-        times[i] = (double)o->as_of - (double)i * o->every_days * CHURN__DAY;
+        times[i] = o->has_as_of ? (double)o->as_of -
+                                      (double)i * o->every_days * CHURN__DAY
+                                : INFINITY;
     rc = churn__roles_build(o, &roles, err);
     if (rc != CHURN_OK)
         goto done;
@@ -358,6 +388,8 @@ int churn_features_extract(const char *events_path,
     int rc = read_history(&x, err);
     if (rc == CHURN_OK)
         rc = build_dataset(&x, err);
+    if (rc == CHURN_OK)
+        rc = churn__stats_add(o->stats, x.h, customers, x.matched, err);
     if (rc == CHURN_OK) {
         *out = x.ds;
         x.ds = NULL;
@@ -369,5 +401,19 @@ int churn_features_extract(const char *events_path,
         free(x.level_dates[j]);
     free(x.level_dates);
     free(x.row);
+    return rc;
+}
+
+int churn_events_scan(const char *events_path, const churn_feature_opts *o,
+                      churn_feature_stats *s, churn_error *err)
+{
+    if (!events_path || !o || !s)
+        return churn__fail(err, CHURN_EINVAL,
+                           "no events path, options or statistics");
+    extraction x = {.path = events_path, .o = o};
+    int rc = read_history(&x, err);
+    if (rc == CHURN_OK)
+        rc = churn__stats_add(s, x.h, NULL, 0, err);
+    churn__history_free(x.h);
     return rc;
 }

@@ -34,6 +34,7 @@ void churn_feature_opts_free(churn_feature_opts *o)
         return;
     for (int r = 0; r < CHURN_ROLE_COUNT; r++)
         free(o->role_names[r]);
+    free(o->ignore_names);
     for (int w = 0; w < CHURN__N_COLUMNS; w++)
         free(o->columns[w]);
     free(o);
@@ -84,6 +85,28 @@ int churn_feature_opts_set_role_names(churn_feature_opts *o, churn_role role,
         return CHURN_ENOMEM;
     free(o->role_names[role]);
     o->role_names[role] = copy;
+    return CHURN_OK;
+}
+
+int churn_feature_opts_set_ignored_names(churn_feature_opts *o,
+                                         const char *names_csv)
+{
+    if (!o || !names_csv)
+        return CHURN_EINVAL;
+    char *copy = churn__strdup(names_csv);
+    if (!copy)
+        return CHURN_ENOMEM;
+    free(o->ignore_names);
+    o->ignore_names = copy;
+    return CHURN_OK;
+}
+
+int churn_feature_opts_set_stats(churn_feature_opts *o,
+                                 churn_feature_stats *s)
+{
+    if (!o)
+        return CHURN_EINVAL;
+    o->stats = s;
     return CHURN_OK;
 }
 

@@ -17,7 +17,8 @@ churn__history *churn__history_new(const double *snap_times, size_t n_snaps,
     h->snap_times = malloc(n_snaps * sizeof *h->snap_times);
     h->ids = churn__strmap_new();
     h->unknown = churn__strmap_new();
-    if (!h->snap_times || !h->ids || !h->unknown) {
+    h->names = churn__strmap_new();
+    if (!h->snap_times || !h->ids || !h->unknown || !h->names) {
         churn__history_free(h);
         return NULL;
     }
@@ -33,6 +34,9 @@ void churn__history_free(churn__history *h)
     free(h->snap_times);
     churn__strmap_free(h->ids);
     churn__strmap_free(h->unknown);
+    churn__strmap_free(h->names);
+    free(h->name_kind);
+    free(h->name_count);
     free(h->customers);
     for (size_t j = 0; j < CHURN__UNKNOWN_MAX; j++)
         free(h->unknown_30[j]);
@@ -108,6 +112,36 @@ int churn__history_unknown(churn__history *h, const char *name, size_t len,
         churn__strmap_intern(h->unknown, name, len, &j, NULL) != CHURN_OK)
         return churn__fail_nomem(err);
     *column = (int)j;
+    return CHURN_OK;
+}
+
+int churn__history_name(churn__history *h, const char *lower, size_t len,
+                        churn__event_kind *kind, churn_error *err)
+{
+    size_t j = churn__strmap_find(h->names, lower, len);
+    if (j == (size_t)-1) {
+        if (churn__strmap_count(h->names) == CHURN__NAMES_LISTED) {
+            kind->name = -1;
+            return CHURN_OK;
+        }
+        if (churn__strmap_count(h->names) == h->names_cap) {
+            size_t cap = h->names_cap ? 2 * h->names_cap : 32;
+            churn__event_kind *k = realloc(h->name_kind, cap * sizeof *k);
+            if (k)
+                h->name_kind = k;
+            uint64_t *n = realloc(h->name_count, cap * sizeof *n);
+            if (n)
+                h->name_count = n;
+            if (!k || !n)
+                return churn__fail_nomem(err);
+            h->names_cap = cap;
+        }
+        if (churn__strmap_intern(h->names, lower, len, &j, NULL) != CHURN_OK)
+            return churn__fail_nomem(err);
+        h->name_count[j] = 0;
+    }
+    kind->name = (int)j;
+    h->name_kind[j] = *kind;
     return CHURN_OK;
 }
 
@@ -215,6 +249,10 @@ void churn__history_note(churn__history *h, churn__event_kind kind,
                          double ts)
 {
     h->n_events++;
+    if (kind.name >= 0)
+        h->name_count[kind.name]++;
+    else
+        h->names_other++;
     if (kind.role == CHURN_ROLE_CANCEL)
         h->any_cancel = 1;
     if (kind.unknown >= 0 && ts < h->snap_times[0])

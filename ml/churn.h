@@ -159,6 +159,12 @@ CHURN_API double churn_dataset_as_of(const churn_dataset *ds, size_t i);
 CHURN_API size_t churn_dataset_n_levels(const churn_dataset *ds, size_t j);
 CHURN_API const char *churn_dataset_level(const churn_dataset *ds, size_t j,
                                           size_t k);
+/* Says where the rows came from (a file name; NULL = unsaid), for messages
+ * about the dataset as a whole, such as a customers dataset that matches
+ * no customer of an event log. The dataset keeps a copy. */
+CHURN_API int churn_dataset_set_source(churn_dataset *ds, const char *source);
+/* The source set, or NULL. */
+CHURN_API const char *churn_dataset_source(const churn_dataset *ds);
 
 /* --------------------------------------------------------- tabular reading */
 
@@ -269,7 +275,8 @@ CHURN_API int churn_feature_opts_set_snapshots(churn_feature_opts *o,
 CHURN_API int churn_feature_opts_set_active_window(churn_feature_opts *o,
                                                    double days);
 /* Maps a comma-separated list of event names to role; these names replace
- * the role's defaults. Matching is case-insensitive. */
+ * the role's defaults. Matching is case-insensitive. Setting the activity
+ * names also means that names no role claims are no longer activity. */
 CHURN_API int churn_feature_opts_set_role_names(churn_feature_opts *o,
                                                 churn_role role,
                                                 const char *names_csv);
@@ -297,10 +304,65 @@ CHURN_API int churn_feature_opts_set_threads(churn_feature_opts *o,
 CHURN_API int churn_feature_opts_set_cancelled(churn_feature_opts *o,
                                                int include);
 
+/* Ignores the events of a comma-separated list of names: their rows are
+ * read and checked, then dropped (no role, no per-name column, no
+ * customer). A name also given to a role is EINVAL at extraction. */
+CHURN_API int churn_feature_opts_set_ignored_names(churn_feature_opts *o,
+                                                   const char *names_csv);
+
+/* What an extraction read: the customers of the event log, how many of
+ * them the customers dataset has a row for, and each event name with its
+ * rows and role, so that a caller can show how its log was understood. */
+typedef struct churn_feature_stats churn_feature_stats;
+
+/* An empty one; NULL when out of memory. The caller frees it. */
+CHURN_API churn_feature_stats *churn_feature_stats_new(void);
+CHURN_API void churn_feature_stats_free(churn_feature_stats *s);
+/* Each successful churn_features_extract with o adds what it read to s
+ * (NULL: none), so the shards of one job add up. s is not copied: it must
+ * outlive o's use and not be shared by extractions running at once. */
+CHURN_API int churn_feature_opts_set_stats(churn_feature_opts *o,
+                                           churn_feature_stats *s);
+/* A figure by name, NaN when unknown: "events" (rows read), "events_ignored"
+ * (rows of ignored names), "events_unlisted" (rows of names past the first
+ * 4096, which have no entry below), "customers" (distinct customer ids of
+ * the log, ignored rows aside); with a customers dataset joined (else NaN)
+ * "customers_rows" (its rows) and "customers_matched" (customers of the log
+ * with a row there). */
+CHURN_API double churn_feature_stats_value(const churn_feature_stats *s,
+                                           const char *name);
+/* The event names in order of first appearance (lowercase, trimmed; at
+ * most 4096), each with its rows, its role ("activity", ..., "signup";
+ * "ignore"; or "none" for a name no role claims once the activity names
+ * are set) and its events_<name>_30d column (NULL: none; a name with a
+ * role has none, nor one seen only from the as-of time on). */
+CHURN_API size_t churn_feature_stats_n_names(const churn_feature_stats *s);
+CHURN_API const char *churn_feature_stats_name(const churn_feature_stats *s,
+                                               size_t i);
+CHURN_API uint64_t churn_feature_stats_name_count(
+    const churn_feature_stats *s, size_t i);
+CHURN_API const char *churn_feature_stats_name_role(
+    const churn_feature_stats *s, size_t i);
+CHURN_API const char *churn_feature_stats_name_column(
+    const churn_feature_stats *s, size_t i);
+
+/* Reads the event log at events_path as churn_features_extract would (the
+ * same checks and messages) and adds what it read to s, building no
+ * features. The as-of time is optional here: without one, every unknown
+ * name that gets a column counts as seen before it. */
+CHURN_API int churn_events_scan(const char *events_path,
+                                const churn_feature_opts *o,
+                                churn_feature_stats *s, churn_error *err);
+
 /* Reads the event log at events_path in one streaming pass and builds one
  * row per customer in the population at each snapshot. customers (may be
  * NULL) is a dataset keyed by row id = customer_id whose columns are
- * joined in; customers without a row there get missing values. On success
+ * joined in; customers without a row there get missing values, and a
+ * customers dataset with a row for none of the log's customers is
+ * CHURN_EFORMAT naming the event log, the dataset's source and an id of
+ * each. Event names map to roles as churn_feature_opts_set_role_names
+ * says; a name no role claims counts as activity while the activity role
+ * keeps its defaults, and has no role once they are set. On success
  * *out is a new dataset the caller frees. */
 CHURN_API int churn_features_extract(const char *events_path,
                                      const churn_dataset *customers,

@@ -20,6 +20,7 @@ struct churn_dataset {
     double *labels;          /* per row; NaN = unknown */
     double *as_of;           /* per row, NULL until one is set */
     char *label_name;        /* NULL = no label column */
+    char *source;            /* where the rows came from; NULL = unsaid */
 };
 
 churn_dataset *churn_dataset_new(size_t n_cols)
@@ -63,6 +64,7 @@ void churn_dataset_free(churn_dataset *ds)
     free(ds->labels);
     free(ds->as_of);
     free(ds->label_name);
+    free(ds->source);
     free(ds);
 }
 
@@ -304,4 +306,21 @@ const char *churn_dataset_level(const churn_dataset *ds, size_t j, size_t k)
     if (j >= ds->n_cols || !ds->levels[j])
         return NULL;
     return churn__strmap_key(ds->levels[j], k);
+}
+
+int churn_dataset_set_source(churn_dataset *ds, const char *source)
+{
+    if (!ds)
+        return CHURN_EINVAL;
+    char *copy = NULL;
+    if (source && !(copy = churn__strdup(source)))
+        return CHURN_ENOMEM;
+    free(ds->source);
+    ds->source = copy;
+    return CHURN_OK;
+}
+
+const char *churn_dataset_source(const churn_dataset *ds)
+{
+    return ds ? ds->source : NULL;
 }

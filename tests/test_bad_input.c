@@ -88,6 +88,8 @@ static int read_customers(const fixture *f, const char *path,
     churn_csv_opts_set_id_column(o, "customer_id");
     churn_csv_opts_set_unique_ids(o, 1);
     int rc = churn_dataset_read_csv(path, o, &cu, err);
+    if (rc == CHURN_OK) /* as the tools do, for the no-match message */
+        rc = churn_dataset_set_source(cu, path);
     if (rc == CHURN_OK)
         rc = churn_features_extract(CORPUS "customers/_events.csv", cu,
                                     f->customers_opts, out, err);

@@ -480,6 +480,9 @@ static void add_segments(const eval_args *a, churn_eval *e,
     churn_error err;
     churn_dataset *seg = NULL, *all = NULL;
     if (!a->data) {
+        /* The log was counted by the first read: this one must not add
+         * to the figures the summary shows. */
+        churn_feature_opts_set_stats(a->h.opts, NULL);
         churn_feature_opts_set_cancelled(a->h.opts, 1);
         all = cli_history_extract(&a->h);
         features = all;
@@ -512,6 +515,18 @@ static void add_segments(const eval_args *a, churn_eval *e,
     churn_dataset_free(seg);
     churn_dataset_free(all);
     churn_segment_opts_free(so);
+}
+
+/* How the event log was read: the customers file's matches, the most
+ * frequent event names and their roles. */
+static void print_history(const cli_history *h)
+{
+    char line[1024];
+    printf("\nHistory\n");
+    if (cli_history_join_line(h, line, sizeof line))
+        printf("  %-22s %s\n", "customers file", line);
+    cli_history_events_line(h, 5, line, sizeof line);
+    printf("  %-22s %s\n", "events", line);
 }
 
 int main(int argc, char **argv)
@@ -556,6 +571,8 @@ int main(int argc, char **argv)
         else
             snprintf(source, sizeof source, "%s on %s", a.model, data);
         print_report(e, source);
+        if (features)
+            print_history(&a.h);
     }
     int status = a.baseline ? gate(&a, e) : 0;
     churn_eval_free(e);

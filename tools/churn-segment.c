@@ -407,7 +407,11 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < churn_dataset_n_rows(seg); i++)
         cancelled += !isnan(churn_dataset_value(seg, i, col));
     printf("%zu customers at %s (%zu cancelled before it: lost, not "
-           "scored)\n\n", churn_dataset_n_rows(seg), date, cancelled);
+           "scored)\n", churn_dataset_n_rows(seg), date, cancelled);
+    char joined[1024];
+    if (cli_history_join_line(&h, joined, sizeof joined))
+        printf("%s\n", joined);
+    printf("\n");
     print_table(seg, "rfm_segment");
     print_table(seg, "lifecycle_stage");
     print_table(seg, "health_tier");

@@ -412,6 +412,17 @@ static void print_summary(const churn_model *m, row_counts c,
     printf("wrote          %s\n", path);
 }
 
+/* How the event log was read: the customers file's matches, the most
+ * frequent event names and their roles. */
+static void print_history(const cli_history *h)
+{
+    char line[1024];
+    if (cli_history_join_line(h, line, sizeof line))
+        printf("customers      %s\n", line);
+    cli_history_events_line(h, 5, line, sizeof line);
+    printf("events         %s\n", line);
+}
+
 /* This rank's share of the training rows of an --mpi run; every rank
  * fails alike when one does. */
 static churn_dataset *mpi_share(const churn_comm *comm, const train_args *a,
@@ -479,6 +490,8 @@ int main(int argc, char **argv)
     if (!a.quiet && !cli_silent)
         print_summary(m, counts, a.output, a.kernel, a.class_weight,
                       cli_now() - start, comm);
+    if (!a.quiet && !comm && h.events)
+        print_history(&h);
     churn_model_free(m);
     churn_dataset_free(ds);
     churn_train_opts_free(opts);

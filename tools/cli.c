@@ -157,7 +157,9 @@ double cli_now(void)
 
 const char cli_history_help[] =
     "      --events FILE       event log CSV: customer_id,timestamp,event[,value]\n"
-    "      --customers FILE    optional CSV of static columns per customer_id\n"
+    "      --customers FILE    optional CSV of static columns per customer_id;\n"
+    "                          a row for no customer of the log is an error,\n"
+    "                          for under half a warning on stderr\n"
     "      --as-of DATE        snapshot date YYYY-MM-DD; only events before it\n"
     "                          are used for features (required with --events)\n"
     "                          Dates are YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS[Z]\n"
@@ -167,7 +169,14 @@ const char cli_history_help[] =
     "                          cancel events)\n"
     "      --role ROLE=N1,N2   event names for a role (activity, purchase,\n"
     "                          ticket_open, ticket_close, satisfaction, cancel,\n"
-    "                          signup); replaces its defaults; repeatable\n"
+    "                          signup); replaces its defaults; repeatable.\n"
+    "                          Names no role claims count as activity while\n"
+    "                          activity keeps its defaults; once\n"
+    "                          --role activity=... is given, exactly those\n"
+    "                          names are activity. Unknown names always get a\n"
+    "                          per-name column events_<name>_30d.\n"
+    "      --role ignore=N1,N2 drop the events of these names entirely\n"
+    "                          (no role, no column, no customer)\n"
     "      --snapshots K       stack K snapshots, --every DAYS apart, ending\n"
     "      --every DAYS        at --as-of (adds an as_of column)\n"
     "      --active-window D   without cancel events: only customers active in\n"
@@ -184,12 +193,18 @@ void cli_history_init(cli_history *h)
 {
     memset(h, 0, sizeof *h);
     h->opts = churn_feature_opts_new();
-    if (!h->opts)
+    h->stats = churn_feature_stats_new();
+    if (!h->opts || !h->stats)
         cli_fail("out of memory");
+    churn_feature_opts_set_stats(h->opts, h->stats);
     churn_feature_opts_set_progress(h->opts, cli_progress, NULL);
 }
 
-void cli_history_free(cli_history *h) { churn_feature_opts_free(h->opts); }
+void cli_history_free(cli_history *h)
+{
+    churn_feature_opts_free(h->opts);
+    churn_feature_stats_free(h->stats);
+}
 
 static void set_role(cli_history *h, const char *arg)
 {
@@ -200,11 +215,16 @@ static void set_role(cli_history *h, const char *arg)
         cli_usage_error("--role: expected ROLE=name1,name2, got '%s'", arg);
     memcpy(role, arg, n);
     role[n] = '\0';
+    if (strcmp(role, "ignore") == 0) {
+        if (churn_feature_opts_set_ignored_names(h->opts, eq + 1))
+            cli_usage_error("--role: bad name list '%s'", eq + 1);
+        return;
+    }
     int r = churn_role_from_name(role);
     if (r < 0)
         cli_usage_error("--role: unknown role '%s' (activity, purchase, "
                         "ticket_open, ticket_close, satisfaction, cancel, "
-                        "signup)", role);
+                        "signup, ignore)", role);
     if (churn_feature_opts_set_role_names(h->opts, (churn_role)r, eq + 1))
         cli_usage_error("--role: bad name list '%s'", eq + 1);
 }
@@ -272,6 +292,9 @@ churn_dataset *cli_history_extract(const cli_history *h)
                                        &err);
     if (rc != CHURN_OK)
         cli_fail_err(rc, &err);
+    cli_history_join_warning(
+        h, churn_feature_stats_value(h->stats, "customers_matched"),
+        churn_feature_stats_value(h->stats, "customers"));
     return out;
 }
 
@@ -291,6 +314,8 @@ int cli_history_extract_files(const cli_history *h, const char *events,
             rc = churn_csv_opts_set_unique_ids(co, 1);
         if (rc == CHURN_OK)
             rc = churn_dataset_read_csv(customers_path, co, &customers, err);
+        if (rc == CHURN_OK) /* for the message when no customer matches */
+            rc = churn_dataset_set_source(customers, customers_path);
         churn_csv_opts_free(co);
     }
     if (rc == CHURN_OK)
@@ -298,6 +323,110 @@ int cli_history_extract_files(const cli_history *h, const char *events,
     cli_progress_done();
     churn_dataset_free(customers);
     return rc;
+}
+
+int cli_history_join_line(const cli_history *h, char *buf, size_t size)
+{
+    double matched = churn_feature_stats_value(h->stats, "customers_matched");
+    if (!h->customers || isnan(matched))
+        return 0;
+    snprintf(buf, size, "%s has a row for %.0f of the %.0f customers in %s",
+             h->customers, matched,
+             churn_feature_stats_value(h->stats, "customers"), h->events);
+    return 1;
+}
+
+void cli_history_join_warning(const cli_history *h, double matched,
+                              double customers)
+{
+    /* None matching is the library's error; a few is likely the same
+     * mistake (ids written differently) on part of the file. */
+    if (cli_silent || !h->customers || isnan(matched) ||
+        !(2 * matched < customers))
+        return;
+    cli_progress_done();
+    fprintf(stderr, "%s: warning: %s has a row for only %.0f of the %.0f "
+            "customers in %s; the others get empty customers columns\n",
+            cli_tool, h->customers, matched, customers, h->events);
+}
+
+/* The names of h->stats, most rows first (then in order of appearance);
+ * NULL when out of memory. The caller frees it. */
+static size_t *names_by_rows(const churn_feature_stats *s, size_t *n)
+{
+    *n = churn_feature_stats_n_names(s);
+    size_t *order = malloc((*n ? *n : 1) * sizeof *order);
+    if (!order)
+        return NULL;
+    for (size_t i = 0; i < *n; i++) { /* insertion sort: stable, few names */
+        size_t j = i;
+        uint64_t rows = churn_feature_stats_name_count(s, i);
+        while (j > 0 && churn_feature_stats_name_count(s, order[j - 1]) <
+                            rows) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = i;
+    }
+    return order;
+}
+
+void cli_history_events_line(const cli_history *h, size_t max_names,
+                             char *buf, size_t size)
+{
+    size_t n, len = 0;
+    size_t *order = names_by_rows(h->stats, &n);
+    buf[0] = '\0';
+    if (!order)
+        return;
+    for (size_t k = 0; k < n && k < max_names && len < size; k++) {
+        size_t i = order[k];
+        int w = snprintf(buf + len, size - len, "%s%s %llu %s",
+                         k ? ", " : "", churn_feature_stats_name(h->stats, i),
+                         (unsigned long long)churn_feature_stats_name_count(
+                             h->stats, i),
+                         churn_feature_stats_name_role(h->stats, i));
+        len += w > 0 ? (size_t)w : 0;
+    }
+    if (n > max_names && len < size)
+        snprintf(buf + len, size - len, ", +%zu more", n - max_names);
+    free(order);
+}
+
+void cli_history_list_events(const cli_history *h)
+{
+    churn_error err;
+    int rc = churn_events_scan(h->events, h->opts, h->stats, &err);
+    cli_progress_done();
+    if (rc != CHURN_OK)
+        cli_fail_err(rc, &err);
+    size_t n, width = 5;
+    size_t *order = names_by_rows(h->stats, &n);
+    if (!order)
+        cli_fail("out of memory");
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(churn_feature_stats_name(h->stats, i));
+        width = len > width ? len : width;
+    }
+    printf("%-*s %12s  %-12s  %s\n", (int)width, "event", "rows", "role",
+           "column");
+    for (size_t k = 0; k < n; k++) {
+        size_t i = order[k];
+        const char *column = churn_feature_stats_name_column(h->stats, i);
+        printf("%-*s %12llu  %-12s  %s\n", (int)width,
+               churn_feature_stats_name(h->stats, i),
+               (unsigned long long)churn_feature_stats_name_count(h->stats, i),
+               churn_feature_stats_name_role(h->stats, i),
+               column ? column : "-");
+    }
+    double unlisted = churn_feature_stats_value(h->stats, "events_unlisted");
+    if (unlisted > 0)
+        printf("(%.0f rows of further names, not listed)\n", unlisted);
+    printf("%.0f rows (%.0f ignored), %.0f customers\n",
+           churn_feature_stats_value(h->stats, "events"),
+           churn_feature_stats_value(h->stats, "events_ignored"),
+           churn_feature_stats_value(h->stats, "customers"));
+    free(order);
 }
 
 size_t cli_threads;

@@ -102,6 +102,7 @@ typedef struct cli_history {
     size_t snapshots;         /* 0: not given */
     double every_days;
     churn_feature_opts *opts; /* created by cli_history_init */
+    churn_feature_stats *stats; /* what the extractions read (set in opts) */
 } cli_history;
 
 void cli_history_init(cli_history *h);
@@ -119,6 +120,22 @@ churn_dataset *cli_history_extract(const cli_history *h);
 int cli_history_extract_files(const cli_history *h, const char *events,
                               const char *customers, churn_dataset **out,
                               churn_error *err);
+
+/* "CUSTOMERS has a row for M of the N customers in EVENTS" into buf, from
+ * the extractions so far; 0 when no customers file was joined. */
+int cli_history_join_line(const cli_history *h, char *buf, size_t size);
+/* Prints on stderr a warning when the customers file has a row for under
+ * half the customers of the log: (matched, customers) as counted, which
+ * an --mpi run sums over its ranks first. */
+void cli_history_join_warning(const cli_history *h, double matched,
+                              double customers);
+/* The most frequent event names with rows and role ("login 9120
+ * activity, ...", at most max_names, then "+K more") into buf. */
+void cli_history_events_line(const cli_history *h, size_t max_names,
+                             char *buf, size_t size);
+/* Reads the event log only and prints each event name with its rows, role
+ * and per-name column on stdout, most rows first; exits 1 on failure. */
+void cli_history_list_events(const cli_history *h);
 
 /* Threads that parse CSV input (--threads; 0, the default: one per online
  * core). */
