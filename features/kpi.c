@@ -117,10 +117,14 @@ static void count_customer(churn_kpi *k, const churn__history *h, size_t c,
     v[V_RETAINED] += at_start && at_end;
     if (at_start) {
         /* monetary_total at t sums the purchases before t. */
-        v[V_REV_END] += cu->acc[SNAP_END].monetary_total -
-                        cu->acc[SNAP_START].monetary_total;
-        v[V_REV_START] += cu->acc[SNAP_START].monetary_total -
-                          cu->acc[SNAP_BEFORE].monetary_total;
+        const churn__acc *a = cu->acc;
+        double end_total = churn__decsum_value(&a[SNAP_END].monetary_total);
+        double start_total =
+            churn__decsum_value(&a[SNAP_START].monetary_total);
+        double before_total =
+            churn__decsum_value(&a[SNAP_BEFORE].monetary_total);
+        v[V_REV_END] += end_total - start_total;
+        v[V_REV_START] += start_total - before_total;
     }
     double signup = isfinite(cu->first_signup) ? cu->first_signup
                                                : cu->first_event;

@@ -135,13 +135,13 @@ static void add_activity(churn__acc *a, double ts, double age, double value)
     if (ts > a->last_activity)
         a->last_activity = ts;
     if (age <= 90 * CHURN__DAY)
-        a->activity_90 += v;
+        churn__decsum_add(&a->activity_90, v);
     if (age <= 30 * CHURN__DAY) {
-        a->activity_30 += v;
+        churn__decsum_add(&a->activity_30, v);
         if (age <= 7 * CHURN__DAY)
-            a->activity_7 += v;
+            churn__decsum_add(&a->activity_7, v);
     } else if (age <= 60 * CHURN__DAY) {
-        a->activity_30_60 += v;
+        churn__decsum_add(&a->activity_30_60, v);
     }
 }
 
@@ -151,7 +151,7 @@ static void add_satisfaction(churn__acc *a, double ts, double age,
     if (isnan(score))
         return; /* a survey without a score says nothing */
     a->satisfaction_count++;
-    a->satisfaction_sum += score;
+    churn__decsum_add(&a->satisfaction_sum, score);
     /* Equal times: the later row of the file wins. */
     if (ts >= a->satisfaction_time) {
         a->satisfaction_time = ts;
@@ -180,11 +180,11 @@ static void add_before(churn__acc *a, int role, double ts, double age,
             a->last_purchase = ts;
         a->purchases_total++;
         if (!isnan(value))
-            a->monetary_total += value;
+            churn__decsum_add(&a->monetary_total, value);
         if (age <= 90 * CHURN__DAY) {
             a->purchases_90++;
             if (!isnan(value))
-                a->monetary_90 += value;
+                churn__decsum_add(&a->monetary_90, value);
         }
         break;
     case CHURN_ROLE_TICKET_OPEN:

@@ -150,6 +150,22 @@ char *churn__format_double(double x, char *buf);
  * sets *out, or 0 when the caller must take strtod. */
 int churn__decimal_to_double(uint64_t m, int e10, double *out);
 
+/* A sum of decimal values that ends as the double nearest the exact
+ * decimal sum of the values as written (0.1 + 0.2 gives 0.3), as long as
+ * each value has at most 9 decimals and the sum fits 64-bit integer
+ * units; beyond that it goes on as a plain double sum. Zeroed (memset or
+ * {0}) it is the empty sum. */
+typedef struct churn__decsum {
+    union {
+        int64_t units;  /* while exact: the sum is units * 10^-scale */
+        double sum;     /* once scale < 0 */
+    } v;
+    int8_t scale;
+} churn__decsum;
+
+void churn__decsum_add(churn__decsum *s, double x);
+double churn__decsum_value(const churn__decsum *s);
+
 /* Scans the longest prefix of text[0..avail) of the form
  * [+-]digits[.digits][(e|E)[+-]digits] and converts it without strtod.
  * Returns its length and sets *out, or returns 0 when there is no such

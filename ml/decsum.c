@@ -1,0 +1,100 @@
+/* decsum.c - sums of decimal amounts (prices, scores, hours) that come out
+ * as the double nearest the exact decimal sum: 0.1 + 0.2 is 0.3, not
+ * 0.30000000000000004, so that feature files carry the figures a person
+ * would add up by hand. */
+#include "internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* Decimals a value may have and still be summed exactly: cents need 2,
+ * hours in minutes fractions a few more. */
+#define MAX_SCALE 9
+
+static const double pow10_d[MAX_SCALE + 1] = {1e0, 1e1, 1e2, 1e3, 1e4,
+                                              1e5, 1e6, 1e7, 1e8, 1e9};
+static const int64_t pow10_i[MAX_SCALE + 1] = {
+    1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
+    1000000000};
+
+/* The decimal m 10^-k with the fewest decimals k <= MAX_SCALE that reads
+ * back (as strtod reads it) to x: the text the value was parsed from, in
+ * the common case. |m| stays below 2^50, where decimals 10^-k apart are
+ * distinct doubles, so that decimal is the only one with k decimals.
+ * Returns 0 when there is none. */
+static int decimal_of(double x, int64_t *m, int *k)
+{
+    for (int i = 0; i <= MAX_SCALE; i++) {
+        double y = x * pow10_d[i];
+        if (!(fabs(y) < 0x1p50))
+            return 0;
+        double r = nearbyint(y);
+        /* r and 10^i are exact and the quotient correctly rounded: it is
+         * the double that the decimal r 10^-i reads to. */
+        if (r / pow10_d[i] == x) {
+            *m = (int64_t)r;
+            *k = i;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* From here on the sum is a plain double sum. */
+static void make_inexact(churn__decsum *s)
+{
+    double v = churn__decsum_value(s);
+    s->scale = -1;
+    s->v.sum = v;
+}
+
+void churn__decsum_add(churn__decsum *s, double x)
+{
+    int64_t m, t;
+    int k;
+    if (s->scale < 0 || !decimal_of(x, &m, &k)) {
+        if (s->scale >= 0)
+            make_inexact(s);
+        s->v.sum += x;
+        return;
+    }
+    int64_t units = s->v.units;
+    if (k > s->scale) { /* more decimals than so far: rescale the sum */
+        if (__builtin_mul_overflow(units, pow10_i[k - s->scale], &units)) {
+            make_inexact(s);
+            s->v.sum += x;
+            return;
+        }
+        s->v.units = units;
+        s->scale = (int8_t)k;
+    } else if (__builtin_mul_overflow(m, pow10_i[s->scale - k], &m)) {
+        make_inexact(s);
+        s->v.sum += x;
+        return;
+    }
+    if (__builtin_add_overflow(units, m, &t)) {
+        make_inexact(s);
+        s->v.sum += x;
+        return;
+    }
+    s->v.units = t;
+}
+
+double churn__decsum_value(const churn__decsum *s)
+{
+    if (s->scale < 0)
+        return s->v.sum;
+    int64_t u = s->v.units;
+    uint64_t mag = u < 0 ? 0 - (uint64_t)u : (uint64_t)u;
+    double v;
+    if (!churn__decimal_to_double(mag, -s->scale, &v)) {
+        /* Out of the quick cases (not expected for scale <= 9): strtod
+         * rounds the decimal text correctly. */
+        char text[48];
+        snprintf(text, sizeof text, "%llue-%d", (unsigned long long)mag,
+                 s->scale);
+        v = strtod(text, NULL);
+    }
+    return u < 0 ? -v : v;
+}
