@@ -25,6 +25,8 @@ enum {
 
 struct churn_kpi {
     double values[N_VALUES];
+    /* revenue before and in the period, exact decimal sums of amounts */
+    churn__decsum rev_start, rev_end;
     size_t n_cohorts, n_months;
     char (*cohort)[32];         /* "YYYY-MM" */
     size_t *size;
@@ -118,13 +120,11 @@ static void count_customer(churn_kpi *k, const churn__history *h, size_t c,
     if (at_start) {
         /* monetary_total at t sums the purchases before t. */
         const churn__acc *a = cu->acc;
-        double end_total = churn__decsum_value(&a[SNAP_END].monetary_total);
-        double start_total =
-            churn__decsum_value(&a[SNAP_START].monetary_total);
-        double before_total =
-            churn__decsum_value(&a[SNAP_BEFORE].monetary_total);
-        v[V_REV_END] += end_total - start_total;
-        v[V_REV_START] += start_total - before_total;
+        churn__decsum_merge(&k->rev_end, &a[SNAP_END].monetary_total, 1);
+        churn__decsum_merge(&k->rev_end, &a[SNAP_START].monetary_total, -1);
+        churn__decsum_merge(&k->rev_start, &a[SNAP_START].monetary_total, 1);
+        churn__decsum_merge(&k->rev_start, &a[SNAP_BEFORE].monetary_total,
+                            -1);
     }
     double signup = isfinite(cu->first_signup) ? cu->first_signup
                                                : cu->first_event;
@@ -145,6 +145,8 @@ static void finish(churn_kpi *k)
     v[V_NEW] = v[V_END] - v[V_RETAINED];
     v[V_RETENTION] = churn_retention_rate(v[V_START], v[V_END], v[V_NEW]);
     v[V_CHURN] = 1 - v[V_RETENTION];
+    v[V_REV_START] = churn__decsum_value(&k->rev_start);
+    v[V_REV_END] = churn__decsum_value(&k->rev_end);
     v[V_REV_RETENTION] = v[V_REV_START] > 0 ? v[V_REV_END] / v[V_REV_START]
                                             : NAN;
     for (size_t i = 0; i < k->n_cohorts; i++)

@@ -81,6 +81,29 @@ void churn__decsum_add(churn__decsum *s, double x)
     s->v.units = t;
 }
 
+void churn__decsum_merge(churn__decsum *into, const churn__decsum *s,
+                         int sign)
+{
+    if (into->scale >= 0 && s->scale >= 0) {
+        int scale = into->scale > s->scale ? into->scale : s->scale;
+        int64_t a, b, t;
+        if (!__builtin_mul_overflow(into->v.units,
+                                    pow10_i[scale - into->scale], &a) &&
+            !__builtin_mul_overflow(s->v.units, pow10_i[scale - s->scale],
+                                    &b) &&
+            !(sign < 0 ? __builtin_sub_overflow(a, b, &t)
+                       : __builtin_add_overflow(a, b, &t))) {
+            into->v.units = t;
+            into->scale = (int8_t)scale;
+            return;
+        }
+    }
+    double x = churn__decsum_value(s);
+    if (into->scale >= 0)
+        make_inexact(into);
+    into->v.sum += sign < 0 ? -x : x;
+}
+
 double churn__decsum_value(const churn__decsum *s)
 {
     if (s->scale < 0)

@@ -164,6 +164,10 @@ typedef struct churn__decsum {
 } churn__decsum;
 
 void churn__decsum_add(churn__decsum *s, double x);
+/* Adds the sum s (sign > 0) or subtracts it (sign < 0), exactly while
+ * both are exact. */
+void churn__decsum_merge(churn__decsum *into, const churn__decsum *s,
+                         int sign);
 double churn__decsum_value(const churn__decsum *s);
 
 /* Scans the longest prefix of text[0..avail) of the form

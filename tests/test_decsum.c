@@ -77,6 +77,42 @@ static void test_random_amounts_match_exact_sum(void **state)
     }
 }
 
+/* Sums merged and subtracted (revenue in a period = total at its end -
+ * total at its start, over customers) stay exact decimal sums. */
+static void test_merge(void **state)
+{
+    (void)state;
+    uint64_t seed = 7;
+    churn__decsum all = {0};
+    int64_t units = 0; /* of 10^-3 */
+    for (int c = 0; c < 1000; c++) {
+        churn__decsum end = {0}, start = {0};
+        for (int i = 0; i < 5; i++) {
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+            int64_t m = (int64_t)((seed >> 24) % 100000);
+            int decimals = 1 + (int)(seed >> 61) % 3; /* 1 to 3 */
+            char text[32];
+            snprintf(text, sizeof text, "%" PRId64 "e-%d", m, decimals);
+            double x = strtod(text, NULL);
+            churn__decsum_add(&end, x);
+            if (i < 2)
+                churn__decsum_add(&start, x);
+            else
+                units += m * (decimals == 1 ? 100 : decimals == 2 ? 10 : 1);
+        }
+        churn__decsum_merge(&all, &end, 1);
+        churn__decsum_merge(&all, &start, -1);
+    }
+    char exact[48];
+    snprintf(exact, sizeof exact, "%" PRId64 "e-3", units);
+    assert_same(churn__decsum_value(&all), strtod(exact, NULL));
+    churn__decsum inexact = {0}, one = {0};
+    churn__decsum_add(&inexact, 1.0 / 3);
+    churn__decsum_add(&one, 1);
+    churn__decsum_merge(&inexact, &one, -1);
+    assert_same(churn__decsum_value(&inexact), 1.0 / 3 - 1);
+}
+
 /* A small history whose sums are noisy when added as doubles: the
  * features are the exact decimal sums, and the mean resolution time the
  * double nearest the true mean. */
@@ -129,6 +165,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_known_sums),
         cmocka_unit_test(test_random_amounts_match_exact_sum),
+        cmocka_unit_test(test_merge),
         cmocka_unit_test(test_features_carry_exact_sums),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

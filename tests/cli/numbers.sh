@@ -23,6 +23,10 @@ $b/churn-score -m "$tmp/m.churn" -d "$tmp/f.csv" -o "$tmp/s.csv" \
     2> /dev/null || fail "churn-score failed"
 $b/churn-eval -m "$tmp/m.churn" -d "$tmp/f.csv" --json "$tmp/e.json" \
     --html "$tmp/e.html" > "$tmp/e.txt" 2>&1 || fail "churn-eval failed"
+$b/churn-eval -m "$tmp/m.churn" --events "$tmp/h/events.csv" \
+    --customers "$tmp/h/customers.csv" --as-of 2025-01-01 --horizon 90 \
+    --kpi-from 2024-07-01 --kpi-to 2025-01-01 --json "$tmp/k.json" -q \
+    2> /dev/null || fail "churn-eval --kpi-from failed"
 $b/churn-segment --events "$tmp/h/events.csv" --as-of 2025-01-01 \
     --horizon 90 --kpi-from 2024-07-01 --kpi-to 2025-01-01 \
     -o "$tmp/seg.csv" > "$tmp/seg.txt" 2>&1 || fail "churn-segment failed"
@@ -98,10 +102,18 @@ if checked < 200:
     bad.append('only %d monetary cells checked' % checked)
 
 # JSON: every number token outside strings in its shortest form.
-text = open(tmp + '/e.json').read()
-json.loads(text)
-for tok in re.findall(r'(?<=[:\[,\s])-?[0-9][0-9.eE+-]*(?=[,\s\]}])', text):
-    shortest(tok, 'e.json')
+for name in ('e.json', 'k.json'):
+    text = open(tmp + '/' + name).read()
+    json.loads(text)
+    for tok in re.findall(r'(?<=[:\[,\s])-?[0-9][0-9.eE+-]*(?=[,\s\]}])',
+                          text):
+        shortest(tok, name)
+# Revenue sums amounts of 2 decimals: it has at most 2 decimals itself.
+kpi = json.load(open(tmp + '/k.json'))['kpi']
+for key in ('revenue_start', 'revenue_end'):
+    text = repr(float(kpi[key]))
+    if len(text.split('.')[-1]) > 2 or kpi[key] <= 0:
+        bad.append('k.json: %s is %s' % (key, text))
 for line in bad[:5]:
     print(line, file=sys.stderr)
 sys.exit(1 if bad else 0)
