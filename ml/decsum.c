@@ -18,27 +18,25 @@ static const int64_t pow10_i[MAX_SCALE + 1] = {
     1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
     1000000000};
 
-/* The decimal m 10^-k with the fewest decimals k <= MAX_SCALE that reads
- * back (as strtod reads it) to x: the text the value was parsed from, in
- * the common case. |m| stays below 2^50, where decimals 10^-k apart are
- * distinct doubles, so that decimal is the only one with k decimals.
- * Returns 0 when there is none. */
-static int decimal_of(double x, int64_t *m, int *k)
+/* |units| stays below 2^50, where decimals 10^-k apart are distinct
+ * doubles, so the decimal found is the only one with k decimals. */
+churn__decimal churn__decimal_of(double x)
 {
+    churn__decimal d = {x, 0, -1};
     for (int i = 0; i <= MAX_SCALE; i++) {
         double y = x * pow10_d[i];
         if (!(fabs(y) < 0x1p50))
-            return 0;
+            break;
         double r = nearbyint(y);
         /* r and 10^i are exact and the quotient correctly rounded: it is
          * the double that the decimal r 10^-i reads to. */
         if (r / pow10_d[i] == x) {
-            *m = (int64_t)r;
-            *k = i;
-            return 1;
+            d.units = (int64_t)r;
+            d.scale = (int8_t)i;
+            break;
         }
     }
-    return 0;
+    return d;
 }
 
 /* From here on the sum is a plain double sum. */
@@ -51,9 +49,16 @@ static void make_inexact(churn__decsum *s)
 
 void churn__decsum_add(churn__decsum *s, double x)
 {
-    int64_t m, t;
-    int k;
-    if (s->scale < 0 || !decimal_of(x, &m, &k)) {
+    churn__decimal d = churn__decimal_of(x);
+    churn__decsum_add_decimal(s, &d);
+}
+
+void churn__decsum_add_rescaled(churn__decsum *s, const churn__decimal *d)
+{
+    double x = d->value;
+    int64_t m = d->units, t;
+    int k = d->scale;
+    if (s->scale < 0 || k < 0) {
         if (s->scale >= 0)
             make_inexact(s);
         s->v.sum += x;

@@ -164,6 +164,30 @@ typedef struct churn__decsum {
 } churn__decsum;
 
 void churn__decsum_add(churn__decsum *s, double x);
+
+/* x as the decimal units * 10^-scale with the fewest decimals (at most
+ * 9) that reads back to x, as strtod reads it: the text x was parsed
+ * from, in the common case; scale -1 when there is none. Found once, it
+ * can be added to many sums. */
+typedef struct churn__decimal {
+    double value;
+    int64_t units;
+    int8_t scale;
+} churn__decimal;
+churn__decimal churn__decimal_of(double x);
+void churn__decsum_add_rescaled(churn__decsum *s, const churn__decimal *d);
+/* The common case inline (feature extraction adds one value to several
+ * sums of every snapshot): the same number of decimals, no overflow. */
+static inline void churn__decsum_add_decimal(churn__decsum *s,
+                                             const churn__decimal *d)
+{
+    int64_t t;
+    if (d->scale == s->scale && s->scale >= 0 &&
+        !__builtin_add_overflow(s->v.units, d->units, &t))
+        s->v.units = t;
+    else
+        churn__decsum_add_rescaled(s, d);
+}
 /* Adds the sum s (sign > 0) or subtracts it (sign < 0), exactly while
  * both are exact. */
 void churn__decsum_merge(churn__decsum *into, const churn__decsum *s,

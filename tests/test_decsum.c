@@ -43,6 +43,8 @@ static void test_known_sums(void **state)
     /* Beyond 9 decimals or 2^50 units: a plain double sum from there. */
     const double f[] = {0.1, 1.0 / 3};
     assert_same(sum_of(f, 2), 0.1 + 1.0 / 3);
+    const double third[] = {1.0 / 3, 1.0 / 3, 1.0 / 3};
+    assert_same(sum_of(third, 3), 1.0 / 3 + 1.0 / 3 + 1.0 / 3);
     const double g[] = {1e300, 1e300};
     assert_same(sum_of(g, 2), 2e300);
     const double h[] = {9e15, 9e15, 9e15}; /* units past 2^50 */
