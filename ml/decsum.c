@@ -9,7 +9,7 @@
 #include <stdlib.h>
 
 /* Decimals a value may have and still be summed exactly: cents need 2,
- * hours in minutes fractions a few more. */
+ * rates and hours a few more; 9 keeps sums up to 9.2e9 exact. */
 #define MAX_SCALE 9
 
 static const double pow10_d[MAX_SCALE + 1] = {1e0, 1e1, 1e2, 1e3, 1e4,
