@@ -140,7 +140,8 @@ void churn__afile_abort(churn__afile *f);
 /* ------------------------------------------------------------ numbers */
 
 /* Writes x in the shortest "%g" form that strtod reads back to the same
- * double (NaN as the empty string, which is "missing" in our CSVs).
+ * double, as Python's repr (NaN as the empty string, which is "missing"
+ * in our CSVs; -0 as "0": every number written for people goes here).
  * buf must hold CHURN__NUM_BUF bytes. Returns buf. */
 #define CHURN__NUM_BUF 32
 char *churn__format_double(double x, char *buf);
@@ -205,8 +206,9 @@ size_t churn__scan_decimal(const char *text, size_t avail, double *out);
 /* The very text snprintf's "%.<precision>g" (1 <= precision <= 17) and
  * "%.<decimals>f" / "%+.<decimals>f" (decimals <= 9) write for a finite
  * x, made without printf for speed (exact integer arithmetic, printf
- * only where that does not reach). buf holds CHURN__NUM_BUF bytes;
- * returns the length. */
+ * only where that does not reach), except that a text showing zero has
+ * no minus sign ("0.00", "+0.00" with plus, not "-0.00"). buf holds
+ * CHURN__NUM_BUF bytes; returns the length. */
 size_t churn__format_g(double x, int precision, char *buf);
 size_t churn__format_fixed(double x, int decimals, int plus, char *buf);
 
