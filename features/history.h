@@ -106,12 +106,15 @@ typedef struct churn__acc {
     double last_activity;       /* latest timestamp, -INFINITY = none */
     double last_purchase;
     double last_ticket;
-    double activity_7, activity_30, activity_30_60, activity_90;
-    double monetary_90, monetary_total;
+    /* Sums of values as written (counts, amounts): exact decimal sums,
+     * so that 0.1 + 0.2 comes out as 0.3. */
+    churn__decsum activity_7, activity_30, activity_30_60, activity_90;
+    churn__decsum monetary_90, monetary_total;
     double open_age_sum, close_age_sum;
     double open_ages[CHURN__OPEN_KEEP]; /* smallest ages, ascending */
     double satisfaction_time;   /* timestamp of the latest score */
-    double satisfaction_last, satisfaction_sum;
+    double satisfaction_last;
+    churn__decsum satisfaction_sum;
     /* least-squares sums over scores of the last 180 days, x = time in
      * 30-day units relative to t (negative), y = score */
     double trend_sx, trend_sy, trend_sxx, trend_sxy;

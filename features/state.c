@@ -163,29 +163,34 @@ static void keep_open_age(churn__acc *a, double age)
     a->n_open_ages = (uint8_t)(n + 1);
 }
 
-static void add_activity(churn__acc *a, double ts, double age, double value)
+/* An event without a value counts once. */
+static const churn__decimal count_one = {1.0, 1, 0};
+
+static void add_activity(churn__acc *a, double ts, double age,
+                         const churn__decimal *value)
 {
-    double v = isnan(value) ? 1.0 : value;
+    const churn__decimal *v = isnan(value->value) ? &count_one : value;
     if (ts > a->last_activity)
         a->last_activity = ts;
     if (age <= 90 * CHURN__DAY)
-        a->activity_90 += v;
+        churn__decsum_add_decimal(&a->activity_90, v);
     if (age <= 30 * CHURN__DAY) {
-        a->activity_30 += v;
+        churn__decsum_add_decimal(&a->activity_30, v);
         if (age <= 7 * CHURN__DAY)
-            a->activity_7 += v;
+            churn__decsum_add_decimal(&a->activity_7, v);
     } else if (age <= 60 * CHURN__DAY) {
-        a->activity_30_60 += v;
+        churn__decsum_add_decimal(&a->activity_30_60, v);
     }
 }
 
 static void add_satisfaction(churn__acc *a, double ts, double age,
-                             double score)
+                             const churn__decimal *value)
 {
+    double score = value->value;
     if (isnan(score))
         return; /* a survey without a score says nothing */
     a->satisfaction_count++;
-    a->satisfaction_sum += score;
+    churn__decsum_add_decimal(&a->satisfaction_sum, value);
     /* Equal times: the later row of the file wins. */
     if (ts >= a->satisfaction_time) {
         a->satisfaction_time = ts;
@@ -201,9 +206,10 @@ static void add_satisfaction(churn__acc *a, double ts, double age,
     }
 }
 
-/* An event at ts, age = t - ts > 0 seconds before snapshot time t. */
+/* An event at ts, age = t - ts > 0 seconds before snapshot time t, with
+ * its value as a decimal (NaN = none). */
 static void add_before(churn__acc *a, int role, double ts, double age,
-                       double value)
+                       const churn__decimal *value)
 {
     switch (role) {
     case CHURN_ROLE_ACTIVITY:
@@ -213,12 +219,12 @@ static void add_before(churn__acc *a, int role, double ts, double age,
         if (ts > a->last_purchase)
             a->last_purchase = ts;
         a->purchases_total++;
-        if (!isnan(value))
-            a->monetary_total += value;
+        if (!isnan(value->value))
+            churn__decsum_add_decimal(&a->monetary_total, value);
         if (age <= 90 * CHURN__DAY) {
             a->purchases_90++;
-            if (!isnan(value))
-                a->monetary_90 += value;
+            if (!isnan(value->value))
+                churn__decsum_add_decimal(&a->monetary_90, value);
         }
         break;
     case CHURN_ROLE_TICKET_OPEN:
@@ -271,11 +277,13 @@ void churn__history_apply(churn__history *h, size_t c, churn__event_kind kind,
         cu->first_cancel = ts;
     size_t k = h->n_snaps;
     churn__acc *acc = cu->acc;
+    /* Its decimal form once, for every snapshot's sums. */
+    churn__decimal dv = churn__decimal_of(value);
     for (size_t s = 0; s < k; s++) {
         double t = h->snap_times[s];
         if (ts < t) {
             double age = t - ts;
-            add_before(&acc[s], kind.role, ts, age, value);
+            add_before(&acc[s], kind.role, ts, age, &dv);
             if (kind.unknown >= 0 && age <= 30 * CHURN__DAY)
                 h->unknown_30[kind.unknown][c * k + s]++;
         } else if (ts - t < h->horizon) {

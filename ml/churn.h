@@ -383,6 +383,15 @@ CHURN_API int churn_parse_date(const char *text, size_t len, double *out_unix);
 /* Formats Unix seconds as "YYYY-MM-DD" into buf (at least 11 bytes). */
 CHURN_API void churn_format_date(double unix_seconds, char *buf, size_t size);
 
+/* Writes x for people into buf (size bytes; 32 always suffice), without
+ * the locale. decimals < 0: the shortest decimal that reads back to the
+ * same double, as Python's repr (956.88, not 956.8800000000001);
+ * decimals 0..9: rounded to that many. A value that shows as zero has no
+ * minus sign ("0", "0.0000", never "-0.0000"); NaN and infinities write
+ * "n/a". Returns buf. */
+CHURN_API char *churn_format_number(double x, int decimals, char *buf,
+                                    size_t size);
+
 /* ------------------------------------------------------------ synthesizer */
 
 typedef struct churn_synth_opts churn_synth_opts;

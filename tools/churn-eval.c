@@ -64,11 +64,15 @@ static void usage(void)
         "      --seed N             seed of the bootstrap, the folds and\n"
         "                           the permutations (default 42)\n"
         "      --json FILE          write the report as JSON\n"
-        "                           (docs/REPORT_JSON.md)\n"
+        "                           (docs/REPORT_JSON.md); each number the\n"
+        "                           shortest that reads back to the same\n"
+        "                           double, null when there is none\n"
         "      --html FILE          write a self-contained HTML report\n"
         "      --no-importance      skip permutation importance (one scoring\n"
         "                           pass per input; slow for kernel SVMs)\n"
-        "  -q, --quiet              no terminal report\n"
+        "  -q, --quiet              no terminal report (text and HTML\n"
+        "                           figures are rounded, never -0.0000;\n"
+        "                           n/a or a dash where there is none)\n"
         "Segments and KPIs (history options as in churn-features;\n"
         "--snapshots is refused: segments belong to one date):\n"
         "%s"
@@ -240,10 +244,11 @@ static void parse_args(int argc, char **argv, eval_args *a)
 /* "0.8102" or, cross-validated, "0.8102 (folds 0.8087 ± 0.0123)". */
 static void figure(const churn_eval *e, const char *label, const char *name)
 {
-    printf("  %-22s %.4f", label, churn_eval_metric(e, name));
+    printf("  %-22s %s", label, cli_num(churn_eval_metric(e, name), 4).s);
     if (churn_eval_n_folds(e))
-        printf("  (folds %.4f ± %.4f)", churn_eval_fold_mean(e, name),
-               churn_eval_fold_sd(e, name));
+        printf("  (folds %s ± %s)",
+               cli_num(churn_eval_fold_mean(e, name), 4).s,
+               cli_num(churn_eval_fold_sd(e, name), 4).s);
     printf("\n");
 }
 
@@ -256,8 +261,9 @@ static void print_tables(const churn_eval *e)
         char p[32], r[32];
         snprintf(p, sizeof p, "precision_at_%dpct", tops[k]);
         snprintf(r, sizeof r, "recall_at_%dpct", tops[k]);
-        printf("  %6d%%  %10.4f %10.4f\n", tops[k], churn_eval_metric(e, p),
-               churn_eval_metric(e, r));
+        printf("  %6d%%  %10s %10s\n", tops[k],
+               cli_num(churn_eval_metric(e, p), 4).s,
+               cli_num(churn_eval_metric(e, r), 4).s);
     }
     printf("\nDeciles (highest probabilities first)\n  %-7s %7s %8s %7s "
            "%15s\n", "decile", "rows", "churned", "lift", "cumulative gain");
@@ -265,18 +271,19 @@ static void print_tables(const churn_eval *e)
         size_t rows, pos;
         double lift, gain;
         churn_eval_decile(e, d, &rows, &pos, &lift, &gain);
-        printf("  %-7zu %7zu %8zu %7.2f %14.1f%%\n", d + 1, rows, pos, lift,
-               100 * gain);
+        printf("  %-7zu %7zu %8zu %7s %14s%%\n", d + 1, rows, pos,
+               cli_num(lift, 2).s, cli_num(100 * gain, 1).s);
     }
-    printf("\nCalibration (ECE %.4f)\n  %-11s %7s %14s %9s\n",
-           churn_eval_metric(e, "ece"), "probability", "rows",
+    printf("\nCalibration (ECE %s)\n  %-11s %7s %14s %9s\n",
+           cli_num(churn_eval_metric(e, "ece"), 4).s, "probability", "rows",
            "mean predicted", "observed");
     for (size_t b = 0; b < 10; b++) {
         size_t rows;
         double mean, observed;
         churn_eval_calibration(e, b, &rows, &mean, &observed);
-        printf("  %.1f - %.1f   %7zu %14.4f %9.4f\n", 0.1 * (double)b,
-               0.1 * (double)(b + 1), rows, mean, observed);
+        printf("  %.1f - %.1f   %7zu %14s %9s\n", (double)b / 10,
+               (double)(b + 1) / 10, rows, cli_num(mean, 4).s,
+               cli_num(observed, 4).s);
     }
 }
 
@@ -305,11 +312,11 @@ static void print_importance(const churn_eval *e)
     printf("\nFeature importance\n  %-32s %9s %13s\n", "input", "AUC lost",
            "|coefficient|");
     for (size_t j = 0; j < n; j++) {
-        printf("  %-32s %9.4f", rows[j].name, rows[j].perm);
+        printf("  %-32s %9s", rows[j].name, cli_num(rows[j].perm, 4).s);
         if (isnan(rows[j].coef))
             printf(" %13s\n", "-"); /* a kernel model has none */
         else
-            printf(" %13.4f\n", rows[j].coef);
+            printf(" %13s\n", cli_num(rows[j].coef, 4).s);
     }
     free(rows);
 }
@@ -324,20 +331,21 @@ static void print_report(const churn_eval *e, const char *source)
     printf("\nRanking\n");
     figure(e, "ROC AUC", "auc");
     if (!isnan(churn_eval_metric(e, "auc_ci_low")))
-        printf("  %-22s %.4f - %.4f\n", "  95% interval",
-               churn_eval_metric(e, "auc_ci_low"),
-               churn_eval_metric(e, "auc_ci_high"));
+        printf("  %-22s %s - %s\n", "  95% interval",
+               cli_num(churn_eval_metric(e, "auc_ci_low"), 4).s,
+               cli_num(churn_eval_metric(e, "auc_ci_high"), 4).s);
     figure(e, "PR AUC", "pr_auc");
     if (!isnan(churn_eval_metric(e, "pr_auc_ci_low")))
-        printf("  %-22s %.4f - %.4f\n", "  95% interval",
-               churn_eval_metric(e, "pr_auc_ci_low"),
-               churn_eval_metric(e, "pr_auc_ci_high"));
+        printf("  %-22s %s - %s\n", "  95% interval",
+               cli_num(churn_eval_metric(e, "pr_auc_ci_low"), 4).s,
+               cli_num(churn_eval_metric(e, "pr_auc_ci_high"), 4).s);
     figure(e, "top-decile lift", "top_decile_lift");
     printf("\nProbabilities\n");
     figure(e, "log loss", "log_loss");
     figure(e, "Brier score", "brier");
     figure(e, "calibration error", "ece");
-    printf("\nAt threshold %g\n", churn_eval_metric(e, "threshold"));
+    printf("\nAt threshold %s\n",
+           cli_num(churn_eval_metric(e, "threshold"), -1).s);
     figure(e, "accuracy", "accuracy");
     figure(e, "precision", "precision");
     figure(e, "recall", "recall");
@@ -347,13 +355,14 @@ static void print_report(const churn_eval *e, const char *source)
            churn_eval_metric(e, "tp"), churn_eval_metric(e, "fp"));
     printf("  %-22s %8.0f %8.0f\n", "  predicted stay",
            churn_eval_metric(e, "fn"), churn_eval_metric(e, "tn"));
-    printf("\nRetention campaign (offer cost %g, kept customer worth %g)\n",
-           churn_eval_metric(e, "offer_cost"),
-           churn_eval_metric(e, "customer_value"));
-    printf("  %-22s %.4f: target %.0f customers, profit %g\n",
-           "best threshold", churn_eval_metric(e, "best_threshold"),
+    printf("\nRetention campaign (offer cost %s, kept customer worth %s)\n",
+           cli_num(churn_eval_metric(e, "offer_cost"), -1).s,
+           cli_num(churn_eval_metric(e, "customer_value"), -1).s);
+    printf("  %-22s %s: target %.0f customers, profit %s\n",
+           "best threshold",
+           cli_num(churn_eval_metric(e, "best_threshold"), 4).s,
            churn_eval_metric(e, "best_targeted"),
-           churn_eval_metric(e, "best_profit"));
+           cli_num(churn_eval_metric(e, "best_profit"), -1).s);
     print_tables(e);
     if (churn_eval_n_importance(e))
         print_importance(e);

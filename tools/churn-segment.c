@@ -32,7 +32,8 @@ static void usage(void)
         "Options:\n"
         "%s"
         "  -o, --output FILE       where to write the segments (CSV,\n"
-        "                          atomically)\n"
+        "                          atomically; numbers in the shortest form\n"
+        "                          that reads back to the same double)\n"
         "      --rules FILE        RFM segment rules, CSV segment,r,f,m with\n"
         "                          *, N or N-M per score; first match wins\n"
         "      --rfm-columns R,F,M feature columns behind the scores\n"
@@ -190,7 +191,7 @@ static void fit_weights(const churn_dataset *features, churn_segment_opts *o)
         double w = base - log(prob[k + 1] / (1 - prob[k + 1]));
         w = w > 0 && isfinite(w) ? w : 0;
         total += w;
-        printf("  %-18s %.4f\n", churn_health_component(k), w);
+        printf("  %-18s %s\n", churn_health_component(k), cli_num(w, 4).s);
         row[k] = w;
     }
     if (!(total > 0))
@@ -262,8 +263,9 @@ static void print_kpis(const seg_args *a, const cli_history *h)
         else
             printf("  %-18s %.1f%%\n", rates[i], 100 * v);
     }
-    printf("  %-18s %.2f -> %.2f\n", "revenue", churn_kpi_value(k,
-           "revenue_start"), churn_kpi_value(k, "revenue_end"));
+    printf("  %-18s %s -> %s\n", "revenue",
+           cli_num(churn_kpi_value(k, "revenue_start"), 2).s,
+           cli_num(churn_kpi_value(k, "revenue_end"), 2).s);
     printf("\nCohort retention (share still a customer on the first day of "
            "month m after signup)\n%-8s %5s", "cohort", "size");
     size_t months = churn_kpi_n_months(k);

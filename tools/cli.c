@@ -91,6 +91,13 @@ void cli_bad_option(int c, char **argv)
     cli_usage_error("unknown option '%s'", arg);
 }
 
+cli_num_text cli_num(double x, int decimals)
+{
+    cli_num_text t;
+    churn_format_number(x, decimals, t.s, sizeof t.s);
+    return t;
+}
+
 double cli_double(const char *opt, const char *arg, double min, double max)
 {
     char *end;

@@ -49,6 +49,15 @@ size_t cli_size(const char *opt, const char *arg, size_t min, size_t max);
  * anything else, numbers included, exits 2 showing the format. */
 int64_t cli_date(const char *opt, const char *arg);
 
+/* x as text for a report, by churn_format_number: decimals < 0 the
+ * shortest round-trip form, else rounded; never "-0", "nan" or "inf"
+ * ("n/a"). The text lives until the end of the calling expression:
+ * printf("%9s", cli_num(x, 4).s). */
+typedef struct cli_num_text {
+    char s[32];
+} cli_num_text;
+cli_num_text cli_num(double x, int decimals);
+
 /* A progress callback that redraws one line on stderr when stderr is a
  * terminal and stays silent otherwise. user is unused. */
 void cli_progress(void *user, const char *stage, uint64_t done,
