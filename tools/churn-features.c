@@ -27,6 +27,7 @@ static void usage(void)
         "\n"
         "Options:\n"
         "%s"
+        "%s"
         "  -o, --output FILE       where to write the features (CSV, atomically)\n"
         "      --list              print every feature: name, unit, meaning\n"
         "      --mpi               run as one rank of an MPI job (built with\n"
@@ -48,7 +49,7 @@ static void usage(void)
         "      --as-of 2024-01-01 --horizon 90 -o features.csv\n"
         "  mpirun -np 4 churn-features --mpi --events 'events-*.csv' \\\n"
         "      --as-of 2024-01-01 --horizon 90 -o 'features-{rank}.csv'\n",
-        cli_history_help);
+        cli_history_help, cli_table_help);
 }
 
 /* Every feature as an aligned table. */

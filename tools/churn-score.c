@@ -30,8 +30,21 @@ static void usage(void)
         "  -o, --output FILE     write the ranking here (atomically) instead\n"
         "                        of standard output\n"
         "      --top N           only the N highest-risk customers\n"
-        "      --id NAME         id column of FEATURES.csv (default customer_id\n"
-        "                        if present, else row numbers)\n"
+        "      --id NAME         id column of FEATURES.csv; default: the first\n"
+        "                        column named like an id (customer_id,\n"
+        "                        CustomerID, customer, cust_id, client_id,\n"
+        "                        client, user_id, account_id, subscriber_id,\n"
+        "                        member_id, id; case and _ - . spaces\n"
+        "                        ignored), else row numbers\n"
+        "      --numeric NAME    column NAME must hold numbers; repeatable\n"
+        "                        (the model's numeric inputs always must)\n"
+        "      --categorical NAME  column NAME is categorical; repeatable\n"
+        "      --drop NAME       leave column NAME out; repeatable\n"
+        "                        As in training, a column that is mostly\n"
+        "                        numbers (at least half of its non-empty\n"
+        "                        cells) with cells that are not, or numbers\n"
+        "                        written $45.07, 1,234.5 or 12%%, is an error\n"
+        "                        naming the first bad cell and the count\n"
         "      --tiers H,M       probability cut-offs: high >= H, medium >= M,\n"
         "                        else low (default 0.5,0.2)\n"
         "      --reasons N       reasons per customer, 0-10 (default 3)\n"
@@ -104,6 +117,7 @@ int main(int argc, char **argv)
         {"escalated-only", no_argument, NULL, 'E'},
         {"threads", required_argument, NULL, 'J'},
         {"mpi", no_argument, NULL, 'M'},
+        CLI_TABLE_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
@@ -130,6 +144,9 @@ int main(int argc, char **argv)
         case 'P': previous = optarg; break;
         case 'E': escalated_only = 1; break;
         case 'J': threads = cli_size("--threads", optarg, 1, 256); break;
+        case CLI_NUMERIC:
+        case CLI_CATEGORICAL:
+        case CLI_DROP: cli_table_option(c, optarg); break;
         case 'M': break; /* cli_mpi_start has seen it */
         case 'h': usage(); return 0;
         case 'V': printf("churn-score %s\n", churn_version()); return 0;
@@ -160,8 +177,9 @@ int main(int argc, char **argv)
         if (churn_model_input_kind(model, j) == CHURN_NUMERIC)
             rc = churn_csv_opts_add_numeric(copts,
                                             churn_model_input_name(model, j));
+    cli_threads = threads;
     if (rc == CHURN_OK)
-        rc = churn_csv_opts_set_threads(copts, threads);
+        rc = cli_table_apply(copts);
     if (comm) {
         /* Every rank fails alike when one cannot load the model. */
         cli_agree_or_fail(comm, rc, &err);
@@ -171,6 +189,8 @@ int main(int argc, char **argv)
     } else if (rc == CHURN_OK) {
         rc = churn_dataset_read_csv(data_path, copts, &ds, &err);
     }
+    if (rc == CHURN_OK) /* every rank's shards have the same columns */
+        rc = cli_table_check(ds, data_path, &err);
     if (rc == CHURN_OK) {
         churn_score_opts_set_tiers(sopts, high, medium);
         churn_score_opts_set_reasons(sopts, n_reasons);
@@ -203,8 +223,11 @@ int main(int argc, char **argv)
     /* Rank 0 alone wrote: every rank ends with its status. */
     cli_agree_or_fail(comm, rc, &err);
     if (out_path && scores) {
-        fprintf(stderr, "churn-score: %.0f customers scored, %.0f in the "
-                        "high tier", counted[0], counted[1]);
+        char ids[300];
+        fprintf(stderr, "churn-score: %.0f customers scored (ids: %s), %.0f "
+                        "in the high tier", counted[0],
+                cli_ids_text(ds, id_name != NULL, ids, sizeof ids),
+                counted[1]);
         if (comm)
             fprintf(stderr, " (%d ranks)", comm->size);
         if (previous)

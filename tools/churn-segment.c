@@ -27,6 +27,7 @@ static void usage(void)
         "\n"
         "Options:\n"
         "%s"
+        "%s"
         "  -o, --output FILE       where to write the segments (CSV,\n"
         "                          atomically)\n"
         "      --rules FILE        RFM segment rules, CSV segment,r,f,m with\n"
@@ -59,7 +60,7 @@ static void usage(void)
         "  churn-segment --events events.csv --as-of 2025-01-01 \\\n"
         "      --horizon 90 --kpi-from 2024-07-01 --kpi-to 2025-01-01 \\\n"
         "      -o segments.csv\n",
-        cli_history_help);
+        cli_history_help, cli_table_help);
 }
 
 /* Everything the segment-specific options say. */
