@@ -97,20 +97,21 @@ static size_t grouped_digits(const char *s, size_t n, size_t i, int *grouped)
 }
 
 /* 1 when s is a number written for people: [sign][currency][sign]
- * digits with thousands separators [.digits] [% or currency], with at
- * least one of the currency sign, a separator or the percent sign. */
+ * digits with thousands separators [.digits] [% or a currency sign when
+ * none leads], with at least one of the currency sign, a separator or
+ * the percent sign. */
 static int is_formatted(const char *s, size_t n)
 {
     while (n > 0 && isspace((unsigned char)s[n - 1]))
         n--;
     size_t i = 0, c;
-    int marked = 0, grouped;
+    int marked = 0, leading = 0, grouped;
     while (i < n && isspace((unsigned char)s[i]))
         i++;
     if (i < n && (s[i] == '+' || s[i] == '-'))
         i++;
     if ((c = currency(s + i, n - i)) > 0) {
-        marked = 1;
+        marked = leading = 1;
         i = skip_spaces(s, n, i + c);
         if (i < n && (s[i] == '+' || s[i] == '-'))
             i++;
@@ -121,7 +122,7 @@ static int is_formatted(const char *s, size_t n)
     if (i < n && s[i] == '%') {
         i++;
         marked = 1;
-    } else if ((c = currency(s + i, n - i)) > 0) {
+    } else if (!leading && (c = currency(s + i, n - i)) > 0) {
         i += c;
         marked = 1;
     }
