@@ -40,6 +40,11 @@ typedef struct reader {
     size_t id_lines_cap;
 } reader;
 
+/* Starts r for reading path with the options o (NULL: the defaults);
+ * r points into o, which must outlive it (csv_opts.c). */
+void churn__csv_reader_init(reader *r, const char *path,
+                            const churn_csv_opts *o);
+
 /* Reads a label text: the built-in spellings (1/0, yes/no, true/false,
  * churned/retained, y/n, any case, spaces around ignored) or r->positive
  * against all others; missing markers give NaN. Returns 0 when the text
