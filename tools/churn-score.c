@@ -124,7 +124,7 @@ int main(int argc, char **argv)
     const char *model_path = NULL, *data_path = NULL, *out_path = NULL;
     const char *previous = NULL;
     int escalated_only = 0;
-    const char *id_name = NULL; /* default: customer_id if present */
+    const char *id_name = NULL; /* default: the id found by name */
     size_t top = 0, n_reasons = 3, threads = 0;
     double high = 0.5, medium = 0.2;
     int c;
