@@ -106,6 +106,13 @@ CHURN_API int churn_dataset_set_column(churn_dataset *ds, size_t j,
 CHURN_API int churn_dataset_set_label_name(churn_dataset *ds, const char *name,
                                            churn_error *err);
 
+/* Names the column the ids came from (NULL or "": row numbers), so that
+ * a tool can say which column it took; churn_dataset_read_csv sets it. */
+CHURN_API int churn_dataset_set_id_name(churn_dataset *ds, const char *name,
+                                        churn_error *err);
+/* The ids' column name, or NULL when the ids are row numbers. */
+CHURN_API const char *churn_dataset_id_name(const churn_dataset *ds);
+
 /* Makes room for n_rows rows in all, so that adding them allocates once. */
 CHURN_API int churn_dataset_reserve(churn_dataset *ds, size_t n_rows,
                                     churn_error *err);
@@ -171,12 +178,18 @@ CHURN_API const char *churn_dataset_source(const churn_dataset *ds);
 /* Options for reading one-row-per-customer CSV files. */
 typedef struct churn_csv_opts churn_csv_opts;
 
-/* Defaults: id column "customer_id" if present (else row numbers), no label
- * column, missing values "", "NA", "NaN", "null" (any case). */
+/* Defaults: the id column is the first column whose name is an id (else
+ * row numbers), no label column, missing values "", "NA", "N/A", "NaN",
+ * "null" (any case). A name is an id when, lowercased and without '_',
+ * '-', '.' and spaces, it is one of: customerid, customer, custid,
+ * clientid, client, userid, accountid, subscriberid, memberid, id (so
+ * customer_id, CustomerID, "Customer ID", client_id, user_id, account_id,
+ * ID). The label column and dropped columns are never taken;
+ * churn_dataset_id_name says which column was. */
 CHURN_API churn_csv_opts *churn_csv_opts_new(void);
 CHURN_API void churn_csv_opts_free(churn_csv_opts *o);
-/* The id column; NULL or "" = row numbers. A name that is not in the file
- * is an error unless it is the default. */
+/* The id column, instead of the one detected by name; NULL or "" = row
+ * numbers. A name that is not in the file is an error. */
 CHURN_API int churn_csv_opts_set_id_column(churn_csv_opts *o, const char *name);
 /* The label column; NULL = none. Its values are read as 1/0, yes/no,
  * true/false, churned/retained (any case), or by the positive value. */
@@ -201,10 +214,25 @@ CHURN_API int churn_csv_opts_set_threads(churn_csv_opts *o, size_t n);
  * column to categorical. A name the file lacks is ignored here; a name
  * also passed to churn_csv_opts_add_categorical stays categorical. */
 CHURN_API int churn_csv_opts_add_numeric(churn_csv_opts *o, const char *name);
+/* Leaves column name out of the dataset (repeatable): neither an input
+ * nor the id. A name the file lacks is CHURN_EFORMAT, as is dropping the
+ * label column or the id column named by churn_csv_opts_set_id_column. */
+CHURN_API int churn_csv_opts_add_drop(churn_csv_opts *o, const char *name);
 
-/* Reads a CSV file with a header row into a new dataset. Columns whose
- * non-missing values all parse as numbers are numeric, the rest
- * categorical. On error *out is NULL and err names file, line and column. */
+/* Reads a CSV file with a header row into a new dataset. A column's kind
+ * is decided from all its non-missing cells ("", NA, ... are missing):
+ *   - every cell a finite number: numeric;
+ *   - some cell not a number, and at least half of the cells numbers or
+ *     formatted numbers ($45.07, 1,234.5, 12%: a currency sign $ EUR GBP
+ *     JPY, thousands separators or a percent sign): CHURN_EPARSE at
+ *     FILE:LINE:COLUMN of the first bad cell, quoting it and counting the
+ *     bad cells, with the ways out (fix it, leave it empty or NA, or
+ *     churn_csv_opts_add_categorical); a formatted number is never read
+ *     silently as text;
+ *   - otherwise (mostly texts, e.g. plan names): categorical.
+ * Columns named by churn_csv_opts_add_categorical are categorical, those
+ * named by churn_csv_opts_add_numeric must have no bad cell at all.
+ * On error *out is NULL and err names file, line and column. */
 CHURN_API int churn_dataset_read_csv(const char *path, const churn_csv_opts *o,
                                      churn_dataset **out, churn_error *err);
 
@@ -539,9 +567,21 @@ CHURN_API int churn_train_opts_set_seed(churn_train_opts *o, uint64_t seed);
 CHURN_API int churn_train_opts_set_progress(churn_train_opts *o,
                                             churn_progress_fn fn, void *user);
 
+/* A categorical input is refused (CHURN_EFORMAT naming the column, its
+ * level count and the fixes: --id NAME or --drop NAME) when its training
+ * rows hold more than CHURN_MAX_LEVELS distinct levels, or when it looks
+ * like an id: at least CHURN_ID_LIKE_MIN_VALUES non-missing values, of
+ * which at least CHURN_ID_LIKE_SHARE_PCT percent are distinct. One-hot
+ * encoding such a column gives a model as wide as the data, slow to fit
+ * and memorizing rows instead of learning. */
+#define CHURN_MAX_LEVELS 1000
+#define CHURN_ID_LIKE_MIN_VALUES 50
+#define CHURN_ID_LIKE_SHARE_PCT 90
+
 /* Trains a model on the labeled rows of ds (rows with a NaN label are
- * left out). Every column of ds is an input. On success *out is a new
- * model the caller frees with churn_model_free. */
+ * left out). Every column of ds is an input (categorical ones within the
+ * limits above). On success *out is a new model the caller frees with
+ * churn_model_free. */
 CHURN_API int churn_train(const churn_dataset *ds, const churn_train_opts *o,
                           churn_model **out, churn_error *err);
 

@@ -21,6 +21,7 @@ struct churn_dataset {
     double *as_of;           /* per row, NULL until one is set */
     char *label_name;        /* NULL = no label column */
     char *source;            /* where the rows came from; NULL = unsaid */
+    char *id_name;           /* the ids' column; NULL = row numbers */
 };
 
 churn_dataset *churn_dataset_new(size_t n_cols)
@@ -65,6 +66,7 @@ void churn_dataset_free(churn_dataset *ds)
     free(ds->as_of);
     free(ds->label_name);
     free(ds->source);
+    free(ds->id_name);
     free(ds);
 }
 
@@ -105,6 +107,24 @@ int churn_dataset_set_label_name(churn_dataset *ds, const char *name,
     free(ds->label_name);
     ds->label_name = copy;
     return CHURN_OK;
+}
+
+int churn_dataset_set_id_name(churn_dataset *ds, const char *name,
+                              churn_error *err)
+{
+    if (!ds)
+        return churn__fail(err, CHURN_EINVAL, "no dataset");
+    char *copy = NULL;
+    if (name && *name && !(copy = churn__strdup(name)))
+        return churn__fail_nomem(err);
+    free(ds->id_name);
+    ds->id_name = copy;
+    return CHURN_OK;
+}
+
+const char *churn_dataset_id_name(const churn_dataset *ds)
+{
+    return ds ? ds->id_name : NULL;
 }
 
 int churn_dataset_reserve(churn_dataset *ds, size_t n_rows, churn_error *err)

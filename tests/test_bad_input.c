@@ -131,6 +131,24 @@ static int read_labeled(const char *path, churn_dataset **out,
     return rc;
 }
 
+/* Reads path as labeled data and trains on it, as churn-train
+ * --validation 0 does: the errors of fitting (categorical inputs that
+ * look like ids). */
+static int read_training(const char *path, churn_dataset **out,
+                         churn_error *err)
+{
+    int rc = read_labeled(path, out, err);
+    churn_train_opts *to = churn_train_opts_new();
+    churn_model *m = NULL;
+    assert_non_null(to);
+    churn_train_opts_set_validation(to, 0);
+    if (rc == CHURN_OK)
+        rc = churn_train(*out, to, &m, err);
+    churn_model_free(m);
+    churn_train_opts_free(to);
+    return rc;
+}
+
 /* Scores the corpus's _train.csv and compares with the ranking at path,
  * as churn-score --previous does. */
 static int read_previous(const fixture *f, const char *path,
@@ -164,6 +182,8 @@ static int run_reader(const fixture *f, const char *reader, const char *path,
         return read_scoring(f, path, ds, err);
     if (strcmp(reader, "labeled") == 0)
         return read_labeled(path, ds, err);
+    if (strcmp(reader, "training") == 0)
+        return read_training(path, ds, err);
     if (strcmp(reader, "libsvm") == 0)
         return churn_dataset_read_libsvm(path, ds, err);
     if (strcmp(reader, "model") == 0) {

@@ -43,8 +43,8 @@ static void usage(void)
         "                           model was trained with, else churned)\n"
         "      --positive VALUE     the label value that means churned\n"
         "                           (default: the model's, if it has one)\n"
-        "      --id NAME            id column (default customer_id if\n"
-        "                           present)\n"
+        "%s"
+        "%s"
         "Cross-validation:\n"
         "      --cv K               K folds (2..100) instead of --model\n"
         "      --family NAME        model family to train: logistic\n"
@@ -99,7 +99,7 @@ static void usage(void)
         "  churn-eval --model m.churn --events events.csv \\\n"
         "      --as-of 2025-01-01 --horizon 90 --kpi-from 2024-07-01 \\\n"
         "      --kpi-to 2025-01-01 --html report.html\n",
-        cli_history_help);
+        cli_id_help, cli_table_help, cli_history_help);
 }
 
 typedef struct eval_args {
@@ -321,13 +321,17 @@ static void print_importance(const churn_eval *e)
     free(rows);
 }
 
-static void print_report(const churn_eval *e, const char *source)
+/* ids: the column the table's ids came from (NULL: not a table). */
+static void print_report(const churn_eval *e, const char *source,
+                         const char *ids)
 {
     double rows = churn_eval_metric(e, "rows");
     double pos = churn_eval_metric(e, "positives");
     printf("Evaluation of %s\n", source);
     printf("  %-22s %.0f (%.0f churned, %.2f%%)\n", "rows", rows, pos,
            100 * pos / rows);
+    if (ids)
+        printf("  %-22s %s\n", "ids", ids);
     printf("\nRanking\n");
     figure(e, "ROC AUC", "auc");
     if (!isnan(churn_eval_metric(e, "auc_ci_low")))
@@ -579,7 +583,10 @@ int main(int argc, char **argv)
                      data, a.cv);
         else
             snprintf(source, sizeof source, "%s on %s", a.model, data);
-        print_report(e, source);
+        char ids[300];
+        print_report(e, source,
+                     a.data ? cli_ids_text(ds, a.id != NULL, ids, sizeof ids)
+                            : NULL);
         if (features)
             print_history(&a.h);
     }

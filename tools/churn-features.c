@@ -31,6 +31,7 @@ static void usage(void)
         "\n"
         "Options:\n"
         "%s"
+        "%s"
         "  -o, --output FILE       where to write the features (CSV, atomically)\n"
         "      --list              print every feature: name, unit, meaning\n"
         "      --list-events       read --events only and print each event name\n"
@@ -55,7 +56,7 @@ static void usage(void)
         "      --as-of 2024-01-01 --horizon 90 -o features.csv\n"
         "  mpirun -np 4 churn-features --mpi --events 'events-*.csv' \\\n"
         "      --as-of 2024-01-01 --horizon 90 -o 'features-{rank}.csv'\n",
-        cli_history_help);
+        cli_history_help, cli_table_help);
 }
 
 /* Every feature as an aligned table. */

@@ -31,6 +31,7 @@ static void usage(void)
         "\n"
         "Options:\n"
         "%s"
+        "%s"
         "  -o, --output FILE       where to write the segments (CSV,\n"
         "                          atomically; numbers in the shortest form\n"
         "                          that reads back to the same double)\n"
@@ -64,7 +65,7 @@ static void usage(void)
         "  churn-segment --events events.csv --as-of 2025-01-01 \\\n"
         "      --horizon 90 --kpi-from 2024-07-01 --kpi-to 2025-01-01 \\\n"
         "      -o segments.csv\n",
-        cli_history_help);
+        cli_history_help, cli_table_help);
 }
 
 /* Everything the segment-specific options say. */

@@ -29,8 +29,8 @@ static void usage(void)
         "                           1/0, yes/no, true/false, churned/retained\n"
         "      --positive VALUE     the label value that means churned\n"
         "                           (both kept in the model for churn-eval)\n"
-        "      --id NAME            id column (default customer_id if present,\n"
-        "                           else row numbers)\n"
+        "%s"
+        "%s"
         "History options (instead of --data; as in churn-features):\n"
         "%s"
         "Model:\n"
@@ -107,7 +107,7 @@ static void usage(void)
         "  churn-train --events events.csv --customers customers.csv \\\n"
         "              --as-of 2025-01-01 --horizon 90 -o m.churn\n"
         "  mpirun -np 4 churn-train --mpi --data 'features-*.csv' -o m.churn\n",
-        cli_history_help);
+        cli_id_help, cli_table_help, cli_history_help);
 }
 
 typedef struct train_args {
@@ -381,13 +381,15 @@ static void print_class_weight(const churn_model *m, const char *option)
 static void print_summary(const churn_model *m, row_counts c,
                           const char *path, const char *kernel,
                           const char *class_weight, double seconds,
-                          const churn_comm *comm)
+                          const churn_comm *comm, const char *ids)
 {
     printf("rows           %.0f (%.0f labeled), %zu input columns", c.rows,
            c.labeled, churn_model_n_inputs(m));
     if (comm)
         printf(", on %d rank%s", comm->size, comm->size == 1 ? "" : "s");
     printf("\n");
+    if (ids) /* a table's: which column the ids came from */
+        printf("ids            %s\n", ids);
     printf("churn rate     %.2f%% (%.0f churned)\n",
            c.labeled > 0 ? 100.0 * c.pos / c.labeled : 0.0, c.pos);
     double auc = churn_model_metric(m, "validation_auc");
@@ -437,13 +439,15 @@ static churn_dataset *mpi_share(const churn_comm *comm, const train_args *a,
             cli_fail("out of memory");
         rc = churn_csv_opts_set_label_column(o, a->label);
         if (rc == CHURN_OK)
-            rc = churn_csv_opts_set_threads(o, cli_threads);
+            rc = cli_table_apply(o);
         if (rc == CHURN_OK && a->positive)
             rc = churn_csv_opts_set_positive(o, a->positive);
         if (rc == CHURN_OK && a->id)
             rc = churn_csv_opts_set_id_column(o, a->id);
         if (rc == CHURN_OK)
             rc = cli_shards_csv(comm, a->data, o, &ds, &err);
+        if (rc == CHURN_OK) /* the shards have the same columns */
+            rc = cli_table_check(ds, a->data, &err);
         churn_csv_opts_free(o);
     } else {
         rc = cli_shards_history(comm, h, &ds, &err);
@@ -487,9 +491,12 @@ int main(int argc, char **argv)
         write_report(m, a.report, a.data ? a.data : h.events,
                      h.events && h.snapshots <= 1 ? ds : NULL);
     row_counts counts = count_rows(ds, comm);
+    char ids[300];
     if (!a.quiet && !cli_silent)
         print_summary(m, counts, a.output, a.kernel, a.class_weight,
-                      cli_now() - start, comm);
+                      cli_now() - start, comm,
+                      a.data ? cli_ids_text(ds, a.id != NULL, ids, sizeof ids)
+                             : NULL);
     if (!a.quiet && !comm && h.events)
         print_history(&h);
     churn_model_free(m);

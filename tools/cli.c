@@ -244,6 +244,10 @@ static void set_column(cli_history *h, const char *which, const char *arg)
 
 void cli_history_option(cli_history *h, int code, const char *arg)
 {
+    if (code >= CLI_TABLE_BASE) {
+        cli_table_option(code, arg);
+        return;
+    }
     switch (code) {
     case CLI_EVENTS: h->events = arg; break;
     case CLI_CUSTOMERS: h->customers = arg; break;
@@ -319,6 +323,8 @@ int cli_history_extract_files(const cli_history *h, const char *events,
         rc = churn_csv_opts_set_id_column(co, "customer_id");
         if (rc == CHURN_OK) /* a customer on two rows is an error */
             rc = churn_csv_opts_set_unique_ids(co, 1);
+        if (rc == CHURN_OK)
+            rc = cli_table_apply(co);
         if (rc == CHURN_OK)
             rc = churn_dataset_read_csv(customers_path, co, &customers, err);
         if (rc == CHURN_OK) /* for the message when no customer matches */
@@ -448,15 +454,104 @@ churn_dataset *cli_read_labeled(const char *path, const char *label,
         cli_fail("out of memory");
     int rc = churn_csv_opts_set_label_column(o, label);
     if (rc == CHURN_OK)
-        rc = churn_csv_opts_set_threads(o, cli_threads);
+        rc = cli_table_apply(o);
     if (rc == CHURN_OK && positive)
         rc = churn_csv_opts_set_positive(o, positive);
     if (rc == CHURN_OK && id)
         rc = churn_csv_opts_set_id_column(o, id);
     if (rc == CHURN_OK)
         rc = churn_dataset_read_csv(path, o, &ds, &err);
+    if (rc == CHURN_OK)
+        rc = cli_table_check(ds, path, &err);
     churn_csv_opts_free(o);
     if (rc != CHURN_OK)
         cli_fail_err(rc, &err);
     return ds;
+}
+
+const char cli_id_help[] =
+    "      --id NAME            id column; default: the first column named\n"
+    "                           like an id (customer_id, CustomerID,\n"
+    "                           customer, cust_id, client_id, client,\n"
+    "                           user_id, account_id, subscriber_id,\n"
+    "                           member_id, id; case and _ - . spaces\n"
+    "                           ignored), else row numbers\n";
+
+const char cli_table_help[] =
+    "Reading a table (--data, --customers):\n"
+    "      --numeric NAME       column NAME must hold numbers (or be\n"
+    "                           empty / NA); repeatable\n"
+    "      --categorical NAME   column NAME is categorical even where its\n"
+    "                           cells are numbers; repeatable\n"
+    "      --drop NAME          leave column NAME out; repeatable\n"
+    "                           A column that is mostly numbers (at least\n"
+    "                           half of its non-empty cells) with some cells\n"
+    "                           that are not, or numbers written $45.07,\n"
+    "                           1,234.5 or 12%, is an error naming the first\n"
+    "                           bad cell (FILE:LINE:COLUMN) and the count.\n"
+    "                           Training refuses a categorical input with\n"
+    "                           more than 1000 levels, or with a distinct\n"
+    "                           text on 90% or more of 50 or more rows (an\n"
+    "                           id): use --id NAME or --drop NAME.\n";
+
+/* The table options in the order given. */
+static struct table_option {
+    int code;
+    const char *name;
+} *table_options;
+static size_t n_table_options;
+
+void cli_table_option(int code, const char *arg)
+{
+    struct table_option *list = realloc(
+        table_options, (n_table_options + 1) * sizeof *list);
+    if (!list)
+        cli_fail("out of memory");
+    if (!*arg)
+        cli_usage_error("--%s needs a column name",
+                        code == CLI_NUMERIC       ? "numeric"
+                        : code == CLI_CATEGORICAL ? "categorical"
+                                                  : "drop");
+    table_options = list;
+    table_options[n_table_options++] = (struct table_option){code, arg};
+}
+
+int cli_table_apply(churn_csv_opts *o)
+{
+    int rc = churn_csv_opts_set_threads(o, cli_threads);
+    for (size_t k = 0; rc == CHURN_OK && k < n_table_options; k++) {
+        const char *name = table_options[k].name;
+        switch (table_options[k].code) {
+        case CLI_NUMERIC: rc = churn_csv_opts_add_numeric(o, name); break;
+        case CLI_CATEGORICAL:
+            rc = churn_csv_opts_add_categorical(o, name);
+            break;
+        default: rc = churn_csv_opts_add_drop(o, name); break;
+        }
+    }
+    return rc;
+}
+
+int cli_table_check(const churn_dataset *ds, const char *path,
+                    churn_error *err)
+{
+    for (size_t k = 0; k < n_table_options; k++)
+        if (table_options[k].code == CLI_NUMERIC &&
+            churn_dataset_column_index(ds, table_options[k].name) ==
+                (size_t)-1)
+            return cli_error_set(err, CHURN_EFORMAT,
+                                 "%s: --numeric %s: no such feature column",
+                                 path, table_options[k].name);
+    return CHURN_OK;
+}
+
+const char *cli_ids_text(const churn_dataset *ds, int given, char *buf,
+                         size_t size)
+{
+    const char *name = churn_dataset_id_name(ds);
+    if (!name)
+        snprintf(buf, size, "row numbers (no id column)");
+    else
+        snprintf(buf, size, "%s%s", name, given ? "" : ", found by name");
+    return buf;
 }

@@ -97,10 +97,42 @@ enum {
         {"time-column", required_argument, NULL, CLI_TIME_COLUMN},            \
         {"event-column", required_argument, NULL, CLI_EVENT_COLUMN},          \
         {"value-column", required_argument, NULL, CLI_VALUE_COLUMN},          \
-        {"threads", required_argument, NULL, CLI_THREADS}
+        {"threads", required_argument, NULL, CLI_THREADS}, CLI_TABLE_OPTIONS
 
 /* The help text of those options, for --help. */
 extern const char cli_history_help[];
+
+/* The options that say how to read a table (--data, --customers):
+ * --numeric, --categorical and --drop NAME, each repeatable. In
+ * CLI_HISTORY_OPTIONS (cli_history_option passes them on); a tool
+ * without history options puts CLI_TABLE_OPTIONS in its table and
+ * passes the codes to cli_table_option. */
+enum {
+    CLI_TABLE_BASE = 1100,
+    CLI_NUMERIC = CLI_TABLE_BASE,
+    CLI_CATEGORICAL,
+    CLI_DROP
+};
+#define CLI_TABLE_OPTIONS                                                     \
+    {"numeric", required_argument, NULL, CLI_NUMERIC},                        \
+        {"categorical", required_argument, NULL, CLI_CATEGORICAL},            \
+        {"drop", required_argument, NULL, CLI_DROP}
+/* Their help text, and the rules of reading a table, for --help. */
+extern const char cli_table_help[];
+/* The help text of --id (the default rule), for --help. */
+extern const char cli_id_help[];
+/* Records option code with its argument. */
+void cli_table_option(int code, const char *arg);
+/* Applies the recorded options and cli_threads to o. */
+int cli_table_apply(churn_csv_opts *o);
+/* CHURN_EFORMAT in err when a --numeric name is not a feature column of
+ * ds (read from path), which the library leaves to the caller. */
+int cli_table_check(const churn_dataset *ds, const char *path,
+                    churn_error *err);
+/* "NAME, found by name", "NAME" (given) or "row numbers (no id
+ * column)": the ids ds was read with, for the summaries; written to buf. */
+const char *cli_ids_text(const churn_dataset *ds, int given, char *buf,
+                         size_t size);
 
 /* What the history options say. */
 typedef struct cli_history {
