@@ -212,7 +212,7 @@ static void apply_share(fast *f, size_t w)
                 prefetch_customer(f->h, r[AHEAD].c);
             if (r->c != NO_CUSTOMER && owner(r->c, n) == w)
                 churn__history_apply(f->h, r->c, p->kinds[r->name], r->ts,
-                                     r->value);
+                                     &r->value);
         }
     }
 }

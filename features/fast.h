@@ -18,7 +18,8 @@
 
 /* One parsed event, waiting to be applied. */
 typedef struct churn__row {
-    double ts, value;
+    double ts;
+    churn__decimal value;     /* churn__decimal_of the value; NaN: none */
     uint64_t hash;            /* of the customer id, churn__id_hash */
     uint32_t id_off, id_len;  /* the customer id in the round's buffer */
     uint32_t name;            /* in the parsing part's name table */

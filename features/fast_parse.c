@@ -228,15 +228,20 @@ static int parse_row(const churn__parse_ctx *ctx, churn__part *p,
     int rc = name_index(p, buf + a, b - a, &r->name);
     if (rc != CHURN_OK)
         return rc;
-    r->value = NAN;
+    /* The value as the decimal the sums take (churn__decimal_of), found
+     * here in the parallel step; churn__decimal_of(NaN) for none. */
+    r->value = (churn__decimal){NAN, 0, -1};
     size_t vf = ctx->hd->field[CHURN__COL_VALUE];
     if (vf != (size_t)-1) {
         a = p->starts[vf];
         b = p->ends[vf];
+        double v;
         if (b - a == 1 && DIGIT(buf, a) <= 9) { /* a count: most values */
-            r->value = DIGIT(buf, a);
+            unsigned d = DIGIT(buf, a);
+            r->value = (churn__decimal){d, d, 0};
+        } else if (a != b && churn__parse_double(buf + a, b - a, &v)) {
+            r->value = churn__decimal_of(v);
         } else if (a != b && /* empty: missing */
-                   !churn__parse_double(buf + a, b - a, &r->value) &&
                    !churn__is_missing(buf + a, b - a)) {
             return CHURN__FALLBACK;
         }

@@ -192,9 +192,11 @@ void churn__history_note(churn__history *h, churn__event_kind kind,
                          double ts);
 /* The part that concerns customer c only: its block and its cells of
  * unknown_30. Threads may apply events of different customers at once,
- * as long as no customer is added meanwhile. */
+ * as long as no customer is added meanwhile. The value comes as
+ * churn__decimal_of(value) (NaN when missing), which a reader may find
+ * while parsing (the fast reader does, in its parallel step). */
 void churn__history_apply(churn__history *h, size_t c, churn__event_kind kind,
-                          double ts, double value);
+                          double ts, const churn__decimal *value);
 
 /* ------------------------------------------------------------------- stats */
 

@@ -266,7 +266,7 @@ void churn__history_note(churn__history *h, churn__event_kind kind,
 }
 
 void churn__history_apply(churn__history *h, size_t c, churn__event_kind kind,
-                          double ts, double value)
+                          double ts, const churn__decimal *dv)
 {
     churn__customer *cu = churn__customer_at(h, c);
     if (ts < cu->first_event)
@@ -277,13 +277,11 @@ void churn__history_apply(churn__history *h, size_t c, churn__event_kind kind,
         cu->first_cancel = ts;
     size_t k = h->n_snaps;
     churn__acc *acc = cu->acc;
-    /* Its decimal form once, for every snapshot's sums. */
-    churn__decimal dv = churn__decimal_of(value);
     for (size_t s = 0; s < k; s++) {
         double t = h->snap_times[s];
         if (ts < t) {
             double age = t - ts;
-            add_before(&acc[s], kind.role, ts, age, &dv);
+            add_before(&acc[s], kind.role, ts, age, dv);
             if (kind.unknown >= 0 && age <= 30 * CHURN__DAY)
                 h->unknown_30[kind.unknown][c * k + s]++;
         } else if (ts - t < h->horizon) {
@@ -299,5 +297,7 @@ void churn__history_event(churn__history *h, size_t c, churn__event_kind kind,
                           double ts, double value)
 {
     churn__history_note(h, kind, ts);
-    churn__history_apply(h, c, kind, ts, value);
+    /* Its decimal form once, for every snapshot's sums. */
+    churn__decimal dv = churn__decimal_of(value);
+    churn__history_apply(h, c, kind, ts, &dv);
 }
