@@ -81,5 +81,10 @@ void churn__ids_prefetch(const churn__ids *x, uint64_t hash);
  * readable bytes at id) in h; a new customer is added to h->ids and h. */
 int churn__ids_find(churn__ids *x, churn__history *h, const char *id,
                     size_t len, uint64_t hash, size_t *c, churn_error *err);
+/* The same lookup without adding: 1 and *c when id is known, else 0.
+ * Only reads x and h, so threads may look up at once while no one adds
+ * (the fast reader's parallel step). */
+int churn__ids_lookup(const churn__ids *x, const churn__history *h,
+                      const char *id, size_t len, uint64_t hash, size_t *c);
 
 #endif

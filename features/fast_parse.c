@@ -27,15 +27,63 @@ int32_t *churn__month_table(void)
 /* Digit p[i] as a number, or a number above 9 when it is not a digit. */
 #define DIGIT(p, i) ((unsigned)(unsigned char)(p)[i] - '0')
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* Eight bytes as one word, first byte lowest. */
+static uint64_t load8(const char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, sizeof w);
+    return w;
+}
+
+/* The text t of 8 bytes as load8 gives it, at compile time. */
+#define WORD8(a, b, c, d, e, f, g, h)                                       \
+    ((uint64_t)(a) | (uint64_t)(b) << 8 | (uint64_t)(c) << 16 |              \
+     (uint64_t)(d) << 24 | (uint64_t)(e) << 32 | (uint64_t)(f) << 40 |       \
+     (uint64_t)(g) << 48 | (uint64_t)(h) << 56)
+
+/* w minus the template t byte by byte: digits of w where t has '0' give
+ * their value, and the other bytes of t must be matched exactly (0).
+ * Returns the differences, or UINT64_MAX when a byte is off: a digit
+ * place without a digit, or a separator that differs. A byte below its
+ * template byte borrows and shows as 0xF6 or more, which fails too. */
+static uint64_t match8(uint64_t w, uint64_t t, uint64_t separators)
+{
+    uint64_t v = w - t;
+    if ((((v + 0x7676767676767676ull) | v) & 0x8080808080808080ull) ||
+        (v & separators))
+        return UINT64_MAX;
+    return v;
+}
+
+/* Byte k of v, a digit's value after match8. */
+#define BYTE(v, k) ((unsigned)((v) >> (8 * (k))) & 0xFF)
+#endif
+
 /* The common timestamp forms YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS and the same
  * with Z (or a space for the T), with a table lookup for the date.
  * Returns 0 for anything else, which churn_parse_time then decides. The
  * value is the one churn_parse_time gives: each term is an integer below
- * 2^53, so no rounding happens in either. */
+ * 2^53, so no rounding happens in either. p has 16 readable bytes (the
+ * round's buffer is padded). On little-endian machines the digits and
+ * separators are checked 8 bytes at a time. */
 static int fast_time(const int32_t *month_start, const char *p, size_t n,
                      double *out)
 {
-    if ((n != 10 && n != 19 && n != 20) || p[4] != '-' || p[7] != '-')
+    if (n != 10 && n != 19 && n != 20)
+        return 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t v = match8(load8(p), WORD8('0', '0', '0', '0', '-', '0', '0',
+                                        '-'),
+                        0xFF0000FF00000000ull); /* the dashes: bytes 4, 7 */
+    unsigned d0 = DIGIT(p, 8), d1 = DIGIT(p, 9);
+    if (v == UINT64_MAX || (d0 > 9) | (d1 > 9))
+        return 0;
+    unsigned y = BYTE(v, 0) * 1000 + BYTE(v, 1) * 100 + BYTE(v, 2) * 10 +
+                 BYTE(v, 3),
+             m = BYTE(v, 5) * 10 + BYTE(v, 6), d = d0 * 10 + d1;
+#else
+    if (p[4] != '-' || p[7] != '-')
         return 0;
     unsigned y0 = DIGIT(p, 0), y1 = DIGIT(p, 1), y2 = DIGIT(p, 2),
              y3 = DIGIT(p, 3), m0 = DIGIT(p, 5), m1 = DIGIT(p, 6),
@@ -45,6 +93,7 @@ static int fast_time(const int32_t *month_start, const char *p, size_t n,
         return 0;
     unsigned y = y0 * 1000 + y1 * 100 + y2 * 10 + y3, m = m0 * 10 + m1,
              d = d0 * 10 + d1;
+#endif
     if (y < YEAR_FIRST || y > YEAR_LAST || m < 1 || m > 12 || d < 1)
         return 0;
     size_t month = (y - YEAR_FIRST) * 12 + m - 1;
@@ -53,14 +102,32 @@ static int fast_time(const int32_t *month_start, const char *p, size_t n,
         return 0;
     int64_t secs = 0;
     if (n > 10) {
-        if ((p[10] != 'T' && p[10] != ' ') || p[13] != ':' || p[16] != ':' ||
+        if ((p[10] != 'T' && p[10] != ' ') ||
             (n == 20 && p[19] != 'Z' && p[19] != 'z'))
+            return 0;
+        unsigned hh, mm, ss;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        /* bytes 8-15: DDTHH:MM, the date's digits checked above */
+        uint64_t t = match8(load8(p + 8),
+                            WORD8(p[8], p[9], p[10], '0', '0', ':', '0', '0'),
+                            0xFF0000FFFFFFull); /* bytes 0-2, 5 */
+        unsigned s0 = DIGIT(p, 17), s1 = DIGIT(p, 18);
+        if (t == UINT64_MAX || p[16] != ':' || (s0 > 9) | (s1 > 9))
+            return 0;
+        hh = BYTE(t, 3) * 10 + BYTE(t, 4);
+        mm = BYTE(t, 6) * 10 + BYTE(t, 7);
+        ss = s0 * 10 + s1;
+#else
+        if (p[13] != ':' || p[16] != ':')
             return 0;
         unsigned h0 = DIGIT(p, 11), h1 = DIGIT(p, 12), i0 = DIGIT(p, 14),
                  i1 = DIGIT(p, 15), s0 = DIGIT(p, 17), s1 = DIGIT(p, 18);
         if ((h0 > 9) | (h1 > 9) | (i0 > 9) | (i1 > 9) | (s0 > 9) | (s1 > 9))
             return 0;
-        unsigned hh = h0 * 10 + h1, mm = i0 * 10 + i1, ss = s0 * 10 + s1;
+        hh = h0 * 10 + h1;
+        mm = i0 * 10 + i1;
+        ss = s0 * 10 + s1;
+#endif
         if (hh > 23 || mm > 59 || ss > 60)
             return 0;
         secs = hh * 3600 + mm * 60 + ss;
