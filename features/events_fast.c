@@ -245,8 +245,9 @@ static void apply_share(fast *f, size_t w)
         const churn__part *p = &f->parts[t];
         for (size_t i = 0; i < p->n_rows; i++) {
             const churn__row *r = &p->rows[i];
+            /* (once per run of rows of one customer) */
             if (i + AHEAD < p->n_rows && r[AHEAD].c != NO_CUSTOMER &&
-                owner(r[AHEAD].c, n) == w)
+                r[AHEAD].c != r[AHEAD - 1].c && owner(r[AHEAD].c, n) == w)
                 prefetch_customer(f->h, r[AHEAD].c);
             if (r->c != NO_CUSTOMER && owner(r->c, n) == w)
                 churn__history_apply(f->h, r->c, p->kinds[r->name], r->ts,
