@@ -1,8 +1,8 @@
 // features_duckdb.mjs - churn-features' features as SQL in DuckDB, the
 // way a data engineer would write them: one scan of the log grouped by
-// (customer, event name) with FILTER aggregates over typed timestamps,
-// then the roles joined to that small table and a second GROUP BY per
-// customer. The benchmark's strongest peer for `churn-features`, checked
+// (customer, event name, time bucket) over typed timestamps, then the
+// buckets summed into windows with FILTER aggregates, the roles joined to
+// that small table and a last GROUP BY per customer. The benchmark's strongest peer for `churn-features`, checked
 // against its output like features_ref.py (tests/bench/compare.py).
 //
 //   node features_duckdb.mjs EVENTS.csv AS_OF HORIZON_DAYS OUT.csv [THREADS]
@@ -10,8 +10,8 @@
 // Same setup as features_ref.py: one snapshot at AS_OF (YYYY-MM-DD, UTC),
 // default role names, active window 90 days, no customers file. Assumes
 // ISO-8601 timestamps (churn also reads Unix seconds) and, for the ticket
-// and satisfaction names that the first scan filters on, names written
-// as the defaults are (lower case, no spaces): the churn-synth log.
+// names that the first scan filters on, names written as the defaults
+// are (lower case, no spaces): the churn-synth log.
 // Needs @duckdb/node-api (tools/install-deps --bench puts it in
 // tests/bench/node_modules).
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -38,50 +38,66 @@ function usage() {
     process.exit(2);
 }
 
-// The first pass: one row per (customer, raw event name), every window
-// that any role needs; which role a name has is decided afterwards.
-function groupSql(events, t0, horizon) {
-    const ts = (days) => `(TIMESTAMP ${quote(t0)} - INTERVAL ${days} DAY)`;
+// The first pass, over the log: one row per (customer, raw event name,
+// time bucket), where the buckets are the windows' edges (0: the last 7
+// days before AS_OF, 1: 7-30, 2: 30-60, 3: 60-90, 4: 90-180, 5: older;
+// -1: the label window, -2: after it), so that each event feeds a few
+// plain aggregates instead of a FILTER per window. Which role a name has
+// is decided afterwards, on the small table.
+function bucketSql(events, t0, horizon) {
     const T0 = `TIMESTAMP ${quote(t0)}`;
-    const before = `ts < ${T0}`;
-    const win = (lo, hi) => `ts >= ${ts(hi)} AND ts < ${lo ? ts(lo) : T0}`;
-    const windows = { 7: win(0, 7), 30: win(0, 30), 90: win(0, 90),
-                      3060: win(30, 60) };
-    let agg = [];
-    for (const [k, w] of Object.entries(windows))
-        agg.push(`count(*) FILTER (${w}) AS n${k}`,
-                 `count(value) FILTER (${w}) AS nv${k}`,
-                 `sum(value) FILTER (${w}) AS sv${k}`);
-    const sat = `event IN (${names('satisfaction')}) AND value IS NOT NULL`;
-    const x = `((epoch(ts) - epoch(${T0})) / ${30 * DAY})`;
-    const recent = `${sat} AND ${win(0, 180)}`;
-    const t0s = `epoch(${T0})`;
-    return `CREATE TEMP TABLE g AS
-SELECT customer_id AS id, event AS name, min(ts) AS first_ts,
-  min(ts) FILTER (${before}) AS first_before,
-  max(ts) FILTER (${before}) AS last_before,
-  count(*) FILTER (${before}) AS n,
-  count(value) FILTER (${before}) AS nv,
-  sum(value) FILTER (${before}) AS sv,
-  ${agg.join(',\n  ')},
-  count(*) FILTER (ts >= ${T0} AND ts < ${T0} + INTERVAL ${horizon} DAY)
-    AS n_after,
-  arg_max(value, ts) FILTER (${before} AND ${sat}) AS last_value,
-  max(ts) FILTER (${before} AND ${sat}) AS last_value_ts,
-  count(*) FILTER (${recent}) AS tn,
-  sum(${x}) FILTER (${recent}) AS tsx,
-  sum(value) FILTER (${recent}) AS tsy,
-  sum(${x} * value) FILTER (${recent}) AS tsxy,
-  sum(${x} * ${x}) FILTER (${recent}) AS tsxx,
-  list(epoch(ts) - ${t0s})
-    FILTER (${before} AND event IN (${names('ticket_open')})) AS opens,
-  sum(epoch(ts) - ${t0s})
-    FILTER (${before} AND event IN (${names('ticket_close')})) AS close_sum
+    const ago = (days) => `${T0} - INTERVAL ${days} DAY`;
+    const dt = `(epoch(ts) - epoch(${T0}))`;
+    const x = `(${dt} / ${30 * DAY})`;
+    const some = `0 * value`; // NULL when the value is missing
+    return `CREATE TEMP TABLE b AS
+SELECT customer_id AS id, event AS name,
+  CASE WHEN ts >= ${T0} + INTERVAL ${horizon} DAY THEN -2
+       WHEN ts >= ${T0} THEN -1
+       WHEN ts >= ${ago(7)} THEN 0 WHEN ts >= ${ago(30)} THEN 1
+       WHEN ts >= ${ago(60)} THEN 2 WHEN ts >= ${ago(90)} THEN 3
+       WHEN ts >= ${ago(180)} THEN 4 ELSE 5 END AS b,
+  min(ts) AS first_ts, max(ts) AS last_ts, count(*) AS n,
+  count(value) AS nv, sum(value) AS sv,
+  arg_max(value, CASE WHEN value IS NOT NULL THEN ts END) AS last_value,
+  max(CASE WHEN value IS NOT NULL THEN ts END) AS last_value_ts,
+  sum(${x} + ${some}) AS tsx, sum(${x} * value) AS tsxy,
+  sum(${x} * ${x} + ${some}) AS tsxx,
+  list(${dt}) FILTER (event IN (${names('ticket_open')})) AS opens,
+  sum(${dt}) AS dt_sum
 FROM read_csv(${quote(events)}, header = true, auto_detect = false,
   columns = {'customer_id': 'VARCHAR', 'ts': 'TIMESTAMP',
              'event': 'VARCHAR', 'value': 'DOUBLE'},
   nullstr = ['', 'NA', 'N/A', 'NaN', 'null'])
 GROUP BY ALL`;
+}
+
+// The buckets summed into the windows: one row per (customer, name).
+function groupSql() {
+    const f = (expr, cond) => `${expr} FILTER (${cond})`;
+    const windows = { 7: 'b = 0', 30: 'b BETWEEN 0 AND 1',
+                      90: 'b BETWEEN 0 AND 3', 3060: 'b = 2' };
+    const agg = [];
+    for (const [k, w] of Object.entries(windows))
+        agg.push(`${f('sum(n)', w)} AS n${k}`, `${f('sum(nv)', w)} AS nv${k}`,
+                 `${f('sum(sv)', w)} AS sv${k}`);
+    const recent = 'b BETWEEN 0 AND 4';
+    return `CREATE TEMP TABLE g AS
+SELECT id, name, min(first_ts) AS first_ts,
+  ${f('min(first_ts)', 'b >= 0')} AS first_before,
+  ${f('max(last_ts)', 'b >= 0')} AS last_before,
+  ${f('sum(n)', 'b >= 0')} AS n, ${f('sum(nv)', 'b >= 0')} AS nv,
+  ${f('sum(sv)', 'b >= 0')} AS sv,
+  ${agg.join(',\n  ')},
+  ${f('sum(n)', 'b = -1')} AS n_after,
+  ${f('arg_max(last_value, last_value_ts)', 'b >= 0')} AS last_value,
+  ${f('max(last_value_ts)', 'b >= 0')} AS last_value_ts,
+  ${f('sum(nv)', recent)} AS tn, ${f('sum(tsx)', recent)} AS tsx,
+  ${f('sum(sv)', recent)} AS tsy, ${f('sum(tsxy)', recent)} AS tsxy,
+  ${f('sum(tsxx)', recent)} AS tsxx,
+  flatten(${f('list(opens)', 'b >= 0 AND opens IS NOT NULL')}) AS opens,
+  ${f('sum(dt_sum)', 'b >= 0')} AS close_sum
+FROM b GROUP BY id, name`;
 }
 
 // The roles of the names in g, and the unknown names' column names.
@@ -169,7 +185,8 @@ async function main() {
     const db = await DuckDBInstance.create(':memory:',
                                            { threads: threads || '2' });
     const con = await db.connect();
-    await con.run(groupSql(events, asOf, horizon));
+    await con.run(bucketSql(events, asOf, horizon));
+    await con.run(groupSql());
     await con.run(rolesSql);
     const cancels = await con.runAndReadAll(
         "SELECT count(*) AS n FROM r WHERE role = 'cancel'");
