@@ -74,7 +74,8 @@ static int same_id_as(const char *buf, const churn__row *r,
 static void parse_part(const fast *f, churn__part *p)
 {
     churn__parse_ctx ctx = {.buf = f->buf, .hd = &f->hd,
-                            .month_start = f->month_start};
+                            .month_start = f->month_start,
+                            .t_first = f->h->snap_times[0]};
     churn__parse_part(&ctx, p);
     if (p->status != CHURN_OK)
         return;
@@ -194,7 +195,6 @@ static int resolve(fast *f, churn_error *err)
                                             : classify(f, p, r->name, err);
             if (rc != CHURN_OK)
                 return rc;
-            churn__history_note(f->h, p->kinds[r->name], r->ts);
             /* An ignored row adds no customer and is not applied, as in
              * the general reader. */
             if (p->kinds[r->name].role == CHURN__ROLE_IGNORE) {
@@ -214,6 +214,12 @@ static int resolve(fast *f, churn_error *err)
                 return rc;
             r->c = (uint32_t)c;
         }
+        /* The log-wide facts, by name (each is classified by now). */
+        size_t n_names = churn__strmap_count(p->names);
+        for (size_t j = 0; j < n_names; j++)
+            if (p->name_rows[j])
+                churn__history_note_rows(f->h, p->kinds[j], p->name_rows[j],
+                                         p->name_early[j]);
     }
     return CHURN_OK;
 }
@@ -361,6 +367,8 @@ static void cleanup(fast *f)
         churn__strmap_free(p->names);
         free(p->kinds);
         free(p->classified);
+        free(p->name_rows);
+        free(p->name_early);
     }
     free(f->parts);
     free(f->buf);

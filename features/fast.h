@@ -40,6 +40,8 @@ typedef struct churn__part {
     churn__strmap *names;     /* raw event names this part has seen */
     churn__event_kind *kinds; /* per name, once classified */
     uint8_t *classified;
+    uint32_t *name_rows;      /* per name, rows of this round */
+    uint8_t *name_early;      /* per name, 1: one of them before t_first */
     size_t kinds_cap;
     churn__name_slot slots[CHURN__NAME_SLOTS];
     int status;               /* CHURN_OK, CHURN__FALLBACK, CHURN_ENOMEM */
@@ -51,6 +53,7 @@ typedef struct churn__parse_ctx {
                                  bytes past its end */
     const churn__events_header *hd;
     const int32_t *month_start; /* churn__month_table */
+    double t_first;           /* the latest snapshot time (name_early) */
 } churn__parse_ctx;
 
 /* Days since 1970 of the first of each month of 1900-2200 and of the

@@ -196,9 +196,18 @@ static int name_add(churn__part *p, const char *s, size_t len, uint32_t *out)
         uint8_t *c = realloc(p->classified, cap);
         if (c)
             p->classified = c;
-        if (!k || !c)
+        uint32_t *rows = realloc(p->name_rows, cap * sizeof *rows);
+        if (rows)
+            p->name_rows = rows;
+        uint8_t *early = realloc(p->name_early, cap);
+        if (early)
+            p->name_early = early;
+        if (!k || !c || !rows || !early)
             return CHURN_ENOMEM;
-        memset(p->classified + p->kinds_cap, 0, cap - p->kinds_cap);
+        size_t more = cap - p->kinds_cap;
+        memset(p->classified + p->kinds_cap, 0, more);
+        memset(p->name_rows + p->kinds_cap, 0, more * sizeof *rows);
+        memset(p->name_early + p->kinds_cap, 0, more);
         p->kinds_cap = cap;
     }
     *out = (uint32_t)idx;
@@ -295,6 +304,9 @@ static int parse_row(const churn__parse_ctx *ctx, churn__part *p,
     int rc = name_index(p, buf + a, b - a, &r->name);
     if (rc != CHURN_OK)
         return rc;
+    /* counted here, noted by name in the serial step */
+    p->name_rows[r->name]++;
+    p->name_early[r->name] |= r->ts < ctx->t_first;
     /* The value as the decimal the sums take (churn__decimal_of), found
      * here in the parallel step; churn__decimal_of(NaN) for none. */
     r->value = (churn__decimal){NAN, 0, -1};
@@ -349,6 +361,11 @@ void churn__parse_part(const churn__parse_ctx *ctx, churn__part *p)
     size_t field = begin, line = begin, i = 0, n = ctx->hd->n_fields;
     int rc = CHURN_OK;
     p->n_rows = 0;
+    size_t n_names = churn__strmap_count(p->names);
+    if (n_names > 0) {
+        memset(p->name_rows, 0, n_names * sizeof *p->name_rows);
+        memset(p->name_early, 0, n_names);
+    }
     for (size_t at = begin; at < end && rc == CHURN_OK; at += 64) {
         uint64_t m = special_bytes(buf + at);
         if (end - at < 64)

@@ -254,14 +254,20 @@ static void add_before(churn__acc *a, int role, double ts, double age,
 void churn__history_note(churn__history *h, churn__event_kind kind,
                          double ts)
 {
-    h->n_events++;
+    churn__history_note_rows(h, kind, 1, ts < h->snap_times[0]);
+}
+
+void churn__history_note_rows(churn__history *h, churn__event_kind kind,
+                              uint64_t n, int early)
+{
+    h->n_events += n;
     if (kind.name >= 0)
-        h->name_count[kind.name]++;
+        h->name_count[kind.name] += n;
     else
-        h->names_other++;
+        h->names_other += n;
     if (kind.role == CHURN_ROLE_CANCEL)
         h->any_cancel = 1;
-    if (kind.unknown >= 0 && ts < h->snap_times[0])
+    if (kind.unknown >= 0 && early)
         h->unknown_before[kind.unknown] = 1;
 }
 
