@@ -173,8 +173,12 @@ class Runner:
 
 
 def cmd_line(cmd, cores):
+    """The command as the report shows it: paths inside the checkout
+    relative to it (no path of this machine in the report)."""
     env = "OPENBLAS_NUM_THREADS=%d " % cores
-    return env + " ".join(cmd)
+    top = os.getcwd() + os.sep
+    return env + " ".join(c[len(top):] if c.startswith(top) else c
+                          for c in cmd)
 
 
 def progress(label, runs):
