@@ -29,7 +29,7 @@ SONAME  := libchurn.so.$(MAJOR)
 # only after the deps target has installed them.
 BLAS_CFLAGS = $(shell pkg-config --cflags openblas 2>/dev/null)
 BLAS_LIBS   = $(shell pkg-config --libs openblas 2>/dev/null || echo -lopenblas)
-DEP_LIBS    = -lgsl -ljansson $(BLAS_LIBS) -lsvm -lz -lm -lpthread
+DEP_LIBS    = -lgsl -ljansson $(BLAS_LIBS) -lsvm -lxgboost -lz -lm -lpthread
 
 REQ_CFLAGS = -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L \
               -fPIC -fvisibility=hidden -DCHURN_BUILDING -Iml $(BLAS_CFLAGS) \
