@@ -174,10 +174,12 @@ static int new_booster(const churn__xgb_params *p, DMatrixHandle *dm,
     if (!rc) rc = set_param(*out, "scale_pos_weight", p->scale_pos_weight,
                             err);
     if (!rc) rc = set_param(*out, "nthread", (double)p->threads, err);
-    /* XGBoost's seed is an int: our 64-bit seed is folded into it. */
-    if (!rc) rc = set_param(*out, "seed",
-                            (double)(int32_t)(p->seed ^ (p->seed >> 32)),
-                            err);
+    /* XGBoost's seed is an int64: ours is passed in two's complement,
+     * as text, since a double would round it. */
+    char seed[32];
+    snprintf(seed, sizeof seed, "%" PRId64, (int64_t)p->seed);
+    if (!rc && XGBoosterSetParam(*out, "seed", seed) != 0)
+        rc = xgb_fail(err, CHURN_EINVAL, "seed");
     return rc;
 }
 
@@ -505,12 +507,14 @@ int churn__xgb_load(const void *bytes, size_t len, size_t d,
         return churn__fail(err, CHURN_EFORMAT, "xgboost: no booster bytes");
     if (d == 0 || d > INT32_MAX)
         return churn__fail(err, CHURN_EINVAL, "gbdt: bad feature count");
+    int rc = churn__xgb_check_ubj(bytes, len, err);
+    if (rc)
+        return rc;
     quiet();
     BoosterHandle h = NULL;
     bst_ulong n_features = 0;
     if (XGBoosterCreate(NULL, 0, &h) != 0)
         return xgb_fail(err, CHURN_ENUMERIC, "creating a booster");
-    int rc = CHURN_OK;
     if (XGBoosterSetParam(h, "verbosity", "0") != 0 ||
         XGBoosterLoadModelFromBuffer(h, bytes, len) != 0)
         rc = xgb_fail(err, CHURN_EFORMAT, "cannot load the booster "

@@ -78,11 +78,21 @@ size_t churn__xgb_n_features(const churn__xgb *b);
 const unsigned char *churn__xgb_bytes(const churn__xgb *b, size_t *len);
 
 /* Loads a booster from UBJSON bytes (as churn__xgb_bytes gives) that
- * must be a binary:logistic model of d features. On success *out is new;
- * CHURN_EFORMAT with XGBoost's message for bytes it cannot read or a
- * model of another kind, CHURN_ENOMEM. */
+ * must be a binary:logistic model of d features. The bytes pass
+ * churn__xgb_check_ubj first. On success *out is new; CHURN_EFORMAT for
+ * bytes that are not a whole UBJSON object, with XGBoost's message for
+ * ones it cannot read, or for a model of another kind; CHURN_ENOMEM.
+ * XGBoost does not check a tree's child and feature indices: bytes must
+ * come from a source whose integrity is checked (the model file's
+ * checksum), as a shared library would. */
 int churn__xgb_load(const void *bytes, size_t len, size_t d,
                     churn__xgb **out, churn_error *err);
+
+/* CHURN_OK when bytes[0..len) are exactly one UBJSON object in the
+ * subset XGBoost 1.7 reads, every length inside the bytes; else
+ * CHURN_EFORMAT "xgboost: not a booster (UBJSON byte N of LEN: why)".
+ * XGBoost's own reader reads past the end of truncated bytes. */
+int churn__xgb_check_ubj(const void *bytes, size_t len, churn_error *err);
 
 /* The text form, for our text model file: a line
  *     xgboost-ubj BYTES LINES

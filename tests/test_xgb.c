@@ -336,11 +336,16 @@ static void test_bad_bytes(void **state)
     const unsigned char *good = churn__xgb_bytes(a, &len);
     unsigned char *bytes = malloc(len);
     memcpy(bytes, good, len);
-    expect_load_error("not a booster", 13, D,
-                      "xgboost: cannot load the booster "
-                      "(damaged, or not an XGBoost UBJSON model): ");
-    expect_load_error(bytes, len / 2, D, "xgboost: cannot load the booster "
-                      "(damaged, or not an XGBoost UBJSON model): ");
+    expect_load_error("not a booster", 13, D, "xgboost: not a booster "
+                      "(UBJSON byte 0 of 13: not a UBJSON object)");
+    /* XGBoost 1.7 itself would read past the end of these bytes. */
+    churn_error err = {0};
+    churn__xgb *b = NULL;
+    assert_int_equal(churn__xgb_load(bytes, len / 2, D, &b, &err),
+                     CHURN_EFORMAT);
+    assert_null(b);
+    if (strncmp(err.message, "xgboost: not a booster (UBJSON byte ", 36))
+        fail_msg("%s", err.message);
     expect_load_error(bytes, 0, D, "xgboost: no booster bytes");
     expect_load_error(bytes, len, D + 1,
                       "xgboost: the booster has 5 features, the model 6");
@@ -449,11 +454,68 @@ static void test_bad_base64(void **state)
     expect_small_text_error("xgboost-ubj 2 1\nA=A=\n", "m.txt:2:2: "
                             "xgboost-ubj: bad base64 character '='");
     expect_small_text_error("xgboost-ubj 3 1\nAAAA\n",
-                            "xgboost: cannot load the booster (damaged, or "
-                            "not an XGBoost UBJSON model): Check failed: "
-                            "fi->Read(&mparam_, sizeof(mparam_)) == "
-                            "sizeof(mparam_) (3 vs. 136) : BoostLearner: "
-                            "wrong model format");
+                            "xgboost: not a booster (UBJSON byte 0 of 3: "
+                            "not a UBJSON object)");
+}
+
+static void expect_ubj(const char *bytes, size_t len, const char *message)
+{
+    churn_error err = {0};
+    int rc = churn__xgb_check_ubj(bytes, len, &err);
+    if (!message) {
+        assert_int_equal(rc, CHURN_OK);
+        return;
+    }
+    assert_int_equal(rc, CHURN_EFORMAT);
+    assert_string_equal(err.message, message);
+}
+
+/* The structural check's rules, on hand-made bytes; a valid object that
+ * is no booster goes on to XGBoost, which says so. */
+static void test_ubj_structure(void **state)
+{
+    (void)state;
+    static const char key_a[] = "{L\0\0\0\0\0\0\0\1a";
+    char buf[64];
+    expect_ubj("{}", 2, NULL);
+    expect_ubj("{L\0\0\0\0\0\0\0\1aSL\0\0\0\0\0\0\0\2xy}", 24, NULL);
+    expect_ubj("{}}", 3, "xgboost: not a booster (UBJSON byte 2 of 3: bytes "
+               "after the end)");
+    expect_ubj("{L\0\0\0\0\0\0\0\5abc", 13, "xgboost: not a booster "
+               "(UBJSON byte 10 of 13: truncated)");
+    expect_ubj("{L\377\0\0\0\0\0\0\1a}", 12, "xgboost: not a booster "
+               "(UBJSON byte 1 of 12: negative count)");
+    /* "a": a typed float array announcing 2^40 items */
+    memcpy(buf, key_a, 11);
+    memcpy(buf + 11, "[$d#L\0\0\1\0\0\0\0\0}", 14);
+    expect_ubj(buf, 25, "xgboost: not a booster (UBJSON byte 24 of 25: "
+               "typed array longer than the bytes)");
+    memcpy(buf + 11, "[$D#L\0\0\0\0\0\0\0\0}", 14);
+    expect_ubj(buf, 25, "xgboost: not a booster (UBJSON byte 13 of 25: "
+               "unsupported typed array)");
+    memcpy(buf + 11, "X}", 2);
+    expect_ubj(buf, 13, "xgboost: not a booster (UBJSON byte 11 of 13: "
+               "unknown marker)");
+    memcpy(buf + 11, "[#L\0\0\0\0\0\0\0\3ZZ", 13);
+    expect_ubj(buf, 24, "xgboost: not a booster (UBJSON byte 22 of 24: "
+               "array longer than the bytes)");
+    /* a counted array whose int16 has one byte of two */
+    memcpy(buf + 11, "[#L\0\0\0\0\0\0\0\2ZI\0", 14);
+    expect_ubj(buf, 25, "xgboost: not a booster (UBJSON byte 24 of 25: "
+               "truncated)");
+    memcpy(buf, "{", 1);
+    memcpy(buf + 1, key_a + 1, 10);
+    memset(buf + 11, '[', 40);
+    expect_ubj(buf, 51, "xgboost: not a booster (UBJSON byte 43 of 51: "
+               "nested too deep)");
+    churn__xgb *b = NULL;
+    churn_error err = {0};
+    assert_int_equal(churn__xgb_load("{}", 2, D, &b, &err), CHURN_EFORMAT);
+    assert_null(b);
+    const char *head = "xgboost: cannot load the booster (damaged, or not "
+                       "an XGBoost UBJSON model): ";
+    if (strncmp(err.message, head, strlen(head)) != 0)
+        fail_msg("%s", err.message);
 }
 
 enum { N_THREADS = 8 };
@@ -519,6 +581,7 @@ int main(void)
         cmocka_unit_test(test_bad_bytes),
         cmocka_unit_test(test_bad_text),
         cmocka_unit_test(test_bad_base64),
+        cmocka_unit_test(test_ubj_structure),
         cmocka_unit_test(test_threads_share_a_booster),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
