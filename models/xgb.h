@@ -48,7 +48,9 @@ typedef struct churn__xgb churn__xgb;
  * for early_stopping_rounds rounds (or at max_rounds), and the best
  * round count R is kept. The booster is then REFITTED ON ALL n ROWS for R
  * rounds: the held-out rows are a fifth of the data, too valuable to
- * lose, and the refit is as deterministic as the first fit.
+ * lose, and the refit is as deterministic as the first fit. When the
+ * share rounds to no row at all (a handful of rows), max_rounds are
+ * trained on all rows and info->holdout_rows says 0.
  *
  * Same x, y, params (seed, threads): the same bytes. On success *out is
  * a new booster the caller frees; info (may be NULL) is filled.
