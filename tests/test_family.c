@@ -81,7 +81,7 @@ static churn_dataset *make_data(size_t n)
         }
         double row[2] = {u[0] * 4 - 2, u[1] * 4 - 2};
         double y = row[0] + row[1] + (u[2] - 0.5) * 3 > 0;
-        char id[16];
+        char id[32];
         snprintf(id, sizeof id, "c%zu", i);
         assert_int_equal(churn_dataset_add_row(ds, id, row, y, NULL),
                          CHURN_OK);
