@@ -362,9 +362,8 @@ typedef struct churn_train_opts churn_train_opts;
  * search, metric "auc", all rows. */
 CHURN_API churn_train_opts *churn_train_opts_new(void);
 CHURN_API void churn_train_opts_free(churn_train_opts *o);
-/* The model family: "logistic", "svm" (libsvm's C-SVC), "rbf-approx"
- * (the same as "svm" with the kernel "rbf-approx") or "auto" (runs the
- * grid search of logistic and svm and keeps the one with the better
+/* The model family: "logistic", "svm" (libsvm's C-SVC) or "auto" (runs
+ * the grid search of both families and keeps the one with the better
  * cross-validated metric; implies churn_train_opts_set_search). */
 CHURN_API int churn_train_opts_set_model(churn_train_opts *o,
                                          const char *family);

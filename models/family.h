@@ -90,7 +90,9 @@ struct churn__family {
     /* f(z): larger means likelier to churn. Allocates nothing. */
     double (*decision)(const void *state, const double *z);
     /* Per-input contributions to f(z): output k belongs to input
-     * out_input[k]; contrib has n_in entries, scratch 3 * n_in. */
+     * out_input[k]; contrib has n_in entries, scratch 3 * n_in + dim + 1
+     * (room for per-output contributions and a bias, as TreeSHAP
+     * gives them). Allocates nothing. */
     void (*contrib)(const void *state, const double *z,
                     const size_t *out_input, size_t n_in, double *contrib,
                     double *scratch);

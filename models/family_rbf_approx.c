@@ -4,6 +4,7 @@
  * stored and scored as an svm state (family_svm.c); its decision value
  * is a log-odds all the same. */
 #include "classifier.h"
+#include "comm.h"
 
 #include <stdlib.h>
 
@@ -14,10 +15,15 @@ static int rbf_approx_fit(void **state, const churn__fit_params *fp,
     *state = NULL;
     double iterations = 0;
     churn__kernel_model *c = calloc(1, sizeof *c);
-    if (!c)
-        return churn__fail_nomem(err);
+    /* Collective: a rank out of memory here fails every rank. */
+    int rc = churn_comm_agree(fp->comm,
+                              c ? CHURN_OK : churn__fail_nomem(err), err);
+    if (rc != CHURN_OK) {
+        free(c);
+        return rc;
+    }
     c->dim = dim;
-    int rc = churn__nystroem_fit(c, fp, z, y, n, dim, &iterations, err);
+    rc = churn__nystroem_fit(c, fp, z, y, n, dim, &iterations, err);
     if (rc != CHURN_OK) {
         churn__kernel_model_clear(c);
         free(c);

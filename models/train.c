@@ -53,7 +53,10 @@ void churn_train_opts_free(churn_train_opts *o) { free(o); }
 
 int churn_train_opts_set_model(churn_train_opts *o, const char *family)
 {
-    if (!o || !family || (!churn__family_find(family) &&
+    /* rbf-approx, which fits an svm state, is asked for as the svm's
+     * rbf-approx kernel (churn__family_for). */
+    const churn__family *f = family ? churn__family_find(family) : NULL;
+    if (!o || !family || ((!f || f->stored_as) &&
                           strcmp(family, "auto") != 0) ||
         strlen(family) >= sizeof o->family)
         return CHURN_EINVAL;

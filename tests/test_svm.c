@@ -171,7 +171,7 @@ static void test_single_support_vector_by_hand(void **state)
     churn__classifier c = {&churn__family_svm, &k};
     const size_t out_input[] = {0, 1};
     const double origin[] = {0, 0}, z[] = {1, 0};
-    double contrib[2], scratch[6];
+    double contrib[2], scratch[9]; /* 3 n_in + dim + 1 */
     assert_true(fabs(churn__classifier_decision(&c, origin) -
                      (2 * exp(-2.5) - 0.5)) < 1e-15);
     churn__classifier_contrib(&c, origin, out_input, 2, contrib, scratch);
@@ -208,7 +208,7 @@ static void test_contributions_match_brute_force(void **state)
         assert_int_equal(churn__classifier_fit(&c, &fp, z, y, n, dim, NULL,
                                                NULL), 0);
         for (size_t i = 0; i < n; i += 7) {
-            double contrib[3], scratch[9], moved[5];
+            double contrib[3], scratch[15], moved[5];
             churn__classifier_contrib(&c, z + i * dim, out_input, n_in,
                                       contrib, scratch);
             double f = churn__classifier_decision(&c, z + i * dim);
