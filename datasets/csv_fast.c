@@ -8,7 +8,9 @@
  * forced categorical columns); a column that turns out to hold a text is
  * marked and the read starts over, so a column's kind costs at most one
  * more pass, and usually only the first block, where texts such as plan
- * names show up at once.
+ * names show up at once. A column that became categorical but is mostly
+ * numbers is an error (csv_columns.c): the caller checks the result and
+ * lets the two passes name the first bad cell.
  *
  * The result is the two passes' dataset bit for bit, whatever the number
  * of threads: every value goes through churn__parse_double, rows keep
@@ -78,6 +80,8 @@ static void free_levels(const fast *f, chunk *c)
 static int take_field(const fast *f, chunk *c, size_t i, size_t role,
                       const char *s, size_t len, double *row)
 {
+    if (role == NO_FIELD) /* a dropped column */
+        return 1;
     if (role == ROLE_ID) {
         f->id[i] = s;
         f->id_len[i] = len;

@@ -20,126 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DEFAULT_ID_COLUMN "customer_id"
-/* Longest piece of a value quoted back in an error message. */
-#define QUOTE_MAX 60
-
-struct churn_csv_opts {
-    char *id_column;    /* NULL = row numbers */
-    int id_explicit;    /* set by the caller, so its absence is an error */
-    char *label_column; /* NULL = no labels */
-    char *positive;     /* NULL = the built-in spellings */
-    char **categorical; /* names forced to be categorical */
-    size_t n_categorical;
-    size_t n_threads;   /* 0 = the online cores */
-    int unique_ids;     /* a repeated id is an error */
-    char **numeric;     /* names whose values must be numbers */
-    size_t n_numeric;
-};
-
-/* ------------------------------------------------------------- options */
-
-churn_csv_opts *churn_csv_opts_new(void)
-{
-    churn_csv_opts *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    o->id_column = churn__strdup(DEFAULT_ID_COLUMN);
-    if (!o->id_column) {
-        free(o);
-        return NULL;
-    }
-    return o;
-}
-
-void churn_csv_opts_free(churn_csv_opts *o)
-{
-    if (!o)
-        return;
-    free(o->id_column);
-    free(o->label_column);
-    free(o->positive);
-    for (size_t i = 0; i < o->n_categorical; i++)
-        free(o->categorical[i]);
-    free(o->categorical);
-    for (size_t i = 0; i < o->n_numeric; i++)
-        free(o->numeric[i]);
-    free(o->numeric);
-    free(o);
-}
-
-/* Replaces *slot with a copy of text; NULL or "" leaves it NULL. */
-static int set_text(char **slot, const char *text)
-{
-    char *copy = NULL;
-    if (text && *text && !(copy = churn__strdup(text)))
-        return CHURN_ENOMEM;
-    free(*slot);
-    *slot = copy;
-    return CHURN_OK;
-}
-
-int churn_csv_opts_set_id_column(churn_csv_opts *o, const char *name)
-{
-    if (!o)
-        return CHURN_EINVAL;
-    int rc = set_text(&o->id_column, name);
-    if (rc == CHURN_OK)
-        o->id_explicit = 1;
-    return rc;
-}
-
-int churn_csv_opts_set_label_column(churn_csv_opts *o, const char *name)
-{
-    return o ? set_text(&o->label_column, name) : CHURN_EINVAL;
-}
-
-int churn_csv_opts_set_positive(churn_csv_opts *o, const char *value)
-{
-    return o ? set_text(&o->positive, value) : CHURN_EINVAL;
-}
-
-int churn_csv_opts_set_unique_ids(churn_csv_opts *o, int unique)
-{
-    if (!o)
-        return CHURN_EINVAL;
-    o->unique_ids = unique != 0;
-    return CHURN_OK;
-}
-
-/* Appends a copy of name to the list *items of *n names. */
-static int add_name(char ***items, size_t *n, const char *name)
-{
-    if (!name || !*name)
-        return CHURN_EINVAL;
-    char **list = realloc(*items, (*n + 1) * sizeof *list);
-    if (!list)
-        return CHURN_ENOMEM;
-    *items = list;
-    if (!(list[*n] = churn__strdup(name)))
-        return CHURN_ENOMEM;
-    (*n)++;
-    return CHURN_OK;
-}
-
-int churn_csv_opts_set_threads(churn_csv_opts *o, size_t n)
-{
-    if (!o || n > CHURN__CSV_MAX_THREADS)
-        return CHURN_EINVAL;
-    o->n_threads = n;
-    return CHURN_OK;
-}
-
-int churn_csv_opts_add_categorical(churn_csv_opts *o, const char *name)
-{
-    return o ? add_name(&o->categorical, &o->n_categorical, name)
-             : CHURN_EINVAL;
-}
-
-int churn_csv_opts_add_numeric(churn_csv_opts *o, const char *name)
-{
-    return o ? add_name(&o->numeric, &o->n_numeric, name) : CHURN_EINVAL;
-}
+#define QUOTE_MAX CHURN__CSV_QUOTE_MAX
 
 /* -------------------------------------------------------------- reader */
 
@@ -218,37 +99,92 @@ static size_t find_field(const reader *r, const char *name)
     return churn__strmap_find(r->header, name, strlen(name));
 }
 
-/* Finds the id and label fields and marks the forced categorical ones. */
-static int place_columns(reader *r, churn_error *err)
+/* Fails with "column 'name' cannot be both WHAT and OTHER". */
+static int fail_both(const reader *r, const char *name, const char *what,
+                     const char *other, churn_error *err)
 {
-    r->id_field = r->id_column ? find_field(r, r->id_column) : NO_FIELD;
-    if (r->id_column && r->id_field == NO_FIELD && r->id_explicit)
-        return fail_absent(r, "id", r->id_column, err);
+    return churn__fail_at(err, CHURN_EFORMAT, r->path,
+                          churn__csv_line(r->csv), 0,
+                          "column '%s' cannot be both %s and %s", name, what,
+                          other);
+}
+
+/* Marks the fields the caller drops in dropped (one per field). */
+static int mark_dropped(const reader *r, unsigned char *dropped,
+                        churn_error *err)
+{
+    for (size_t k = 0; k < r->n_drop; k++) {
+        size_t field = find_field(r, r->drop[k]);
+        if (field == NO_FIELD)
+            return fail_absent(r, "dropped", r->drop[k], err);
+        dropped[field] = 1;
+    }
+    return CHURN_OK;
+}
+
+/* Finds the label and id fields (the id named, or detected by name). */
+static int place_id_label(reader *r, const unsigned char *dropped,
+                          churn_error *err)
+{
     r->label_field = NO_FIELD;
     if (r->label_column) {
         r->label_field = find_field(r, r->label_column);
         if (r->label_field == NO_FIELD)
             return fail_absent(r, "label", r->label_column, err);
-        if (r->label_field == r->id_field)
-            return churn__fail_at(err, CHURN_EFORMAT, r->path,
-                                  churn__csv_line(r->csv), 0,
-                                  "column '%s' cannot be both id and label",
-                                  r->label_column);
+        if (dropped[r->label_field])
+            return fail_both(r, r->label_column, "label", "dropped", err);
     }
+    if (r->id_detect) {
+        r->id_field = churn__csv_detect_id(r, dropped);
+        r->id_column = r->id_field == NO_FIELD
+                           ? NULL
+                           : churn__strmap_key(r->header, r->id_field);
+        return CHURN_OK;
+    }
+    r->id_field = r->id_column ? find_field(r, r->id_column) : NO_FIELD;
+    if (r->id_column && r->id_field == NO_FIELD && r->id_explicit)
+        return fail_absent(r, "id", r->id_column, err);
+    if (r->id_field != NO_FIELD && r->id_field == r->label_field)
+        return fail_both(r, r->id_column, "id", "label", err);
+    if (r->id_field != NO_FIELD && dropped[r->id_field])
+        return fail_both(r, r->id_column, "id", "dropped", err);
+    return CHURN_OK;
+}
+
+/* Finds the id and label fields, leaves out the dropped ones and marks
+ * the forced categorical ones. */
+static int place_columns(reader *r, churn_error *err)
+{
+    unsigned char *dropped = calloc(r->n_fields ? r->n_fields : 1, 1);
+    if (!dropped)
+        return churn__fail_nomem(err);
+    int rc = mark_dropped(r, dropped, err);
+    if (rc == CHURN_OK)
+        rc = place_id_label(r, dropped, err);
     /* churn-features writes an as_of column with --snapshots: it says when
      * a row was taken, it is not a feature. */
     r->as_of_field = find_field(r, "as_of");
-    if (r->as_of_field == r->id_field || r->as_of_field == r->label_field)
+    if (r->as_of_field == r->id_field || r->as_of_field == r->label_field ||
+        (r->as_of_field != NO_FIELD && dropped[r->as_of_field]))
         r->as_of_field = NO_FIELD;
     size_t n = r->n_fields ? r->n_fields : 1;
     r->col_field = malloc(n * sizeof *r->col_field);
     r->is_categorical = calloc(n, 1);
     r->must_be_numeric = calloc(n, 1);
-    if (!r->col_field || !r->is_categorical || !r->must_be_numeric)
-        return churn__fail_nomem(err);
-    for (size_t i = 0; i < r->n_fields; i++)
-        if (i != r->id_field && i != r->label_field && i != r->as_of_field)
+    if (rc == CHURN_OK &&
+        (!r->col_field || !r->is_categorical || !r->must_be_numeric))
+        rc = churn__fail_nomem(err);
+    for (size_t i = 0; rc == CHURN_OK && i < r->n_fields; i++)
+        if (i != r->id_field && i != r->label_field && i != r->as_of_field &&
+            !dropped[i])
             r->col_field[r->n_cols++] = i;
+    free(dropped);
+    return rc;
+}
+
+/* Marks the columns the caller says are categorical or numeric. */
+static int mark_kinds(reader *r, churn_error *err)
+{
     for (size_t k = 0; k < r->n_categorical; k++) {
         size_t field = find_field(r, r->categorical[k]);
         if (field == NO_FIELD)
@@ -316,45 +252,46 @@ static int check_unique_id(reader *r, churn_error *err)
     return CHURN_OK;
 }
 
-/* Fails at field i, which must hold a finite number and does not. */
-static int not_a_number(const reader *r, size_t i, churn_error *err)
-{
-    size_t len;
-    const char *text = churn__csv_field(r->csv, i, &len);
-    return churn__fail_at(err, CHURN_EPARSE, r->path,
-                          churn__csv_field_line(r->csv, i),
-                          churn__csv_field_column(r->csv, i),
-                          "'%.*s%s' in numeric column '%s' is not a finite "
-                          "number", (int)(len < QUOTE_MAX ? len : QUOTE_MAX),
-                          text, len > QUOTE_MAX ? "..." : "",
-                          churn__strmap_key(r->header, i));
-}
-
-/* First pass: a column stays numeric while all its non-missing values
- * parse as numbers. Counts the rows. */
+/* First pass: counts each column's numbers and bad cells (neither
+ * missing nor a number), then decides its kind: numeric without bad
+ * cells, an error by churn__csv_kind_error, else categorical. Counts the
+ * rows. */
 static int infer_kinds(reader *r, churn_error *err)
 {
+    churn__csv_tally *tally = calloc(r->n_cols ? r->n_cols : 1,
+                                     sizeof *tally);
+    if (!tally)
+        return churn__fail_nomem(err);
     int rc;
     while ((rc = next_record(r, err)) == CHURN_OK) {
         if (r->ids && (rc = check_unique_id(r, err)) != CHURN_OK)
-            return rc;
+            break;
         for (size_t j = 0; j < r->n_cols; j++) {
             if (r->is_categorical[j])
                 continue;
-            size_t len;
-            const char *text = churn__csv_field(r->csv, r->col_field[j],
-                                                &len);
-            double v;
-            if (churn__is_missing(text, len) ||
-                churn__parse_double(text, len, &v))
+            size_t len, i = r->col_field[j];
+            const char *text = churn__csv_field(r->csv, i, &len);
+            if (churn__is_missing(text, len))
                 continue;
-            if (r->must_be_numeric[j])
-                return not_a_number(r, r->col_field[j], err);
-            r->is_categorical[j] = 1;
+            int cls = churn__csv_cell_class(text, len);
+            if (cls == CHURN__CELL_NUMBER)
+                tally[j].numbers++;
+            else
+                churn__csv_tally_bad(&tally[j], cls, text, len,
+                                     churn__csv_field_line(r->csv, i),
+                                     churn__csv_field_column(r->csv, i));
         }
         r->n_rows++;
     }
-    return rc == CHURN__CSV_END ? CHURN_OK : rc;
+    rc = rc == CHURN__CSV_END ? CHURN_OK : rc;
+    for (size_t j = 0; rc == CHURN_OK && j < r->n_cols; j++) {
+        if (churn__csv_kind_error(&tally[j], r->must_be_numeric[j]))
+            rc = churn__csv_kind_fail(r, j, &tally[j], err);
+        else if (tally[j].bad > 0)
+            r->is_categorical[j] = 1;
+    }
+    free(tally);
+    return rc;
 }
 
 int churn__csv_label_value(const reader *r, const char *text, size_t len,
@@ -418,6 +355,8 @@ int churn__csv_create_dataset(const reader *r, churn_dataset **out,
             r->is_categorical[j] ? CHURN_CATEGORICAL : CHURN_NUMERIC, err);
     if (rc == CHURN_OK && r->label_field != NO_FIELD)
         rc = churn_dataset_set_label_name(ds, r->label_column, err);
+    if (rc == CHURN_OK && r->id_field != NO_FIELD)
+        rc = churn_dataset_set_id_name(ds, r->id_column, err);
     if (rc == CHURN_OK)
         rc = churn_dataset_reserve(ds, r->n_rows, err);
     if (rc != CHURN_OK) {
@@ -520,24 +459,6 @@ static int open_pass(reader *r, churn_error *err)
                                 "file changed while being read");
 }
 
-static void reader_init(reader *r, const char *path, const churn_csv_opts *o)
-{
-    memset(r, 0, sizeof *r);
-    r->path = path;
-    r->id_column = o ? o->id_column : DEFAULT_ID_COLUMN;
-    r->id_explicit = o ? o->id_explicit : 0;
-    if (o) {
-        r->unique = o->unique_ids;
-        r->label_column = o->label_column;
-        r->positive = o->positive;
-        r->categorical = o->categorical;
-        r->n_categorical = o->n_categorical;
-        r->n_threads = o->n_threads;
-        r->numeric = o->numeric;
-        r->n_numeric = o->n_numeric;
-    }
-}
-
 int churn_dataset_read_csv(const char *path, const churn_csv_opts *o,
                            churn_dataset **out, churn_error *err)
 {
@@ -547,11 +468,13 @@ int churn_dataset_read_csv(const char *path, const churn_csv_opts *o,
     if (!path)
         return churn__fail(err, CHURN_EINVAL, "no path");
     reader r;
-    reader_init(&r, path, o);
+    churn__csv_reader_init(&r, path, o);
     churn_dataset *ds = NULL;
     int rc = open_pass(&r, err);
     if (rc == CHURN_OK)
         rc = place_columns(&r, err);
+    if (rc == CHURN_OK)
+        rc = mark_kinds(&r, err);
     if (rc == CHURN_OK && r.unique && r.id_field != NO_FIELD &&
         !(r.ids = churn__strmap_new()))
         rc = churn__fail_nomem(err);
@@ -560,6 +483,11 @@ int churn_dataset_read_csv(const char *path, const churn_csv_opts *o,
                       : CHURN_EFORMAT;
     if (fast_rc == CHURN_ENOMEM)
         rc = churn__fail_nomem(err);
+    if (fast_rc == CHURN_OK && !churn__csv_kinds_ok(&r, ds)) {
+        churn_dataset_free(ds); /* the two passes say what is wrong */
+        ds = NULL;
+        fast_rc = CHURN_EFORMAT;
+    }
     if (fast_rc == CHURN_OK) {
         churn__csv_close(r.csv);
         churn__strmap_free(r.header);

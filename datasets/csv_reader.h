@@ -12,8 +12,9 @@
 /* What one read needs; the same for both passes. */
 typedef struct reader {
     const char *path;
-    const char *id_column;   /* from the options, or the defaults */
+    const char *id_column;   /* from the options, or the one detected */
     int id_explicit;
+    int id_detect;           /* no id named: the first id-like name */
     int unique;              /* ids must not repeat */
     const char *label_column;
     const char *positive;
@@ -21,6 +22,8 @@ typedef struct reader {
     size_t n_categorical;
     char *const *numeric;
     size_t n_numeric;
+    char *const *drop;       /* names left out of the dataset */
+    size_t n_drop;
     churn__csv *csv;
     churn__strmap *header;   /* field names; index = field number */
     size_t n_fields;
@@ -36,6 +39,11 @@ typedef struct reader {
     size_t *id_lines;        /* the line of each, for the message */
     size_t id_lines_cap;
 } reader;
+
+/* Starts r for reading path with the options o (NULL: the defaults);
+ * r points into o, which must outlive it (csv_opts.c). */
+void churn__csv_reader_init(reader *r, const char *path,
+                            const churn_csv_opts *o);
 
 /* Reads a label text: the built-in spellings (1/0, yes/no, true/false,
  * churned/retained, y/n, any case, spaces around ignored) or r->positive
@@ -58,6 +66,45 @@ int churn__csv_create_dataset(const reader *r, churn_dataset **out,
  * that must be numeric, a record over 256 MiB, a read error; ids that must
  * be unique): the caller then takes the two passes, which report the
  * problem. */
+/* ------------------------------------------------ csv_columns.c: roles, kinds */
+
+/* Longest piece of a value quoted back in an error message. */
+#define CHURN__CSV_QUOTE_MAX 60
+
+/* The first field of r's header (not the label field and not one with
+ * skip[field] set) whose name is an id by the documented rule (see
+ * churn_csv_opts_new in churn.h), or NO_FIELD. */
+size_t churn__csv_detect_id(const reader *r, const unsigned char *skip);
+
+/* What a non-missing cell holds. */
+enum { CHURN__CELL_NUMBER, CHURN__CELL_FORMATTED, CHURN__CELL_TEXT };
+int churn__csv_cell_class(const char *text, size_t len);
+
+/* The cells of one column, counted over the file. */
+typedef struct churn__csv_tally {
+    size_t numbers;   /* finite numbers */
+    size_t bad;       /* non-missing cells that are not */
+    size_t formatted; /* of those, formatted numbers ($45.07, 1,234, 12%) */
+    size_t line, column; /* the first bad cell */
+    int first_formatted;
+    char text[CHURN__CSV_QUOTE_MAX + 4];
+} churn__csv_tally;
+
+/* Counts a bad cell of class cls at line:column. */
+void churn__csv_tally_bad(churn__csv_tally *t, int cls, const char *text,
+                          size_t len, size_t line, size_t column);
+/* 1 when a column with tally t is an error rather than numeric or
+ * categorical: it has a bad cell and either must be numeric or at least
+ * half of its non-missing cells are numbers or formatted numbers. */
+int churn__csv_kind_error(const churn__csv_tally *t, int must_be_numeric);
+/* Fails with the message for feature column j's tally. */
+int churn__csv_kind_fail(const reader *r, size_t j, const churn__csv_tally *t,
+                         churn_error *err);
+/* 1 when every categorical column of ds that r did not force would pass
+ * churn__csv_kind_error (counted from its levels), else 0: the fast
+ * path's result is then dropped and the two passes report the error. */
+int churn__csv_kinds_ok(const reader *r, const churn_dataset *ds);
+
 int churn__csv_read_fast(const reader *r, uint64_t offset,
                          churn_dataset **out);
 

@@ -7,8 +7,8 @@ static const churn_feature_info features[CHURN__N_BUILTIN] = {
     {"tenure_days", "days",
      "days since the first signup event, else since the first event"},
     {"recency_activity_days", "days",
-     "days since the last activity event (or unknown event name); "
-     "empty if none"},
+     "days since the last activity event (unknown names too while "
+     "activity keeps its default names); empty if none"},
     {"recency_purchase_days", "days",
      "days since the last purchase; empty if none"},
     {"recency_ticket_days", "days",

@@ -97,14 +97,20 @@ int churn__event_classify(const churn__roles *roles, churn__history *h,
     char lower[CHURN__NAME_MAX + 1];
     size_t n = churn__lower_name(raw, len, lower);
     kind->unknown = -1;
+    kind->name = -1;
     if (n == (size_t)-1 || n == 0)
         return CHURN_EPARSE; /* the caller says where */
     kind->role = churn__roles_find(roles, lower, n);
-    if (kind->role >= 0)
-        return CHURN_OK;
-    kind->role = CHURN_ROLE_ACTIVITY;
-    churn__sanitize_name(lower, n);
-    return churn__history_unknown(h, lower, n, &kind->unknown, err);
+    if (kind->role < 0) {
+        kind->role = churn__roles_unknown(roles);
+        char column[CHURN__NAME_MAX + 1];
+        memcpy(column, lower, n + 1);
+        churn__sanitize_name(column, n);
+        int rc = churn__history_unknown(h, column, n, &kind->unknown, err);
+        if (rc != CHURN_OK)
+            return rc;
+    }
+    return churn__history_name(h, lower, n, kind, err);
 }
 
 /* The kind of event name raw, from the cache when seen before. */
@@ -163,6 +169,27 @@ int churn__event_time(const char *text, size_t len, double *ts,
     return CHURN_OK;
 }
 
+/* The index of the current record's customer, added when new. */
+static int customer(reader *r, size_t *c, churn_error *err)
+{
+    size_t len;
+    const char *id = churn__csv_field(r->csv, r->field[CHURN__COL_ID], &len);
+    if (len == r->last_id_len && r->last_id_len > 0 &&
+        memcmp(id, r->last_id, len) == 0) {
+        *c = r->last_c;
+        return CHURN_OK;
+    }
+    int added;
+    if (churn__strmap_intern(r->h->ids, id, len, c, &added))
+        return churn__fail_nomem(err);
+    if (added && churn__history_add_customer(r->h, err) != CHURN_OK)
+        return CHURN_ENOMEM;
+    r->last_c = *c;
+    r->last_id_len = len < sizeof r->last_id ? len : 0;
+    memcpy(r->last_id, id, r->last_id_len);
+    return CHURN_OK;
+}
+
 /* Parses the current record and adds it to the history. */
 static int read_row(reader *r, churn_error *err)
 {
@@ -177,21 +204,10 @@ static int read_row(reader *r, churn_error *err)
             "expected %zu fields as in the header, found %zu", r->n_fields,
             n);
     size_t len;
-    const char *id = churn__csv_field(csv, r->field[CHURN__COL_ID], &len);
+    churn__csv_field(csv, r->field[CHURN__COL_ID], &len);
     if (len == 0)
         return bad_field(r, r->field[CHURN__COL_ID], CHURN_EFORMAT,
                          "empty customer id", err);
-    size_t c = r->last_c;
-    if (len != r->last_id_len || memcmp(id, r->last_id, len) != 0) {
-        int added;
-        if (churn__strmap_intern(r->h->ids, id, len, &c, &added))
-            return churn__fail_nomem(err);
-        if (added && churn__history_add_customer(r->h, err) != CHURN_OK)
-            return CHURN_ENOMEM;
-        r->last_c = c;
-        r->last_id_len = len < sizeof r->last_id ? len : 0;
-        memcpy(r->last_id, id, r->last_id_len);
-    }
     double ts;
     const char *text = churn__csv_field(csv, r->field[CHURN__COL_TIME], &len);
     const char *why;
@@ -218,8 +234,17 @@ static int read_row(reader *r, churn_error *err)
             !churn__is_missing(text, len))
             return bad_field(r, vf, CHURN_EPARSE, "bad value", err);
     }
-    churn__history_event(r->h, c, kind, ts, value);
-    return CHURN_OK;
+    /* An ignored row is checked like any other, then only counted: its
+     * customer is not one of the log's unless other rows say so. */
+    if (kind.role == CHURN__ROLE_IGNORE) {
+        churn__history_note(r->h, kind, ts);
+        return CHURN_OK;
+    }
+    size_t c;
+    rc = customer(r, &c, err);
+    if (rc == CHURN_OK)
+        churn__history_event(r->h, c, kind, ts, value);
+    return rc;
 }
 
 int churn__events_read(const char *path, const churn_feature_opts *o,

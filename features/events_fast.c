@@ -25,6 +25,8 @@
 /* Rows ahead whose memory is asked for before it is needed: far enough
  * that a miss is served meanwhile, near enough that it is still cached. */
 #define AHEAD 8
+/* The customer of an ignored row: none. */
+#define NO_CUSTOMER UINT32_MAX
 
 typedef struct fast {
     const churn_feature_opts *o;
@@ -158,14 +160,21 @@ static int resolve(fast *f, churn_error *err)
                 churn__ids_prefetch(f->ids, p->rows[i + AHEAD].hash);
             int rc = p->classified[r->name] ? CHURN_OK
                                             : classify(f, p, r->name, err);
+            if (rc != CHURN_OK)
+                return rc;
+            churn__history_note(f->h, p->kinds[r->name], r->ts);
+            /* An ignored row adds no customer and is not applied, as in
+             * the general reader. */
+            if (p->kinds[r->name].role == CHURN__ROLE_IGNORE) {
+                r->c = NO_CUSTOMER;
+                continue;
+            }
             size_t c;
-            if (rc == CHURN_OK)
-                rc = churn__ids_find(f->ids, f->h, f->buf + r->id_off,
-                                     r->id_len, r->hash, &c, err);
+            rc = churn__ids_find(f->ids, f->h, f->buf + r->id_off, r->id_len,
+                                 r->hash, &c, err);
             if (rc != CHURN_OK)
                 return rc;
             r->c = (uint32_t)c;
-            churn__history_note(f->h, p->kinds[r->name], r->ts);
         }
     }
     return CHURN_OK;
@@ -198,9 +207,10 @@ static void apply_share(fast *f, size_t w)
         const churn__part *p = &f->parts[t];
         for (size_t i = 0; i < p->n_rows; i++) {
             const churn__row *r = &p->rows[i];
-            if (i + AHEAD < p->n_rows && owner(r[AHEAD].c, n) == w)
+            if (i + AHEAD < p->n_rows && r[AHEAD].c != NO_CUSTOMER &&
+                owner(r[AHEAD].c, n) == w)
                 prefetch_customer(f->h, r[AHEAD].c);
-            if (owner(r->c, n) == w)
+            if (r->c != NO_CUSTOMER && owner(r->c, n) == w)
                 churn__history_apply(f->h, r->c, p->kinds[r->name], r->ts,
                                      r->value);
         }

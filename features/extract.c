@@ -20,13 +20,36 @@ typedef struct extraction {
     const churn_dataset *customers;
     churn__history *h;
     size_t *customer_row;   /* per customer: row in customers, or -1 */
+    size_t matched;         /* customers with a row there */
     double **level_dates;   /* per customers column: when every level is a
                                date, each level's time; else NULL */
     size_t unknown[CHURN__UNKNOWN_MAX]; /* unknown names that get columns */
     size_t n_builtin, n_unknown, n_joined;
+    size_t n_cancel;        /* 1: a last column cancel_date; else 0 */
     churn_dataset *ds;
     double *row;
 } extraction;
+
+/* No customer of the log has a row in the customers dataset: every joined
+ * column would be empty, a silent wrong model. Names both sides, with an
+ * id of each, since the usual cause is ids written differently. */
+static int no_match(const extraction *x, churn_error *err)
+{
+    const churn_dataset *cu = x->customers;
+    const char *source = churn_dataset_source(cu);
+    const char *theirs = source ? source : "the customers dataset";
+    size_t n = x->h->n_customers;
+    if (churn_dataset_n_rows(cu) == 0)
+        return churn__fail_at(err, CHURN_EFORMAT, x->path, 0, 0,
+                              "none of the %zu customers of the log has a "
+                              "row in %s, which has no rows", n, theirs);
+    return churn__fail_at(err, CHURN_EFORMAT, x->path, 0, 0,
+                          "none of the %zu customers of the log has a row "
+                          "in %s (ids such as '%.64s' in the log, '%.64s' "
+                          "in %s)", n, theirs,
+                          churn__strmap_key(x->h->ids, 0),
+                          churn_dataset_id(cu, 0), theirs);
+}
 
 /* Finds each customer's row in the customers dataset. */
 static int join_customers(extraction *x, churn_error *err)
@@ -55,10 +78,14 @@ static int join_customers(extraction *x, churn_error *err)
             goto done;
         }
     }
+    x->matched = 0;
     for (size_t c = 0; c < n; c++) {
         const char *id = churn__strmap_key(x->h->ids, c);
         x->customer_row[c] = churn__strmap_find(rows, id, strlen(id));
+        x->matched += x->customer_row[c] != (size_t)-1;
     }
+    if (n > 0 && x->matched == 0)
+        rc = no_match(x, err);
 done:
     churn__strmap_free(rows);
     return rc;
@@ -110,6 +137,7 @@ static int check_clash(const extraction *x, const char *name,
          j++)
         clash |= strcmp(name, reserved_names[j]) == 0;
     size_t len = strlen(name);
+    clash |= x->n_cancel && strcmp(name, "cancel_date") == 0;
     if (len > 11 && strncmp(name, "events_", 7) == 0 &&
         strcmp(name + len - 4, "_30d") == 0)
         for (size_t j = 0; j < x->n_unknown; j++) {
@@ -162,18 +190,45 @@ static int name_columns(extraction *x, churn_error *err)
                                           &code, err);
         }
     }
+    if (rc == CHURN_OK && x->n_cancel)
+        rc = churn_dataset_set_column(ds, base + x->n_joined, "cancel_date",
+                                      CHURN_CATEGORICAL, err);
     return rc;
 }
 
-/* Counts the rows: customers in the population, over all snapshots. */
+/* Customer c has a row at snapshot s: in the population, or (with
+ * churn_feature_opts_set_cancelled) cancelled before s. */
+static int has_row(const extraction *x, size_t c, size_t s, double window)
+{
+    return churn__snapshot_in_population(x->h, c, s, window) ||
+           (x->n_cancel && !isnan(churn__snapshot_cancel_time(x->h, c, s)));
+}
+
+/* Counts the rows over all snapshots. */
 static size_t count_rows(const extraction *x)
 {
     double window = x->o->active_window_days * CHURN__DAY;
     size_t n = 0;
     for (size_t s = 0; s < x->h->n_snaps; s++)
         for (size_t c = 0; c < x->h->n_customers; c++)
-            n += (size_t)churn__snapshot_in_population(x->h, c, s, window);
+            n += (size_t)has_row(x, c, s, window);
     return n;
+}
+
+/* The cancel_date cell of customer c at snapshot s (a level code, NaN
+ * when c did not cancel before s); *label becomes NaN for such a row. */
+static int cancel_cell(extraction *x, size_t c, size_t s, double *cell,
+                       double *label, churn_error *err)
+{
+    double t = churn__snapshot_cancel_time(x->h, c, s);
+    *cell = NAN;
+    if (isnan(t))
+        return CHURN_OK;
+    char date[16];
+    churn_format_date(t, date, sizeof date);
+    *label = NAN;
+    return churn_dataset_level_code(x->ds, churn_dataset_n_cols(x->ds) - 1,
+                                    date, cell, err);
 }
 
 static int no_population(const extraction *x, churn_error *err)
@@ -217,9 +272,13 @@ static int add_row(extraction *x, size_t c, size_t s, churn_error *err)
                 CHURN__DAY;
         joined[j] = v;
     }
-    int rc = churn_dataset_add_row(x->ds, churn__strmap_key(x->h->ids, c),
-                                   row, churn__snapshot_label(x->h, c, s),
-                                   err);
+    double label = churn__snapshot_label(x->h, c, s);
+    int rc = x->n_cancel ? cancel_cell(x, c, s, &joined[x->n_joined], &label,
+                                       err)
+                         : CHURN_OK;
+    if (rc == CHURN_OK)
+        rc = churn_dataset_add_row(x->ds, churn__strmap_key(x->h->ids, c),
+                                   row, label, err);
     if (rc == CHURN_OK && x->h->n_snaps > 1)
         rc = churn_dataset_set_as_of(x->ds, churn_dataset_n_rows(x->ds) - 1,
                                      x->h->snap_times[s], err);
@@ -237,7 +296,8 @@ static int build_dataset(extraction *x, churn_error *err)
         if (h->unknown_before[j])
             x->unknown[x->n_unknown++] = j;
     x->n_joined = x->customers ? churn_dataset_n_cols(x->customers) : 0;
-    size_t n_cols = x->n_builtin + x->n_unknown + x->n_joined;
+    x->n_cancel = x->o->include_cancelled ? 1 : 0;
+    size_t n_cols = x->n_builtin + x->n_unknown + x->n_joined + x->n_cancel;
     size_t n_rows = count_rows(x);
     if (n_rows == 0)
         return no_population(x, err);
@@ -260,7 +320,7 @@ static int build_dataset(extraction *x, churn_error *err)
     double window = x->o->active_window_days * CHURN__DAY;
     for (size_t s = h->n_snaps; s-- > 0 && rc == CHURN_OK;)
         for (size_t c = 0; c < h->n_customers && rc == CHURN_OK; c++)
-            if (churn__snapshot_in_population(h, c, s, window))
+            if (has_row(x, c, s, window))
                 rc = add_row(x, c, s, err);
     return rc;
 }
@@ -276,8 +336,12 @@ static int read_history(extraction *x, churn_error *err)
         rc = churn__fail_nomem(err);
         goto done;
     }
+    /* Without an as-of time (churn_events_scan), one snapshot after every
+     * event: each unknown name counts as occurring before it. */
     for (size_t i = 0; i < o->snapshots; i++)
-        times[i] = (double)o->as_of - (double)i * o->every_days * CHURN__DAY;
+        times[i] = o->has_as_of ? (double)o->as_of -
+                                      (double)i * o->every_days * CHURN__DAY
+                                : INFINITY;
     rc = churn__roles_build(o, &roles, err);
     if (rc != CHURN_OK)
         goto done;
@@ -324,6 +388,8 @@ int churn_features_extract(const char *events_path,
     int rc = read_history(&x, err);
     if (rc == CHURN_OK)
         rc = build_dataset(&x, err);
+    if (rc == CHURN_OK)
+        rc = churn__stats_add(o->stats, x.h, customers, x.matched, err);
     if (rc == CHURN_OK) {
         *out = x.ds;
         x.ds = NULL;
@@ -335,5 +401,19 @@ int churn_features_extract(const char *events_path,
         free(x.level_dates[j]);
     free(x.level_dates);
     free(x.row);
+    return rc;
+}
+
+int churn_events_scan(const char *events_path, const churn_feature_opts *o,
+                      churn_feature_stats *s, churn_error *err)
+{
+    if (!events_path || !o || !s)
+        return churn__fail(err, CHURN_EINVAL,
+                           "no events path, options or statistics");
+    extraction x = {.path = events_path, .o = o};
+    int rc = read_history(&x, err);
+    if (rc == CHURN_OK)
+        rc = churn__stats_add(s, x.h, NULL, 0, err);
+    churn__history_free(x.h);
     return rc;
 }

@@ -9,8 +9,19 @@
 #define CHURN__DAY 86400.0
 
 /* At most this many unknown event names get their own events_<name>_30d
- * column; later ones still count as activity. */
+ * column; later ones keep their role (activity or none) without one. */
 #define CHURN__UNKNOWN_MAX 64
+
+/* Distinct event names whose rows are counted one by one for
+ * churn_feature_stats; rows of later names are counted together. */
+#define CHURN__NAMES_LISTED 4096
+
+/* Roles past the public ones: a name the caller ignores (its rows are
+ * dropped), and a name no role claims once the caller has named the
+ * activity events (it keeps its per-name column, nothing else). */
+#define CHURN__ROLE_IGNORE CHURN_ROLE_COUNT
+#define CHURN__ROLE_NONE (CHURN_ROLE_COUNT + 1)
+#define CHURN__N_ROLES (CHURN_ROLE_COUNT + 2)
 
 /* Latest ticket-open times kept per customer and snapshot: the mean
  * resolution time is exact while at most this many tickets are open. */
@@ -38,34 +49,47 @@ struct churn_feature_opts {
     double every_days;          /* between snapshots */
     double active_window_days;
     char *role_names[CHURN_ROLE_COUNT]; /* NULL = the defaults */
+    char *ignore_names;         /* NULL = none */
+    churn_feature_stats *stats; /* filled by an extraction; may be NULL */
     char *columns[CHURN__N_COLUMNS];    /* header names */
     int value_column_set;       /* the value column was named explicitly */
     churn_progress_fn progress;
     void *progress_user;
     size_t threads;             /* 0 = the number of online cores */
+    int include_cancelled;      /* also rows for customers who cancelled
+                                   before the snapshot, with cancel_date */
 };
 
 /* ------------------------------------------------------------------- roles */
 
-/* What an event name means: its role and, for a name no role claims, the
- * index of its events_<name>_30d column (-1 = none: a known name, or an
- * unknown one past CHURN__UNKNOWN_MAX). */
+/* What an event name means: its role (a churn_role, CHURN__ROLE_IGNORE
+ * or CHURN__ROLE_NONE), for a name no role claims the index of its
+ * events_<name>_30d column (-1 = none: a known name, or an unknown one
+ * past CHURN__UNKNOWN_MAX), and its index in the history's list of names
+ * (-1 = past CHURN__NAMES_LISTED). */
 typedef struct churn__event_kind {
     int role;
     int unknown;
+    int name;
 } churn__event_kind;
 
 /* Lowercase event name -> role, built from the options. */
 typedef struct churn__roles churn__roles;
 
-/* Builds the map: names the caller gave a role first, then the defaults of
- * the roles the caller left alone (a default name already given to another
- * role is skipped). A name given to two roles by the caller is EINVAL. */
+/* Builds the map: names the caller gave a role (or ignores) first, then
+ * the defaults of the roles the caller left alone (a default name already
+ * given to another role is skipped). A name given to two roles by the
+ * caller is EINVAL. */
 int churn__roles_build(const churn_feature_opts *o, churn__roles **out,
                        churn_error *err);
 void churn__roles_free(churn__roles *r);
 /* The role of lower[0..len) (already lowercase), or -1. */
 int churn__roles_find(const churn__roles *r, const char *lower, size_t len);
+/* The role of a name the map lacks: activity while the activity role
+ * keeps its defaults, CHURN__ROLE_NONE once the caller named it. */
+int churn__roles_unknown(const churn__roles *r);
+/* The name of any role of a churn__event_kind ("ignore", "none"). */
+const char *churn__role_label(int role);
 /* Copies text lowercased and trimmed of surrounding spaces into buf
  * (CHURN__NAME_MAX + 1 bytes); returns the length, or (size_t)-1 when the
  * name is longer than CHURN__NAME_MAX. */
@@ -82,12 +106,15 @@ typedef struct churn__acc {
     double last_activity;       /* latest timestamp, -INFINITY = none */
     double last_purchase;
     double last_ticket;
-    double activity_7, activity_30, activity_30_60, activity_90;
-    double monetary_90, monetary_total;
+    /* Sums of values as written (counts, amounts): exact decimal sums,
+     * so that 0.1 + 0.2 comes out as 0.3. */
+    churn__decsum activity_7, activity_30, activity_30_60, activity_90;
+    churn__decsum monetary_90, monetary_total;
     double open_age_sum, close_age_sum;
     double open_ages[CHURN__OPEN_KEEP]; /* smallest ages, ascending */
     double satisfaction_time;   /* timestamp of the latest score */
-    double satisfaction_last, satisfaction_sum;
+    double satisfaction_last;
+    churn__decsum satisfaction_sum;
     /* least-squares sums over scores of the last 180 days, x = time in
      * 30-day units relative to t (negative), y = score */
     double trend_sx, trend_sy, trend_sxx, trend_sxy;
@@ -122,7 +149,14 @@ typedef struct churn__history {
      * column, so events after t0 cannot change the columns. */
     uint8_t unknown_before[CHURN__UNKNOWN_MAX];
     int any_cancel;             /* the file has a cancel event */
-    uint64_t n_events;
+    uint64_t n_events;          /* rows read, ignored ones included */
+    /* Each lowercase event name (the first CHURN__NAMES_LISTED): its
+     * kind and its rows; rows of later names go to names_other. */
+    churn__strmap *names;
+    churn__event_kind *name_kind;
+    uint64_t *name_count;
+    size_t names_cap;
+    uint64_t names_other;
 } churn__history;
 
 /* Customer c's block. */
@@ -143,12 +177,17 @@ int churn__history_add_customer(churn__history *h, churn_error *err);
  * -1 when CHURN__UNKNOWN_MAX names are taken. */
 int churn__history_unknown(churn__history *h, const char *name, size_t len,
                            int *column, churn_error *err);
+/* Sets kind->name to the place of lowercase name[0..len) in h's list of
+ * names (added with kind when new; -1 when the list is full). */
+int churn__history_name(churn__history *h, const char *lower, size_t len,
+                        churn__event_kind *kind, churn_error *err);
 /* Adds one event of customer c; value is NaN when missing. The same as
  * churn__history_note then churn__history_apply. */
 void churn__history_event(churn__history *h, size_t c, churn__event_kind kind,
                           double ts, double value);
-/* The part of an event that concerns the whole log (the event count, the
- * cancel flag, which unknown names occur before t0); order-free. */
+/* The part of an event that concerns the whole log (the event counts,
+ * the cancel flag, which unknown names occur before t0); order-free. The
+ * only part of an ignored event. */
 void churn__history_note(churn__history *h, churn__event_kind kind,
                          double ts);
 /* The part that concerns customer c only: its block and its cells of
@@ -157,11 +196,25 @@ void churn__history_note(churn__history *h, churn__event_kind kind,
 void churn__history_apply(churn__history *h, size_t c, churn__event_kind kind,
                           double ts, double value);
 
+/* ------------------------------------------------------------------- stats */
+
+/* Adds what h holds to s (NULL: nothing to do): its rows, customers and
+ * event names, and with customers (NULL: none joined) that dataset's rows
+ * and the matched customers of h that have one. */
+int churn__stats_add(churn_feature_stats *s, const churn__history *h,
+                     const churn_dataset *customers, size_t matched,
+                     churn_error *err);
+
 /* ---------------------------------------------------------------- snapshot */
 
 /* 1 when customer c belongs to the population of snapshot s. */
 int churn__snapshot_in_population(const churn__history *h, size_t c,
                                   size_t s, double active_window_seconds);
+/* When customer c, seen before snapshot s, first cancelled before it: the
+ * time of that cancel (such a customer is not in the population); else
+ * NaN. */
+double churn__snapshot_cancel_time(const churn__history *h, size_t c,
+                                   size_t s);
 /* The label of customer c at snapshot s: 0, 1, or NaN without a horizon. */
 double churn__snapshot_label(const churn__history *h, size_t c, size_t s);
 /* Writes the CHURN__N_BUILTIN built-in features of customer c at
@@ -198,9 +251,10 @@ int churn__events_read_header(const char *path, const churn_feature_opts *o,
 int churn__event_time(const char *text, size_t len, double *ts,
                       const char **why);
 
-/* The kind of the raw event name raw[0..len): its role, and for a name
- * no role claims its events_<name>_30d column (added to h if there is
- * room). CHURN_EPARSE (err not set) for an empty or too long name. */
+/* The kind of the raw event name raw[0..len): its role, for a name no
+ * role claims its events_<name>_30d column (added to h if there is room)
+ * unless it is ignored, and its place in h's list of names. CHURN_EPARSE
+ * (err not set) for an empty or too long name. */
 int churn__event_classify(const churn__roles *roles, churn__history *h,
                           const char *raw, size_t len,
                           churn__event_kind *kind, churn_error *err);

@@ -25,6 +25,8 @@ enum {
 
 struct churn_kpi {
     double values[N_VALUES];
+    /* revenue before and in the period, exact decimal sums of amounts */
+    churn__decsum rev_start, rev_end;
     size_t n_cohorts, n_months;
     char (*cohort)[32];         /* "YYYY-MM" */
     size_t *size;
@@ -117,10 +119,12 @@ static void count_customer(churn_kpi *k, const churn__history *h, size_t c,
     v[V_RETAINED] += at_start && at_end;
     if (at_start) {
         /* monetary_total at t sums the purchases before t. */
-        v[V_REV_END] += cu->acc[SNAP_END].monetary_total -
-                        cu->acc[SNAP_START].monetary_total;
-        v[V_REV_START] += cu->acc[SNAP_START].monetary_total -
-                          cu->acc[SNAP_BEFORE].monetary_total;
+        const churn__acc *a = cu->acc;
+        churn__decsum_merge(&k->rev_end, &a[SNAP_END].monetary_total, 1);
+        churn__decsum_merge(&k->rev_end, &a[SNAP_START].monetary_total, -1);
+        churn__decsum_merge(&k->rev_start, &a[SNAP_START].monetary_total, 1);
+        churn__decsum_merge(&k->rev_start, &a[SNAP_BEFORE].monetary_total,
+                            -1);
     }
     double signup = isfinite(cu->first_signup) ? cu->first_signup
                                                : cu->first_event;
@@ -141,6 +145,8 @@ static void finish(churn_kpi *k)
     v[V_NEW] = v[V_END] - v[V_RETAINED];
     v[V_RETENTION] = churn_retention_rate(v[V_START], v[V_END], v[V_NEW]);
     v[V_CHURN] = 1 - v[V_RETENTION];
+    v[V_REV_START] = churn__decsum_value(&k->rev_start);
+    v[V_REV_END] = churn__decsum_value(&k->rev_end);
     v[V_REV_RETENTION] = v[V_REV_START] > 0 ? v[V_REV_END] / v[V_REV_START]
                                             : NAN;
     for (size_t i = 0; i < k->n_cohorts; i++)

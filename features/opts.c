@@ -34,6 +34,7 @@ void churn_feature_opts_free(churn_feature_opts *o)
         return;
     for (int r = 0; r < CHURN_ROLE_COUNT; r++)
         free(o->role_names[r]);
+    free(o->ignore_names);
     for (int w = 0; w < CHURN__N_COLUMNS; w++)
         free(o->columns[w]);
     free(o);
@@ -87,6 +88,28 @@ int churn_feature_opts_set_role_names(churn_feature_opts *o, churn_role role,
     return CHURN_OK;
 }
 
+int churn_feature_opts_set_ignored_names(churn_feature_opts *o,
+                                         const char *names_csv)
+{
+    if (!o || !names_csv)
+        return CHURN_EINVAL;
+    char *copy = churn__strdup(names_csv);
+    if (!copy)
+        return CHURN_ENOMEM;
+    free(o->ignore_names);
+    o->ignore_names = copy;
+    return CHURN_OK;
+}
+
+int churn_feature_opts_set_stats(churn_feature_opts *o,
+                                 churn_feature_stats *s)
+{
+    if (!o)
+        return CHURN_EINVAL;
+    o->stats = s;
+    return CHURN_OK;
+}
+
 int churn_feature_opts_set_column(churn_feature_opts *o, const char *which,
                                   const char *name)
 {
@@ -114,6 +137,14 @@ int churn_feature_opts_set_progress(churn_feature_opts *o,
         return CHURN_EINVAL;
     o->progress = fn;
     o->progress_user = user;
+    return CHURN_OK;
+}
+
+int churn_feature_opts_set_cancelled(churn_feature_opts *o, int include)
+{
+    if (!o || (include != 0 && include != 1))
+        return CHURN_EINVAL;
+    o->include_cancelled = include;
     return CHURN_OK;
 }
 

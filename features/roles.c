@@ -26,7 +26,17 @@ struct churn__roles {
     churn__strmap *names;       /* lowercase event name -> index */
     unsigned char *role_of;     /* per index */
     size_t cap;
+    int unknown_role;           /* of a name not in the map */
 };
+
+const char *churn__role_label(int role)
+{
+    if (role == CHURN__ROLE_IGNORE)
+        return "ignore";
+    if (role == CHURN__ROLE_NONE)
+        return "none";
+    return churn_role_name((churn_role)role);
+}
 
 const char *churn_role_name(churn_role role)
 {
@@ -93,8 +103,8 @@ static int add_name(churn__roles *r, const char *lower, size_t len, int role,
         if (explicit && owner != role && explicit_role[owner])
             return churn__fail(err, CHURN_EINVAL,
                                "event name '%s' is given to two roles, %s "
-                               "and %s", lower, role_names[owner],
-                               role_names[role]);
+                               "and %s", lower, churn__role_label(owner),
+                               churn__role_label(role));
         return CHURN_OK;
     }
     if (idx >= r->cap) {
@@ -123,7 +133,8 @@ static int add_list(churn__roles *r, const char *list, int role,
         if (n == (size_t)-1)
             return churn__fail(err, CHURN_EINVAL,
                                "event name for role %s longer than %d "
-                               "bytes", role_names[role], CHURN__NAME_MAX);
+                               "bytes", churn__role_label(role),
+                               CHURN__NAME_MAX);
         if (n > 0) {
             int rc = add_name(r, lower, n, role, explicit, explicit_role,
                               err);
@@ -145,15 +156,23 @@ int churn__roles_build(const churn_feature_opts *o, churn__roles **out,
         churn__roles_free(r);
         return churn__fail_nomem(err);
     }
-    int explicit_role[CHURN_ROLE_COUNT];
+    int explicit_role[CHURN__N_ROLES] = {0};
     for (int role = 0; role < CHURN_ROLE_COUNT; role++)
         explicit_role[role] = o->role_names[role] != NULL;
+    explicit_role[CHURN__ROLE_IGNORE] = o->ignore_names != NULL;
+    /* DESIGN.md: unknown names are activity only while the user has not
+     * said which names are; then exactly those are. */
+    r->unknown_role = explicit_role[CHURN_ROLE_ACTIVITY] ? CHURN__ROLE_NONE
+                                                       : CHURN_ROLE_ACTIVITY;
     int rc = CHURN_OK;
     /* The caller's names first, so that they win over any default. */
     for (int role = 0; role < CHURN_ROLE_COUNT && rc == CHURN_OK; role++)
         if (explicit_role[role])
             rc = add_list(r, o->role_names[role], role, 1, explicit_role,
                           err);
+    if (rc == CHURN_OK && o->ignore_names)
+        rc = add_list(r, o->ignore_names, CHURN__ROLE_IGNORE, 1,
+                      explicit_role, err);
     for (int role = 0; role < CHURN_ROLE_COUNT && rc == CHURN_OK; role++)
         if (!explicit_role[role])
             rc = add_list(r, default_event_names[role], role, 0,
@@ -165,6 +184,8 @@ int churn__roles_build(const churn_feature_opts *o, churn__roles **out,
     *out = r;
     return CHURN_OK;
 }
+
+int churn__roles_unknown(const churn__roles *r) { return r->unknown_role; }
 
 int churn__roles_find(const churn__roles *r, const char *lower, size_t len)
 {

@@ -1,5 +1,6 @@
 /* segment.c - churn_segment: RFM quintile scores and segments, lifecycle
- * stages and health scores for every row of a features dataset. */
+ * stages and health scores for every row of a features dataset; rows with
+ * a cancel_date are lifecycle lost and not scored. */
 #include "segment.h"
 
 #include <math.h>
@@ -26,19 +27,25 @@ static int by_key(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Scores column j of ds 1-5 into score[0..n): rows are ranked from worst
- * to best (missing values are the worst), tied values share their mean
- * rank r (1-based), and the score is 1 + floor(5 (r - 1/2) / n), at most
- * 5: the quintile of the mid-rank percentile. Ties therefore never split
- * across scores, and a column where all values are equal scores 3. */
+/* Scores column j of ds 1-5 into score[0..rows) for the rows that are
+ * not cancelled (cancelled[i] = 0; the others get NaN): they are ranked
+ * from worst to best (missing values are the worst), tied values share
+ * their mean rank r (1-based), and the score is 1 + floor(5 (r - 1/2) /
+ * n), at most 5, n = the rows ranked: the quintile of the mid-rank
+ * percentile. Ties therefore never split across scores, and a column
+ * where all values are equal scores 3. */
 static void quintiles(const churn_dataset *ds, size_t j,
-                      int higher_is_better, keyed *work, double *score)
+                      int higher_is_better, const unsigned char *cancelled,
+                      keyed *work, double *score)
 {
-    size_t n = churn_dataset_n_rows(ds);
-    for (size_t i = 0; i < n; i++) {
+    size_t n = 0;
+    for (size_t i = 0; i < churn_dataset_n_rows(ds); i++) {
         double v = churn_dataset_value(ds, i, j);
-        work[i].row = i;
-        work[i].key = isnan(v) ? -INFINITY : higher_is_better ? v : -v;
+        score[i] = NAN;
+        if (cancelled[i])
+            continue;
+        work[n].row = i;
+        work[n++].key = isnan(v) ? -INFINITY : higher_is_better ? v : -v;
     }
     qsort(work, n, sizeof *work, by_key);
     for (size_t a = 0, b; a < n; a = b) {
@@ -82,9 +89,12 @@ static size_t stage_of(const churn_segment_opts *o, double tenure,
     return inactive >= o->dormant_days ? 2 : 1;
 }
 
-/* Names the output columns; categorical levels in a fixed order. */
+/* Names the output columns; categorical levels in a fixed order. With
+ * cancel != -1 (the input's cancel_date column), a last column
+ * cancel_date with the input's levels, so that the codes are the same. */
 static int name_columns(const churn_segment_opts *o, churn_dataset *out,
-                        const churn_dataset *in, churn_error *err)
+                        const churn_dataset *in, size_t cancel,
+                        churn_error *err)
 {
     static const char *const names[N_FIXED] = {
         "recency_score", "frequency_score", "monetary_score", "rfm_code",
@@ -113,6 +123,15 @@ static int name_columns(const churn_segment_opts *o, churn_dataset *out,
     for (size_t t = 0; t < 3 && rc == CHURN_OK; t++)
         rc = churn_dataset_level_code(out, COL_TIER, churn__health_tiers[t],
                                       &code, err);
+    size_t last = N_FIXED + CHURN__HEALTH_N;
+    if (rc == CHURN_OK && cancel != (size_t)-1)
+        rc = churn_dataset_set_column(out, last, "cancel_date",
+                                      CHURN_CATEGORICAL, err);
+    for (size_t k = 0; cancel != (size_t)-1 && rc == CHURN_OK &&
+                       k < churn_dataset_n_levels(in, cancel); k++)
+        rc = churn_dataset_level_code(out, last,
+                                      churn_dataset_level(in, cancel, k),
+                                      &code, err);
     if (rc == CHURN_OK && churn_dataset_has_labels(in))
         rc = churn_dataset_set_label_name(out, churn_dataset_label_name(in),
                                           err);
@@ -131,14 +150,18 @@ static int need_column(const churn_dataset *ds, const char *name,
     return CHURN_OK;
 }
 
-/* Fills row i of the output. */
+/* Fills row i of the output. A cancelled customer is lifecycle lost,
+ * with its cancel date, and has no scores (NaN): RFM and health describe
+ * customers who can still be kept. */
 static int add_row(const churn_segment_opts *o, const churn_dataset *in,
                    size_t i, const double *const rfm_scores[3],
-                   const size_t *cols, churn_dataset *out, double *row,
-                   churn_error *err)
+                   const size_t *cols, size_t cancel, churn_dataset *out,
+                   double *row, churn_error *err)
 {
     double rfm[3] = {rfm_scores[0][i], rfm_scores[1][i], rfm_scores[2][i]};
     double *points = row + N_FIXED;
+    double cancelled = cancel == (size_t)-1
+                           ? NAN : churn_dataset_value(in, i, cancel);
     memcpy(row, rfm, sizeof rfm);
     row[COL_CODE] = 100 * rfm[0] + 10 * rfm[1] + rfm[2];
     /* Level codes were added in rule, stage and tier order above. */
@@ -147,6 +170,13 @@ static int add_row(const churn_segment_opts *o, const churn_dataset *in,
                                       churn_dataset_value(in, i, cols[1]));
     row[COL_HEALTH] = churn__health_score(o, in, i, cols + 2, points);
     row[COL_TIER] = (double)churn__health_tier(o, row[COL_HEALTH]);
+    if (!isnan(cancelled)) {
+        for (size_t j = 0; j < N_FIXED + CHURN__HEALTH_N; j++)
+            row[j] = NAN;
+        row[COL_STAGE] = 3; /* lost */
+    }
+    if (cancel != (size_t)-1)
+        row[N_FIXED + CHURN__HEALTH_N] = cancelled;
     int rc = churn_dataset_add_row(out, churn_dataset_id(in, i), row,
                                    churn_dataset_label(in, i), err);
     if (rc == CHURN_OK && !isnan(churn_dataset_as_of(in, i)))
@@ -165,14 +195,21 @@ int churn_segment(const churn_dataset *features, const churn_segment_opts *o,
     size_t n = churn_dataset_n_rows(features);
     if (n == 0)
         return churn__fail(err, CHURN_EEMPTY, "no customers to segment");
-    size_t n_cols = N_FIXED + CHURN__HEALTH_N;
+    /* Customers who cancelled before the as-of (churn_feature_opts_set_
+     * cancelled): a categorical cancel_date column with a value. */
+    size_t cancel = churn_dataset_column_index(features, "cancel_date");
+    if (cancel != (size_t)-1 &&
+        churn_dataset_column_kind(features, cancel) != CHURN_CATEGORICAL)
+        cancel = (size_t)-1;
+    size_t n_cols = N_FIXED + CHURN__HEALTH_N + (cancel != (size_t)-1);
     size_t rfm_col[3], cols[2 + CHURN__HEALTH_N];
     keyed *work = malloc(n * sizeof *work);
     double *scores = malloc(3 * n * sizeof *scores);
     double *row = malloc(n_cols * sizeof *row);
+    unsigned char *cancelled = malloc(n);
     churn_dataset *ds = churn_dataset_new(n_cols);
     int rc = CHURN_OK;
-    if (!work || !scores || !row || !ds) {
+    if (!work || !scores || !row || !cancelled || !ds) {
         rc = churn__fail_nomem(err);
         goto done;
     }
@@ -185,16 +222,20 @@ int churn_segment(const churn_dataset *features, const churn_segment_opts *o,
     if (rc == CHURN_OK)
         rc = churn__health_columns(features, cols + 2, err);
     if (rc == CHURN_OK)
-        rc = name_columns(o, ds, features, err);
+        rc = name_columns(o, ds, features, cancel, err);
     if (rc == CHURN_OK)
         rc = churn_dataset_reserve(ds, n, err);
     if (rc != CHURN_OK)
         goto done;
     const double *rfm_scores[3] = {scores, scores + n, scores + 2 * n};
+    for (size_t i = 0; i < n; i++)
+        cancelled[i] = cancel != (size_t)-1 &&
+                       !isnan(churn_dataset_value(features, i, cancel));
     for (size_t j = 0; j < 3; j++)
-        quintiles(features, rfm_col[j], j != 0, work, scores + j * n);
+        quintiles(features, rfm_col[j], j != 0, cancelled, work,
+                  scores + j * n);
     for (size_t i = 0; i < n && rc == CHURN_OK; i++)
-        rc = add_row(o, features, i, rfm_scores, cols, ds, row, err);
+        rc = add_row(o, features, i, rfm_scores, cols, cancel, ds, row, err);
     if (rc == CHURN_OK) {
         *out = ds;
         ds = NULL;
@@ -203,6 +244,7 @@ done:
     free(work);
     free(scores);
     free(row);
+    free(cancelled);
     churn_dataset_free(ds);
     return rc;
 }

@@ -5,23 +5,25 @@
 #include <math.h>
 #include <stdlib.h>
 
-/* Per level: customers, health sum, labelled and churned counts. */
+/* Per level: customers, health sum and how many have a health score
+ * (cancelled customers have none), labelled and churned counts. */
 typedef struct tally {
-    double customers, health, labelled, churned;
+    double customers, health, scored, labelled, churned;
 } tally;
 
 /* Adds one row per level that occurs; without labels the dataset has no
- * churn_rate column and the row's last value is not read. */
+ * churn_rate column and the row's last value is not read. n = the rows
+ * with a level in this column: the shares add up to 1. */
 static int add_rows(const churn_dataset *seg, size_t j, const tally *t,
-                    size_t levels, churn_dataset *out, churn_error *err)
+                    size_t levels, double n, churn_dataset *out,
+                    churn_error *err)
 {
-    double n = (double)churn_dataset_n_rows(seg);
     int rc = CHURN_OK;
     for (size_t k = 0; k < levels && rc == CHURN_OK; k++) {
         if (t[k].customers == 0)
             continue;
         double row[4] = {t[k].customers, t[k].customers / n,
-                         t[k].health / t[k].customers,
+                         t[k].scored > 0 ? t[k].health / t[k].scored : NAN,
                          t[k].labelled > 0 ? t[k].churned / t[k].labelled
                                            : NAN};
         rc = churn_dataset_add_row(out, churn_dataset_level(seg, j, k), row,
@@ -58,19 +60,23 @@ int churn_segment_summary(const churn_dataset *segments, const char *column,
     }
     for (size_t c = 0; c < (labels ? 4u : 3u) && rc == CHURN_OK; c++)
         rc = churn_dataset_set_column(ds, c, names[c], CHURN_NUMERIC, err);
+    double in_column = 0;
     for (size_t i = 0; i < churn_dataset_n_rows(segments); i++) {
         double code = churn_dataset_value(segments, i, j);
         double y = churn_dataset_label(segments, i);
+        double score = churn_dataset_value(segments, i, health);
         if (isnan(code))
             continue;
         tally *u = &t[(size_t)code];
+        in_column++;
         u->customers++;
-        u->health += churn_dataset_value(segments, i, health);
+        u->health += isnan(score) ? 0 : score;
+        u->scored += !isnan(score);
         u->labelled += !isnan(y);
         u->churned += isnan(y) ? 0 : y;
     }
     if (rc == CHURN_OK)
-        rc = add_rows(segments, j, t, levels, ds, err);
+        rc = add_rows(segments, j, t, levels, in_column, ds, err);
     if (rc == CHURN_OK) {
         *out = ds;
         ds = NULL;

@@ -20,6 +20,15 @@ int churn__snapshot_in_population(const churn__history *h, size_t c,
     return t - last <= active_window_seconds;
 }
 
+double churn__snapshot_cancel_time(const churn__history *h, size_t c,
+                                   size_t s)
+{
+    double t = h->snap_times[s];
+    const churn__customer *cu = churn__customer_at(h, c);
+    return cu->first_event < t && cu->first_cancel < t ? cu->first_cancel
+                                                       : NAN;
+}
+
 double churn__snapshot_label(const churn__history *h, size_t c, size_t s)
 {
     if (h->horizon <= 0)
@@ -48,7 +57,10 @@ static double resolution_days(const churn__acc *a)
     double n_open = a->tickets_opened, n_closed = a->tickets_closed;
     if (n_closed == 0 || n_open == 0)
         return NAN;
-    double mean;
+    /* The mean is total / (n * day) with one division: ages are whole
+     * seconds in the common case, so total is exact and the mean is the
+     * double nearest the true one (two divisions could miss it). */
+    double total, n = n_closed;
     if (n_closed <= n_open) {
         uint32_t still_open = a->tickets_opened - a->tickets_closed;
         double kept = 0, still_open_age = 0;
@@ -62,13 +74,13 @@ static double resolution_days(const churn__acc *a)
             still_open_age += (still_open - a->n_open_ages) *
                               (a->open_age_sum - kept) / rest;
         }
-        mean = (a->open_age_sum - still_open_age - a->close_age_sum) /
-               n_closed;
+        total = a->open_age_sum - still_open_age - a->close_age_sum;
     } else {
-        mean = a->open_age_sum / n_open - a->close_age_sum / n_closed;
+        total = a->open_age_sum / n_open - a->close_age_sum / n_closed;
+        n = 1;
     }
     /* A close before its open is an error in the data, not a duration. */
-    return mean > 0 ? mean / CHURN__DAY : 0.0;
+    return total > 0 ? total / (n * CHURN__DAY) : 0.0;
 }
 
 /* Least-squares slope of score on time (30-day units). Times are centred
@@ -96,15 +108,17 @@ void churn__snapshot_features(const churn__history *h, size_t c, size_t s,
     out[CHURN__F_RECENCY_ACTIVITY_DAYS] = days_since(t, a->last_activity);
     out[CHURN__F_RECENCY_PURCHASE_DAYS] = days_since(t, a->last_purchase);
     out[CHURN__F_RECENCY_TICKET_DAYS] = days_since(t, a->last_ticket);
-    out[CHURN__F_ACTIVITY_7D] = a->activity_7;
-    out[CHURN__F_ACTIVITY_30D] = a->activity_30;
-    out[CHURN__F_ACTIVITY_90D] = a->activity_90;
-    double recent = a->activity_30, before = a->activity_30_60;
+    out[CHURN__F_ACTIVITY_7D] = churn__decsum_value(&a->activity_7);
+    out[CHURN__F_ACTIVITY_30D] = churn__decsum_value(&a->activity_30);
+    out[CHURN__F_ACTIVITY_90D] = churn__decsum_value(&a->activity_90);
+    double recent = churn__decsum_value(&a->activity_30);
+    double before = churn__decsum_value(&a->activity_30_60);
     out[CHURN__F_ACTIVITY_TREND] =
         recent + before != 0 ? (recent - before) / (recent + before) : NAN;
     out[CHURN__F_PURCHASES_90D] = a->purchases_90;
-    out[CHURN__F_MONETARY_90D] = a->monetary_90;
-    out[CHURN__F_MONETARY_TOTAL] = a->monetary_total;
+    out[CHURN__F_MONETARY_90D] = churn__decsum_value(&a->monetary_90);
+    out[CHURN__F_MONETARY_TOTAL] =
+        churn__decsum_value(&a->monetary_total);
     out[CHURN__F_PURCHASES_TOTAL] = a->purchases_total;
     out[CHURN__F_TICKETS_30D] = a->tickets_30;
     out[CHURN__F_TICKETS_90D] = a->tickets_90;
@@ -116,7 +130,8 @@ void churn__snapshot_features(const churn__history *h, size_t c, size_t s,
     uint32_t n_scores = a->satisfaction_count;
     out[CHURN__F_SATISFACTION_LAST] = n_scores ? a->satisfaction_last : NAN;
     out[CHURN__F_SATISFACTION_MEAN] =
-        n_scores ? a->satisfaction_sum / n_scores : NAN;
+        n_scores ? churn__decsum_value(&a->satisfaction_sum) / n_scores
+                 : NAN;
     out[CHURN__F_SATISFACTION_COUNT] = n_scores;
     out[CHURN__F_SATISFACTION_TREND] = satisfaction_slope(a);
 }

@@ -17,7 +17,8 @@ churn__history *churn__history_new(const double *snap_times, size_t n_snaps,
     h->snap_times = malloc(n_snaps * sizeof *h->snap_times);
     h->ids = churn__strmap_new();
     h->unknown = churn__strmap_new();
-    if (!h->snap_times || !h->ids || !h->unknown) {
+    h->names = churn__strmap_new();
+    if (!h->snap_times || !h->ids || !h->unknown || !h->names) {
         churn__history_free(h);
         return NULL;
     }
@@ -33,6 +34,9 @@ void churn__history_free(churn__history *h)
     free(h->snap_times);
     churn__strmap_free(h->ids);
     churn__strmap_free(h->unknown);
+    churn__strmap_free(h->names);
+    free(h->name_kind);
+    free(h->name_count);
     free(h->customers);
     for (size_t j = 0; j < CHURN__UNKNOWN_MAX; j++)
         free(h->unknown_30[j]);
@@ -111,6 +115,36 @@ int churn__history_unknown(churn__history *h, const char *name, size_t len,
     return CHURN_OK;
 }
 
+int churn__history_name(churn__history *h, const char *lower, size_t len,
+                        churn__event_kind *kind, churn_error *err)
+{
+    size_t j = churn__strmap_find(h->names, lower, len);
+    if (j == (size_t)-1) {
+        if (churn__strmap_count(h->names) == CHURN__NAMES_LISTED) {
+            kind->name = -1;
+            return CHURN_OK;
+        }
+        if (churn__strmap_count(h->names) == h->names_cap) {
+            size_t cap = h->names_cap ? 2 * h->names_cap : 32;
+            churn__event_kind *k = realloc(h->name_kind, cap * sizeof *k);
+            if (k)
+                h->name_kind = k;
+            uint64_t *n = realloc(h->name_count, cap * sizeof *n);
+            if (n)
+                h->name_count = n;
+            if (!k || !n)
+                return churn__fail_nomem(err);
+            h->names_cap = cap;
+        }
+        if (churn__strmap_intern(h->names, lower, len, &j, NULL) != CHURN_OK)
+            return churn__fail_nomem(err);
+        h->name_count[j] = 0;
+    }
+    kind->name = (int)j;
+    h->name_kind[j] = *kind;
+    return CHURN_OK;
+}
+
 /* Keeps the CHURN__OPEN_KEEP smallest ticket-open ages, ascending. */
 static void keep_open_age(churn__acc *a, double age)
 {
@@ -129,29 +163,34 @@ static void keep_open_age(churn__acc *a, double age)
     a->n_open_ages = (uint8_t)(n + 1);
 }
 
-static void add_activity(churn__acc *a, double ts, double age, double value)
+/* An event without a value counts once. */
+static const churn__decimal count_one = {1.0, 1, 0};
+
+static void add_activity(churn__acc *a, double ts, double age,
+                         const churn__decimal *value)
 {
-    double v = isnan(value) ? 1.0 : value;
+    const churn__decimal *v = isnan(value->value) ? &count_one : value;
     if (ts > a->last_activity)
         a->last_activity = ts;
     if (age <= 90 * CHURN__DAY)
-        a->activity_90 += v;
+        churn__decsum_add_decimal(&a->activity_90, v);
     if (age <= 30 * CHURN__DAY) {
-        a->activity_30 += v;
+        churn__decsum_add_decimal(&a->activity_30, v);
         if (age <= 7 * CHURN__DAY)
-            a->activity_7 += v;
+            churn__decsum_add_decimal(&a->activity_7, v);
     } else if (age <= 60 * CHURN__DAY) {
-        a->activity_30_60 += v;
+        churn__decsum_add_decimal(&a->activity_30_60, v);
     }
 }
 
 static void add_satisfaction(churn__acc *a, double ts, double age,
-                             double score)
+                             const churn__decimal *value)
 {
+    double score = value->value;
     if (isnan(score))
         return; /* a survey without a score says nothing */
     a->satisfaction_count++;
-    a->satisfaction_sum += score;
+    churn__decsum_add_decimal(&a->satisfaction_sum, value);
     /* Equal times: the later row of the file wins. */
     if (ts >= a->satisfaction_time) {
         a->satisfaction_time = ts;
@@ -167,9 +206,10 @@ static void add_satisfaction(churn__acc *a, double ts, double age,
     }
 }
 
-/* An event at ts, age = t - ts > 0 seconds before snapshot time t. */
+/* An event at ts, age = t - ts > 0 seconds before snapshot time t, with
+ * its value as a decimal (NaN = none). */
 static void add_before(churn__acc *a, int role, double ts, double age,
-                       double value)
+                       const churn__decimal *value)
 {
     switch (role) {
     case CHURN_ROLE_ACTIVITY:
@@ -179,12 +219,12 @@ static void add_before(churn__acc *a, int role, double ts, double age,
         if (ts > a->last_purchase)
             a->last_purchase = ts;
         a->purchases_total++;
-        if (!isnan(value))
-            a->monetary_total += value;
+        if (!isnan(value->value))
+            churn__decsum_add_decimal(&a->monetary_total, value);
         if (age <= 90 * CHURN__DAY) {
             a->purchases_90++;
-            if (!isnan(value))
-                a->monetary_90 += value;
+            if (!isnan(value->value))
+                churn__decsum_add_decimal(&a->monetary_90, value);
         }
         break;
     case CHURN_ROLE_TICKET_OPEN:
@@ -215,6 +255,10 @@ void churn__history_note(churn__history *h, churn__event_kind kind,
                          double ts)
 {
     h->n_events++;
+    if (kind.name >= 0)
+        h->name_count[kind.name]++;
+    else
+        h->names_other++;
     if (kind.role == CHURN_ROLE_CANCEL)
         h->any_cancel = 1;
     if (kind.unknown >= 0 && ts < h->snap_times[0])
@@ -233,11 +277,13 @@ void churn__history_apply(churn__history *h, size_t c, churn__event_kind kind,
         cu->first_cancel = ts;
     size_t k = h->n_snaps;
     churn__acc *acc = cu->acc;
+    /* Its decimal form once, for every snapshot's sums. */
+    churn__decimal dv = churn__decimal_of(value);
     for (size_t s = 0; s < k; s++) {
         double t = h->snap_times[s];
         if (ts < t) {
             double age = t - ts;
-            add_before(&acc[s], kind.role, ts, age, value);
+            add_before(&acc[s], kind.role, ts, age, &dv);
             if (kind.unknown >= 0 && age <= 30 * CHURN__DAY)
                 h->unknown_30[kind.unknown][c * k + s]++;
         } else if (ts - t < h->horizon) {

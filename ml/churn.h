@@ -106,6 +106,13 @@ CHURN_API int churn_dataset_set_column(churn_dataset *ds, size_t j,
 CHURN_API int churn_dataset_set_label_name(churn_dataset *ds, const char *name,
                                            churn_error *err);
 
+/* Names the column the ids came from (NULL or "": row numbers), so that
+ * a tool can say which column it took; churn_dataset_read_csv sets it. */
+CHURN_API int churn_dataset_set_id_name(churn_dataset *ds, const char *name,
+                                        churn_error *err);
+/* The ids' column name, or NULL when the ids are row numbers. */
+CHURN_API const char *churn_dataset_id_name(const churn_dataset *ds);
+
 /* Makes room for n_rows rows in all, so that adding them allocates once. */
 CHURN_API int churn_dataset_reserve(churn_dataset *ds, size_t n_rows,
                                     churn_error *err);
@@ -159,18 +166,30 @@ CHURN_API double churn_dataset_as_of(const churn_dataset *ds, size_t i);
 CHURN_API size_t churn_dataset_n_levels(const churn_dataset *ds, size_t j);
 CHURN_API const char *churn_dataset_level(const churn_dataset *ds, size_t j,
                                           size_t k);
+/* Says where the rows came from (a file name; NULL = unsaid), for messages
+ * about the dataset as a whole, such as a customers dataset that matches
+ * no customer of an event log. The dataset keeps a copy. */
+CHURN_API int churn_dataset_set_source(churn_dataset *ds, const char *source);
+/* The source set, or NULL. */
+CHURN_API const char *churn_dataset_source(const churn_dataset *ds);
 
 /* --------------------------------------------------------- tabular reading */
 
 /* Options for reading one-row-per-customer CSV files. */
 typedef struct churn_csv_opts churn_csv_opts;
 
-/* Defaults: id column "customer_id" if present (else row numbers), no label
- * column, missing values "", "NA", "NaN", "null" (any case). */
+/* Defaults: the id column is the first column whose name is an id (else
+ * row numbers), no label column, missing values "", "NA", "N/A", "NaN",
+ * "null" (any case). A name is an id when, lowercased and without '_',
+ * '-', '.' and spaces, it is one of: customerid, customer, custid,
+ * clientid, client, userid, accountid, subscriberid, memberid, id (so
+ * customer_id, CustomerID, "Customer ID", client_id, user_id, account_id,
+ * ID). The label column and dropped columns are never taken;
+ * churn_dataset_id_name says which column was. */
 CHURN_API churn_csv_opts *churn_csv_opts_new(void);
 CHURN_API void churn_csv_opts_free(churn_csv_opts *o);
-/* The id column; NULL or "" = row numbers. A name that is not in the file
- * is an error unless it is the default. */
+/* The id column, instead of the one detected by name; NULL or "" = row
+ * numbers. A name that is not in the file is an error. */
 CHURN_API int churn_csv_opts_set_id_column(churn_csv_opts *o, const char *name);
 /* The label column; NULL = none. Its values are read as 1/0, yes/no,
  * true/false, churned/retained (any case), or by the positive value. */
@@ -195,10 +214,25 @@ CHURN_API int churn_csv_opts_set_threads(churn_csv_opts *o, size_t n);
  * column to categorical. A name the file lacks is ignored here; a name
  * also passed to churn_csv_opts_add_categorical stays categorical. */
 CHURN_API int churn_csv_opts_add_numeric(churn_csv_opts *o, const char *name);
+/* Leaves column name out of the dataset (repeatable): neither an input
+ * nor the id. A name the file lacks is CHURN_EFORMAT, as is dropping the
+ * label column or the id column named by churn_csv_opts_set_id_column. */
+CHURN_API int churn_csv_opts_add_drop(churn_csv_opts *o, const char *name);
 
-/* Reads a CSV file with a header row into a new dataset. Columns whose
- * non-missing values all parse as numbers are numeric, the rest
- * categorical. On error *out is NULL and err names file, line and column. */
+/* Reads a CSV file with a header row into a new dataset. A column's kind
+ * is decided from all its non-missing cells ("", NA, ... are missing):
+ *   - every cell a finite number: numeric;
+ *   - some cell not a number, and at least half of the cells numbers or
+ *     formatted numbers ($45.07, 1,234.5, 12%: a currency sign $ EUR GBP
+ *     JPY, thousands separators or a percent sign): CHURN_EPARSE at
+ *     FILE:LINE:COLUMN of the first bad cell, quoting it and counting the
+ *     bad cells, with the ways out (fix it, leave it empty or NA, or
+ *     churn_csv_opts_add_categorical); a formatted number is never read
+ *     silently as text;
+ *   - otherwise (mostly texts, e.g. plan names): categorical.
+ * Columns named by churn_csv_opts_add_categorical are categorical, those
+ * named by churn_csv_opts_add_numeric must have no bad cell at all.
+ * On error *out is NULL and err names file, line and column. */
 CHURN_API int churn_dataset_read_csv(const char *path, const churn_csv_opts *o,
                                      churn_dataset **out, churn_error *err);
 
@@ -269,7 +303,8 @@ CHURN_API int churn_feature_opts_set_snapshots(churn_feature_opts *o,
 CHURN_API int churn_feature_opts_set_active_window(churn_feature_opts *o,
                                                    double days);
 /* Maps a comma-separated list of event names to role; these names replace
- * the role's defaults. Matching is case-insensitive. */
+ * the role's defaults. Matching is case-insensitive. Setting the activity
+ * names also means that names no role claims are no longer activity. */
 CHURN_API int churn_feature_opts_set_role_names(churn_feature_opts *o,
                                                 churn_role role,
                                                 const char *names_csv);
@@ -286,10 +321,76 @@ CHURN_API int churn_feature_opts_set_progress(churn_feature_opts *o,
 CHURN_API int churn_feature_opts_set_threads(churn_feature_opts *o,
                                              size_t n);
 
+/* include = 1: churn_features_extract also writes a row for each customer
+ * seen before a snapshot who cancelled before it (the population leaves
+ * them out), and a last categorical column cancel_date: the date of the
+ * customer's first cancel ("YYYY-MM-DD"), missing on the population's
+ * rows. Their features are computed as for everyone, their label is NaN
+ * (unknown). For churn_segment, which puts them in lifecycle stage lost:
+ * not for training or scoring. A customers column called cancel_date then
+ * clashes. Default 0. EINVAL unless include is 0 or 1. */
+CHURN_API int churn_feature_opts_set_cancelled(churn_feature_opts *o,
+                                               int include);
+
+/* Ignores the events of a comma-separated list of names: their rows are
+ * read and checked, then dropped (no role, no per-name column, no
+ * customer). A name also given to a role is EINVAL at extraction. */
+CHURN_API int churn_feature_opts_set_ignored_names(churn_feature_opts *o,
+                                                   const char *names_csv);
+
+/* What an extraction read: the customers of the event log, how many of
+ * them the customers dataset has a row for, and each event name with its
+ * rows and role, so that a caller can show how its log was understood. */
+typedef struct churn_feature_stats churn_feature_stats;
+
+/* An empty one; NULL when out of memory. The caller frees it. */
+CHURN_API churn_feature_stats *churn_feature_stats_new(void);
+CHURN_API void churn_feature_stats_free(churn_feature_stats *s);
+/* Each successful churn_features_extract with o adds what it read to s
+ * (NULL: none), so the shards of one job add up. s is not copied: it must
+ * outlive o's use and not be shared by extractions running at once. */
+CHURN_API int churn_feature_opts_set_stats(churn_feature_opts *o,
+                                           churn_feature_stats *s);
+/* A figure by name, NaN when unknown: "events" (rows read), "events_ignored"
+ * (rows of ignored names), "events_unlisted" (rows of names past the first
+ * 4096, which have no entry below), "customers" (distinct customer ids of
+ * the log, ignored rows aside); with a customers dataset joined (else NaN)
+ * "customers_rows" (its rows) and "customers_matched" (customers of the log
+ * with a row there). */
+CHURN_API double churn_feature_stats_value(const churn_feature_stats *s,
+                                           const char *name);
+/* The event names in order of first appearance (lowercase, trimmed; at
+ * most 4096), each with its rows, its role ("activity", ..., "signup";
+ * "ignore"; or "none" for a name no role claims once the activity names
+ * are set) and its events_<name>_30d column (NULL: none; a name with a
+ * role has none, nor one seen only from the as-of time on). */
+CHURN_API size_t churn_feature_stats_n_names(const churn_feature_stats *s);
+CHURN_API const char *churn_feature_stats_name(const churn_feature_stats *s,
+                                               size_t i);
+CHURN_API uint64_t churn_feature_stats_name_count(
+    const churn_feature_stats *s, size_t i);
+CHURN_API const char *churn_feature_stats_name_role(
+    const churn_feature_stats *s, size_t i);
+CHURN_API const char *churn_feature_stats_name_column(
+    const churn_feature_stats *s, size_t i);
+
+/* Reads the event log at events_path as churn_features_extract would (the
+ * same checks and messages) and adds what it read to s, building no
+ * features. The as-of time is optional here: without one, every unknown
+ * name that gets a column counts as seen before it. */
+CHURN_API int churn_events_scan(const char *events_path,
+                                const churn_feature_opts *o,
+                                churn_feature_stats *s, churn_error *err);
+
 /* Reads the event log at events_path in one streaming pass and builds one
  * row per customer in the population at each snapshot. customers (may be
  * NULL) is a dataset keyed by row id = customer_id whose columns are
- * joined in; customers without a row there get missing values. On success
+ * joined in; customers without a row there get missing values, and a
+ * customers dataset with a row for none of the log's customers is
+ * CHURN_EFORMAT naming the event log, the dataset's source and an id of
+ * each. Event names map to roles as churn_feature_opts_set_role_names
+ * says; a name no role claims counts as activity while the activity role
+ * keeps its defaults, and has no role once they are set. On success
  * *out is a new dataset the caller frees. */
 CHURN_API int churn_features_extract(const char *events_path,
                                      const churn_dataset *customers,
@@ -301,8 +402,23 @@ CHURN_API int churn_features_extract(const char *events_path,
  * or Unix seconds into Unix seconds (UTC). */
 CHURN_API int churn_parse_time(const char *text, size_t len, double *out_unix);
 
+/* The strict form for dates that people type (options such as an as-of
+ * date): an ISO-8601 date or date-time as churn_parse_time reads them, and
+ * nothing else. Unix seconds and 8-digit numbers such as 20250101 are
+ * CHURN_EPARSE, *out_unix untouched. Event logs keep churn_parse_time. */
+CHURN_API int churn_parse_date(const char *text, size_t len, double *out_unix);
+
 /* Formats Unix seconds as "YYYY-MM-DD" into buf (at least 11 bytes). */
 CHURN_API void churn_format_date(double unix_seconds, char *buf, size_t size);
+
+/* Writes x for people into buf (size bytes; 32 always suffice), without
+ * the locale. decimals < 0: the shortest decimal that reads back to the
+ * same double, as Python's repr (956.88, not 956.8800000000001);
+ * decimals 0..9: rounded to that many. A value that shows as zero has no
+ * minus sign ("0", "0.0000", never "-0.0000"); NaN and infinities write
+ * "n/a". Returns buf. */
+CHURN_API char *churn_format_number(double x, int decimals, char *buf,
+                                    size_t size);
 
 /* ------------------------------------------------------------ synthesizer */
 
@@ -356,7 +472,7 @@ typedef struct churn_model churn_model;
 
 typedef struct churn_train_opts churn_train_opts;
 
-/* Defaults: model "logistic", C = 1, class weight "none", validation
+/* Defaults: model "logistic", C = 1, class weight "auto", validation
  * fraction 0.2, seed 42, refit on all rows after validation; for SVMs
  * kernel "rbf", gamma 1 / features, degree 3; calibration "default", no
  * search, metric "auc", all rows. */
@@ -413,12 +529,33 @@ typedef void (*churn_search_fn)(void *user, const char *family,
 CHURN_API int churn_train_opts_set_search_report(churn_train_opts *o,
                                                  churn_search_fn fn,
                                                  void *user);
+/* As churn_search_fn, with the class weight of the point ("none" or
+ * "balanced"); called after it when both are set. */
+typedef void (*churn_search_weight_fn)(void *user, const char *family,
+                                       const char *kernel,
+                                       const char *class_weight, double c,
+                                       double gamma, double metric);
+CHURN_API int churn_train_opts_set_search_weight_report(
+    churn_train_opts *o, churn_search_weight_fn fn, void *user);
 /* Inverse L2 regularization strength (> 0), as in liblinear and
  * scikit-learn: larger C, weaker regularization. */
 CHURN_API int churn_train_opts_set_c(churn_train_opts *o, double c);
-/* "none" or "balanced" (each class weighs n / (2 * n_class)). */
+/* "none", "balanced" (each class weighs n / (2 * n_class)) or "auto"
+ * (default): balanced when a calibration follows the fit (platt or
+ * isotonic: so svm with its default Platt scaling), which maps the
+ * weighted margins back to probabilities; none otherwise (logistic and
+ * the rbf-approx kernel by default), whose own probabilities are
+ * calibrated only unweighted. Rare churn then still shapes an SVM's
+ * margin. Under "auto" the grid search tries both weights for a family
+ * that is calibrated. churn_model_class_weight says what was used. */
 CHURN_API int churn_train_opts_set_class_weight(churn_train_opts *o,
                                                 const char *mode);
+/* The label text that meant churned when the training data was read
+ * (as churn_csv_opts_set_positive; NULL = none, the default), copied and
+ * recorded in the model with the data's label name, for
+ * churn_model_label_positive. */
+CHURN_API int churn_train_opts_set_label_positive(churn_train_opts *o,
+                                                  const char *value);
 /* Fraction (0 <= f < 1) of customers held out, stratified by label, to
  * measure the model; 0 = no validation. */
 CHURN_API int churn_train_opts_set_validation(churn_train_opts *o,
@@ -430,9 +567,21 @@ CHURN_API int churn_train_opts_set_seed(churn_train_opts *o, uint64_t seed);
 CHURN_API int churn_train_opts_set_progress(churn_train_opts *o,
                                             churn_progress_fn fn, void *user);
 
+/* A categorical input is refused (CHURN_EFORMAT naming the column, its
+ * level count and the fixes: --id NAME or --drop NAME) when its training
+ * rows hold more than CHURN_MAX_LEVELS distinct levels, or when it looks
+ * like an id: at least CHURN_ID_LIKE_MIN_VALUES non-missing values, of
+ * which at least CHURN_ID_LIKE_SHARE_PCT percent are distinct. One-hot
+ * encoding such a column gives a model as wide as the data, slow to fit
+ * and memorizing rows instead of learning. */
+#define CHURN_MAX_LEVELS 1000
+#define CHURN_ID_LIKE_MIN_VALUES 50
+#define CHURN_ID_LIKE_SHARE_PCT 90
+
 /* Trains a model on the labeled rows of ds (rows with a NaN label are
- * left out). Every column of ds is an input. On success *out is a new
- * model the caller frees with churn_model_free. */
+ * left out). Every column of ds is an input (categorical ones within the
+ * limits above). On success *out is a new model the caller frees with
+ * churn_model_free. */
 CHURN_API int churn_train(const churn_dataset *ds, const churn_train_opts *o,
                           churn_model **out, churn_error *err);
 
@@ -518,6 +667,16 @@ CHURN_API const char *churn_model_family(const churn_model *m);
  * snprintf does. */
 CHURN_API size_t churn_model_describe(const churn_model *m, char *buf,
                                       size_t size);
+/* The class weight the fit used: "none" or "balanced". */
+CHURN_API const char *churn_model_class_weight(const churn_model *m);
+/* The label column of the training data (churn_dataset_label_name), and
+ * the label value that meant churned when one was given
+ * (churn_train_opts_set_label_positive); NULL when not recorded (model
+ * files without the label lines, from an older churn; no value given).
+ * Read labeled data for the model with them (churn_csv_opts_set_label_
+ * column and _set_positive). Valid while m lives. */
+CHURN_API const char *churn_model_label_name(const churn_model *m);
+CHURN_API const char *churn_model_label_positive(const churn_model *m);
 /* The raw input columns the model reads, in the order predict expects. */
 CHURN_API size_t churn_model_n_inputs(const churn_model *m);
 CHURN_API const char *churn_model_input_name(const churn_model *m, size_t j);
@@ -813,7 +972,13 @@ CHURN_API const char *churn_health_component(size_t k);
  * rfm_segment, lifecycle_stage, health_score (0-100), health_tier
  * (categorical: text levels) and health_<component> (the points of each
  * component; they add up to health_score). A column the rules need that
- * features lacks is CHURN_EFORMAT naming it. The caller frees *out. */
+ * features lacks is CHURN_EFORMAT naming it. The caller frees *out.
+ * When features has a categorical cancel_date column (see
+ * churn_feature_opts_set_cancelled), a row with a value there is a
+ * customer who cancelled before the as-of: lifecycle_stage lost, every
+ * score, segment and tier missing (NaN: not scored), and the output's
+ * last column cancel_date repeats the date (missing for the others). The
+ * RFM scores then rank the other rows only. */
 CHURN_API int churn_segment(const churn_dataset *features,
                             const churn_segment_opts *o, churn_dataset **out,
                             churn_error *err);
@@ -821,9 +986,13 @@ CHURN_API int churn_segment(const churn_dataset *features,
 /* Summarizes segments (the output of churn_segment) by one of its
  * categorical columns ("rfm_segment", "lifecycle_stage", "health_tier"):
  * a new dataset with one row per level that occurs, in level order, id =
- * the level's text, and the columns customers, share (0-1), health_mean
- * and, when segments has labels, churn_rate (churned / labelled rows of
- * the level; NaN when none is labelled). The caller frees *out. */
+ * the level's text, and the columns customers, share (0-1, of the rows
+ * with a level in that column: rows not scored, such as cancelled
+ * customers, are in lifecycle_stage only), health_mean (over the level's
+ * rows with a health score; NaN when none has one) and, when segments has
+ * labels, churn_rate (churned / labelled rows of the level; NaN when none
+ * is labelled; cancelled customers have no label). The caller frees
+ * *out. */
 CHURN_API int churn_segment_summary(const churn_dataset *segments,
                                     const char *column, churn_dataset **out,
                                     churn_error *err);

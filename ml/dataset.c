@@ -20,6 +20,8 @@ struct churn_dataset {
     double *labels;          /* per row; NaN = unknown */
     double *as_of;           /* per row, NULL until one is set */
     char *label_name;        /* NULL = no label column */
+    char *source;            /* where the rows came from; NULL = unsaid */
+    char *id_name;           /* the ids' column; NULL = row numbers */
 };
 
 churn_dataset *churn_dataset_new(size_t n_cols)
@@ -63,6 +65,8 @@ void churn_dataset_free(churn_dataset *ds)
     free(ds->labels);
     free(ds->as_of);
     free(ds->label_name);
+    free(ds->source);
+    free(ds->id_name);
     free(ds);
 }
 
@@ -103,6 +107,24 @@ int churn_dataset_set_label_name(churn_dataset *ds, const char *name,
     free(ds->label_name);
     ds->label_name = copy;
     return CHURN_OK;
+}
+
+int churn_dataset_set_id_name(churn_dataset *ds, const char *name,
+                              churn_error *err)
+{
+    if (!ds)
+        return churn__fail(err, CHURN_EINVAL, "no dataset");
+    char *copy = NULL;
+    if (name && *name && !(copy = churn__strdup(name)))
+        return churn__fail_nomem(err);
+    free(ds->id_name);
+    ds->id_name = copy;
+    return CHURN_OK;
+}
+
+const char *churn_dataset_id_name(const churn_dataset *ds)
+{
+    return ds ? ds->id_name : NULL;
 }
 
 int churn_dataset_reserve(churn_dataset *ds, size_t n_rows, churn_error *err)
@@ -304,4 +326,21 @@ const char *churn_dataset_level(const churn_dataset *ds, size_t j, size_t k)
     if (j >= ds->n_cols || !ds->levels[j])
         return NULL;
     return churn__strmap_key(ds->levels[j], k);
+}
+
+int churn_dataset_set_source(churn_dataset *ds, const char *source)
+{
+    if (!ds)
+        return CHURN_EINVAL;
+    char *copy = NULL;
+    if (source && !(copy = churn__strdup(source)))
+        return CHURN_ENOMEM;
+    free(ds->source);
+    ds->source = copy;
+    return CHURN_OK;
+}
+
+const char *churn_dataset_source(const churn_dataset *ds)
+{
+    return ds ? ds->source : NULL;
 }

@@ -278,7 +278,7 @@ static void tables(churn_eval *e)
     double ece = 0;
     for (size_t i = 0; i < n; i++) {
         size_t b = 0;
-        while (b + 1 < CHURN__EVAL_BINS && e->score[i] > (double)(b + 1) * 0.1)
+        while (b + 1 < CHURN__EVAL_BINS && e->score[i] > (double)(b + 1) / 10)
             b++;
         e->cal_rows[b]++;
         e->cal_prob_sum[b] += e->score[i];

@@ -348,14 +348,16 @@ static void page(FILE *f, const churn_eval *e, const char *title)
     fputs("</body>\n</html>\n", f);
 }
 
-/* One table cell with x to 4 decimals, a dash when x is not a number
- * (an empty calibration bin, a kernel model's coefficient). */
+/* One table cell with x to 4 decimals (never "-0.0000"), a dash when x
+ * is not a number (an empty calibration bin, a kernel model's
+ * coefficient). */
 static void cell(FILE *f, double x)
 {
-    if (isnan(x))
+    char num[CHURN__NUM_BUF];
+    if (!isfinite(x))
         fputs("<td>&#8211;</td>", f);
     else
-        fprintf(f, "<td>%.4f</td>", x);
+        fprintf(f, "<td>%s</td>", churn_format_number(x, 4, num, sizeof num));
 }
 
 static void row(FILE *f, const churn_eval *e, const char *label, int k)
@@ -364,8 +366,12 @@ static void row(FILE *f, const churn_eval *e, const char *label, int k)
     churn__html_text(f, label);
     fputs("</td>", f);
     cell(f, e->metrics[k]);
-    if (e->n_folds)
-        fprintf(f, "<td>%.4f ± %.4f</td>", e->fold_mean[k], e->fold_sd[k]);
+    if (e->n_folds) {
+        char mean[CHURN__NUM_BUF], sd[CHURN__NUM_BUF];
+        fprintf(f, "<td>%s ± %s</td>",
+                churn_format_number(e->fold_mean[k], 4, mean, sizeof mean),
+                churn_format_number(e->fold_sd[k], 4, sd, sizeof sd));
+    }
     fputs("</tr>\n", f);
 }
 
@@ -475,7 +481,7 @@ static void tables(FILE *f, const churn_eval *e)
         double mean, observed;
         churn_eval_calibration(e, b, &rows, &mean, &observed);
         fprintf(f, "<tr><td>%.1f&#8211;%.1f</td><td>%zu</td>",
-                0.1 * (double)b, 0.1 * (double)(b + 1), rows);
+                (double)b / 10, (double)(b + 1) / 10, rows);
         cell(f, mean);
         cell(f, observed);
         fputs("</tr>\n", f);

@@ -152,10 +152,20 @@ static void bar_chart(FILE *f, const churn__eval_group *g)
     fprintf(f, "%.0f%%.</figcaption></figure>\n", 100 * rate_max);
 }
 
-/* The same figures as a table: level, customers, share, labelled,
- * churned, churn rate. */
-static void group_table(FILE *f, const churn__eval_group *g, double total)
+/* Customers in a group: the rows with a level in its column. */
+static double group_total(const churn__eval_group *g)
 {
+    double total = 0;
+    for (size_t k = 0; k < g->n; k++)
+        total += g->customers[k];
+    return total;
+}
+
+/* The same figures as a table: level, customers, share (of the group's
+ * customers), labelled, churned, churn rate. */
+static void group_table(FILE *f, const churn__eval_group *g)
+{
+    double total = group_total(g);
     fputs("<table><tr><th class=\"k\">", f);
     churn__html_text(f, group_title(g->column));
     fputs("</th><th>customers</th><th>share</th><th>labelled</th>"
@@ -197,13 +207,21 @@ static void segments_part(FILE *f, const churn__eval_segments *s)
             "RFM segment (recency, frequency and monetary scores 1&#8211;5 "
             "over that population), lifecycle stage and health tier. ",
             s->customers);
+    /* Rows without an RFM segment: customers who cancelled before the
+     * as-of date, in lifecycle stage lost only (churn_segment). */
+    double unscored = s->n_groups > 0 ? (double)s->customers -
+                                            group_total(&s->group[0])
+                                      : 0;
+    if (unscored > 0)
+        fprintf(f, "%.0f of them cancelled before it: they are in stage "
+                "lost and have no RFM segment or health tier. ", unscored);
     label_source(f, s);
     fputs("</p>\n<div class=\"charts\">\n", f);
     for (size_t g = 0; g < s->n_groups; g++)
         bar_chart(f, &s->group[g]);
     fputs("</div>\n<div class=\"charts\">\n", f);
     for (size_t g = 0; g < s->n_groups; g++)
-        group_table(f, &s->group[g], (double)s->customers);
+        group_table(f, &s->group[g]);
     fputs("</div>\n", f);
 }
 

@@ -57,8 +57,8 @@ static json_t *tables_json(const churn_eval *e, json_t *root)
             number(lift, 0), "cumulative_gains", number(gain, 0)));
         churn_eval_calibration(e, d, &rows, &mean, &observed);
         bad |= json_array_append_new(cal, json_pack(
-            "{s:f, s:f, s:I, s:o, s:o}", "low", (double)d * 0.1, "high",
-            (double)(d + 1) * 0.1, "rows", (json_int_t)rows,
+            "{s:f, s:f, s:I, s:o, s:o}", "low", (double)d / 10, "high",
+            (double)(d + 1) / 10, "rows", (json_int_t)rows,
             "mean_predicted", number(mean, 0), "observed",
             number(observed, 0)));
     }
@@ -177,6 +177,43 @@ static json_t *report_json(const churn_eval *e)
     return root;
 }
 
+/* Writes jansson's text with every real number in its shortest
+ * round-trip form: jansson writes %.17g (0.80000000000000004 for 0.8).
+ * Numbers are the runs of [-+.0-9eE] outside strings; integers stay as
+ * they are, reals keep a point or exponent (0.8, 1.0, 1e-05). */
+static int put_shortest_numbers(FILE *f, const char *text)
+{
+    int in_string = 0;
+    for (const char *p = text; *p; p++) {
+        if (in_string) {
+            if (*p == '\\' && p[1]) { /* the escaped byte goes as is */
+                if (fputc(*p++, f) == EOF)
+                    return -1;
+            } else {
+                in_string = *p != '"';
+            }
+        } else if (*p == '"') {
+            in_string = 1;
+        } else if (*p == '-' || (*p >= '0' && *p <= '9')) {
+            size_t n = strspn(p, "+-.0123456789eE");
+            if (strcspn(p, ".eE") < n) {
+                char num[CHURN__NUM_BUF];
+                churn__format_double(strtod(p, NULL), num);
+                if (fputs(num, f) == EOF ||
+                    (!strpbrk(num, ".e") && fputs(".0", f) == EOF))
+                    return -1;
+            } else if (fwrite(p, 1, n, f) != n) {
+                return -1;
+            }
+            p += n - 1;
+            continue;
+        }
+        if (fputc(*p, f) == EOF)
+            return -1;
+    }
+    return 0;
+}
+
 int churn_eval_write_json(const churn_eval *e, const char *path,
                           churn_error *err)
 {
@@ -184,21 +221,24 @@ int churn_eval_write_json(const churn_eval *e, const char *path,
         return churn__fail(err, CHURN_EINVAL, "churn_eval_write_json: null "
                            "argument");
     json_t *root = report_json(e);
-    if (!root)
+    char *text = root ? json_dumps(root, JSON_INDENT(2) |
+                                             JSON_REAL_PRECISION(17))
+                      : NULL;
+    json_decref(root);
+    if (!text)
         return churn__fail_nomem(err);
     churn__afile *f;
     int rc = churn__afile_open(path, &f, err);
     if (rc == CHURN_OK) {
         FILE *s = churn__afile_stream(f);
-        if (json_dumpf(root, s, JSON_INDENT(2) | JSON_REAL_PRECISION(17)) ||
-            fputc('\n', s) == EOF) {
+        if (put_shortest_numbers(s, text) || fputc('\n', s) == EOF) {
             churn__afile_abort(f);
             rc = churn__fail(err, CHURN_EIO, "%s: write failed", path);
         } else {
             rc = churn__afile_commit(f, err);
         }
     }
-    json_decref(root);
+    free(text);
     return rc;
 }
 

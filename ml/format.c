@@ -1,10 +1,13 @@
-/* format.c - printf's decimal forms of doubles ("%.17g", "%.4g", "%+.2f")
- * without printf, for the million-row outputs of scoring: the digits come
+/* format.c - every number written for people: printf's decimal forms of
+ * doubles ("%.17g", "%.4g", "%+.2f") without printf and without a
+ * negative zero, the shortest round-trip form, and churn_format_number
+ * for the tools. For the million-row outputs of scoring the digits come
  * from exact integer arithmetic (x = m 2^q, times a power of ten, rounded
  * half to even as glibc's printf rounds), so the text is printf's to the
  * byte; the few values out of its reach go to snprintf. */
 #include "internal.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -205,7 +208,33 @@ static size_t emit_g(int negative, uint64_t d, int e, int p, char *buf)
     return k;
 }
 
+/* A text that shows zero ("-0", "-0.00", "-0e+00") loses its minus sign:
+ * people read "-0" as a negative amount. With plus, the sign becomes '+'
+ * as for any other zero. Returns the new length. */
+static size_t unsign_zero(char *buf, size_t n, int plus)
+{
+    if (n < 2 || buf[0] != '-' || buf[1] < '0' || buf[1] > '9')
+        return n; /* positive, or "-inf" */
+    for (size_t i = 1; i < n && buf[i] != 'e'; i++)
+        if (buf[i] >= '1' && buf[i] <= '9')
+            return n;
+    if (plus) {
+        buf[0] = '+';
+        return n;
+    }
+    memmove(buf, buf + 1, n); /* with the terminating NUL */
+    return n - 1;
+}
+
+/* printf's text of x, without a negative zero. */
+static size_t format_g_signed(double x, int precision, char *buf);
+
 size_t churn__format_g(double x, int precision, char *buf)
+{
+    return unsign_zero(buf, format_g_signed(x, precision, buf), 0);
+}
+
+static size_t format_g_signed(double x, int precision, char *buf)
 {
     uint64_t d;
     int e;
@@ -223,7 +252,17 @@ size_t churn__format_g(double x, int precision, char *buf)
     return n > 0 ? (size_t)n : 0;
 }
 
+static size_t format_fixed_signed(double x, int decimals, int plus,
+                                  char *buf);
+
 size_t churn__format_fixed(double x, int decimals, int plus, char *buf)
+{
+    return unsign_zero(buf, format_fixed_signed(x, decimals, plus, buf),
+                       plus);
+}
+
+static size_t format_fixed_signed(double x, int decimals, int plus,
+                                  char *buf)
 {
     uint64_t d;
     if (!isfinite(x) || decimals < 0 || decimals > 9 ||
@@ -297,6 +336,8 @@ static char *format_whole(double x, char *buf)
 
 char *churn__format_double(double x, char *buf)
 {
+    if (x == 0)
+        x = 0.0; /* "0" for -0: the same number to a person */
     /* Whole numbers below 10^15 (counts, mostly) print as their digits
      * under %.15g, and those read back exactly: written directly they
      * skip the digit generation below. */
@@ -311,13 +352,34 @@ char *churn__format_double(double x, char *buf)
         snprintf(buf, CHURN__NUM_BUF, "%s", x > 0 ? "inf" : "-inf");
         return buf;
     }
-    if (x != 0 && shortest_fast(x, buf))
+    /* Normal doubles: the shortest form has 15 digits or more, or %.15g
+     * ends in zeros that fall away. Subnormals carry fewer bits, so fewer
+     * digits may do (5e-324): try them all. */
+    int first = fabs(x) < DBL_MIN ? 1 : 15;
+    if (x != 0 && first == 15 && shortest_fast(x, buf))
         return buf;
-    /* 15 significant digits cover most values exactly; 17 always do. */
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, CHURN__NUM_BUF, "%.*g", prec, x);
-        if (prec == 17 || strtod(buf, NULL) == x)
+    for (int prec = first; prec <= 17; prec++) {
+        /* At most 24 characters ("-1.2345678901234567e-308"); the test
+         * of the length is for the compiler, which cannot know that. */
+        int len = snprintf(buf, CHURN__NUM_BUF, "%.*g", prec, x);
+        if (len < 0 || len >= CHURN__NUM_BUF || prec == 17 ||
+            strtod(buf, NULL) == x)
             break;
     }
+    return buf;
+}
+
+char *churn_format_number(double x, int decimals, char *buf, size_t size)
+{
+    char text[CHURN__NUM_BUF];
+    if (!buf || size == 0)
+        return buf;
+    if (!isfinite(x))
+        snprintf(text, sizeof text, "n/a");
+    else if (decimals < 0)
+        churn__format_double(x, text);
+    else
+        churn__format_fixed(x, decimals > 9 ? 9 : decimals, 0, text);
+    snprintf(buf, size, "%s", text);
     return buf;
 }

@@ -140,7 +140,8 @@ void churn__afile_abort(churn__afile *f);
 /* ------------------------------------------------------------ numbers */
 
 /* Writes x in the shortest "%g" form that strtod reads back to the same
- * double (NaN as the empty string, which is "missing" in our CSVs).
+ * double, as Python's repr (NaN as the empty string, which is "missing"
+ * in our CSVs; -0 as "0": every number written for people goes here).
  * buf must hold CHURN__NUM_BUF bytes. Returns buf. */
 #define CHURN__NUM_BUF 32
 char *churn__format_double(double x, char *buf);
@@ -149,6 +150,50 @@ char *churn__format_double(double x, char *buf);
  * that are quick (at most 19 digits and a small exponent): returns 1 and
  * sets *out, or 0 when the caller must take strtod. */
 int churn__decimal_to_double(uint64_t m, int e10, double *out);
+
+/* A sum of decimal values that ends as the double nearest the exact
+ * decimal sum of the values as written (0.1 + 0.2 gives 0.3), as long as
+ * each value has at most 9 decimals and the sum fits 64-bit integer
+ * units; beyond that it goes on as a plain double sum. Zeroed (memset or
+ * {0}) it is the empty sum. */
+typedef struct churn__decsum {
+    union {
+        int64_t units;  /* while exact: the sum is units * 10^-scale */
+        double sum;     /* once scale < 0 */
+    } v;
+    int8_t scale;
+} churn__decsum;
+
+void churn__decsum_add(churn__decsum *s, double x);
+
+/* x as the decimal units * 10^-scale with the fewest decimals (at most
+ * 9) that reads back to x, as strtod reads it: the text x was parsed
+ * from, in the common case; scale -1 when there is none. Found once, it
+ * can be added to many sums. */
+typedef struct churn__decimal {
+    double value;
+    int64_t units;
+    int8_t scale;
+} churn__decimal;
+churn__decimal churn__decimal_of(double x);
+void churn__decsum_add_rescaled(churn__decsum *s, const churn__decimal *d);
+/* The common case inline (feature extraction adds one value to several
+ * sums of every snapshot): the same number of decimals, no overflow. */
+static inline void churn__decsum_add_decimal(churn__decsum *s,
+                                             const churn__decimal *d)
+{
+    int64_t t;
+    if (d->scale == s->scale && s->scale >= 0 &&
+        !__builtin_add_overflow(s->v.units, d->units, &t))
+        s->v.units = t;
+    else
+        churn__decsum_add_rescaled(s, d);
+}
+/* Adds the sum s (sign > 0) or subtracts it (sign < 0), exactly while
+ * both are exact. */
+void churn__decsum_merge(churn__decsum *into, const churn__decsum *s,
+                         int sign);
+double churn__decsum_value(const churn__decsum *s);
 
 /* Scans the longest prefix of text[0..avail) of the form
  * [+-]digits[.digits][(e|E)[+-]digits] and converts it without strtod.
@@ -161,8 +206,9 @@ size_t churn__scan_decimal(const char *text, size_t avail, double *out);
 /* The very text snprintf's "%.<precision>g" (1 <= precision <= 17) and
  * "%.<decimals>f" / "%+.<decimals>f" (decimals <= 9) write for a finite
  * x, made without printf for speed (exact integer arithmetic, printf
- * only where that does not reach). buf holds CHURN__NUM_BUF bytes;
- * returns the length. */
+ * only where that does not reach), except that a text showing zero has
+ * no minus sign ("0.00", "+0.00" with plus, not "-0.00"). buf holds
+ * CHURN__NUM_BUF bytes; returns the length. */
 size_t churn__format_g(double x, int precision, char *buf);
 size_t churn__format_fixed(double x, int decimals, int plus, char *buf);
 

@@ -180,6 +180,27 @@ static int fit_numeric(churn__pipeline *p, size_t j,
     return CHURN_OK;
 }
 
+int churn__check_levels(const char *name, double n_levels, double n_values,
+                        churn_error *err)
+{
+    if (n_values >= CHURN_ID_LIKE_MIN_VALUES &&
+        n_levels * 100 >= n_values * CHURN_ID_LIKE_SHARE_PCT)
+        return churn__fail(err, CHURN_EFORMAT,
+                           "column '%s' has %.0f distinct texts in %.0f "
+                           "training rows: it looks like an id, not an "
+                           "input; name it the id (--id %s) or leave it out "
+                           "(--drop %s)", name, n_levels, n_values, name,
+                           name);
+    if (n_levels > CHURN_MAX_LEVELS)
+        return churn__fail(err, CHURN_EFORMAT,
+                           "column '%s' has %.0f levels, more than the %d a "
+                           "categorical input may have; name it the id (--id "
+                           "%s), leave it out (--drop %s) or group its "
+                           "levels", name, n_levels, CHURN_MAX_LEVELS, name,
+                           name);
+    return CHURN_OK;
+}
+
 static int fit_categorical(churn__pipeline *p, size_t j,
                            const churn__fit_rows *t, churn_error *err)
 {
@@ -205,6 +226,15 @@ static int fit_categorical(churn__pipeline *p, size_t j,
         }
         count[(size_t)v]++;
     }
+    size_t n_levels = 0, n_values = 0;
+    for (size_t c = 0; c < n_codes; c++) {
+        n_levels += count[c] > 0;
+        n_values += count[c];
+    }
+    rc = churn__check_levels(in->name, (double)n_levels, (double)n_values,
+                             err);
+    if (rc != CHURN_OK)
+        goto done;
     for (size_t c = 0; c < n_codes; c++) {
         const char *text = churn_dataset_level(t->ds, j, c);
         size_t code;

@@ -23,7 +23,9 @@ typedef struct churn__pipeline churn__pipeline;
  * depend on the data.
  * Categorical input: one output "<name>=<level>" per level that occurs in
  * the training rows, in ds's level-code order; a missing or unknown
- * category has every one-hot value 0.
+ * category has every one-hot value 0. A categorical input with too many
+ * levels, or one that looks like an id, is CHURN_EFORMAT (see
+ * churn__check_levels and CHURN_MAX_LEVELS in churn.h).
  * Every output is then standardized, one-hot outputs included, so that L2
  * regularization penalizes all coefficients on the same scale: center =
  * mean and scale = population standard deviation (divisor n, as

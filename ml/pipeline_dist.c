@@ -388,6 +388,15 @@ int churn__fit_categorical_dist(churn__pipeline *p, size_t j,
     rc = churn__comm_reduce(comm, global, n_all, CHURN_REDUCE_SUM, err);
     if (rc != CHURN_OK)
         goto done;
+    /* The job's counts, the same on every rank: the same verdict. */
+    double n_levels = 0, n_values = 0;
+    for (size_t g = 0; g < n_all; g++) {
+        n_levels += global[g] > 0;
+        n_values += global[g];
+    }
+    if ((rc = churn__check_levels(in->name, n_levels, n_values, err)) !=
+        CHURN_OK)
+        goto done;
     /* The levels that occur in some rank's training rows, in job order. */
     if (!(in->levels = churn__strmap_new()))
         rc = CHURN_ENOMEM;

@@ -73,6 +73,13 @@ static inline size_t churn__fit_row(const churn__fit_rows *t, size_t i)
     return t->rows ? t->rows[i] : i;
 }
 
+/* CHURN_OK when categorical input name, with n_levels distinct levels
+ * among n_values non-missing training values (of every rank), is within
+ * the limits churn.h documents (CHURN_MAX_LEVELS, id-like columns); else
+ * CHURN_EFORMAT naming the column and the fixes. */
+int churn__check_levels(const char *name, double n_levels, double n_values,
+                        churn_error *err);
+
 /* CHURN_OK when every rank's ds has the same columns (count, names,
  * kinds, in order), else CHURN_EFORMAT on every rank. Collective. */
 int churn__check_columns_dist(const churn_dataset *ds,

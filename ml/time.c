@@ -108,14 +108,33 @@ static int parse_iso(const char *p, const char *end, double *out)
     return 1;
 }
 
+/* Drops the spaces around text[0..*len). */
+static const char *trim(const char *text, size_t *len)
+{
+    while (*len > 0 && isspace((unsigned char)*text)) {
+        text++;
+        (*len)--;
+    }
+    while (*len > 0 && isspace((unsigned char)text[*len - 1]))
+        (*len)--;
+    return text;
+}
+
+int churn_parse_date(const char *text, size_t len, double *out_unix)
+{
+    if (!text || !out_unix)
+        return CHURN_EINVAL;
+    text = trim(text, &len);
+    /* Only the ISO form: a number such as 20250101 is not read as Unix
+     * seconds here, since a date option that means 1970-08-23 is a typo. */
+    if (len < 10 || text[4] != '-')
+        return CHURN_EPARSE;
+    return parse_iso(text, text + len, out_unix) ? CHURN_OK : CHURN_EPARSE;
+}
+
 int churn_parse_time(const char *text, size_t len, double *out_unix)
 {
-    while (len > 0 && isspace((unsigned char)*text)) {
-        text++;
-        len--;
-    }
-    while (len > 0 && isspace((unsigned char)text[len - 1]))
-        len--;
+    text = trim(text, &len);
     if (len == 0)
         return CHURN_EPARSE;
     const char *end = text + len;

@@ -33,6 +33,8 @@ void churn_model_free(churn_model *m)
     churn__pipeline_free(m->pipe);
     churn__classifier_clear(&m->clf);
     churn__calibration_clear(&m->cal);
+    free(m->label_name);
+    free(m->label_positive);
     free(m->validation_prob);
     free(m->validation_label);
     free(m);
@@ -41,6 +43,21 @@ void churn_model_free(churn_model *m)
 const char *churn_model_family(const churn_model *m)
 {
     return m->clf.family ? m->clf.family->name : "";
+}
+
+const char *churn_model_class_weight(const churn_model *m)
+{
+    return m->class_weight;
+}
+
+const char *churn_model_label_name(const churn_model *m)
+{
+    return m->label_name;
+}
+
+const char *churn_model_label_positive(const churn_model *m)
+{
+    return m->label_positive;
 }
 
 size_t churn_model_n_inputs(const churn_model *m)

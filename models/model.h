@@ -33,6 +33,9 @@ struct churn_model {
                                * family names the model */
     churn__calibration cal;   /* decision value -> probability */
     char class_weight[16];    /* "none" or "balanced" */
+    /* The training data's label column and the value that meant churned
+     * (owned; NULL when the file predates them, or none was given). */
+    char *label_name, *label_positive;
     char created[32];         /* ISO date-time of training, UTC */
     char library[32];         /* churn version that trained it */
     double metrics[CHURN__M_COUNT]; /* NaN = not measured */

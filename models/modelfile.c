@@ -13,6 +13,22 @@
  * file that is surely something else. */
 #define MAX_MODEL_BYTES ((long)1 << 30)
 
+/* The label lines, each only when known, so that a model without them
+ * (from an older library) writes back the very same bytes. */
+static void write_label(const churn_model *m, FILE *f)
+{
+    if (m->label_name) {
+        fputs("label ", f);
+        churn__put_string(f, m->label_name);
+        fputc('\n', f);
+    }
+    if (m->label_positive) {
+        fputs("label_positive ", f);
+        churn__put_string(f, m->label_positive);
+        fputc('\n', f);
+    }
+}
+
 static int write_body(const churn_model *m, FILE *f)
 {
     const char **names = churn__model_output_names(m);
@@ -28,6 +44,7 @@ static int write_body(const churn_model *m, FILE *f)
     fputs("\nclass_weight ", f);
     churn__put_string(f, m->class_weight);
     fputc('\n', f);
+    write_label(m, f);
     churn__pipeline_write(m->pipe, f);
     churn__classifier_write(&m->clf, m->n_outputs, names, f);
     churn__calibration_write(&m->cal, f);
@@ -197,6 +214,31 @@ static int read_field(churn__lines *r, const char *key, char *dst,
     return rc;
 }
 
+/* Reads the optional line "key value" into a new string *dst; a file
+ * without the line (written before churn recorded it) leaves *dst NULL. */
+static int read_optional(churn__lines *r, const char *key, char **dst,
+                         churn_error *err)
+{
+    size_t k = strlen(key);
+    if (r->pos >= r->len || r->len - r->pos <= k ||
+        strncmp(r->buf + r->pos, key, k) != 0 || r->buf[r->pos + k] != ' ')
+        return CHURN_OK;
+    const char *v;
+    int rc = churn__lines_next(r, key, err);
+    if (rc == CHURN_OK)
+        rc = churn__lines_expect(r, key, err);
+    if (rc == CHURN_OK)
+        rc = churn__lines_string(r, &v, err);
+    if (rc == CHURN_OK)
+        rc = churn__lines_done(r, err);
+    if (rc == CHURN_OK && !*v)
+        rc = churn__fail_at(err, CHURN_EFORMAT, r->path, r->line,
+                            k + 2, "empty %s", key);
+    if (rc == CHURN_OK && !(*dst = churn__strdup(v)))
+        rc = churn__fail_nomem(err);
+    return rc;
+}
+
 static int read_classifier(churn__lines *r, churn_model *m,
                            const churn__family *family, churn_error *err)
 {
@@ -285,6 +327,10 @@ static int parse_model(churn__lines *r, churn_model *m, churn_error *err)
     if (rc == CHURN_OK)
         rc = read_field(r, "class_weight", m->class_weight,
                         sizeof m->class_weight, err);
+    if (rc == CHURN_OK)
+        rc = read_optional(r, "label", &m->label_name, err);
+    if (rc == CHURN_OK)
+        rc = read_optional(r, "label_positive", &m->label_positive, err);
     if (rc == CHURN_OK)
         rc = churn__pipeline_read(r, &m->pipe, err);
     if (rc == CHURN_OK)

@@ -8,6 +8,38 @@
 #include <stdlib.h>
 #include <string.h>
 
+churn__calib_kind churn__calibration_for(int requested,
+                                         const churn__fit_params *fp)
+{
+    if (requested >= 0)
+        return (churn__calib_kind)requested;
+    /* A log-odds needs no calibration (and Platt's out-of-fold fits would
+     * triple the cost of rbf-approx); a margin gets Platt's. */
+    return fp->family->margin ? CHURN__CAL_PLATT : CHURN__CAL_NONE;
+}
+
+int churn__auto_balanced(int requested_calibration,
+                         const churn__fit_params *fp)
+{
+    return churn__calibration_for(requested_calibration, fp) !=
+           CHURN__CAL_NONE;
+}
+
+/* The class weights the grid of the family of base tries: none and
+ * balanced under "auto" when churn__auto_balanced allows it, else the
+ * base point's own. */
+static size_t weights_of(const churn__search *sr,
+                         const churn__fit_params *base, int weight[2])
+{
+    if (sr->weight_auto && churn__auto_balanced(sr->calibration, base)) {
+        weight[0] = 0;
+        weight[1] = 1;
+        return 2;
+    }
+    weight[0] = sr->weight_auto ? 0 : base->balanced;
+    return 1;
+}
+
 int churn__out_of_fold(const churn__fit_params *fp, const double *z,
                        const double *y, size_t n, size_t p,
                        const size_t *fold, size_t k, double *f_out,
@@ -75,10 +107,13 @@ static int gamma_grid(const churn__fit_params *base)
 }
 
 /* The grid points of base's family. */
-static size_t grid_points(const churn__fit_params *base)
+static size_t grid_points(const churn__search *sr,
+                          const churn__fit_params *base)
 {
+    int weight[2];
     return base->family->n_c_grid *
-           (gamma_grid(base) ? sizeof gamma_scale / sizeof *gamma_scale : 1);
+           (gamma_grid(base) ? sizeof gamma_scale / sizeof *gamma_scale : 1) *
+           weights_of(sr, base, weight);
 }
 
 /* Evaluates the grid of one family; keeps the best point in *best. */
@@ -91,13 +126,16 @@ static int search_family(churn__search *sr, const churn__fit_params *base,
     int kernels = base->family->kernels, rbf = gamma_grid(base);
     size_t n_c = base->family->n_c_grid;
     size_t n_g = rbf ? sizeof gamma_scale / sizeof *gamma_scale : 1;
+    int weight[2];
+    size_t n_w = weights_of(sr, base, weight);
     /* Shown as the family that stores the model (rbf-approx as svm). */
-    const char *shown_family = churn__family_stored(base->family)->name;
+    const char *family = churn__family_stored(base->family)->name;
     int rc = CHURN_OK;
-    for (size_t a = 0; rc == CHURN_OK && a < n_c; a++)
+    for (size_t a = 0; rc == CHURN_OK && a < n_c * n_w; a++)
         for (size_t g = 0; rc == CHURN_OK && g < n_g; g++) {
             churn__fit_params fp = *base;
-            fp.c = base->family->c_grid[a];
+            fp.balanced = weight[a / n_c];
+            fp.c = base->family->c_grid[a % n_c];
             if (rbf)
                 fp.gamma = gamma_scale[g] / (double)(p ? p : 1);
             double metric = NAN;
@@ -109,13 +147,18 @@ static int search_family(churn__search *sr, const churn__fit_params *base,
                 break;
             double shown = sr->metric == CHURN__METRIC_LOGLOSS ? -metric
                                                                : metric;
-            if (sr->report)
-                sr->report(sr->report_user, shown_family,
-                           kernels ? churn__kernel_name(fp.kernel) : "-", fp.c,
-                           kernels && fp.kernel != CHURN__K_LINEAR
+            double gamma = kernels && fp.kernel != CHURN__K_LINEAR
                                ? (fp.gamma > 0 ? fp.gamma : 1.0 / (double)p)
-                               : NAN,
+                               : NAN;
+            const char *kernel = kernels ? churn__kernel_name(fp.kernel)
+                                         : "-";
+            if (sr->report)
+                sr->report(sr->report_user, family, kernel, fp.c, gamma,
                            shown);
+            if (sr->report_weighted)
+                sr->report_weighted(sr->report_weighted_user, family, kernel,
+                                    fp.balanced ? "balanced" : "none", fp.c,
+                                    gamma, shown);
             if (sr->progress)
                 sr->progress(sr->progress_user, "searching", ++sr->done,
                              sr->total);
@@ -158,8 +201,8 @@ int churn__search_run(churn__search *sr, const churn_dataset *ds,
         second.family = churn__family_for(&churn__family_svm, fp->kernel);
     }
     sr->done = 0;
-    sr->total = grid_points(&base) + (both_families ? grid_points(&second)
-                                                    : 0);
+    sr->total = grid_points(sr, &base) +
+                (both_families ? grid_points(sr, &second) : 0);
     if (rc == CHURN_OK)
         rc = search_family(sr, &base, z, y, n, p, fold, f, &best,
                            &best_metric, err);

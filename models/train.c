@@ -14,7 +14,7 @@
 struct churn_train_opts {
     char family[16];
     double c;
-    int balanced;
+    int balanced; /* 1, 0, or -1: "auto" (churn__auto_balanced) */
     churn__kernel kernel;
     double gamma;
     int degree;
@@ -25,6 +25,9 @@ struct churn_train_opts {
     size_t max_rows;
     churn_search_fn search_fn;
     void *search_user;
+    churn_search_weight_fn search_weight_fn;
+    void *search_weight_user;
+    char *label_positive; /* recorded in the model; NULL: none given */
     double validation;
     int refit;
     uint64_t seed;
@@ -40,6 +43,7 @@ churn_train_opts *churn_train_opts_new(void)
         return NULL;
     snprintf(o->family, sizeof o->family, "%s", "logistic");
     o->c = 1.0;
+    o->balanced = -1;
     o->kernel = CHURN__K_RBF;
     o->degree = 3;
     o->calibration = -1;
@@ -49,7 +53,12 @@ churn_train_opts *churn_train_opts_new(void)
     return o;
 }
 
-void churn_train_opts_free(churn_train_opts *o) { free(o); }
+void churn_train_opts_free(churn_train_opts *o)
+{
+    if (o)
+        free(o->label_positive);
+    free(o);
+}
 
 int churn_train_opts_set_model(churn_train_opts *o, const char *family)
 {
@@ -175,12 +184,38 @@ int churn_train_opts_set_class_weight(churn_train_opts *o, const char *mode)
 {
     if (!o || !mode)
         return CHURN_EINVAL;
-    if (strcmp(mode, "none") == 0)
+    if (strcmp(mode, "auto") == 0)
+        o->balanced = -1;
+    else if (strcmp(mode, "none") == 0)
         o->balanced = 0;
     else if (strcmp(mode, "balanced") == 0)
         o->balanced = 1;
     else
         return CHURN_EINVAL;
+    return CHURN_OK;
+}
+
+int churn_train_opts_set_search_weight_report(churn_train_opts *o,
+                                              churn_search_weight_fn fn,
+                                              void *user)
+{
+    if (!o)
+        return CHURN_EINVAL;
+    o->search_weight_fn = fn;
+    o->search_weight_user = user;
+    return CHURN_OK;
+}
+
+int churn_train_opts_set_label_positive(churn_train_opts *o,
+                                        const char *value)
+{
+    if (!o || (value && !*value))
+        return CHURN_EINVAL;
+    char *copy = value ? churn__strdup(value) : NULL;
+    if (value && !copy)
+        return CHURN_ENOMEM;
+    free(o->label_positive);
+    o->label_positive = copy;
     return CHURN_OK;
 }
 
@@ -284,6 +319,10 @@ static void search_setup(const churn_train_opts *o, churn__search *sr)
     sr->progress = o->progress;
     sr->progress_user = o->progress_user;
     sr->seed = o->seed;
+    sr->report_weighted = o->search_weight_fn;
+    sr->report_weighted_user = o->search_weight_user;
+    sr->weight_auto = o->balanced < 0;
+    sr->calibration = o->calibration;
 }
 
 /* Keeps the figures the fit of family f recorded. */
@@ -345,14 +384,10 @@ static int fit_rows(const churn_dataset *ds, const size_t *rows, size_t n,
     rc = churn__classifier_fit(&m->clf, fp, z, y, n, p, figures, err);
     if (rc == CHURN_OK)
         keep_figures(m, fp->family, figures);
-    /* A log-odds needs no calibration (and Platt's out-of-fold fits would
-     * triple the cost of rbf-approx); a margin gets Platt's. */
-    int cal = o->calibration >= 0 ? o->calibration
-              : fp->family->margin ? CHURN__CAL_PLATT
-                                   : CHURN__CAL_NONE;
+    churn__calib_kind cal = churn__calibration_for(o->calibration, fp);
     if (rc == CHURN_OK && cal != CHURN__CAL_NONE)
         rc = churn__calibration_fit_cv(&sr, ds, rows, z, y, n, p, fp,
-                                       (churn__calib_kind)cal, &m->cal, err);
+                                       cal, &m->cal, err);
 done:
     churn__binding_free(bind);
     free(z);
@@ -465,15 +500,30 @@ static int sample_rows(const churn_dataset *ds, size_t *rows, size_t *n,
     return rc;
 }
 
-static void stamp(churn_model *m, const churn_train_opts *o)
+/* Records the label of ds and the positive value of o in m, for
+ * churn_model_label_name and churn_model_label_positive. */
+static int stamp_label(churn_model *m, const churn_dataset *ds,
+                       const churn_train_opts *o, churn_error *err)
+{
+    const char *name = churn_dataset_label_name(ds);
+    if (name && *name && !(m->label_name = churn__strdup(name)))
+        return churn__fail_nomem(err);
+    if (o->label_positive &&
+        !(m->label_positive = churn__strdup(o->label_positive)))
+        return churn__fail_nomem(err);
+    return CHURN_OK;
+}
+
+static void stamp(churn_model *m, const churn__fit_params *fp)
 {
     time_t t = time(NULL);
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(m->created, sizeof m->created, "%Y-%m-%dT%H:%M:%SZ", &tm);
     snprintf(m->library, sizeof m->library, "%s", churn_version());
+    /* The weight the fit used: "auto" and the search resolve to one. */
     snprintf(m->class_weight, sizeof m->class_weight, "%s",
-             o->balanced ? "balanced" : "none");
+             fp->balanced ? "balanced" : "none");
 }
 
 int churn_train(const churn_dataset *ds, const churn_train_opts *o,
@@ -509,6 +559,8 @@ int churn_train(const churn_dataset *ds, const churn_train_opts *o,
         .c = o->c, .balanced = o->balanced, .kernel = o->kernel,
         .gamma = o->gamma, .degree = o->degree,
         .components = o->components, .seed = o->seed, .comm = comm};
+    if (o->balanced < 0)
+        fp.balanced = churn__auto_balanced(o->calibration, &fp);
     int search = o->search || strcmp(o->family, "auto") == 0;
     size_t n_fit = 0, n_held = 0;
     if (o->validation > 0) {
@@ -534,9 +586,11 @@ int churn_train(const churn_dataset *ds, const churn_train_opts *o,
             o->progress(o->progress_user, "training", 1, 2);
         rc = fit_rows(ds, rows, n, o, 0, &fp, m, err);
     }
+    if (rc == CHURN_OK) /* every rank fails alike before the reduce */
+        rc = churn_comm_agree(comm, stamp_label(m, ds, o, err), err);
     if (rc != CHURN_OK)
         goto done;
-    stamp(m, o);
+    stamp(m, &fp);
     int all = n_held > 0 && o->refit;
     m->metrics[CHURN__M_TRAIN_ROWS] = (double)(all ? n : n_fit);
     m->metrics[CHURN__M_TRAIN_POSITIVES] = 0;

@@ -23,8 +23,28 @@ typedef struct churn__search {
     void *progress_user;
     uint64_t done, total;    /* grid points so far, in all */
     uint64_t seed;           /* of the folds */
+    churn_search_weight_fn report_weighted; /* as report, with the weight */
+    void *report_weighted_user;
+    /* Class weight "auto": the grid tries both weights for a family whose
+     * probabilities are calibrated after the fit (churn__auto_balanced),
+     * else the base point's. calibration is the option (-1: default). */
+    int weight_auto;
+    int calibration;
     double best_metric;      /* out: the winner's cross-validated metric */
 } churn__search;
+
+/* The calibration that follows a fit with fp: the option requested (a
+ * churn__calib_kind), or with -1 the family's default: Platt for an SVM
+ * margin, none for logistic and rbf-approx (already log-odds). */
+churn__calib_kind churn__calibration_for(int requested,
+                                         const churn__fit_params *fp);
+
+/* Class weight "auto": balanced (1) when a calibration follows the fit,
+ * which then maps the weighted margins back to probabilities; none (0)
+ * otherwise, since an uncalibrated logistic fit gives calibrated
+ * probabilities only unweighted. */
+int churn__auto_balanced(int requested_calibration,
+                         const churn__fit_params *fp);
 
 /* Decision values of rows[0..n) (z: n x p standardized, y: 0/1), each
  * from a classifier fitted with fp on the other folds. f_out has n. */

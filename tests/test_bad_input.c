@@ -88,6 +88,8 @@ static int read_customers(const fixture *f, const char *path,
     churn_csv_opts_set_id_column(o, "customer_id");
     churn_csv_opts_set_unique_ids(o, 1);
     int rc = churn_dataset_read_csv(path, o, &cu, err);
+    if (rc == CHURN_OK) /* as the tools do, for the no-match message */
+        rc = churn_dataset_set_source(cu, path);
     if (rc == CHURN_OK)
         rc = churn_features_extract(CORPUS "customers/_events.csv", cu,
                                     f->customers_opts, out, err);
@@ -129,6 +131,24 @@ static int read_labeled(const char *path, churn_dataset **out,
     return rc;
 }
 
+/* Reads path as labeled data and trains on it, as churn-train
+ * --validation 0 does: the errors of fitting (categorical inputs that
+ * look like ids). */
+static int read_training(const char *path, churn_dataset **out,
+                         churn_error *err)
+{
+    int rc = read_labeled(path, out, err);
+    churn_train_opts *to = churn_train_opts_new();
+    churn_model *m = NULL;
+    assert_non_null(to);
+    churn_train_opts_set_validation(to, 0);
+    if (rc == CHURN_OK)
+        rc = churn_train(*out, to, &m, err);
+    churn_model_free(m);
+    churn_train_opts_free(to);
+    return rc;
+}
+
 /* Scores the corpus's _train.csv and compares with the ranking at path,
  * as churn-score --previous does. */
 static int read_previous(const fixture *f, const char *path,
@@ -162,6 +182,8 @@ static int run_reader(const fixture *f, const char *reader, const char *path,
         return read_scoring(f, path, ds, err);
     if (strcmp(reader, "labeled") == 0)
         return read_labeled(path, ds, err);
+    if (strcmp(reader, "training") == 0)
+        return read_training(path, ds, err);
     if (strcmp(reader, "libsvm") == 0)
         return churn_dataset_read_libsvm(path, ds, err);
     if (strcmp(reader, "model") == 0) {

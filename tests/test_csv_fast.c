@@ -63,10 +63,15 @@ static char *make_file(size_t n_rows, size_t text_row, int first_id_quoted,
         }
         snprintf(b, sizeof b, "%llu", (unsigned long long)(r % 100));
         snprintf(c, sizeof c, "%.17g", 1.0 / (double)(i + 1));
-        if (i == text_row)
+        /* Texts from text_row on; before it a number every 50th row,
+         * so that the column is mostly texts (categorical), not a
+         * numeric column with bad cells (an error). */
+        if (i >= text_row)
             snprintf(late, sizeof late, "x%zu", i);
-        else
+        else if (i % 50 == 0)
             snprintf(late, sizeof late, "%zu", i % 13);
+        else
+            late[0] = '\0';
         snprintf(line, sizeof line, "%sC%06zu%s,2024-%02zu-01,%s,%s,%s,%s,%s,%s%s",
                  first_id_quoted && i == 0 ? "\"" : "", i,
                  first_id_quoted && i == 0 ? "\"" : "", i % 12 + 1, a, b, c,

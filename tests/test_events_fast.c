@@ -138,14 +138,24 @@ static void assert_same_history(const churn__history *a,
         assert_memory_equal(a->unknown_30[j], b->unknown_30[j],
                             a->n_customers * a->n_snaps * sizeof(uint32_t));
     }
+    /* The event names: same order, rows and kinds. */
+    size_t n_names = churn__strmap_count(a->names);
+    assert_int_equal(n_names, churn__strmap_count(b->names));
+    assert_int_equal(a->names_other, b->names_other);
+    for (size_t j = 0; j < n_names; j++) {
+        assert_string_equal(churn__strmap_key(a->names, j),
+                            churn__strmap_key(b->names, j));
+        assert_int_equal(a->name_count[j], b->name_count[j]);
+        assert_int_equal(a->name_kind[j].role, b->name_kind[j].role);
+        assert_int_equal(a->name_kind[j].unknown, b->name_kind[j].unknown);
+    }
 }
 
 /* Reads path with the general reader, then with the fast one for 1-4
  * threads and many block sizes, and compares. */
-static void check_log(const char *path, const size_t *blocks,
-                      size_t n_blocks)
+static void check_log_with(const char *path, const size_t *blocks,
+                           size_t n_blocks, churn_feature_opts *o)
 {
-    churn_feature_opts *o = opts_for_test();
     churn__roles *roles;
     churn_error err;
     assert_int_equal(churn__roles_build(o, &roles, &err), CHURN_OK);
@@ -168,6 +178,12 @@ static void check_log(const char *path, const size_t *blocks,
     churn_feature_opts_free(o);
 }
 
+static void check_log(const char *path, const size_t *blocks,
+                      size_t n_blocks)
+{
+    check_log_with(path, blocks, n_blocks, opts_for_test());
+}
+
 static const size_t some_blocks[] = {1, 2, 3, 5, 16, 41, 64, 100, 257, 4096,
                                      0};
 
@@ -182,6 +198,23 @@ static void test_same_as_general_reader(void **state)
             check_log(path, some_blocks,
                       sizeof some_blocks / sizeof *some_blocks);
         }
+}
+
+/* Named activity and ignored names: unknown names lose their role,
+ * ignored rows add no customer and are not applied; the fast reader
+ * does the same as the general one, for any threads and blocks. */
+static void test_same_with_roles(void **state)
+{
+    (void)state;
+    const char *text = make_log(21, 600, 37, 0, 0, 1);
+    const char *path = tu_write_text(0, "events.csv", text);
+    churn_feature_opts *o = opts_for_test();
+    assert_int_equal(churn_feature_opts_set_role_names(
+                         o, CHURN_ROLE_ACTIVITY, "login"), CHURN_OK);
+    assert_int_equal(churn_feature_opts_set_ignored_names(o, "export,ticket"),
+                     CHURN_OK);
+    check_log_with(path, some_blocks,
+                   sizeof some_blocks / sizeof *some_blocks, o);
 }
 
 /* Every block size from 1 to 120 bytes: each line break falls on a block
@@ -308,6 +341,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_as_general_reader),
+        cmocka_unit_test(test_same_with_roles),
         cmocka_unit_test(test_every_block_edge),
         cmocka_unit_test(test_header_forms),
         cmocka_unit_test(test_hands_over),

@@ -6,6 +6,7 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,15 +170,31 @@ static void test_ties_round_to_even(void **state)
     check("-0.0e0");
 }
 
-/* churn__format_double as it was first written: the shortest of %.15g,
- * %.16g and %.17g that strtod reads back. */
+/* churn__format_double by its definition: the shortest of %.15g, %.16g
+ * and %.17g that strtod reads back; subnormals, with fewer bits, from
+ * %.1g on. */
 static void reference_shortest(double x, char *buf)
 {
-    for (int prec = 15; prec <= 17; prec++) {
+    for (int prec = fabs(x) < DBL_MIN ? 1 : 15; prec <= 17; prec++) {
         snprintf(buf, CHURN__NUM_BUF, "%.*g", prec, x);
         if (prec == 17 || strtod(buf, NULL) == x)
             break;
     }
+}
+
+/* printf's text as we write it for people: a zero never has a minus
+ * sign ("-0.00" is "0.00", "+0.00" with a plus flag). */
+static void unsign_printf_zero(char *text, int plus)
+{
+    if (text[0] != '-' || text[1] < '0' || text[1] > '9')
+        return; /* positive, or "-inf" */
+    for (const char *p = text + 1; *p && *p != 'e'; p++)
+        if (*p >= '1' && *p <= '9')
+            return;
+    if (plus)
+        text[0] = '+';
+    else
+        memmove(text, text + 1, strlen(text));
 }
 
 /* Compares the printf-free formatting with snprintf on x. */
@@ -187,6 +204,7 @@ static void check_format(double x)
     for (int p = 1; p <= 17; p += (p < 4 ? 1 : 6)) {
         size_t n = churn__format_g(x, p, fast);
         snprintf(slow, sizeof slow, "%.*g", p, x);
+        unsign_printf_zero(slow, 0);
         if (strcmp(fast, slow) != 0 || n != strlen(slow))
             fail_msg("%%.%dg of %a: '%s', snprintf '%s'", p, x, fast, slow);
     }
@@ -194,6 +212,7 @@ static void check_format(double x)
         for (int dec = 0; dec <= 4; dec += 2) {
             churn__format_fixed(x, dec, 1, fast);
             snprintf(slow, sizeof slow, "%+.*f", dec, x);
+            unsign_printf_zero(slow, 1);
             if (strcmp(fast, slow) != 0)
                 fail_msg("%%+.%df of %a: '%s', snprintf '%s'", dec, x, fast,
                          slow);
@@ -203,10 +222,11 @@ static void check_format(double x)
         return;
     churn__format_double(x, fast);
     reference_shortest(x, slow);
+    unsign_printf_zero(slow, 0);
     if (strcmp(fast, slow) != 0)
         fail_msg("shortest of %a: '%s', reference '%s'", x, fast, slow);
     double back = strtod(fast, NULL);
-    if (memcmp(&back, &x, sizeof x) != 0 && !isinf(x))
+    if (memcmp(&back, &x, sizeof x) != 0 && !isinf(x) && x != 0)
         fail_msg("'%s' does not read back to %a", fast, x);
 }
 
@@ -253,8 +273,14 @@ static void test_formatting_matches_printf(void **state)
     assert_string_equal(churn__format_double(0.1, buf), "0.1");
     churn__format_fixed(0.125, 2, 1, buf); /* a tie: to even */
     assert_string_equal(buf, "+0.12");
-    churn__format_fixed(-0.001, 2, 1, buf);
-    assert_string_equal(buf, "-0.00");
+    churn__format_fixed(-0.001, 2, 1, buf); /* a zero has no minus */
+    assert_string_equal(buf, "+0.00");
+    churn__format_fixed(-0.00001, 4, 0, buf);
+    assert_string_equal(buf, "0.0000");
+    churn__format_g(-1e-30, 4, buf);
+    assert_string_equal(buf, "-1e-30");
+    churn__format_g(-0.0, 4, buf);
+    assert_string_equal(buf, "0");
 }
 
 /* churn__format_double against its definition: the shortest of %.15g,
@@ -269,6 +295,7 @@ static void check_shortest(double x)
             break;
     }
     churn__format_double(x, got);
+    unsign_printf_zero(want, 0);
     if (strcmp(got, want) != 0)
         fail_msg("%.17g: '%s', expected '%s'", x, got, want);
 }
@@ -292,13 +319,100 @@ static void test_format_matches_printf(void **state)
     }
     char buf[CHURN__NUM_BUF];
     assert_string_equal(churn__format_double(NAN, buf), "");
-    assert_string_equal(churn__format_double(-0.0, buf), "-0");
+    assert_string_equal(churn__format_double(-0.0, buf), "0");
+}
+
+/* The significant digits of text ("-1.25e-05" -> 3, "100" -> 1). */
+static int significant_digits(const char *text)
+{
+    int n = 0, last = 0, leading = 1;
+    for (const char *p = text; *p && *p != 'e'; p++) {
+        if (*p < '0' || *p > '9' || (*p == '0' && leading))
+            continue;
+        leading = 0;
+        n++;
+        if (*p != '0')
+            last = n; /* trailing zeros of a whole number do not count */
+    }
+    return last;
+}
+
+/* The shortest round trip, checked by its definition with strtod: the
+ * text reads back to x bit for bit, and no decimal with one digit less
+ * does (the %.<n-1>g rounding is the nearest such decimal). */
+static void check_round_trip(double x)
+{
+    char got[CHURN__NUM_BUF], shorter[400];
+    churn__format_double(x, got);
+    double back = strtod(got, NULL);
+    if (!(back == x) || (x != 0 && signbit(back) != signbit(x)))
+        fail_msg("%a: '%s' reads back as %a", x, got, back);
+    if (strchr(got, '-') == got && back == 0)
+        fail_msg("%a: a negative zero '%s'", x, got);
+    int n = significant_digits(got);
+    if (n > 1) {
+        snprintf(shorter, sizeof shorter, "%.*g", n - 1, x);
+        if (strtod(shorter, NULL) == x)
+            fail_msg("%a: '%s' is not shortest, '%s' reads back too", x,
+                     got, shorter);
+    }
+}
+
+static void test_shortest_round_trip(void **state)
+{
+    (void)state;
+    const double cases[] = {-0.0, 0.0, 1e-300, -1e-300, 0.1 + 0.2, 0.3,
+                            956.8800000000001, 956.88, 1.0 / 3, 2.0 / 3,
+                            9007199254740993.0, 9007199254740992.0,
+                            123456789012345680.0, 1e22, 1e23, 5e-324,
+                            1.7976931348623157e308, 0.1, 100, 1e15 + 0.5};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        check_round_trip(cases[i]);
+    uint64_t seed = 17;
+    for (int n = 0; n < 200000; n++) {
+        uint64_t bits = next_random(&seed);
+        double x;
+        memcpy(&x, &bits, sizeof x);
+        if (isfinite(x))
+            check_round_trip(x);
+        check_round_trip((double)(int64_t)(bits % 100000000) / 100.0);
+    }
+    char buf[CHURN__NUM_BUF];
+    /* Python's repr of the same doubles (python3 -c 'print(repr(...))'). */
+    assert_string_equal(churn__format_double(0.1 + 0.2, buf),
+                        "0.30000000000000004");
+    assert_string_equal(churn__format_double(956.88, buf), "956.88");
+    assert_string_equal(churn__format_double(1e-300, buf), "1e-300");
+}
+
+/* churn_format_number, the tools' one formatter. */
+static void test_format_number(void **state)
+{
+    (void)state;
+    char buf[32];
+    assert_string_equal(churn_format_number(956.88, -1, buf, sizeof buf),
+                        "956.88");
+    assert_string_equal(churn_format_number(-0.0, -1, buf, sizeof buf), "0");
+    assert_string_equal(churn_format_number(-0.00001, 4, buf, sizeof buf),
+                        "0.0000");
+    assert_string_equal(churn_format_number(-0.00006, 4, buf, sizeof buf),
+                        "-0.0001");
+    assert_string_equal(churn_format_number(0.125, 2, buf, sizeof buf),
+                        "0.12");
+    assert_string_equal(churn_format_number(NAN, 4, buf, sizeof buf), "n/a");
+    assert_string_equal(churn_format_number(-INFINITY, -1, buf, sizeof buf),
+                        "n/a");
+    char small[4];
+    assert_string_equal(churn_format_number(12345, 0, small, sizeof small),
+                        "123"); /* cut to the buffer, still terminated */
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_format_matches_printf),
+        cmocka_unit_test(test_shortest_round_trip),
+        cmocka_unit_test(test_format_number),
         cmocka_unit_test(test_known_cases),
         cmocka_unit_test(test_random_texts_match_strtod),
         cmocka_unit_test(test_long_decimals_match_strtod),

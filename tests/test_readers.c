@@ -48,13 +48,18 @@ static churn_csv_opts *opts_with_label(const char *label)
 static void test_type_inference_and_missing(void **state)
 {
     (void)state;
+    /* zip holds two numbers and one text: mostly numbers, an error unless
+     * declared categorical (see test_mostly_numbers_is_an_error). */
+    churn_csv_opts *o = churn_csv_opts_new();
+    assert_int_equal(churn_csv_opts_add_categorical(o, "zip"), CHURN_OK);
     churn_dataset *ds = read_text(
         "customer_id,age,plan,score,zip\n"
         "c1,30,basic,1.5,02134\n"
         "c2,NA,pro,,10001\n"
         "c3,41, n/a ,-2e3,x\n"
         "c4,null,basic,NaN,N/A\n",
-        NULL);
+        o);
+    churn_csv_opts_free(o);
     assert_int_equal(churn_dataset_n_rows(ds), 4);
     assert_int_equal(churn_dataset_n_cols(ds), 4);
     assert_false(churn_dataset_has_labels(ds));
@@ -62,7 +67,7 @@ static void test_type_inference_and_missing(void **state)
     assert_int_equal(churn_dataset_column_kind(ds, 0), CHURN_NUMERIC);
     assert_int_equal(churn_dataset_column_kind(ds, 1), CHURN_CATEGORICAL);
     assert_int_equal(churn_dataset_column_kind(ds, 2), CHURN_NUMERIC);
-    /* zip: "x" is not a number, so the digits are levels too. */
+    /* zip: declared categorical, so the digits are levels too. */
     assert_int_equal(churn_dataset_column_kind(ds, 3), CHURN_CATEGORICAL);
     assert_true(churn_dataset_value(ds, 0, 0) == 30.0);
     assert_true(isnan(churn_dataset_value(ds, 1, 0)));
@@ -203,6 +208,7 @@ static void test_quotes_crlf_bom(void **state)
 {
     (void)state;
     churn_csv_opts *o = opts_with_label("churn");
+    assert_int_equal(churn_csv_opts_add_categorical(o, "spend"), CHURN_OK);
     churn_dataset *ds = read_text(
         "\xEF\xBB\xBF" "customer_id,\"city, state\",spend,churn\r\n"
         "\"id,1\",\"Austin, TX\",\"1,5\",\"yes\"\r\n"
@@ -213,7 +219,8 @@ static void test_quotes_crlf_bom(void **state)
     assert_string_equal(churn_dataset_id(ds, 0), "id,1");
     assert_string_equal(churn_dataset_level(ds, 0, 0), "Austin, TX");
     assert_string_equal(churn_dataset_level(ds, 0, 1), "say \"hi\"");
-    /* "1,5" (a decimal comma) is text, so spend is categorical. */
+    /* "1,5" (a decimal comma) is not a number: spend is declared
+     * categorical, else half its cells being numbers is an error. */
     assert_int_equal(churn_dataset_column_kind(ds, 1), CHURN_CATEGORICAL);
     assert_true(churn_dataset_label(ds, 0) == 1.0);
     assert_true(churn_dataset_label(ds, 1) == 0.0);
@@ -496,16 +503,18 @@ static void test_unique_ids_and_numeric(void **state)
     assert_int_equal(churn_dataset_n_rows(ds), 3);
     churn_dataset_free(ds);
 
-    text = "customer_id,x,plan\na,1,7\nb,inf,8\n";
+    text = "customer_id,x,plan\na,1,7\nb,inf,8\nc,big,9\n";
     assert_int_equal(churn_csv_opts_add_numeric(o, "absent"), CHURN_OK);
     assert_int_equal(churn_csv_opts_add_numeric(o, "plan"), CHURN_OK);
-    ds = read_text(text, o); /* x is text, but no one said numeric */
+    ds = read_text(text, o); /* x is mostly text; no one said numeric */
     assert_int_equal(churn_dataset_column_kind(ds, 0), CHURN_CATEGORICAL);
     churn_dataset_free(ds);
     assert_int_equal(churn_csv_opts_add_numeric(o, "x"), CHURN_OK);
     err = read_fails(text, o, CHURN_EPARSE, 3, 3);
     assert_non_null(strstr(err.message, "'inf' in numeric column 'x' is "
-                                        "not a finite number"));
+                                        "not a finite number (2 bad cells, "
+                                        "1 number); fix them or leave them "
+                                        "empty or NA"));
     assert_int_equal(churn_csv_opts_add_categorical(o, "x"), CHURN_OK);
     ds = read_text(text, o); /* categorical wins */
     assert_int_equal(churn_dataset_column_kind(ds, 0), CHURN_CATEGORICAL);

@@ -281,6 +281,78 @@ static void test_synthetic_population(void **state)
     churn_synth_opts_free(so);
 }
 
+/* The same history with the customers who cancelled before the as-of
+ * (churn_feature_opts_set_cancelled): they count in lifecycle stage lost
+ * only, never match an evaluated row, and the page says how many there
+ * are; the RFM table's shares are of the scored customers. */
+static void test_synthetic_with_cancelled(void **state)
+{
+    (void)state;
+    churn_synth_opts *so = churn_synth_opts_new();
+    churn_feature_opts *fo = fu_opts_at(1735689600); /* 2025-01-01 */
+    churn_dataset *pop = NULL, *all = NULL;
+    churn_error err;
+    char events[512];
+    snprintf(events, sizeof events, "%s/events.csv", tu_tmpdir());
+    assert_int_equal(churn_synth_opts_set_customers(so, 400), CHURN_OK);
+    assert_int_equal(churn_synth_generate(so, tu_tmpdir(), &err), CHURN_OK);
+    assert_int_equal(churn_feature_opts_set_horizon(fo, 90), CHURN_OK);
+    if (churn_features_extract(events, NULL, fo, &pop, &err))
+        fail_msg("%s", err.message);
+    assert_int_equal(churn_feature_opts_set_cancelled(fo, 1), CHURN_OK);
+    if (churn_features_extract(events, NULL, fo, &all, &err))
+        fail_msg("%s", err.message);
+    size_t n = churn_dataset_n_rows(all), m = churn_dataset_n_rows(pop);
+    assert_true(n > m);
+    churn_dataset *seg = segment(all);
+    churn_eval *e = report();
+    assert_int_equal(churn_eval_add_segments(e, seg, pop, NULL), CHURN_OK);
+    json_t *root = as_json(e);
+    json_t *s = json_object_get(root, "segments");
+    assert_true(num(s, "customers") == (double)n);
+    assert_true(num(s, "matched") == (double)m);
+    assert_true(check_independent(root, seg, pop) >= 8);
+    /* lost = the cancelled customers + the lost ones of the population. */
+    churn_dataset *seg_pop = segment(pop), *sum = NULL;
+    assert_int_equal(churn_segment_summary(seg_pop, "lifecycle_stage", &sum,
+                                           NULL), CHURN_OK);
+    double lost_pop = 0;
+    for (size_t i = 0; i < churn_dataset_n_rows(sum); i++)
+        if (strcmp(churn_dataset_id(sum, i), "lost") == 0)
+            lost_pop = churn_dataset_value(sum, i, 0);
+    assert_true(num(json_level(root, "lifecycle_stage", "lost"),
+                    "customers") == lost_pop + (double)(n - m));
+    churn_dataset_free(sum);
+    json_decref(root);
+    char path[512], want[160];
+    snprintf(path, sizeof path, "%s/report.html", tu_tmpdir());
+    assert_int_equal(churn_eval_write_html(e, "t", path, NULL), CHURN_OK);
+    char *html = tu_read_file(path, NULL);
+    snprintf(want, sizeof want, "%zu of them cancelled before it: they are "
+             "in stage lost", n - m);
+    assert_non_null(strstr(html, want));
+    snprintf(want, sizeof want, "%zu of %zu customers have an evaluated "
+             "row", m, n);
+    assert_non_null(strstr(html, want));
+    /* Champions' share is of the m scored customers. */
+    assert_int_equal(churn_segment_summary(seg, "rfm_segment", &sum, NULL),
+                     CHURN_OK);
+    snprintf(want, sizeof want, "<td class=\"k\">%s</td><td>%.0f</td>"
+             "<td>%.1f%%</td>", churn_dataset_id(sum, 0),
+             churn_dataset_value(sum, 0, 0),
+             100 * churn_dataset_value(sum, 0, 0) / (double)m);
+    assert_non_null(strstr(html, want));
+    free(html);
+    churn_dataset_free(sum);
+    churn_eval_free(e);
+    churn_dataset_free(seg_pop);
+    churn_dataset_free(seg);
+    churn_dataset_free(all);
+    churn_dataset_free(pop);
+    churn_feature_opts_free(fo);
+    churn_synth_opts_free(so);
+}
+
 static void test_segment_errors(void **state)
 {
     (void)state;
@@ -388,6 +460,7 @@ int main(void)
         cmocka_unit_test(test_counts_by_hand_and_independently),
         cmocka_unit_test(test_history_labels_and_none),
         cmocka_unit_test(test_synthetic_population),
+        cmocka_unit_test(test_synthetic_with_cancelled),
         cmocka_unit_test(test_segment_errors),
         cmocka_unit_test(test_kpi_cohorts),
     };

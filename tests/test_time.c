@@ -99,6 +99,39 @@ static void test_rejects(void **state)
     parse_bad("12abc");
 }
 
+/* The strict parse of date options: the ISO forms give what
+ * churn_parse_time gives; numbers, the 8-digit YYYYMMDD included, are
+ * refused (20250101 as Unix seconds is 1970-08-23, the bug this guards). */
+static void test_parse_date_strict(void **state)
+{
+    (void)state;
+    static const char *const iso[] = {
+        "2025-01-01", "2024-02-29", "2024-03-01T12:00:00",
+        "2024-03-01 12:00", "2024-03-01T12:00:00.25Z",
+        "2024-03-01T12:00:00+02:00", " 2024-03-01 "};
+    for (size_t i = 0; i < sizeof iso / sizeof *iso; i++) {
+        double t = -1;
+        assert_int_equal(churn_parse_date(iso[i], strlen(iso[i]), &t),
+                         CHURN_OK);
+        assert_true(t == parse_ok(iso[i]));
+    }
+    static const char *const bad[] = {
+        "20250101", "1735689600", "0", "-86400", "1709251200.5", "45352",
+        "2025-13-01", "2025-1-1", "2025/01/01", "01-01-2025", "", "  ",
+        "2025-01-01x", "2023-02-29"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        double t = 12345;
+        int rc = churn_parse_date(bad[i], strlen(bad[i]), &t);
+        if (rc != CHURN_EPARSE)
+            fail_msg("'%s' was accepted as a date: %.17g", bad[i], t);
+        assert_true(t == 12345);
+    }
+    /* The log parser still reads Unix seconds, as event logs need. */
+    assert_true(parse_ok("20250101") == 20250101);
+    double t;
+    assert_int_equal(churn_parse_date(NULL, 0, &t), CHURN_EINVAL);
+}
+
 static void test_format_date(void **state)
 {
     (void)state;
@@ -145,6 +178,7 @@ int main(void)
         cmocka_unit_test(test_date_times),
         cmocka_unit_test(test_unix_seconds),
         cmocka_unit_test(test_rejects),
+        cmocka_unit_test(test_parse_date_strict),
         cmocka_unit_test(test_format_date),
         cmocka_unit_test(test_round_trip_every_day),
     };

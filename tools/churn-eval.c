@@ -28,7 +28,8 @@ static void usage(void)
         "grouped, stratified) and scored on the fold left out.\n"
         "With --events, the reports gain a segment section: customers and\n"
         "churn rate per RFM segment, lifecycle stage and health tier of the\n"
-        "customers at --as-of (as churn-segment computes them), the churn\n"
+        "customers at --as-of (as churn-segment computes them: those who\n"
+        "cancelled before it are in stage lost only), the churn\n"
         "rates from the evaluated rows' labels matched by customer id; and\n"
         "with --kpi-from/--kpi-to, the retention KPIs of that period and its\n"
         "cohort retention table (a heat map in the HTML). Without --data the\n"
@@ -38,17 +39,20 @@ static void usage(void)
         "Data:\n"
         "  -m, --model FILE         the model to evaluate\n"
         "  -d, --data FILE          labeled CSV, one row per customer\n"
-        "      --label NAME         label column (default churned)\n"
+        "      --label NAME         label column (default: the one the\n"
+        "                           model was trained with, else churned)\n"
         "      --positive VALUE     the label value that means churned\n"
-        "      --id NAME            id column (default customer_id if\n"
-        "                           present)\n"
+        "                           (default: the model's, if it has one)\n"
+        "%s"
+        "%s"
         "Cross-validation:\n"
         "      --cv K               K folds (2..100) instead of --model\n"
         "      --family NAME        model family to train: logistic\n"
         "                           (default), svm (rbf kernel, Platt\n"
         "                           calibration) or auto\n"
         "      --C VALUE            inverse L2 strength, > 0 (default 1)\n"
-        "      --class-weight W     none (default) or balanced\n"
+        "      --class-weight W     auto (default; as churn-train), none\n"
+        "                           or balanced\n"
         "Report:\n"
         "      --threshold P        call rows with probability >= P churners\n"
         "                           (default 0.5)\n"
@@ -60,11 +64,15 @@ static void usage(void)
         "      --seed N             seed of the bootstrap, the folds and\n"
         "                           the permutations (default 42)\n"
         "      --json FILE          write the report as JSON\n"
-        "                           (docs/REPORT_JSON.md)\n"
+        "                           (docs/REPORT_JSON.md); each number the\n"
+        "                           shortest that reads back to the same\n"
+        "                           double, null when there is none\n"
         "      --html FILE          write a self-contained HTML report\n"
         "      --no-importance      skip permutation importance (one scoring\n"
         "                           pass per input; slow for kernel SVMs)\n"
-        "  -q, --quiet              no terminal report\n"
+        "  -q, --quiet              no terminal report (text and HTML\n"
+        "                           figures are rounded, never -0.0000;\n"
+        "                           n/a or a dash where there is none)\n"
         "Segments and KPIs (history options as in churn-features;\n"
         "--snapshots is refused: segments belong to one date):\n"
         "%s"
@@ -91,7 +99,7 @@ static void usage(void)
         "  churn-eval --model m.churn --events events.csv \\\n"
         "      --as-of 2025-01-01 --horizon 90 --kpi-from 2024-07-01 \\\n"
         "      --kpi-to 2025-01-01 --html report.html\n",
-        cli_history_help);
+        cli_id_help, cli_table_help, cli_history_help);
 }
 
 typedef struct eval_args {
@@ -236,10 +244,11 @@ static void parse_args(int argc, char **argv, eval_args *a)
 /* "0.8102" or, cross-validated, "0.8102 (folds 0.8087 ± 0.0123)". */
 static void figure(const churn_eval *e, const char *label, const char *name)
 {
-    printf("  %-22s %.4f", label, churn_eval_metric(e, name));
+    printf("  %-22s %s", label, cli_num(churn_eval_metric(e, name), 4).s);
     if (churn_eval_n_folds(e))
-        printf("  (folds %.4f ± %.4f)", churn_eval_fold_mean(e, name),
-               churn_eval_fold_sd(e, name));
+        printf("  (folds %s ± %s)",
+               cli_num(churn_eval_fold_mean(e, name), 4).s,
+               cli_num(churn_eval_fold_sd(e, name), 4).s);
     printf("\n");
 }
 
@@ -252,8 +261,9 @@ static void print_tables(const churn_eval *e)
         char p[32], r[32];
         snprintf(p, sizeof p, "precision_at_%dpct", tops[k]);
         snprintf(r, sizeof r, "recall_at_%dpct", tops[k]);
-        printf("  %6d%%  %10.4f %10.4f\n", tops[k], churn_eval_metric(e, p),
-               churn_eval_metric(e, r));
+        printf("  %6d%%  %10s %10s\n", tops[k],
+               cli_num(churn_eval_metric(e, p), 4).s,
+               cli_num(churn_eval_metric(e, r), 4).s);
     }
     printf("\nDeciles (highest probabilities first)\n  %-7s %7s %8s %7s "
            "%15s\n", "decile", "rows", "churned", "lift", "cumulative gain");
@@ -261,18 +271,19 @@ static void print_tables(const churn_eval *e)
         size_t rows, pos;
         double lift, gain;
         churn_eval_decile(e, d, &rows, &pos, &lift, &gain);
-        printf("  %-7zu %7zu %8zu %7.2f %14.1f%%\n", d + 1, rows, pos, lift,
-               100 * gain);
+        printf("  %-7zu %7zu %8zu %7s %14s%%\n", d + 1, rows, pos,
+               cli_num(lift, 2).s, cli_num(100 * gain, 1).s);
     }
-    printf("\nCalibration (ECE %.4f)\n  %-11s %7s %14s %9s\n",
-           churn_eval_metric(e, "ece"), "probability", "rows",
+    printf("\nCalibration (ECE %s)\n  %-11s %7s %14s %9s\n",
+           cli_num(churn_eval_metric(e, "ece"), 4).s, "probability", "rows",
            "mean predicted", "observed");
     for (size_t b = 0; b < 10; b++) {
         size_t rows;
         double mean, observed;
         churn_eval_calibration(e, b, &rows, &mean, &observed);
-        printf("  %.1f - %.1f   %7zu %14.4f %9.4f\n", 0.1 * (double)b,
-               0.1 * (double)(b + 1), rows, mean, observed);
+        printf("  %.1f - %.1f   %7zu %14s %9s\n", (double)b / 10,
+               (double)(b + 1) / 10, rows, cli_num(mean, 4).s,
+               cli_num(observed, 4).s);
     }
 }
 
@@ -301,39 +312,44 @@ static void print_importance(const churn_eval *e)
     printf("\nFeature importance\n  %-32s %9s %13s\n", "input", "AUC lost",
            "|coefficient|");
     for (size_t j = 0; j < n; j++) {
-        printf("  %-32s %9.4f", rows[j].name, rows[j].perm);
+        printf("  %-32s %9s", rows[j].name, cli_num(rows[j].perm, 4).s);
         if (isnan(rows[j].coef))
             printf(" %13s\n", "-"); /* a kernel model has none */
         else
-            printf(" %13.4f\n", rows[j].coef);
+            printf(" %13s\n", cli_num(rows[j].coef, 4).s);
     }
     free(rows);
 }
 
-static void print_report(const churn_eval *e, const char *source)
+/* ids: the column the table's ids came from (NULL: not a table). */
+static void print_report(const churn_eval *e, const char *source,
+                         const char *ids)
 {
     double rows = churn_eval_metric(e, "rows");
     double pos = churn_eval_metric(e, "positives");
     printf("Evaluation of %s\n", source);
     printf("  %-22s %.0f (%.0f churned, %.2f%%)\n", "rows", rows, pos,
            100 * pos / rows);
+    if (ids)
+        printf("  %-22s %s\n", "ids", ids);
     printf("\nRanking\n");
     figure(e, "ROC AUC", "auc");
     if (!isnan(churn_eval_metric(e, "auc_ci_low")))
-        printf("  %-22s %.4f - %.4f\n", "  95% interval",
-               churn_eval_metric(e, "auc_ci_low"),
-               churn_eval_metric(e, "auc_ci_high"));
+        printf("  %-22s %s - %s\n", "  95% interval",
+               cli_num(churn_eval_metric(e, "auc_ci_low"), 4).s,
+               cli_num(churn_eval_metric(e, "auc_ci_high"), 4).s);
     figure(e, "PR AUC", "pr_auc");
     if (!isnan(churn_eval_metric(e, "pr_auc_ci_low")))
-        printf("  %-22s %.4f - %.4f\n", "  95% interval",
-               churn_eval_metric(e, "pr_auc_ci_low"),
-               churn_eval_metric(e, "pr_auc_ci_high"));
+        printf("  %-22s %s - %s\n", "  95% interval",
+               cli_num(churn_eval_metric(e, "pr_auc_ci_low"), 4).s,
+               cli_num(churn_eval_metric(e, "pr_auc_ci_high"), 4).s);
     figure(e, "top-decile lift", "top_decile_lift");
     printf("\nProbabilities\n");
     figure(e, "log loss", "log_loss");
     figure(e, "Brier score", "brier");
     figure(e, "calibration error", "ece");
-    printf("\nAt threshold %g\n", churn_eval_metric(e, "threshold"));
+    printf("\nAt threshold %s\n",
+           cli_num(churn_eval_metric(e, "threshold"), -1).s);
     figure(e, "accuracy", "accuracy");
     figure(e, "precision", "precision");
     figure(e, "recall", "recall");
@@ -343,13 +359,14 @@ static void print_report(const churn_eval *e, const char *source)
            churn_eval_metric(e, "tp"), churn_eval_metric(e, "fp"));
     printf("  %-22s %8.0f %8.0f\n", "  predicted stay",
            churn_eval_metric(e, "fn"), churn_eval_metric(e, "tn"));
-    printf("\nRetention campaign (offer cost %g, kept customer worth %g)\n",
-           churn_eval_metric(e, "offer_cost"),
-           churn_eval_metric(e, "customer_value"));
-    printf("  %-22s %.4f: target %.0f customers, profit %g\n",
-           "best threshold", churn_eval_metric(e, "best_threshold"),
+    printf("\nRetention campaign (offer cost %s, kept customer worth %s)\n",
+           cli_num(churn_eval_metric(e, "offer_cost"), -1).s,
+           cli_num(churn_eval_metric(e, "customer_value"), -1).s);
+    printf("  %-22s %s: target %.0f customers, profit %s\n",
+           "best threshold",
+           cli_num(churn_eval_metric(e, "best_threshold"), 4).s,
            churn_eval_metric(e, "best_targeted"),
-           churn_eval_metric(e, "best_profit"));
+           cli_num(churn_eval_metric(e, "best_profit"), -1).s);
     print_tables(e);
     if (churn_eval_n_importance(e))
         print_importance(e);
@@ -376,7 +393,7 @@ static churn_eval *cross_validate(const eval_args *a, churn_dataset *ds,
         cli_usage_error("--family: unknown model '%s' (logistic, svm, "
                         "auto)", a->family);
     if (churn_train_opts_set_class_weight(to, a->class_weight))
-        cli_usage_error("--class-weight: '%s' is not none or balanced",
+        cli_usage_error("--class-weight: '%s' is not auto, none or balanced",
                         a->class_weight);
     churn_train_opts_set_c(to, a->c);
     churn_train_opts_set_validation(to, 0);
@@ -391,11 +408,29 @@ static churn_eval *cross_validate(const eval_args *a, churn_dataset *ds,
     return e;
 }
 
-static churn_eval *evaluate_model(const eval_args *a, churn_dataset *ds,
-                                  const churn_eval_opts *eo)
+/* Loads --model; its label name and positive value become the defaults
+ * of --label and --positive (an option given still wins). */
+static churn_model *load_model(eval_args *a)
 {
     churn_error err;
     churn_model *m = NULL;
+    int rc = churn_model_load(a->model, &m, &err);
+    if (rc != CHURN_OK)
+        cli_fail_err(rc, &err);
+    const char *name = churn_model_label_name(m);
+    if (!a->label)
+        a->label = name;
+    /* The model's positive value belongs to its own label column. */
+    if (!a->positive && name && a->label && strcmp(a->label, name) == 0)
+        a->positive = churn_model_label_positive(m);
+    return m;
+}
+
+static churn_eval *evaluate_model(const eval_args *a, const churn_model *m,
+                                  churn_dataset *ds,
+                                  const churn_eval_opts *eo)
+{
+    churn_error err;
     churn_eval *e = NULL;
     size_t n = churn_dataset_n_rows(ds);
     double *prob = malloc((n + 1) * sizeof *prob);
@@ -404,9 +439,7 @@ static churn_eval *evaluate_model(const eval_args *a, churn_dataset *ds,
         cli_fail("out of memory");
     for (size_t i = 0; i < n; i++)
         label[i] = churn_dataset_label(ds, i);
-    int rc = churn_model_load(a->model, &m, &err);
-    if (rc == CHURN_OK)
-        rc = churn_model_predict_dataset(m, ds, prob, &err);
+    int rc = churn_model_predict_dataset(m, ds, prob, &err);
     if (rc == CHURN_OK)
         rc = churn_eval_compute(prob, label, n, eo, &e, &err);
     if (rc == CHURN_OK && (rc = churn_eval_set_model(e, m)) == CHURN_OK)
@@ -415,7 +448,6 @@ static churn_eval *evaluate_model(const eval_args *a, churn_dataset *ds,
         rc = churn_eval_add_importance(e, m, ds, a->seed, &err);
     if (rc != CHURN_OK)
         cli_fail_err(rc, &err);
-    churn_model_free(m);
     free(prob);
     free(label);
     return e;
@@ -449,14 +481,25 @@ static int gate(const eval_args *a, const churn_eval *e)
 }
 
 /* The segment section (and with --kpi-from/--kpi-to the KPIs) of the
- * history's customers at --as-of; churn rates from the labels of the
- * evaluated rows. */
+ * history's customers at --as-of, those who cancelled before it included
+ * (stage lost), as churn-segment shows them; churn rates from the labels
+ * of the evaluated rows. features are the history's, with the cancelled
+ * customers when there is --data; else they are the evaluated rows, and
+ * the history is read again with them. */
 static void add_segments(const eval_args *a, churn_eval *e,
                          const churn_dataset *features,
                          const churn_dataset *evaluated)
 {
     churn_error err;
-    churn_dataset *seg = NULL;
+    churn_dataset *seg = NULL, *all = NULL;
+    if (!a->data) {
+        /* The log was counted by the first read: this one must not add
+         * to the figures the summary shows. */
+        churn_feature_opts_set_stats(a->h.opts, NULL);
+        churn_feature_opts_set_cancelled(a->h.opts, 1);
+        all = cli_history_extract(&a->h);
+        features = all;
+    }
     churn_kpi *k = NULL;
     churn_segment_opts *so = churn_segment_opts_new();
     char date[16];
@@ -483,28 +526,46 @@ static void add_segments(const eval_args *a, churn_eval *e,
         cli_fail_err(rc, &err);
     churn_kpi_free(k);
     churn_dataset_free(seg);
+    churn_dataset_free(all);
     churn_segment_opts_free(so);
+}
+
+/* How the event log was read: the customers file's matches, the most
+ * frequent event names and their roles. */
+static void print_history(const cli_history *h)
+{
+    char line[1024];
+    printf("\nHistory\n");
+    if (cli_history_join_line(h, line, sizeof line))
+        printf("  %-22s %s\n", "customers file", line);
+    cli_history_events_line(h, 5, line, sizeof line);
+    printf("  %-22s %s\n", "events", line);
 }
 
 int main(int argc, char **argv)
 {
-    eval_args a = {.label = "churned", .family = "logistic",
-                   .class_weight = "none", .c = 1, .threshold = 0.5,
+    eval_args a = {.family = "logistic", .class_weight = "auto", .c = 1,
+                   .threshold = 0.5,
                    .offer_cost = 1, .customer_value = 10, .resamples = 1000,
                    .seed = 42, .max_drop = 0.01};
     cli_tool = "churn-eval";
     cli_history_init(&a.h);
     parse_args(argc, argv, &a);
     churn_eval_opts *eo = eval_opts(&a);
+    churn_model *m = a.model ? load_model(&a) : NULL;
+    if (!a.label)
+        a.label = "churned";
     /* Features of the history at --as-of: the rows to evaluate when there
      * is no --data, and what the segments are computed from. */
+    if (a.h.events && a.data) /* features only for the segments */
+        churn_feature_opts_set_cancelled(a.h.opts, 1);
     churn_dataset *features = a.h.events ? cli_history_extract(&a.h) : NULL;
     churn_dataset *ds = a.data ? cli_read_labeled(a.data, a.label, a.positive,
                                                   a.id)
                                : features;
     const char *data = a.data ? a.data : a.h.events;
     churn_eval *e = a.cv ? cross_validate(&a, ds, eo)
-                         : evaluate_model(&a, ds, eo);
+                         : evaluate_model(&a, m, ds, eo);
     if (features)
         add_segments(&a, e, features, ds);
     churn_error err;
@@ -522,10 +583,16 @@ int main(int argc, char **argv)
                      data, a.cv);
         else
             snprintf(source, sizeof source, "%s on %s", a.model, data);
-        print_report(e, source);
+        char ids[300];
+        print_report(e, source,
+                     a.data ? cli_ids_text(ds, a.id != NULL, ids, sizeof ids)
+                            : NULL);
+        if (features)
+            print_history(&a.h);
     }
     int status = a.baseline ? gate(&a, e) : 0;
     churn_eval_free(e);
+    churn_model_free(m);
     if (ds != features)
         churn_dataset_free(ds);
     churn_dataset_free(features);

@@ -17,6 +17,7 @@ static void usage(void)
         "Usage: churn-features --events EVENTS.csv --as-of YYYY-MM-DD "
         "-o FEATURES.csv [options]\n"
         "       churn-features --list\n"
+        "       churn-features --events EVENTS.csv --list-events\n"
         "\n"
         "Turns an event log (customer_id,timestamp,event[,value]) into one row\n"
         "of features per customer active before the as-of date. Only events\n"
@@ -24,11 +25,18 @@ static void usage(void)
         "[as-of, as-of + horizon) decide the label column 'churned'. Columns of\n"
         "--customers are joined in: numbers stay numbers, dates become days\n"
         "from the as-of date (<name>_days), other text becomes categories.\n"
+        "Numbers are written in the shortest form that reads back to the same\n"
+        "double (956.88, not 956.8800000000001; never -0); sums of values are\n"
+        "exact decimal sums of the values as written (0.1 + 0.2 = 0.3).\n"
         "\n"
         "Options:\n"
         "%s"
+        "%s"
         "  -o, --output FILE       where to write the features (CSV, atomically)\n"
         "      --list              print every feature: name, unit, meaning\n"
+        "      --list-events       read --events only and print each event name\n"
+        "                          with its rows, role and per-name column\n"
+        "                          (--as-of optional); write no features\n"
         "      --mpi               run as one rank of an MPI job (built with\n"
         "                          MPI): --events and --customers are glob\n"
         "                          patterns (quote them) of shard files,\n"
@@ -48,7 +56,7 @@ static void usage(void)
         "      --as-of 2024-01-01 --horizon 90 -o features.csv\n"
         "  mpirun -np 4 churn-features --mpi --events 'events-*.csv' \\\n"
         "      --as-of 2024-01-01 --horizon 90 -o 'features-{rank}.csv'\n",
-        cli_history_help);
+        cli_history_help, cli_table_help);
 }
 
 /* Every feature as an aligned table. */
@@ -75,8 +83,9 @@ static void print_list(void)
            "own names (dates as <name>_days).\n");
 }
 
-/* One line on stderr: customers at the as-of date, rows, snapshots,
- * churn rate, time. */
+/* On stderr: customers at the as-of date, rows, snapshots, churn rate,
+ * time; how many customers of the log the customers file has a row for;
+ * the most frequent event names with their roles. */
 static void print_summary(const churn_dataset *ds, const cli_history *h,
                           double seconds, const churn_comm *comm)
 {
@@ -91,10 +100,16 @@ static void print_summary(const churn_dataset *ds, const cli_history *h,
             churned += y;
         }
     }
-    /* With --mpi: every rank's rows; rank 0 tells. */
-    double v[4] = {(double)at_t0, (double)rows, (double)labelled, churned};
-    if (comm && comm->allreduce(comm->user, v, 4, CHURN_REDUCE_SUM) != 0)
+    /* With --mpi: every rank's rows and customers; rank 0 tells. */
+    /* A rank without shards joined nothing: 0 matches, not NaN. */
+    double matched = churn_feature_stats_value(h->stats, "customers_matched");
+    double v[6] = {(double)at_t0, (double)rows, (double)labelled, churned,
+                   h->customers && isnan(matched) ? 0 : matched,
+                   churn_feature_stats_value(h->stats, "customers")};
+    if (comm && comm->allreduce(comm->user, v, 6, CHURN_REDUCE_SUM) != 0)
         return;
+    if (comm) /* one rank's extraction warned about its own share only */
+        cli_history_join_warning(h, v[4], v[5]);
     if (cli_silent)
         return;
     churned = v[3];
@@ -111,21 +126,30 @@ static void print_summary(const churn_dataset *ds, const cli_history *h,
         fprintf(stderr, ", churn rate %.1f%%",
                 100.0 * churned / (double)labelled);
     fprintf(stderr, ", %.2f s\n", seconds);
+    char line[1024];
+    if (h->customers && !isnan(v[4]))
+        fprintf(stderr, "churn-features: %s has a row for %.0f of the %.0f "
+                "customers in %s\n", h->customers, v[4], v[5], h->events);
+    if (!comm) { /* event names are not gathered over the ranks */
+        cli_history_events_line(h, 5, line, sizeof line);
+        fprintf(stderr, "churn-features: events: %s\n", line);
+    }
 }
 
 int main(int argc, char **argv)
 {
-    enum { LIST = 1, MPI_OPT };
+    enum { LIST = 1, MPI_OPT, LIST_EVENTS };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
         {"list", no_argument, NULL, LIST},
+        {"list-events", no_argument, NULL, LIST_EVENTS},
         {"mpi", no_argument, NULL, MPI_OPT},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         CLI_HISTORY_OPTIONS,
         {NULL, 0, NULL, 0}};
     const char *output = NULL;
-    int list = 0, c;
+    int list = 0, list_events = 0, c;
     cli_history h;
     cli_tool = "churn-features";
     const churn_comm *comm = cli_mpi_start(&argc, &argv);
@@ -135,6 +159,7 @@ int main(int argc, char **argv)
         switch (c) {
         case 'o': output = optarg; break;
         case LIST: list = 1; break;
+        case LIST_EVENTS: list_events = 1; break;
         case MPI_OPT: break; /* cli_mpi_start has seen it */
         case 'h':
             usage();
@@ -155,6 +180,15 @@ int main(int argc, char **argv)
         cli_usage_error("unexpected argument '%s'", argv[optind]);
     if (list) {
         print_list();
+        cli_history_free(&h);
+        return 0;
+    }
+    if (list_events) {
+        if (!h.events)
+            cli_usage_error("--list-events needs --events");
+        if (comm)
+            cli_usage_error("--list-events reads one file: not with --mpi");
+        cli_history_list_events(&h);
         cli_history_free(&h);
         return 0;
     }

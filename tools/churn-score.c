@@ -21,6 +21,9 @@ static void usage(void)
         "reasons are the inputs that push this customer's log-odds up most,\n"
         "against an average training customer, e.g.\n"
         "  tickets_unresolved=3 (+0.82); activity_trend=-0.6 (+0.55); ...\n"
+        "The probability is the shortest decimal that reads back to the same\n"
+        "double; in reasons a value has 4 significant digits and a\n"
+        "contribution 2 decimals; a zero never shows a minus sign.\n"
         "\n"
         "Options:\n"
         "  -m, --model FILE      model written by churn-train (required)\n"
@@ -30,8 +33,21 @@ static void usage(void)
         "  -o, --output FILE     write the ranking here (atomically) instead\n"
         "                        of standard output\n"
         "      --top N           only the N highest-risk customers\n"
-        "      --id NAME         id column of FEATURES.csv (default customer_id\n"
-        "                        if present, else row numbers)\n"
+        "      --id NAME         id column of FEATURES.csv; default: the first\n"
+        "                        column named like an id (customer_id,\n"
+        "                        CustomerID, customer, cust_id, client_id,\n"
+        "                        client, user_id, account_id, subscriber_id,\n"
+        "                        member_id, id; case and _ - . spaces\n"
+        "                        ignored), else row numbers\n"
+        "      --numeric NAME    column NAME must hold numbers; repeatable\n"
+        "                        (the model's numeric inputs always must)\n"
+        "      --categorical NAME  column NAME is categorical; repeatable\n"
+        "      --drop NAME       leave column NAME out; repeatable\n"
+        "                        As in training, a column that is mostly\n"
+        "                        numbers (at least half of its non-empty\n"
+        "                        cells) with cells that are not, or numbers\n"
+        "                        written $45.07, 1,234.5 or 12%%, is an error\n"
+        "                        naming the first bad cell and the count\n"
         "      --tiers H,M       probability cut-offs: high >= H, medium >= M,\n"
         "                        else low (default 0.5,0.2)\n"
         "      --reasons N       reasons per customer, 0-10 (default 3)\n"
@@ -104,13 +120,14 @@ int main(int argc, char **argv)
         {"escalated-only", no_argument, NULL, 'E'},
         {"threads", required_argument, NULL, 'J'},
         {"mpi", no_argument, NULL, 'M'},
+        CLI_TABLE_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
     const char *model_path = NULL, *data_path = NULL, *out_path = NULL;
     const char *previous = NULL;
     int escalated_only = 0;
-    const char *id_name = NULL; /* default: customer_id if present */
+    const char *id_name = NULL; /* default: the id found by name */
     size_t top = 0, n_reasons = 3, threads = 0;
     double high = 0.5, medium = 0.2;
     int c;
@@ -130,6 +147,9 @@ int main(int argc, char **argv)
         case 'P': previous = optarg; break;
         case 'E': escalated_only = 1; break;
         case 'J': threads = cli_size("--threads", optarg, 1, 256); break;
+        case CLI_NUMERIC:
+        case CLI_CATEGORICAL:
+        case CLI_DROP: cli_table_option(c, optarg); break;
         case 'M': break; /* cli_mpi_start has seen it */
         case 'h': usage(); return 0;
         case 'V': printf("churn-score %s\n", churn_version()); return 0;
@@ -160,8 +180,9 @@ int main(int argc, char **argv)
         if (churn_model_input_kind(model, j) == CHURN_NUMERIC)
             rc = churn_csv_opts_add_numeric(copts,
                                             churn_model_input_name(model, j));
+    cli_threads = threads;
     if (rc == CHURN_OK)
-        rc = churn_csv_opts_set_threads(copts, threads);
+        rc = cli_table_apply(copts);
     if (comm) {
         /* Every rank fails alike when one cannot load the model. */
         cli_agree_or_fail(comm, rc, &err);
@@ -171,6 +192,8 @@ int main(int argc, char **argv)
     } else if (rc == CHURN_OK) {
         rc = churn_dataset_read_csv(data_path, copts, &ds, &err);
     }
+    if (rc == CHURN_OK) /* every rank's shards have the same columns */
+        rc = cli_table_check(ds, data_path, &err);
     if (rc == CHURN_OK) {
         churn_score_opts_set_tiers(sopts, high, medium);
         churn_score_opts_set_reasons(sopts, n_reasons);
@@ -203,8 +226,11 @@ int main(int argc, char **argv)
     /* Rank 0 alone wrote: every rank ends with its status. */
     cli_agree_or_fail(comm, rc, &err);
     if (out_path && scores) {
-        fprintf(stderr, "churn-score: %.0f customers scored, %.0f in the "
-                        "high tier", counted[0], counted[1]);
+        char ids[300];
+        fprintf(stderr, "churn-score: %.0f customers scored (ids: %s), %.0f "
+                        "in the high tier", counted[0],
+                cli_ids_text(ds, id_name != NULL, ids, sizeof ids),
+                counted[1]);
         if (comm)
             fprintf(stderr, " (%d ranks)", comm->size);
         if (previous)

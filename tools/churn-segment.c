@@ -20,15 +20,21 @@ static void usage(void)
         "same features churn-features computes (only events before that\n"
         "date): RFM scores 1-5 and a named segment, a lifecycle stage\n"
         "(new, active, dormant, lost) and a health score 0-100 with its\n"
-        "tier and the points of each component. Prints customers per\n"
+        "tier and the points of each component. Customers who cancelled\n"
+        "before the as-of date are listed too, as stage lost with their\n"
+        "cancel_date (the column is empty for the others) and no scores,\n"
+        "segment or tier, so the stages cover every customer seen before\n"
+        "it; RFM scores rank the others only. Prints customers per\n"
         "segment, stage and tier (with their churn rate when --horizon\n"
         "gives labels) and, with --kpi-from and --kpi-to, the retention\n"
         "KPIs of that period and its cohort table.\n"
         "\n"
         "Options:\n"
         "%s"
+        "%s"
         "  -o, --output FILE       where to write the segments (CSV,\n"
-        "                          atomically)\n"
+        "                          atomically; numbers in the shortest form\n"
+        "                          that reads back to the same double)\n"
         "      --rules FILE        RFM segment rules, CSV segment,r,f,m with\n"
         "                          *, N or N-M per score; first match wins\n"
         "      --rfm-columns R,F,M feature columns behind the scores\n"
@@ -59,7 +65,7 @@ static void usage(void)
         "  churn-segment --events events.csv --as-of 2025-01-01 \\\n"
         "      --horizon 90 --kpi-from 2024-07-01 --kpi-to 2025-01-01 \\\n"
         "      -o segments.csv\n",
-        cli_history_help);
+        cli_history_help, cli_table_help);
 }
 
 /* Everything the segment-specific options say. */
@@ -158,6 +164,8 @@ static void fit_weights(const churn_dataset *features, churn_segment_opts *o)
                        ? churn_dataset_column_index(seg, "health_activity")
                        : 0; /* the components follow in their order */
     for (size_t i = 0; i < n && rc == CHURN_OK; i++) {
+        if (isnan(churn_dataset_label(seg, i)))
+            continue; /* cancelled before the as-of: not scored */
         for (size_t k = 0; k < n_comp; k++)
             row[k] = churn_dataset_value(seg, i, first + k) *
                      (double)n_comp / 100;
@@ -184,7 +192,7 @@ static void fit_weights(const churn_dataset *features, churn_segment_opts *o)
         double w = base - log(prob[k + 1] / (1 - prob[k + 1]));
         w = w > 0 && isfinite(w) ? w : 0;
         total += w;
-        printf("  %-18s %.4f\n", churn_health_component(k), w);
+        printf("  %-18s %s\n", churn_health_component(k), cli_num(w, 4).s);
         row[k] = w;
     }
     if (!(total > 0))
@@ -214,10 +222,14 @@ static void print_table(const churn_dataset *seg, const char *column)
     printf("%-16s %9s %7s %7s%s\n", column, "customers", "share", "health",
            labels ? "   churn rate" : "");
     for (size_t i = 0; i < churn_dataset_n_rows(sum); i++) {
-        printf("%-16s %9.0f %6.1f%% %7.1f", churn_dataset_id(sum, i),
+        double health = churn_dataset_value(sum, i, 2);
+        printf("%-16s %9.0f %6.1f%% ", churn_dataset_id(sum, i),
                churn_dataset_value(sum, i, 0),
-               100 * churn_dataset_value(sum, i, 1),
-               churn_dataset_value(sum, i, 2));
+               100 * churn_dataset_value(sum, i, 1));
+        if (isnan(health)) /* only customers who cancelled: not scored */
+            printf("%7s", "-");
+        else
+            printf("%7.1f", health);
         if (labels && !isnan(churn_dataset_value(sum, i, 3)))
             printf("   %9.1f%%", 100 * churn_dataset_value(sum, i, 3));
         printf("\n");
@@ -252,8 +264,9 @@ static void print_kpis(const seg_args *a, const cli_history *h)
         else
             printf("  %-18s %.1f%%\n", rates[i], 100 * v);
     }
-    printf("  %-18s %.2f -> %.2f\n", "revenue", churn_kpi_value(k,
-           "revenue_start"), churn_kpi_value(k, "revenue_end"));
+    printf("  %-18s %s -> %s\n", "revenue",
+           cli_num(churn_kpi_value(k, "revenue_start"), 2).s,
+           cli_num(churn_kpi_value(k, "revenue_end"), 2).s);
     printf("\nCohort retention (share still a customer on the first day of "
            "month m after signup)\n%-8s %5s", "cohort", "size");
     size_t months = churn_kpi_n_months(k);
@@ -378,6 +391,8 @@ int main(int argc, char **argv)
                      : CHURN_OK;
     if (rc != CHURN_OK)
         cli_fail_err(rc, &err);
+    /* Also the customers who cancelled before the as-of: stage lost. */
+    churn_feature_opts_set_cancelled(h.opts, 1);
     churn_dataset *features = cli_history_extract(&h), *seg = NULL;
     if (a.fit && !churn_dataset_has_labels(features))
         cli_usage_error("--fit-weights needs labels: give --horizon DAYS");
@@ -390,7 +405,16 @@ int main(int argc, char **argv)
         cli_fail_err(rc, &err);
     char date[16];
     churn_format_date((double)h.as_of, date, sizeof date);
-    printf("%zu customers at %s\n\n", churn_dataset_n_rows(seg), date);
+    size_t cancelled = 0, col = churn_dataset_column_index(seg,
+                                                          "cancel_date");
+    for (size_t i = 0; i < churn_dataset_n_rows(seg); i++)
+        cancelled += !isnan(churn_dataset_value(seg, i, col));
+    printf("%zu customers at %s (%zu cancelled before it: lost, not "
+           "scored)\n", churn_dataset_n_rows(seg), date, cancelled);
+    char joined[1024];
+    if (cli_history_join_line(&h, joined, sizeof joined))
+        printf("%s\n", joined);
+    printf("\n");
     print_table(seg, "rfm_segment");
     print_table(seg, "lifecycle_stage");
     print_table(seg, "health_tier");

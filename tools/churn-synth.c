@@ -39,6 +39,8 @@ static void usage(void)
         "  -n, --customers N        number of customers (default 1000)\n"
         "  -s, --seed S             random seed (default 1)\n"
         "      --as-of DATE         as-of date YYYY-MM-DD (default 2025-01-01)\n"
+        "                           or YYYY-MM-DDTHH:MM:SS[Z] (UTC), and\n"
+        "                           never numbers such as 20250101\n"
         "      --history-days D     days of history before it (default 365)\n"
         "      --horizon D          days after it that decide churn (default 90)\n"
         "      --activity-rate R    activity events per active customer-day\n"

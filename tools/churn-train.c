@@ -28,8 +28,9 @@ static void usage(void)
         "      --label NAME         label column (default churned); values\n"
         "                           1/0, yes/no, true/false, churned/retained\n"
         "      --positive VALUE     the label value that means churned\n"
-        "      --id NAME            id column (default customer_id if present,\n"
-        "                           else row numbers)\n"
+        "                           (both kept in the model for churn-eval)\n"
+        "%s"
+        "%s"
         "History options (instead of --data; as in churn-features):\n"
         "%s"
         "Model:\n"
@@ -57,7 +58,17 @@ static void usage(void)
         "                           pr_auc or logloss\n"
         "      --max-rows N         train on a sample of N rows (whole\n"
         "                           customers, stratified; 0 = all)\n"
-        "      --class-weight W     none (default) or balanced\n"
+        "      --class-weight W     auto (default), none or balanced (each\n"
+        "                           class weighs rows / (2 x its rows)); auto\n"
+        "                           is balanced when --calibration is platt\n"
+        "                           or isotonic (svm by default: the margin\n"
+        "                           then follows the rare churners, and the\n"
+        "                           calibration restores the probabilities),\n"
+        "                           else none (logistic and rbf-approx, whose\n"
+        "                           probabilities are calibrated unweighted);\n"
+        "                           --search and auto models try both\n"
+        "                           weights where auto allows balanced. The\n"
+        "                           summary and the model say which was used\n"
         "      --validation F       held-out share of customers, 0 to <1\n"
         "                           (default 0.2; 0 = none)\n"
         "      --no-refit           keep the model fitted without the\n"
@@ -96,7 +107,7 @@ static void usage(void)
         "  churn-train --events events.csv --customers customers.csv \\\n"
         "              --as-of 2025-01-01 --horizon 90 -o m.churn\n"
         "  mpirun -np 4 churn-train --mpi --data 'features-*.csv' -o m.churn\n",
-        cli_history_help);
+        cli_id_help, cli_table_help, cli_history_help);
 }
 
 typedef struct train_args {
@@ -251,15 +262,16 @@ static void write_report(const churn_model *m, const char *path,
 
 /* One row of the grid table, printed as the search goes. */
 static void print_grid_point(void *user, const char *family,
-                             const char *kernel, double c, double gamma,
-                             double metric)
+                             const char *kernel, const char *class_weight,
+                             double c, double gamma, double metric)
 {
     static int header;
     cli_progress_done(); /* the progress line is redrawn after the row */
     if (!header++)
-        printf("search         %-9s %-7s %9s %11s %9s\n", "family", "kernel",
-               "C", "gamma", (const char *)user);
-    printf("               %-9s %-7s %9g ", family, kernel, c);
+        printf("search         %-9s %-7s %-8s %9s %11s %9s\n", "family",
+               "kernel", "weight", "C", "gamma", (const char *)user);
+    printf("               %-9s %-7s %-8s %9g ", family, kernel, class_weight,
+           c);
     if (isnan(gamma))
         printf("%11s", "-");
     else
@@ -291,11 +303,14 @@ static churn_train_opts *train_opts(const train_args *a)
     churn_train_opts_set_search(o, a->search);
     churn_train_opts_set_max_rows(o, a->max_rows);
     if (!a->quiet)
-        churn_train_opts_set_search_report(o, print_grid_point,
-                                           (void *)a->metric);
+        churn_train_opts_set_search_weight_report(o, print_grid_point,
+                                                  (void *)a->metric);
     if (churn_train_opts_set_class_weight(o, a->class_weight))
-        cli_usage_error("--class-weight: '%s' is not none or balanced",
+        cli_usage_error("--class-weight: '%s' is not auto, none or balanced",
                         a->class_weight);
+    if (a->data && a->positive &&
+        churn_train_opts_set_label_positive(o, a->positive))
+        cli_fail("out of memory");
     churn_train_opts_set_c(o, a->c);
     churn_train_opts_set_validation(o, a->validation);
     churn_train_opts_set_refit(o, a->refit);
@@ -348,15 +363,26 @@ static row_counts count_rows(const churn_dataset *ds, const churn_comm *comm)
     return (row_counts){v[0], v[1], v[2]};
 }
 
+/* Which class weight the fit used; "(auto)" when the rule of --help (and
+ * a search) chose it. */
+static void print_class_weight(const churn_model *m, const char *option)
+{
+    printf("class weight   %s%s\n", churn_model_class_weight(m),
+           strcmp(option, "auto") == 0 ? " (auto)" : "");
+}
+
 static void print_summary(const churn_model *m, row_counts c,
-                          const char *path, double seconds,
-                          const churn_comm *comm)
+                          const char *path, const char *class_weight,
+                          double seconds, const churn_comm *comm,
+                          const char *ids)
 {
     printf("rows           %.0f (%.0f labeled), %zu input columns", c.rows,
            c.labeled, churn_model_n_inputs(m));
     if (comm)
         printf(", on %d rank%s", comm->size, comm->size == 1 ? "" : "s");
     printf("\n");
+    if (ids) /* a table's: which column the ids came from */
+        printf("ids            %s\n", ids);
     printf("churn rate     %.2f%% (%.0f churned)\n",
            c.labeled > 0 ? 100.0 * c.pos / c.labeled : 0.0, c.pos);
     double auc = churn_model_metric(m, "validation_auc");
@@ -368,9 +394,21 @@ static void print_summary(const churn_model *m, row_counts c,
     churn_model_describe(m, what, sizeof what);
     printf("model          %s, trained on %.0f rows\n", what,
            churn_model_metric(m, "train_rows"));
+    print_class_weight(m, class_weight);
     printf("time           %.2f s (training %.2f s)\n", seconds,
            churn_model_metric(m, "train_seconds"));
     printf("wrote          %s\n", path);
+}
+
+/* How the event log was read: the customers file's matches, the most
+ * frequent event names and their roles. */
+static void print_history(const cli_history *h)
+{
+    char line[1024];
+    if (cli_history_join_line(h, line, sizeof line))
+        printf("customers      %s\n", line);
+    cli_history_events_line(h, 5, line, sizeof line);
+    printf("events         %s\n", line);
 }
 
 /* This rank's share of the training rows of an --mpi run; every rank
@@ -387,13 +425,15 @@ static churn_dataset *mpi_share(const churn_comm *comm, const train_args *a,
             cli_fail("out of memory");
         rc = churn_csv_opts_set_label_column(o, a->label);
         if (rc == CHURN_OK)
-            rc = churn_csv_opts_set_threads(o, cli_threads);
+            rc = cli_table_apply(o);
         if (rc == CHURN_OK && a->positive)
             rc = churn_csv_opts_set_positive(o, a->positive);
         if (rc == CHURN_OK && a->id)
             rc = churn_csv_opts_set_id_column(o, a->id);
         if (rc == CHURN_OK)
             rc = cli_shards_csv(comm, a->data, o, &ds, &err);
+        if (rc == CHURN_OK) /* the shards have the same columns */
+            rc = cli_table_check(ds, a->data, &err);
         churn_csv_opts_free(o);
     } else {
         rc = cli_shards_history(comm, h, &ds, &err);
@@ -408,7 +448,7 @@ int main(int argc, char **argv)
     cli_tool = "churn-train";
     const churn_comm *comm = cli_mpi_start(&argc, &argv);
     train_args a = {.label = "churned", .model = "logistic",
-                    .class_weight = "none", .kernel = "rbf",
+                    .class_weight = "auto", .kernel = "rbf",
                     .calibration = "default", .metric = "auc", .c = 1.0,
                     .degree = 3, .validation = 0.2, .refit = 1, .seed = 42};
     cli_history h;
@@ -442,9 +482,14 @@ int main(int argc, char **argv)
         write_report(m, a.report, a.data ? a.data : h.events,
                      h.events && h.snapshots <= 1 ? ds : NULL);
     row_counts counts = count_rows(ds, comm);
+    char ids[300];
     if (!a.quiet && !cli_silent)
-        print_summary(m, counts, a.output, cli_now() - start,
-                      comm);
+        print_summary(m, counts, a.output, a.class_weight,
+                      cli_now() - start, comm,
+                      a.data ? cli_ids_text(ds, a.id != NULL, ids, sizeof ids)
+                             : NULL);
+    if (!a.quiet && !comm && h.events)
+        print_history(&h);
     churn_model_free(m);
     churn_dataset_free(ds);
     churn_train_opts_free(opts);

@@ -45,8 +45,18 @@ void cli_bad_option(int c, char **argv) __attribute__((noreturn));
 /* Parse an option's argument or exit 2 naming the option. */
 double cli_double(const char *opt, const char *arg, double min, double max);
 size_t cli_size(const char *opt, const char *arg, size_t min, size_t max);
-/* A date YYYY-MM-DD (or any form churn_parse_time takes) in Unix seconds. */
+/* A date YYYY-MM-DD or ISO date-time (churn_parse_date) in Unix seconds;
+ * anything else, numbers included, exits 2 showing the format. */
 int64_t cli_date(const char *opt, const char *arg);
+
+/* x as text for a report, by churn_format_number: decimals < 0 the
+ * shortest round-trip form, else rounded; never "-0", "nan" or "inf"
+ * ("n/a"). The text lives until the end of the calling expression:
+ * printf("%9s", cli_num(x, 4).s). */
+typedef struct cli_num_text {
+    char s[32];
+} cli_num_text;
+cli_num_text cli_num(double x, int decimals);
 
 /* A progress callback that redraws one line on stderr when stderr is a
  * terminal and stays silent otherwise. user is unused. */
@@ -87,10 +97,42 @@ enum {
         {"time-column", required_argument, NULL, CLI_TIME_COLUMN},            \
         {"event-column", required_argument, NULL, CLI_EVENT_COLUMN},          \
         {"value-column", required_argument, NULL, CLI_VALUE_COLUMN},          \
-        {"threads", required_argument, NULL, CLI_THREADS}
+        {"threads", required_argument, NULL, CLI_THREADS}, CLI_TABLE_OPTIONS
 
 /* The help text of those options, for --help. */
 extern const char cli_history_help[];
+
+/* The options that say how to read a table (--data, --customers):
+ * --numeric, --categorical and --drop NAME, each repeatable. In
+ * CLI_HISTORY_OPTIONS (cli_history_option passes them on); a tool
+ * without history options puts CLI_TABLE_OPTIONS in its table and
+ * passes the codes to cli_table_option. */
+enum {
+    CLI_TABLE_BASE = 1100,
+    CLI_NUMERIC = CLI_TABLE_BASE,
+    CLI_CATEGORICAL,
+    CLI_DROP
+};
+#define CLI_TABLE_OPTIONS                                                     \
+    {"numeric", required_argument, NULL, CLI_NUMERIC},                        \
+        {"categorical", required_argument, NULL, CLI_CATEGORICAL},            \
+        {"drop", required_argument, NULL, CLI_DROP}
+/* Their help text, and the rules of reading a table, for --help. */
+extern const char cli_table_help[];
+/* The help text of --id (the default rule), for --help. */
+extern const char cli_id_help[];
+/* Records option code with its argument. */
+void cli_table_option(int code, const char *arg);
+/* Applies the recorded options and cli_threads to o. */
+int cli_table_apply(churn_csv_opts *o);
+/* CHURN_EFORMAT in err when a --numeric name is not a feature column of
+ * ds (read from path), which the library leaves to the caller. */
+int cli_table_check(const churn_dataset *ds, const char *path,
+                    churn_error *err);
+/* "NAME, found by name", "NAME" (given) or "row numbers (no id
+ * column)": the ids ds was read with, for the summaries; written to buf. */
+const char *cli_ids_text(const churn_dataset *ds, int given, char *buf,
+                         size_t size);
 
 /* What the history options say. */
 typedef struct cli_history {
@@ -101,6 +143,7 @@ typedef struct cli_history {
     size_t snapshots;         /* 0: not given */
     double every_days;
     churn_feature_opts *opts; /* created by cli_history_init */
+    churn_feature_stats *stats; /* what the extractions read (set in opts) */
 } cli_history;
 
 void cli_history_init(cli_history *h);
@@ -118,6 +161,22 @@ churn_dataset *cli_history_extract(const cli_history *h);
 int cli_history_extract_files(const cli_history *h, const char *events,
                               const char *customers, churn_dataset **out,
                               churn_error *err);
+
+/* "CUSTOMERS has a row for M of the N customers in EVENTS" into buf, from
+ * the extractions so far; 0 when no customers file was joined. */
+int cli_history_join_line(const cli_history *h, char *buf, size_t size);
+/* Prints on stderr a warning when the customers file has a row for under
+ * half the customers of the log: (matched, customers) as counted, which
+ * an --mpi run sums over its ranks first. */
+void cli_history_join_warning(const cli_history *h, double matched,
+                              double customers);
+/* The most frequent event names with rows and role ("login 9120
+ * activity, ...", at most max_names, then "+K more") into buf. */
+void cli_history_events_line(const cli_history *h, size_t max_names,
+                             char *buf, size_t size);
+/* Reads the event log only and prints each event name with its rows, role
+ * and per-name column on stdout, most rows first; exits 1 on failure. */
+void cli_history_list_events(const cli_history *h);
 
 /* Threads that parse CSV input (--threads; 0, the default: one per online
  * core). */

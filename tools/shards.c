@@ -269,7 +269,8 @@ static int widen(churn_dataset **shape, const churn_dataset *other,
     } else if (rc == CHURN_OK && extra > 0) {
         churn_dataset *w = churn_dataset_new(d + extra);
         const char *label = churn_dataset_label_name(*shape);
-        if (!w || (label && churn_dataset_set_label_name(w, label, err)))
+        if (!w || (label && churn_dataset_set_label_name(w, label, err)) ||
+            churn_dataset_set_id_name(w, churn_dataset_id_name(*shape), err))
             rc = cli_error_set(err, CHURN_ENOMEM, "out of memory");
         for (size_t j = 0; rc == CHURN_OK && j < d; j++)
             rc = churn_dataset_set_column(

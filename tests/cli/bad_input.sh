@@ -30,7 +30,7 @@ run() {
                    --customers "$F" --as-of 2025-01-01 -o "$tmp/out.csv" ;;
     csv) set -- churn-score --model "$tmp/model.churn" --data "$F" \
              -o "$tmp/ranked.csv" ;;
-    labeled) set -- churn-train --data "$F" --label churned --validation 0 \
+    labeled | training) set -- churn-train --data "$F" --label churned --validation 0 \
                  -o "$tmp/m.churn" ;;
     model) set -- churn-score --model "$F" --data $D/_train.csv \
                -o "$tmp/ranked.csv" ;;

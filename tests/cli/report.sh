@@ -82,9 +82,15 @@ for text in 'Segments' 'Customers and churn rate by RFM segment' \
     'signup month' 'Retention KPIs, 2024-07-01 to 2025-01-01'; do
     grep -q ">$text<" "$tmp/s.html" || fail "segment page: no '$text'"
 done
+# Every customer seen before the as-of; those who cancelled before it
+# (a cancel_date) have no evaluated row and no RFM segment.
 n=$(($(wc -l < "$tmp/seg.csv") - 1))
-grep -q "$n of $n customers have an evaluated row" "$tmp/s.html" ||
+k=$(awk -F, 'NR > 1 && $17 != ""' "$tmp/seg.csv" | wc -l)
+[ "$k" -gt 0 ] || fail "no customer cancelled before the as-of"
+grep -q "$((n - k)) of $n customers have an evaluated row" "$tmp/s.html" ||
     fail "segment page: label source"
+grep -q "$k of them cancelled before it: they are in stage lost" \
+    "$tmp/s.html" || fail "segment page: cancelled customers"
 rows=0
 # "champions 104 18.2% 87.4 4.8%" -> the HTML table row of champions.
 while read -r level customers share health rate; do
@@ -113,7 +119,7 @@ got=$(sed -n '/<title>Cohort retention</,/<\/svg>/p' "$tmp/s.html" |
 $RUN "$BIN/churn-eval" -q --model "$tmp/s.churn" --data "$tmp/f.csv" $hist \
     --bootstrap 0 --no-importance --json "$tmp/s.json" --html "$tmp/d.html" ||
     fail "churn-eval --data --events failed"
-grep -q "$n of $n customers have an evaluated row" "$tmp/d.html" ||
+grep -q "$((n - k)) of $n customers have an evaluated row" "$tmp/d.html" ||
     fail "--data page: label source"
 grep -q '"labels": "evaluated"' "$tmp/s.json" || fail "JSON segments"
 # churn-train --events --report: the section of the whole history, churn
