@@ -14,7 +14,11 @@
  * churn_model_describe (churn-train's summary) and the reports reach the
  * family through this table only; "auto" in search.c still names the
  * families it tries. A family whose fit makes another family's state
- * (rbf-approx: an svm kernel expansion) sets stored_as and has only fit. */
+ * (rbf-approx: an svm kernel expansion) sets stored_as and has only fit.
+ * Measured: a gbdt adapter over xgb.c (about 120 lines, XGBoost's default
+ * parameters) trained, saved, loaded and scored with TreeSHAP reasons
+ * through churn-train and churn-score with one new file and one line
+ * each in this header and family.c. */
 #ifndef CHURN_MODELS_FAMILY_H
 #define CHURN_MODELS_FAMILY_H
 
