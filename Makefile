@@ -29,7 +29,7 @@ SONAME  := libchurn.so.$(MAJOR)
 # only after the deps target has installed them.
 BLAS_CFLAGS = $(shell pkg-config --cflags openblas 2>/dev/null)
 BLAS_LIBS   = $(shell pkg-config --libs openblas 2>/dev/null || echo -lopenblas)
-DEP_LIBS    = -lgsl -ljansson $(BLAS_LIBS) -lsvm -lz -lm -lpthread
+DEP_LIBS    = -lgsl -ljansson $(BLAS_LIBS) -lsvm -lxgboost -lz -lm -lpthread
 
 REQ_CFLAGS = -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L \
               -fPIC -fvisibility=hidden -DCHURN_BUILDING -Iml $(BLAS_CFLAGS) \
@@ -187,12 +187,17 @@ faults:
 # The 8-thread scoring test under ThreadSanitizer. One OpenBLAS thread:
 # OpenBLAS's own pool (not instrumented) hands work over by spinning on
 # flags, which TSan cannot see as synchronisation and reports as races in
-# dgemm; our threads are still eight.
-run-tsan: $(BUILD)/tests/test_threads $(BUILD)/tests/test_distributed
+# dgemm; our threads are still eight. Likewise one OpenMP thread for
+# XGBoost (libgomp is not instrumented either), while eight of ours share
+# one booster.
+run-tsan: $(BUILD)/tests/test_threads $(BUILD)/tests/test_distributed \
+          $(BUILD)/tests/test_xgb
 	OPENBLAS_NUM_THREADS=1 TSAN_OPTIONS="halt_on_error=1" \
 	    $(BUILD)/tests/test_threads
 	OPENBLAS_NUM_THREADS=1 TSAN_OPTIONS="halt_on_error=1" \
 	    $(BUILD)/tests/test_distributed
+	OMP_NUM_THREADS=1 TSAN_OPTIONS="halt_on_error=1" \
+	    $(BUILD)/tests/test_xgb
 
 tsan:
 	$(MAKE) BUILD=build-tsan SAN_FLAGS="-fsanitize=thread" CFLAGS="-O1 -g" \

@@ -230,8 +230,10 @@ int churn__csv_kinds_ok(const reader *r, const churn_dataset *ds)
         if (r->is_categorical[j] ||
             churn_dataset_column_kind(ds, j) != CHURN_CATEGORICAL)
             continue;
-        if (!level_tally(ds, j, &t) || churn__csv_kind_error(&t, 0))
-            return 0;
+        if (!level_tally(ds, j, &t))
+            return CHURN_ENOMEM;
+        if (churn__csv_kind_error(&t, 0))
+            return CHURN_EFORMAT;
     }
-    return 1;
+    return CHURN_OK;
 }

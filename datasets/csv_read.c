@@ -481,13 +481,13 @@ int churn_dataset_read_csv(const char *path, const churn_csv_opts *o,
     int fast_rc = rc == CHURN_OK
                       ? churn__csv_read_fast(&r, churn__csv_offset(r.csv), &ds)
                       : CHURN_EFORMAT;
-    if (fast_rc == CHURN_ENOMEM)
-        rc = churn__fail_nomem(err);
-    if (fast_rc == CHURN_OK && !churn__csv_kinds_ok(&r, ds)) {
+    if (fast_rc == CHURN_OK &&
+        (fast_rc = churn__csv_kinds_ok(&r, ds)) != CHURN_OK) {
         churn_dataset_free(ds); /* the two passes say what is wrong */
         ds = NULL;
-        fast_rc = CHURN_EFORMAT;
     }
+    if (fast_rc == CHURN_ENOMEM)
+        rc = churn__fail_nomem(err);
     if (fast_rc == CHURN_OK) {
         churn__csv_close(r.csv);
         churn__strmap_free(r.header);

@@ -100,9 +100,11 @@ int churn__csv_kind_error(const churn__csv_tally *t, int must_be_numeric);
 /* Fails with the message for feature column j's tally. */
 int churn__csv_kind_fail(const reader *r, size_t j, const churn__csv_tally *t,
                          churn_error *err);
-/* 1 when every categorical column of ds that r did not force would pass
- * churn__csv_kind_error (counted from its levels), else 0: the fast
- * path's result is then dropped and the two passes report the error. */
+/* CHURN_OK when every categorical column of ds that r did not force
+ * would pass churn__csv_kind_error (counted from its levels); else
+ * CHURN_EFORMAT, and the fast path's result is dropped so that the two
+ * passes report the error; CHURN_ENOMEM when the count could not be
+ * made (never a silent second reading). */
 int churn__csv_kinds_ok(const reader *r, const churn_dataset *ds);
 
 int churn__csv_read_fast(const reader *r, uint64_t offset,

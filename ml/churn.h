@@ -644,6 +644,9 @@ CHURN_API int churn_comm_agree(const churn_comm *comm, int status,
  * valid until churn_train returns. */
 CHURN_API int churn_train_opts_set_comm(churn_train_opts *o,
                                         const churn_comm *comm);
+/* 1 when the family o asks for (model and kernel) has a distributed fit,
+ * else 0 (also for "auto" and a NULL o). */
+CHURN_API int churn_train_opts_distributed(const churn_train_opts *o);
 
 /* Writes m to path: text, versioned, checksummed, written to a temporary
  * file and renamed, so a failure never leaves a partial model at path. */
@@ -655,8 +658,15 @@ CHURN_API int churn_model_load(const char *path, churn_model **out,
                                churn_error *err);
 CHURN_API void churn_model_free(churn_model *m);
 
-/* "logistic" or "svm". */
+/* The family that stores the model: "logistic" or "svm" (rbf-approx
+ * models are svm models over their landmarks). */
 CHURN_API const char *churn_model_family(const churn_model *m);
+/* One line on what the model is, for people: the family and its figures,
+ * e.g. "svm, C 1, gamma 0.05, 412 support vectors". Writes at most size
+ * bytes (NUL included) to buf; returns the length of the whole line, as
+ * snprintf does. */
+CHURN_API size_t churn_model_describe(const churn_model *m, char *buf,
+                                      size_t size);
 /* The class weight the fit used: "none" or "balanced". */
 CHURN_API const char *churn_model_class_weight(const churn_model *m);
 /* The label column of the training data (churn_dataset_label_name), and
@@ -679,9 +689,12 @@ CHURN_API double churn_model_category_code(const churn_model *m, size_t j,
                                            const char *text);
 /* A training figure by name, or NaN when the model has none:
  * "train_rows", "train_positives", "validation_rows", "validation_auc",
- * "validation_log_loss", "train_seconds", "iterations" (Newton
- * iterations, or an SVM's support vectors), "c", "gamma", "cv_metric"
- * (the best grid point's cross-validated metric). */
+ * "validation_log_loss", "train_seconds", "cv_metric" (the best grid
+ * point's cross-validated metric), and the family's: "c", "gamma" (svm,
+ * rbf-approx), "newton_iterations" (logistic, rbf-approx),
+ * "support_vectors" (svm). "iterations", kept for compatibility, is the
+ * figure files before this version held under that name: Newton
+ * iterations or support vectors, whichever the family records. */
 CHURN_API double churn_model_metric(const churn_model *m, const char *name);
 
 /* Scores n_rows rows of x (row-major, n_rows x n_inputs, raw values in

@@ -359,8 +359,11 @@ char *churn__format_double(double x, char *buf)
     if (x != 0 && first == 15 && shortest_fast(x, buf))
         return buf;
     for (int prec = first; prec <= 17; prec++) {
-        snprintf(buf, CHURN__NUM_BUF, "%.*g", prec, x);
-        if (prec == 17 || strtod(buf, NULL) == x)
+        /* At most 24 characters ("-1.2345678901234567e-308"); the test
+         * of the length is for the compiler, which cannot know that. */
+        int len = snprintf(buf, CHURN__NUM_BUF, "%.*g", prec, x);
+        if (len < 0 || len >= CHURN__NUM_BUF || prec == 17 ||
+            strtod(buf, NULL) == x)
             break;
     }
     return buf;

@@ -196,7 +196,8 @@ static int score_rows(churn_scores *s, churn_scores *part,
     size_t d = churn__pipeline_n_inputs(m->pipe), p = m->n_outputs;
     double *raw = malloc((d ? d : 1) * sizeof *raw);
     double *z = malloc((p ? p : 1) * sizeof *z);
-    double *contrib = malloc(4 * (d ? d : 1) * sizeof *contrib);
+    /* d contributions, then the scratch of churn__classifier_contrib. */
+    double *contrib = malloc((4 * d + p + 1) * sizeof *contrib);
     size_t *out_input = malloc((p ? p : 1) * sizeof *out_input);
     int rc = raw && z && contrib && out_input ? CHURN_OK : CHURN_ENOMEM;
     for (size_t k = 0; rc == CHURN_OK && k < p; k++)

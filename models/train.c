@@ -62,9 +62,12 @@ void churn_train_opts_free(churn_train_opts *o)
 
 int churn_train_opts_set_model(churn_train_opts *o, const char *family)
 {
-    if (!o || !family || (strcmp(family, "logistic") != 0 &&
-                          strcmp(family, "svm") != 0 &&
-                          strcmp(family, "auto") != 0))
+    /* rbf-approx, which fits an svm state, is asked for as the svm's
+     * rbf-approx kernel (churn__family_for). */
+    const churn__family *f = family ? churn__family_find(family) : NULL;
+    if (!o || !family || ((!f || f->stored_as) &&
+                          strcmp(family, "auto") != 0) ||
+        strlen(family) >= sizeof o->family)
         return CHURN_EINVAL;
     snprintf(o->family, sizeof o->family, "%s", family);
     return CHURN_OK;
@@ -265,15 +268,29 @@ int churn_train_opts_set_comm(churn_train_opts *o, const churn_comm *comm)
     return CHURN_OK;
 }
 
+/* The family the options fit; NULL for "auto" (a search picks it). */
+static const churn__family *family_of(const churn_train_opts *o)
+{
+    const churn__family *f = churn__family_find(o->family);
+    return f ? churn__family_for(f, o->kernel) : NULL;
+}
+
+int churn_train_opts_distributed(const churn_train_opts *o)
+{
+    const churn__family *f = o ? family_of(o) : NULL;
+    return f && f->distributed;
+}
+
 /* What a fit across ranks supports (see churn_train_opts_set_comm). */
 static int check_distributed(const churn_train_opts *o, churn_error *err)
 {
-    int approx = strcmp(o->family, "svm") == 0 &&
-                 o->kernel == CHURN__K_RBF_APPROX;
-    const char *what = strcmp(o->family, "logistic") != 0 && !approx
-                           ? "a model other than logistic or svm with the "
-                             "rbf-approx kernel"
-                       : o->validation > 0 ? "a validation hold-out"
+    const churn__family *f = family_of(o);
+    if (!f || !f->distributed)
+        return churn__fail(err, CHURN_EINVAL,
+                           "training across %d ranks needs a family with a "
+                           "distributed fit; %s has none", o->comm.size,
+                           f ? f->name : o->family);
+    const char *what = o->validation > 0 ? "a validation hold-out"
                        : o->search         ? "a grid search"
                        : o->calibration > 0 ? "calibration"
                        : o->max_rows       ? "a row cap"
@@ -308,6 +325,17 @@ static void search_setup(const churn_train_opts *o, churn__search *sr)
     sr->calibration = o->calibration;
 }
 
+/* Keeps the figures the fit of family f recorded. */
+static void keep_figures(churn_model *m, const churn__family *f,
+                         const double *figures)
+{
+    m->n_figures = f->n_figures;
+    for (size_t k = 0; k < f->n_figures; k++) {
+        m->figure[k] = f->figures[k];
+        m->figure_value[k] = figures[k];
+    }
+}
+
 /* Fits pipeline and classifier on rows[0..n) of ds into m with the
  * parameters *fp; a grid search first, when search is set, which
  * replaces *fp by the best grid point. */
@@ -323,7 +351,9 @@ static int fit_rows(const churn_dataset *ds, const size_t *rows, size_t n,
     churn__classifier_clear(&m->clf);
     churn__calibration_clear(&m->cal);
     const churn_comm *comm = fp->comm;
-    rc = churn__pipeline_fit_comm(ds, rows, n, comm, &m->pipe, err);
+    /* "auto" fits one pipeline for every family it tries: theirs agree. */
+    rc = churn__pipeline_fit_opts(ds, rows, n, comm, &fp->family->prep,
+                                  &m->pipe, err);
     if (rc != CHURN_OK)
         return rc;
     size_t p = churn__pipeline_n_outputs(m->pipe);
@@ -350,8 +380,10 @@ static int fit_rows(const churn_dataset *ds, const size_t *rows, size_t n,
             goto done;
         m->metrics[CHURN__M_CV_METRIC] = sr.best_metric;
     }
-    rc = churn__classifier_fit(&m->clf, fp, z, y, n, p,
-                               &m->metrics[CHURN__M_ITERATIONS], err);
+    double figures[CHURN__MAX_FIGURES];
+    rc = churn__classifier_fit(&m->clf, fp, z, y, n, p, figures, err);
+    if (rc == CHURN_OK)
+        keep_figures(m, fp->family, figures);
     churn__calib_kind cal = churn__calibration_for(o->calibration, fp);
     if (rc == CHURN_OK && cal != CHURN__CAL_NONE)
         rc = churn__calibration_fit_cv(&sr, ds, rows, z, y, n, p, fp,
@@ -489,14 +521,9 @@ static void stamp(churn_model *m, const churn__fit_params *fp)
     gmtime_r(&t, &tm);
     strftime(m->created, sizeof m->created, "%Y-%m-%dT%H:%M:%SZ", &tm);
     snprintf(m->library, sizeof m->library, "%s", churn_version());
-    snprintf(m->family, sizeof m->family, "%s",
-             fp->family == CHURN__SVM ? "svm" : "logistic");
     /* The weight the fit used: "auto" and the search resolve to one. */
     snprintf(m->class_weight, sizeof m->class_weight, "%s",
              fp->balanced ? "balanced" : "none");
-    m->metrics[CHURN__M_C] = fp->c;
-    if (fp->family == CHURN__SVM && fp->kernel != CHURN__K_LINEAR)
-        m->metrics[CHURN__M_GAMMA] = m->clf.gamma;
 }
 
 int churn_train(const churn_dataset *ds, const churn_train_opts *o,
@@ -525,8 +552,10 @@ int churn_train(const churn_dataset *ds, const churn_train_opts *o,
         rc = churn__fail_nomem(err);
     if ((rc = churn_comm_agree(comm, rc, err)) != CHURN_OK)
         goto done;
+    /* "auto": the search's first family until the search picks one. */
+    const churn__family *family = family_of(o);
     churn__fit_params fp = {
-        .family = strcmp(o->family, "svm") == 0 ? CHURN__SVM : CHURN__LOGISTIC,
+        .family = family ? family : &churn__family_logistic,
         .c = o->c, .balanced = o->balanced, .kernel = o->kernel,
         .gamma = o->gamma, .degree = o->degree,
         .components = o->components, .seed = o->seed, .comm = comm};

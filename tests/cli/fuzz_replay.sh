@@ -21,4 +21,5 @@ replay fuzz_csv $D/csv $D/labeled
 replay fuzz_libsvm $D/libsvm
 replay fuzz_model $D/model
 replay fuzz_baseline $D/baseline
+replay fuzz_xgb
 exit $status
