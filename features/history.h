@@ -190,11 +190,17 @@ void churn__history_event(churn__history *h, size_t c, churn__event_kind kind,
  * only part of an ignored event. */
 void churn__history_note(churn__history *h, churn__event_kind kind,
                          double ts);
+/* The same for n events of one kind at once; early: one of them is
+ * before snap_times[0]. */
+void churn__history_note_rows(churn__history *h, churn__event_kind kind,
+                              uint64_t n, int early);
 /* The part that concerns customer c only: its block and its cells of
  * unknown_30. Threads may apply events of different customers at once,
- * as long as no customer is added meanwhile. */
+ * as long as no customer is added meanwhile. The value comes as
+ * churn__decimal_of(value) (NaN when missing), which a reader may find
+ * while parsing (the fast reader does, in its parallel step). */
 void churn__history_apply(churn__history *h, size_t c, churn__event_kind kind,
-                          double ts, double value);
+                          double ts, const churn__decimal *value);
 
 /* ------------------------------------------------------------------- stats */
 
