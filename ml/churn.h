@@ -134,6 +134,16 @@ CHURN_API int churn_dataset_level_code(churn_dataset *ds, size_t j,
  * several snapshots; rows without one report NaN. */
 CHURN_API int churn_dataset_set_as_of(churn_dataset *ds, size_t i,
                                       double as_of_unix, churn_error *err);
+/* Sets the days from row i's as-of date to its churn event (>= 0), NaN
+ * for a censored row (no churn seen within the label horizon). The
+ * column days_to_churn of churn-features; never a model input.
+ * Rows without one report NaN. */
+CHURN_API int churn_dataset_set_days_to_churn(churn_dataset *ds, size_t i,
+                                              double days, churn_error *err);
+CHURN_API double churn_dataset_days_to_churn(const churn_dataset *ds,
+                                             size_t i);
+/* 1 once a days_to_churn was set (or read) for some row, else 0. */
+CHURN_API int churn_dataset_has_days_to_churn(const churn_dataset *ds);
 
 /* Appends every row of from to into: the same columns (names, kinds and
  * order) and the same label column, or CHURN_EFORMAT naming the first
@@ -480,7 +490,9 @@ CHURN_API churn_train_opts *churn_train_opts_new(void);
 CHURN_API void churn_train_opts_free(churn_train_opts *o);
 /* The model family: "logistic", "svm" (libsvm's C-SVC) or "auto" (runs
  * the grid search of both families and keeps the one with the better
- * cross-validated metric; implies churn_train_opts_set_search). */
+ * cross-validated metric; implies churn_train_opts_set_search).
+ * "survival": a discrete-time hazard model on churned + days_to_churn
+ * (needs churn_train_opts_set_horizon; see churn_model_survival). */
 CHURN_API int churn_train_opts_set_model(churn_train_opts *o,
                                          const char *family);
 /* SVM kernel: "linear", "rbf" (default), "poly" (gamma u.v)^degree, or
@@ -550,6 +562,11 @@ CHURN_API int churn_train_opts_set_c(churn_train_opts *o, double c);
  * that is calibrated. churn_model_class_weight says what was used. */
 CHURN_API int churn_train_opts_set_class_weight(churn_train_opts *o,
                                                 const char *mode);
+/* The label horizon in days (> 0) the training data was made with
+ * (churn-features --horizon): the survival model ("survival") needs it
+ * to cut time into bins and to say P(churn within it). */
+CHURN_API int churn_train_opts_set_horizon(churn_train_opts *o,
+                                           double days);
 /* The label text that meant churned when the training data was read
  * (as churn_csv_opts_set_positive; NULL = none, the default), copied and
  * recorded in the model with the data's label name, for
