@@ -728,6 +728,30 @@ CHURN_API int churn_model_predict_dataset(const churn_model *m,
                                           const churn_dataset *ds,
                                           double *prob_out, churn_error *err);
 
+/* A survival model (churn-train --model survival) is a discrete-time
+ * hazard model: 10 equal bins over its training horizon H, hazard
+ * sigmoid(alpha_b + w.z) in bin b, spread evenly over the bin's days;
+ * beyond H the last bin's hazard holds. Its probability is P(churn
+ * within H); the calls below take rows as churn_model_predict does and
+ * fail with CHURN_EINVAL for a model of another family. */
+/* The training horizon in days; NaN for another family. */
+CHURN_API double churn_model_horizon(const churn_model *m);
+/* P(churn within days[k]) of row i into p_out[i * n_days + k]: never
+ * decreasing in days, equal to the probability at days = H. */
+CHURN_API int churn_model_survival(const churn_model *m, const double *x,
+                                   size_t n_rows, const double *days,
+                                   size_t n_days, double *p_out,
+                                   churn_error *err);
+/* The restricted mean survival time up to H, in days (<= H). */
+CHURN_API int churn_model_expected_days(const churn_model *m,
+                                        const double *x, size_t n_rows,
+                                        double *out, churn_error *err);
+/* Customer lifetime value: sum over months m = 1..120 (of 30.4375 days)
+ * of margin[i] S(m months) / (1 + rate)^m, rate per month >= 0. */
+CHURN_API int churn_model_clv(const churn_model *m, const double *x,
+                              size_t n_rows, const double *margin,
+                              double rate, double *out, churn_error *err);
+
 /* ------------------------------------------------------------------ scoring */
 
 /* A ranked scoring of a dataset: rows by churn probability, highest first,
@@ -756,6 +780,21 @@ CHURN_API int churn_score_dataset(const churn_model *m,
                                   const churn_score_opts *o,
                                   churn_scores **out, churn_error *err);
 CHURN_API void churn_scores_free(churn_scores *s);
+/* Adds a column written after reasons (before the comparison columns):
+ * by_row holds one value per row of the scored dataset (NaN: empty). */
+CHURN_API int churn_scores_add_column(churn_scores *s, const char *name,
+                                      const double *by_row,
+                                      churn_error *err);
+/* Adds to s (a scoring of ds by m) the columns p_<days>d for each
+ * days[k], expected_days and, when margin_column names a numeric column
+ * of ds or margin is not NaN, clv at the monthly rate. */
+CHURN_API int churn_scores_add_survival(churn_scores *s,
+                                        const churn_model *m,
+                                        const churn_dataset *ds,
+                                        const double *days, size_t n_days,
+                                        const char *margin_column,
+                                        double margin, double rate,
+                                        churn_error *err);
 CHURN_API size_t churn_scores_n(const churn_scores *s);
 /* For rank r (0 = highest risk): */
 CHURN_API const char *churn_scores_id(const churn_scores *s, size_t r);
