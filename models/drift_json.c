@@ -7,6 +7,12 @@
 #include <math.h>
 #include <stdlib.h>
 
+/* Sets key to value (taken) in o; nonzero when either is missing. */
+static int put(json_t *o, const char *key, json_t *value)
+{
+    return value ? json_object_set_new(o, key, value) : -1;
+}
+
 /* One bin: its kind and what names it, the training (expected) and new
  * (actual) shares, the new rows in it and its term of the PSI. */
 static json_t *bin_json(const churn_drift *d, const churn__drift_item *it,
@@ -16,28 +22,27 @@ static json_t *bin_json(const churn_drift *d, const churn__drift_item *it,
     double e = d->reference_rows > 0 ? it->expected[b] / d->reference_rows
                                      : 0;
     double a = d->rows > 0 ? it->actual[b] / (double)d->rows : 0;
-    json_t *o = json_pack("{s:f, s:f, s:I, s:f}", "expected", e, "actual", a,
-                          "rows", (json_int_t)it->actual[b], "psi",
-                          churn__psi_term(e, a, CHURN__DRIFT_FLOOR));
-    if (!o)
-        return NULL;
-    int bad = 0;
+    json_t *o = json_object();
+    int bad = !o;
     if (b == c->n_bins + 1) {
-        bad |= json_object_set_new(o, "kind", json_string("missing"));
+        bad |= put(o, "kind", json_string("missing"));
     } else if (b == c->n_bins) {
-        bad |= json_object_set_new(o, "kind", json_string("unknown"));
+        bad |= put(o, "kind", json_string("unknown"));
     } else if (c->categorical) {
-        bad |= json_object_set_new(o, "kind", json_string("level"));
-        bad |= json_object_set_new(o, "level", json_string(it->levels[b]));
+        bad |= put(o, "kind", json_string("level"));
+        bad |= put(o, "level", json_string(it->levels[b]));
     } else {
-        bad |= json_object_set_new(o, "kind", json_string("range"));
-        bad |= json_object_set_new(o, "above", b > 0
-                                   ? json_real(c->edges[b - 1])
-                                   : json_null());
-        bad |= json_object_set_new(o, "up_to", b < c->n_edges
-                                   ? json_real(c->edges[b])
-                                   : json_null());
+        bad |= put(o, "kind", json_string("range"));
+        bad |= put(o, "above", b > 0 ? json_real(c->edges[b - 1])
+                                     : json_null());
+        bad |= put(o, "up_to", b < c->n_edges ? json_real(c->edges[b])
+                                              : json_null());
     }
+    bad |= put(o, "expected", json_real(e));
+    bad |= put(o, "actual", json_real(a));
+    bad |= put(o, "rows", json_integer((json_int_t)it->actual[b]));
+    bad |= put(o, "psi", json_real(churn__psi_term(e, a,
+                                                   CHURN__DRIFT_FLOOR)));
     if (bad) {
         json_decref(o);
         return NULL;
@@ -45,32 +50,29 @@ static json_t *bin_json(const churn_drift *d, const churn__drift_item *it,
     return o;
 }
 
-/* The bins of an item: ranges or levels, then unknown levels
- * (categorical inputs only) and missing values (inputs only). */
+/* An input (name, kind, psi, bins) or the score (psi, bins). The bins:
+ * ranges or levels, then unknown levels (categorical inputs only) and
+ * missing values (inputs only). */
 static json_t *item_json(const churn_drift *d, const churn__drift_item *it,
                          int is_input)
 {
     const churn__drift_col *c = &it->col;
-    json_t *bins = json_array();
-    int bad = !bins;
+    json_t *o = json_object(), *bins = json_array();
+    int bad = !o || !bins;
+    if (is_input) {
+        bad |= put(o, "name", json_string(it->name));
+        bad |= put(o, "kind", json_string(c->categorical ? "categorical"
+                                                         : "numeric"));
+    }
+    bad |= put(o, "psi", json_real(it->psi));
     for (size_t b = 0; !bad && b < c->n_bins + 2; b++) {
         if ((b == c->n_bins && !(is_input && c->categorical)) ||
             (b == c->n_bins + 1 && !is_input))
             continue;
         bad |= json_array_append_new(bins, bin_json(d, it, b));
     }
-    json_t *o = bad ? NULL : json_pack("{s:f, s:o}", "psi", it->psi,
-                                       "bins", bins);
-    if (!o) {
-        if (!bad) /* json_pack took bins even when failing */
-            bins = NULL;
-        json_decref(bins);
-        return NULL;
-    }
-    if (is_input &&
-        (json_object_set_new(o, "name", json_string(it->name)) ||
-         json_object_set_new(o, "kind", json_string(
-             c->categorical ? "categorical" : "numeric")))) {
+    bad |= put(o, "bins", bins);
+    if (bad) {
         json_decref(o);
         return NULL;
     }
