@@ -8,20 +8,32 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Writes "counts" and the counts of c's bins (the missing count too for an
- * input, never the unknown bin: a reference has no unknown level). */
-static void write_counts(const churn__drift_col *c, int missing, FILE *f)
+/* Writes the counts of c's bins: numbers on one "counts" line, a level
+ * per line "count LEVEL N" (matched by name, as the pipeline's levels
+ * are), then for an input "missing N". Never the unknown bin: a reference
+ * has no unknown level. */
+static void write_counts(const churn__drift_col *c, const churn_model *m,
+                         size_t j, FILE *f)
 {
-    fputs("counts", f);
+    if (!c->categorical)
+        fputs("counts", f);
     for (size_t b = 0; b < c->n_bins; b++) {
+        if (c->categorical) {
+            fputs("count ", f);
+            churn__put_string(f, churn__pipeline_level(m->pipe, j, b));
+        }
         fputc(' ', f);
         churn__put_double(f, c->count[b]);
+        if (c->categorical)
+            fputc('\n', f);
     }
-    if (missing) {
-        fputc(' ', f);
+    if (!c->categorical)
+        fputc('\n', f);
+    if (j < churn_model_n_inputs(m)) {
+        fputs("missing ", f);
         churn__put_double(f, c->count[c->n_bins + 1]);
+        fputc('\n', f);
     }
-    fputc('\n', f);
 }
 
 static void write_edges(const churn__drift_col *c, FILE *f)
@@ -47,11 +59,11 @@ void churn__drift_write(const churn__drift_ref *d, const churn_model *m,
         fprintf(f, " %zu\n", c->categorical ? c->n_bins : c->n_edges);
         if (!c->categorical)
             write_edges(c, f);
-        write_counts(c, 1, f);
+        write_counts(c, m, j, f);
     }
     fprintf(f, "score %zu\n", d->score.n_edges);
     write_edges(&d->score, f);
-    write_counts(&d->score, 0, f);
+    write_counts(&d->score, m, d->n_inputs, f);
     fputs("end drift\n", f);
 }
 
@@ -77,30 +89,70 @@ static int read_edges(churn__lines *r, churn__drift_col *c, churn_error *err)
     return rc == CHURN_OK ? churn__lines_done(r, err) : rc;
 }
 
-/* Reads the "counts" line of c (n_bins set) into a new c->count; they
- * must add up to rows. */
-static int read_counts(churn__lines *r, churn__drift_col *c, int missing,
-                       double rows, churn_error *err)
+/* Reads "key N" (or with level: "count LEVEL N", LEVEL the name given)
+ * into *v. */
+static int read_count(churn__lines *r, const char *key, const char *level,
+                      double *v, churn_error *err)
 {
-    int rc = churn__lines_next(r, "counts", err);
+    const char *name;
+    size_t n, col = 0;
+    int rc = churn__lines_next(r, key, err);
     if (rc == CHURN_OK)
-        rc = churn__lines_expect(r, "counts", err);
-    if (rc == CHURN_OK && !(c->count = calloc(c->n_bins + 2, sizeof *c->count)))
-        rc = churn__fail_nomem(err);
-    double sum = 0;
-    size_t col = col_at(r);
-    for (size_t b = 0; rc == CHURN_OK && b < c->n_bins + (missing != 0); b++) {
-        size_t v;
-        rc = churn__lines_size(r, &v, err);
-        if (rc == CHURN_OK)
-            sum += (double)(c->count[b < c->n_bins ? b : b + 1] = (double)v);
+        rc = churn__lines_expect(r, key, err);
+    if (rc == CHURN_OK && level) {
+        col = col_at(r);
+        rc = churn__lines_string(r, &name, err);
     }
+    if (rc == CHURN_OK && level && strcmp(name, level) != 0)
+        rc = churn__fail_at(err, CHURN_EFORMAT, r->path, r->line, col,
+                            "drift count for level '%s', expected '%s'",
+                            name, level);
+    if (rc == CHURN_OK)
+        rc = churn__lines_size(r, &n, err);
     if (rc == CHURN_OK)
         rc = churn__lines_done(r, err);
+    *v = (double)n;
+    return rc;
+}
+
+/* Reads the counts of c (n_bins set; input j of m, or the score when j
+ * is n_inputs) into a new c->count, as write_counts wrote them; they must
+ * add up to rows. */
+static int read_counts(churn__lines *r, churn__drift_col *c,
+                       const churn_model *m, size_t j, double rows,
+                       churn_error *err)
+{
+    int rc = CHURN_OK;
+    if (!(c->count = calloc(c->n_bins + 2, sizeof *c->count)))
+        return churn__fail_nomem(err);
+    if (!c->categorical) {
+        rc = churn__lines_next(r, "counts", err);
+        if (rc == CHURN_OK)
+            rc = churn__lines_expect(r, "counts", err);
+    }
+    for (size_t b = 0; rc == CHURN_OK && b < c->n_bins; b++) {
+        size_t n;
+        if (c->categorical) {
+            rc = read_count(r, "count", churn__pipeline_level(m->pipe, j, b),
+                            &c->count[b], err);
+        } else if ((rc = churn__lines_size(r, &n, err)) == CHURN_OK) {
+            c->count[b] = (double)n;
+        }
+    }
+    if (rc == CHURN_OK && !c->categorical)
+        rc = churn__lines_done(r, err);
+    if (rc == CHURN_OK && j < churn_model_n_inputs(m))
+        rc = read_count(r, "missing", NULL, &c->count[c->n_bins + 1], err);
+    double sum = 0;
+    for (size_t b = 0; b < c->n_bins + 2; b++)
+        sum += c->count[b];
     if (rc == CHURN_OK && sum != rows)
-        rc = churn__fail_at(err, CHURN_EFORMAT, r->path, r->line, col,
-                            "drift counts add up to %.0f, not the %.0f "
-                            "training rows", sum, rows);
+        rc = churn__fail_at(err, CHURN_EFORMAT, r->path, r->line, 1,
+                            "drift counts of %s add up to %.0f, not the "
+                            "%.0f training rows",
+                            j < churn_model_n_inputs(m)
+                                ? churn_model_input_name(m, j) : "the score",
+                            sum, rows);
     return rc;
 }
 
@@ -147,11 +199,11 @@ static int read_input(churn__lines *r, const churn_model *m, size_t j,
     c->n_bins = cat ? n : n + 1;
     if (rc == CHURN_OK && !cat)
         rc = read_edges(r, c, err);
-    return rc == CHURN_OK ? read_counts(r, c, 1, rows, err) : rc;
+    return rc == CHURN_OK ? read_counts(r, c, m, j, rows, err) : rc;
 }
 
-static int read_score(churn__lines *r, churn__drift_col *c, double rows,
-                      churn_error *err)
+static int read_score(churn__lines *r, churn__drift_col *c,
+                      const churn_model *m, double rows, churn_error *err)
 {
     size_t col = 0;
     int rc = churn__lines_next(r, "score", err);
@@ -170,7 +222,9 @@ static int read_score(churn__lines *r, churn__drift_col *c, double rows,
     c->n_bins = rc == CHURN_OK ? c->n_edges + 1 : 0;
     if (rc == CHURN_OK)
         rc = read_edges(r, c, err);
-    return rc == CHURN_OK ? read_counts(r, c, 0, rows, err) : rc;
+    return rc == CHURN_OK
+               ? read_counts(r, c, m, churn_model_n_inputs(m), rows, err)
+               : rc;
 }
 
 int churn__drift_read(churn__lines *r, churn_model *m, churn_error *err)
@@ -205,7 +259,7 @@ int churn__drift_read(churn__lines *r, churn_model *m, churn_error *err)
     for (size_t j = 0; rc == CHURN_OK && j < d; j++)
         rc = read_input(r, m, j, &ref->input[j], rows, err);
     if (rc == CHURN_OK)
-        rc = read_score(r, &ref->score, rows, err);
+        rc = read_score(r, &ref->score, m, rows, err);
     if (rc == CHURN_OK)
         rc = churn__lines_next(r, "end drift", err);
     if (rc == CHURN_OK)

@@ -54,6 +54,11 @@ same_model() {
         function key(   k) {
             if ($1 == "categorical") cat = $2
             if ($1 == "level") return "level " cat " " $2
+            # the drift section: the bins of an input or of the score
+            if ($1 == "input") { col = $3; return "input " $3 }
+            if ($1 == "score") col = "score"
+            if ($1 ~ /^(edges|counts|missing)$/) return $1 " " col
+            if ($1 == "count") return "count " col " " $2
             if ($1 ~ /^(numeric|categorical|output|coef|metric|end)$/)
                 return $1 " " $2
             return $1
