@@ -726,7 +726,7 @@ CHURN_API int churn_model_predict_dataset(const churn_model *m,
 typedef struct churn_drift churn_drift;
 
 /* 1 when m has drift references, 0 when not (a model file from before
- * churn recorded them, or one trained with a comm that had none). */
+ * churn recorded them). */
 CHURN_API int churn_drift_has_references(const churn_model *m);
 /* Measures the drift of every row of ds (columns found by name as
  * churn_model_predict_dataset finds them) against m's references. prob
