@@ -9,13 +9,16 @@
 /* Decile edges most: nine cut points make ten bins. */
 #define CHURN__DECILES 9
 
-/* The decile edges of sorted[0..n) (ascending, no NaN): for q = 1..9 the
- * value sorted[ceil(q n / 10) - 1], the smallest value with at least q
- * tenths of the values at or below it, so every edge is a value of the
- * data and no interpolation rounds it. Equal edges (ties: 0/1 columns,
- * small counts) are merged, so the edges written to edges[] strictly
- * ascend. Returns their number, 0 to 9 (0 when n is 0). */
-size_t churn__decile_edges(const double *sorted, size_t n, double *edges);
+/* The decile edges of v[0..n) (no NaN): for q = 1..9 the value that
+ * would be at position ceil(q n / 10) - 1 were v sorted, the smallest
+ * value with at least q tenths of the values at or below it, so every
+ * edge is a value of the data and no interpolation rounds it. Equal
+ * edges (ties: 0/1 columns, small counts) are merged, so the edges
+ * written to edges[] strictly ascend. Returns their number, 0 to 9 (0
+ * when n is 0). Reorders v: a selection of the nine positions, not a
+ * whole sort (a few passes over the values instead of n log n
+ * comparisons through a callback). */
+size_t churn__decile_edges(double *v, size_t n, double *edges);
 
 /* The bin of x among the k ascending edges: bin b < k holds the values
  * in (edges[b-1], edges[b]] (edges[-1] = -inf), bin k those above the

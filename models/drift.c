@@ -30,23 +30,16 @@ size_t churn__drift_bin(const churn__drift_col *c, double x)
     return churn__edge_bin(c->edges, c->n_edges, x);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* Bins the n values v (every rank's; reordered) into c, whose kind and,
  * for categories, n_bins are set: numbers get their decile edges first. */
 static int fit_col(churn__drift_col *c, double *v, size_t n,
                    churn_error *err)
 {
     if (!c->categorical) {
-        size_t seen = 0; /* the non-missing values first, sorted */
+        size_t seen = 0; /* the non-missing values first */
         for (size_t i = 0; i < n; i++)
             if (!isnan(v[i]))
                 v[seen++] = v[i];
-        qsort(v, seen, sizeof *v, cmp_double);
         c->n_edges = churn__decile_edges(v, seen, c->edges);
         c->n_bins = c->n_edges + 1;
         for (size_t i = seen; i < n; i++)

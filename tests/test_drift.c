@@ -154,6 +154,43 @@ static void test_decile_edges_merge_ties(void **state)
     assert_near(churn__psi_term(0, 0, FLOOR), 0, 0);
 }
 
+static int cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The selection gives the edges a whole sort gives, on shuffled data with
+ * many ties and on every small size. */
+static void test_decile_edges_by_selection_equal_sorting(void **state)
+{
+    (void)state;
+    enum { M = 5003 };
+    static double v[M], s[M];
+    uint64_t x = 88172645463325252u;
+    for (size_t n = 0; n < M; n = n < 40 ? n + 1 : n * 3 + 1) {
+        for (int levels = 3; levels <= 1 << 20; levels <<= 5) {
+            for (size_t i = 0; i < n; i++) { /* xorshift64 */
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                v[i] = s[i] = (double)(x % (uint64_t)levels) - 1.5;
+            }
+            qsort(s, n, sizeof *s, cmp);
+            double want[CHURN__DECILES], got[CHURN__DECILES];
+            size_t k = 0;
+            for (size_t q = 1; n && q <= 9; q++) {
+                double e = s[(size_t)ceil((double)q * (double)n / 10) - 1];
+                if (k == 0 || e > want[k - 1])
+                    want[k++] = e;
+            }
+            assert_int_equal(churn__decile_edges(v, n, got), k);
+            for (size_t q = 0; q < k; q++)
+                assert_true(got[q] == want[q]);
+        }
+    }
+}
+
 static void test_references_are_the_training_deciles(void **state)
 {
     (void)state;
@@ -406,6 +443,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_decile_edges_merge_ties),
+        cmocka_unit_test(test_decile_edges_by_selection_equal_sorting),
         cmocka_unit_test(test_references_are_the_training_deciles),
         cmocka_unit_test(test_training_rows_scored_again_do_not_drift),
         cmocka_unit_test(test_one_sd_shift_is_major_and_first),
