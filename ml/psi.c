@@ -64,15 +64,13 @@ size_t churn__decile_edges(double *v, size_t n, double *edges)
 
 size_t churn__edge_bin(const double *edges, size_t k, double x)
 {
-    size_t lo = 0, hi = k; /* the first edge >= x is in [lo, hi] */
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (edges[mid] < x)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    /* The edges below x, counted without a branch: at most nine, and a
+     * binary search's branches mispredict on every row (measured: a
+     * seventh of churn-score --drift's time). */
+    size_t b = 0;
+    for (size_t i = 0; i < k; i++)
+        b += edges[i] < x;
+    return b;
 }
 
 double churn__psi_term(double expected, double actual, double floor)
