@@ -737,6 +737,13 @@ CHURN_API int churn_drift_has_references(const churn_model *m);
 CHURN_API int churn_drift_measure(const churn_model *m,
                                   const churn_dataset *ds, const double *prob,
                                   churn_drift **out, churn_error *err);
+/* Collective (see churn_comm): every rank passes the drift of its own
+ * rows (churn_drift_measure with the same model; a rank without rows
+ * measures an empty dataset); afterwards every rank's d is the drift of
+ * all the ranks' rows, as one process measuring them all. comm NULL:
+ * nothing changes. */
+CHURN_API int churn_drift_combine(churn_drift *d, const churn_comm *comm,
+                                  churn_error *err);
 CHURN_API void churn_drift_free(churn_drift *d);
 /* The rows measured and the training rows of the references. */
 CHURN_API size_t churn_drift_n_rows(const churn_drift *d);

@@ -3,6 +3,7 @@
  * score (churn.h, docs/DRIFT.md). */
 #include "drift_measure.h"
 #include "model.h"
+#include "comm.h"
 #include "eval.h"
 
 #include <math.h>
@@ -104,6 +105,18 @@ static void rank_inputs(churn_drift *d)
     }
 }
 
+/* The PSI of every item from its counts, and the inputs' ranking. */
+static void finish(churn_drift *d)
+{
+    for (size_t j = 0; j <= d->n_inputs; j++) {
+        churn__drift_item *it = &d->item[j];
+        it->psi = churn__psi_counts(it->expected, d->reference_rows,
+                                    it->actual, (double)d->rows,
+                                    it->col.n_bins + 2, CHURN__DRIFT_FLOOR);
+    }
+    rank_inputs(d);
+}
+
 int churn_drift_measure(const churn_model *m, const churn_dataset *ds,
                         const double *prob, churn_drift **out,
                         churn_error *err)
@@ -136,15 +149,44 @@ int churn_drift_measure(const churn_model *m, const churn_dataset *ds,
     }
     d->rows = churn_dataset_n_rows(ds);
     d->reference_rows = ref->rows;
-    for (size_t j = 0; j <= p; j++) {
-        churn__drift_item *it = &d->item[j];
-        it->psi = churn__psi_counts(it->expected, ref->rows, it->actual,
-                                    (double)d->rows, it->col.n_bins + 2,
-                                    CHURN__DRIFT_FLOOR);
-    }
-    rank_inputs(d);
+    finish(d);
     *out = d;
     return CHURN_OK;
+}
+
+int churn_drift_combine(churn_drift *d, const churn_comm *comm,
+                        churn_error *err)
+{
+    if (!d)
+        return churn__fail(err, CHURN_EINVAL, "drift: null argument");
+    if (!churn__comm_spans(comm))
+        return CHURN_OK;
+    size_t len = 1; /* the rows, then every item's counts */
+    for (size_t j = 0; j <= d->n_inputs; j++)
+        len += d->item[j].col.n_bins + 2;
+    double *v = malloc(len * sizeof *v);
+    int rc = churn_comm_agree(comm, v ? CHURN_OK : churn__fail_nomem(err),
+                              err);
+    if (rc != CHURN_OK) {
+        free(v);
+        return rc;
+    }
+    size_t at = 1;
+    v[0] = (double)d->rows;
+    for (size_t j = 0; j <= d->n_inputs; j++)
+        for (size_t b = 0; b < d->item[j].col.n_bins + 2; b++)
+            v[at++] = d->item[j].actual[b];
+    rc = churn__comm_reduce(comm, v, len, CHURN_REDUCE_SUM, err);
+    if (rc == CHURN_OK) {
+        at = 1;
+        d->rows = (size_t)v[0];
+        for (size_t j = 0; j <= d->n_inputs; j++)
+            for (size_t b = 0; b < d->item[j].col.n_bins + 2; b++)
+                d->item[j].actual[b] = v[at++];
+        finish(d);
+    }
+    free(v);
+    return rc;
 }
 
 size_t churn_drift_n_rows(const churn_drift *d) { return d ? d->rows : 0; }

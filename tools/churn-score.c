@@ -79,7 +79,8 @@ static void usage(void)
         "                        pattern with {rank} naming each rank's own\n"
         "                        files); each rank sends its --top N to\n"
         "                        rank 0, which writes the one ranking, the\n"
-        "                        same as scoring all shards at once\n"
+        "                        same as scoring all shards at once;\n"
+        "                        --drift counts every rank's rows\n"
         "  -h, --help            show this help and exit\n"
         "  -V, --version         show the version and exit\n"
         "\n"
@@ -139,14 +140,20 @@ static double *row_probabilities(const churn_scores *s,
 }
 
 /* --drift and --max-psi, once the ranking is written: measures the drift
- * of ds, writes it to path (may be NULL) and says which inputs moved
- * most. Returns the exit status: 3 when a PSI exceeds max_psi (not NaN)
- * or the model has no references to measure against, else 0. */
+ * of ds (with comm, of every rank's ds: collective), writes it to path
+ * (may be NULL) and says which inputs moved most (rank 0). Returns the
+ * exit status, the same on every rank: 3 when a PSI exceeds max_psi (not
+ * NaN) or the model has no references to measure against, else 0. */
 static int check_drift(const churn_model *m, const churn_dataset *ds,
                        const churn_scores *s, const char *path,
-                       double max_psi)
+                       double max_psi, const churn_comm *comm)
 {
+    if (comm && comm->rank != 0) /* rank 0 alone writes and speaks */
+        path = NULL;
+    int speak = !comm || comm->rank == 0;
     if (!churn_drift_has_references(m)) {
+        if (!speak)
+            return isnan(max_psi) ? 0 : 3;
         fprintf(stderr, "churn-score: the model has no drift references "
                 "(trained before churn recorded them): no drift measured\n");
         if (isnan(max_psi))
@@ -160,10 +167,19 @@ static int check_drift(const churn_model *m, const churn_dataset *ds,
     double *prob = row_probabilities(s, ds);
     int rc = churn_drift_measure(m, ds, prob, &d, &err);
     free(prob);
+    if (comm) {
+        cli_agree_or_fail(comm, rc, &err);
+        if ((rc = churn_drift_combine(d, comm, &err)) != CHURN_OK)
+            cli_fail_err(rc, &err); /* agreed already */
+    }
     if (rc == CHURN_OK && path)
         rc = churn_drift_write_json(d, path, &err);
-    if (rc != CHURN_OK)
-        cli_fail_err(rc, &err);
+    cli_agree_or_fail(comm, rc, &err);
+    if (!speak) {
+        int status = !isnan(max_psi) && churn_drift_max_psi(d) > max_psi;
+        churn_drift_free(d);
+        return status ? 3 : 0;
+    }
     cli_drift_summary(d);
     if (path)
         fprintf(stderr, "churn-score: wrote %s\n", path);
@@ -246,8 +262,6 @@ int main(int argc, char **argv)
         cli_usage_error("--model and --data are required");
     if (escalated_only && !previous)
         cli_usage_error("--escalated-only needs --previous");
-    if (comm && (drift_path || !isnan(max_psi)))
-        cli_usage_error("--drift and --max-psi do not work with --mpi yet");
 
     churn_error err;
     churn_model *model = NULL;
@@ -325,7 +339,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "; wrote %s\n", out_path);
     }
     int status = drift_path || !isnan(max_psi)
-                     ? check_drift(model, ds, scores, drift_path, max_psi)
+                     ? check_drift(model, ds, scores, drift_path, max_psi,
+                                   comm)
                      : 0;
     churn_scores_free(scores);
     churn_dataset_free(ds);
