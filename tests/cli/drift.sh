@@ -78,6 +78,11 @@ sys.stdout.write(b.decode() + "checksum %08x\n" % (zlib.crc32(b) & 0xffffffff))'
         -o "$tmp/r3.csv" --max-psi 1 2> /dev/null
     st=$?
     [ "$st" -eq 3 ] || fail "old model --max-psi: status $st, expected 3"
+    $RUN "$BIN/churn-eval" --model "$tmp/old.churn" --data "$tmp/train.csv" \
+        --bootstrap 0 --no-importance -q --json "$tmp/old.json" ||
+        fail "churn-eval, old model: status $?"
+    grep -q '"drift": "the model has no drift references"' "$tmp/old.json" ||
+        fail "churn-eval, old model: the report does not say so"
 fi
 
 # churn-eval: a drift section in the text, JSON and HTML reports.
