@@ -765,6 +765,59 @@ CHURN_API int churn_model_clv_dataset(const churn_model *m,
                                       double margin, double rate,
                                       double *out, churn_error *err);
 
+/* -------------------------------------------------------------------- drift */
+
+/* How far new data has moved from the training rows: the population
+ * stability index (PSI) of each model input and of the score, against
+ * reference distributions the model file keeps of its training rows
+ * (docs/DRIFT.md): numeric inputs by decile edges (equal edges merged),
+ * categorical inputs by level, and the share of missing values in a bin
+ * of its own; the score by the deciles of the training probabilities.
+ * PSI = sum over bins of (a - e) ln(a / e), a and e the new and the
+ * training shares, each raised to CHURN_DRIFT_FLOOR first so that an
+ * empty bin counts as that share. */
+#define CHURN_DRIFT_FLOOR 1e-4
+typedef struct churn_drift churn_drift;
+
+/* 1 when m has drift references, 0 when not (a model file from before
+ * churn recorded them). */
+CHURN_API int churn_drift_has_references(const churn_model *m);
+/* Measures the drift of every row of ds (columns found by name as
+ * churn_model_predict_dataset finds them) against m's references. prob
+ * holds the rows' probabilities from m when the caller has them, or is
+ * NULL (they are computed). *out is new; free it with churn_drift_free.
+ * Errors: CHURN_EINVAL when m has no references (say so: the model
+ * loads and scores all the same), those of binding ds. */
+CHURN_API int churn_drift_measure(const churn_model *m,
+                                  const churn_dataset *ds, const double *prob,
+                                  churn_drift **out, churn_error *err);
+/* Collective (see churn_comm): every rank passes the drift of its own
+ * rows (churn_drift_measure with the same model; a rank without rows
+ * measures an empty dataset); afterwards every rank's d is the drift of
+ * all the ranks' rows, as one process measuring them all. comm NULL:
+ * nothing changes. */
+CHURN_API int churn_drift_combine(churn_drift *d, const churn_comm *comm,
+                                  churn_error *err);
+CHURN_API void churn_drift_free(churn_drift *d);
+/* The rows measured and the training rows of the references. */
+CHURN_API size_t churn_drift_n_rows(const churn_drift *d);
+CHURN_API size_t churn_drift_n_reference_rows(const churn_drift *d);
+/* The inputs ranked by PSI, largest first (ties in the model's input
+ * order): rank r's name and PSI; NULL / NaN out of range. */
+CHURN_API size_t churn_drift_n_inputs(const churn_drift *d);
+CHURN_API const char *churn_drift_input_name(const churn_drift *d,
+                                             size_t r);
+CHURN_API double churn_drift_input_psi(const churn_drift *d, size_t r);
+/* The PSI of the score (the probabilities). */
+CHURN_API double churn_drift_score_psi(const churn_drift *d);
+/* The largest PSI, of the inputs and the score: what a gate compares. */
+CHURN_API double churn_drift_max_psi(const churn_drift *d);
+/* Writes d as JSON, atomically: {"rows", "reference_rows", "floor",
+ * "inputs": [{"name", "kind", "psi", "bins": [...]}, ...] ranked as
+ * above, "score": {"psi", "bins"}} (docs/DRIFT.md defines every field). */
+CHURN_API int churn_drift_write_json(const churn_drift *d, const char *path,
+                                     churn_error *err);
+
 /* ------------------------------------------------------------------ scoring */
 
 /* A ranked scoring of a dataset: rows by churn probability, highest first,
@@ -966,6 +1019,9 @@ CHURN_API int churn_eval_cv(const churn_dataset *ds,
                             const churn_eval_opts *o, churn_eval **out,
                             churn_error *err);
 
+/* Adds a drift section (churn_drift_measure) to the report: the inputs by
+ * PSI and the score's PSI, in its JSON, HTML and text. */
+CHURN_API int churn_eval_add_drift(churn_eval *e, const churn_drift *d);
 /* Writes the report as JSON (schema "churn-eval", version 1,
  * docs/REPORT_JSON.md), atomically. */
 CHURN_API int churn_eval_write_json(const churn_eval *e, const char *path,

@@ -345,6 +345,7 @@ static void page(FILE *f, const churn_eval *e, const char *title)
     fputs("</div>\n", f);
     tables(f, e);
     churn__eval_html_segments(f, e);
+    churn__eval_html_drift(f, e);
     fputs("</body>\n</html>\n", f);
 }
 

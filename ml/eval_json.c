@@ -142,6 +142,25 @@ static json_t *kpi_json(const churn__eval_cohorts *c)
     return o;
 }
 
+/* The drift section: {"rows", "reference_rows", "inputs": [{"name",
+ * "psi"}, ...] by PSI, largest first, "score": {"psi"}}. */
+static json_t *drift_json(const churn__eval_drift *d)
+{
+    json_t *inputs = json_array();
+    int bad = !inputs;
+    for (size_t r = 0; !bad && r < d->n; r++)
+        bad |= json_array_append_new(inputs, json_pack(
+            "{s:s, s:f}", "name", d->name[r], "psi", d->psi[r]));
+    if (bad) {
+        json_decref(inputs);
+        return NULL;
+    }
+    return json_pack("{s:I, s:I, s:o, s:{s:f}}", "rows",
+                     (json_int_t)d->rows, "reference_rows",
+                     (json_int_t)d->reference_rows, "inputs", inputs,
+                     "score", "psi", d->score_psi);
+}
+
 static json_t *report_json(const churn_eval *e)
 {
     json_t *root = json_object(), *info = json_object();
@@ -170,6 +189,8 @@ static json_t *report_json(const churn_eval *e)
         bad |= put(root, "segments", segments_json(e->segments));
     if (e->cohorts)
         bad |= put(root, "kpi", kpi_json(e->cohorts));
+    if (e->drift)
+        bad |= put(root, "drift", drift_json(e->drift));
     if (bad || !tables_json(e, root)) {
         json_decref(root);
         return NULL;
@@ -181,7 +202,7 @@ static json_t *report_json(const churn_eval *e)
  * round-trip form: jansson writes %.17g (0.80000000000000004 for 0.8).
  * Numbers are the runs of [-+.0-9eE] outside strings; integers stay as
  * they are, reals keep a point or exponent (0.8, 1.0, 1e-05). */
-static int put_shortest_numbers(FILE *f, const char *text)
+int churn__json_put_shortest(FILE *f, const char *text)
 {
     int in_string = 0;
     for (const char *p = text; *p; p++) {
@@ -231,7 +252,7 @@ int churn_eval_write_json(const churn_eval *e, const char *path,
     int rc = churn__afile_open(path, &f, err);
     if (rc == CHURN_OK) {
         FILE *s = churn__afile_stream(f);
-        if (put_shortest_numbers(s, text) || fputc('\n', s) == EOF) {
+        if (churn__json_put_shortest(s, text) || fputc('\n', s) == EOF) {
             churn__afile_abort(f);
             rc = churn__fail(err, CHURN_EIO, "%s: write failed", path);
         } else {

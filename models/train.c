@@ -1,6 +1,7 @@
 /* train.c - training: options, the held-out validation split, fitting the
  * pipeline and the classifier on training rows only, and the summary. */
 #include "model.h"
+#include "drift.h"
 #include "comm.h"
 #include "survival.h"
 #include "cv.h"
@@ -607,6 +608,10 @@ int churn_train(const churn_dataset *ds, const churn_train_opts *o,
     }
     if (rc == CHURN_OK) /* every rank fails alike before the reduce */
         rc = churn_comm_agree(comm, stamp_label(m, ds, o, err), err);
+    if (rc == CHURN_OK) /* the rows the final model was fitted on */
+        rc = n_held > 0 && o->refit
+                 ? churn__drift_fit(m, ds, rows, n, comm, err)
+                 : churn__drift_fit(m, ds, fit, n_fit, comm, err);
     if (rc != CHURN_OK)
         goto done;
     stamp(m, &fp);

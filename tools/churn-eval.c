@@ -26,6 +26,9 @@ static void usage(void)
         "recall in the top 1/5/10/20%%, lift and cumulative gains by decile.\n"
         "With --cv, K models are trained on K-1 folds each (customers\n"
         "grouped, stratified) and scored on the fold left out.\n"
+        "With --model, the reports gain a drift section: the population\n"
+        "stability index of each input and of the score against the model's\n"
+        "training rows (as churn-score --drift; docs/DRIFT.md).\n"
         "With --events, the reports gain a segment section: customers and\n"
         "churn rate per RFM segment, lifecycle stage and health tier of the\n"
         "customers at --as-of (as churn-segment computes them: those who\n"
@@ -426,9 +429,35 @@ static churn_model *load_model(eval_args *a)
     return m;
 }
 
+/* The drift of ds against m's training rows into the report (when m has
+ * references; else the report says it has none); *out gets it too. */
+static int add_drift(churn_eval *e, const churn_model *m,
+                     const churn_dataset *ds, const double *prob,
+                     churn_drift **out, churn_error *err)
+{
+    if (!churn_drift_has_references(m))
+        return churn_eval_add_info(e, "drift", "the model has no drift "
+                                   "references");
+    int rc = churn_drift_measure(m, ds, prob, out, err);
+    return rc == CHURN_OK ? churn_eval_add_drift(e, *out) : rc;
+}
+
+/* The drift section of the terminal report: the score and the inputs
+ * that moved most. */
+static void print_drift(const churn_drift *d)
+{
+    printf("\nDrift (PSI against %zu training rows; docs/DRIFT.md)\n",
+           churn_drift_n_reference_rows(d));
+    printf("  %-22s %s\n", "score", cli_num(churn_drift_score_psi(d), 4).s);
+    for (size_t r = 0; r < churn_drift_n_inputs(d) && r < 10; r++)
+        printf("  %-22s %s\n", churn_drift_input_name(d, r),
+               cli_num(churn_drift_input_psi(d, r), 4).s);
+}
+
 static churn_eval *evaluate_model(const eval_args *a, const churn_model *m,
                                   churn_dataset *ds,
-                                  const churn_eval_opts *eo)
+                                  const churn_eval_opts *eo,
+                                  churn_drift **drift)
 {
     churn_error err;
     churn_eval *e = NULL;
@@ -444,6 +473,8 @@ static churn_eval *evaluate_model(const eval_args *a, const churn_model *m,
         rc = churn_eval_compute(prob, label, n, eo, &e, &err);
     if (rc == CHURN_OK && (rc = churn_eval_set_model(e, m)) == CHURN_OK)
         rc = churn_eval_add_info(e, "model_file", a->model);
+    if (rc == CHURN_OK)
+        rc = add_drift(e, m, ds, prob, drift, &err);
     if (rc == CHURN_OK && !a->no_importance)
         rc = churn_eval_add_importance(e, m, ds, a->seed, &err);
     if (rc != CHURN_OK)
@@ -564,8 +595,9 @@ int main(int argc, char **argv)
                                                   a.id)
                                : features;
     const char *data = a.data ? a.data : a.h.events;
+    churn_drift *drift = NULL;
     churn_eval *e = a.cv ? cross_validate(&a, ds, eo)
-                         : evaluate_model(&a, m, ds, eo);
+                         : evaluate_model(&a, m, ds, eo, &drift);
     if (features)
         add_segments(&a, e, features, ds);
     churn_error err;
@@ -589,9 +621,12 @@ int main(int argc, char **argv)
                             : NULL);
         if (features)
             print_history(&a.h);
+        if (drift)
+            print_drift(drift);
     }
     int status = a.baseline ? gate(&a, e) : 0;
     churn_eval_free(e);
+    churn_drift_free(drift);
     churn_model_free(m);
     if (ds != features)
         churn_dataset_free(ds);

@@ -73,6 +73,18 @@ static void usage(void)
         "                        line-aligned chunks), score, sort and format\n"
         "                        (default: one per online core); the output is\n"
         "                        the same whatever N\n"
+        "      --drift FILE      write the population stability index (PSI)\n"
+        "                        of each input and of the score against the\n"
+        "                        model's training rows as JSON\n"
+        "                        (docs/DRIFT.md): numbers by the training\n"
+        "                        deciles (equal edges merged), categories by\n"
+        "                        level, missing values in a bin of their own;\n"
+        "                        PSI = sum (a - e) ln(a / e) over the bins, an\n"
+        "                        empty bin counted as a share of 1e-4\n"
+        "      --max-psi X       exit 3 (a gate failed) when a PSI exceeds X,\n"
+        "                        after every output is written; also when the\n"
+        "                        model has no references (files from before\n"
+        "                        churn recorded them load and score as ever)\n"
         "      --mpi             run as one rank of an MPI job (built with\n"
         "                        MPI): --data is a glob pattern of shard\n"
         "                        files (quote it), sorted by name, rank r\n"
@@ -80,7 +92,8 @@ static void usage(void)
         "                        pattern with {rank} naming each rank's own\n"
         "                        files); each rank sends its --top N to\n"
         "                        rank 0, which writes the one ranking, the\n"
-        "                        same as scoring all shards at once\n"
+        "                        same as scoring all shards at once;\n"
+        "                        --drift counts every rank's rows\n"
         "  -h, --help            show this help and exit\n"
         "  -V, --version         show the version and exit\n"
         "\n"
@@ -150,6 +163,87 @@ static void count_scored(const churn_scores *s, double *counted)
     counted[0] += (double)n;
 }
 
+/* The scores' probabilities in ds's row order, or NULL when the scores
+ * do not hold one for every row (churn_drift_measure then scores). */
+static double *row_probabilities(const churn_scores *s,
+                                 const churn_dataset *ds)
+{
+    size_t n = churn_dataset_n_rows(ds);
+    if (!s || churn_scores_n(s) != n)
+        return NULL;
+    double *prob = malloc((n ? n : 1) * sizeof *prob);
+    for (size_t r = 0; prob && r < n; r++) {
+        size_t i = churn_scores_row(s, r);
+        if (i >= n) {
+            free(prob);
+            return NULL;
+        }
+        prob[i] = churn_scores_probability(s, r);
+    }
+    return prob;
+}
+
+/* --drift and --max-psi, once the ranking is written: measures the drift
+ * of ds (with comm, of every rank's ds: collective), writes it to path
+ * (may be NULL) and says which inputs moved most (rank 0). Returns the
+ * exit status, the same on every rank: 3 when a PSI exceeds max_psi (not
+ * NaN) or the model has no references to measure against, else 0. */
+static int check_drift(const churn_model *m, const churn_dataset *ds,
+                       const churn_scores *s, const char *path,
+                       double max_psi, const churn_comm *comm)
+{
+    if (comm && comm->rank != 0) /* rank 0 alone writes and speaks */
+        path = NULL;
+    int speak = !comm || comm->rank == 0;
+    if (!churn_drift_has_references(m)) {
+        if (!speak)
+            return isnan(max_psi) ? 0 : 3;
+        fprintf(stderr, "churn-score: the model has no drift references "
+                "(trained before churn recorded them): no drift measured\n");
+        if (isnan(max_psi))
+            return 0;
+        fprintf(stderr, "churn-score: gate failed: --max-psi needs a model "
+                "with drift references\n");
+        return 3;
+    }
+    churn_error err;
+    churn_drift *d = NULL;
+    double *prob = row_probabilities(s, ds);
+    int rc = churn_drift_measure(m, ds, prob, &d, &err);
+    free(prob);
+    if (comm) {
+        cli_agree_or_fail(comm, rc, &err);
+        if ((rc = churn_drift_combine(d, comm, &err)) != CHURN_OK)
+            cli_fail_err(rc, &err); /* agreed already */
+    }
+    if (rc == CHURN_OK && path)
+        rc = churn_drift_write_json(d, path, &err);
+    cli_agree_or_fail(comm, rc, &err);
+    if (!speak) {
+        int status = !isnan(max_psi) && churn_drift_max_psi(d) > max_psi;
+        churn_drift_free(d);
+        return status ? 3 : 0;
+    }
+    cli_drift_summary(d);
+    if (path)
+        fprintf(stderr, "churn-score: wrote %s\n", path);
+    int status = 0;
+    if (!isnan(max_psi) && churn_drift_max_psi(d) > max_psi) {
+        fprintf(stderr, "churn-score: gate failed: PSI ");
+        if (churn_drift_score_psi(d) > max_psi)
+            fprintf(stderr, "of the score %s, ",
+                    cli_num(churn_drift_score_psi(d), 4).s);
+        for (size_t r = 0; r < churn_drift_n_inputs(d) &&
+                           churn_drift_input_psi(d, r) > max_psi; r++)
+            fprintf(stderr, "of %s %s, ", churn_drift_input_name(d, r),
+                    cli_num(churn_drift_input_psi(d, r), 4).s);
+        fprintf(stderr, "above --max-psi %g\n", max_psi);
+        status = 3;
+    }
+    churn_drift_free(d);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -167,12 +261,15 @@ int main(int argc, char **argv)
         {"margin", required_argument, NULL, 'G'},
         {"discount-rate", required_argument, NULL, 'R'},
         {"mpi", no_argument, NULL, 'M'},
+        {"drift", required_argument, NULL, 'D'},
+        {"max-psi", required_argument, NULL, 'X'},
         CLI_TABLE_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
     const char *model_path = NULL, *data_path = NULL, *out_path = NULL;
-    const char *previous = NULL;
+    const char *previous = NULL, *drift_path = NULL;
+    double max_psi = NAN; /* NaN: no gate */
     int escalated_only = 0;
     const char *id_name = NULL; /* default: the id found by name */
     size_t top = 0, n_reasons = 3, threads = 0;
@@ -211,6 +308,9 @@ int main(int argc, char **argv)
         case CLI_CATEGORICAL:
         case CLI_DROP: cli_table_option(c, optarg); break;
         case 'M': break; /* cli_mpi_start has seen it */
+        case 'D': drift_path = optarg; break;
+        case 'X': max_psi = cli_double("--max-psi", optarg, 0, HUGE_VAL);
+            break;
         case 'h': usage(); return 0;
         case 'V': printf("churn-score %s\n", churn_version()); return 0;
         default: cli_bad_option(c, argv);
@@ -309,10 +409,14 @@ int main(int argc, char **argv)
                     churn_scores_n_escalated(scores));
         fprintf(stderr, "; wrote %s\n", out_path);
     }
+    int status = drift_path || !isnan(max_psi)
+                     ? check_drift(model, ds, scores, drift_path, max_psi,
+                                   comm)
+                     : 0;
     churn_scores_free(scores);
     churn_dataset_free(ds);
     churn_model_free(model);
     churn_csv_opts_free(copts);
     churn_score_opts_free(sopts);
-    return 0;
+    return status;
 }
