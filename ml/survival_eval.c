@@ -114,21 +114,30 @@ static int c_index(const double *time, const double *event,
 
 /* ---------------------------------------------------- per horizon h */
 
+/* Whether row i is known to be a customer after h: its time is later,
+ * or it was censored on day h (seen through that day, as a censoring on
+ * the day of a churn comes after it). */
+static int control(const double *time, const double *event, size_t i,
+                   double h)
+{
+    return time[i] > h || (time[i] == h && event[i] == 0);
+}
+
 /* Cumulative/dynamic AUC at h with IPCW case weights 1 / G(t_i-): cases
- * churned by h, controls still customers after h; marker p = P(churn
- * within h). */
+ * churned by h, controls known to be customers after h; marker p =
+ * P(churn within h). Controls all weigh 1 / G(h-), which cancels. */
 static int td_auc(const double *time, const double *event, const double *p,
                   size_t n, size_t k, const churn__steps *g,
                   churn__surv_horizon *h)
 {
-    double *control = malloc((n ? n : 1) * sizeof *control);
-    if (!control)
+    double *controls = malloc((n ? n : 1) * sizeof *controls);
+    if (!controls)
         return -1;
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
-        if (time[i] > h->horizon)
-            control[m++] = p[i * k];
-    qsort(control, m, sizeof *control, cmp_double);
+        if (control(time, event, i, h->horizon))
+            controls[m++] = p[i * k];
+    qsort(controls, m, sizeof *controls, cmp_double);
     double num = 0, den = 0;
     h->cases = 0;
     h->controls = (double)m;
@@ -136,31 +145,32 @@ static int td_auc(const double *time, const double *event, const double *p,
         if (event[i] == 0 || time[i] > h->horizon)
             continue;
         double w = 1 / churn__steps_before(g, time[i]);
-        size_t below = rank_of(control, m, p[i * k]) - 1, upto = below;
-        while (upto < m && control[upto] == p[i * k])
+        size_t below = rank_of(controls, m, p[i * k]) - 1, upto = below;
+        while (upto < m && controls[upto] == p[i * k])
             upto++;
         num += w * ((double)below + (double)(upto - below) / 2);
         den += w * (double)m;
         h->cases++;
     }
     h->td_auc = h->cases > 0 && m > 0 ? num / den : NAN;
-    free(control);
+    free(controls);
     return 0;
 }
 
 /* Graf's Brier score at h: a churn by h scores (1 - p)^2 / G(t_i-), a
- * customer after h scores p^2 / G(h), a row censored by h nothing; the
- * mean over all n rows. */
+ * customer known to stay after h scores p^2 / G(h-), a row censored
+ * before h nothing; the mean over all n rows. G(t-) = P(C >= t): the
+ * chance of being seen through day t. */
 static void brier(const double *time, const double *event, const double *p,
                   size_t n, size_t k, const churn__steps *g,
                   churn__surv_horizon *h)
 {
-    double sum = 0, g_h = churn__steps_at(g, h->horizon), mean = 0;
+    double sum = 0, g_h = churn__steps_before(g, h->horizon), mean = 0;
     for (size_t i = 0; i < n; i++) {
         double q = p[i * k];
         mean += q;
-        if (time[i] > h->horizon)
-            sum += g_h > 0 ? q * q / g_h : 0;
+        if (control(time, event, i, h->horizon))
+            sum += q * q / g_h;
         else if (event[i] != 0)
             sum += (1 - q) * (1 - q) / churn__steps_before(g, time[i]);
     }

@@ -179,12 +179,29 @@ static void test_censored_on_a_churn_day_leaves_after_it(void **state)
     (void)state;
     /* t 2 2 3, churned 1 0 0, P(2.5) = 0.5 each. The censoring on day 2
      * comes after the churn that day: G(2-) = 1 weights the case, while
-     * G(2.5) = 1 - 1/2 (two at risk once the churn left, one censored).
+     * G(2.5-) = 1 - 1/2 (two at risk once the churn left, one censored).
      * Brier = (0.25 / 1 + 0 + 0.25 / 0.5) / 3 = 0.25. */
     const double t[] = {2, 2, 3}, e[] = {1, 0, 0}, p[] = {0.5, 0.5, 0.5};
     const double h = 2.5;
     churn_survival_eval *s = eval_of(t, e, 3, p, p, &h, 1, NULL);
     assert_near(churn_survival_eval_get(s, "brier", 0), 0.25, 1e-15);
+    churn_survival_eval_free(s);
+}
+
+static void test_censored_on_day_h_is_a_control(void **state)
+{
+    (void)state;
+    /* t 1 2 3 3, churned 1 0 0 0, h = 3, P(3) = 0.5 0.5 0.4 0.2. The two
+     * censored on day 3 were seen through it: controls, weighted by
+     * 1 / G(3-) = 1 / (1 - 1/3) (row 1 censored on day 2 of 3 at risk).
+     * Brier = (0.5^2 + 0 + (0.4^2 + 0.2^2) * 1.5) / 4 = 0.55 / 4;
+     * AUC: the case's 0.5 beats both controls: 1. */
+    const double t[] = {1, 2, 3, 3}, e[] = {1, 0, 0, 0};
+    const double p[] = {0.5, 0.5, 0.4, 0.2}, h = 3;
+    churn_survival_eval *s = eval_of(t, e, 4, p, p, &h, 1, NULL);
+    assert_near(churn_survival_eval_get(s, "brier", 0), 0.55 / 4, 1e-15);
+    assert_true(churn_survival_eval_get(s, "td_auc", 0) == 1);
+    assert_true(churn_survival_eval_get(s, "controls", 0) == 2);
     churn_survival_eval_free(s);
 }
 
@@ -383,6 +400,7 @@ int main(void)
         cmocka_unit_test(test_c_index_matches_pair_loop),
         cmocka_unit_test(test_brier_and_auc_by_hand),
         cmocka_unit_test(test_censored_on_a_churn_day_leaves_after_it),
+        cmocka_unit_test(test_censored_on_day_h_is_a_control),
         cmocka_unit_test(test_no_censoring_gives_plain_figures),
         cmocka_unit_test(test_calibration_groups_and_tiers),
         cmocka_unit_test(test_bad_inputs_name_the_row),
