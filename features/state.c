@@ -71,6 +71,7 @@ static void init_acc(churn__acc *a)
     a->last_purchase = -INFINITY;
     a->last_ticket = -INFINITY;
     a->satisfaction_time = -INFINITY;
+    a->cancel_time = INFINITY;
 }
 
 int churn__history_add_customer(churn__history *h, churn_error *err)
@@ -287,8 +288,11 @@ void churn__history_apply(churn__history *h, size_t c, churn__event_kind kind,
             if (kind.unknown >= 0 && age <= 30 * CHURN__DAY)
                 h->unknown_30[kind.unknown][c * k + s]++;
         } else if (ts - t < h->horizon) {
-            if (kind.role == CHURN_ROLE_CANCEL)
+            if (kind.role == CHURN_ROLE_CANCEL) {
                 acc[s].cancel_after = 1;
+                if (ts < acc[s].cancel_time)
+                    acc[s].cancel_time = ts;
+            }
             else if (kind.role == CHURN_ROLE_ACTIVITY)
                 acc[s].active_after = 1;
         }

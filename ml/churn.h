@@ -134,6 +134,16 @@ CHURN_API int churn_dataset_level_code(churn_dataset *ds, size_t j,
  * several snapshots; rows without one report NaN. */
 CHURN_API int churn_dataset_set_as_of(churn_dataset *ds, size_t i,
                                       double as_of_unix, churn_error *err);
+/* Sets the days from row i's as-of date to its churn event (>= 0), NaN
+ * for a censored row (no churn seen within the label horizon). The
+ * column days_to_churn of churn-features; never a model input.
+ * Rows without one report NaN. */
+CHURN_API int churn_dataset_set_days_to_churn(churn_dataset *ds, size_t i,
+                                              double days, churn_error *err);
+CHURN_API double churn_dataset_days_to_churn(const churn_dataset *ds,
+                                             size_t i);
+/* 1 once a days_to_churn was set (or read) for some row, else 0. */
+CHURN_API int churn_dataset_has_days_to_churn(const churn_dataset *ds);
 
 /* Appends every row of from to into: the same columns (names, kinds and
  * order) and the same label column, or CHURN_EFORMAT naming the first
@@ -480,7 +490,9 @@ CHURN_API churn_train_opts *churn_train_opts_new(void);
 CHURN_API void churn_train_opts_free(churn_train_opts *o);
 /* The model family: "logistic", "svm" (libsvm's C-SVC) or "auto" (runs
  * the grid search of both families and keeps the one with the better
- * cross-validated metric; implies churn_train_opts_set_search). */
+ * cross-validated metric; implies churn_train_opts_set_search).
+ * "survival": a discrete-time hazard model on churned + days_to_churn
+ * (needs churn_train_opts_set_horizon; see churn_model_survival). */
 CHURN_API int churn_train_opts_set_model(churn_train_opts *o,
                                          const char *family);
 /* SVM kernel: "linear", "rbf" (default), "poly" (gamma u.v)^degree, or
@@ -550,6 +562,11 @@ CHURN_API int churn_train_opts_set_c(churn_train_opts *o, double c);
  * that is calibrated. churn_model_class_weight says what was used. */
 CHURN_API int churn_train_opts_set_class_weight(churn_train_opts *o,
                                                 const char *mode);
+/* The label horizon in days (> 0) the training data was made with
+ * (churn-features --horizon): the survival model ("survival") needs it
+ * to cut time into bins and to say P(churn within it). */
+CHURN_API int churn_train_opts_set_horizon(churn_train_opts *o,
+                                           double days);
 /* The label text that meant churned when the training data was read
  * (as churn_csv_opts_set_positive; NULL = none, the default), copied and
  * recorded in the model with the data's label name, for
@@ -711,6 +728,30 @@ CHURN_API int churn_model_predict_dataset(const churn_model *m,
                                           const churn_dataset *ds,
                                           double *prob_out, churn_error *err);
 
+/* A survival model (churn-train --model survival) is a discrete-time
+ * hazard model: 10 equal bins over its training horizon H, hazard
+ * sigmoid(alpha_b + w.z) in bin b, spread evenly over the bin's days;
+ * beyond H the last bin's hazard holds. Its probability is P(churn
+ * within H); the calls below take rows as churn_model_predict does and
+ * fail with CHURN_EINVAL for a model of another family. */
+/* The training horizon in days; NaN for another family. */
+CHURN_API double churn_model_horizon(const churn_model *m);
+/* P(churn within days[k]) of row i into p_out[i * n_days + k]: never
+ * decreasing in days, equal to the probability at days = H. */
+CHURN_API int churn_model_survival(const churn_model *m, const double *x,
+                                   size_t n_rows, const double *days,
+                                   size_t n_days, double *p_out,
+                                   churn_error *err);
+/* The restricted mean survival time up to H, in days (<= H). */
+CHURN_API int churn_model_expected_days(const churn_model *m,
+                                        const double *x, size_t n_rows,
+                                        double *out, churn_error *err);
+/* Customer lifetime value: sum over months m = 1..120 (of 30.4375 days)
+ * of margin[i] S(m months) / (1 + rate)^m, rate per month >= 0. */
+CHURN_API int churn_model_clv(const churn_model *m, const double *x,
+                              size_t n_rows, const double *margin,
+                              double rate, double *out, churn_error *err);
+
 /* ------------------------------------------------------------------ scoring */
 
 /* A ranked scoring of a dataset: rows by churn probability, highest first,
@@ -739,6 +780,21 @@ CHURN_API int churn_score_dataset(const churn_model *m,
                                   const churn_score_opts *o,
                                   churn_scores **out, churn_error *err);
 CHURN_API void churn_scores_free(churn_scores *s);
+/* Adds a column written after reasons (before the comparison columns):
+ * by_row holds one value per row of the scored dataset (NaN: empty). */
+CHURN_API int churn_scores_add_column(churn_scores *s, const char *name,
+                                      const double *by_row,
+                                      churn_error *err);
+/* Adds to s (a scoring of ds by m) the columns p_<days>d for each
+ * days[k], expected_days and, when margin_column names a numeric column
+ * of ds or margin is not NaN, clv at the monthly rate. */
+CHURN_API int churn_scores_add_survival(churn_scores *s,
+                                        const churn_model *m,
+                                        const churn_dataset *ds,
+                                        const double *days, size_t n_days,
+                                        const char *margin_column,
+                                        double margin, double rate,
+                                        churn_error *err);
 CHURN_API size_t churn_scores_n(const churn_scores *s);
 /* For rank r (0 = highest risk): */
 CHURN_API const char *churn_scores_id(const churn_scores *s, size_t r);

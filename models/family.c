@@ -9,6 +9,7 @@ static const churn__family *const families[] = {
     &churn__family_logistic,
     &churn__family_svm,
     &churn__family_rbf_approx,
+    &churn__family_survival,
 };
 #define N_FAMILIES (sizeof families / sizeof *families)
 

@@ -2,6 +2,7 @@
  * pipeline and the classifier on training rows only, and the summary. */
 #include "model.h"
 #include "comm.h"
+#include "survival.h"
 #include "cv.h"
 #include "metrics.h"
 #include "train.h"
@@ -34,6 +35,7 @@ struct churn_train_opts {
     churn_progress_fn progress;
     void *progress_user;
     churn_comm comm; /* size 0: this process alone */
+    double horizon;  /* survival: label horizon in days; 0 = not given */
 };
 
 churn_train_opts *churn_train_opts_new(void)
@@ -268,6 +270,14 @@ int churn_train_opts_set_comm(churn_train_opts *o, const churn_comm *comm)
     return CHURN_OK;
 }
 
+int churn_train_opts_set_horizon(churn_train_opts *o, double days)
+{
+    if (!o || !(days > 0) || !isfinite(days))
+        return CHURN_EINVAL;
+    o->horizon = days;
+    return CHURN_OK;
+}
+
 /* The family the options fit; NULL for "auto" (a search picks it). */
 static const churn__family *family_of(const churn_train_opts *o)
 {
@@ -344,7 +354,7 @@ static int fit_rows(const churn_dataset *ds, const size_t *rows, size_t n,
                     churn__fit_params *fp, churn_model *m, churn_error *err)
 {
     int rc;
-    double *z = NULL, *y = NULL, *raw = NULL;
+    double *z = NULL, *y = NULL, *raw = NULL, *days = NULL;
     churn__binding *bind = NULL;
     churn__pipeline_free(m->pipe);
     m->pipe = NULL;
@@ -362,7 +372,8 @@ static int fit_rows(const churn_dataset *ds, const size_t *rows, size_t n,
     z = malloc((n * p > 0 ? n * p : 1) * sizeof *z);
     y = malloc((n ? n : 1) * sizeof *y);
     raw = malloc((d_in ? d_in : 1) * sizeof *raw);
-    rc = !z || !y || !raw ? churn__fail_nomem(err)
+    days = malloc((n ? n : 1) * sizeof *days);
+    rc = !z || !y || !raw || !days ? churn__fail_nomem(err)
                           : churn__pipeline_bind(m->pipe, ds, &bind, err);
     if ((rc = churn_comm_agree(comm, rc, err)) != CHURN_OK)
         goto done;
@@ -370,7 +381,9 @@ static int fit_rows(const churn_dataset *ds, const size_t *rows, size_t n,
         churn__binding_row(bind, ds, rows[i], raw);
         churn__pipeline_transform(m->pipe, raw, z + i * p);
         y[i] = churn_dataset_label(ds, rows[i]) > 0.5;
+        days[i] = churn_dataset_days_to_churn(ds, rows[i]);
     }
+    fp->days = days; /* only for this fit: the rows are these */
     churn__search sr;
     search_setup(o, &sr);
     if (search) {
@@ -389,10 +402,12 @@ static int fit_rows(const churn_dataset *ds, const size_t *rows, size_t n,
         rc = churn__calibration_fit_cv(&sr, ds, rows, z, y, n, p, fp,
                                        cal, &m->cal, err);
 done:
+    fp->days = NULL;
     churn__binding_free(bind);
     free(z);
     free(y);
     free(raw);
+    free(days);
     return rc;
 }
 
@@ -538,6 +553,9 @@ int churn_train(const churn_dataset *ds, const churn_train_opts *o,
     churn_model *m = NULL;
     const churn_comm *comm = o->comm.size > 1 ? &o->comm : NULL;
     int rc = comm ? check_distributed(o, err) : CHURN_OK;
+    if (rc == CHURN_OK && family_of(o) == &churn__family_survival)
+        rc = churn__survival_check(ds, o->horizon, o->search,
+                                   o->calibration, o->balanced, err);
     if (rc == CHURN_OK)
         rc = labeled_rows(ds, comm, &rows, &n, &pos, err);
     if (rc == CHURN_OK && o->max_rows && n > o->max_rows)
@@ -558,7 +576,8 @@ int churn_train(const churn_dataset *ds, const churn_train_opts *o,
         .family = family ? family : &churn__family_logistic,
         .c = o->c, .balanced = o->balanced, .kernel = o->kernel,
         .gamma = o->gamma, .degree = o->degree,
-        .components = o->components, .seed = o->seed, .comm = comm};
+        .components = o->components, .seed = o->seed, .comm = comm,
+        .horizon = o->horizon};
     if (o->balanced < 0)
         fp.balanced = churn__auto_balanced(o->calibration, &fp);
     int search = o->search || strcmp(o->family, "auto") == 0;

@@ -56,6 +56,19 @@ static void usage(void)
         "                        and escalated (1 = moved into a higher-risk\n"
         "                        tier: the early-warning list)\n"
         "      --escalated-only  write only the escalated customers\n"
+        "      --horizons D,D,.. survival models (churn-train --model\n"
+        "                        survival): add p_<D>d = P(churn within D\n"
+        "                        days), never decreasing in D, and\n"
+        "                        expected_days, the mean days without churn\n"
+        "                        up to the training horizon (restricted mean\n"
+        "                        survival); probability stays P(churn within\n"
+        "                        the training horizon). Beyond it the last\n"
+        "                        time bin's hazard is held constant\n"
+        "      --margin COLUMN|VALUE  survival models: add clv, the sum over\n"
+        "                        months m = 1..120 (30.4375 days) of margin x\n"
+        "                        S(m) / (1 + R)^m, margin per month from a\n"
+        "                        numeric column of FEATURES.csv or one value\n"
+        "      --discount-rate R discount rate per month for clv (default 0)\n"
         "      --threads N       threads that parse FEATURES.csv (in\n"
         "                        line-aligned chunks), score, sort and format\n"
         "                        (default: one per online core); the output is\n"
@@ -96,6 +109,37 @@ static void parse_tiers(const char *arg, double *high, double *medium)
                         "one %g", *medium, *high);
 }
 
+/* 1 when arg is a finite number (into *v): --margin VALUE, not COLUMN. */
+static int is_number(const char *arg, double *v)
+{
+    char *end;
+    *v = strtod(arg, &end);
+    if (end != arg && *end == '\0' && isfinite(*v))
+        return 1;
+    *v = NAN;
+    return 0;
+}
+
+/* Up to 16 day counts "30,60,90" into days; returns how many. */
+static size_t parse_horizons(const char *arg, double *days)
+{
+    size_t n = 0;
+    for (const char *p = arg;; n++) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        char one[64];
+        if (n == 16 || len >= sizeof one)
+            cli_usage_error("--horizons: at most 16 numbers of days, such "
+                            "as 30,60,90");
+        memcpy(one, p, len);
+        one[len] = '\0';
+        days[n] = cli_double("--horizons", one, 0, 36500);
+        if (!comma)
+            return n + 1;
+        p = comma + 1;
+    }
+}
+
 /* Adds the rows of s (NULL: none) and those in the high tier to
  * counted[0] and counted[1]. */
 static void count_scored(const churn_scores *s, double *counted)
@@ -119,6 +163,9 @@ int main(int argc, char **argv)
         {"previous", required_argument, NULL, 'P'},
         {"escalated-only", no_argument, NULL, 'E'},
         {"threads", required_argument, NULL, 'J'},
+        {"horizons", required_argument, NULL, 'H'},
+        {"margin", required_argument, NULL, 'G'},
+        {"discount-rate", required_argument, NULL, 'R'},
         {"mpi", no_argument, NULL, 'M'},
         CLI_TABLE_OPTIONS,
         {"help", no_argument, NULL, 'h'},
@@ -130,6 +177,10 @@ int main(int argc, char **argv)
     const char *id_name = NULL; /* default: the id found by name */
     size_t top = 0, n_reasons = 3, threads = 0;
     double high = 0.5, medium = 0.2;
+    double days[16], margin = NAN, rate = 0;
+    size_t n_days = 0;
+    const char *margin_column = NULL;
+    int survival = 0; /* survival columns asked for */
     int c;
     cli_tool = "churn-score";
     const churn_comm *comm = cli_mpi_start(&argc, &argv);
@@ -147,6 +198,15 @@ int main(int argc, char **argv)
         case 'P': previous = optarg; break;
         case 'E': escalated_only = 1; break;
         case 'J': threads = cli_size("--threads", optarg, 1, 256); break;
+        case 'H': n_days = parse_horizons(optarg, days); survival = 1; break;
+        case 'G': /* a number is a value, anything else a column */
+            margin_column = is_number(optarg, &margin) ? NULL : optarg;
+            survival = 1;
+            break;
+        case 'R':
+            rate = cli_double("--discount-rate", optarg, 0, 1);
+            survival = 1;
+            break;
         case CLI_NUMERIC:
         case CLI_CATEGORICAL:
         case CLI_DROP: cli_table_option(c, optarg); break;
@@ -162,6 +222,9 @@ int main(int argc, char **argv)
         cli_usage_error("--model and --data are required");
     if (escalated_only && !previous)
         cli_usage_error("--escalated-only needs --previous");
+    if (survival && comm)
+        cli_usage_error("--horizons, --margin and --discount-rate are not "
+                        "available with --mpi");
 
     churn_error err;
     churn_model *model = NULL;
@@ -172,6 +235,10 @@ int main(int argc, char **argv)
     if (!copts || !sopts)
         cli_fail("out of memory");
     int rc = churn_model_load(model_path, &model, &err);
+    if (rc == CHURN_OK && survival && isnan(churn_model_horizon(model)))
+        cli_usage_error("--horizons, --margin and --discount-rate need a "
+                        "survival model (churn-train --model survival); %s "
+                        "is %s", model_path, churn_model_family(model));
     if (rc == CHURN_OK && id_name)
         rc = churn_csv_opts_set_id_column(copts, id_name);
     /* A text value where the model reads a number is an error at its
@@ -201,6 +268,10 @@ int main(int argc, char **argv)
         /* A rank whose shards have no rows sends none. */
         if (!comm || churn_dataset_n_rows(ds) > 0)
             rc = churn_score_dataset(model, ds, sopts, &scores, &err);
+        if (rc == CHURN_OK && survival)
+            rc = churn_scores_add_survival(scores, model, ds, days, n_days,
+                                           margin_column, margin, rate,
+                                           &err);
     }
     /* The summary's figures, over every rank's rows. */
     double counted[2] = {0, 0};

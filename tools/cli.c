@@ -257,8 +257,8 @@ void cli_history_option(cli_history *h, int code, const char *arg)
         h->has_as_of = 1;
         break;
     case CLI_HORIZON:
-        churn_feature_opts_set_horizon(h->opts,
-                                       cli_double("--horizon", arg, 1, 3650));
+        h->horizon_days = cli_double("--horizon", arg, 1, 3650);
+        churn_feature_opts_set_horizon(h->opts, h->horizon_days);
         break;
     case CLI_ROLE: set_role(h, arg); break;
     case CLI_SNAPSHOTS:

@@ -142,6 +142,7 @@ typedef struct cli_history {
     int64_t as_of;            /* Unix seconds, when has_as_of */
     size_t snapshots;         /* 0: not given */
     double every_days;
+    double horizon_days;      /* 0: not given */
     churn_feature_opts *opts; /* created by cli_history_init */
     churn_feature_stats *stats; /* what the extractions read (set in opts) */
 } cli_history;
