@@ -1194,6 +1194,20 @@ CHURN_API int churn_eval_add_survival(churn_eval *e, const double *time,
                                       const double *horizons, size_t k,
                                       const char *const *tier,
                                       churn_error *err);
+/* The survival section for a survival model m (churn-train --model
+ * survival) on ds, whose labelled rows need days_to_churn for the churned
+ * (in [0, H), H = churn_model_horizon(m); the others are censored at H):
+ * P(churn within h) at the k horizons (k = 0: H/3, 2H/3 and H; at most
+ * 16), P(churn within H) as the C-index's risk, tiers as churn_score_dataset
+ * with o gives them (NULL: its defaults). CHURN_EINVAL for another family,
+ * CHURN_EFORMAT without days_to_churn or naming a churned row without a
+ * time within [0, H). */
+CHURN_API int churn_eval_add_survival_model(churn_eval *e,
+                                            const churn_model *m,
+                                            const churn_dataset *ds,
+                                            const double *horizons, size_t k,
+                                            const churn_score_opts *o,
+                                            churn_error *err);
 /* The survival evaluation of the report, or NULL. */
 CHURN_API const churn_survival_eval *churn_eval_survival(const churn_eval *e);
 
