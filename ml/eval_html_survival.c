@@ -84,11 +84,15 @@ static void frame_open(frame *c, FILE *f, const char *title,
     fputs("</text>\n", f);
 }
 
-/* Legend entry k, stacked up from the bottom left corner of the plot. */
-static void key(const frame *c, size_t k, const char *hex, int dashed,
-                const char *text)
+/* Legend entry k in the plot's left corner: stacked up from the bottom
+ * (where Kaplan-Meier curves, starting at 1, seldom go), or down from the
+ * top (above a calibration diagonal, where good models seldom go). */
+static void key(const frame *c, int top, size_t k, const char *hex,
+                int dashed, const char *text)
 {
-    double x = PLOT_X + 6, y = PLOT_Y + PLOT_H - 10 - 18 * (double)k;
+    double x = PLOT_X + 6;
+    double y = top ? PLOT_Y + 20 + 18 * (double)k
+                   : PLOT_Y + PLOT_H - 10 - 18 * (double)k;
     fprintf(c->f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"150\" height=\"18\" "
             "fill=\"white\" fill-opacity=\"0.85\"/><line x1=\"%.1f\" "
             "y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
@@ -131,10 +135,12 @@ static void km_chart(FILE *f, const churn_survival_eval *s)
     }
     double tick_x = nice_step(x_max > 0 ? x_max : 1);
     c.x_max = ceil((x_max > 0 ? x_max : 1) / tick_x) * tick_x;
-    c.y_min = fmin(0.9, floor(low * 10) / 10);
+    /* Down to just below the lowest curve, on a multiple of the ticks. */
+    double tick_y = low < 0.5 ? 0.2 : 0.1;
+    c.y_min = fmin(0.9, floor(low / tick_y) * tick_y);
     c.y_max = 1;
     frame_open(&c, f, "Kaplan-Meier by risk tier", "days", "share still "
-               "a customer", tick_x, c.y_min < 0.5 ? 0.2 : 0.1);
+               "a customer", tick_x, tick_y);
     for (size_t j = 0; j < s->k; j++)
         fprintf(f, "<line x1=\"%.2f\" y1=\"%d\" x2=\"%.2f\" y2=\"%d\" "
                 "stroke=\"%s\" stroke-dasharray=\"5 4\"/>\n",
@@ -151,7 +157,7 @@ static void km_chart(FILE *f, const churn_survival_eval *s)
         snprintf(text, sizeof text, "%.60s (%zu)",
                  s->n_tiers ? s->tier[t].name : "everyone",
                  s->n_tiers ? s->tier[t].rows : s->n);
-        key(&c, n_curves - 1 - t, hex, 0, text);
+        key(&c, 0, n_curves - 1 - t, hex, 0, text);
     }
     frame_close(&c, "Share of each tier's customers who have not churned "
                 "after t days (Kaplan-Meier; dashed lines: the horizons).");
@@ -187,7 +193,7 @@ static void calibration_chart(FILE *f, const churn_survival_eval *s)
                         fy(&c, s->h[j].cal_observed[g]));
         fputs("\"/>\n", f);
         snprintf(text, sizeof text, "h = %g days", s->h[j].horizon);
-        key(&c, s->k - 1 - j, hex, 0, text);
+        key(&c, 1, j, hex, 0, text);
     }
     frame_close(&c, "One point per tenth of the customers by predicted "
                 "P(churn within h); the dashed diagonal is perfect.");
