@@ -751,6 +751,13 @@ CHURN_API int churn_model_expected_days(const churn_model *m,
 CHURN_API int churn_model_clv(const churn_model *m, const double *x,
                               size_t n_rows, const double *margin,
                               double rate, double *out, churn_error *err);
+/* The same for every row of ds (inputs found by name), the margin from
+ * its numeric column margin_column, or margin when that is NULL. */
+CHURN_API int churn_model_clv_dataset(const churn_model *m,
+                                      const churn_dataset *ds,
+                                      const char *margin_column,
+                                      double margin, double rate,
+                                      double *out, churn_error *err);
 
 /* ------------------------------------------------------------------ scoring */
 

@@ -149,6 +149,29 @@ static int margins(const churn_dataset *ds, const char *column, double value,
     return CHURN_OK;
 }
 
+int churn_model_clv_dataset(const churn_model *m, const churn_dataset *ds,
+                            const char *margin_column, double margin,
+                            double rate, double *out, churn_error *err)
+{
+    const churn__hazard *hz;
+    if (!m || !ds || !out)
+        return churn__fail(err, CHURN_EINVAL, "clv: null argument");
+    int rc = hazard_of(m, "churn_model_clv_dataset", &hz, err);
+    size_t n = churn_dataset_n_rows(ds);
+    double *x = NULL, *mg = malloc((n ? n : 1) * sizeof *mg);
+    if (rc == CHURN_OK && !mg)
+        rc = churn__fail_nomem(err);
+    if (rc == CHURN_OK)
+        rc = margins(ds, margin_column, margin, mg, err);
+    if (rc == CHURN_OK)
+        rc = bind_all(m, ds, &x, err);
+    if (rc == CHURN_OK)
+        rc = churn_model_clv(m, x, n, mg, rate, out, err);
+    free(x);
+    free(mg);
+    return rc;
+}
+
 int churn_scores_add_survival(churn_scores *s, const churn_model *m,
                               const churn_dataset *ds, const double *days,
                               size_t n_days, const char *margin_column,

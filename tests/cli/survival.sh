@@ -72,6 +72,22 @@ set -e
 grep -q 'need a survival model.*is logistic' "$tmp/err.txt" \
     || fail "$(cat "$tmp/err.txt")"
 
+# churn-segment --model: lifetime value per health tier, from the model
+# (margin 1, no discount: expected months alive of the next 120).
+$RUN "$BIN/churn-segment" --events "$tmp/s2/events.csv" \
+    --customers "$tmp/s2/customers.csv" $H --model "$tmp/s.churn" \
+    -o "$tmp/seg.csv" > "$tmp/seg.txt"
+grep -q '^lifetime value   customers   mean clv   total clv' "$tmp/seg.txt" \
+    || fail "segment clv: $(cat "$tmp/seg.txt")"
+awk '$1 == "all" { found = 1; if (!($2 == 1710 && $3 > 0 && $3 <= 120))
+                   exit 1 } END { exit !found }' "$tmp/seg.txt" \
+    || fail "segment clv all: $(grep '^all' "$tmp/seg.txt")"
+if $RUN "$BIN/churn-segment" --events "$tmp/s2/events.csv" $H --margin 5 \
+    -o "$tmp/x.csv" > /dev/null 2> "$tmp/err.txt"; then
+    fail "--margin without --model accepted"
+fi
+grep -q 'need --model' "$tmp/err.txt" || fail "$(cat "$tmp/err.txt")"
+
 # On held-out customers the survival model ranks churn within the horizon
 # as well as logistic regression (measured 0.8019 against 0.8007).
 for m in s l; do
