@@ -81,7 +81,9 @@ static void usage(void)
         "                           calibration (default: H/3, 2H/3 and H,\n"
         "                           H the model's horizon; at most 16);\n"
         "                           the C-index and Kaplan-Meier curves per\n"
-        "                           risk tier come with them\n"
+        "                           risk tier come with them; customers not\n"
+        "                           seen to churn are censored at H (with\n"
+        "                           --events, --horizon must be H)\n"
         "  -q, --quiet              no terminal report (text and HTML\n"
         "                           figures are rounded, never -0.0000;\n"
         "                           n/a or a dash where there is none)\n"
@@ -523,6 +525,12 @@ static churn_eval *evaluate_model(const eval_args *a, const churn_model *m,
     if (a->n_horizons && !survival)
         cli_usage_error("--horizons needs data with days_to_churn "
                         "(churn-features writes it)");
+    /* Rows not seen to churn are censored at the model's horizon: the
+     * labels must have looked that far, no less and no further. */
+    if (survival && !a->data && a->h.horizon_days != churn_model_horizon(m))
+        cli_usage_error("--horizon %g: the survival model was trained over "
+                        "%g days; label over the same horizon",
+                        a->h.horizon_days, churn_model_horizon(m));
     size_t n = churn_dataset_n_rows(ds);
     double *prob = malloc((n + 1) * sizeof *prob);
     double *label = malloc((n + 1) * sizeof *label);

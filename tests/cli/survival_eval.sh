@@ -106,6 +106,21 @@ for case in "l.churn f2.csv is logistic" \
     [ "$rc" -eq 2 ] || fail "--horizons with $m on $d: exit $rc"
     grep -q "$*" "$tmp/err.txt" || fail "$(cat "$tmp/err.txt")"
 done
+# The gate compares the C-index.
+$RUN "$BIN/churn-eval" -m "$tmp/s.churn" -d "$tmp/f2.csv" --bootstrap 0 \
+    --no-importance -q --baseline "$tmp/r.json" --metric c_index \
+    2> "$tmp/gate.txt" || fail "gate: $(cat "$tmp/gate.txt")"
+grep -q 'gate passed.*c_index' "$tmp/gate.txt" || fail "gate: c_index"
+# From the history, labelled over another horizon than the model's: the
+# censoring would be wrong, a usage error.
+set +e
+$RUN "$BIN/churn-eval" -m "$tmp/s.churn" --events "$tmp/s2/events.csv" \
+    --as-of 2025-01-01 --horizon 60 --bootstrap 0 --no-importance \
+    > /dev/null 2> "$tmp/err.txt"
+rc=$?
+set -e
+[ "$rc" -eq 2 ] || fail "--horizon 60 on a 90-day model: exit $rc"
+grep -q 'trained over 90 days' "$tmp/err.txt" || fail "$(cat "$tmp/err.txt")"
 # Without --horizons, such data just has no survival section.
 $RUN "$BIN/churn-eval" -m "$tmp/s.churn" -d "$tmp/no_days.csv" \
     --bootstrap 0 --no-importance --json "$tmp/n.json" > /dev/null
