@@ -70,8 +70,17 @@ int churn__km_steps(const double *time, const double *event,
 {
     *out = (churn__steps){0};
     size_t *r = churn__order_by(time, idx, n);
-    if (!r || steps_alloc(out, n)) {
-        free(r);
+    int rc = r ? churn__km_ordered(time, event, r, n, reverse, out) : -1;
+    free(r);
+    return rc;
+}
+
+int churn__km_ordered(const double *time, const double *event,
+                      const size_t *r, size_t n, int reverse,
+                      churn__steps *out)
+{
+    *out = (churn__steps){0};
+    if (steps_alloc(out, n)) {
         churn__steps_free(out);
         return -1;
     }
@@ -103,7 +112,6 @@ int churn__km_steps(const double *time, const double *event,
         }
         i = end;
     }
-    free(r);
     return 0;
 }
 

@@ -10,6 +10,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The times and events, their order by time (computed once: every
+ * Kaplan-Meier curve of a subset walks it), and scratch for subsets. */
+typedef struct surv_rows {
+    const double *time, *event;
+    size_t n;
+    size_t *by_time;
+    size_t *which;             /* a group per row */
+    size_t *subset;            /* rows of one group, in time order */
+} surv_rows;
+
+/* The Kaplan-Meier curve of the rows whose group is g. */
+static int km_of_group(const surv_rows *d, size_t g, churn__steps *out)
+{
+    size_t m = 0;
+    for (size_t r = 0; r < d->n; r++)
+        if (d->which[d->by_time[r]] == g)
+            d->subset[m++] = d->by_time[r];
+    return churn__km_ordered(d->time, d->event, d->subset, m, 0, out);
+}
+
 /* --------------------------------------------------------- the C-index */
 
 /* A Fenwick tree of counts over risk ranks 1..m. */
@@ -59,14 +79,15 @@ static size_t rank_of(const double *v, size_t m, double x)
  * holds the risks of every row after the current time and of the rows
  * censored at it, which is exactly the set each churn there is compared
  * with. O(n log n). */
-static int c_index(const double *time, const double *event,
-                   const double *risk, size_t n, churn_survival_eval *s)
+static int c_index(const surv_rows *d, const double *risk,
+                   churn_survival_eval *s)
 {
-    size_t *order = churn__order_by(time, NULL, n);
+    const double *time = d->time, *event = d->event;
+    const size_t *order = d->by_time;
+    size_t n = d->n;
     double *v = malloc((n ? n : 1) * sizeof *v);
     fenwick f = {0, calloc(n + 1, sizeof(double))};
-    if (!order || !v || !f.c) {
-        free(order);
+    if (!v || !f.c) {
         free(v);
         free(f.c);
         return -1;
@@ -106,7 +127,6 @@ static int c_index(const double *time, const double *event,
     s->c_index = s->comparable > 0
                      ? (s->concordant + s->tied_risk / 2) / s->comparable
                      : NAN;
-    free(order);
     free(v);
     free(f.c);
     return 0;
@@ -145,9 +165,8 @@ static int td_auc(const double *time, const double *event, const double *p,
         if (event[i] == 0 || time[i] > h->horizon)
             continue;
         double w = 1 / churn__steps_before(g, time[i]);
-        size_t below = rank_of(controls, m, p[i * k]) - 1, upto = below;
-        while (upto < m && controls[upto] == p[i * k])
-            upto++;
+        size_t below = rank_of(controls, m, p[i * k]) - 1;
+        size_t upto = rank_of(controls, m, nextafter(p[i * k], INFINITY)) - 1;
         num += w * ((double)below + (double)(upto - below) / 2);
         den += w * (double)m;
         h->cases++;
@@ -180,10 +199,10 @@ static void brier(const double *time, const double *event, const double *p,
 
 /* Calibration: the rows in 10 groups of equal size by P(h) (lowest
  * first); per group the mean P(h) and 1 - its Kaplan-Meier S(h). */
-static int calibration(const double *time, const double *event,
-                       const double *p, size_t n, size_t k,
+static int calibration(const surv_rows *d, const double *p, size_t k,
                        churn__surv_horizon *h)
 {
+    size_t n = d->n;
     double *key = malloc((n ? n : 1) * sizeof *key);
     size_t *order = NULL;
     if (key) {
@@ -193,26 +212,30 @@ static int calibration(const double *time, const double *event,
     }
     int rc = order ? 0 : -1;
     double error = 0;
-    for (size_t gi = 0; rc == 0 && gi < CHURN__SURV_GROUPS; gi++) {
-        size_t lo = gi * n / CHURN__SURV_GROUPS;
-        size_t hi = (gi + 1) * n / CHURN__SURV_GROUPS;
+    for (size_t g = 0; rc == 0 && g < CHURN__SURV_GROUPS; g++) {
+        size_t lo = g * n / CHURN__SURV_GROUPS;
+        size_t hi = (g + 1) * n / CHURN__SURV_GROUPS;
         double sum = 0;
-        for (size_t r = lo; r < hi; r++)
+        for (size_t r = lo; r < hi; r++) {
             sum += key[order[r]];
-        h->cal_rows[gi] = hi - lo;
-        h->cal_mean[gi] = hi > lo ? sum / (double)(hi - lo) : NAN;
-        h->cal_observed[gi] = NAN;
-        if (hi == lo)
-            continue;
+            d->which[order[r]] = g;
+        }
+        h->cal_rows[g] = hi - lo;
+        h->cal_mean[g] = hi > lo ? sum / (double)(hi - lo) : NAN;
+        h->cal_observed[g] = NAN;
+    }
+    for (size_t g = 0; rc == 0 && g < CHURN__SURV_GROUPS; g++) {
         churn__steps km;
-        if (churn__km_steps(time, event, order + lo, hi - lo, 0, &km)) {
+        if (h->cal_rows[g] == 0)
+            continue;
+        if (km_of_group(d, g, &km)) {
             rc = -1;
             break;
         }
-        h->cal_observed[gi] = 1 - churn__steps_at(&km, h->horizon);
+        h->cal_observed[g] = 1 - churn__steps_at(&km, h->horizon);
         churn__steps_free(&km);
-        error += (double)(hi - lo) *
-                 fabs(h->cal_mean[gi] - h->cal_observed[gi]);
+        error += (double)h->cal_rows[g] *
+                 fabs(h->cal_mean[g] - h->cal_observed[g]);
     }
     h->calibration_error = n ? error / (double)n : NAN;
     free(key);
@@ -251,12 +274,11 @@ static size_t tier_index(churn_survival_eval *s, const char *name)
     return s->n_tiers++;
 }
 
-static int tiers(const double *time, const double *event,
-                 const char *const *tier, size_t n, churn_survival_eval *s)
+static int tiers(const surv_rows *d, const char *const *tier,
+                 churn_survival_eval *s)
 {
-    size_t *rows = malloc((n ? n : 1) * sizeof *rows);
-    int rc = rows ? 0 : -1;
-    for (size_t i = 0; rc == 0 && i < n; i++)
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < d->n; i++)
         if (tier[i] && tier_index(s, tier[i]) == (size_t)-1)
             rc = -1;
     /* Order the tiers (a handful: insertion sort), then fit each. */
@@ -268,18 +290,18 @@ static int tiers(const double *time, const double *event,
             s->tier[b] = s->tier[b - 1];
             s->tier[b - 1] = tmp;
         }
-    for (size_t t = 0; rc == 0 && t < s->n_tiers; t++) {
-        churn__surv_tier *u = &s->tier[t];
-        size_t m = 0;
-        for (size_t i = 0; i < n; i++)
-            if (tier[i] && strcmp(tier[i], u->name) == 0) {
-                rows[m++] = i;
-                u->events += event[i] != 0;
+    for (size_t i = 0; rc == 0 && i < d->n; i++) {
+        d->which[i] = (size_t)-1;  /* no tier */
+        for (size_t t = 0; tier[i] && t < s->n_tiers; t++)
+            if (strcmp(tier[i], s->tier[t].name) == 0) {
+                d->which[i] = t;
+                s->tier[t].rows++;
+                s->tier[t].events += d->event[i] != 0;
+                break;
             }
-        u->rows = m;
-        rc = churn__km_steps(time, event, rows, m, 0, &u->km);
     }
-    free(rows);
+    for (size_t t = 0; rc == 0 && t < s->n_tiers; t++)
+        rc = km_of_group(d, t, &s->tier[t].km);
     return rc;
 }
 
@@ -328,33 +350,32 @@ static int check_inputs(const double *time, const double *event, size_t n,
     return CHURN_OK;
 }
 
-static int compute(const double *time, const double *event, size_t n,
-                   const double *risk, const double *p_h,
+static int compute(surv_rows *d, const double *risk, const double *p_h,
                    const double *horizons, size_t k,
                    const char *const *tier, churn_survival_eval *s)
 {
     churn__steps g;
-    s->n = n;
-    for (size_t i = 0; i < n; i++)
-        s->events += event[i] != 0;
-    if (c_index(time, event, risk, n, s) ||
-        churn__km_steps(time, event, NULL, n, 0, &s->km))
+    s->n = d->n;
+    for (size_t i = 0; i < d->n; i++)
+        s->events += d->event[i] != 0;
+    if (c_index(d, risk, s) ||
+        churn__km_ordered(d->time, d->event, d->by_time, d->n, 0, &s->km))
         return -1;
-    if (churn__km_steps(time, event, NULL, n, 1, &g))
+    if (churn__km_ordered(d->time, d->event, d->by_time, d->n, 1, &g))
         return -1;
     int rc = 0;
     for (size_t j = 0; rc == 0 && j < k; j++) {
         churn__surv_horizon *h = &s->h[j];
         h->horizon = horizons[j];
         h->km_churn = 1 - churn__steps_at(&s->km, h->horizon);
-        rc = td_auc(time, event, p_h + j, n, k, &g, h);
-        brier(time, event, p_h + j, n, k, &g, h);
+        rc = td_auc(d->time, d->event, p_h + j, d->n, k, &g, h);
+        brier(d->time, d->event, p_h + j, d->n, k, &g, h);
         if (rc == 0)
-            rc = calibration(time, event, p_h + j, n, k, h);
+            rc = calibration(d, p_h + j, k, h);
     }
     churn__steps_free(&g);
     if (rc == 0 && tier)
-        rc = tiers(time, event, tier, n, s);
+        rc = tiers(d, tier, s);
     return rc;
 }
 
@@ -377,7 +398,15 @@ int churn_survival_eval_compute(const double *time, const double *event,
         return churn__fail_nomem(err);
     }
     s->k = k;
-    if (compute(time, event, n, risk, p_h, horizons, k, tier, s)) {
+    surv_rows d = {time, event, n, churn__order_by(time, NULL, n),
+                   malloc((n ? n : 1) * sizeof(size_t)),
+                   malloc((n ? n : 1) * sizeof(size_t))};
+    int bad = !d.by_time || !d.which || !d.subset ||
+              compute(&d, risk, p_h, horizons, k, tier, s);
+    free(d.by_time);
+    free(d.which);
+    free(d.subset);
+    if (bad) {
         churn_survival_eval_free(s);
         return churn__fail_nomem(err);
     }

@@ -28,6 +28,10 @@ size_t *churn__order_by(const double *key, const size_t *idx, size_t n);
 int churn__km_steps(const double *time, const double *event,
                     const size_t *idx, size_t n, int reverse,
                     churn__steps *out);
+/* The same for rows order[0..n), already ordered by time. */
+int churn__km_ordered(const double *time, const double *event,
+                      const size_t *order, size_t n, int reverse,
+                      churn__steps *out);
 void churn__steps_free(churn__steps *s);
 /* The value at t (right-continuous) and just before t (left limit). */
 double churn__steps_at(const churn__steps *s, double t);
