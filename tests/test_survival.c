@@ -352,6 +352,28 @@ static void test_other_families(void **state)
     churn_dataset_free(ds);
 }
 
+/* Cross-validation copies the data per fold: the times go with it. */
+static void test_cross_validation(void **state)
+{
+    (void)state;
+    churn_dataset *ds = timed_data(400);
+    churn_train_opts *o = churn_train_opts_new();
+    assert_int_equal(churn_train_opts_set_model(o, "survival"), CHURN_OK);
+    assert_int_equal(churn_train_opts_set_horizon(o, 60), CHURN_OK);
+    churn_eval_opts *eo = churn_eval_opts_new();
+    assert_int_equal(churn_eval_opts_set_bootstrap(eo, 0, 1), CHURN_OK);
+    churn_eval *e = NULL;
+    churn_error err;
+    int rc = churn_eval_cv(ds, o, 3, eo, &e, &err);
+    if (rc != CHURN_OK)
+        fail_msg("%s", err.message);
+    assert_true(churn_eval_metric(e, "auc") > 0.5);
+    churn_eval_free(e);
+    churn_eval_opts_free(eo);
+    churn_train_opts_free(o);
+    churn_dataset_free(ds);
+}
+
 /* What training the survival family refuses, with its message. */
 static void test_refusals(void **state)
 {
@@ -394,6 +416,7 @@ int main(void)
         cmocka_unit_test(test_model_round_trip),
         cmocka_unit_test(test_reasons_sum),
         cmocka_unit_test(test_other_families),
+        cmocka_unit_test(test_cross_validation),
         cmocka_unit_test(test_refusals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
