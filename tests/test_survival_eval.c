@@ -310,6 +310,27 @@ static void test_bad_inputs_name_the_row(void **state)
     assert_null(s);
 }
 
+static void test_nothing_to_compare(void **state)
+{
+    (void)state;
+    /* No rows at all, then rows that are all censored: no comparable
+     * pair, no case; NaN figures, not a failure. Kaplan-Meier stays 1. */
+    const double t[] = {3, 5}, e[] = {0, 0}, p[] = {0.2, 0.4}, h = 4;
+    churn_survival_eval *s = eval_of(t, e, 0, p, p, &h, 1, NULL);
+    assert_true(isnan(churn_survival_eval_get(s, "c_index", 0)));
+    assert_true(isnan(churn_survival_eval_get(s, "brier", 0)));
+    churn_survival_eval_free(s);
+    s = eval_of(t, e, 2, p, p, &h, 1, NULL);
+    assert_true(churn_survival_eval_get(s, "comparable_pairs", 0) == 0);
+    assert_true(isnan(churn_survival_eval_get(s, "c_index", 0)));
+    assert_true(isnan(churn_survival_eval_get(s, "td_auc", 0)));
+    assert_true(churn_survival_eval_get(s, "km_churn", 0) == 0);
+    /* Brier: the one control (t = 5) after G(4-) = 1 - 1/2. */
+    assert_near(churn_survival_eval_get(s, "brier", 0), 0.16 / 0.5 / 2,
+                1e-15);
+    churn_survival_eval_free(s);
+}
+
 /* ------------------------------------------------------- the report */
 
 static churn_eval *report_with_survival(void)
@@ -404,6 +425,7 @@ int main(void)
         cmocka_unit_test(test_no_censoring_gives_plain_figures),
         cmocka_unit_test(test_calibration_groups_and_tiers),
         cmocka_unit_test(test_bad_inputs_name_the_row),
+        cmocka_unit_test(test_nothing_to_compare),
         cmocka_unit_test(test_json_survival_section),
         cmocka_unit_test(test_html_survival_section),
     };
