@@ -144,6 +144,11 @@ CHURN_API double churn_dataset_days_to_churn(const churn_dataset *ds,
                                              size_t i);
 /* 1 once a days_to_churn was set (or read) for some row, else 0. */
 CHURN_API int churn_dataset_has_days_to_churn(const churn_dataset *ds);
+/* Appends a numeric column named name with values[i] in row i (NaN =
+ * missing), e.g. a model's output next to the data. */
+CHURN_API int churn_dataset_add_column(churn_dataset *ds, const char *name,
+                                       const double *values,
+                                       churn_error *err);
 
 /* Appends every row of from to into: the same columns (names, kinds and
  * order) and the same label column, or CHURN_EFORMAT naming the first

@@ -267,6 +267,52 @@ int churn_dataset_set_as_of(churn_dataset *ds, size_t i, double as_of_unix,
     return CHURN_OK;
 }
 
+int churn_dataset_add_column(churn_dataset *ds, const char *name,
+                             const double *values, churn_error *err)
+{
+    if (!ds || !name || !*name || (!values && ds->n_rows))
+        return churn__fail(err, CHURN_EINVAL, "add column: null argument");
+    if (churn_dataset_column_index(ds, name) != (size_t)-1)
+        return churn__fail(err, CHURN_EFORMAT, "duplicate column name '%s'",
+                           name);
+    size_t d = ds->n_cols, cap = ds->cap_rows ? ds->cap_rows : 1;
+    double *v = malloc(cap * (d + 1) * sizeof *v);
+    char **names = realloc(ds->names, (d + 1) * sizeof *names);
+    if (names)
+        ds->names = names;
+    churn_column_kind *kinds = realloc(ds->kinds, (d + 1) * sizeof *kinds);
+    if (kinds)
+        ds->kinds = kinds;
+    churn__strmap **levels = realloc(ds->levels, (d + 1) * sizeof *levels);
+    if (levels)
+        ds->levels = levels;
+    size_t *name_col = realloc(ds->name_col, (d + 1) * sizeof *name_col);
+    if (name_col)
+        ds->name_col = name_col;
+    if (!v || !names || !kinds || !levels || !name_col) {
+        free(v);
+        return churn__fail_nomem(err);
+    }
+    /* Row-major: every row gets one more cell at its end. */
+    for (size_t i = 0; i < ds->n_rows; i++) {
+        if (d)
+            memcpy(v + i * (d + 1), ds->values + i * d, d * sizeof *v);
+        v[i * (d + 1) + d] = values[i];
+    }
+    names[d] = NULL;
+    levels[d] = NULL;
+    ds->n_cols = d + 1;
+    int rc = churn_dataset_set_column(ds, d, name, CHURN_NUMERIC, err);
+    if (rc != CHURN_OK) { /* out of memory naming it: as it was */
+        ds->n_cols = d;
+        free(v);
+        return rc;
+    }
+    free(ds->values);
+    ds->values = v;
+    return CHURN_OK;
+}
+
 int churn_dataset_set_days_to_churn(churn_dataset *ds, size_t i,
                                     double days, churn_error *err)
 {

@@ -374,6 +374,35 @@ static void test_cross_validation(void **state)
     churn_dataset_free(ds);
 }
 
+/* churn_dataset_add_column (churn-segment's clv): every row gains its
+ * cell at the end, the old cells stay, a taken name is refused. */
+static void test_add_column(void **state)
+{
+    (void)state;
+    churn_dataset *ds = timed_data(50);
+    double v[50];
+    for (size_t i = 0; i < 50; i++)
+        v[i] = (double)i / 4;
+    v[7] = NAN;
+    churn_error err;
+    assert_int_equal(churn_dataset_add_column(ds, "clv", v, &err), CHURN_OK);
+    assert_int_equal(churn_dataset_n_cols(ds), 3);
+    assert_int_equal(churn_dataset_column_index(ds, "clv"), 2);
+    for (size_t i = 0; i < 50; i++) {
+        assert_true(churn_dataset_value(ds, i, 0) ==
+                    (double)(i % 17) / 8.0 - 1);
+        assert_true(churn_dataset_value(ds, i, 2) == v[i] || i == 7);
+    }
+    assert_true(isnan(churn_dataset_value(ds, 7, 2)));
+    assert_int_equal(churn_dataset_add_column(ds, "x", v, &err),
+                     CHURN_EFORMAT);
+    /* Rows added afterwards have the new width. */
+    double row[3] = {1, 2, 3};
+    assert_int_equal(churn_dataset_add_row(ds, "z", row, 0, &err), CHURN_OK);
+    assert_true(churn_dataset_value(ds, 50, 2) == 3);
+    churn_dataset_free(ds);
+}
+
 /* What training the survival family refuses, with its message. */
 static void test_refusals(void **state)
 {
@@ -417,6 +446,7 @@ int main(void)
         cmocka_unit_test(test_reasons_sum),
         cmocka_unit_test(test_other_families),
         cmocka_unit_test(test_cross_validation),
+        cmocka_unit_test(test_add_column),
         cmocka_unit_test(test_refusals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

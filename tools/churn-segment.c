@@ -56,7 +56,8 @@ static void usage(void)
         "                          model of the label on the components\n"
         "      --model FILE        a survival model (churn-train --model\n"
         "                          survival): each scored customer's lifetime\n"
-        "                          value, mean and total per health tier\n"
+        "                          value as the last column, clv; its mean\n"
+        "                          and total per health tier\n"
         "      --margin COLUMN|VALUE  margin per month for it: a numeric\n"
         "                          column (give --customers) or one value\n"
         "                          (default 1: the clv is in months)\n"
@@ -298,10 +299,10 @@ static void print_kpis(const seg_args *a, const cli_history *h)
     churn_kpi_free(k);
 }
 
-/* --model: each customer's lifetime value from a survival model (the
- * cancelled ones have none), printed by health tier. */
-static void print_clv(const seg_args *a, const churn_dataset *features,
-                      const churn_dataset *seg)
+/* --model: each scored customer's lifetime value from a survival model
+ * as the column clv (empty for those cancelled before the as-of date). */
+static void add_clv(const seg_args *a, const churn_dataset *features,
+                    churn_dataset *seg)
 {
     churn_model *m = NULL;
     churn_error err;
@@ -309,14 +310,29 @@ static void print_clv(const seg_args *a, const churn_dataset *features,
     double *clv = malloc((n ? n : 1) * sizeof *clv);
     if (!clv)
         cli_fail("out of memory");
-    int rc = churn_model_load(a->model, &m, &err);
     double margin = a->margin_column || !isnan(a->margin) ? a->margin : 1;
+    int rc = churn_model_load(a->model, &m, &err);
     if (rc == CHURN_OK)
         rc = churn_model_clv_dataset(m, features, a->margin_column, margin,
                                      a->rate, clv, &err);
+    size_t cancel = churn_dataset_column_index(seg, "cancel_date");
+    for (size_t i = 0; rc == CHURN_OK && i < n; i++)
+        if (!isnan(churn_dataset_value(seg, i, cancel)))
+            clv[i] = NAN;
+    if (rc == CHURN_OK)
+        rc = churn_dataset_add_column(seg, "clv", clv, &err);
     if (rc != CHURN_OK)
         cli_fail_err(rc, &err);
+    free(clv);
+    churn_model_free(m);
+}
+
+/* The clv column's mean and total per health tier, then over all. */
+static void print_clv(const seg_args *a, const churn_dataset *seg)
+{
+    size_t n = churn_dataset_n_rows(seg);
     size_t tier = churn_dataset_column_index(seg, "health_tier");
+    size_t col = churn_dataset_column_index(seg, "clv");
     size_t n_tiers = churn_dataset_n_levels(seg, tier);
     printf("\nlifetime value   customers   mean clv   total clv  (survival "
            "model %s, discount %g/month)\n", a->model, a->rate);
@@ -324,8 +340,9 @@ static void print_clv(const seg_args *a, const churn_dataset *features,
         double sum = 0, count = 0;
         for (size_t i = 0; i < n; i++) {
             double t = churn_dataset_value(seg, i, tier);
-            if (!isnan(t) && !isnan(clv[i]) && (k == n_tiers || t == k)) {
-                sum += clv[i];
+            double v = churn_dataset_value(seg, i, col);
+            if (!isnan(t) && !isnan(v) && (k == n_tiers || t == k)) {
+                sum += v;
                 count++;
             }
         }
@@ -334,8 +351,6 @@ static void print_clv(const seg_args *a, const churn_dataset *features,
                count, cli_num(count > 0 ? sum / count : NAN, 2).s,
                cli_num(sum, 2).s);
     }
-    free(clv);
-    churn_model_free(m);
 }
 
 /* Parses the options; exits 2 on a usage error, 0 after --help. */
@@ -466,6 +481,8 @@ int main(int argc, char **argv)
     if (a.fit)
         fit_weights(features, a.opts);
     rc = churn_segment(features, a.opts, &seg, &err);
+    if (rc == CHURN_OK && a.model)
+        add_clv(&a, features, seg);
     if (rc == CHURN_OK)
         rc = churn_dataset_write_csv(seg, a.output, "customer_id", &err);
     if (rc != CHURN_OK)
@@ -488,7 +505,7 @@ int main(int argc, char **argv)
     if (a.has_kpi_from)
         print_kpis(&a, &h);
     if (a.model)
-        print_clv(&a, features, seg);
+        print_clv(&a, seg);
     churn_dataset_free(seg);
     churn_dataset_free(features);
     churn_segment_opts_free(a.opts);

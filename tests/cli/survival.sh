@@ -79,6 +79,11 @@ $RUN "$BIN/churn-segment" --events "$tmp/s2/events.csv" \
     -o "$tmp/seg.csv" > "$tmp/seg.txt"
 grep -q '^lifetime value   customers   mean clv   total clv' "$tmp/seg.txt" \
     || fail "segment clv: $(cat "$tmp/seg.txt")"
+head -1 "$tmp/seg.csv" | grep -q ',cancel_date,clv,churned$' \
+    || fail "segments header: $(head -1 "$tmp/seg.csv")"
+# A clv for each customer not cancelled before the as-of date.
+awk -F, 'NR > 1 && (($(NF-2) == "") != ($(NF-1) != "")) { bad = NR }
+         END { exit bad }' "$tmp/seg.csv" || fail "segments clv cells"
 awk '$1 == "all" { found = 1; if (!($2 == 1710 && $3 > 0 && $3 <= 120))
                    exit 1 } END { exit !found }' "$tmp/seg.txt" \
     || fail "segment clv all: $(grep '^all' "$tmp/seg.txt")"
