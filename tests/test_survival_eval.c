@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,6 +235,44 @@ static void test_no_censoring_gives_plain_figures(void **state)
     churn_survival_eval_free(s);
 }
 
+/* Figures of tests/ref/survival_eval_ref.py (the textbook formulas in
+ * plain Python, written apart from ml/survival_eval.c; with distinct
+ * times they are also scikit-survival's), computed once with
+ *   /usr/bin/python3 tests/ref/survival_eval_ref.py
+ * on the same 30 rows, made here as there. */
+static void test_against_python_reference(void **state)
+{
+    (void)state;
+    enum { N = 30 };
+    double t[N], e[N], r[N], p[2 * N];
+    const double h[2] = {7.5, 15.5};
+    uint64_t lcg = 12345;
+    for (size_t i = 0; i < N; i++) {
+        lcg = (lcg * 1103515245 + 12345) % 2147483648u;
+        t[i] = (double)((i * 37) % 101) * 0.25 + 0.01 * (double)(i % 7);
+        e[i] = lcg % 3 == 0 ? 0 : 1;
+        r[i] = (double)((lcg >> 8) % 1000) / 1000;
+        for (size_t j = 0; j < 2; j++)
+            p[2 * i + j] = fmin(1.0, r[i] * h[j] / 16);
+    }
+    churn_survival_eval *s = eval_of(t, e, N, r, p, h, 2, NULL);
+    assert_near(churn_survival_eval_get(s, "c_index", 0),
+                0.6418338108882522, 1e-12);
+    assert_near(churn_survival_eval_get(s, "td_auc", 0),
+                0.7042763094758259, 1e-12);
+    assert_near(churn_survival_eval_get(s, "brier", 0),
+                0.16809647684100118, 1e-12);
+    assert_near(churn_survival_eval_get(s, "km_churn", 0),
+                0.24503703703703683, 1e-12);
+    assert_near(churn_survival_eval_get(s, "td_auc", 1),
+                0.6155116902381875, 1e-12);
+    assert_near(churn_survival_eval_get(s, "brier", 1),
+                0.2755419455364627, 1e-12);
+    assert_near(churn_survival_eval_get(s, "km_churn", 1),
+                0.532641975308642, 1e-12);
+    churn_survival_eval_free(s);
+}
+
 /* -------------------------------------------- calibration and tiers */
 
 static void test_calibration_groups_and_tiers(void **state)
@@ -423,6 +462,7 @@ int main(void)
         cmocka_unit_test(test_censored_on_a_churn_day_leaves_after_it),
         cmocka_unit_test(test_censored_on_day_h_is_a_control),
         cmocka_unit_test(test_no_censoring_gives_plain_figures),
+        cmocka_unit_test(test_against_python_reference),
         cmocka_unit_test(test_calibration_groups_and_tiers),
         cmocka_unit_test(test_bad_inputs_name_the_row),
         cmocka_unit_test(test_nothing_to_compare),
