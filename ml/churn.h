@@ -742,7 +742,8 @@ CHURN_API int churn_model_predict_dataset(const churn_model *m,
 /* The training horizon in days; NaN for another family. */
 CHURN_API double churn_model_horizon(const churn_model *m);
 /* P(churn within days[k]) of row i into p_out[i * n_days + k]: never
- * decreasing in days, equal to the probability at days = H. */
+ * decreasing in days; at days = H the probability (to rounding: the
+ * probability passes through the log-odds). */
 CHURN_API int churn_model_survival(const churn_model *m, const double *x,
                                    size_t n_rows, const double *days,
                                    size_t n_days, double *p_out,
@@ -819,7 +820,8 @@ CHURN_API const char *churn_scores_tier(const churn_scores *s, size_t r);
  * (the log-odds for uncalibrated logistic regression) against an average
  * training customer, largest first. Linear models: the input's terms
  * w_k z_k; kernel SVMs: f(x) - f(x with the input at its training mean),
- * which need not sum to f(x). */
+ * which need not sum to f(x). Survival models: the input's term of every
+ * time bin's hazard log-odds (they sum to w.z). */
 CHURN_API const char *churn_scores_reasons(const churn_scores *s, size_t r);
 /* Writes customer_id,probability,rank,tier,reasons for the top_n ranks
  * (0 = all), atomically. Probabilities are written in the shortest form
