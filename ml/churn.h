@@ -1192,6 +1192,95 @@ CHURN_API int churn_eval_add_segments(churn_eval *e,
 CHURN_API int churn_eval_add_kpi(churn_eval *e, const churn_kpi *k,
                                  churn_error *err);
 
+/* ------------------------------------------- survival evaluation */
+
+/* The Kaplan-Meier estimate of the survival curve S(t) = P(T > t) from
+ * times (>= 0) and event flags (1 = churned at that time, 0 = still a
+ * customer then: censored). One step per distinct churn time t_i:
+ * S(t_i) = S(t_(i-1)) (1 - d_i / n_i) with n_i the rows whose time is
+ * >= t_i and d_i those that churned at t_i; Greenwood's variance
+ * S(t_i)^2 sum d / (n (n - d)) (NaN once S reaches 0). */
+typedef struct churn_km churn_km;
+CHURN_API int churn_km_fit(const double *time, const double *event,
+                           size_t n, churn_km **out, churn_error *err);
+CHURN_API void churn_km_free(churn_km *km);
+CHURN_API size_t churn_km_n_steps(const churn_km *km);
+/* Step i (0 <= i < n_steps): its time, n_i, d_i, S and the variance
+ * (NULL pointers are skipped); CHURN_EINVAL for i out of range. */
+CHURN_API int churn_km_step(const churn_km *km, size_t i, double *time,
+                            double *at_risk, double *events,
+                            double *survival, double *variance);
+/* S(t), right-continuous (1 before the first churn). */
+CHURN_API double churn_km_at(const churn_km *km, double t);
+
+/* How well predictions of a survival model match the churn times
+ * (docs/SURVIVAL_EVAL.md defines every figure): Harrell's C-index of
+ * risk (higher = churns sooner), and for each of the k horizons h_j the
+ * time-dependent AUC, the IPCW Brier score and the calibration of
+ * P(churn within h_j) = p_h[i * k + j] against Kaplan-Meier; with tier
+ * (a risk tier name per row, NULL entries skipped; the whole array may
+ * be NULL) a Kaplan-Meier curve per tier. time >= 0, event 0/1, p_h in
+ * [0, 1], horizons > 0, else CHURN_EINVAL naming the row. */
+typedef struct churn_survival_eval churn_survival_eval;
+CHURN_API int churn_survival_eval_compute(const double *time,
+                                          const double *event, size_t n,
+                                          const double *risk,
+                                          const double *p_h,
+                                          const double *horizons, size_t k,
+                                          const char *const *tier,
+                                          churn_survival_eval **out,
+                                          churn_error *err);
+CHURN_API void churn_survival_eval_free(churn_survival_eval *s);
+CHURN_API size_t churn_survival_eval_n_horizons(const churn_survival_eval *s);
+/* A figure by its JSON name: "rows", "events", "c_index",
+ * "comparable_pairs", "concordant_pairs", "tied_risk_pairs" (j ignored),
+ * or at horizon j: "horizon", "td_auc", "brier", "km_churn",
+ * "mean_predicted", "calibration_error", "cases", "controls". NaN for an
+ * unknown name, j out of range or a figure that cannot be computed. */
+CHURN_API double churn_survival_eval_get(const churn_survival_eval *s,
+                                         const char *name, size_t j);
+/* Calibration group g (0..9, by P(h_j) ascending, equal sizes): rows, the
+ * mean P(h_j) and 1 - the group's Kaplan-Meier S(h_j). */
+CHURN_API int churn_survival_eval_calibration(const churn_survival_eval *s,
+                                              size_t j, size_t g,
+                                              size_t *rows,
+                                              double *mean_predicted,
+                                              double *km_observed);
+/* Tiers in report order (high, medium, low, then others as they first
+ * occur): the name (NULL for t out of range), rows and churns; and the
+ * tier's Kaplan-Meier S(time). */
+CHURN_API size_t churn_survival_eval_n_tiers(const churn_survival_eval *s);
+CHURN_API const char *churn_survival_eval_tier(const churn_survival_eval *s,
+                                               size_t t, size_t *rows,
+                                               size_t *events);
+CHURN_API double churn_survival_eval_tier_km(const churn_survival_eval *s,
+                                             size_t t, double time);
+/* Computes a survival evaluation (arguments as churn_survival_eval_compute)
+ * and adds it to the report: its JSON gains "survival", its HTML the
+ * survival section. Replaces one added before. */
+CHURN_API int churn_eval_add_survival(churn_eval *e, const double *time,
+                                      const double *event, size_t n,
+                                      const double *risk, const double *p_h,
+                                      const double *horizons, size_t k,
+                                      const char *const *tier,
+                                      churn_error *err);
+/* The survival section for a survival model m (churn-train --model
+ * survival) on ds, whose labelled rows need days_to_churn for the churned
+ * (in [0, H), H = churn_model_horizon(m); the others are censored at H):
+ * P(churn within h) at the k horizons (k = 0: H/3, 2H/3 and H; at most
+ * 16), P(churn within H) as the C-index's risk, tiers as churn_score_dataset
+ * with o gives them (NULL: its defaults). CHURN_EINVAL for another family,
+ * CHURN_EFORMAT without days_to_churn or naming a churned row without a
+ * time within [0, H). */
+CHURN_API int churn_eval_add_survival_model(churn_eval *e,
+                                            const churn_model *m,
+                                            const churn_dataset *ds,
+                                            const double *horizons, size_t k,
+                                            const churn_score_opts *o,
+                                            churn_error *err);
+/* The survival evaluation of the report, or NULL. */
+CHURN_API const churn_survival_eval *churn_eval_survival(const churn_eval *e);
+
 #ifdef __cplusplus
 }
 #endif

@@ -42,6 +42,7 @@ enum churn__eval_metric {
     CHURN__E_PRECISION_AT_20,
     CHURN__E_RECALL_AT_20,
     CHURN__E_TOP_DECILE_LIFT,
+    CHURN__E_C_INDEX,          /* survival models (churn_eval_add_survival) */
     CHURN__E_COUNT
 };
 
@@ -96,6 +97,9 @@ void churn__eval_cohorts_free(churn__eval_cohorts *c);
 /* The segment section of the HTML page (eval_html_segments.c); writes
  * nothing when the report has neither segments nor cohorts. */
 void churn__eval_html_segments(FILE *f, const churn_eval *e);
+/* The viridis colour scale (perceptually uniform, readable with colour-
+ * blindness and in grey) at v in [0, 1], linear between nine stops. */
+void churn__viridis(double v, int rgb[3]);
 /* Writes text with the characters HTML and XML treat specially escaped. */
 void churn__html_text(FILE *f, const char *s);
 
@@ -137,6 +141,7 @@ struct churn_eval {
     churn__eval_segments *segments;  /* NULL unless added */
     churn__eval_cohorts *cohorts;    /* NULL unless added */
     churn__eval_drift *drift;        /* NULL unless added */
+    churn_survival_eval *survival;   /* NULL unless added */
 };
 
 struct churn_eval_opts {
