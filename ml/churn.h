@@ -537,6 +537,19 @@ typedef void (*churn_search_weight_fn)(void *user, const char *family,
                                        double gamma, double metric);
 CHURN_API int churn_train_opts_set_search_weight_report(
     churn_train_opts *o, churn_search_weight_fn fn, void *user);
+/* Ends the search after about seconds (> 0; 0 = no limit, the default):
+ * no candidate, and no fold of one, starts after it once one candidate
+ * is done; the best candidate so far is kept and the others are listed
+ * with no figures (churn_model_candidate). The refit and calibration
+ * after the search are not counted. */
+CHURN_API int churn_train_opts_set_time_budget(churn_train_opts *o,
+                                               double seconds);
+/* Above n training rows (default CHURN_SEARCH_ROWS; 0 = never) the
+ * search runs on a sample of n of them: whole customers, stratified by
+ * label, drawn with the seed; the winner is refitted on all rows. */
+#define CHURN_SEARCH_ROWS 20000
+CHURN_API int churn_train_opts_set_search_rows(churn_train_opts *o,
+                                               size_t n);
 /* Inverse L2 regularization strength (> 0), as in liblinear and
  * scikit-learn: larger C, weaker regularization. */
 CHURN_API int churn_train_opts_set_c(churn_train_opts *o, double c);
@@ -667,6 +680,25 @@ CHURN_API const char *churn_model_family(const churn_model *m);
  * snprintf does. */
 CHURN_API size_t churn_model_describe(const churn_model *m, char *buf,
                                       size_t size);
+/* The search's leaderboard (a model trained with a search, or loaded
+ * from a file that has one): how many candidates it lists (0: none),
+ * the metric it judged by ("auc", "pr_auc" or "logloss"; NULL when no
+ * search), the rows it ran on and the index of the candidate kept. */
+CHURN_API size_t churn_model_n_candidates(const churn_model *m);
+CHURN_API const char *churn_model_search_metric(const churn_model *m);
+CHURN_API size_t churn_model_search_rows(const churn_model *m);
+CHURN_API size_t churn_model_search_chosen(const churn_model *m);
+/* Candidate i in the order tried: its family, parameters ("C 1", "rbf,
+ * C 3, gamma 0.0034"), class weight, the mean and sample standard
+ * deviation of the metric over the folds (NaN: skipped by the time
+ * budget) and the seconds its folds took. Strings are valid while m
+ * lives; any out pointer may be NULL. CHURN_EINVAL for i out of range. */
+CHURN_API int churn_model_candidate(const churn_model *m, size_t i,
+                                    const char **family,
+                                    const char **params,
+                                    const char **class_weight,
+                                    double *metric, double *sd,
+                                    double *seconds);
 /* The class weight the fit used: "none" or "balanced". */
 CHURN_API const char *churn_model_class_weight(const churn_model *m);
 /* The label column of the training data (churn_dataset_label_name), and

@@ -411,6 +411,7 @@ void churn_eval_free(churn_eval *e)
     free(e->imp_perm);
     churn__eval_segments_free(e->segments);
     churn__eval_cohorts_free(e->cohorts);
+    churn__board_clear(&e->board);
     free(e);
 }
 

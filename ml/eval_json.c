@@ -170,6 +170,8 @@ static json_t *report_json(const churn_eval *e)
         bad |= put(root, "segments", segments_json(e->segments));
     if (e->cohorts)
         bad |= put(root, "kpi", kpi_json(e->cohorts));
+    if (e->board.n)
+        bad |= put(root, "leaderboard", churn__eval_json_board(e));
     if (bad || !tables_json(e, root)) {
         json_decref(root);
         return NULL;

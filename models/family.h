@@ -83,6 +83,16 @@ struct churn__family {
     churn__pipeline_opts prep;
     const double *c_grid; /* the search's values of C */
     size_t n_c_grid;
+    /* The search's grid point i (class weights aside, search.c tries
+     * those): writes base with the point's parameters set to *fp and
+     * returns 1, or 0 when i is past the last point; p is the number of
+     * pipeline outputs (kernel widths are multiples of 1 / p). NULL: the
+     * points are the values of c_grid (none: base alone). */
+    int (*grid)(const churn__fit_params *base, size_t i, size_t p,
+                churn__fit_params *fp);
+    /* The parameters the grid sets, for people ("C 1, gamma 0.05");
+     * NULL: "C <c>" with a c_grid, else nothing. */
+    void (*params)(const churn__fit_params *fp, char *buf, size_t size);
     const churn__figure *const *figures; /* what fit records, in order */
     size_t n_figures;
     /* Fits on z (n x dim standardized outputs, row-major) and 0/1 labels
@@ -120,6 +130,9 @@ extern const churn__family churn__family_rbf_approx;
 extern const churn__figure churn__figure_c, churn__figure_gamma,
     churn__figure_newton_iterations;
 
+/* The registry's family i (searches and listings follow this order),
+ * NULL past the last. */
+const churn__family *churn__family_at(size_t i);
 /* The family named name, or NULL. */
 const churn__family *churn__family_find(const char *name);
 /* The family a request for f with kernel k fits: rbf-approx for an svm

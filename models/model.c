@@ -37,6 +37,7 @@ void churn_model_free(churn_model *m)
     free(m->label_positive);
     free(m->validation_prob);
     free(m->validation_label);
+    churn__board_clear(&m->board);
     free(m);
 }
 

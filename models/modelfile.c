@@ -65,6 +65,7 @@ static int write_body(const churn_model *m, FILE *f)
         fputc('\n', f);
     }
     fputs("end metrics\n", f);
+    churn__board_write(&m->board, f);
     free(names);
     return CHURN_OK;
 }
@@ -337,6 +338,8 @@ static int parse_model(churn__lines *r, churn_model *m, churn_error *err)
         rc = read_classifier(r, m, family, err);
     if (rc == CHURN_OK)
         rc = read_metrics(r, m, err);
+    if (rc == CHURN_OK)
+        rc = churn__board_read(r, &m->board, err);
     if (rc == CHURN_OK && r->pos < r->len)
         rc = churn__fail_at(err, CHURN_EFORMAT, r->path, r->line + 1, 1,
                             "unexpected text after the metrics section");
