@@ -245,8 +245,9 @@ static int evaluate(const churn__search *sr, const churn__fit_params *fp,
         churn__classifier c;
         int rc = churn__classifier_fit(&c, fp, f->zt, f->yt, f->nt, f->p,
                                        NULL, err);
-        for (size_t i = 0; rc == CHURN_OK && i < f->nv; i++)
-            f->fv[i] = churn__classifier_decision(&c, f->zv + i * f->p);
+        if (rc == CHURN_OK)
+            rc = churn__classifier_decisions(&c, f->zv, f->nv, f->p, f->fv,
+                                             err);
         churn__classifier_clear(&c);
         if (rc == CHURN_OK)
             rc = judge(sr, f->fv, f->yv, f->nv, &v[g], err);
