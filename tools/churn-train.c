@@ -93,6 +93,10 @@ static void usage(void)
         "                           the first candidate always completes):\n"
         "                           keep the best so far and list the rest\n"
         "                           as skipped\n"
+        "      --search-rows N      search on a sample of N rows when there\n"
+        "                           are more (whole customers, stratified;\n"
+        "                           default 20000, 0 = all rows); the\n"
+        "                           winner is refitted on all rows\n"
         "      --metric M           what the search picks by: auc (default),\n"
         "                           pr_auc or logloss\n"
         "      --max-rows N         train on a sample of N rows (whole\n"
@@ -158,7 +162,7 @@ typedef struct train_args {
     const char *model, *class_weight, *kernel, *calibration, *metric,
         *report;
     double c, gamma, validation, time_budget;
-    size_t max_rows, components;
+    size_t max_rows, components, search_rows;
     int degree, search, refit, quiet, mpi, validation_given;
     uint64_t seed;
     size_t trees, depth, threads; /* gbdt; 0: not given */
@@ -209,7 +213,7 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
            NO_REFIT, SEED, KERNEL, GAMMA, DEGREE, CALIBRATION, SEARCH,
            METRIC, MAX_ROWS, REPORT, COMPONENTS, MPI_OPT, TREES, DEPTH,
            LEARNING_RATE, SUBSAMPLE, COLSAMPLE, MIN_CHILD_WEIGHT, LAMBDA,
-           THREADS, TIME_BUDGET };
+           THREADS, TIME_BUDGET, SEARCH_ROWS };
     static const struct option longopts[] = {
         {"data", required_argument, NULL, 'd'},
         {"label", required_argument, NULL, LABEL},
@@ -225,6 +229,7 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
         {"search", no_argument, NULL, SEARCH},
         {"metric", required_argument, NULL, METRIC},
         {"time-budget", required_argument, NULL, TIME_BUDGET},
+        {"search-rows", required_argument, NULL, SEARCH_ROWS},
         {"max-rows", required_argument, NULL, MAX_ROWS},
         {"class-weight", required_argument, NULL, CLASS_WEIGHT},
         {"validation", required_argument, NULL, VALIDATION},
@@ -276,6 +281,9 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
         case METRIC: a->metric = optarg; break;
         case TIME_BUDGET:
             a->time_budget = cli_double("--time-budget", optarg, 0, 1e9);
+            break;
+        case SEARCH_ROWS:
+            a->search_rows = cli_size("--search-rows", optarg, 0, (size_t)-1);
             break;
         case MAX_ROWS:
             a->max_rows = cli_size("--max-rows", optarg, 0, (size_t)-1);
@@ -467,6 +475,7 @@ static churn_train_opts *train_opts(const train_args *a)
     churn_train_opts_set_max_rows(o, a->max_rows);
     if (a->time_budget > 0)
         churn_train_opts_set_time_budget(o, a->time_budget);
+    churn_train_opts_set_search_rows(o, a->search_rows);
     if (churn_train_opts_set_class_weight(o, a->class_weight))
         cli_usage_error("--class-weight: '%s' is not auto, none or balanced",
                         a->class_weight);
@@ -613,6 +622,7 @@ int main(int argc, char **argv)
     train_args a = {.label = "churned", .model = "logistic",
                     .class_weight = "auto", .kernel = "rbf",
                     .calibration = "default", .metric = "auc", .c = 1.0,
+                    .search_rows = CHURN_SEARCH_ROWS,
                     .degree = 3, .validation = 0.2, .refit = 1, .seed = 42,
                     .learning_rate = NAN, .subsample = NAN, .colsample = NAN,
                     .min_child_weight = NAN, .lambda = NAN};
