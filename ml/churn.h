@@ -479,9 +479,9 @@ typedef struct churn_train_opts churn_train_opts;
 CHURN_API churn_train_opts *churn_train_opts_new(void);
 CHURN_API void churn_train_opts_free(churn_train_opts *o);
 /* The model family: "logistic", "svm" (libsvm's C-SVC), "gbdt" (below)
- * or "auto" (runs
- * the grid search of both families and keeps the one with the better
- * cross-validated metric; implies churn_train_opts_set_search). */
+ * or "auto" (runs the search over every family's grid and keeps the
+ * candidate with the best mean cross-validated metric, an exact tie the
+ * earlier, simpler family; implies churn_train_opts_set_search). */
 CHURN_API int churn_train_opts_set_model(churn_train_opts *o,
                                          const char *family);
 /* SVM kernel: "linear", "rbf" (default), "poly" (gamma u.v)^degree, or
@@ -540,9 +540,11 @@ CHURN_API int churn_train_opts_set_threads(churn_train_opts *o, size_t n);
  * kernel, itself a logistic regression). */
 CHURN_API int churn_train_opts_set_calibration(churn_train_opts *o,
                                                const char *method);
-/* Grid search (1) over C, and gamma for the rbf kernel, by customer-
- * grouped stratified 3-fold cross-validation on the training rows; the
- * best setting is refitted on them. Default 0. */
+/* Grid search (1) of the family's grid (C; C x gamma for the rbf kernel;
+ * depth x learning rate for gbdt) by customer-grouped stratified 3-fold
+ * cross-validation on the training rows, each fold's pipeline fitted on
+ * the other folds' rows; the best setting is refitted on them. Default
+ * 0. The candidates: churn_model_candidate. */
 CHURN_API int churn_train_opts_set_search(churn_train_opts *o, int search);
 /* What the search picks by: "auc" (default), "pr_auc" (average
  * precision) or "logloss" (after Platt scaling; minimized). */

@@ -11,9 +11,9 @@
  * and churn-train flags; a new library goes into the Makefile. Training,
  * calibration, the model file (family line, "classifier <name>" section,
  * figures), scoring, reasons, importance, churn_model_metric,
- * churn_model_describe (churn-train's summary) and the reports reach the
- * family through this table only; "auto" in search.c still names the
- * families it tries. A family whose fit makes another family's state
+ * churn_model_describe (churn-train's summary), the search ("auto" tries
+ * every family of the registry by its grid) and the reports reach the
+ * family through this table only. A family whose fit makes another family's state
  * (rbf-approx: an svm kernel expansion) sets stored_as and has only fit.
  * Measured: a gbdt adapter over xgb.c (about 120 lines, XGBoost's default
  * parameters) trained, saved, loaded and scored with TreeSHAP reasons

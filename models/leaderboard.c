@@ -112,6 +112,9 @@ static int read_candidate(churn__lines *r, churn__candidate *c,
     return rc;
 }
 
+/* More than any grid has by far; refuse before allocating for an edit. */
+#define MAX_CANDIDATES 100000
+
 int churn__board_read(churn__lines *r, churn__board *b, churn_error *err)
 {
     static const char key[] = "search ";
@@ -127,16 +130,26 @@ int churn__board_read(churn__lines *r, churn__board *b, churn_error *err)
         rc = keep_token(r, metric, b->metric, sizeof b->metric, err);
     if (rc == CHURN_OK)
         rc = churn__lines_size(r, &b->rows, err);
-    if (rc == CHURN_OK)
+    size_t at = 0; /* the column of the kept one's index */
+    if (rc == CHURN_OK) {
+        at = (size_t)(r->tok - r->cur) + 1;
         rc = churn__lines_size(r, &b->chosen, err);
-    if (rc == CHURN_OK)
+    }
+    size_t at_n = 0;
+    if (rc == CHURN_OK) {
+        at_n = (size_t)(r->tok - r->cur) + 1;
         rc = churn__lines_size(r, &n, err);
+    }
     if (rc == CHURN_OK)
         rc = churn__lines_done(r, err);
-    if (rc == CHURN_OK && (n == 0 || b->chosen >= n || n > 100000))
-        rc = churn__fail_at(err, CHURN_EFORMAT, r->path, r->line, 1,
-                            "search: %zu candidates, the kept one %zu",
-                            n, b->chosen);
+    if (rc == CHURN_OK && (n == 0 || n > MAX_CANDIDATES))
+        rc = churn__fail_at(err, CHURN_EFORMAT, r->path, r->line, at_n,
+                            "search: %zu candidates (1 to %d)", n,
+                            MAX_CANDIDATES);
+    if (rc == CHURN_OK && b->chosen >= n)
+        rc = churn__fail_at(err, CHURN_EFORMAT, r->path, r->line, at,
+                            "search: the kept candidate %zu is not one of "
+                            "the %zu", b->chosen, n);
     if (rc == CHURN_OK && !(b->cand = calloc(n, sizeof *b->cand)))
         rc = churn__fail_nomem(err);
     for (; rc == CHURN_OK && b->n < n; b->n++)
