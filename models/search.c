@@ -1,5 +1,5 @@
 /* search.c - the model search inside the training rows: every family's
- * grid cross-validated (on a sample above CHURN__SEARCH_ROWS rows), each
+ * grid cross-validated (on a sample above CHURN_SEARCH_ROWS rows), each
  * fold through a pipeline fitted on the others' rows, the leaderboard,
  * the time budget; out-of-fold decision values for calibration. */
 #include "train.h"

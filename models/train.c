@@ -53,7 +53,7 @@ churn_train_opts *churn_train_opts_new(void)
     o->validation = 0.2;
     o->refit = 1;
     o->seed = 42;
-    o->search_rows = CHURN__SEARCH_ROWS;
+    o->search_rows = CHURN_SEARCH_ROWS;
     churn__xgb_params_default(&o->xgb);
     return o;
 }

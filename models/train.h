@@ -15,10 +15,6 @@ typedef enum churn__metric_kind {
     CHURN__METRIC_AUC, CHURN__METRIC_LOGLOSS, CHURN__METRIC_PR_AUC
 } churn__metric_kind;
 
-/* Above this many training rows the search runs on a sample of them
- * (whole customers, stratified); the winner is refitted on all rows. */
-#define CHURN__SEARCH_ROWS 20000
-
 /* How a grid search runs and what it found. */
 typedef struct churn__search {
     churn__metric_kind metric;
