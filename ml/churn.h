@@ -909,6 +909,10 @@ CHURN_API int churn_eval_add_importance(churn_eval *e, const churn_model *m,
 /* How many inputs have an importance, and input j's: name (valid while e
  * lives), coefficient and permutation importance. */
 CHURN_API size_t churn_eval_n_importance(const churn_eval *e);
+/* Input j's mean |SHAP value| over the rows (a gbdt model: TreeSHAP
+ * contributions to the log-odds, summed over a column's one-hot levels);
+ * NaN for other families or without importance. */
+CHURN_API double churn_eval_importance_shap(const churn_eval *e, size_t j);
 CHURN_API int churn_eval_importance(const churn_eval *e, size_t j,
                                     const char **name, double *coef,
                                     double *perm);

@@ -105,6 +105,7 @@ const churn__family churn__family_gbdt = {
     .distributed = 0, /* XGBoost's collective needs its own tracker */
     .margin = 0,
     .kernels = 0,
+    .shap = 1,
     .prep = {.keep_missing = 1, .standardize = 0},
     .c_grid = c_grid,
     .n_c_grid = sizeof c_grid / sizeof *c_grid,

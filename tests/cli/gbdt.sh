@@ -48,7 +48,10 @@ grep -q '^numeric total_day_minutes .* kept$' "$tmp/g1.churn" \
     || fail "missing values kept"
 
 $RUN "$BIN/churn-eval" --model "$tmp/g1.churn" --data "$tmp/test.csv" \
-    --label churn > "$tmp/eval.txt"
+    --label churn --json "$tmp/eval.json" > "$tmp/eval.txt"
+grep -q '^  input  *AUC lost |coefficient|   mean |SHAP|$' "$tmp/eval.txt" \
+    || fail "mean |SHAP| column"
+grep -q '"mean_abs_shap": *0\.[0-9]' "$tmp/eval.json" || fail "json mean_abs_shap"
 auc=$(awk '$1 == "ROC" && $2 == "AUC" { print $3 }' "$tmp/eval.txt")
 awk -v a="$auc" 'BEGIN { exit !(a >= 0.915) }' \
     || fail "test AUC $auc below 0.915"
