@@ -192,6 +192,14 @@ int churn_train_opts_set_threads(churn_train_opts *o, size_t n)
     return CHURN_OK;
 }
 
+int churn_train_opts_set_early_stopping(churn_train_opts *o, size_t rounds)
+{
+    if (!o || rounds > 100000)
+        return CHURN_EINVAL;
+    o->xgb.early_stopping_rounds = rounds;
+    return CHURN_OK;
+}
+
 int churn_train_opts_set_calibration(churn_train_opts *o, const char *method)
 {
     if (!o || !method)

@@ -180,6 +180,9 @@ static void test_option_ranges(void **state)
     assert_int_equal(churn_train_opts_set_threads(o, 0), CHURN_EINVAL);
     assert_int_equal(churn_train_opts_set_threads(o, 1025), CHURN_EINVAL);
     assert_int_equal(churn_train_opts_set_threads(o, 2), 0);
+    assert_int_equal(churn_train_opts_set_early_stopping(o, 100001),
+                     CHURN_EINVAL);
+    assert_int_equal(churn_train_opts_set_early_stopping(o, 0), 0);
     assert_int_equal(churn_train_opts_set_trees(NULL, 5), CHURN_EINVAL);
     churn_train_opts_free(o);
 }

@@ -19,7 +19,8 @@ for bad in "--trees 5" "--model svm --depth 3" "--model auto --lambda 2" \
            "--model gbdt --depth 65" "--model gbdt --learning-rate 0" \
            "--model gbdt --subsample 1.5" "--model gbdt --colsample 0" \
            "--model gbdt --min-child-weight -1" "--model gbdt --lambda x" \
-           "--model gbdt --threads 0" "--model gbdt --mpi"; do
+           "--model gbdt --threads 0" "--model gbdt --early-stopping -1" \
+           "--early-stopping 5" "--model gbdt --mpi"; do
     # shellcheck disable=SC2086
     $RUN "$BIN/churn-train" --data datasets/mlc_churn.csv --label churn \
         -o "$tmp/x.churn" $bad >/dev/null 2>"$tmp/err"
@@ -67,4 +68,8 @@ $RUN "$BIN/churn-train" --data "$tmp/train.csv" --label churn --model gbdt \
     --subsample 0.8 --colsample 0.8 --min-child-weight 2 --lambda 2 \
     --threads 2 -q -o "$tmp/iso.churn"
 grep -q '^calibration isotonic [0-9]' "$tmp/iso.churn" || fail "isotonic"
+# Without early stopping, every --trees round.
+$RUN "$BIN/churn-train" --data "$tmp/train.csv" --label churn --model gbdt \
+    --early-stopping 0 --trees 7 --validation 0 -o "$tmp/e0.churn" \
+    | grep -q '^model  *gbdt, 7 trees' || fail "--early-stopping 0"
 exit 0
