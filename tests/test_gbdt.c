@@ -245,6 +245,58 @@ static void test_mean_abs_shap(void **state)
     churn_dataset_free(ds);
 }
 
+/* The registry knows gbdt, and what it asks of the pipeline: missing
+ * values kept, no standardization. */
+static void test_registry(void **state)
+{
+    (void)state;
+    const churn__family *f = churn__family_find("gbdt");
+    assert_ptr_equal(f, &churn__family_gbdt);
+    assert_int_equal(f->prep.keep_missing, 1);
+    assert_int_equal(f->prep.standardize, 0);
+    assert_int_equal(f->distributed, 0);
+    assert_int_equal(f->margin, 0);
+    assert_true(f->shap);
+    assert_non_null(f->decisions);
+    assert_non_null(churn__figure_find("trees"));
+}
+
+/* Class weight "balanced" is scale_pos_weight = negatives / positives:
+ * the two classes weigh alike, so the mean probability moves from the
+ * churn rate (which the unweighted fit follows) toward one half. */
+static void test_balanced_weight(void **state)
+{
+    (void)state;
+    churn_dataset *ds = make_data();
+    double mean[2] = {0, 0}, rate = 0, prob[N_ROWS];
+    for (size_t i = 0; i < N_ROWS; i++)
+        rate += churn_dataset_label(ds, i) / N_ROWS;
+    for (int w = 0; w < 2; w++) {
+        churn_train_opts *o = churn_train_opts_new();
+        assert_non_null(o);
+        assert_int_equal(churn_train_opts_set_model(o, "gbdt"), 0);
+        assert_int_equal(churn_train_opts_set_class_weight(
+                             o, w ? "balanced" : "none"), 0);
+        churn_model *m = NULL;
+        churn_error err;
+        assert_int_equal(churn_train(ds, o, &m, &err), 0);
+        assert_string_equal(churn_model_class_weight(m),
+                            w ? "balanced" : "none");
+        assert_int_equal(churn_model_predict_dataset(m, ds, prob, &err), 0);
+        for (size_t i = 0; i < N_ROWS; i++)
+            mean[w] += prob[i] / N_ROWS;
+        churn_model_free(m);
+        churn_train_opts_free(o);
+    }
+    /* Balanced classes weigh alike: the mean moves toward one half. */
+    assert_true(fabs(rate - 0.5) > 0.05);
+    assert_float_equal(mean[0], rate, 0.03);
+    if (!(fabs(mean[1] - 0.5) < fabs(mean[0] - 0.5) - 0.02))
+        fail_msg("rate %g, mean none %g, balanced %g", rate, mean[0],
+                 mean[1]);
+    churn_dataset_free(ds);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -253,6 +305,8 @@ int main(void)
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_option_ranges),
         cmocka_unit_test(test_mean_abs_shap),
+        cmocka_unit_test(test_registry),
+        cmocka_unit_test(test_balanced_weight),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -40,6 +40,14 @@ for i in 1 2; do
         > "$tmp/g$i.txt"
 done
 cmp -s "$tmp/g1.txt" "$tmp/g2.txt" || fail "same rows, same model file"
+# Two XGBoost threads, twice: the same file again.
+for i in 3 4; do
+    $RUN "$BIN/churn-train" --data "$tmp/train.csv" --label churn -q \
+        --model gbdt --threads 2 --subsample 0.8 -o "$tmp/g$i.churn"
+    grep -v '^created \|^metric train_seconds \|^checksum ' "$tmp/g$i.churn" \
+        > "$tmp/g$i.txt"
+done
+cmp -s "$tmp/g3.txt" "$tmp/g4.txt" || fail "--threads 2: same model file"
 grep -q '^model  *gbdt, [0-9]* trees, trained on 2500 rows' \
     "$tmp/summary.txt" || fail "summary model line"
 grep -qx 'classifier gbdt 73' "$tmp/g1.churn" || fail "classifier section"
