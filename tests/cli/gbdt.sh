@@ -57,7 +57,9 @@ grep -q '^numeric total_day_minutes .* kept$' "$tmp/g1.churn" \
     || fail "missing values kept"
 
 $RUN "$BIN/churn-eval" --model "$tmp/g1.churn" --data "$tmp/test.csv" \
-    --label churn --json "$tmp/eval.json" > "$tmp/eval.txt"
+    --label churn --json "$tmp/eval.json" --html "$tmp/eval.html" \
+    > "$tmp/eval.txt"
+grep -q '<th>mean |SHAP|</th>' "$tmp/eval.html" || fail "html mean |SHAP|"
 grep -q '^  input  *AUC lost |coefficient|   mean |SHAP|$' "$tmp/eval.txt" \
     || fail "mean |SHAP| column"
 grep -q '"mean_abs_shap": *0\.[0-9]' "$tmp/eval.json" || fail "json mean_abs_shap"
