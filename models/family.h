@@ -81,6 +81,8 @@ struct churn__family {
     int margin;        /* decision values are margins, not log-odds:
                         * Platt calibration by default */
     int kernels;       /* takes the kernel, gamma and degree options */
+    int shap;          /* contributions are exact Shapley values
+                        * (TreeSHAP): reports show their mean |value| */
     /* What the pipeline does for it: today's families impute and
      * standardize ({0, 1}); a tree model would keep NaN and raw scales
      * ({1, 0}). One-hot encoding is always done. */

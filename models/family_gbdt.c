@@ -131,6 +131,7 @@ const churn__family churn__family_gbdt = {
     .distributed = 0, /* XGBoost's collective needs its own tracker */
     .margin = 0,
     .kernels = 0,
+    .shap = 1,
     .prep = {.keep_missing = 1, .standardize = 0},
     .grid = gbdt_grid,
     .params = gbdt_params,

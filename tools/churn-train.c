@@ -72,6 +72,10 @@ static void usage(void)
         "                           (default 1)\n"
         "      --lambda X           L2 penalty on leaf weights, >= 0\n"
         "                           (default 1)\n"
+        "      --early-stopping N   rounds without a better held-out log\n"
+        "                           loss before stopping, 0..100000\n"
+        "                           (default 20; 0: no hold-out, all\n"
+        "                           --trees rounds)\n"
         "      --threads N          XGBoost threads, 1..1024 (default 1: the\n"
         "                           model file does not depend on the\n"
         "                           machine; same rows, options, seed and\n"
@@ -166,6 +170,7 @@ typedef struct train_args {
     int degree, search, refit, quiet, mpi, validation_given;
     uint64_t seed;
     size_t trees, depth, threads; /* gbdt; 0: not given */
+    long early_stopping;          /* gbdt; -1: not given */
     double learning_rate, subsample, colsample, min_child_weight, lambda;
     const char *gbdt_opt;   /* the first gbdt option given, without -- */
     const char *kernel_opt; /* the first svm/logistic option given */
@@ -213,7 +218,7 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
            NO_REFIT, SEED, KERNEL, GAMMA, DEGREE, CALIBRATION, SEARCH,
            METRIC, MAX_ROWS, REPORT, COMPONENTS, MPI_OPT, TREES, DEPTH,
            LEARNING_RATE, SUBSAMPLE, COLSAMPLE, MIN_CHILD_WEIGHT, LAMBDA,
-           THREADS, TIME_BUDGET, SEARCH_ROWS };
+           EARLY_STOPPING, THREADS, TIME_BUDGET, SEARCH_ROWS };
     static const struct option longopts[] = {
         {"data", required_argument, NULL, 'd'},
         {"label", required_argument, NULL, LABEL},
@@ -248,6 +253,7 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
         {"colsample", required_argument, NULL, COLSAMPLE},
         {"min-child-weight", required_argument, NULL, MIN_CHILD_WEIGHT},
         {"lambda", required_argument, NULL, LAMBDA},
+        {"early-stopping", required_argument, NULL, EARLY_STOPPING},
         {"threads", required_argument, NULL, THREADS},
         CLI_HISTORY_OPTIONS,
         {NULL, 0, NULL, 0}};
@@ -310,6 +316,10 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
         case MIN_CHILD_WEIGHT:
             a->min_child_weight = cli_double("--min-child-weight", optarg, 0,
                                              1e12);
+            break;
+        case EARLY_STOPPING:
+            a->early_stopping =
+                (long)cli_size("--early-stopping", optarg, 0, 100000);
             break;
         case LAMBDA: a->lambda = cli_double("--lambda", optarg, 0, 1e12); break;
         case NO_REFIT: a->refit = 0; break;
@@ -437,6 +447,8 @@ static void set_gbdt_opts(churn_train_opts *o, const train_args *a)
         churn_train_opts_set_depth(o, a->depth);
     if (a->threads)
         churn_train_opts_set_threads(o, a->threads);
+    if (a->early_stopping >= 0)
+        churn_train_opts_set_early_stopping(o, (size_t)a->early_stopping);
     if (!isnan(a->learning_rate) &&
         churn_train_opts_set_learning_rate(o, a->learning_rate))
         cli_usage_error("--learning-rate must be in (0, 1]");
@@ -625,7 +637,8 @@ int main(int argc, char **argv)
                     .search_rows = CHURN_SEARCH_ROWS,
                     .degree = 3, .validation = 0.2, .refit = 1, .seed = 42,
                     .learning_rate = NAN, .subsample = NAN, .colsample = NAN,
-                    .min_child_weight = NAN, .lambda = NAN};
+                    .min_child_weight = NAN, .lambda = NAN,
+                    .early_stopping = -1};
     cli_history h;
     cli_history_init(&h);
     parse_args(argc, argv, &a, &h);
