@@ -96,7 +96,8 @@ static int gbdt_read(churn__lines *r, void **state, size_t dim,
 
 /* The search's grid: depth x learning rate, the rounds found by early
  * stopping (at most max(the --trees asked for, GRID_ROUNDS), so that a
- * small learning rate gets the rounds it needs). */
+ * small learning rate gets the rounds it needs; --trees alone with
+ * --early-stopping 0). */
 static const size_t depth_grid[] = {2, 4, 6};
 static const double rate_grid[] = {0.03, 0.1, 0.3};
 #define GRID_ROUNDS 1000
@@ -111,7 +112,9 @@ static int gbdt_grid(const churn__fit_params *base, size_t i, size_t p,
     *fp = *base;
     fp->xgb.depth = depth_grid[i / n_rate];
     fp->xgb.learning_rate = rate_grid[i % n_rate];
-    if (fp->xgb.max_rounds < GRID_ROUNDS)
+    /* Without early stopping (asked for) every --trees round is kept. */
+    if (fp->xgb.early_stopping_rounds > 0 &&
+        fp->xgb.max_rounds < GRID_ROUNDS)
         fp->xgb.max_rounds = GRID_ROUNDS;
     return 1;
 }
