@@ -493,11 +493,12 @@ typedef struct churn_train_opts churn_train_opts;
  * search, metric "auc", all rows. */
 CHURN_API churn_train_opts *churn_train_opts_new(void);
 CHURN_API void churn_train_opts_free(churn_train_opts *o);
-/* The model family: "logistic", "svm" (libsvm's C-SVC) or "auto" (runs
- * the grid search of both families and keeps the one with the better
- * cross-validated metric; implies churn_train_opts_set_search).
- * "survival": a discrete-time hazard model on churned + days_to_churn
- * (needs churn_train_opts_set_horizon; see churn_model_survival). */
+/* The model family: "logistic", "svm" (libsvm's C-SVC), "gbdt" (below),
+ * "survival" (a discrete-time hazard model on churned + days_to_churn;
+ * needs churn_train_opts_set_horizon; see churn_model_survival) or
+ * "auto" (runs the search over every family's grid and keeps the
+ * candidate with the best mean cross-validated metric, an exact tie the
+ * earlier, simpler family; implies churn_train_opts_set_search). */
 CHURN_API int churn_train_opts_set_model(churn_train_opts *o,
                                          const char *family);
 /* SVM kernel: "linear", "rbf" (default), "poly" (gamma u.v)^degree, or
@@ -518,6 +519,41 @@ CHURN_API int churn_train_opts_set_components(churn_train_opts *o,
 CHURN_API int churn_train_opts_set_gamma(churn_train_opts *o, double gamma);
 /* Degree of the poly kernel, 1..10 (default 3). */
 CHURN_API int churn_train_opts_set_degree(churn_train_opts *o, int degree);
+/* Model "gbdt": gradient-boosted trees (XGBoost, tree_method hist,
+ * binary:logistic) on the one-hot inputs, missing values passed as
+ * missing (no imputation, no standardization); its decision value is a
+ * log-odds, so calibration "default" is none; class weight "balanced"
+ * is XGBoost's scale_pos_weight = negatives / positives. Training stops
+ * early on a stratified fifth of the fitting rows (held-out log loss, 20
+ * rounds of patience, split with the seed), then refits on all of them
+ * for the best round count. Same rows, options, seed and threads: the
+ * same model file, byte for byte. Each setter returns CHURN_EINVAL out
+ * of range. Maximum boosting rounds, 1..100000 (default 100): */
+CHURN_API int churn_train_opts_set_trees(churn_train_opts *o, size_t n);
+/* Tree depth, 1..64 (default 6). */
+CHURN_API int churn_train_opts_set_depth(churn_train_opts *o, size_t depth);
+/* Shrinkage eta, in (0, 1] (default 0.3). */
+CHURN_API int churn_train_opts_set_learning_rate(churn_train_opts *o,
+                                                 double eta);
+/* Shares of rows and of inputs drawn per tree, in (0, 1] (default 1). */
+CHURN_API int churn_train_opts_set_subsample(churn_train_opts *o,
+                                             double share);
+CHURN_API int churn_train_opts_set_colsample(churn_train_opts *o,
+                                             double share);
+/* Least hessian sum in a leaf, >= 0 (default 1). */
+CHURN_API int churn_train_opts_set_min_child_weight(churn_train_opts *o,
+                                                    double w);
+/* L2 penalty on leaf weights, >= 0 (default 1). */
+CHURN_API int churn_train_opts_set_lambda(churn_train_opts *o,
+                                          double lambda);
+/* XGBoost's training threads, 1..1024 (default 1: the trees may depend
+ * on the thread count, and a model file should not depend on the
+ * machine). Scoring always uses one XGBoost thread per calling thread. */
+CHURN_API int churn_train_opts_set_threads(churn_train_opts *o, size_t n);
+/* Patience of the early stopping, 1..100000 rounds (default 20); 0: no
+ * hold-out, every churn_train_opts_set_trees round on all rows. */
+CHURN_API int churn_train_opts_set_early_stopping(churn_train_opts *o,
+                                                  size_t rounds);
 /* How decision values become probabilities: "platt" (a sigmoid fitted on
  * out-of-fold decision values), "isotonic" (pool adjacent violators on
  * the same), "none" (the logistic function of the decision value) or
@@ -525,9 +561,11 @@ CHURN_API int churn_train_opts_set_degree(churn_train_opts *o, int degree);
  * kernel, itself a logistic regression). */
 CHURN_API int churn_train_opts_set_calibration(churn_train_opts *o,
                                                const char *method);
-/* Grid search (1) over C, and gamma for the rbf kernel, by customer-
- * grouped stratified 3-fold cross-validation on the training rows; the
- * best setting is refitted on them. Default 0. */
+/* Grid search (1) of the family's grid (C; C x gamma for the rbf kernel;
+ * depth x learning rate for gbdt) by customer-grouped stratified 3-fold
+ * cross-validation on the training rows, each fold's pipeline fitted on
+ * the other folds' rows; the best setting is refitted on them. Default
+ * 0. The candidates: churn_model_candidate. */
 CHURN_API int churn_train_opts_set_search(churn_train_opts *o, int search);
 /* What the search picks by: "auc" (default), "pr_auc" (average
  * precision) or "logloss" (after Platt scaling; minimized). */
@@ -554,6 +592,19 @@ typedef void (*churn_search_weight_fn)(void *user, const char *family,
                                        double gamma, double metric);
 CHURN_API int churn_train_opts_set_search_weight_report(
     churn_train_opts *o, churn_search_weight_fn fn, void *user);
+/* Ends the search after about seconds (> 0; 0 = no limit, the default):
+ * no candidate, and no fold of one, starts after it once one candidate
+ * is done; the best candidate so far is kept and the others are listed
+ * with no figures (churn_model_candidate). The refit and calibration
+ * after the search are not counted. */
+CHURN_API int churn_train_opts_set_time_budget(churn_train_opts *o,
+                                               double seconds);
+/* Above n training rows (default CHURN_SEARCH_ROWS; 0 = never) the
+ * search runs on a sample of n of them: whole customers, stratified by
+ * label, drawn with the seed; the winner is refitted on all rows. */
+#define CHURN_SEARCH_ROWS 20000
+CHURN_API int churn_train_opts_set_search_rows(churn_train_opts *o,
+                                               size_t n);
 /* Inverse L2 regularization strength (> 0), as in liblinear and
  * scikit-learn: larger C, weaker regularization. */
 CHURN_API int churn_train_opts_set_c(churn_train_opts *o, double c);
@@ -689,6 +740,25 @@ CHURN_API const char *churn_model_family(const churn_model *m);
  * snprintf does. */
 CHURN_API size_t churn_model_describe(const churn_model *m, char *buf,
                                       size_t size);
+/* The search's leaderboard (a model trained with a search, or loaded
+ * from a file that has one): how many candidates it lists (0: none),
+ * the metric it judged by ("auc", "pr_auc" or "logloss"; NULL when no
+ * search), the rows it ran on and the index of the candidate kept. */
+CHURN_API size_t churn_model_n_candidates(const churn_model *m);
+CHURN_API const char *churn_model_search_metric(const churn_model *m);
+CHURN_API size_t churn_model_search_rows(const churn_model *m);
+CHURN_API size_t churn_model_search_chosen(const churn_model *m);
+/* Candidate i in the order tried: its family, parameters ("C 1", "rbf,
+ * C 3, gamma 0.0034"), class weight, the mean and sample standard
+ * deviation of the metric over the folds (NaN: skipped by the time
+ * budget) and the seconds its folds took. Strings are valid while m
+ * lives; any out pointer may be NULL. CHURN_EINVAL for i out of range. */
+CHURN_API int churn_model_candidate(const churn_model *m, size_t i,
+                                    const char **family,
+                                    const char **params,
+                                    const char **class_weight,
+                                    double *metric, double *sd,
+                                    double *seconds);
 /* The class weight the fit used: "none" or "balanced". */
 CHURN_API const char *churn_model_class_weight(const churn_model *m);
 /* The label column of the training data (churn_dataset_label_name), and
@@ -1000,6 +1070,10 @@ CHURN_API int churn_eval_add_importance(churn_eval *e, const churn_model *m,
 /* How many inputs have an importance, and input j's: name (valid while e
  * lives), coefficient and permutation importance. */
 CHURN_API size_t churn_eval_n_importance(const churn_eval *e);
+/* Input j's mean |SHAP value| over the rows (a gbdt model: TreeSHAP
+ * contributions to the log-odds, summed over a column's one-hot levels);
+ * NaN for other families or without importance. */
+CHURN_API double churn_eval_importance_shap(const churn_eval *e, size_t j);
 CHURN_API int churn_eval_importance(const churn_eval *e, size_t j,
                                     const char **name, double *coef,
                                     double *perm);

@@ -9,6 +9,7 @@ static const churn__family *const families[] = {
     &churn__family_logistic,
     &churn__family_svm,
     &churn__family_rbf_approx,
+    &churn__family_gbdt,
     &churn__family_survival,
 };
 #define N_FAMILIES (sizeof families / sizeof *families)
@@ -22,6 +23,11 @@ const churn__figure churn__figure_newton_iterations = {
  * iterations or support vectors under this name; kept as read. */
 static const churn__figure old_iterations = {"iterations", "", " iterations",
                                              0, 0};
+
+const churn__family *churn__family_at(size_t i)
+{
+    return i < N_FAMILIES ? families[i] : NULL;
+}
 
 const churn__family *churn__family_find(const char *name)
 {
@@ -79,6 +85,17 @@ double churn__classifier_decision(const churn__classifier *c,
                                   const double *z)
 {
     return c->family->decision(c->state, z);
+}
+
+int churn__classifier_decisions(const churn__classifier *c, const double *z,
+                                size_t n, size_t dim, double *out,
+                                churn_error *err)
+{
+    if (c->family->decisions)
+        return c->family->decisions(c->state, z, n, out, err);
+    for (size_t i = 0; i < n; i++)
+        out[i] = c->family->decision(c->state, z + i * dim);
+    return CHURN_OK;
 }
 
 void churn__classifier_contrib(const churn__classifier *c, const double *z,

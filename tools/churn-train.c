@@ -35,7 +35,18 @@ static void usage(void)
         "%s"
         "Model:\n"
         "      --model NAME         logistic (default), svm (libsvm C-SVC),\n"
-        "                           auto (grid search of both, keep the better)\n"
+        "                           gbdt (XGBoost boosted trees) or auto:\n"
+        "                           the search over every family's grid\n"
+        "                           (logistic: C; svm: C x gamma for rbf,\n"
+        "                           both class weights; gbdt: depth x\n"
+        "                           learning rate, rounds by early\n"
+        "                           stopping), keeping the best mean\n"
+        "                           cross-validated --metric (an exact tie\n"
+        "                           keeps the simpler family, in the order\n"
+        "                           listed); prints the leaderboard. Above\n"
+        "                           20000 rows the search runs on a sample\n"
+        "                           of 20000 (whole customers, stratified)\n"
+        "                           and the winner is refitted on all rows;\n"
         "                           or survival (discrete-time hazard: logistic\n"
         "                           regression on person-period rows, 10 equal\n"
         "                           time bins over --horizon DAYS, which it\n"
@@ -53,13 +64,49 @@ static void usage(void)
         "      --gamma VALUE        rbf/poly kernel width (default 1/number of\n"
         "                           standardized features)\n"
         "      --degree N           poly kernel degree (default 3)\n"
+        "gbdt (one-hot inputs, missing values kept as missing, no\n"
+        "imputation or scaling; stops early on a fifth of the fitting rows,\n"
+        "then refits on all of them; only with --model gbdt):\n"
+        "      --trees N            boosting rounds at most, 1..100000\n"
+        "                           (default 100)\n"
+        "      --depth N            tree depth, 1..64 (default 6)\n"
+        "      --learning-rate X    shrinkage, in (0, 1] (default 0.3)\n"
+        "      --subsample X        share of rows per tree, (0, 1] (default 1)\n"
+        "      --colsample X        share of inputs per tree, (0, 1]\n"
+        "                           (default 1)\n"
+        "      --min-child-weight X least hessian sum in a leaf, >= 0\n"
+        "                           (default 1)\n"
+        "      --lambda X           L2 penalty on leaf weights, >= 0\n"
+        "                           (default 1)\n"
+        "      --early-stopping N   rounds without a better held-out log\n"
+        "                           loss before stopping, 0..100000\n"
+        "                           (default 20; 0: no hold-out, all\n"
+        "                           --trees rounds)\n"
+        "      --threads N          XGBoost threads, 1..1024 (default 1: the\n"
+        "                           model file does not depend on the\n"
+        "                           machine; same rows, options, seed and\n"
+        "                           threads give the same file)\n"
         "      --calibration M      platt, isotonic or none (default platt for\n"
-        "                           svm, none for logistic and rbf-approx);\n"
+        "                           svm, none for logistic, rbf-approx and\n"
+        "                           gbdt);\n"
         "                           fitted on out-of-fold decision values\n"
         "                           (3 folds)\n"
-        "      --search             grid search over C (and gamma for rbf) by\n"
-        "                           3-fold customer-grouped cross-validation;\n"
-        "                           prints the grid\n"
+        "      --search             grid search of the --model family (C,\n"
+        "                           and gamma for rbf) by 3-fold customer-\n"
+        "                           grouped cross-validation, each fold's\n"
+        "                           pipeline fitted on the other folds;\n"
+        "                           prints the leaderboard: parameters,\n"
+        "                           metric mean and sd over the folds, fit\n"
+        "                           seconds\n"
+        "      --time-budget S      end the search after about S seconds\n"
+        "                           (checked between candidates and folds;\n"
+        "                           the first candidate always completes):\n"
+        "                           keep the best so far and list the rest\n"
+        "                           as skipped\n"
+        "      --search-rows N      search on a sample of N rows when there\n"
+        "                           are more (whole customers, stratified;\n"
+        "                           default 20000, 0 = all rows); the\n"
+        "                           winner is refitted on all rows\n"
         "      --metric M           what the search picks by: auc (default),\n"
         "                           pr_auc or logloss\n"
         "      --max-rows N         train on a sample of N rows (whole\n"
@@ -79,7 +126,9 @@ static void usage(void)
         "                           (default 0.2; 0 = none)\n"
         "      --no-refit           keep the model fitted without the\n"
         "                           held-out rows\n"
-        "      --seed N             seed of the validation split (default 42)\n"
+        "      --seed N             seed of the validation split, of gbdt's\n"
+        "                           early-stopping split and XGBoost's\n"
+        "                           sampling (default 42)\n"
         "  -o, --output FILE        the model file to write (required)\n"
         "      --report FILE        write an HTML evaluation report of the\n"
         "                           validation split (as churn-eval --html);\n"
@@ -103,7 +152,9 @@ static void usage(void)
         "                           i goes with customers shard i. The model\n"
         "                           is the one a single process fits on all\n"
         "                           shards; rank 0 writes it. Logistic or\n"
-        "                           svm with --kernel rbf-approx only,\n"
+        "                           svm with --kernel rbf-approx only (not\n"
+        "                           gbdt: XGBoost's collective needs its own\n"
+        "                           tracker and sockets),\n"
         "                           --validation 0 (the default here), no\n"
         "                           --search, --calibration, --max-rows or\n"
         "                           --report\n"
@@ -120,11 +171,28 @@ typedef struct train_args {
     const char *data, *label, *positive, *id, *output;
     const char *model, *class_weight, *kernel, *calibration, *metric,
         *report;
-    double c, gamma, validation;
-    size_t max_rows, components;
+    double c, gamma, validation, time_budget;
+    size_t max_rows, components, search_rows;
     int degree, search, refit, quiet, mpi, validation_given;
     uint64_t seed;
+    size_t trees, depth, threads; /* gbdt; 0: not given */
+    long early_stopping;          /* gbdt; -1: not given */
+    double learning_rate, subsample, colsample, min_child_weight, lambda;
+    const char *gbdt_opt;   /* the first gbdt option given, without -- */
+    const char *kernel_opt; /* the first svm/logistic option given */
 } train_args;
+
+/* Options of one family given to another are usage errors. */
+static void check_family_args(const train_args *a)
+{
+    int gbdt = strcmp(a->model, "gbdt") == 0;
+    if (a->gbdt_opt && !gbdt)
+        cli_usage_error("--%s is an option of --model gbdt, not %s",
+                        a->gbdt_opt, a->model);
+    if (a->kernel_opt && gbdt)
+        cli_usage_error("--%s is not an option of --model gbdt",
+                        a->kernel_opt);
+}
 
 /* What a distributed fit supports (churn_train_opts_set_comm). */
 static void check_mpi_args(train_args *a)
@@ -154,7 +222,9 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
 {
     enum { LABEL = 1, POSITIVE, ID, MODEL, C_OPT, CLASS_WEIGHT, VALIDATION,
            NO_REFIT, SEED, KERNEL, GAMMA, DEGREE, CALIBRATION, SEARCH,
-           METRIC, MAX_ROWS, REPORT, COMPONENTS, MPI_OPT };
+           METRIC, MAX_ROWS, REPORT, COMPONENTS, MPI_OPT, TREES, DEPTH,
+           LEARNING_RATE, SUBSAMPLE, COLSAMPLE, MIN_CHILD_WEIGHT, LAMBDA,
+           EARLY_STOPPING, THREADS, TIME_BUDGET, SEARCH_ROWS };
     static const struct option longopts[] = {
         {"data", required_argument, NULL, 'd'},
         {"label", required_argument, NULL, LABEL},
@@ -169,6 +239,8 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
         {"calibration", required_argument, NULL, CALIBRATION},
         {"search", no_argument, NULL, SEARCH},
         {"metric", required_argument, NULL, METRIC},
+        {"time-budget", required_argument, NULL, TIME_BUDGET},
+        {"search-rows", required_argument, NULL, SEARCH_ROWS},
         {"max-rows", required_argument, NULL, MAX_ROWS},
         {"class-weight", required_argument, NULL, CLASS_WEIGHT},
         {"validation", required_argument, NULL, VALIDATION},
@@ -180,11 +252,27 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {"mpi", no_argument, NULL, MPI_OPT},
+        {"trees", required_argument, NULL, TREES},
+        {"depth", required_argument, NULL, DEPTH},
+        {"learning-rate", required_argument, NULL, LEARNING_RATE},
+        {"subsample", required_argument, NULL, SUBSAMPLE},
+        {"colsample", required_argument, NULL, COLSAMPLE},
+        {"min-child-weight", required_argument, NULL, MIN_CHILD_WEIGHT},
+        {"lambda", required_argument, NULL, LAMBDA},
+        {"early-stopping", required_argument, NULL, EARLY_STOPPING},
+        {"threads", required_argument, NULL, THREADS},
         CLI_HISTORY_OPTIONS,
         {NULL, 0, NULL, 0}};
     int c;
     opterr = 0; /* cli_bad_option says what is wrong */
-    while ((c = getopt_long(argc, argv, ":d:o:qhV", longopts, NULL)) != -1) {
+    int at;
+    while ((c = getopt_long(argc, argv, ":d:o:qhV", longopts, &at)) != -1) {
+        /* Each of these is a long option only: at names it. */
+        if (c >= TREES && c <= THREADS && !a->gbdt_opt)
+            a->gbdt_opt = longopts[at].name;
+        if ((c == C_OPT || c == KERNEL || c == GAMMA || c == DEGREE ||
+             c == COMPONENTS) && !a->kernel_opt)
+            a->kernel_opt = longopts[at].name;
         switch (c) {
         case 'd': a->data = optarg; break;
         case LABEL: a->label = optarg; break;
@@ -203,6 +291,12 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
         case CALIBRATION: a->calibration = optarg; break;
         case SEARCH: a->search = 1; break;
         case METRIC: a->metric = optarg; break;
+        case TIME_BUDGET:
+            a->time_budget = cli_double("--time-budget", optarg, 0, 1e9);
+            break;
+        case SEARCH_ROWS:
+            a->search_rows = cli_size("--search-rows", optarg, 0, (size_t)-1);
+            break;
         case MAX_ROWS:
             a->max_rows = cli_size("--max-rows", optarg, 0, (size_t)-1);
             break;
@@ -211,6 +305,29 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
             a->validation_given = 1;
             break;
         case MPI_OPT: a->mpi = 1; break;
+        case TREES: a->trees = cli_size("--trees", optarg, 1, 100000); break;
+        case DEPTH: a->depth = cli_size("--depth", optarg, 1, 64); break;
+        case THREADS:
+            a->threads = cli_size("--threads", optarg, 1, 1024);
+            break;
+        case LEARNING_RATE:
+            a->learning_rate = cli_double("--learning-rate", optarg, 0, 1);
+            break;
+        case SUBSAMPLE:
+            a->subsample = cli_double("--subsample", optarg, 0, 1);
+            break;
+        case COLSAMPLE:
+            a->colsample = cli_double("--colsample", optarg, 0, 1);
+            break;
+        case MIN_CHILD_WEIGHT:
+            a->min_child_weight = cli_double("--min-child-weight", optarg, 0,
+                                             1e12);
+            break;
+        case EARLY_STOPPING:
+            a->early_stopping =
+                (long)cli_size("--early-stopping", optarg, 0, 100000);
+            break;
+        case LAMBDA: a->lambda = cli_double("--lambda", optarg, 0, 1e12); break;
         case NO_REFIT: a->refit = 0; break;
         case SEED:
             a->seed = cli_size("--seed", optarg, 0, (size_t)-1);
@@ -235,6 +352,7 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
         cli_usage_error("give either --data or --events");
     if (h->events)
         cli_history_check(h);
+    check_family_args(a);
     if (a->mpi)
         check_mpi_args(a);
     if (a->report && a->validation <= 0)
@@ -266,24 +384,88 @@ static void write_report(const churn_model *m, const char *path,
         cli_fail_err(rc, &err);
 }
 
-/* One row of the grid table, printed as the search goes. */
-static void print_grid_point(void *user, const char *family,
-                             const char *kernel, const char *class_weight,
-                             double c, double gamma, double metric)
+/* The leaderboard's order: best first (log loss: smallest), ties in the
+ * order tried, skipped candidates last. */
+static const churn_model *board_model;
+
+static int board_cmp(const void *pa, const void *pb)
 {
-    static int header;
-    cli_progress_done(); /* the progress line is redrawn after the row */
-    if (!header++)
-        printf("search         %-9s %-7s %-8s %9s %11s %9s\n", "family",
-               "kernel", "weight", "C", "gamma", (const char *)user);
-    printf("               %-9s %-7s %-8s %9g ", family, kernel, class_weight,
-           c);
-    if (isnan(gamma))
-        printf("%11s", "-");
-    else
-        printf("%11.4g", gamma);
-    printf(" %9.4f\n", metric);
-    fflush(stdout);
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    double x, y;
+    churn_model_candidate(board_model, a, NULL, NULL, NULL, &x, NULL, NULL);
+    churn_model_candidate(board_model, b, NULL, NULL, NULL, &y, NULL, NULL);
+    int loss = strcmp(churn_model_search_metric(board_model), "logloss") == 0;
+    if (isnan(x) != isnan(y))
+        return isnan(x) ? 1 : -1;
+    if (!isnan(x) && x != y)
+        return (loss ? x < y : x > y) ? -1 : 1;
+    return a < b ? -1 : a > b;
+}
+
+/* The search's leaderboard, best first; the kept candidate is starred,
+ * and those the time budget skipped are listed last. */
+static void print_leaderboard(const churn_model *m)
+{
+    size_t n = churn_model_n_candidates(m), skipped = 0;
+    if (n == 0)
+        return;
+    size_t *order = malloc(n * sizeof *order);
+    if (!order)
+        cli_fail("out of memory");
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    board_model = m;
+    qsort(order, n, sizeof *order, board_cmp);
+    const char *metric = churn_model_search_metric(m);
+    printf("search         %zu candidates, 3-fold CV on %zu rows, by %s "
+           "(mean and sd over folds), best first\n", n,
+           churn_model_search_rows(m), metric);
+    printf("  %4s %-9s %-30s %-8s %8s %7s %8s\n", "#", "family",
+           "parameters", "weight", metric, "sd", "fit s");
+    for (size_t r = 0; r < n; r++) {
+        const char *family, *params, *weight;
+        double v, sd, sec;
+        churn_model_candidate(m, order[r], &family, &params, &weight, &v,
+                              &sd, &sec);
+        printf("  %3zu%s %-9s %-30s %-8s ", r + 1,
+               order[r] == churn_model_search_chosen(m) ? "*" : " ", family,
+               params, weight);
+        if (isnan(v)) {
+            printf("%8s %7s %8s\n", "skipped", "-", "-");
+            skipped++;
+        } else {
+            printf("%8.4f %7.4f %8.2f\n", v, sd, sec);
+        }
+    }
+    if (skipped)
+        printf("search         %zu of %zu candidates skipped: the time "
+               "budget ran out\n", skipped, n);
+    free(order);
+}
+
+/* The gbdt options given; a share of 0 passes cli_double's range but not
+ * the setter's. */
+static void set_gbdt_opts(churn_train_opts *o, const train_args *a)
+{
+    if (a->trees)
+        churn_train_opts_set_trees(o, a->trees);
+    if (a->depth)
+        churn_train_opts_set_depth(o, a->depth);
+    if (a->threads)
+        churn_train_opts_set_threads(o, a->threads);
+    if (a->early_stopping >= 0)
+        churn_train_opts_set_early_stopping(o, (size_t)a->early_stopping);
+    if (!isnan(a->learning_rate) &&
+        churn_train_opts_set_learning_rate(o, a->learning_rate))
+        cli_usage_error("--learning-rate must be in (0, 1]");
+    if (!isnan(a->subsample) && churn_train_opts_set_subsample(o, a->subsample))
+        cli_usage_error("--subsample must be in (0, 1]");
+    if (!isnan(a->colsample) && churn_train_opts_set_colsample(o, a->colsample))
+        cli_usage_error("--colsample must be in (0, 1]");
+    if (!isnan(a->min_child_weight))
+        churn_train_opts_set_min_child_weight(o, a->min_child_weight);
+    if (!isnan(a->lambda))
+        churn_train_opts_set_lambda(o, a->lambda);
 }
 
 static churn_train_opts *train_opts(const train_args *a)
@@ -292,8 +474,8 @@ static churn_train_opts *train_opts(const train_args *a)
     if (!o)
         cli_fail("out of memory");
     if (churn_train_opts_set_model(o, a->model))
-        cli_usage_error("--model: unknown model '%s' (logistic, svm, auto, "
-                        "survival)", a->model);
+        cli_usage_error("--model: unknown model '%s' (logistic, svm, gbdt, "
+                        "survival, auto)", a->model);
     if (churn_train_opts_set_kernel(o, a->kernel))
         cli_usage_error("--kernel: unknown kernel '%s' (rbf, linear, poly, "
                         "rbf-approx)", a->kernel);
@@ -308,9 +490,9 @@ static churn_train_opts *train_opts(const train_args *a)
     churn_train_opts_set_components(o, a->components);
     churn_train_opts_set_search(o, a->search);
     churn_train_opts_set_max_rows(o, a->max_rows);
-    if (!a->quiet)
-        churn_train_opts_set_search_weight_report(o, print_grid_point,
-                                                  (void *)a->metric);
+    if (a->time_budget > 0)
+        churn_train_opts_set_time_budget(o, a->time_budget);
+    churn_train_opts_set_search_rows(o, a->search_rows);
     if (churn_train_opts_set_class_weight(o, a->class_weight))
         cli_usage_error("--class-weight: '%s' is not auto, none or balanced",
                         a->class_weight);
@@ -321,6 +503,7 @@ static churn_train_opts *train_opts(const train_args *a)
     churn_train_opts_set_validation(o, a->validation);
     churn_train_opts_set_refit(o, a->refit);
     churn_train_opts_set_seed(o, a->seed);
+    set_gbdt_opts(o, a);
     churn_train_opts_set_progress(o, cli_progress, NULL);
     return o;
 }
@@ -456,7 +639,11 @@ int main(int argc, char **argv)
     train_args a = {.label = "churned", .model = "logistic",
                     .class_weight = "auto", .kernel = "rbf",
                     .calibration = "default", .metric = "auc", .c = 1.0,
-                    .degree = 3, .validation = 0.2, .refit = 1, .seed = 42};
+                    .search_rows = CHURN_SEARCH_ROWS,
+                    .degree = 3, .validation = 0.2, .refit = 1, .seed = 42,
+                    .learning_rate = NAN, .subsample = NAN, .colsample = NAN,
+                    .min_child_weight = NAN, .lambda = NAN,
+                    .early_stopping = -1};
     cli_history h;
     cli_history_init(&h);
     parse_args(argc, argv, &a, &h);
@@ -493,6 +680,8 @@ int main(int argc, char **argv)
                      h.events && h.snapshots <= 1 ? ds : NULL);
     row_counts counts = count_rows(ds, comm);
     char ids[300];
+    if (!a.quiet && !cli_silent)
+        print_leaderboard(m);
     if (!a.quiet && !cli_silent)
         print_summary(m, counts, a.output, a.class_weight,
                       cli_now() - start, comm,
