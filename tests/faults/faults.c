@@ -87,12 +87,14 @@ static void say_where(const char *what)
     say("\n");
 }
 
+#if !defined(__SANITIZE_ADDRESS__)
 static void on_signal(int sig)
 {
     say_where(sig == SIGABRT ? "the process aborted"
                              : "the process crashed (signal)");
     _exit(1);
 }
+#endif
 
 static void on_exit_in_run(void)
 {

@@ -54,8 +54,11 @@ static const struct {
     const char *name; /* part of the object's file name */
     enum kind kind;
 } objects[] = {
-    {"", OURS},                    {"libstdc++.so", CXX_RUNTIME}, {"libgcc_s.so", CXX_RUNTIME},
-    {"libsvm.so", EXEMPT},         {"libxgboost.so", EXEMPT},
+    {"", OURS}, /* the program, libchurn linked in */
+    {"libstdc++.so", CXX_RUNTIME},
+    {"libgcc_s.so", CXX_RUNTIME},
+    {"libsvm.so", EXEMPT},
+    {"libxgboost.so", EXEMPT},
     {"libgomp.so", EXEMPT},
     {"ld-linux", EXEMPT},
 };
