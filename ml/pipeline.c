@@ -73,7 +73,7 @@ size_t churn__pipeline_outputs_of(const struct churn__pipeline_input *in)
 {
     if (in->kind == CHURN_CATEGORICAL)
         return in->levels ? churn__strmap_count(in->levels) : 0;
-    return in->missing == CHURN__MISSING_NONE ? 1 : 2;
+    return churn__has_indicator(in) ? 2 : 1;
 }
 
 int churn__pipeline_add_outputs(churn__pipeline *p, size_t j)
@@ -156,9 +156,10 @@ static int fit_numeric(churn__pipeline *p, size_t j,
      * sorting first would take n log n. */
     if (n_seen > 0)
         in->impute = gsl_stats_median(scratch, 1, n_seen);
-    in->missing = n_seen == t->n ? CHURN__MISSING_NONE
-                  : n_seen == 0  ? CHURN__MISSING_ALL
-                                 : CHURN__MISSING_SOME;
+    in->missing = t->keep_missing ? CHURN__MISSING_KEPT
+                  : n_seen == t->n ? CHURN__MISSING_NONE
+                  : n_seen == 0    ? CHURN__MISSING_ALL
+                                   : CHURN__MISSING_SOME;
     if (churn__pipeline_add_outputs(p, j) != CHURN_OK)
         return churn__fail_nomem(err);
     size_t k = in->first_out;
@@ -167,7 +168,7 @@ static int fit_numeric(churn__pipeline *p, size_t j,
         scratch[i] = isnan(v) ? in->impute : v;
     }
     int ok = standardize(p, k, scratch, t->n);
-    if (in->missing != CHURN__MISSING_NONE) {
+    if (churn__has_indicator(in)) {
         for (size_t i = 0; i < t->n; i++)
             scratch[i] = isnan(col[i]) ? 1.0 : 0.0;
         ok = ok && standardize(p, k + 1, scratch, t->n);
@@ -333,6 +334,27 @@ int churn__pipeline_fit_comm(const churn_dataset *ds, const size_t *rows,
                              size_t n, const churn_comm *comm,
                              churn__pipeline **out, churn_error *err)
 {
+    return churn__pipeline_fit_opts(ds, rows, n, comm, NULL, out, err);
+}
+
+/* Unstandardized: every output as it is, center 0 and scale 1, so that
+ * (v - 0) / 1 gives v to the bit. */
+static void no_scaling(churn__pipeline *p)
+{
+    for (size_t k = 0; k < p->n_outputs; k++) {
+        p->center[k] = 0;
+        p->scale[k] = 1;
+    }
+}
+
+int churn__pipeline_fit_opts(const churn_dataset *ds, const size_t *rows,
+                             size_t n, const churn_comm *comm,
+                             const churn__pipeline_opts *opts,
+                             churn__pipeline **out, churn_error *err)
+{
+    static const churn__pipeline_opts defaults = {0, 1};
+    if (!opts)
+        opts = &defaults;
     *out = NULL;
     int spans = churn__comm_spans(comm);
     if (!ds)
@@ -340,7 +362,8 @@ int churn__pipeline_fit_comm(const churn_dataset *ds, const size_t *rows,
             comm, churn__fail(err, CHURN_EINVAL, "no dataset"), err);
     churn__fit_rows t = {ds, churn_dataset_values(ds),
                          churn_dataset_n_cols(ds), rows,
-                         rows ? n : churn_dataset_n_rows(ds), 0};
+                         rows ? n : churn_dataset_n_rows(ds), 0,
+                         opts->keep_missing};
     t.total = (double)t.n;
     size_t max_outputs = 0;
     int rc = check_training(&t, spans, &max_outputs, err);
@@ -380,6 +403,8 @@ int churn__pipeline_fit_comm(const churn_dataset *ds, const size_t *rows,
                      ? fit_categorical(p, j, &t, err)
                      : fit_numeric(p, j, &t, col, scratch, err);
     }
+    if (rc == CHURN_OK && !opts->standardize)
+        no_scaling(p);
     if (rc == CHURN_OK) {
         *out = p;
         p = NULL;
@@ -495,6 +520,9 @@ void churn__pipeline_values(const churn__pipeline *p, const double *x,
                 o[r] = impute;
                 o[stride + r] = 1.0;
             }
+        } else if (in->missing == CHURN__MISSING_KEPT) {
+            for (size_t r = 0; r < n_rows; r++)
+                o[r] = v[r * d];
         } else if (in->missing == CHURN__MISSING_SOME) {
             for (size_t r = 0; r < n_rows; r++) {
                 double value = v[r * d];

@@ -48,6 +48,21 @@ int churn__pipeline_fit(const churn_dataset *ds, const size_t *rows, size_t n,
 int churn__pipeline_fit_comm(const churn_dataset *ds, const size_t *rows,
                              size_t n, const churn_comm *comm,
                              churn__pipeline **out, churn_error *err);
+/* What a model family asks of the pipeline (models/family.h). The
+ * defaults, {0, 1}, are the rules above. */
+typedef struct churn__pipeline_opts {
+    int keep_missing; /* numeric inputs: no imputation and no
+                       * "<name>_missing" output; a missing value stays
+                       * NaN in the output (the file says "kept"; the
+                       * median is still found, and scales the others
+                       * as it would impute them when standardize) */
+    int standardize;  /* 0: every output as it is (center 0, scale 1) */
+} churn__pipeline_opts;
+/* churn__pipeline_fit_comm with opts (NULL: the defaults). */
+int churn__pipeline_fit_opts(const churn_dataset *ds, const size_t *rows,
+                             size_t n, const churn_comm *comm,
+                             const churn__pipeline_opts *opts,
+                             churn__pipeline **out, churn_error *err);
 /* Frees p; NULL is fine. */
 void churn__pipeline_free(churn__pipeline *p);
 

@@ -244,9 +244,10 @@ int churn__fit_numeric_dist(churn__pipeline *p, size_t j,
     if (seen > 0 &&
         (rc = median(scratch, n_seen, seen, comm, &in->impute, err)))
         return rc;
-    in->missing = seen == t->total ? CHURN__MISSING_NONE
-                  : seen == 0      ? CHURN__MISSING_ALL
-                                   : CHURN__MISSING_SOME;
+    in->missing = t->keep_missing ? CHURN__MISSING_KEPT
+                  : seen == t->total ? CHURN__MISSING_NONE
+                  : seen == 0        ? CHURN__MISSING_ALL
+                                     : CHURN__MISSING_SOME;
     /* An allocation failure here is told at the agreement below: the
      * collectives in between run on every rank all the same. */
     int added = churn__pipeline_add_outputs(p, j) == CHURN_OK;
@@ -261,7 +262,7 @@ int churn__fit_numeric_dist(churn__pipeline *p, size_t j,
         return rc;
     set_scaling(p, k, added, mean, sd);
     ok = finite;
-    if (in->missing != CHURN__MISSING_NONE) {
+    if (churn__has_indicator(in)) {
         for (size_t i = 0; i < t->n; i++)
             scratch[i] = isnan(col[i]) ? 1.0 : 0.0;
         if ((rc = mean_sd(scratch, t->n, t->total, comm, &mean, &sd,

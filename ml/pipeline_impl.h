@@ -10,9 +10,12 @@
 enum churn__missing_state {
     CHURN__MISSING_NONE = 0, /* never: no indicator output */
     CHURN__MISSING_SOME = 1, /* sometimes: an indicator follows the value */
-    CHURN__MISSING_ALL = 2   /* always: the input carries no information,
+    CHURN__MISSING_ALL = 2,  /* always: the input carries no information,
                                 so every row is treated as missing, even
                                 one with a value */
+    CHURN__MISSING_KEPT = 3  /* not imputed (churn__pipeline_opts
+                                keep_missing): NaN passed on, no
+                                indicator */
 };
 
 struct churn__pipeline_input {
@@ -24,6 +27,13 @@ struct churn__pipeline_input {
     enum churn__missing_state missing;
     churn__strmap *levels;     /* categorical: kept levels, index = code */
 };
+
+/* Whether input in has a "<name>_missing" output after its value. */
+static inline int churn__has_indicator(const struct churn__pipeline_input *in)
+{
+    return in->missing == CHURN__MISSING_SOME ||
+           in->missing == CHURN__MISSING_ALL;
+}
 
 struct churn__pipeline {
     size_t n_inputs;
@@ -54,6 +64,7 @@ typedef struct churn__fit_rows {
     const size_t *rows; /* NULL: rows 0..n-1 */
     size_t n;           /* this process's training rows */
     double total;       /* training rows of every rank of the job */
+    int keep_missing;   /* churn__pipeline_opts */
 } churn__fit_rows;
 
 /* The dataset row of training row i. */

@@ -8,7 +8,7 @@
 #include <string.h>
 
 /* The words that name the missing states in the file, in enum order. */
-static const char *const missing_words[] = {"none", "some", "all"};
+static const char *const missing_words[] = {"none", "some", "all", "kept"};
 
 /* The section, for a numeric "tenure" with missing values and a
  * categorical "plan" with levels "basic" and "pro":
@@ -156,12 +156,12 @@ static int read_numeric(churn__lines *r, struct churn__pipeline_input *in,
     if ((rc = churn__lines_string(r, &word, err)))
         return rc;
     size_t s = 0;
-    while (s < 3 && strcmp(word, missing_words[s]))
+    while (s < 4 && strcmp(word, missing_words[s]))
         s++;
-    if (s == 3)
+    if (s == 4)
         return bad_token(r, col, err,
-                         "expected 'none', 'some' or 'all', found '%s'",
-                         word);
+                         "expected 'none', 'some', 'all' or 'kept', found "
+                         "'%s'", word);
     in->missing = (enum churn__missing_state)s;
     return churn__lines_done(r, err);
 }

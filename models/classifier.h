@@ -1,49 +1,26 @@
-/* classifier.h - the classifiers behind one small interface (fit on the
- * pipeline's standardized matrix, decision values, per-input
- * contributions, model-file section, free) and the probability
- * calibration that follows them. Internal to models/. */
+/* classifier.h - the numeric cores under the families of family.h (the
+ * kernel expansions of svm and rbf-approx: libsvm, random Fourier
+ * features, Nystroem, the blockwise logistic fit) and the probability
+ * calibration that follows every family. Internal to models/. */
 #ifndef CHURN_MODELS_CLASSIFIER_H
 #define CHURN_MODELS_CLASSIFIER_H
 
-#include "internal.h"
+#include "family.h"
 
 #include <stdio.h>
 
-typedef enum churn__family { CHURN__LOGISTIC, CHURN__SVM } churn__family;
-
-/* CHURN__K_RBF_APPROX is not a libsvm kernel: the --kernel rbf-approx
- * option, which now fits Nystroem landmarks into a CHURN__K_RBF
- * expansion (nystroem.c); fitted classifiers of this kind are the random
- * Fourier features followed by logistic regression of older model files
- * (rff.c). */
-typedef enum churn__kernel {
-    CHURN__K_LINEAR, CHURN__K_RBF, CHURN__K_POLY, CHURN__K_RBF_APPROX
-} churn__kernel;
-
-/* What a fit needs besides the data. */
-typedef struct churn__fit_params {
-    churn__family family;
-    double c;             /* inverse regularization, > 0 */
-    int balanced;         /* class weights n / (2 n_class) */
-    churn__kernel kernel; /* SVM only */
-    double gamma;         /* rbf/poly; <= 0 means 1 / n_features */
-    int degree;           /* poly */
-    size_t components;    /* rbf-approx: random features (0: default) */
-    uint64_t seed;        /* rbf-approx: of the random features */
-    const churn_comm *comm; /* logistic: fit across ranks (NULL: alone) */
-} churn__fit_params;
-
-/* A fitted classifier on standardized features z (dim of them). Its
- * decision value f(z) is a log-odds for logistic regression and a margin
- * for an SVM; larger means likelier to churn.
- * Logistic: f = w.z + b. SVM: f = sum_i sv_coef[i] K(sv_i, z) + b, with
- * b = -rho of libsvm and the signs arranged so that churn is positive;
- * for the linear kernel w = sum_i sv_coef[i] sv_i is derived once and f
- * is computed as w.z + b. rbf-approx: f = sum_i sv_coef[i]
- * sqrt(2 / n_sv) cos(sv_i.z + phase[i]) + b, sv_i the random directions,
- * sv_coef the logistic weights. Owns every array. */
-typedef struct churn__classifier {
-    churn__family family;
+/* The state of the svm family (and of rbf-approx, which fits one): a
+ * kernel expansion on standardized features z (dim of them). Its decision
+ * value f(z) is a margin for an SVM and a log-odds for rbf-approx;
+ * larger means likelier to churn.
+ * SVM: f = sum_i sv_coef[i] K(sv_i, z) + b, with b = -rho of libsvm and
+ * the signs arranged so that churn is positive; for the linear kernel
+ * w = sum_i sv_coef[i] sv_i is derived once and f is computed as w.z + b.
+ * Random Fourier features (kernel CHURN__K_RBF_APPROX, old files):
+ * f = sum_i sv_coef[i] sqrt(2 / n_sv) cos(sv_i.z + phase[i]) + b, sv_i
+ * the random directions, sv_coef the logistic weights. Owns every
+ * array. */
+typedef struct churn__kernel_model {
     size_t dim;
     double *w;            /* dim; NULL for a non-linear kernel */
     double b;
@@ -54,45 +31,26 @@ typedef struct churn__classifier {
     double *sv;           /* n_sv x dim, row-major */
     double *sv_coef;      /* n_sv: alpha_i * y_i */
     double *phase;        /* n_sv, rbf-approx only */
-} churn__classifier;
+} churn__kernel_model;
 
-/* Fits c on z (n x dim, row-major) and labels y (0/1). On success c owns
- * new arrays; on error c is left empty. CHURN_EINVAL, CHURN_ENUMERIC,
- * CHURN_ENOMEM. *iterations (may be NULL) gets Newton iterations or
- * libsvm's support vector count. */
-int churn__classifier_fit(churn__classifier *c, const churn__fit_params *fp,
-                          const double *z, const double *y, size_t n,
-                          size_t dim, double *iterations, churn_error *err);
+/* Frees what c owns and empties it; c itself is the caller's. */
+void churn__kernel_model_clear(churn__kernel_model *c);
 
 /* L2 logistic regression of y on x (n x d) with fp's C and class
- * weights: writes d weights to w and the intercept to *b. */
+ * weights (across fp->comm's ranks): writes d weights to w and the
+ * intercept to *b; *iterations (may be NULL) gets the Newton steps. */
 int churn__logistic_weights(const churn__fit_params *fp, const double *x,
                             const double *y, size_t n, size_t d, double *w,
                             double *b, double *iterations, churn_error *err);
 
-/* Frees what c owns and empties it; c itself is the caller's. */
-void churn__classifier_clear(churn__classifier *c);
-
-/* f(z). Allocates nothing; thread-safe. */
-double churn__classifier_decision(const churn__classifier *c,
-                                  const double *z);
-
-/* Per-input contributions to f(z): output k belongs to input
- * out_input[k] (n_in inputs). Linear models: the sum of w_k z_k over the
- * input's outputs. Kernel SVMs: f(z) - f(z with the input's outputs set
- * to 0, the training mean after standardization). contrib has n_in
- * entries; scratch has 3 * n_in. */
-void churn__classifier_contrib(const churn__classifier *c, const double *z,
-                               const size_t *out_input, size_t n_in,
-                               double *contrib, double *scratch);
-
-/* Writes the "classifier ..." section; names[k] names output k. */
-void churn__classifier_write(const churn__classifier *c,
-                             const char *const *names, FILE *f);
-/* Reads the section written above for dim outputs named names[k]. */
-int churn__classifier_read(churn__lines *r, churn__classifier *c,
-                           size_t dim, const char *const *names,
-                           churn_error *err);
+/* f = b + sum_k w[k] z[k], summed in k order (the fast batch path of
+ * model.c repeats these very operations). */
+double churn__linear_decision(const double *w, double b, size_t dim,
+                              const double *z);
+/* contrib[j] = sum of w[k] z[k] over the outputs k of input j. */
+void churn__linear_contrib(const double *w, size_t dim, const double *z,
+                           const size_t *out_input, size_t n_in,
+                           double *contrib);
 
 /* ------------------------------------------------------ the SVM part */
 
@@ -100,19 +58,19 @@ struct svm_model;
 
 /* Fits an SVM with libsvm (its printing silenced once per process) and
  * copies the result into c. */
-int churn__svm_fit(churn__classifier *c, const churn__fit_params *fp,
+int churn__svm_fit(churn__kernel_model *c, const churn__fit_params *fp,
                    const double *z, const double *y, size_t n, size_t dim,
                    churn_error *err);
 /* Copies a two-class libsvm C-SVC model over dim dense features into c,
  * with the signs arranged so that label positive_label decides positive.
  * Nothing of model is kept. */
-int churn__svm_copy(churn__classifier *c, const struct svm_model *model,
+int churn__svm_copy(churn__kernel_model *c, const struct svm_model *model,
                     size_t dim, int positive_label, churn_error *err);
 /* Derives w (linear kernel) from the support vectors. */
-int churn__svm_derive(churn__classifier *c, churn_error *err);
-double churn__svm_kernel_decision(const churn__classifier *c,
+int churn__svm_derive(churn__kernel_model *c, churn_error *err);
+double churn__svm_kernel_decision(const churn__kernel_model *c,
                                   const double *z);
-void churn__svm_contrib(const churn__classifier *c, const double *z,
+void churn__svm_contrib(const churn__kernel_model *c, const double *z,
                         const size_t *out_input, size_t n_in,
                         double *contrib, double *scratch);
 const char *churn__kernel_name(churn__kernel k);
@@ -124,19 +82,19 @@ const char *churn__kernel_name(churn__kernel k);
  * files hold them): fp->components of them
  * (directions N(0, 2 gamma I), phases U[0, 2 pi), GSL's mt19937 seeded
  * by fp->seed), then L2 logistic regression with fp->c on them. */
-int churn__rff_fit(churn__classifier *c, const churn__fit_params *fp,
+int churn__rff_fit(churn__kernel_model *c, const churn__fit_params *fp,
                    const double *z, const double *y, size_t n, size_t dim,
                    double *iterations, churn_error *err);
 /* The random feature i of z: sqrt(2 / n_sv) cos(sv_i.z + phase[i]) from
  * the dot product s = sv_i.z. */
-double churn__rff_feature(const churn__classifier *c, size_t i, double s);
+double churn__rff_feature(const churn__kernel_model *c, size_t i, double s);
 /* f(z) of an rbf-approx classifier: the same bits as summing
  * sv_coef[i] churn__rff_feature(c, i, sv_i.z) in order, plus b, with the
  * cosines vectorized. Allocates nothing; thread-safe. */
-double churn__rff_decision(const churn__classifier *c, const double *z);
+double churn__rff_decision(const churn__kernel_model *c, const double *z);
 /* The n_sv features of each of n rows z (n x dim) into phi (n x n_sv,
  * caller-owned), by one GEMM and a vectorized cosine. */
-void churn__rff_features(const churn__classifier *c, const double *z,
+void churn__rff_features(const churn__kernel_model *c, const double *z,
                          size_t n, double *phi);
 /* A feature map for churn__features_logistic_fit: the d features of each
  * of n rows z (n x dim) into phi (n x d, caller-owned). */
@@ -161,7 +119,7 @@ int churn__features_logistic_fit(const churn__fit_params *fp,
  * largest dropped), L2 logistic regression on them, then the whitening
  * folded into the weights: c becomes an exact-form rbf kernel expansion
  * (kernel CHURN__K_RBF, sv = the landmarks, sv_coef = T w). */
-int churn__nystroem_fit(churn__classifier *c, const churn__fit_params *fp,
+int churn__nystroem_fit(churn__kernel_model *c, const churn__fit_params *fp,
                         const double *z, const double *y, size_t n,
                         size_t dim, double *iterations, churn_error *err);
 /* The cosine the features use: within a few units in the last place of

@@ -12,19 +12,20 @@ int churn_eval_set_model(churn_eval *e, const churn_model *m)
 {
     if (!e || !m)
         return CHURN_EINVAL;
-    int rc = churn_eval_add_info(e, "model_family", m->family);
+    int rc = churn_eval_add_info(e, "model_family", churn_model_family(m));
     if (rc == CHURN_OK && m->created[0])
         rc = churn_eval_add_info(e, "model_created", m->created);
     if (rc == CHURN_OK && m->library[0])
         rc = churn_eval_add_info(e, "model_library", m->library);
     if (rc == CHURN_OK && m->class_weight[0])
         rc = churn_eval_add_info(e, "class_weight", m->class_weight);
-    for (size_t k = 0; rc == CHURN_OK && k < CHURN__M_COUNT; k++) {
+    for (size_t k = 0; rc == CHURN_OK && k < churn__model_n_figures(m);
+         k++) {
         char buf[CHURN__NUM_BUF];
-        if (!isnan(m->metrics[k]))
-            rc = churn_eval_add_info(e, churn__metric_names[k],
-                                     churn__format_double(m->metrics[k],
-                                                          buf));
+        const char *name;
+        double v = churn__model_figure_at(m, k, &name);
+        if (!isnan(v))
+            rc = churn_eval_add_info(e, name, churn__format_double(v, buf));
     }
     for (size_t j = 0; rc == CHURN_OK && j < churn_model_n_inputs(m); j++)
         rc = churn_eval_add_feature(e, churn_model_input_name(m, j));
@@ -88,6 +89,9 @@ static int copy_without_fold(const churn_dataset *ds, const size_t *fold_of,
         if (rc == CHURN_OK && !isnan(churn_dataset_as_of(ds, i)))
             rc = churn_dataset_set_as_of(c, i, churn_dataset_as_of(ds, i),
                                          err);
+        if (rc == CHURN_OK && churn_dataset_has_days_to_churn(ds))
+            rc = churn_dataset_set_days_to_churn(
+                c, i, churn_dataset_days_to_churn(ds, i), err);
     }
     if (rc != CHURN_OK) {
         churn_dataset_free(c);

@@ -15,7 +15,9 @@
  * standardized value, its missing indicator, its one-hot levels. */
 static double coefficient(const churn_model *m, size_t j)
 {
-    const double *w = m->clf.w; /* NULL for a non-linear kernel */
+    double b;
+    const double *w = churn__classifier_linear(&m->clf, &b); /* NULL: not
+                                                              * linear */
     if (!w)
         return NAN;
     double best = 0;

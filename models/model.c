@@ -1,5 +1,6 @@
 /* model.c - the model container: accessors and batch prediction. */
 #include "model.h"
+#include "drift.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -8,7 +9,6 @@
 const char *const churn__metric_names[CHURN__M_COUNT] = {
     "train_rows",     "train_positives",     "validation_rows",
     "validation_auc", "validation_log_loss", "train_seconds",
-    "iterations",     "c",                   "gamma",
     "cv_metric",
 };
 
@@ -38,10 +38,14 @@ void churn_model_free(churn_model *m)
     free(m->label_positive);
     free(m->validation_prob);
     free(m->validation_label);
+    churn__drift_ref_free(m->drift);
     free(m);
 }
 
-const char *churn_model_family(const churn_model *m) { return m->family; }
+const char *churn_model_family(const churn_model *m)
+{
+    return m->clf.family ? m->clf.family->name : "";
+}
 
 const char *churn_model_class_weight(const churn_model *m)
 {
@@ -84,11 +88,71 @@ double churn_model_category_code(const churn_model *m, size_t j,
     return k == (size_t)-1 ? -1.0 : (double)k;
 }
 
+/* Where the next part of a line of size bytes at buf goes after len
+ * bytes, and the room left: none once it is full (snprintf counts on). */
+static char *at(char *buf, size_t size, size_t len, size_t *room)
+{
+    *room = len < size ? size - len : 0;
+    return *room ? buf + len : NULL;
+}
+
+size_t churn_model_describe(const churn_model *m, char *buf, size_t size)
+{
+    if (!m)
+        return 0;
+    size_t room;
+    if (!buf)
+        size = 0;
+    int k = snprintf(buf, size, "%s", churn_model_family(m));
+    size_t len = k > 0 ? (size_t)k : 0;
+    for (size_t i = 0; i < m->n_figures; i++) {
+        const churn__figure *f = m->figure[i];
+        double v = m->figure_value[i];
+        if (isnan(v))
+            continue;
+        char *p = at(buf, size, len, &room);
+        /* digits 0: a count, written whole. */
+        k = f->digits ? snprintf(p, room, ", %s%.*g%s", f->before, f->digits,
+                                 v, f->after)
+                      : snprintf(p, room, ", %s%.0f%s", f->before, v,
+                                 f->after);
+        len += k > 0 ? (size_t)k : 0;
+    }
+    return len;
+}
+
+size_t churn__model_n_figures(const churn_model *m)
+{
+    return CHURN__M_COUNT + m->n_figures;
+}
+
+double churn__model_figure_at(const churn_model *m, size_t k,
+                              const char **name)
+{
+    /* cv_metric, the search's, stays last, where files always had it. */
+    if (k < CHURN__M_CV_METRIC || k >= CHURN__M_CV_METRIC + m->n_figures) {
+        size_t i = k < CHURN__M_CV_METRIC ? k : k - m->n_figures;
+        *name = churn__metric_names[i];
+        return m->metrics[i];
+    }
+    *name = m->figure[k - CHURN__M_CV_METRIC]->name;
+    return m->figure_value[k - CHURN__M_CV_METRIC];
+}
+
 double churn_model_metric(const churn_model *m, const char *name)
 {
-    for (size_t k = 0; name && k < CHURN__M_COUNT; k++)
-        if (strcmp(name, churn__metric_names[k]) == 0)
-            return m->metrics[k];
+    const char *at;
+    for (size_t k = 0; name && k < churn__model_n_figures(m); k++) {
+        double v = churn__model_figure_at(m, k, &at);
+        if (strcmp(name, at) == 0)
+            return v;
+    }
+    /* "iterations", of files before each figure had one meaning: the
+     * family's count that stood under that name. */
+    for (size_t k = 0; name && k < m->n_figures; k++)
+        if (strcmp(name, "iterations") == 0 &&
+            m->figure[k]->compat_iterations)
+            return m->figure_value[k];
     return NAN;
 }
 
@@ -145,8 +209,9 @@ static void block_decisions(const double *restrict vt,
 
 /* Linear classifiers, PREDICT_BLOCK rows at a time; vt holds
  * PREDICT_BLOCK * p doubles. */
-static void predict_linear(const churn_model *m, const double *x, size_t n,
-                           double *prob_out, double *vt)
+static void predict_linear(const churn_model *m, const double *w, double b0,
+                           const double *x, size_t n, double *prob_out,
+                           double *vt)
 {
     size_t d = churn_model_n_inputs(m), p = m->n_outputs;
     const double *center = churn__pipeline_centers(m->pipe);
@@ -159,7 +224,7 @@ static void predict_linear(const churn_model *m, const double *x, size_t n,
         for (size_t r = b; r < PREDICT_BLOCK; r++) /* unused lanes */
             for (size_t k = 0; k < p; k++)
                 vt[k * PREDICT_BLOCK + r] = 0;
-        block_decisions(vt, center, scale, m->clf.w, m->clf.b, p, acc);
+        block_decisions(vt, center, scale, w, b0, p, acc);
         for (size_t r = 0; r < b; r++)
             prob_out[start + r] = churn__calibrate(&m->cal, acc[r]);
     }
@@ -179,8 +244,10 @@ int churn_model_predict(const churn_model *m, const double *x, size_t n_rows,
      * kernels may sum the tail rows of a batch in another order, and a
      * row must score to the same bits whether it comes alone or in a
      * million-row file. */
-    if (m->clf.w)
-        predict_linear(m, x, n_rows, prob_out, scratch);
+    double b = 0;
+    const double *w = churn__classifier_linear(&m->clf, &b);
+    if (w)
+        predict_linear(m, w, b, x, n_rows, prob_out, scratch);
     else
         for (size_t i = 0; i < n_rows; i++)
             prob_out[i] = churn__calibrate(

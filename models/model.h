@@ -6,9 +6,11 @@
 
 #include "internal.h"
 #include "classifier.h"
+#include "family.h"
 #include "pipeline.h"
 
-/* The training figures a model keeps, by index into churn_model.metrics. */
+/* The training figures every model keeps, by index into
+ * churn_model.metrics; the family's own follow in churn_model.figure. */
 enum churn__metric {
     CHURN__M_TRAIN_ROWS,
     CHURN__M_TRAIN_POSITIVES,
@@ -16,9 +18,6 @@ enum churn__metric {
     CHURN__M_VALIDATION_AUC,
     CHURN__M_VALIDATION_LOG_LOSS,
     CHURN__M_TRAIN_SECONDS,
-    CHURN__M_ITERATIONS,
-    CHURN__M_C,
-    CHURN__M_GAMMA,
     CHURN__M_CV_METRIC,
     CHURN__M_COUNT
 };
@@ -28,10 +27,10 @@ enum churn__metric {
 extern const char *const churn__metric_names[CHURN__M_COUNT];
 
 struct churn_model {
-    char family[16];          /* "logistic" or "svm" */
     churn__pipeline *pipe;    /* raw inputs -> standardized outputs */
     size_t n_outputs;         /* = churn__pipeline_n_outputs(pipe) */
-    churn__classifier clf;    /* on the n_outputs standardized outputs */
+    churn__classifier clf;    /* on the n_outputs pipeline outputs; its
+                               * family names the model */
     churn__calibration cal;   /* decision value -> probability */
     char class_weight[16];    /* "none" or "balanced" */
     /* The training data's label column and the value that meant churned
@@ -40,14 +39,29 @@ struct churn_model {
     char created[32];         /* ISO date-time of training, UTC */
     char library[32];         /* churn version that trained it */
     double metrics[CHURN__M_COUNT]; /* NaN = not measured */
+    /* The figures of the family that fitted the model (or those a model
+     * file holds), in its order; NaN = not recorded. */
+    const churn__figure *figure[CHURN__MAX_FIGURES];
+    double figure_value[CHURN__MAX_FIGURES];
+    size_t n_figures;
     /* The validation rows' probabilities and labels, kept by churn_train
      * for churn_model_validation_eval; not saved (NULL when loaded). */
     double *validation_prob, *validation_label;
     size_t n_validation;
+    /* The training rows' reference distributions (drift.h); NULL when
+     * the model file has none. */
+    struct churn__drift_ref *drift;
 };
 
 /* Allocates an empty model (metrics NaN); NULL when out of memory. */
 churn_model *churn__model_new(void);
+
+/* Every training figure in the model file's order: the metrics up to
+ * train_seconds, the family's figures, cv_metric. Index k <
+ * churn__model_n_figures(m); *name gets the name; NaN = none. */
+size_t churn__model_n_figures(const churn_model *m);
+double churn__model_figure_at(const churn_model *m, size_t k,
+                              const char **name);
 
 /* The classifier's decision value for one raw row; scratch holds
  * n_outputs doubles and gets the standardized row. */

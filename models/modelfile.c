@@ -1,6 +1,7 @@
 /* modelfile.c - the model file: versioned text, lossless numbers, a CRC-32
  * checksum last; written atomically, read with exact error places. */
 #include "model.h"
+#include "drift.h"
 
 #include <errno.h>
 #include <math.h>
@@ -40,29 +41,33 @@ static int write_body(const churn_model *m, FILE *f)
     fputs("\ncreated ", f);
     churn__put_string(f, m->created);
     fputs("\nfamily ", f);
-    churn__put_string(f, m->family);
+    churn__put_string(f, churn_model_family(m));
     fputs("\nclass_weight ", f);
     churn__put_string(f, m->class_weight);
     fputc('\n', f);
     write_label(m, f);
     churn__pipeline_write(m->pipe, f);
-    churn__classifier_write(&m->clf, names, f);
+    churn__classifier_write(&m->clf, m->n_outputs, names, f);
     churn__calibration_write(&m->cal, f);
     /* A figure the model has not got (NaN: gamma of a logistic model, the
      * validation of a model trained without one) is left out, so the file
      * holds only finite numbers; the reader takes absent figures as NaN. */
     size_t n_metrics = 0;
-    for (size_t k = 0; k < CHURN__M_COUNT; k++)
-        n_metrics += !isnan(m->metrics[k]);
+    const char *name;
+    for (size_t k = 0; k < churn__model_n_figures(m); k++)
+        n_metrics += !isnan(churn__model_figure_at(m, k, &name));
     fprintf(f, "metrics %zu\n", n_metrics);
-    for (size_t k = 0; k < CHURN__M_COUNT; k++) {
-        if (isnan(m->metrics[k]))
+    for (size_t k = 0; k < churn__model_n_figures(m); k++) {
+        double v = churn__model_figure_at(m, k, &name);
+        if (isnan(v))
             continue;
-        fprintf(f, "metric %s ", churn__metric_names[k]);
-        churn__put_double(f, m->metrics[k]);
+        fprintf(f, "metric %s ", name);
+        churn__put_double(f, v);
         fputc('\n', f);
     }
     fputs("end metrics\n", f);
+    if (m->drift) /* files without references stay as they were */
+        churn__drift_write(m->drift, m, f);
     free(names);
     return CHURN_OK;
 }
@@ -237,7 +242,8 @@ static int read_optional(churn__lines *r, const char *key, char **dst,
     return rc;
 }
 
-static int read_classifier(churn__lines *r, churn_model *m, churn_error *err)
+static int read_classifier(churn__lines *r, churn_model *m,
+                           const churn__family *family, churn_error *err)
 {
     m->n_outputs = churn__pipeline_n_outputs(m->pipe);
     const char **names = churn__model_output_names(m);
@@ -245,11 +251,34 @@ static int read_classifier(churn__lines *r, churn_model *m, churn_error *err)
         return churn__fail_nomem(err);
     int rc = churn__classifier_read(r, &m->clf, m->n_outputs, names, err);
     free(names);
-    if (rc == CHURN_OK && (m->clf.family == CHURN__SVM) !=
-                              (strcmp(m->family, "svm") == 0))
+    if (rc == CHURN_OK && m->clf.family != family)
         rc = churn__fail_at(err, CHURN_EFORMAT, r->path, r->line, 1,
-                            "the classifier is not a %s model", m->family);
+                            "the classifier is not a %s model",
+                            family->name);
     return rc;
+}
+
+/* Keeps metric name = v: a figure every model has, or one a family
+ * records (or the old "iterations"). Names this version does not know
+ * are skipped: a newer minor release may record more figures in the same
+ * format. */
+static void keep_metric(churn_model *m, const char *name, double v)
+{
+    for (size_t i = 0; i < CHURN__M_COUNT; i++)
+        if (strcmp(name, churn__metric_names[i]) == 0) {
+            m->metrics[i] = v;
+            return;
+        }
+    const churn__figure *fig = churn__figure_find(name);
+    for (size_t k = 0; fig && k < m->n_figures; k++)
+        if (m->figure[k] == fig) {
+            m->figure_value[k] = v;
+            return;
+        }
+    if (fig && m->n_figures < CHURN__MAX_FIGURES) {
+        m->figure[m->n_figures] = fig;
+        m->figure_value[m->n_figures++] = v;
+    }
 }
 
 static int read_metrics(churn__lines *r, churn_model *m, churn_error *err)
@@ -272,11 +301,8 @@ static int read_metrics(churn__lines *r, churn_model *m, churn_error *err)
             rc = churn__lines_string(r, &name, err);
         if (rc == CHURN_OK)
             rc = churn__lines_double(r, &v, err);
-        /* Names this version does not know are skipped: a newer minor
-         * release may record more figures in the same format. */
-        for (size_t i = 0; rc == CHURN_OK && i < CHURN__M_COUNT; i++)
-            if (strcmp(name, churn__metric_names[i]) == 0)
-                m->metrics[i] = v;
+        if (rc == CHURN_OK)
+            keep_metric(m, name, v);
     }
     if (rc == CHURN_OK)
         rc = churn__lines_next(r, "end metrics", err);
@@ -287,17 +313,20 @@ static int read_metrics(churn__lines *r, churn_model *m, churn_error *err)
 
 static int parse_model(churn__lines *r, churn_model *m, churn_error *err)
 {
+    char name[16];
+    const churn__family *family = NULL;
     int rc = churn__lines_next(r, "version", err); /* checked already */
     if (rc == CHURN_OK)
         rc = read_field(r, "library", m->library, sizeof m->library, err);
     if (rc == CHURN_OK)
         rc = read_field(r, "created", m->created, sizeof m->created, err);
     if (rc == CHURN_OK)
-        rc = read_field(r, "family", m->family, sizeof m->family, err);
-    if (rc == CHURN_OK && strcmp(m->family, "logistic") != 0 &&
-        strcmp(m->family, "svm") != 0)
+        rc = read_field(r, "family", name, sizeof name, err);
+    /* A family that stores its state as another's never names a file. */
+    if (rc == CHURN_OK && (!(family = churn__family_find(name)) ||
+                           family->stored_as))
         rc = churn__fail_at(err, CHURN_EFORMAT, r->path, r->line, 8,
-                            "unknown model family '%s'", m->family);
+                            "unknown model family '%s'", name);
     if (rc == CHURN_OK)
         rc = read_field(r, "class_weight", m->class_weight,
                         sizeof m->class_weight, err);
@@ -308,12 +337,17 @@ static int parse_model(churn__lines *r, churn_model *m, churn_error *err)
     if (rc == CHURN_OK)
         rc = churn__pipeline_read(r, &m->pipe, err);
     if (rc == CHURN_OK)
-        rc = read_classifier(r, m, err);
+        rc = read_classifier(r, m, family, err);
     if (rc == CHURN_OK)
         rc = read_metrics(r, m, err);
+    /* The drift references, in files since churn recorded them. */
+    if (rc == CHURN_OK && r->pos < r->len && r->len - r->pos > 6 &&
+        strncmp(r->buf + r->pos, "drift ", 6) == 0)
+        rc = churn__drift_read(r, m, err);
     if (rc == CHURN_OK && r->pos < r->len)
         rc = churn__fail_at(err, CHURN_EFORMAT, r->path, r->line + 1, 1,
-                            "unexpected text after the metrics section");
+                            "unexpected text after the %s section",
+                            m->drift ? "drift" : "metrics");
     return rc;
 }
 

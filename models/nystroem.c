@@ -169,7 +169,7 @@ static int whitening(nystroem *ny)
     return rc;
 }
 
-int churn__nystroem_fit(churn__classifier *c, const churn__fit_params *fp,
+int churn__nystroem_fit(churn__kernel_model *c, const churn__fit_params *fp,
                         const double *z, const double *y, size_t n,
                         size_t dim, double *iterations, churn_error *err)
 {

@@ -86,12 +86,12 @@ static void cos_row(double *restrict row, const double *restrict phase,
 
 /* ------------------------------------------------------------ features */
 
-double churn__rff_feature(const churn__classifier *c, size_t i, double s)
+double churn__rff_feature(const churn__kernel_model *c, size_t i, double s)
 {
     return sqrt(2.0 / (double)c->n_sv) * churn__rff_cos(s + c->phase[i]);
 }
 
-double churn__rff_decision(const churn__classifier *c, const double *z)
+double churn__rff_decision(const churn__kernel_model *c, const double *z)
 {
     enum { CHUNK = 64 };
     double f = 0, feature[CHUNK], scale = sqrt(2.0 / (double)c->n_sv);
@@ -118,7 +118,7 @@ double churn__rff_decision(const churn__classifier *c, const double *z)
 }
 
 /* phi = z sv^T (n x n_sv): the dot products, by one GEMM. */
-static void dot_products(const churn__classifier *c, const double *z,
+static void dot_products(const churn__kernel_model *c, const double *z,
                          size_t n, double *phi)
 {
     if (c->dim > 0)
@@ -129,7 +129,7 @@ static void dot_products(const churn__classifier *c, const double *z,
         memset(phi, 0, n * c->n_sv * sizeof *phi);
 }
 
-void churn__rff_features(const churn__classifier *c, const double *z,
+void churn__rff_features(const churn__kernel_model *c, const double *z,
                          size_t n, double *phi)
 {
     size_t d = c->n_sv, dim = c->dim;
@@ -161,7 +161,7 @@ void churn__rff_features(const churn__classifier *c, const double *z,
 
 /* Draws the directions and phases: E[feature(x) feature(y)] =
  * exp(-gamma |x - y|^2) when directions are N(0, 2 gamma I). */
-static int draw(churn__classifier *c, uint64_t seed)
+static int draw(churn__kernel_model *c, uint64_t seed)
 {
     gsl_rng *rng = churn__rng_alloc();
     if (!rng)
@@ -183,7 +183,7 @@ static void rff_block(const void *ctx, const double *z, size_t n,
     churn__rff_features(ctx, z, n, phi);
 }
 
-int churn__rff_fit(churn__classifier *c, const churn__fit_params *fp,
+int churn__rff_fit(churn__kernel_model *c, const churn__fit_params *fp,
                    const double *z, const double *y, size_t n, size_t dim,
                    double *iterations, churn_error *err)
 {

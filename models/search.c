@@ -13,11 +13,9 @@ churn__calib_kind churn__calibration_for(int requested,
 {
     if (requested >= 0)
         return (churn__calib_kind)requested;
-    /* rbf-approx is a logistic regression: its decision value is already
-     * a log-odds, and Platt's out-of-fold fits would triple its cost. */
-    int margin = fp->family == CHURN__SVM &&
-                 fp->kernel != CHURN__K_RBF_APPROX;
-    return margin ? CHURN__CAL_PLATT : CHURN__CAL_NONE;
+    /* A log-odds needs no calibration (and Platt's out-of-fold fits would
+     * triple the cost of rbf-approx); a margin gets Platt's. */
+    return fp->family->margin ? CHURN__CAL_PLATT : CHURN__CAL_NONE;
 }
 
 int churn__auto_balanced(int requested_calibration,
@@ -97,10 +95,26 @@ static int judge(const churn__search *sr, const double *f, const double *y,
 }
 
 /* The default grids: small, so that a search on a few thousand rows
- * takes seconds. gamma is a multiple of 1 / p. */
-static const double logistic_c[] = {0.01, 0.1, 1, 10};
-static const double svm_c[] = {1, 3, 10};
+ * takes seconds. C's values are the family's; gamma is a multiple of
+ * 1 / p. */
 static const double gamma_scale[] = {0.25, 0.5, 1};
+
+/* Whether the search tries gamma_scale for base (rbf and rbf-approx). */
+static int gamma_grid(const churn__fit_params *base)
+{
+    return base->family->kernels && (base->kernel == CHURN__K_RBF ||
+                                     base->kernel == CHURN__K_RBF_APPROX);
+}
+
+/* The grid points of base's family. */
+static size_t grid_points(const churn__search *sr,
+                          const churn__fit_params *base)
+{
+    int weight[2];
+    return base->family->n_c_grid *
+           (gamma_grid(base) ? sizeof gamma_scale / sizeof *gamma_scale : 1) *
+           weights_of(sr, base, weight);
+}
 
 /* Evaluates the grid of one family; keeps the best point in *best. */
 static int search_family(churn__search *sr, const churn__fit_params *base,
@@ -109,20 +123,19 @@ static int search_family(churn__search *sr, const churn__fit_params *base,
                          churn__fit_params *best, double *best_metric,
                          churn_error *err)
 {
-    int svm = base->family == CHURN__SVM;
-    int rbf = svm && (base->kernel == CHURN__K_RBF ||
-                      base->kernel == CHURN__K_RBF_APPROX);
-    size_t n_c = svm ? sizeof svm_c / sizeof *svm_c
-                     : sizeof logistic_c / sizeof *logistic_c;
+    int kernels = base->family->kernels, rbf = gamma_grid(base);
+    size_t n_c = base->family->n_c_grid;
     size_t n_g = rbf ? sizeof gamma_scale / sizeof *gamma_scale : 1;
     int weight[2];
     size_t n_w = weights_of(sr, base, weight);
+    /* Shown as the family that stores the model (rbf-approx as svm). */
+    const char *family = churn__family_stored(base->family)->name;
     int rc = CHURN_OK;
     for (size_t a = 0; rc == CHURN_OK && a < n_c * n_w; a++)
         for (size_t g = 0; rc == CHURN_OK && g < n_g; g++) {
             churn__fit_params fp = *base;
             fp.balanced = weight[a / n_c];
-            fp.c = svm ? svm_c[a % n_c] : logistic_c[a % n_c];
+            fp.c = base->family->c_grid[a % n_c];
             if (rbf)
                 fp.gamma = gamma_scale[g] / (double)(p ? p : 1);
             double metric = NAN;
@@ -134,11 +147,11 @@ static int search_family(churn__search *sr, const churn__fit_params *base,
                 break;
             double shown = sr->metric == CHURN__METRIC_LOGLOSS ? -metric
                                                                : metric;
-            double gamma = svm && fp.kernel != CHURN__K_LINEAR
+            double gamma = kernels && fp.kernel != CHURN__K_LINEAR
                                ? (fp.gamma > 0 ? fp.gamma : 1.0 / (double)p)
                                : NAN;
-            const char *family = svm ? "svm" : "logistic";
-            const char *kernel = svm ? churn__kernel_name(fp.kernel) : "-";
+            const char *kernel = kernels ? churn__kernel_name(fp.kernel)
+                                         : "-";
             if (sr->report)
                 sr->report(sr->report_user, family, kernel, fp.c, gamma,
                            shown);
@@ -181,31 +194,21 @@ int churn__search_run(churn__search *sr, const churn_dataset *ds,
     int rc = folds_for(sr, ds, rows, n, &fold, &f, err);
     churn__fit_params best = *fp;
     double best_metric = NAN;
-    int rbf = fp->kernel == CHURN__K_RBF || fp->kernel == CHURN__K_RBF_APPROX;
-    int weight[2];
-    churn__fit_params svm_base = *fp, logistic_base = *fp;
-    svm_base.family = CHURN__SVM;
-    logistic_base.family = CHURN__LOGISTIC;
-    size_t svm_points = (sizeof svm_c / sizeof *svm_c) *
-                        (rbf ? sizeof gamma_scale / sizeof *gamma_scale : 1) *
-                        weights_of(sr, &svm_base, weight);
-    size_t logistic_points = sizeof logistic_c / sizeof *logistic_c *
-                             weights_of(sr, &logistic_base, weight);
+    /* Both: logistic, then svm with the kernel asked for. */
+    churn__fit_params base = *fp, second = *fp;
+    if (both_families) {
+        base.family = &churn__family_logistic;
+        second.family = churn__family_for(&churn__family_svm, fp->kernel);
+    }
     sr->done = 0;
-    sr->total = both_families ? logistic_points + svm_points
-                : fp->family == CHURN__SVM ? svm_points
-                                           : logistic_points;
-    churn__fit_params base = *fp;
-    if (both_families)
-        base.family = CHURN__LOGISTIC;
+    sr->total = grid_points(sr, &base) +
+                (both_families ? grid_points(sr, &second) : 0);
     if (rc == CHURN_OK)
         rc = search_family(sr, &base, z, y, n, p, fold, f, &best,
                            &best_metric, err);
-    if (rc == CHURN_OK && both_families) {
-        base.family = CHURN__SVM;
-        rc = search_family(sr, &base, z, y, n, p, fold, f, &best,
+    if (rc == CHURN_OK && both_families)
+        rc = search_family(sr, &second, z, y, n, p, fold, f, &best,
                            &best_metric, err);
-    }
     if (rc == CHURN_OK) {
         *fp = best;
         sr->best_metric = sr->metric == CHURN__METRIC_LOGLOSS ? -best_metric

@@ -52,7 +52,7 @@ static int make_problem(const double *z, const double *y, size_t n,
     return CHURN_OK;
 }
 
-int churn__svm_fit(churn__classifier *c, const churn__fit_params *fp,
+int churn__svm_fit(churn__kernel_model *c, const churn__fit_params *fp,
                    const double *z, const double *y, size_t n, size_t dim,
                    churn_error *err)
 {
@@ -110,7 +110,7 @@ done:
     return rc;
 }
 
-int churn__svm_copy(churn__classifier *c, const struct svm_model *model,
+int churn__svm_copy(churn__kernel_model *c, const struct svm_model *model,
                     size_t dim, int positive_label, churn_error *err)
 {
     if (svm_get_svm_type(model) != C_SVC || svm_get_nr_class(model) != 2)
@@ -122,7 +122,6 @@ int churn__svm_copy(churn__classifier *c, const struct svm_model *model,
     double sign = labels[0] == positive_label ? 1.0 : -1.0;
     size_t l = (size_t)svm_get_nr_sv(model);
     memset(c, 0, sizeof *c);
-    c->family = CHURN__SVM;
     c->dim = dim;
     c->n_sv = l;
     int kt = model->param.kernel_type;
@@ -136,7 +135,7 @@ int churn__svm_copy(churn__classifier *c, const struct svm_model *model,
     c->sv = calloc(cells ? cells : 1, sizeof *c->sv);
     c->sv_coef = malloc((l ? l : 1) * sizeof *c->sv_coef);
     if (!c->sv || !c->sv_coef) {
-        churn__classifier_clear(c);
+        churn__kernel_model_clear(c);
         return churn__fail_nomem(err);
     }
     for (size_t i = 0; i < l; i++) {
@@ -148,11 +147,11 @@ int churn__svm_copy(churn__classifier *c, const struct svm_model *model,
     c->b = -sign * model->rho[0];
     int rc = churn__svm_derive(c, err);
     if (rc != CHURN_OK)
-        churn__classifier_clear(c);
+        churn__kernel_model_clear(c);
     return rc;
 }
 
-int churn__svm_derive(churn__classifier *c, churn_error *err)
+int churn__svm_derive(churn__kernel_model *c, churn_error *err)
 {
     free(c->w);
     c->w = NULL;
@@ -180,7 +179,7 @@ static double int_power(double x, int degree)
 
 /* Unit i's value from the squared distance (rbf) or the dot product
  * (poly, rbf-approx). */
-static double kernel_of(const churn__classifier *c, size_t i, double s)
+static double kernel_of(const churn__kernel_model *c, size_t i, double s)
 {
     if (c->kernel == CHURN__K_RBF)
         return exp(-c->gamma * s);
@@ -189,7 +188,7 @@ static double kernel_of(const churn__classifier *c, size_t i, double s)
     return int_power(c->gamma * s, c->degree);
 }
 
-double churn__svm_kernel_decision(const churn__classifier *c, const double *z)
+double churn__svm_kernel_decision(const churn__kernel_model *c, const double *z)
 {
     if (c->kernel == CHURN__K_RBF_APPROX)
         return churn__rff_decision(c, z);
@@ -212,7 +211,7 @@ double churn__svm_kernel_decision(const churn__classifier *c, const double *z)
  * squared distance by sv_k^2 - (sv_k - z_k)^2 and the dot product by
  * -sv_k z_k summed over those outputs: per-input partial sums give every
  * "input j at its mean" decision value in one pass over the vectors. */
-void churn__svm_contrib(const churn__classifier *c, const double *z,
+void churn__svm_contrib(const churn__kernel_model *c, const double *z,
                         const size_t *out_input, size_t n_in,
                         double *contrib, double *scratch)
 {

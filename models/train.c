@@ -1,7 +1,9 @@
 /* train.c - training: options, the held-out validation split, fitting the
  * pipeline and the classifier on training rows only, and the summary. */
 #include "model.h"
+#include "drift.h"
 #include "comm.h"
+#include "survival.h"
 #include "cv.h"
 #include "metrics.h"
 #include "train.h"
@@ -34,6 +36,7 @@ struct churn_train_opts {
     churn_progress_fn progress;
     void *progress_user;
     churn_comm comm; /* size 0: this process alone */
+    double horizon;  /* survival: label horizon in days; 0 = not given */
 };
 
 churn_train_opts *churn_train_opts_new(void)
@@ -62,9 +65,12 @@ void churn_train_opts_free(churn_train_opts *o)
 
 int churn_train_opts_set_model(churn_train_opts *o, const char *family)
 {
-    if (!o || !family || (strcmp(family, "logistic") != 0 &&
-                          strcmp(family, "svm") != 0 &&
-                          strcmp(family, "auto") != 0))
+    /* rbf-approx, which fits an svm state, is asked for as the svm's
+     * rbf-approx kernel (churn__family_for). */
+    const churn__family *f = family ? churn__family_find(family) : NULL;
+    if (!o || !family || ((!f || f->stored_as) &&
+                          strcmp(family, "auto") != 0) ||
+        strlen(family) >= sizeof o->family)
         return CHURN_EINVAL;
     snprintf(o->family, sizeof o->family, "%s", family);
     return CHURN_OK;
@@ -265,15 +271,37 @@ int churn_train_opts_set_comm(churn_train_opts *o, const churn_comm *comm)
     return CHURN_OK;
 }
 
+int churn_train_opts_set_horizon(churn_train_opts *o, double days)
+{
+    if (!o || !(days > 0) || !isfinite(days))
+        return CHURN_EINVAL;
+    o->horizon = days;
+    return CHURN_OK;
+}
+
+/* The family the options fit; NULL for "auto" (a search picks it). */
+static const churn__family *family_of(const churn_train_opts *o)
+{
+    const churn__family *f = churn__family_find(o->family);
+    return f ? churn__family_for(f, o->kernel) : NULL;
+}
+
+int churn_train_opts_distributed(const churn_train_opts *o)
+{
+    const churn__family *f = o ? family_of(o) : NULL;
+    return f && f->distributed;
+}
+
 /* What a fit across ranks supports (see churn_train_opts_set_comm). */
 static int check_distributed(const churn_train_opts *o, churn_error *err)
 {
-    int approx = strcmp(o->family, "svm") == 0 &&
-                 o->kernel == CHURN__K_RBF_APPROX;
-    const char *what = strcmp(o->family, "logistic") != 0 && !approx
-                           ? "a model other than logistic or svm with the "
-                             "rbf-approx kernel"
-                       : o->validation > 0 ? "a validation hold-out"
+    const churn__family *f = family_of(o);
+    if (!f || !f->distributed)
+        return churn__fail(err, CHURN_EINVAL,
+                           "training across %d ranks needs a family with a "
+                           "distributed fit; %s has none", o->comm.size,
+                           f ? f->name : o->family);
+    const char *what = o->validation > 0 ? "a validation hold-out"
                        : o->search         ? "a grid search"
                        : o->calibration > 0 ? "calibration"
                        : o->max_rows       ? "a row cap"
@@ -308,6 +336,17 @@ static void search_setup(const churn_train_opts *o, churn__search *sr)
     sr->calibration = o->calibration;
 }
 
+/* Keeps the figures the fit of family f recorded. */
+static void keep_figures(churn_model *m, const churn__family *f,
+                         const double *figures)
+{
+    m->n_figures = f->n_figures;
+    for (size_t k = 0; k < f->n_figures; k++) {
+        m->figure[k] = f->figures[k];
+        m->figure_value[k] = figures[k];
+    }
+}
+
 /* Fits pipeline and classifier on rows[0..n) of ds into m with the
  * parameters *fp; a grid search first, when search is set, which
  * replaces *fp by the best grid point. */
@@ -316,14 +355,16 @@ static int fit_rows(const churn_dataset *ds, const size_t *rows, size_t n,
                     churn__fit_params *fp, churn_model *m, churn_error *err)
 {
     int rc;
-    double *z = NULL, *y = NULL, *raw = NULL;
+    double *z = NULL, *y = NULL, *raw = NULL, *days = NULL;
     churn__binding *bind = NULL;
     churn__pipeline_free(m->pipe);
     m->pipe = NULL;
     churn__classifier_clear(&m->clf);
     churn__calibration_clear(&m->cal);
     const churn_comm *comm = fp->comm;
-    rc = churn__pipeline_fit_comm(ds, rows, n, comm, &m->pipe, err);
+    /* "auto" fits one pipeline for every family it tries: theirs agree. */
+    rc = churn__pipeline_fit_opts(ds, rows, n, comm, &fp->family->prep,
+                                  &m->pipe, err);
     if (rc != CHURN_OK)
         return rc;
     size_t p = churn__pipeline_n_outputs(m->pipe);
@@ -332,7 +373,8 @@ static int fit_rows(const churn_dataset *ds, const size_t *rows, size_t n,
     z = malloc((n * p > 0 ? n * p : 1) * sizeof *z);
     y = malloc((n ? n : 1) * sizeof *y);
     raw = malloc((d_in ? d_in : 1) * sizeof *raw);
-    rc = !z || !y || !raw ? churn__fail_nomem(err)
+    days = malloc((n ? n : 1) * sizeof *days);
+    rc = !z || !y || !raw || !days ? churn__fail_nomem(err)
                           : churn__pipeline_bind(m->pipe, ds, &bind, err);
     if ((rc = churn_comm_agree(comm, rc, err)) != CHURN_OK)
         goto done;
@@ -340,7 +382,9 @@ static int fit_rows(const churn_dataset *ds, const size_t *rows, size_t n,
         churn__binding_row(bind, ds, rows[i], raw);
         churn__pipeline_transform(m->pipe, raw, z + i * p);
         y[i] = churn_dataset_label(ds, rows[i]) > 0.5;
+        days[i] = churn_dataset_days_to_churn(ds, rows[i]);
     }
+    fp->days = days; /* only for this fit: the rows are these */
     churn__search sr;
     search_setup(o, &sr);
     if (search) {
@@ -350,17 +394,21 @@ static int fit_rows(const churn_dataset *ds, const size_t *rows, size_t n,
             goto done;
         m->metrics[CHURN__M_CV_METRIC] = sr.best_metric;
     }
-    rc = churn__classifier_fit(&m->clf, fp, z, y, n, p,
-                               &m->metrics[CHURN__M_ITERATIONS], err);
+    double figures[CHURN__MAX_FIGURES];
+    rc = churn__classifier_fit(&m->clf, fp, z, y, n, p, figures, err);
+    if (rc == CHURN_OK)
+        keep_figures(m, fp->family, figures);
     churn__calib_kind cal = churn__calibration_for(o->calibration, fp);
     if (rc == CHURN_OK && cal != CHURN__CAL_NONE)
         rc = churn__calibration_fit_cv(&sr, ds, rows, z, y, n, p, fp,
                                        cal, &m->cal, err);
 done:
+    fp->days = NULL;
     churn__binding_free(bind);
     free(z);
     free(y);
     free(raw);
+    free(days);
     return rc;
 }
 
@@ -489,14 +537,9 @@ static void stamp(churn_model *m, const churn__fit_params *fp)
     gmtime_r(&t, &tm);
     strftime(m->created, sizeof m->created, "%Y-%m-%dT%H:%M:%SZ", &tm);
     snprintf(m->library, sizeof m->library, "%s", churn_version());
-    snprintf(m->family, sizeof m->family, "%s",
-             fp->family == CHURN__SVM ? "svm" : "logistic");
     /* The weight the fit used: "auto" and the search resolve to one. */
     snprintf(m->class_weight, sizeof m->class_weight, "%s",
              fp->balanced ? "balanced" : "none");
-    m->metrics[CHURN__M_C] = fp->c;
-    if (fp->family == CHURN__SVM && fp->kernel != CHURN__K_LINEAR)
-        m->metrics[CHURN__M_GAMMA] = m->clf.gamma;
 }
 
 int churn_train(const churn_dataset *ds, const churn_train_opts *o,
@@ -511,6 +554,9 @@ int churn_train(const churn_dataset *ds, const churn_train_opts *o,
     churn_model *m = NULL;
     const churn_comm *comm = o->comm.size > 1 ? &o->comm : NULL;
     int rc = comm ? check_distributed(o, err) : CHURN_OK;
+    if (rc == CHURN_OK && family_of(o) == &churn__family_survival)
+        rc = churn__survival_check(ds, o->horizon, o->search,
+                                   o->calibration, o->balanced, err);
     if (rc == CHURN_OK)
         rc = labeled_rows(ds, comm, &rows, &n, &pos, err);
     if (rc == CHURN_OK && o->max_rows && n > o->max_rows)
@@ -525,11 +571,14 @@ int churn_train(const churn_dataset *ds, const churn_train_opts *o,
         rc = churn__fail_nomem(err);
     if ((rc = churn_comm_agree(comm, rc, err)) != CHURN_OK)
         goto done;
+    /* "auto": the search's first family until the search picks one. */
+    const churn__family *family = family_of(o);
     churn__fit_params fp = {
-        .family = strcmp(o->family, "svm") == 0 ? CHURN__SVM : CHURN__LOGISTIC,
+        .family = family ? family : &churn__family_logistic,
         .c = o->c, .balanced = o->balanced, .kernel = o->kernel,
         .gamma = o->gamma, .degree = o->degree,
-        .components = o->components, .seed = o->seed, .comm = comm};
+        .components = o->components, .seed = o->seed, .comm = comm,
+        .horizon = o->horizon};
     if (o->balanced < 0)
         fp.balanced = churn__auto_balanced(o->calibration, &fp);
     int search = o->search || strcmp(o->family, "auto") == 0;
@@ -559,6 +608,10 @@ int churn_train(const churn_dataset *ds, const churn_train_opts *o,
     }
     if (rc == CHURN_OK) /* every rank fails alike before the reduce */
         rc = churn_comm_agree(comm, stamp_label(m, ds, o, err), err);
+    if (rc == CHURN_OK) /* the rows the final model was fitted on */
+        rc = n_held > 0 && o->refit
+                 ? churn__drift_fit(m, ds, rows, n, comm, err)
+                 : churn__drift_fit(m, ds, fit, n_fit, comm, err);
     if (rc != CHURN_OK)
         goto done;
     stamp(m, &fp);

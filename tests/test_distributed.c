@@ -75,7 +75,8 @@ static churn_dataset *make_rows(size_t lo, size_t hi)
 /* What each rank does and gets. */
 typedef struct rank_job {
     churn_dataset *ds;
-    int what; /* 0: train, 1: pipeline only */
+    int what; /* 0: train, 1: pipeline only, 4: the raw pipeline a tree
+               * family asks for; 2, 3: see check_model_equality */
     int rc;
     churn_error err;
     churn_model *model;
@@ -86,9 +87,12 @@ static void rank_body(const churn_comm *comm, void *arg)
 {
     rank_job *j = arg;
     churn_error_clear(&j->err);
-    if (j->what == 1) {
-        j->rc = churn__pipeline_fit_comm(j->ds, NULL, 0, comm, &j->pipe,
-                                         &j->err);
+    if (j->what == 1 || j->what == 4) {
+        const churn__pipeline_opts raw = {.keep_missing = 1,
+                                          .standardize = 0};
+        j->rc = churn__pipeline_fit_opts(j->ds, NULL, 0, comm,
+                                         j->what == 4 ? &raw : NULL,
+                                         &j->pipe, &j->err);
         return;
     }
     churn_train_opts *o = churn_train_opts_new();
@@ -180,7 +184,73 @@ static void test_pipeline_equals_one_process(void **state)
     churn_dataset_free(all);
 }
 
+
+/* A linear model's weights (d of them) and intercept within 1e-8 of the
+ * one process's. */
+static void assert_same_linear(const churn_model *m, const churn_model *one,
+                               size_t d)
+{
+    double b, b_one;
+    const double *w = churn__classifier_linear(&m->clf, &b);
+    const double *w_one = churn__classifier_linear(&one->clf, &b_one);
+    assert_non_null(w);
+    assert_non_null(w_one);
+    for (size_t k = 0; k < d; k++)
+        assert_near(w[k], w_one[k], 1e-8);
+    assert_near(b, b_one, 1e-8);
+}
+
+/* rbf-approx: the same landmarks, the same weights on them. */
+static void assert_same_expansion(const churn__kernel_model *m,
+                                  const churn__kernel_model *one)
+{
+    assert_int_equal(m->dim, one->dim);
+    assert_int_equal(m->n_sv, one->n_sv);
+    for (size_t k = 0; k < m->n_sv * m->dim; k++)
+        assert_near(m->sv[k], one->sv[k], 1e-12);
+    for (size_t k = 0; k < m->n_sv; k++)
+        assert_near(m->sv_coef[k], one->sv_coef[k], 1e-8);
+    assert_near(m->b, one->b, 1e-8);
+}
 /* Exact medians: values with ties, negatives and -0, split every way. */
+/* The raw pipeline (missing values kept, nothing standardized) across
+ * ranks: the outputs of one process, no indicator, every center 0 and
+ * scale 1, NaN passed on. */
+static void test_raw_pipeline_equals_one_process(void **state)
+{
+    (void)state;
+    churn_dataset *all = make_rows(0, N_ROWS);
+    const churn__pipeline_opts raw = {.keep_missing = 1, .standardize = 0};
+    churn__pipeline *one = NULL;
+    assert_int_equal(churn__pipeline_fit_opts(all, NULL, 0, NULL, &raw, &one,
+                                              NULL), CHURN_OK);
+    size_t n = churn__pipeline_n_outputs(one);
+    for (size_t k = 0; k < n; k++)
+        assert_null(strstr(churn__pipeline_output_name(one, k), "_missing"));
+    double row[N_COLS] = {NAN, NAN, NAN, NAN, NAN}, out[16];
+    for (int n_ranks = 1; n_ranks <= MAX_RANKS; n_ranks++) {
+        rank_job jobs[MAX_RANKS];
+        run_ranks(n_ranks, cuts[n_ranks - 1], 4, jobs);
+        for (int r = 0; r < n_ranks; r++) {
+            if (jobs[r].rc != CHURN_OK)
+                fail_msg("%d ranks, rank %d: %s", n_ranks, r,
+                         jobs[r].err.message);
+            assert_same_pipeline(one, jobs[r].pipe, 0);
+            for (size_t k = 0; k < n; k++) {
+                double c, s;
+                churn__pipeline_output_scaling(jobs[r].pipe, k, &c, &s);
+                assert_true(c == 0 && s == 1);
+            }
+            churn__pipeline_transform(jobs[r].pipe, row, out);
+            /* tenure and spend, the first two outputs */
+            assert_true(isnan(out[0]) && isnan(out[1]));
+        }
+        free_jobs(n_ranks, jobs);
+    }
+    churn__pipeline_free(one);
+    churn_dataset_free(all);
+}
+
 static void test_median_is_exact(void **state)
 {
     (void)state;
@@ -254,16 +324,11 @@ static void check_model_equality(int what)
                 fail_msg("%d ranks, rank %d: %s", n_ranks, r,
                          jobs[r].err.message);
             assert_same_pipeline(one->pipe, m->pipe, 1e-13);
-            assert_int_equal(m->clf.dim, one->clf.dim);
-            for (size_t k = 0; what != 3 && k < m->clf.dim; k++)
-                assert_near(m->clf.w[k], one->clf.w[k], 1e-8);
-            /* rbf-approx: the same landmarks, the same weights on them. */
-            assert_int_equal(m->clf.n_sv, one->clf.n_sv);
-            for (size_t k = 0; k < m->clf.n_sv * m->clf.dim; k++)
-                assert_near(m->clf.sv[k], one->clf.sv[k], 1e-12);
-            for (size_t k = 0; k < m->clf.n_sv; k++)
-                assert_near(m->clf.sv_coef[k], one->clf.sv_coef[k], 1e-8);
-            assert_near(m->clf.b, one->clf.b, 1e-8);
+            assert_ptr_equal(m->clf.family, one->clf.family);
+            if (what != 3)
+                assert_same_linear(m, one, m->n_outputs);
+            else
+                assert_same_expansion(m->clf.state, one->clf.state);
             assert_near(m->metrics[CHURN__M_TRAIN_ROWS],
                         one->metrics[CHURN__M_TRAIN_ROWS], 0);
             assert_near(m->metrics[CHURN__M_TRAIN_POSITIVES],
@@ -272,10 +337,11 @@ static void check_model_equality(int what)
         free_jobs(n_ranks, jobs);
     }
     /* The fit is not trivial: tenure lowers the churn log-odds. */
+    double b;
     if (what == 3)
-        assert_int_equal(one->clf.n_sv, 40);
+        assert_int_equal(((churn__kernel_model *)one->clf.state)->n_sv, 40);
     else
-        assert_true(one->clf.w[0] < -0.5);
+        assert_true(churn__classifier_linear(&one->clf, &b)[0] < -0.5);
     churn_model_free(one);
     churn_train_opts_free(o);
     churn_dataset_free(all);
@@ -346,7 +412,7 @@ static void identity(const void *ctx, const double *z, size_t n, double *phi)
 static void bw_body(const churn_comm *comm, void *arg)
 {
     split_fit *pt = arg;
-    churn__fit_params fp = {.family = CHURN__SVM, .c = 0.5,
+    churn__fit_params fp = {.family = &churn__family_rbf_approx, .c = 0.5,
                             .kernel = CHURN__K_RBF_APPROX, .comm = comm};
     pt->rc = churn__features_logistic_fit(
         &fp, identity, NULL, bw_z + pt->lo * BW_D, bw_y + pt->lo,
@@ -495,6 +561,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pipeline_equals_one_process),
+        cmocka_unit_test(test_raw_pipeline_equals_one_process),
         cmocka_unit_test(test_median_is_exact),
         cmocka_unit_test(test_model_equals_one_process),
         cmocka_unit_test(test_balanced_model_equals_one_process),

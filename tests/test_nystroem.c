@@ -22,15 +22,24 @@ static double rbf(const double *a, const double *b, size_t dim, double g)
     return exp(-g * d2);
 }
 
-static int fit(churn__classifier *c, double cost, int balanced, size_t m,
+/* Fits the rbf-approx family into *c, the svm state it makes. */
+static int fit(churn__kernel_model *c, double cost, int balanced, size_t m,
                uint64_t seed, const double *z, const double *y, size_t n,
                size_t dim)
 {
-    churn__fit_params fp = {.family = CHURN__SVM, .c = cost,
+    churn__fit_params fp = {.family = &churn__family_rbf_approx, .c = cost,
                             .balanced = balanced, .gamma = 1.5,
                             .kernel = CHURN__K_RBF_APPROX, .components = m,
                             .seed = seed};
-    return churn__classifier_fit(c, &fp, z, y, n, dim, NULL, NULL);
+    churn__classifier cl;
+    memset(c, 0, sizeof *c);
+    int rc = churn__classifier_fit(&cl, &fp, z, y, n, dim, NULL, NULL);
+    if (rc == CHURN_OK) {
+        assert_ptr_equal(cl.family, &churn__family_svm);
+        *c = *(churn__kernel_model *)cl.state;
+        free(cl.state);
+    }
+    return rc;
 }
 
 /* The fit minimizes 0.5 |w|^2 + sum_i C_i loss(w.phi_i + b) over the
@@ -53,7 +62,7 @@ static void test_fit_is_kernel_expansion_at_optimum(void **state)
             pos += y[i];
         double cw[2] = {cost * (balanced ? n / (2 * (n - pos)) : 1),
                         cost * (balanced ? n / (2 * pos) : 1)};
-        churn__classifier c;
+        churn__kernel_model c;
         assert_int_equal(fit(&c, cost, balanced, m, 3, z, y, n, dim), 0);
         assert_int_equal(c.kernel, CHURN__K_RBF);
         assert_int_equal(c.n_sv, m);
@@ -75,7 +84,7 @@ static void test_fit_is_kernel_expansion_at_optimum(void **state)
             for (size_t j = 0; j < m; j++)
                 f += c.sv_coef[j] * rbf(c.sv + j * dim, z + i * dim, dim,
                                         1.5);
-            assert_near(churn__classifier_decision(&c, z + i * dim), f,
+            assert_near(churn__svm_kernel_decision(&c, z + i * dim), f,
                         1e-12);
             double r = cw[y[i] > 0.5] * (1 / (1 + exp(-f)) - y[i]);
             sum_r += r;
@@ -86,7 +95,7 @@ static void test_fit_is_kernel_expansion_at_optimum(void **state)
         assert_near(sum_r, 0, 1e-9 * scale);
         for (size_t j = 0; j < m; j++)
             assert_near(resid[j], 0, 1e-9 * scale);
-        churn__classifier_clear(&c);
+        churn__kernel_model_clear(&c);
     }
     free(z);
     free(y);
@@ -106,16 +115,16 @@ static void test_duplicate_landmarks(void **state)
         z[i * dim + 1] = -(double)(i % 2);
         y[i] = (i % 2) != (i % 10 == 0); /* 80 % of each point agrees */
     }
-    churn__classifier c;
+    churn__kernel_model c;
     assert_int_equal(fit(&c, 1, 0, 50, 1, z, y, n, dim), 0);
     for (size_t j = 0; j < c.n_sv; j++)
         assert_true(isfinite(c.sv_coef[j]));
-    assert_true(churn__classifier_decision(&c, z + dim) > 0);
-    assert_true(churn__classifier_decision(&c, z) < 0);
-    churn__classifier_clear(&c);
+    assert_true(churn__svm_kernel_decision(&c, z + dim) > 0);
+    assert_true(churn__svm_kernel_decision(&c, z) < 0);
+    churn__kernel_model_clear(&c);
     assert_int_equal(fit(&c, 1, 0, 500, 1, z, y, n, dim), 0);
     assert_int_equal(c.n_sv, n);
-    churn__classifier_clear(&c);
+    churn__kernel_model_clear(&c);
 }
 
 /* The same seed picks the same landmarks and fits the same bits; another
@@ -126,7 +135,7 @@ static void test_seeded_determinism(void **state)
     const size_t n = 300, dim = 3, m = 16;
     double z[300 * 3], y[300];
     ring_rows(n, dim, 9, z, y);
-    churn__classifier c[3];
+    churn__kernel_model c[3];
     const uint64_t seeds[] = {17, 17, 18};
     for (size_t t = 0; t < 3; t++)
         assert_int_equal(fit(&c[t], 1, 0, m, seeds[t], z, y, n, dim), 0);
@@ -135,7 +144,7 @@ static void test_seeded_determinism(void **state)
     assert_true(c[0].b == c[1].b);
     assert_true(memcmp(c[0].sv, c[2].sv, m * dim * sizeof(double)) != 0);
     for (size_t t = 0; t < 3; t++)
-        churn__classifier_clear(&c[t]);
+        churn__kernel_model_clear(&c[t]);
 }
 
 /* A labeled dataset of ring rows (3 inputs). */
@@ -183,7 +192,7 @@ static void test_components_round_trip(void **state)
     assert_int_equal(churn_model_save(m, path, NULL), 0);
     if (churn_model_load(path, &back, &err) != CHURN_OK)
         fail_msg("load: %s", err.message);
-    assert_int_equal(back->clf.n_sv, 37);
+    assert_int_equal(((churn__kernel_model *)back->clf.state)->n_sv, 37);
     size_t n = churn_dataset_n_rows(ds);
     double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
     assert_int_equal(churn_model_predict_dataset(m, ds, a, NULL), 0);
@@ -232,15 +241,16 @@ static void test_accuracy_near_exact_rbf(void **state)
     double *yt = malloc(test * sizeof *yt);
     ring_rows(n, dim, 21, z, y);
     ring_rows(test, dim, 22, zt, yt);
-    churn__fit_params fp = {.family = CHURN__SVM, .c = 1, .gamma = 1,
+    churn__fit_params fp = {.family = &churn__family_svm, .c = 1, .gamma = 1,
                             .kernel = CHURN__K_RBF, .degree = 3, .seed = 42};
     churn__classifier exact, approx, linear;
     assert_int_equal(churn__classifier_fit(&exact, &fp, z, y, sub, dim, NULL,
                                            NULL), 0);
     fp.kernel = CHURN__K_RBF_APPROX;
+    fp.family = &churn__family_rbf_approx;
     assert_int_equal(churn__classifier_fit(&approx, &fp, z, y, n, dim, NULL,
                                            NULL), 0);
-    fp.family = CHURN__LOGISTIC;
+    fp.family = &churn__family_logistic;
     assert_int_equal(churn__classifier_fit(&linear, &fp, z, y, n, dim, NULL,
                                            NULL), 0);
     double a_exact = auc_of(&exact, zt, yt, test, dim);

@@ -114,6 +114,66 @@ static void test_write_read_is_bit_identical(void **state)
     churn_dataset_free(ds);
 }
 
+/* What a tree family asks (keep_missing, no standardization): numbers
+ * as they are, NaN where missing and no indicator, one-hot 0/1 as they
+ * are; the "kept" state reads back to the same bits. The defaults, given
+ * or not, fit the very pipeline churn__pipeline_fit fits. */
+static void test_raw_values_for_a_family(void **state)
+{
+    (void)state;
+    const char *cols[] = {"age", "@plan"};
+    const char *cells[] = {"30", "a", NULL, "b", "50", NULL, "40.5", "a"};
+    churn_dataset *ds = tu_dataset_rows(2, cols, 4, cells);
+    churn__pipeline_opts raw_opts = {.keep_missing = 1, .standardize = 0};
+    churn__pipeline *p, *q, *std, *dflt;
+    assert_int_equal(churn__pipeline_fit_opts(ds, NULL, 0, NULL, &raw_opts,
+                                              &p, NULL), CHURN_OK);
+    assert_int_equal(churn__pipeline_n_outputs(p), 3);
+    assert_string_equal(churn__pipeline_output_name(p, 0), "age");
+    assert_string_equal(churn__pipeline_output_name(p, 1), "plan=a");
+    for (size_t k = 0; k < 3; k++) {
+        double c, s;
+        churn__pipeline_output_scaling(p, k, &c, &s);
+        assert_true(c == 0 && s == 1);
+    }
+    double out[3], back[3];
+    const double rows[3][2] = {{30, 1}, {NAN, 1}, {40.5, NAN}};
+    const double want[3][3] = {{30, 0, 1}, {NAN, 0, 1}, {40.5, 0, 0}};
+    size_t len;
+    char *text = write_text(p, &len);
+    assert_non_null(strstr(text, "\nnumeric age 40.5 kept\n"));
+    churn_error err;
+    if (read_text(text, &q, &err) != CHURN_OK)
+        fail_msg("read: %s", err.message);
+    for (size_t i = 0; i < 3; i++) {
+        churn__pipeline_transform(p, rows[i], out);
+        churn__pipeline_transform(q, rows[i], back);
+        for (size_t k = 0; k < 3; k++)
+            assert_true(isnan(want[i][k]) ? isnan(out[k])
+                                          : out[k] == want[i][k]);
+        assert_memory_equal(out, back, sizeof out);
+    }
+    churn__pipeline_opts defaults = {.keep_missing = 0, .standardize = 1};
+    assert_int_equal(churn__pipeline_fit_opts(ds, NULL, 0, NULL, &defaults,
+                                              &std, NULL), CHURN_OK);
+    assert_int_equal(churn__pipeline_fit(ds, NULL, 0, &dflt, NULL),
+                     CHURN_OK);
+    char *a = write_text(std, &len);
+    size_t len2;
+    char *b = write_text(dflt, &len2);
+    assert_int_equal(len, len2);
+    assert_memory_equal(a, b, len);
+    assert_non_null(strstr(a, "\nnumeric age 40.5 some\n"));
+    free(a);
+    free(b);
+    free(text);
+    churn__pipeline_free(p);
+    churn__pipeline_free(q);
+    churn__pipeline_free(std);
+    churn__pipeline_free(dflt);
+    churn_dataset_free(ds);
+}
+
 /* A section written by hand: age (median 2, some missing) and plan. */
 static const char good[] = "pipeline 2 4\n"
                            "numeric age 2 some\n"
@@ -185,7 +245,7 @@ static void test_read_errors_name_line_and_column(void **state)
          "m.model:2:1: expected 'numeric' or 'categorical', found "
          "'numerical'"},
         {"age 2 some", "age 2 sometimes", 2, 15,
-         "m.model:2:15: expected 'none', 'some' or 'all', found "
+         "m.model:2:15: expected 'none', 'some', 'all' or 'kept', found "
          "'sometimes'"},
         {"age 2 some", "age 2", 2, 14, "m.model:2:14: expected a name"},
         {"age 2 some", "age 2 some x", 2, 20,
@@ -228,6 +288,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_write_read_is_bit_identical),
+        cmocka_unit_test(test_raw_values_for_a_family),
         cmocka_unit_test(test_read_hand_written_section),
         cmocka_unit_test(test_read_errors_name_line_and_column),
     };

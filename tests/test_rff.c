@@ -16,18 +16,16 @@
 #define PI 3.14159265358979323846
 
 /* Fits random Fourier features (churn__rff_fit, which rbf-approx
- * trained with before Nystroem) into *c, as churn__classifier_fit
- * would. */
-static int rff_fit(churn__classifier *c, const churn__fit_params *fp,
+ * trained with before Nystroem) into the svm state *c. */
+static int rff_fit(churn__kernel_model *c, const churn__fit_params *fp,
                    const double *z, const double *y, size_t n, size_t dim,
                    double *iterations)
 {
     memset(c, 0, sizeof *c);
-    c->family = CHURN__SVM;
     c->dim = dim;
     int rc = churn__rff_fit(c, fp, z, y, n, dim, iterations, NULL);
     if (rc != CHURN_OK)
-        churn__classifier_clear(c);
+        churn__kernel_model_clear(c);
     return rc;
 }
 
@@ -66,10 +64,11 @@ static void test_feature_block_matches_one_at_a_time(void **state)
     const size_t n = 37, dim = 3, d = 21; /* 21: groups of 8 and a tail */
     double z[37 * 3], y[37], phi[37 * 21];
     ring_rows(n, dim, 4, z, y);
-    churn__fit_params fp = {.family = CHURN__SVM, .c = 1, .gamma = 1,
+    churn__fit_params fp = {.family = &churn__family_rbf_approx, .c = 1,
+                            .gamma = 1,
                             .kernel = CHURN__K_RBF_APPROX, .components = d,
                             .seed = 11};
-    churn__classifier c;
+    churn__kernel_model c;
     assert_int_equal(rff_fit(&c, &fp, z, y, n, dim, NULL), 0);
     z[5 * dim + 1] = 3e9;
     churn__rff_features(&c, z, n, phi);
@@ -90,9 +89,9 @@ static void test_feature_block_matches_one_at_a_time(void **state)
                 s += c.sv[r * dim + k] * z[i * dim + k];
             f += c.sv_coef[r] * churn__rff_feature(&c, r, s);
         }
-        assert_true(churn__classifier_decision(&c, z + i * dim) == f + c.b);
+        assert_true(churn__svm_kernel_decision(&c, z + i * dim) == f + c.b);
     }
-    churn__classifier_clear(&c);
+    churn__kernel_model_clear(&c);
 }
 
 /* The blockwise Newton fit reaches the optimum that logistic regression
@@ -107,11 +106,12 @@ static void test_blockwise_fit_equals_materialized(void **state)
     double *phi = malloc(n * d * sizeof *phi), w[30], b;
     ring_rows(n, dim, 7, z, y);
     for (int balanced = 0; balanced <= 1; balanced++) {
-        churn__fit_params fp = {.family = CHURN__SVM, .c = balanced ? 10 : 1,
+        churn__fit_params fp = {.family = &churn__family_rbf_approx,
+                                .c = balanced ? 10 : 1,
                                 .balanced = balanced, .gamma = 1.5,
                                 .kernel = CHURN__K_RBF_APPROX,
                                 .components = d, .seed = 3};
-        churn__classifier c;
+        churn__kernel_model c;
         double iterations = 0;
         assert_int_equal(rff_fit(&c, &fp, z, y, n, dim, &iterations), 0);
         assert_true(iterations >= 3 && iterations < 30);
@@ -124,13 +124,13 @@ static void test_blockwise_fit_equals_materialized(void **state)
                 phi[i * d + r] = churn__rff_feature(&c, r, s);
             }
         churn__fit_params lp = fp;
-        lp.family = CHURN__LOGISTIC;
+        lp.family = &churn__family_logistic;
         assert_int_equal(churn__logistic_weights(&lp, phi, y, n, d, w, &b,
                                                  NULL, NULL), 0);
         for (size_t r = 0; r < d; r++)
             assert_near(c.sv_coef[r], w[r], 1e-9);
         assert_near(c.b, b, 1e-9);
-        churn__classifier_clear(&c);
+        churn__kernel_model_clear(&c);
     }
     free(z);
     free(y);
@@ -148,14 +148,15 @@ static void test_sampled_hessian_fit_near_materialized(void **state)
     double *z = malloc(n * dim * sizeof *z), *y = malloc(n * sizeof *y);
     double *phi = malloc(n * d * sizeof *phi), w[12], b;
     ring_rows(n, dim, 8, z, y);
-    churn__fit_params fp = {.family = CHURN__SVM, .c = 1, .gamma = 1,
+    churn__fit_params fp = {.family = &churn__family_rbf_approx, .c = 1,
+                            .gamma = 1,
                             .kernel = CHURN__K_RBF_APPROX, .components = d,
                             .seed = 5};
-    churn__classifier c;
+    churn__kernel_model c;
     assert_int_equal(rff_fit(&c, &fp, z, y, n, dim, NULL), 0);
     churn__rff_features(&c, z, n, phi);
     churn__fit_params lp = fp;
-    lp.family = CHURN__LOGISTIC;
+    lp.family = &churn__family_logistic;
     assert_int_equal(churn__logistic_weights(&lp, phi, y, n, d, w, &b, NULL,
                                              NULL), 0);
     double worst = 0;
@@ -163,11 +164,11 @@ static void test_sampled_hessian_fit_near_materialized(void **state)
         double f = b;
         for (size_t r = 0; r < d; r++)
             f += w[r] * phi[i * d + r];
-        worst = fmax(worst, fabs(churn__classifier_decision(&c, z + i * dim)
+        worst = fmax(worst, fabs(churn__svm_kernel_decision(&c, z + i * dim)
                                  - f));
     }
     assert_true(worst < 1e-6);
-    churn__classifier_clear(&c);
+    churn__kernel_model_clear(&c);
     free(z);
     free(y);
     free(phi);
@@ -181,10 +182,10 @@ static void test_seeded_determinism(void **state)
     const size_t n = 300, dim = 3, d = 16;
     double z[300 * 3], y[300];
     ring_rows(n, dim, 9, z, y);
-    churn__classifier c[3];
+    churn__kernel_model c[3];
     const uint64_t seeds[] = {17, 17, 18};
     for (size_t t = 0; t < 3; t++) {
-        churn__fit_params fp = {.family = CHURN__SVM, .c = 1,
+        churn__fit_params fp = {.family = &churn__family_rbf_approx, .c = 1,
                                 .kernel = CHURN__K_RBF_APPROX,
                                 .components = d, .seed = seeds[t]};
         assert_int_equal(rff_fit(&c[t], &fp, z, y, n, dim, NULL), 0);
@@ -195,7 +196,7 @@ static void test_seeded_determinism(void **state)
     assert_true(c[0].b == c[1].b);
     assert_true(memcmp(c[0].sv, c[2].sv, d * dim * sizeof(double)) != 0);
     for (size_t t = 0; t < 3; t++)
-        churn__classifier_clear(&c[t]);
+        churn__kernel_model_clear(&c[t]);
 }
 
 /* tests/ref/rff_format1.churn was written by churn 0.1.0 before the

@@ -95,19 +95,21 @@ static void test_decision_values_match_libsvm(void **state)
         int labels[2];
         svm_get_labels(model, labels);
         assert_int_equal(labels[0], 0);
-        churn__classifier c;
+        churn__kernel_model c;
         assert_int_equal(churn__svm_copy(&c, model, dim, 1, NULL), 0);
         assert_int_equal(c.n_sv, (size_t)svm_get_nr_sv(model));
+        /* Scored as the svm family scores its state. */
+        churn__classifier cl = {&churn__family_svm, &c};
         for (size_t i = 0; i < n; i++) {
             double z[4], dec;
             for (size_t k = 0; k < dim; k++)
                 z[k] = prob.x[i][k].value;
             svm_predict_values(model, prob.x[i], &dec);
             /* libsvm's value speaks for its first label (0 here). */
-            assert_true(fabs(churn__classifier_decision(&c, z) + dec) <
+            assert_true(fabs(churn__classifier_decision(&cl, z) + dec) <
                         1e-9);
         }
-        churn__classifier_clear(&c);
+        churn__kernel_model_clear(&c);
         svm_free_and_destroy_model(&model);
         free(nodes);
         free(prob.x);
@@ -123,17 +125,21 @@ static void test_separable_pair_known_answer(void **state)
 {
     (void)state;
     const double z[] = {-1, 0, 1, 0}, y[] = {0, 1};
-    churn__fit_params fp = {.family = CHURN__SVM, .c = 100,
+    churn__fit_params fp = {.family = &churn__family_svm, .c = 100,
                             .kernel = CHURN__K_LINEAR, .degree = 3};
     churn__classifier c;
-    double n_sv;
-    assert_int_equal(churn__classifier_fit(&c, &fp, z, y, 2, 2, &n_sv, NULL),
-                     0);
-    assert_true(n_sv == 2);
-    assert_true(fabs(c.w[0] - 1) < 1e-9 && fabs(c.w[1]) < 1e-12);
-    assert_true(fabs(c.b) < 1e-9);
+    double figures[CHURN__MAX_FIGURES];
+    assert_int_equal(churn__classifier_fit(&c, &fp, z, y, 2, 2, figures,
+                                           NULL), 0);
+    /* The figures: C, no gamma (linear), 2 support vectors. */
+    assert_string_equal(churn__family_svm.figures[2]->name,
+                        "support_vectors");
+    assert_true(figures[0] == 100 && isnan(figures[1]) && figures[2] == 2);
+    const churn__kernel_model *k = c.state;
+    assert_true(fabs(k->w[0] - 1) < 1e-9 && fabs(k->w[1]) < 1e-12);
+    assert_true(fabs(k->b) < 1e-9);
     for (size_t i = 0; i < 2; i++)
-        assert_true(fabs(fabs(c.sv_coef[i]) - 0.5) < 1e-9);
+        assert_true(fabs(fabs(k->sv_coef[i]) - 0.5) < 1e-9);
     const double probe[] = {0.25, 7};
     assert_true(fabs(churn__classifier_decision(&c, probe) - 0.25) < 1e-9);
     churn__classifier_clear(&c);
@@ -159,12 +165,13 @@ static void test_single_support_vector_by_hand(void **state)
 {
     (void)state;
     double sv[] = {1, 2}, coef[] = {2};
-    churn__classifier c = {.family = CHURN__SVM, .dim = 2, .b = -0.5,
-                           .kernel = CHURN__K_RBF, .gamma = 0.5, .n_sv = 1,
-                           .sv = sv, .sv_coef = coef};
+    churn__kernel_model k = {.dim = 2, .b = -0.5, .kernel = CHURN__K_RBF,
+                             .gamma = 0.5, .n_sv = 1, .sv = sv,
+                             .sv_coef = coef};
+    churn__classifier c = {&churn__family_svm, &k};
     const size_t out_input[] = {0, 1};
     const double origin[] = {0, 0}, z[] = {1, 0};
-    double contrib[2], scratch[6];
+    double contrib[2], scratch[9]; /* 3 n_in + dim + 1 */
     assert_true(fabs(churn__classifier_decision(&c, origin) -
                      (2 * exp(-2.5) - 0.5)) < 1e-15);
     churn__classifier_contrib(&c, origin, out_input, 2, contrib, scratch);
@@ -193,14 +200,15 @@ static void test_contributions_match_brute_force(void **state)
     const churn__kernel kernels[] = {CHURN__K_RBF, CHURN__K_POLY,
                                      CHURN__K_RBF_APPROX};
     for (size_t t = 0; t < 3; t++) {
-        churn__fit_params fp = {.family = CHURN__SVM, .c = 1,
-                                .kernel = kernels[t], .degree = 2,
-                                .components = 40, .seed = 3};
+        churn__fit_params fp = {
+            .family = churn__family_for(&churn__family_svm, kernels[t]),
+            .c = 1, .kernel = kernels[t], .degree = 2, .components = 40,
+            .seed = 3};
         churn__classifier c;
         assert_int_equal(churn__classifier_fit(&c, &fp, z, y, n, dim, NULL,
                                                NULL), 0);
         for (size_t i = 0; i < n; i += 7) {
-            double contrib[3], scratch[9], moved[5];
+            double contrib[3], scratch[15], moved[5];
             churn__classifier_contrib(&c, z + i * dim, out_input, n_in,
                                       contrib, scratch);
             double f = churn__classifier_decision(&c, z + i * dim);
@@ -424,12 +432,12 @@ static void test_random_features_approximate_the_kernel(void **state)
 {
     (void)state;
     const double z[] = {0.3, -0.2, -0.4, 0.5, 1.0, 0.1}, y[] = {0, 1, 1};
-    churn__fit_params fp = {.family = CHURN__SVM, .c = 1, .gamma = 0.7,
-                            .kernel = CHURN__K_RBF_APPROX, .degree = 3,
-                            .components = 20000, .seed = 9};
+    churn__fit_params fp = {.family = &churn__family_rbf_approx, .c = 1,
+                            .gamma = 0.7, .kernel = CHURN__K_RBF_APPROX,
+                            .degree = 3, .components = 20000, .seed = 9};
     /* The random Fourier features rbf-approx trained with before
      * Nystroem (old model files still hold them). */
-    churn__classifier c = {.family = CHURN__SVM, .dim = 2};
+    churn__kernel_model c = {.dim = 2};
     assert_int_equal(churn__rff_fit(&c, &fp, z, y, 3, 2, NULL, NULL), 0);
     for (size_t a = 0; a < 3; a++)
         for (size_t b = a + 1; b < 3; b++) {
@@ -446,7 +454,7 @@ static void test_random_features_approximate_the_kernel(void **state)
                       (z[a * 2 + k] - z[b * 2 + k]);
             assert_true(fabs(dot - exp(-0.7 * d2)) < 0.03);
         }
-    churn__classifier_clear(&c);
+    churn__kernel_model_clear(&c);
 }
 
 /* rbf-approx learns the XOR a linear model cannot, and its model file
@@ -559,7 +567,7 @@ static void test_balanced_weights_favor_the_rare_class(void **state)
     }
     size_t positive[2] = {0, 0};
     for (int balanced = 0; balanced < 2; balanced++) {
-        churn__fit_params fp = {.family = CHURN__SVM, .c = 1,
+        churn__fit_params fp = {.family = &churn__family_svm, .c = 1,
                                 .balanced = balanced,
                                 .kernel = CHURN__K_LINEAR, .degree = 3};
         churn__classifier c;

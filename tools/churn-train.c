@@ -34,8 +34,14 @@ static void usage(void)
         "History options (instead of --data; as in churn-features):\n"
         "%s"
         "Model:\n"
-        "      --model NAME         logistic (default), svm (libsvm C-SVC) or\n"
+        "      --model NAME         logistic (default), svm (libsvm C-SVC),\n"
         "                           auto (grid search of both, keep the better)\n"
+        "                           or survival (discrete-time hazard: logistic\n"
+        "                           regression on person-period rows, 10 equal\n"
+        "                           time bins over --horizon DAYS, which it\n"
+        "                           needs, also with --data; fitted on churned\n"
+        "                           and days_to_churn, censored at the horizon;\n"
+        "                           no --search, --calibration or balanced)\n"
         "      --C VALUE            inverse L2 strength, > 0 (default 1)\n"
         "      --kernel K           svm kernel: rbf (default), linear, poly, or\n"
         "                           rbf-approx (Nystroem landmarks and\n"
@@ -129,13 +135,6 @@ static void check_mpi_args(train_args *a)
         cli_usage_error("--mpi: the distributed fit has no validation "
                         "hold-out; use --validation 0 (the default with "
                         "--mpi)");
-    if (strcmp(a->model, "logistic") != 0 &&
-        !(strcmp(a->model, "svm") == 0 && strcmp(a->kernel, "rbf-approx") == 0))
-        cli_usage_error("--mpi: only --model logistic and --model svm "
-                        "--kernel rbf-approx are distributed, not '%s'%s",
-                        a->model,
-                        strcmp(a->model, "svm") == 0 ? " with that kernel"
-                                                     : "");
     if (a->search)
         cli_usage_error("--mpi: --search is not distributed; pick --C from "
                         "a single-machine search on a sample");
@@ -293,8 +292,8 @@ static churn_train_opts *train_opts(const train_args *a)
     if (!o)
         cli_fail("out of memory");
     if (churn_train_opts_set_model(o, a->model))
-        cli_usage_error("--model: unknown model '%s' (logistic, svm, auto)",
-                        a->model);
+        cli_usage_error("--model: unknown model '%s' (logistic, svm, auto, "
+                        "survival)", a->model);
     if (churn_train_opts_set_kernel(o, a->kernel))
         cli_usage_error("--kernel: unknown kernel '%s' (rbf, linear, poly, "
                         "rbf-approx)", a->kernel);
@@ -379,9 +378,9 @@ static void print_class_weight(const churn_model *m, const char *option)
 }
 
 static void print_summary(const churn_model *m, row_counts c,
-                          const char *path, const char *kernel,
-                          const char *class_weight, double seconds,
-                          const churn_comm *comm, const char *ids)
+                          const char *path, const char *class_weight,
+                          double seconds, const churn_comm *comm,
+                          const char *ids)
 {
     printf("rows           %.0f (%.0f labeled), %zu input columns", c.rows,
            c.labeled, churn_model_n_inputs(m));
@@ -397,16 +396,9 @@ static void print_summary(const churn_model *m, row_counts c,
         printf("validation     AUC %.4f, log loss %.4f on %.0f held-out "
                "rows\n", auc, churn_model_metric(m, "validation_log_loss"),
                churn_model_metric(m, "validation_rows"));
-    /* rbf-approx is a logistic fit on random features. */
-    int svm = strcmp(churn_model_family(m), "svm") == 0 &&
-              strcmp(kernel, "rbf-approx") != 0;
-    printf("model          %s, C %g", churn_model_family(m),
-           churn_model_metric(m, "c"));
-    if (!isnan(churn_model_metric(m, "gamma")))
-        printf(", gamma %.4g", churn_model_metric(m, "gamma"));
-    printf(", %.0f %s, trained on %.0f rows\n",
-           churn_model_metric(m, "iterations"),
-           svm ? "support vectors" : "Newton iterations",
+    char what[256];
+    churn_model_describe(m, what, sizeof what);
+    printf("model          %s, trained on %.0f rows\n", what,
            churn_model_metric(m, "train_rows"));
     print_class_weight(m, class_weight);
     printf("time           %.2f s (training %.2f s)\n", seconds,
@@ -469,6 +461,15 @@ int main(int argc, char **argv)
     cli_history_init(&h);
     parse_args(argc, argv, &a, &h);
     churn_train_opts *opts = train_opts(&a);
+    if (strcmp(a.model, "survival") == 0 &&
+        churn_train_opts_set_horizon(opts, h.horizon_days))
+        cli_usage_error("--model survival needs --horizon DAYS: the label "
+                        "horizon the data was made with");
+    if (a.mpi && !churn_train_opts_distributed(opts))
+        cli_usage_error("--mpi: --model %s%s%s has no distributed fit (see "
+                        "--mpi in --help)", a.model,
+                        strcmp(a.kernel, "rbf") ? " --kernel " : "",
+                        strcmp(a.kernel, "rbf") ? a.kernel : "");
     double start = cli_now();
     churn_dataset *ds = comm ? mpi_share(comm, &a, &h)
                       : a.data ? cli_read_labeled(a.data, a.label,
@@ -493,7 +494,7 @@ int main(int argc, char **argv)
     row_counts counts = count_rows(ds, comm);
     char ids[300];
     if (!a.quiet && !cli_silent)
-        print_summary(m, counts, a.output, a.kernel, a.class_weight,
+        print_summary(m, counts, a.output, a.class_weight,
                       cli_now() - start, comm,
                       a.data ? cli_ids_text(ds, a.id != NULL, ids, sizeof ids)
                              : NULL);
