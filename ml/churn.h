@@ -908,9 +908,9 @@ CHURN_API int churn_score_opts_set_reasons(churn_score_opts *o, size_t n);
  * whatever the number. */
 CHURN_API int churn_score_opts_set_threads(churn_score_opts *o, size_t n);
 
-/* Scores and ranks every row of ds. *out is new; free it with
- * churn_scores_free. Ties in probability keep the input order. A dataset
- * without rows is CHURN_EEMPTY. */
+/* Scores and ranks every row of ds (o NULL: the defaults). *out is new;
+ * free it with churn_scores_free. Ties in probability keep the input
+ * order. A dataset without rows is CHURN_EEMPTY. */
 CHURN_API int churn_score_dataset(const churn_model *m,
                                   const churn_dataset *ds,
                                   const churn_score_opts *o,
