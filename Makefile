@@ -1,6 +1,8 @@
 # Makefile - builds libchurn (static + shared), the tools and the tests.
 #
 #   make            library and tools          make check      all tests
+#                   (make needs only the build dependencies; make check
+#                   also the test tools: tools/install-deps --help)
 #   make sanitize   tests under ASan + UBSan   make valgrind   tests under valgrind
 #   make faults     allocation-failure sweep   make tsan       threads under TSan
 #   make demo       the main job on bundled data
@@ -53,24 +55,31 @@ REPLAYS  := $(patsubst tests/fuzz/%.c,$(BUILD)/replay/%,\
 STATIC := $(BUILD)/libchurn.a
 SHARED := $(BUILD)/libchurn.so.$(VERSION)
 
-.PHONY: all deps check test sanitize valgrind demo bench install uninstall \
+.PHONY: all deps test-deps check test sanitize valgrind demo bench install uninstall \
         clean lint fuzz fuzz-build faults run-faults tsan run-tsan
 .DELETE_ON_ERROR:
 
 all: deps $(STATIC) $(SHARED) $(TOOLS) $(BUILD)/churn.pc
 
-# Installs missing Debian packages (as root) or says what to install.
+# Installs missing Debian packages (as root) or says what to install:
+# for `make` the build dependencies only, for `make check` the test tools
+# (cmocka, xmllint, valgrind) as well.
 deps:
+	@tools/install-deps --ensure --build
+
+test-deps:
 	@tools/install-deps --ensure
 
-$(BUILD)/obj/%.o: %.c ml/churn.h ml/internal.h $(wildcard $(dir $<)*.h)
+# Header dependencies come from the .d files that -MMD writes.
+$(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
 -include $(LIB_OBJ:.o=.d)
 
 # Nothing compiles before the dependencies are there.
-$(LIB_OBJ) $(TOOLS) $(TESTS) $(REPLAYS): | deps
+$(LIB_OBJ) $(TOOLS) $(REPLAYS): | deps
+$(TESTS): | test-deps
 
 $(STATIC): $(LIB_OBJ)
 	@rm -f $@
