@@ -135,6 +135,14 @@ $(BUILD)/tests/%: tests/%.c $(TEST_HELPERS) $(STATIC)
 	$(CC) $(ALL_CFLAGS) -Itests/helpers $(ALL_LDFLAGS) -o $@ $< $(TEST_HELPERS) \
 	    $(STATIC) $(DEP_LIBS) -lcmocka
 
+# The examples of the public API (tests/example/): churn.h only, no test
+# tools; make check builds them and tests/cli/example.sh runs them.
+EXAMPLES := $(BUILD)/examples/score_one
+
+$(BUILD)/examples/%: tests/example/%.c $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC) $(DEP_LIBS)
+
 $(BUILD)/replay/%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/fuzz_util.h \
                    $(STATIC)
 	@mkdir -p $(dir $@)
@@ -158,7 +166,7 @@ $(BUILD)/churn.pc: ml/churn.h Makefile
 
 # Runs every unit test binary, then the command-line tests. A failing test
 # fails the target, after all have run, so one run shows every failure.
-check: all $(TESTS) $(REPLAYS)
+check: all $(TESTS) $(REPLAYS) $(EXAMPLES)
 	@BUILD=$(BUILD) TEST_WRAPPER="$(TEST_WRAPPER)" SAN_FLAGS="$(SAN_FLAGS)" \
 	    CHURN_MPI_BUILT=$(MPI) tests/run-all $(TESTS)
 
