@@ -720,6 +720,13 @@ CHURN_API int churn_train_opts_set_comm(churn_train_opts *o,
 /* 1 when the family o asks for (model and kernel) has a distributed fit,
  * else 0 (also for "auto" and a NULL o). */
 CHURN_API int churn_train_opts_distributed(const churn_train_opts *o);
+/* CHURN_OK when a fit across ranks can train with o, before any data is
+ * read (churn_train checks the same when given a comm of 2 or more
+ * ranks); else CHURN_EINVAL and what stands in the way: a family without
+ * a distributed fit, a validation hold-out, a search, calibration, a row
+ * cap. */
+CHURN_API int churn_train_opts_check_distributed(const churn_train_opts *o,
+                                                 churn_error *err);
 
 /* Writes m to path: text, versioned, checksummed, written to a temporary
  * file and renamed, so a failure never leaves a partial model at path. */
