@@ -702,6 +702,28 @@ typedef struct churn_comm {
 CHURN_API int churn_comm_agree(const churn_comm *comm, int status,
                                churn_error *err);
 
+/* One table from shards of it (features/shards.c). Appends the rows of
+ * src to *dst as churn_dataset_append does; an src without rows adds
+ * nothing, and a *dst without rows takes src's columns. With open 1
+ * (features extracted from parts of one event log), a column that only
+ * one of them has is added after the others and is 0 in the rows
+ * without it: only per-event-name counts ("events_*") may be absent, as
+ * no customer of that part had such an event; a name of both must have
+ * one kind, and the label must be the same. *dst may be replaced by a
+ * new dataset (the old one freed). */
+CHURN_API int churn_dataset_append_shard(churn_dataset **dst,
+                                         const churn_dataset *src, int open,
+                                         churn_error *err);
+/* Collective: gives *ds the columns of every rank's (comm NULL: this
+ * process alone), widened in rank order as churn_dataset_append_shard
+ * does (with open 0 they must be the same on every rank); a rank whose
+ * *ds has no rows gets an empty dataset with the others' columns, so
+ * that it can still take part. *ds may be replaced. The status is the
+ * same on every rank. */
+CHURN_API int churn_datasets_reconcile(const churn_comm *comm,
+                                       churn_dataset **ds, int open,
+                                       churn_error *err);
+
 /* Trains across the ranks of comm (NULL: this process alone, the
  * default): churn_train on every rank, each with its shard, gives every
  * rank the model a single process would fit on the union of the shards
