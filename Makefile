@@ -299,6 +299,9 @@ lint: $(SHARED)
 	    $(LIB_SRC) $(TOOL_SRC) tools/cli.c tools/shards.c tools/mpi.c \
 	    ml/*.h */*.h 2>/dev/null); \
 	if [ -n "$$bad" ]; then echo "banned calls:"; echo "$$bad"; exit 1; fi
+	@dup=$$(grep -nE '^static [a-z ]*\b(sigmoid|log1p_exp)\(' $(LIB_SRC)); \
+	if [ -n "$$dup" ]; then echo "defined once, in models/logit.c:"; \
+	    echo "$$dup"; exit 1; fi
 	@extra=$$(nm -D --defined-only $(SHARED) | awk '$$2 ~ /[TDBR]/ {print $$3}' \
 	    | grep -v '^churn_' | grep -vE '^(_init|_fini|_edata|_end|__bss_start)$$'); \
 	if [ -n "$$extra" ]; then echo "exported beyond churn_*:"; echo "$$extra"; exit 1; fi
