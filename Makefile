@@ -1,6 +1,8 @@
 # Makefile - builds libchurn (static + shared), the tools and the tests.
 #
 #   make            library and tools          make check      all tests
+#                   (make needs only the build dependencies; make check
+#                   also the test tools: tools/install-deps --help)
 #   make sanitize   tests under ASan + UBSan   make valgrind   tests under valgrind
 #   make faults     allocation-failure sweep   make tsan       threads under TSan
 #   make demo       the main job on bundled data
@@ -53,25 +55,32 @@ REPLAYS  := $(patsubst tests/fuzz/%.c,$(BUILD)/replay/%,\
 STATIC := $(BUILD)/libchurn.a
 SHARED := $(BUILD)/libchurn.so.$(VERSION)
 
-.PHONY: all deps check test sanitize valgrind demo bench install uninstall \
-        clean lint fuzz fuzz-build faults run-faults run-faults-all tsan \
-        run-tsan
+.PHONY: all deps test-deps check test sanitize valgrind demo bench install \
+        uninstall clean lint fuzz fuzz-build faults run-faults run-faults-all \
+        tsan run-tsan
 .DELETE_ON_ERROR:
 
 all: deps $(STATIC) $(SHARED) $(TOOLS) $(BUILD)/churn.pc
 
-# Installs missing Debian packages (as root) or says what to install.
+# Installs missing Debian packages (as root) or says what to install:
+# for `make` the build dependencies only, for `make check` the test tools
+# (cmocka, xmllint, valgrind) as well.
 deps:
+	@tools/install-deps --ensure --build
+
+test-deps:
 	@tools/install-deps --ensure
 
-$(BUILD)/obj/%.o: %.c ml/churn.h ml/internal.h $(wildcard $(dir $<)*.h)
+# Header dependencies come from the .d files that -MMD writes.
+$(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
 -include $(LIB_OBJ:.o=.d)
 
 # Nothing compiles before the dependencies are there.
-$(LIB_OBJ) $(TOOLS) $(TESTS) $(REPLAYS): | deps
+$(LIB_OBJ) $(TOOLS) $(REPLAYS): | deps
+$(TESTS): | test-deps
 
 $(STATIC): $(LIB_OBJ)
 	@rm -f $@
@@ -127,6 +136,14 @@ $(BUILD)/tests/%: tests/%.c $(TEST_HELPERS) $(STATIC)
 	$(CC) $(ALL_CFLAGS) -Itests/helpers $(ALL_LDFLAGS) -o $@ $< $(TEST_HELPERS) \
 	    $(STATIC) $(DEP_LIBS) -lcmocka
 
+# The examples of the public API (tests/example/): churn.h only, no test
+# tools; make check builds them and tests/cli/example.sh runs them.
+EXAMPLES := $(BUILD)/examples/score_one
+
+$(BUILD)/examples/%: tests/example/%.c $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC) $(DEP_LIBS)
+
 $(BUILD)/replay/%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/fuzz_util.h \
                    $(STATIC)
 	@mkdir -p $(dir $@)
@@ -150,7 +167,7 @@ $(BUILD)/churn.pc: ml/churn.h Makefile
 
 # Runs every unit test binary, then the command-line tests. A failing test
 # fails the target, after all have run, so one run shows every failure.
-check: all $(TESTS) $(REPLAYS)
+check: all $(TESTS) $(REPLAYS) $(EXAMPLES)
 	@BUILD=$(BUILD) TEST_WRAPPER="$(TEST_WRAPPER)" SAN_FLAGS="$(SAN_FLAGS)" \
 	    CHURN_MPI_BUILT=$(MPI) tests/run-all $(TESTS)
 
@@ -299,6 +316,9 @@ lint: $(SHARED)
 	    $(LIB_SRC) $(TOOL_SRC) tools/cli.c tools/shards.c tools/mpi.c \
 	    ml/*.h */*.h 2>/dev/null); \
 	if [ -n "$$bad" ]; then echo "banned calls:"; echo "$$bad"; exit 1; fi
+	@dup=$$(grep -nE '^static [a-z ]*\b(sigmoid|log1p_exp)\(' $(LIB_SRC)); \
+	if [ -n "$$dup" ]; then echo "defined once, in models/logit.c:"; \
+	    echo "$$dup"; exit 1; fi
 	@extra=$$(nm -D --defined-only $(SHARED) | awk '$$2 ~ /[TDBR]/ {print $$3}' \
 	    | grep -v '^churn_' | grep -vE '^(_init|_fini|_edata|_end|__bss_start)$$'); \
 	if [ -n "$$extra" ]; then echo "exported beyond churn_*:"; echo "$$extra"; exit 1; fi

@@ -8,9 +8,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The columns of churn_segment's output the section shows, in order. */
+/* The columns of churn_segment's output the section shows, in order, and
+ * a reader's name for each (the report's headings: ml/ knows no column
+ * names of features/). */
 static const char *const group_columns[CHURN__EVAL_GROUPS] = {
     "rfm_segment", "lifecycle_stage", "health_tier"};
+static const char *const group_titles[CHURN__EVAL_GROUPS] = {
+    "RFM segment", "lifecycle stage", "health tier"};
+/* The report's words about them. Rows without an RFM segment are the
+ * customers who cancelled before the as-of date, in lifecycle stage lost
+ * only (churn_segment). */
+static const char *const groups_text =
+    "RFM segment (recency, frequency and monetary scores 1\u2013" "5 over "
+    "that population), lifecycle stage and health tier";
+static const char *const outside_text =
+    "cancelled before it: they are in stage lost and have no RFM segment "
+    "or health tier";
 
 /* lab[i] = the label of the row of labeled that matches row i of seg: same
  * id and, when both have an as-of time, the same one (NaN when none
@@ -129,6 +142,8 @@ int churn_eval_add_segments(churn_eval *e, const churn_dataset *segments,
     int rc = lab && s ? CHURN_OK : churn__fail_nomem(err);
     if (rc == CHURN_OK) {
         s->customers = n;
+        s->groups_text = groups_text;
+        s->outside_text = outside_text;
         s->labels = CHURN__SEG_NO_LABELS;
         if (labeled)
             s->labels = CHURN__SEG_EVALUATED;
@@ -143,6 +158,7 @@ int churn_eval_add_segments(churn_eval *e, const churn_dataset *segments,
     for (size_t g = 0; g < CHURN__EVAL_GROUPS && rc == CHURN_OK; g++) {
         s->n_groups = g + 1;
         rc = tally_group(segments, cols[g], lab, &s->group[g], err);
+        s->group[g].title = group_titles[g];
     }
     free(lab);
     if (rc != CHURN_OK) {

@@ -705,6 +705,28 @@ typedef struct churn_comm {
 CHURN_API int churn_comm_agree(const churn_comm *comm, int status,
                                churn_error *err);
 
+/* One table from shards of it (features/shards.c). Appends the rows of
+ * src to *dst as churn_dataset_append does; an src without rows adds
+ * nothing, and a *dst without rows takes src's columns. With open 1
+ * (features extracted from parts of one event log), a column that only
+ * one of them has is added after the others and is 0 in the rows
+ * without it: only per-event-name counts ("events_*") may be absent, as
+ * no customer of that part had such an event; a name of both must have
+ * one kind, and the label must be the same. *dst may be replaced by a
+ * new dataset (the old one freed). */
+CHURN_API int churn_dataset_append_shard(churn_dataset **dst,
+                                         const churn_dataset *src, int open,
+                                         churn_error *err);
+/* Collective: gives *ds the columns of every rank's (comm NULL: this
+ * process alone), widened in rank order as churn_dataset_append_shard
+ * does (with open 0 they must be the same on every rank); a rank whose
+ * *ds has no rows gets an empty dataset with the others' columns, so
+ * that it can still take part. *ds may be replaced. The status is the
+ * same on every rank. */
+CHURN_API int churn_datasets_reconcile(const churn_comm *comm,
+                                       churn_dataset **ds, int open,
+                                       churn_error *err);
+
 /* Trains across the ranks of comm (NULL: this process alone, the
  * default): churn_train on every rank, each with its shard, gives every
  * rank the model a single process would fit on the union of the shards
@@ -723,6 +745,13 @@ CHURN_API int churn_train_opts_set_comm(churn_train_opts *o,
 /* 1 when the family o asks for (model and kernel) has a distributed fit,
  * else 0 (also for "auto" and a NULL o). */
 CHURN_API int churn_train_opts_distributed(const churn_train_opts *o);
+/* CHURN_OK when a fit across ranks can train with o, before any data is
+ * read (churn_train checks the same when given a comm of 2 or more
+ * ranks); else CHURN_EINVAL and what stands in the way: a family without
+ * a distributed fit, a validation hold-out, a search, calibration, a row
+ * cap. */
+CHURN_API int churn_train_opts_check_distributed(const churn_train_opts *o,
+                                                 churn_error *err);
 
 /* Writes m to path: text, versioned, checksummed, written to a temporary
  * file and renamed, so a failure never leaves a partial model at path. */
@@ -911,9 +940,9 @@ CHURN_API int churn_score_opts_set_reasons(churn_score_opts *o, size_t n);
  * whatever the number. */
 CHURN_API int churn_score_opts_set_threads(churn_score_opts *o, size_t n);
 
-/* Scores and ranks every row of ds. *out is new; free it with
- * churn_scores_free. Ties in probability keep the input order. A dataset
- * without rows is CHURN_EEMPTY. */
+/* Scores and ranks every row of ds (o NULL: the defaults). *out is new;
+ * free it with churn_scores_free. Ties in probability keep the input
+ * order. A dataset without rows is CHURN_EEMPTY. */
 CHURN_API int churn_score_dataset(const churn_model *m,
                                   const churn_dataset *ds,
                                   const churn_score_opts *o,

@@ -61,6 +61,8 @@ extern const double churn__eval_top_percents[CHURN__EVAL_TOPS];
  * only levels that occur: customers, those with a label, churned. */
 typedef struct churn__eval_group {
     char *column;              /* "rfm_segment", ... */
+    const char *title;         /* a reader's name for it, "RFM segment";
+                                * static, set by the caller */
     size_t n;
     char **level;
     double *customers, *labelled, *churned;
@@ -77,6 +79,10 @@ typedef struct churn__eval_segments {
     size_t customers;          /* rows of the segments */
     size_t matched;            /* of them, with an evaluated row */
     int labels;                /* CHURN__SEG_* */
+    /* The caller's words (static strings; NULL: left out): what the
+     * groups are, and what the rows outside group 0 are. */
+    const char *groups_text;   /* "RFM segment (...), lifecycle stage" */
+    const char *outside_text;  /* "they are in stage lost ..." */
 } churn__eval_segments;
 
 /* The KPIs and monthly cohort table of churn_eval_add_kpi. */

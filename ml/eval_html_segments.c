@@ -1,6 +1,7 @@
 /* eval_html_segments.c - the segment section of the HTML report:
- * customers and churn rate per RFM segment, lifecycle stage and health
- * tier as bar charts, the retention KPIs, and the monthly cohort retention
+ * customers and churn rate per level of each group the caller tallied
+ * (features/segment_eval.c: RFM segment, lifecycle stage, health tier,
+ * with their headings and the words about them) as bar charts, the retention KPIs, and the monthly cohort retention
  * table as a heat map; a table under each chart says the same in text. */
 #include "eval.h"
 
@@ -31,16 +32,10 @@ static const char *const COLOR_COUNT = "#1f5fa8";
 static const char *const COLOR_RATE = "#d9661f";
 static const char *const COLOR_EMPTY = "#eeeeee";
 
-/* A reader's name for a column of churn_segment's output. */
-static const char *group_title(const char *column)
+/* The group's heading: the name its maker gave, else the column's. */
+static const char *group_title(const churn__eval_group *g)
 {
-    if (strcmp(column, "rfm_segment") == 0)
-        return "RFM segment";
-    if (strcmp(column, "lifecycle_stage") == 0)
-        return "lifecycle stage";
-    if (strcmp(column, "health_tier") == 0)
-        return "health tier";
-    return column;
+    return g->title ? g->title : g->column;
 }
 
 static double rate(double churned, double labelled)
@@ -100,7 +95,7 @@ static void bar_chart(FILE *f, const churn__eval_group *g)
     double rate_max = ceil(top_rate * 10 - 1e-9) / 10;
     rate_max = rate_max < 0.1 ? 0.1 : rate_max;
     int height = BAR_TOP + (int)g->n * ROW_H + 34;
-    const char *title = group_title(g->column);
+    const char *title = group_title(g);
     fprintf(f, "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" "
             "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" "
             "font-family=\"sans-serif\" font-size=\"12\">\n<title>"
@@ -167,7 +162,7 @@ static void group_table(FILE *f, const churn__eval_group *g)
 {
     double total = group_total(g);
     fputs("<table><tr><th class=\"k\">", f);
-    churn__html_text(f, group_title(g->column));
+    churn__html_text(f, group_title(g));
     fputs("</th><th>customers</th><th>share</th><th>labelled</th>"
           "<th>churned</th><th>churn rate</th></tr>\n", f);
     for (size_t k = 0; k < g->n; k++) {
@@ -203,18 +198,24 @@ static void label_source(FILE *f, const churn__eval_segments *s)
 
 static void segments_part(FILE *f, const churn__eval_segments *s)
 {
-    fprintf(f, "<h2>Segments</h2>\n<p>%zu customers at the as-of date, by "
-            "RFM segment (recency, frequency and monetary scores 1&#8211;5 "
-            "over that population), lifecycle stage and health tier. ",
+    fprintf(f, "<h2>Segments</h2>\n<p>%zu customers at the as-of date",
             s->customers);
-    /* Rows without an RFM segment: customers who cancelled before the
-     * as-of date, in lifecycle stage lost only (churn_segment). */
-    double unscored = s->n_groups > 0 ? (double)s->customers -
-                                            group_total(&s->group[0])
-                                      : 0;
-    if (unscored > 0)
-        fprintf(f, "%.0f of them cancelled before it: they are in stage "
-                "lost and have no RFM segment or health tier. ", unscored);
+    if (s->groups_text) {
+        fputs(", by ", f);
+        churn__html_text(f, s->groups_text);
+    }
+    fputs(". ", f);
+    /* Rows outside group 0: the caller says who they are. */
+    double outside = s->n_groups > 0 ? (double)s->customers -
+                                           group_total(&s->group[0])
+                                     : 0;
+    if (outside > 0) {
+        fprintf(f, "%.0f of them ", outside);
+        churn__html_text(f, s->outside_text ? s->outside_text
+                                            : "are in no group of the first "
+                                              "kind");
+        fputs(". ", f);
+    }
     label_source(f, s);
     fputs("</p>\n<div class=\"charts\">\n", f);
     for (size_t g = 0; g < s->n_groups; g++)

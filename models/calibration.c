@@ -2,6 +2,7 @@
  * isotonic regression (pool adjacent violators), and their file section. */
 #include "classifier.h"
 #include "model.h"
+#include "models.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -43,12 +44,6 @@ void churn__calibration_clear(churn__calibration *c)
     memset(c, 0, sizeof *c);
 }
 
-/* log(1 + e^u) without overflow. */
-static double log1p_exp(double u)
-{
-    return u > 0 ? u + log1p(exp(-u)) : log1p(exp(u));
-}
-
 /* Platt's objective with his smoothed targets t: sum log(1 + e^u) -
  * (1 - t) u, u = a f + b (the negative log-likelihood of
  * p = 1 / (1 + e^u)). */
@@ -58,7 +53,7 @@ static double platt_loss(const double *f, const double *t, size_t n,
     double s = 0;
     for (size_t i = 0; i < n; i++) {
         double u = a * f[i] + b;
-        s += log1p_exp(u) - (1 - t[i]) * u;
+        s += churn__log1p_exp(u) - (1 - t[i]) * u;
     }
     return s;
 }

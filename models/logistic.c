@@ -51,19 +51,6 @@ void churn__lr_from_rank0(const problem *pb, work *wk, double *v, size_t n)
 
 /* ------------------------------------------------------------- numerics */
 
-/* log(1 + exp(v)) without overflow for large v. */
-static double log1p_exp(double v)
-{
-    return v > 0 ? v + log1p(exp(-v)) : log1p(exp(v));
-}
-
-/* 1 / (1 + exp(-v)) without overflow for very negative v. */
-static double sigmoid(double v)
-{
-    double e = exp(-fabs(v));
-    return v >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
-}
-
 /* The loss log(1 + exp(-t z)) of a row with margin z (t = +1 for class 1,
  * -1 for class 0), and *p = sigmoid(z), *q = 1 - *p. q is computed on its
  * own rather than as 1 - p, which would lose every digit when p is near 1.
@@ -89,10 +76,10 @@ double churn__logistic_row(double z, int positive, double *p, double *q)
 double churn__logistic_loss_change(double z, double delta, int positive)
 {
     double m = positive ? z : -z, dm = positive ? delta : -delta;
-    double k = sigmoid(-m) * expm1(-dm);
+    double k = churn__sigmoid(-m) * expm1(-dm);
     if (fabs(k) < 0.5)
         return log1p(k);
-    return log1p_exp(-(m + dm)) - log1p_exp(-m);
+    return churn__log1p_exp(-(m + dm)) - churn__log1p_exp(-m);
 }
 
 double churn__lr_dot(const double *a, const double *b, size_t k)

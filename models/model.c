@@ -173,14 +173,6 @@ const char **churn__model_output_names(const churn_model *m)
     return names;
 }
 
-double churn__sigmoid(double t)
-{
-    if (t >= 0)
-        return 1.0 / (1.0 + exp(-t));
-    double e = exp(t);
-    return e / (1.0 + e);
-}
-
 /* The decision values of PREDICT_BLOCK rows whose outputs before
  * standardization are vt[k * PREDICT_BLOCK + r]: each row's sum runs from
  * the intercept over k = 0..p-1 in order, adding w[k] ((v - c[k]) /

@@ -79,7 +79,4 @@ double churn__model_decision(const churn_model *m, const double *raw,
  * when out of memory. Free with free(). */
 const char **churn__model_output_names(const churn_model *m);
 
-/* The logistic function, written so that neither branch overflows. */
-double churn__sigmoid(double t);
-
 #endif

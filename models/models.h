@@ -7,6 +7,13 @@
 
 #include <stddef.h>
 
+/* ------------------------------------------------------------- logit.c */
+
+/* The logistic function 1 / (1 + e^-t), without overflow for any t. */
+double churn__sigmoid(double t);
+/* log(1 + e^t), without overflow for large t. */
+double churn__log1p_exp(double t);
+
 /* ------------------------------------------ L2 logistic regression fit */
 
 /* Parameters of the L2 logistic regression fit. */

@@ -17,14 +17,14 @@ struct churn_score_opts {
     size_t n_threads; /* 0 = the online cores */
 };
 
+/* The defaults, for churn_score_opts_new and for NULL options. */
+static const churn_score_opts score_defaults = {0.5, 0.2, 3, 0};
+
 churn_score_opts *churn_score_opts_new(void)
 {
-    churn_score_opts *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    o->high = 0.5;
-    o->medium = 0.2;
-    o->n_reasons = 3;
+    churn_score_opts *o = malloc(sizeof *o);
+    if (o)
+        *o = score_defaults;
     return o;
 }
 
@@ -324,9 +324,12 @@ int churn_score_dataset(const churn_model *m, const churn_dataset *ds,
                         const churn_score_opts *o, churn_scores **out,
                         churn_error *err)
 {
-    if (!m || !ds || !o || !out)
+    if (!m || !ds || !out)
         return churn__fail(err, CHURN_EINVAL, "score: null argument");
     *out = NULL;
+    /* NULL options are the defaults, as in the other calls. */
+    if (!o)
+        o = &score_defaults;
     size_t n = churn_dataset_n_rows(ds), d = churn__pipeline_n_inputs(m->pipe);
     /* A header without rows is most likely a failed export: say so,
      * rather than write an empty ranking (or trip over the kinds of

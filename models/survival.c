@@ -120,13 +120,7 @@ double churn__hazard_eta(const churn__hazard *hz, const double *z)
     return s;
 }
 
-/* -log(1 - h) for the hazard h = sigmoid(t): log(1 + exp(t)), without
- * overflow. */
-static double neg_log_stay(double t)
-{
-    return t > 0 ? t + log1p(exp(-t)) : log1p(exp(t));
-}
-
+/* -log(1 - h) for the hazard h = sigmoid(t) is log(1 + e^t). */
 double churn__hazard_log_survival(const churn__hazard *hz, double eta,
                                   double t)
 {
@@ -135,7 +129,7 @@ double churn__hazard_log_survival(const churn__hazard *hz, double eta,
     double width = hz->horizon / (double)hz->bins, u = t / width, ls = 0;
     for (size_t b = 0; b < hz->bins && u > 0; b++, u -= 1)
         ls -= (u < 1 || b + 1 == hz->bins ? u : 1.0) *
-              neg_log_stay(hz->alpha[b] + eta);
+              churn__log1p_exp(hz->alpha[b] + eta);
     return ls;
 }
 
@@ -143,7 +137,7 @@ double churn__hazard_rmst(const churn__hazard *hz, double eta)
 {
     double width = hz->horizon / (double)hz->bins, ls = 0, area = 0;
     for (size_t b = 0; b < hz->bins; b++) {
-        double l = neg_log_stay(hz->alpha[b] + eta);
+        double l = churn__log1p_exp(hz->alpha[b] + eta);
         /* The integral of exp(ls - l u / width) over one bin. */
         area += exp(ls) * width * (l > 1e-12 ? -expm1(-l) / l : 1.0);
         ls -= l;

@@ -9,6 +9,7 @@
 #include "train.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -318,14 +319,16 @@ int churn_train_opts_distributed(const churn_train_opts *o)
     return f && f->distributed;
 }
 
-/* What a fit across ranks supports (see churn_train_opts_set_comm). */
-static int check_distributed(const churn_train_opts *o, churn_error *err)
+/* What a fit across ranks supports (see churn_train_opts_set_comm): the
+ * one list, which churn_train and the tools' checks share. who opens the
+ * message ("training across 4 ranks"). */
+static int check_distributed(const churn_train_opts *o, const char *who,
+                             churn_error *err)
 {
     const churn__family *f = family_of(o);
     if (!f || !f->distributed)
-        return churn__fail(err, CHURN_EINVAL,
-                           "training across %d ranks needs a family with a "
-                           "distributed fit; %s has none", o->comm.size,
+        return churn__fail(err, CHURN_EINVAL, "%s needs a family with a "
+                           "distributed fit; %s has none", who,
                            f ? f->name : o->family);
     const char *what = o->validation > 0 ? "a validation hold-out"
                        : o->search         ? "a grid search"
@@ -333,10 +336,18 @@ static int check_distributed(const churn_train_opts *o, churn_error *err)
                        : o->max_rows       ? "a row cap"
                                            : NULL;
     if (what)
-        return churn__fail(err, CHURN_EINVAL,
-                           "training across %d ranks does not support %s",
-                           o->comm.size, what);
+        return churn__fail(err, CHURN_EINVAL, "%s does not support %s", who,
+                           what);
     return CHURN_OK;
+}
+
+int churn_train_opts_check_distributed(const churn_train_opts *o,
+                                       churn_error *err)
+{
+    if (!o)
+        return churn__fail(err, CHURN_EINVAL, "training across ranks: no "
+                           "options");
+    return check_distributed(o, "training across ranks", err);
 }
 
 /* The search setup the options ask for. */
@@ -576,7 +587,9 @@ int churn_train(const churn_dataset *ds, const churn_train_opts *o,
     unsigned char *held = NULL;
     churn_model *m = NULL;
     const churn_comm *comm = o->comm.size > 1 ? &o->comm : NULL;
-    int rc = comm ? check_distributed(o, err) : CHURN_OK;
+    char who[64];
+    snprintf(who, sizeof who, "training across %d ranks", o->comm.size);
+    int rc = comm ? check_distributed(o, who, err) : CHURN_OK;
     if (rc == CHURN_OK && family_of(o) == &churn__family_survival)
         rc = churn__survival_check(ds, o->horizon, o->search,
                                    o->calibration, o->balanced, err);

@@ -319,6 +319,49 @@ static void test_distributed_flag(void **state)
     churn_train_opts_free(o);
 }
 
+/* churn_train_opts_check_distributed says, before any data, what a fit
+ * across ranks lacks: the same list churn_train applies to a comm. */
+static void test_check_distributed(void **state)
+{
+    (void)state;
+    churn_train_opts *o = churn_train_opts_new();
+    churn_error err;
+    /* The defaults hold out 20%. */
+    assert_int_equal(churn_train_opts_check_distributed(o, &err),
+                     CHURN_EINVAL);
+    assert_string_equal(err.message, "training across ranks does not "
+                                     "support a validation hold-out");
+    assert_int_equal(churn_train_opts_set_validation(o, 0), CHURN_OK);
+    assert_int_equal(churn_train_opts_check_distributed(o, &err), CHURN_OK);
+    assert_int_equal(churn_train_opts_set_search(o, 1), CHURN_OK);
+    assert_int_equal(churn_train_opts_check_distributed(o, &err),
+                     CHURN_EINVAL);
+    assert_string_equal(err.message, "training across ranks does not "
+                                     "support a grid search");
+    assert_int_equal(churn_train_opts_set_search(o, 0), CHURN_OK);
+    assert_int_equal(churn_train_opts_set_calibration(o, "platt"), CHURN_OK);
+    assert_int_equal(churn_train_opts_check_distributed(o, &err),
+                     CHURN_EINVAL);
+    assert_string_equal(err.message, "training across ranks does not "
+                                     "support calibration");
+    assert_int_equal(churn_train_opts_set_calibration(o, "none"), CHURN_OK);
+    assert_int_equal(churn_train_opts_check_distributed(o, &err), CHURN_OK);
+    assert_int_equal(churn_train_opts_set_max_rows(o, 100), CHURN_OK);
+    assert_int_equal(churn_train_opts_check_distributed(o, &err),
+                     CHURN_EINVAL);
+    assert_string_equal(err.message, "training across ranks does not "
+                                     "support a row cap");
+    assert_int_equal(churn_train_opts_set_max_rows(o, 0), CHURN_OK);
+    assert_int_equal(churn_train_opts_set_model(o, "svm"), CHURN_OK);
+    assert_int_equal(churn_train_opts_check_distributed(o, &err),
+                     CHURN_EINVAL);
+    assert_string_equal(err.message, "training across ranks needs a family "
+                                     "with a distributed fit; svm has none");
+    assert_int_equal(churn_train_opts_check_distributed(NULL, NULL),
+                     CHURN_EINVAL);
+    churn_train_opts_free(o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -328,6 +371,7 @@ int main(void)
         cmocka_unit_test(test_old_iterations_figure_loads),
         cmocka_unit_test(test_stored_as_family_is_not_a_file_family),
         cmocka_unit_test(test_distributed_flag),
+        cmocka_unit_test(test_check_distributed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -467,6 +467,33 @@ static void test_training_errors_and_grouped_split(void **state)
     churn_dataset_free(ds);
 }
 
+/* NULL options are the defaults, as in the other calls: the same ranking,
+ * tiers (0.5, 0.2) and reasons (three) as churn_score_opts_new's. */
+static void test_scoring_null_options_are_the_defaults(void **state)
+{
+    (void)state;
+    churn_dataset *ds = make_data(300, 0);
+    churn_model *m = train(ds, 0);
+    churn_score_opts *o = churn_score_opts_new();
+    churn_scores *a = NULL, *b = NULL;
+    assert_int_equal(churn_score_dataset(m, ds, NULL, &a, NULL), CHURN_OK);
+    assert_int_equal(churn_score_dataset(m, ds, o, &b, NULL), CHURN_OK);
+    assert_int_equal(churn_scores_n(a), churn_scores_n(b));
+    for (size_t r = 0; r < churn_scores_n(a); r++) {
+        double p = churn_scores_probability(a, r);
+        assert_int_equal(churn_scores_row(a, r), churn_scores_row(b, r));
+        assert_string_equal(churn_scores_tier(a, r),
+                            p >= 0.5 ? "high" : p >= 0.2 ? "medium" : "low");
+        assert_string_equal(churn_scores_reasons(a, r),
+                            churn_scores_reasons(b, r));
+    }
+    churn_scores_free(a);
+    churn_scores_free(b);
+    churn_score_opts_free(o);
+    churn_model_free(m);
+    churn_dataset_free(ds);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -475,6 +502,7 @@ int main(void)
         cmocka_unit_test(test_load_says_what_is_wrong),
         cmocka_unit_test(test_unknown_category_scores_as_all_zero_indicators),
         cmocka_unit_test(test_scoring_ranks_tiers_and_reasons),
+        cmocka_unit_test(test_scoring_null_options_are_the_defaults),
         cmocka_unit_test(test_intercept_calibrates_mean_and_balanced_weights),
         cmocka_unit_test(test_compare_with_previous_run),
         cmocka_unit_test(test_training_errors_and_grouped_split),

@@ -5,6 +5,7 @@
  * KPI cohort table; label sources; every error. */
 #include "featutil.h"
 #include "segment_fixtures.h"
+#include "eval.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -197,6 +198,18 @@ static void test_counts_by_hand_and_independently(void **state)
                                  "<td>66.7%</td>"));
     assert_non_null(strstr(html, "9 of 10 customers"));
     assert_null(strstr(html, "Cohort retention")); /* no KPIs added */
+    assert_non_null(strstr(html, "Customers and churn rate by RFM segment"));
+    assert_non_null(strstr(html, "scores 1\u2013" "5 over that population"));
+    free(html);
+    /* The headings and the words about the groups are those features/
+     * gave them; the HTML writer in ml/ knows no column names of its own. */
+    e->segments->group[0].title = "Recency-frequency group";
+    e->segments->groups_text = "three groupings";
+    assert_int_equal(churn_eval_write_html(e, "t", path, NULL), CHURN_OK);
+    html = tu_read_file(path, NULL);
+    assert_non_null(strstr(html, "by Recency-frequency group</text>"));
+    assert_non_null(strstr(html, "at the as-of date, by three groupings."));
+    assert_null(strstr(html, "RFM segment"));
     free(html);
     churn_eval_free(e);
     churn_dataset_free(ev);

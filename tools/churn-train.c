@@ -194,30 +194,6 @@ static void check_family_args(const train_args *a)
                         a->kernel_opt);
 }
 
-/* What a distributed fit supports (churn_train_opts_set_comm). */
-static void check_mpi_args(train_args *a)
-{
-    if (!a->validation_given)
-        a->validation = 0;
-    if (a->validation > 0)
-        cli_usage_error("--mpi: the distributed fit has no validation "
-                        "hold-out; use --validation 0 (the default with "
-                        "--mpi)");
-    if (a->search)
-        cli_usage_error("--mpi: --search is not distributed; pick --C from "
-                        "a single-machine search on a sample");
-    if (strcmp(a->calibration, "default") != 0 &&
-        strcmp(a->calibration, "none") != 0)
-        cli_usage_error("--mpi: --calibration %s is not distributed",
-                        a->calibration);
-    if (a->max_rows)
-        cli_usage_error("--mpi: --max-rows is not distributed; give fewer "
-                        "shards instead");
-    if (a->report)
-        cli_usage_error("--mpi: --report needs a validation split, which "
-                        "the distributed fit does not make");
-}
-
 static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
 {
     enum { LABEL = 1, POSITIVE, ID, MODEL, C_OPT, CLASS_WEIGHT, VALIDATION,
@@ -353,8 +329,10 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
     if (h->events)
         cli_history_check(h);
     check_family_args(a);
-    if (a->mpi)
-        check_mpi_args(a);
+    /* The distributed fit holds nothing out: with --mpi, --validation is
+     * 0 unless given (what else it lacks, the library says: main). */
+    if (a->mpi && !a->validation_given)
+        a->validation = 0;
     if (a->report && a->validation <= 0)
         cli_usage_error("--report needs a validation split (--validation)");
 }
@@ -657,6 +635,11 @@ int main(int argc, char **argv)
                         "--mpi in --help)", a.model,
                         strcmp(a.kernel, "rbf") ? " --kernel " : "",
                         strcmp(a.kernel, "rbf") ? a.kernel : "");
+    churn_error err;
+    /* What else the distributed fit does not do, in the library's words:
+     * a usage error, found before any shard is read. */
+    if (a.mpi && churn_train_opts_check_distributed(opts, &err) != CHURN_OK)
+        cli_usage_error("--mpi: %s (see --mpi in --help)", err.message);
     double start = cli_now();
     churn_dataset *ds = comm ? mpi_share(comm, &a, &h)
                       : a.data ? cli_read_labeled(a.data, a.label,
@@ -664,7 +647,6 @@ int main(int argc, char **argv)
                                : cli_history_extract(&h);
     if (!comm)
         warn_if_slow(&a, ds);
-    churn_error err;
     churn_model *m = NULL;
     int rc = comm ? churn_train_opts_set_comm(opts, comm) : CHURN_OK;
     if (rc == CHURN_OK)

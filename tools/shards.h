@@ -43,7 +43,9 @@ typedef int (*cli_shard_reader)(void *ctx, size_t i, churn_dataset **out,
  * without it get 0: only per-event-name counts ("events_*") may be
  * absent, since no customer of that shard had such an event. A rank whose
  * share has no rows gets an empty dataset with the others' columns, so
- * that it can still take part. The status is the same on every rank. */
+ * that it can still take part. The status is the same on every rank.
+ * The joining is the library's (churn_dataset_append_shard,
+ * churn_datasets_reconcile); this adds the files and their names. */
 int cli_shards_load(const churn_comm *comm, size_t n, cli_shard_reader read,
                     void *ctx, char *const *names, int open,
                     churn_dataset **out, churn_error *err);

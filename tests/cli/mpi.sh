@@ -270,13 +270,22 @@ expect_usage() {
 }
 expect_usage "$BIN/churn-train" --mpi --data "$tmp/t-*.csv" \
     --validation 0.2 -o "$tmp/x.churn"
-grep -q 'no validation hold-out' "$tmp/err.txt" || fail "--validation message"
+grep -q -- '--mpi: training across ranks does not support a validation hold-out' \
+    "$tmp/err.txt" || fail "--validation message"
 expect_usage "$BIN/churn-train" --mpi --data "$tmp/t-*.csv" --model svm \
     -o "$tmp/x.churn"
 grep -q -- '--mpi: --model svm has no distributed fit' \
     "$tmp/err.txt" || fail "--model message"
 expect_usage "$BIN/churn-train" --mpi --data "$tmp/t-*.csv" --search \
     -o "$tmp/x.churn"
+grep -q 'does not support a grid search' "$tmp/err.txt" || fail "--search message"
+expect_usage "$BIN/churn-train" --mpi --data "$tmp/t-*.csv" --max-rows 10 \
+    -o "$tmp/x.churn"
+grep -q 'does not support a row cap' "$tmp/err.txt" || fail "--max-rows message"
+expect_usage "$BIN/churn-train" --mpi --data "$tmp/t-*.csv" \
+    --calibration platt -o "$tmp/x.churn"
+grep -q 'does not support calibration' "$tmp/err.txt" ||
+    fail "--calibration message"
 expect_usage "$BIN/churn-features" --mpi --events "$tmp/h/events-*.csv" \
     $history -o "$tmp/f.csv"
 grep -q '{rank}' "$tmp/err.txt" || fail "-o without {rank} message"
