@@ -42,6 +42,8 @@ static void setting_text(const churn_eval *e, size_t i, char *buf,
     buf[0] = '\0';
     if (strcmp(key, "c") == 0)
         snprintf(buf, size, "C %.4g", v);
+    else if (strcmp(key, "params") == 0) /* the search's own words */
+        snprintf(buf, size, "%s", text);
     else if (strcmp(key, "horizon_days") == 0)
         snprintf(buf, size, "horizon %.4g days", v);
     else {

@@ -17,13 +17,20 @@ static int add_training(churn_eval *e, const churn_model *m,
 {
     int rc = churn__eval_add_training(e, "family", churn_model_family(m),
                                       NAN, 1);
+    int settings = 0;
     for (size_t k = 0; rc == CHURN_OK && k < m->n_figures; k++) {
         /* digits 0: a count (iterations, trees, support vectors). */
         int setting = m->figure[k]->digits != 0;
+        settings |= setting && !isnan(m->figure_value[k]);
         if (!isnan(m->figure_value[k]) && (setting || !settings_only))
             rc = churn__eval_add_training(e, m->figure[k]->name, NULL,
                                           m->figure_value[k], setting);
     }
+    /* A family whose settings are no figures (gbdt: depth, learning
+     * rate): the search's words for the candidate it kept. */
+    if (rc == CHURN_OK && !settings && m->board.chosen < m->board.n)
+        rc = churn__eval_add_training(
+            e, "params", m->board.cand[m->board.chosen].params, NAN, 1);
     if (rc == CHURN_OK && m->class_weight[0])
         rc = churn__eval_add_training(e, "class_weight", m->class_weight,
                                       NAN, 1);
