@@ -1133,7 +1133,8 @@ CHURN_API int churn_eval_add_drift(churn_eval *e, const churn_drift *d);
 CHURN_API int churn_eval_write_json(const churn_eval *e, const char *path,
                                     churn_error *err);
 /* Writes a self-contained HTML report (inline SVG charts, no script, no
- * network) titled title, atomically. */
+ * network), atomically. It is titled by the model (churn_eval_set_model,
+ * churn_eval_cv: family and settings), or by title when it has none. */
 CHURN_API int churn_eval_write_html(const churn_eval *e, const char *title,
                                     const char *path, churn_error *err);
 /* The regression gate: compares e with the report JSON at baseline_path.

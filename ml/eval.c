@@ -424,6 +424,11 @@ void churn_eval_free(churn_eval *e)
     churn__eval_drift_free(e->drift);
     churn_survival_eval_free(e->survival);
     churn__board_clear(&e->board);
+    for (size_t i = 0; i < 2 * e->n_train; i++)
+        free(e->train[i]);
+    free(e->train);
+    free(e->train_num);
+    free(e->train_setting);
     free(e);
 }
 
@@ -547,6 +552,35 @@ int churn_eval_add_info(churn_eval *e, const char *key, const char *value)
     if (!e || !key || !value)
         return CHURN_EINVAL;
     return append_strings(&e->info, &e->n_info, 2, key, value);
+}
+
+int churn__eval_add_training(churn_eval *e, const char *key,
+                             const char *text, double num, int setting)
+{
+    char buf[CHURN__NUM_BUF];
+    const char *value = text ? text : churn__format_double(num, buf);
+    for (size_t i = 0; i < e->n_train; i++)
+        if (strcmp(e->train[2 * i], key) == 0) { /* replaced */
+            char *copy = churn__strdup(value);
+            if (!copy)
+                return CHURN_ENOMEM;
+            free(e->train[2 * i + 1]);
+            e->train[2 * i + 1] = copy;
+            e->train_num[i] = text ? NAN : num;
+            e->train_setting[i] = (unsigned char)setting;
+            return CHURN_OK;
+        }
+    double *nums = realloc(e->train_num, (e->n_train + 1) * sizeof *nums);
+    if (!nums)
+        return CHURN_ENOMEM;
+    e->train_num = nums;
+    unsigned char *set = realloc(e->train_setting, e->n_train + 1);
+    if (!set)
+        return CHURN_ENOMEM;
+    e->train_setting = set;
+    nums[e->n_train] = text ? NAN : num;
+    set[e->n_train] = (unsigned char)setting;
+    return append_strings(&e->train, &e->n_train, 2, key, value);
 }
 
 int churn_eval_add_feature(churn_eval *e, const char *name)

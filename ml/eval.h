@@ -177,7 +177,30 @@ struct churn_eval {
     churn__eval_drift *drift;        /* NULL unless added */
     churn_survival_eval *survival;   /* NULL unless added */
     churn__board board;        /* the model's search; n 0: none */
+    /* The training setup (churn_eval_set_model, churn_eval_cv): n_train
+     * key, text pairs in train (2 * n_train); train_num[i] is the value
+     * when it is a number (NaN: text); train_setting[i] says whether it
+     * names the model in the report's title (C, gamma, class weight; not
+     * counts such as Newton iterations). */
+    char **train;
+    double *train_num;
+    unsigned char *train_setting;
+    size_t n_train;
 };
+
+/* Adds a training-setup entry: text, or when text is NULL the number num
+ * (written shortest). A key added before is replaced. CHURN_ENOMEM. */
+int churn__eval_add_training(churn_eval *e, const char *key,
+                             const char *text, double num, int setting);
+/* The title naming the model ("logistic, C 1, class weight none") from
+ * the training setup, or fallback when there is none (eval_summary.c). */
+void churn__eval_model_title(const churn_eval *e, const char *fallback,
+                             char *buf, size_t size);
+/* The one-line reading of the figures (eval_summary.c; the wording rules
+ * are in docs/REPORT_JSON.md, "reading"). */
+void churn__eval_reading(const churn_eval *e, char *buf, size_t size);
+/* The summary header at the top of the HTML page (eval_summary.c). */
+void churn__eval_html_summary(FILE *f, const churn_eval *e);
 
 /* The leaderboard section of the HTML page, and its JSON object (a
  * json_t *, which only eval_json.c's callers know; NULL when out of

@@ -320,23 +320,44 @@ static void histogram_chart(FILE *f, const churn_eval *e)
 /* The metric tables: scalar figures, deciles, calibration. */
 static void tables(FILE *f, const churn_eval *e);
 
+/* The page's style: readable at 400 pixels as at 1280: charts scale
+ * down with their viewBox, tables scroll sideways inside themselves, the
+ * body never does. */
+static const char *const STYLE =
+    "body{font-family:sans-serif;margin:24px;color:#222;max-width:1400px}\n"
+    "h1{font-size:22px;overflow-wrap:anywhere}h2{font-size:18px;"
+    "margin-top:28px}\n"
+    "table{border-collapse:collapse;margin:8px 0;display:block;"
+    "overflow-x:auto;max-width:100%}\n"
+    "td,th{border:1px solid #ccc;padding:3px 9px;text-align:right}\n"
+    "th{background:#f0f3f8}td.k,th.k{text-align:left}\n"
+    "td.k{overflow-wrap:anywhere;min-width:8em}\n"
+    ".charts{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}\n"
+    "figure{margin:0;border:1px solid #ddd;padding:6px;flex:0 1 452px;"
+    "min-width:0;max-width:100%;box-sizing:border-box}\n"
+    "svg{display:block;width:100%;max-width:100%;height:auto}\n"
+    "figcaption{font-size:12px;color:#555;max-width:430px}\n"
+    ".summary table{font-size:15px}.summary th{width:9em}\n"
+    "p.reading{font-size:16px;font-weight:bold}\n"
+    "@media (max-width:600px){body{margin:8px}}\n";
+
 static void page(FILE *f, const churn_eval *e, const char *title)
 {
+    char name[512];
+    /* The title names the model; the caller's title only when the
+     * report knows no model. */
+    churn__eval_model_title(e, title, name, sizeof name);
     fputs("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" "
-          "lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>", f);
-    churn__html_text(f, title);
-    fputs("</title>\n<style>\nbody{font-family:sans-serif;margin:24px;"
-          "color:#222;max-width:1400px}\nh1{font-size:22px}h2{font-size:18px;"
-          "margin-top:28px}\ntable{border-collapse:collapse;margin:8px 0}\n"
-          "td,th{border:1px solid #ccc;padding:3px 9px;text-align:right}\n"
-          "th{background:#f0f3f8}td.k,th.k{text-align:left}\n"
-          ".charts{display:flex;flex-wrap:wrap;gap:16px;\n"
-          "align-items:flex-start}\nfigure{margin:0;"
-          "border:1px solid #ddd;padding:6px}\nfigcaption{font-size:12px;"
-          "color:#555;max-width:430px}\n</style>\n</head>\n<body>\n<h1>"
-          "Churn model evaluation: ", f);
-    churn__html_text(f, title);
-    fputs("</h1>\n<div class=\"charts\">\n", f);
+          "lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<meta "
+          "name=\"viewport\" content=\"width=device-width, "
+          "initial-scale=1\"/>\n<title>Churn model: ", f);
+    churn__html_text(f, name);
+    fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>"
+            "Churn model evaluation: ", STYLE);
+    churn__html_text(f, name);
+    fputs("</h1>\n", f);
+    churn__eval_html_summary(f, e);
+    fputs("<div class=\"charts\">\n", f);
     roc_chart(f, e);
     pr_chart(f, e);
     gains_chart(f, e);
@@ -369,7 +390,12 @@ static void row(FILE *f, const churn_eval *e, const char *label, int k)
     churn__html_text(f, label);
     fputs("</td>", f);
     cell(f, e->metrics[k]);
-    if (e->n_folds) {
+    /* Folds have no figure of their own for a bootstrap interval (only
+     * the pooled rows are resampled), and the threshold is a setting:
+     * a dash, as the note under the table says. */
+    if (e->n_folds && (!isfinite(e->fold_mean[k]) || k == CHURN__E_THRESHOLD))
+        fputs("<td>&#8211;</td>", f);
+    else if (e->n_folds) {
         char mean[CHURN__NUM_BUF], sd[CHURN__NUM_BUF];
         fprintf(f, "<td>%s ± %s</td>",
                 churn_format_number(e->fold_mean[k], 4, mean, sizeof mean),
@@ -452,6 +478,10 @@ static void metric_table(FILE *f, const churn_eval *e)
     for (size_t i = 0; i < sizeof figures / sizeof figures[0]; i++)
         row(f, e, figures[i].label, figures[i].k);
     fputs("</table>\n", f);
+    if (e->n_folds)
+        fprintf(f, "<p>Intervals are bootstrap figures of all %zu folds' "
+                "rows together; a single fold has none (&#8211;).</p>\n",
+                e->n_folds);
 }
 
 static void tables(FILE *f, const churn_eval *e)

@@ -239,8 +239,27 @@ static json_t *survival_json(const churn_survival_eval *s)
                      km_json(&s->km, 1), "tiers", tiers);
 }
 
+/* The training setup: numbers as JSON numbers (whole ones as integers),
+ * the rest as strings. */
+static json_t *training_json(const churn_eval *e)
+{
+    json_t *o = json_object();
+    for (size_t i = 0; o && i < e->n_train; i++) {
+        double v = e->train_num[i];
+        int whole = isfinite(v) && v == floor(v) && fabs(v) < 9.0e15;
+        if (put(o, e->train[2 * i], isnan(v) ? json_string(e->train[2 * i + 1])
+                                             : number(v, whole))) {
+            json_decref(o);
+            return NULL;
+        }
+    }
+    return o;
+}
+
 static json_t *report_json(const churn_eval *e)
 {
+    char reading[512];
+    churn__eval_reading(e, reading, sizeof reading);
     json_t *root = json_object(), *info = json_object();
     json_t *features = json_array();
     int bad = !root || !info || !features;
@@ -252,6 +271,8 @@ static json_t *report_json(const churn_eval *e)
     for (size_t i = 0; !bad && i < e->n_features; i++)
         bad |= json_array_append_new(features, json_string(e->features[i]));
     bad |= put(root, "info", info);
+    bad |= put(root, "training", training_json(e));
+    bad |= put(root, "reading", json_string(reading));
     bad |= put(root, "features", features);
     bad |= put(root, "metrics", metrics_object(e->metrics));
     bad |= put(root, "bootstrap", json_pack("{s:I, s:I, s:f}", "resamples",

@@ -3,16 +3,54 @@
 #include "eval.h"
 #include "cv.h"
 #include "model.h"
+#include "train.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* The training setup that m tells: family, its figures (all of them, or
+ * with settings_only those that are settings, such as C, and not what one
+ * fit counted, such as Newton iterations), class weight, label. */
+static int add_training(churn_eval *e, const churn_model *m,
+                        int settings_only)
+{
+    int rc = churn__eval_add_training(e, "family", churn_model_family(m),
+                                      NAN, 1);
+    int settings = 0;
+    for (size_t k = 0; rc == CHURN_OK && k < m->n_figures; k++) {
+        /* digits 0: a count (iterations, trees, support vectors). */
+        int setting = m->figure[k]->digits != 0;
+        settings |= setting && !isnan(m->figure_value[k]);
+        if (!isnan(m->figure_value[k]) && (setting || !settings_only))
+            rc = churn__eval_add_training(e, m->figure[k]->name, NULL,
+                                          m->figure_value[k], setting);
+    }
+    /* A family whose settings are no figures (gbdt: depth, learning
+     * rate): the search's words for the candidate it kept. */
+    if (rc == CHURN_OK && !settings && m->board.chosen < m->board.n)
+        rc = churn__eval_add_training(
+            e, "params", m->board.cand[m->board.chosen].params, NAN, 1);
+    if (rc == CHURN_OK && m->class_weight[0])
+        rc = churn__eval_add_training(e, "class_weight", m->class_weight,
+                                      NAN, 1);
+    if (rc == CHURN_OK && m->label_name)
+        rc = churn__eval_add_training(e, "label", m->label_name, NAN, 0);
+    if (rc == CHURN_OK && m->label_positive)
+        rc = churn__eval_add_training(e, "label_positive", m->label_positive,
+                                      NAN, 0);
+    if (rc == CHURN_OK && m->board.n)
+        rc = churn__eval_add_training(e, "search", m->board.metric, NAN, 0);
+    return rc;
+}
+
 int churn_eval_set_model(churn_eval *e, const churn_model *m)
 {
     if (!e || !m)
         return CHURN_EINVAL;
-    int rc = churn_eval_add_info(e, "model_family", churn_model_family(m));
+    int rc = add_training(e, m, 0);
+    if (rc == CHURN_OK)
+        rc = churn_eval_add_info(e, "model_family", churn_model_family(m));
     if (rc == CHURN_OK && m->created[0])
         rc = churn_eval_add_info(e, "model_created", m->created);
     if (rc == CHURN_OK && m->library[0])
@@ -124,7 +162,7 @@ static void fold_stats(churn_eval *pooled, churn_eval **folds, size_t k)
 /* Trains on every fold but f and scores fold f into oof (out of fold). */
 static int run_fold(const churn_dataset *ds, const churn_train_opts *to,
                     const size_t *fold_of, size_t f, double *prob,
-                    double *oof, churn_error *err)
+                    double *oof, churn_model **keep, churn_error *err)
 {
     churn_dataset *train = NULL;
     churn_model *m = NULL;
@@ -136,6 +174,10 @@ static int run_fold(const churn_dataset *ds, const churn_train_opts *to,
     for (size_t i = 0; rc == CHURN_OK && i < churn_dataset_n_rows(ds); i++)
         if (fold_of[i] == f)
             oof[i] = prob[i];
+    if (rc == CHURN_OK && keep) { /* the caller owns it now */
+        *keep = m;
+        m = NULL;
+    }
     churn_model_free(m);
     churn_dataset_free(train);
     return rc;
@@ -177,6 +219,23 @@ static int eval_fold(const churn_dataset *ds, const double *oof,
     return churn_eval_compute(oof, y, n, o, out, err);
 }
 
+/* The training setup of a cross-validation: what fold 1's model tells
+ * (its settings; every fold trains with the same options), the training
+ * seed, the folds and their seed. */
+static int cv_training(churn_eval *e, const churn_model *first,
+                       const churn_train_opts *to, size_t k, uint64_t seed)
+{
+    int rc = add_training(e, first, 1);
+    if (rc == CHURN_OK)
+        rc = churn__eval_add_training(
+            e, "seed", NULL, (double)churn__train_opts_seed(to), 0);
+    if (rc == CHURN_OK)
+        rc = churn__eval_add_training(e, "folds", NULL, (double)k, 0);
+    if (rc == CHURN_OK)
+        rc = churn__eval_add_training(e, "fold_seed", NULL, (double)seed, 0);
+    return rc;
+}
+
 int churn_eval_cv(const churn_dataset *ds, const churn_train_opts *to,
                   size_t k, const churn_eval_opts *o, churn_eval **out,
                   churn_error *err)
@@ -196,6 +255,7 @@ int churn_eval_cv(const churn_dataset *ds, const churn_train_opts *to,
     double *oof = malloc((n + 1) * sizeof *oof);
     double *y = malloc((n + 1) * sizeof *y);
     churn_eval **folds = calloc(k, sizeof *folds), *pooled = NULL;
+    churn_model *first = NULL; /* fold 1's: what the folds trained */
     int rc = fold_of && prob && oof && y && folds ? CHURN_OK
                                                   : churn__fail_nomem(err);
     if (rc == CHURN_OK)
@@ -203,7 +263,8 @@ int churn_eval_cv(const churn_dataset *ds, const churn_train_opts *to,
     for (size_t i = 0; rc == CHURN_OK && i < n; i++)
         oof[i] = fold_of[i] < k ? NAN : 0; /* unlabeled rows: not scored */
     for (size_t f = 0; rc == CHURN_OK && f < k; f++)
-        rc = run_fold(ds, to, fold_of, f, prob, oof, err);
+        rc = run_fold(ds, to, fold_of, f, prob, oof, f == 0 ? &first : NULL,
+                      err);
     for (size_t f = 0; rc == CHURN_OK && f < k; f++)
         rc = eval_fold(ds, oof, fold_of, f, &per_fold, y, &folds[f], err);
     for (size_t i = 0; rc == CHURN_OK && i < n; i++)
@@ -215,6 +276,8 @@ int churn_eval_cv(const churn_dataset *ds, const churn_train_opts *to,
         char buf[64];
         snprintf(buf, sizeof buf, "%zu-fold cross-validation", k);
         rc = churn_eval_add_info(pooled, "evaluated_on", buf);
+        if (rc == CHURN_OK)
+            rc = cv_training(pooled, first, to, k, o->seed);
         for (size_t j = 0; rc == CHURN_OK && j < churn_dataset_n_cols(ds); j++)
             rc = churn_eval_add_feature(pooled,
                                         churn_dataset_column_name(ds, j));
@@ -226,6 +289,7 @@ int churn_eval_cv(const churn_dataset *ds, const churn_train_opts *to,
         pooled = NULL;
     }
     churn_eval_free(pooled);
+    churn_model_free(first);
     for (size_t f = 0; folds && f < k; f++)
         churn_eval_free(folds[f]);
     free(folds);

@@ -257,6 +257,11 @@ int churn_train_opts_set_seed(churn_train_opts *o, uint64_t seed)
     return CHURN_OK;
 }
 
+uint64_t churn__train_opts_seed(const churn_train_opts *o)
+{
+    return o ? o->seed : 0;
+}
+
 int churn_train_opts_set_progress(churn_train_opts *o, churn_progress_fn fn,
                                   void *user)
 {

@@ -82,6 +82,10 @@ int churn__calibration_fit_cv(const churn__search *sr,
                               churn__calib_kind kind, churn__calibration *cal,
                               churn_error *err);
 
+/* The seed of o (churn_train_opts_set_seed), for the report's training
+ * setup; 0 for NULL. */
+uint64_t churn__train_opts_seed(const churn_train_opts *o);
+
 /* The gbdt options inside o (NULL for NULL): train_gbdt.c's setters. */
 churn__xgb_params *churn__train_opts_xgb(churn_train_opts *o);
 

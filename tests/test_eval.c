@@ -365,12 +365,87 @@ static void test_cross_validation(void **state)
     assert_true(churn_eval_fold_sd(a, "auc") > 0.001);
     assert_true(churn_eval_fold_sd(a, "auc") < 0.06);
     churn_eval_free(b);
+    /* The report says what was trained, and no fold figure is "n/a". */
+    char path[512];
+    snprintf(path, sizeof path, "%s/cv.json", tu_tmpdir());
+    assert_int_equal(churn_eval_write_json(a, path, &err), CHURN_OK);
+    char *text = tu_read_file(path, NULL);
+    assert_non_null(strstr(text, "\"training\": {\n    \"family\": "
+                                 "\"logistic\",\n    \"c\": 1,\n    "
+                                 "\"class_weight\": \"none\","));
+    assert_non_null(strstr(text, "\"seed\": 42,\n    \"folds\": 4,\n    "
+                                 "\"fold_seed\": 3\n"));
+    free(text);
+    snprintf(path, sizeof path, "%s/cv.html", tu_tmpdir());
+    assert_int_equal(churn_eval_write_html(a, "data.csv", path, &err),
+                     CHURN_OK);
+    text = tu_read_file(path, NULL);
+    assert_non_null(strstr(text, "<h1>Churn model evaluation: logistic, "
+                                 "C 1, class weight none</h1>"));
+    assert_null(strstr(text, "n/a"));
+    assert_null(strstr(text, "nan"));
+    free(text);
     assert_int_equal(churn_eval_cv(ds, to, 1, o, &b, &err), CHURN_EINVAL);
     assert_null(b);
     churn_eval_free(a);
     churn_eval_opts_free(o);
     churn_train_opts_free(to);
     churn_dataset_free(ds);
+}
+
+/* The one-line reading follows its wording rules (docs/REPORT_JSON.md):
+ * checked on two cases worked out by hand. */
+static void test_reading(void **state)
+{
+    (void)state;
+    double prob[20], label[20];
+    char path[512];
+    churn_error err;
+    snprintf(path, sizeof path, "%s/reading.json", tu_tmpdir());
+    /* Four churners above sixteen others: AUC 1, every resample too; the
+     * top decile (2 rows) holds 2 of 4 churners at 1 / 0.2 = 5 times the
+     * rate. */
+    for (size_t i = 0; i < 20; i++) {
+        label[i] = i < 4;
+        prob[i] = i < 4 ? 0.9 : 0.1;
+    }
+    churn_eval *e = NULL;
+    assert_int_equal(churn_eval_compute(prob, label, 20, NULL, &e, &err),
+                     CHURN_OK);
+    assert_int_equal(churn_eval_write_json(e, path, &err), CHURN_OK);
+    char *text = tu_read_file(path, NULL);
+    assert_non_null(strstr(text, "\"reading\": \"Ranks churners very well "
+                                 "(AUC 1.00): the top 10 % hold 50 % of "
+                                 "them, 5.0 times the average rate.\""));
+    free(text);
+    churn_eval_free(e);
+    /* One probability for all: AUC 0.5 and so is every resample's; the
+     * top decile is the first two rows (input order), one churner of
+     * ten: 10 %, lift (1/2) / (10/20) = 1. */
+    for (size_t i = 0; i < 20; i++) {
+        label[i] = i % 2 == 0;
+        prob[i] = 0.5;
+    }
+    assert_int_equal(churn_eval_compute(prob, label, 20, NULL, &e, &err),
+                     CHURN_OK);
+    assert_int_equal(churn_eval_write_json(e, path, &err), CHURN_OK);
+    text = tu_read_file(path, NULL);
+    assert_non_null(strstr(text, "\"reading\": \"Cannot be told apart from "
+                                 "random ranking (AUC 0.50, its interval "
+                                 "reaches 0.5): the top 10 % hold 10 % of "
+                                 "them, 1.0 times the average rate.\""));
+    /* No model: the training setup is empty, the title the caller's. */
+    assert_non_null(strstr(text, "\"training\": {}"));
+    free(text);
+    snprintf(path, sizeof path, "%s/reading.html", tu_tmpdir());
+    assert_int_equal(churn_eval_write_html(e, "scores.csv", path, &err),
+                     CHURN_OK);
+    text = tu_read_file(path, NULL);
+    assert_non_null(strstr(text, "<h1>Churn model evaluation: scores.csv"
+                                 "</h1>"));
+    assert_non_null(strstr(text, "<meta name=\"viewport\""));
+    free(text);
+    churn_eval_free(e);
 }
 
 static void test_validation_report(void **state)
@@ -484,6 +559,7 @@ int main(void)
         cmocka_unit_test(test_gate_bad_baselines),
         cmocka_unit_test(test_cross_validation),
         cmocka_unit_test(test_validation_report),
+        cmocka_unit_test(test_reading),
         cmocka_unit_test(test_importance),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,7 +4,11 @@
 # charts with titles and axis labels; churn-train --report shows the same
 # validation AUC as its summary; churn-eval --events adds the segment
 # section (bar charts, cohort heat map) with the figures churn-segment
-# prints; headless Chromium renders non-blank screenshots of both. Without chromium that last check is skipped with a line
+# prints; the summary header (title naming the model, figures rounded,
+# one-line reading) and the training setup in HTML and JSON; no nan, inf
+# or n/a; headless Chromium renders non-blank screenshots at 1280 and 400
+# pixels, and at 400 the page is no wider than the window. Without
+# chromium that last check is skipped with a line
 # saying so, unless CHURN_BROWSER_TESTS=1 (CI sets it), which makes a
 # missing chromium a failure.
 set -eu
@@ -36,6 +40,62 @@ for text in 'ROC curve' 'Precision-recall curve' 'Cumulative gains' \
 done
 
 grep -q 'total_day_minutes, ' "$html" || fail "input names"
+
+# The summary header: the title names the model, not the data; the
+# figures of the header are the JSON's, rounded (AUC and PR AUC with their
+# intervals inline, churn rate, top-decile lift), and the one-line reading
+# says what the figures say (wording rules: docs/REPORT_JSON.md).
+$RUN "$BIN/churn-eval" -q --model "$tmp/m.churn" --bootstrap 100 \
+    --data datasets/mlc_churn.csv --label churn --json "$tmp/r.json"
+grep -q '^<h1>Churn model evaluation: logistic, C 1, class weight none</h1>$' \
+    "$html" || fail "the title does not name the model"
+grep -q '<title>Churn model: logistic' "$html" || fail "<title>"
+# json KEY: the first number after "KEY": in the report JSON.
+json() { sed -n "s/^ *\"$1\": \([-0-9.e]*\),*$/\1/p" "$tmp/r.json" | head -1; }
+want=$(awk -v a="$(json auc)" -v l="$(json auc_ci_low)" \
+    -v h="$(json auc_ci_high)" 'BEGIN { printf "%.3f (%.3f&#8211;%.3f)", a, l, h }')
+grep -q "<th class=\"k\" scope=\"row\">ROC AUC</th><td class=\"k\">$want</td>" \
+    "$html" || fail "header AUC is not '$want'"
+want=$(awk -v a="$(json pr_auc)" -v l="$(json pr_auc_ci_low)" \
+    -v h="$(json pr_auc_ci_high)" 'BEGIN { printf "%.3f (%.3f&#8211;%.3f)", a, l, h }')
+grep -q "PR AUC</th><td class=\"k\">$want</td>" "$html" ||
+    fail "header PR AUC is not '$want'"
+grep -q '>churn rate</th><td class="k">14.1 % (707 of 5000 labeled rows)<' \
+    "$html" || fail "header churn rate"
+lift=$(json lift)
+gain=$(json cumulative_gains)
+want=$(awk -v l="$lift" -v g="$gain" \
+    'BEGIN { printf "%.1f (%.0f %% of the churners)", l, 100 * g }')
+grep -q ">lift, top 10 %</th><td class=\"k\">$want<" "$html" ||
+    fail "header lift is not '$want'"
+reading=$(awk -v a="$(json auc)" -v l="$lift" -v g="$gain" 'BEGIN {
+    printf "Ranks churners well (AUC %.2f): the top 10 %% hold %.0f %% of them, %.1f times the average rate.", a, 100 * g, l }')
+grep -q "<p class=\"reading\">$reading</p>" "$html" ||
+    fail "reading is not '$reading'"
+grep -q "\"reading\": \"$reading\"" "$tmp/r.json" || fail "JSON reading"
+grep -q '"family": "logistic",' "$tmp/r.json" || fail "JSON training family"
+grep -q '"class_weight": "none",' "$tmp/r.json" || fail "JSON class weight"
+grep -q '"label": "churn"' "$tmp/r.json" || fail "JSON training label"
+grep -q '<meta name="viewport" content="width=device-width, initial-scale=1"/>' \
+    "$html" || fail "no viewport meta tag"
+
+# Cross-validation: the setup that was trained, and no nan, inf or n/a
+# figure anywhere (folds have no bootstrap interval of their own).
+$RUN "$BIN/churn-eval" --cv 3 --bootstrap 50 --data datasets/mlc_churn.csv \
+    --label churn --class-weight balanced --C 0.5 --html "$tmp/cv.html" \
+    --json "$tmp/cv.json" > "$tmp/cv.txt"
+xmllint --noout "$tmp/cv.html" || fail "the CV page is not well-formed"
+for f in cv.html cv.json cv.txt r.html r.json; do
+    grep -iwn 'nan\|-nan\|inf\|-inf\|infinity' "$tmp/$f" &&
+        fail "$f shows nan or inf"
+    grep -n 'n/a' "$tmp/$f" && fail "$f shows n/a"
+done
+grep -q '^<h1>Churn model evaluation: logistic, C 0.5, class weight balanced</h1>$' \
+    "$tmp/cv.html" || fail "CV title"
+grep -q '>training</th><td class="k">label churn, seed 42, folds 3, fold seed 42<' \
+    "$tmp/cv.html" || fail "CV training setup in the header"
+tr -d ' \n' < "$tmp/cv.json" | grep -q '"training":{"family":"logistic","c":0.5,"class_weight":"balanced","label":"churn","seed":42,"folds":3,"fold_seed":42}' ||
+    fail "CV training setup in the JSON"
 
 # churn-train --report: the report's AUC is the summary's validation AUC.
 $RUN "$BIN/churn-train" --data datasets/mlc_churn.csv --label churn \
@@ -159,7 +219,8 @@ if [ -z "$browser" ]; then
     echo "report.sh: skipped: chromium not installed"
     exit 0
 fi
-# shot PAGE HEIGHT: a screenshot 1200 pixels wide; checks it is a PNG of
+# shot PAGE WIDTH HEIGHT BYTES: a screenshot WIDTH x HEIGHT pixels (kept
+# in the temporary directory as PAGE-WIDTH.png); checks it is a PNG of
 # that size and not blank (a blank page compresses to a few kilobytes, the
 # charts and tables to far more).
 shot() {
@@ -169,7 +230,7 @@ shot() {
         --disable-quic --no-first-run --disable-background-networking \
         --disable-component-update --disable-sync \
         --user-data-dir="$profile" --screenshot="$tmp/shot.png" \
-        --window-size=1200,"$2" "file://$(cd "$tmp" && pwd)/$1" \
+        --window-size="$2,$3" "file://$(cd "$tmp" && pwd)/$1" \
         > /dev/null 2>&1 || true
     rm -rf "$profile"
     [ -f "$tmp/shot.png" ] || fail "$1: no screenshot"
@@ -178,10 +239,43 @@ shot() {
     dims=$(od -An -tu1 -j16 -N8 "$tmp/shot.png" |
         awk '{ print $1*16777216 + $2*65536 + $3*256 + $4 "x" \
                      $5*16777216 + $6*65536 + $7*256 + $8 }')
-    [ "$dims" = "1200x$2" ] || fail "$1: screenshot is $dims, not 1200x$2"
+    [ "$dims" = "${2}x$3" ] || fail "$1: screenshot is $dims, not ${2}x$3"
     size=$(wc -c < "$tmp/shot.png")
-    [ "$size" -gt "$3" ] || fail "$1: screenshot looks blank ($size bytes)"
+    [ "$size" -gt "$4" ] || fail "$1: screenshot looks blank ($size bytes)"
+    cp "$tmp/shot.png" "$tmp/${1%.html}-$2.png"
 }
-shot r.html 2000 60000
-shot s.html 6000 150000
+# page_width PAGE WIDTH: "SCROLL CLIENT", the page's laid-out width (its
+# scrollWidth) and the width it is shown in (clientWidth, the window less
+# its scroll bar) when framed WIDTH pixels wide. The page has no script,
+# and Chromium's windows are at least 500 pixels wide, so a 400-pixel
+# frame in a page of the test's measures it.
+page_width() {
+    profile=$(mktemp -d)
+    printf '%s\n' '<!DOCTYPE html><html><body style="margin:0">' \
+        "<iframe src=\"$1\" style=\"width:${2}px;height:900px;border:0\"" \
+        'onload="var d = this.contentDocument.documentElement;' \
+        "document.body.setAttribute('data-width', d.scrollWidth + ' ' +" \
+        'd.clientWidth)"></iframe></body></html>' > "$tmp/frame.html"
+    timeout 120 "$browser" --headless --no-sandbox --disable-gpu \
+        --disable-quic --no-first-run --disable-background-networking \
+        --disable-component-update --disable-sync \
+        --allow-file-access-from-files --virtual-time-budget=5000 \
+        --user-data-dir="$profile" --window-size=800,1000 --dump-dom \
+        "file://$(cd "$tmp" && pwd)/frame.html" 2> /dev/null |
+        sed -n 's/.*<body[^>]* data-width="\([0-9]* [0-9]*\)".*/\1/p'
+    rm -rf "$profile"
+}
+shot r.html 1280 2000 60000
+shot r.html 400 2000 40000
+shot cv.html 400 2000 40000
+shot s.html 1200 6000 150000
+# Responsive: at 400 pixels nothing is wider than the window (charts
+# scale down, tables scroll inside themselves), so the body never
+# scrolls sideways.
+for page in r.html cv.html s.html; do
+    w=$(page_width "$page" 400)
+    [ -n "$w" ] || fail "$page: no width measured"
+    [ "${w% *}" -le "${w#* }" ] ||
+        fail "$page: ${w% *} pixels wide, shown in ${w#* } (400-pixel frame)"
+done
 exit 0
