@@ -18,7 +18,8 @@
  * Measured: a gbdt adapter over xgb.c (about 120 lines, XGBoost's default
  * parameters) trained, saved, loaded and scored with TreeSHAP reasons
  * through churn-train and churn-score with one new file and one line
- * each in this header and family.c. */
+ * each in this header and family.c; family_gbdt.c is that family done
+ * (options, the batch decisions and contribs that can fail, shap). */
 #ifndef CHURN_MODELS_FAMILY_H
 #define CHURN_MODELS_FAMILY_H
 
