@@ -246,7 +246,8 @@ demo: all
 	@tools/demo $(BUILD)
 
 # Benchmark programs: built only for `make bench`, never by `make check`.
-BENCH_BIN := $(BUILD)/bench/bench_predict $(BUILD)/bench/bench_logistic
+BENCH_BIN := $(BUILD)/bench/bench_predict $(BUILD)/bench/bench_logistic \
+             $(BUILD)/bench/bench_parse
 
 $(BUILD)/bench/%: tests/bench/%.c $(STATIC)
 	@mkdir -p $(dir $@)

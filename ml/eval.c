@@ -19,7 +19,7 @@ const char *const churn__eval_names[CHURN__E_COUNT] = {
     "best_targeted", "precision_at_1pct", "recall_at_1pct",
     "precision_at_5pct", "recall_at_5pct", "precision_at_10pct",
     "recall_at_10pct", "precision_at_20pct", "recall_at_20pct",
-    "top_decile_lift",
+    "top_decile_lift", "c_index",
 };
 
 const signed char churn__eval_direction[CHURN__E_COUNT] = {
@@ -31,6 +31,7 @@ const signed char churn__eval_direction[CHURN__E_COUNT] = {
     [CHURN__E_RECALL_AT_5] = 1, [CHURN__E_PRECISION_AT_10] = 1,
     [CHURN__E_RECALL_AT_10] = 1, [CHURN__E_PRECISION_AT_20] = 1,
     [CHURN__E_RECALL_AT_20] = 1, [CHURN__E_TOP_DECILE_LIFT] = 1,
+    [CHURN__E_C_INDEX] = 1,
 };
 
 const double churn__eval_top_percents[CHURN__EVAL_TOPS] = {1, 5, 10, 20};
@@ -412,6 +413,8 @@ void churn_eval_free(churn_eval *e)
     free(e->imp_shap);
     churn__eval_segments_free(e->segments);
     churn__eval_cohorts_free(e->cohorts);
+    churn__eval_drift_free(e->drift);
+    churn_survival_eval_free(e->survival);
     free(e);
 }
 

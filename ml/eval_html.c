@@ -2,6 +2,7 @@
  * metric tables and inline SVG charts, no script, no network. The page is
  * also well-formed XML, so a plain XML parser can check it. */
 #include "eval.h"
+#include "survival_eval.h"
 
 #include <math.h>
 #include <string.h>
@@ -345,6 +346,8 @@ static void page(FILE *f, const churn_eval *e, const char *title)
     fputs("</div>\n", f);
     tables(f, e);
     churn__eval_html_segments(f, e);
+    churn__eval_html_drift(f, e);
+    churn__eval_html_survival(f, e->survival);
     fputs("</body>\n</html>\n", f);
 }
 

@@ -89,6 +89,9 @@ static int copy_without_fold(const churn_dataset *ds, const size_t *fold_of,
         if (rc == CHURN_OK && !isnan(churn_dataset_as_of(ds, i)))
             rc = churn_dataset_set_as_of(c, i, churn_dataset_as_of(ds, i),
                                          err);
+        if (rc == CHURN_OK && churn_dataset_has_days_to_churn(ds))
+            rc = churn_dataset_set_days_to_churn(
+                c, i, churn_dataset_days_to_churn(ds, i), err);
     }
     if (rc != CHURN_OK) {
         churn_dataset_free(c);

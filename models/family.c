@@ -11,6 +11,7 @@ static const churn__family *const families[] = {
     &churn__family_svm,
     &churn__family_rbf_approx,
     &churn__family_gbdt,
+    &churn__family_survival,
 };
 #define N_FAMILIES (sizeof families / sizeof *families)
 

@@ -55,6 +55,9 @@ typedef struct churn__fit_params {
                             * set from seed and balanced) */
     const churn_comm *comm; /* fit across ranks (NULL: alone); only for a
                              * family with a distributed fit */
+    const double *days;   /* survival: per row, days to churn (NaN:
+                           * censored); the rows of z */
+    double horizon;       /* survival: the label horizon, days */
 } churn__fit_params;
 
 /* A figure a family records when it fits: one name, one meaning. It is
@@ -136,6 +139,7 @@ extern const churn__family churn__family_logistic;
 extern const churn__family churn__family_svm;
 extern const churn__family churn__family_rbf_approx;
 extern const churn__family churn__family_gbdt;
+extern const churn__family churn__family_survival;
 
 /* Figures more than one family records. */
 extern const churn__figure churn__figure_c, churn__figure_gamma,

@@ -48,6 +48,9 @@ struct churn_model {
      * for churn_model_validation_eval; not saved (NULL when loaded). */
     double *validation_prob, *validation_label;
     size_t n_validation;
+    /* The training rows' reference distributions (drift.h); NULL when
+     * the model file has none. */
+    struct churn__drift_ref *drift;
 };
 
 /* Allocates an empty model (metrics NaN); NULL when out of memory. */

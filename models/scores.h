@@ -24,6 +24,16 @@ struct churn_scores {
     const char **prev_tier; /* static strings; NULL = not there */
     int only_escalated;     /* write only customers who moved up a tier */
     size_t n_threads;       /* for formatting the file; at least 1 */
+    /* churn_scores_add_column: more columns, written after reasons. */
+    size_t n_columns;
+    char **column_name;     /* n_columns, owned */
+    double *column;         /* n_columns x n, per rank; NaN = empty */
 };
+
+/* score_columns.c: frees the added columns; writes their header fields
+ * (",name...") and rank r's cells (",value..."). */
+void churn__scores_free_columns(churn_scores *s);
+void churn__scores_columns_header(const churn_scores *s, FILE *f);
+void churn__scores_columns_row(const churn_scores *s, FILE *f, size_t r);
 
 #endif

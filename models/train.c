@@ -1,7 +1,9 @@
 /* train.c - training: options, the held-out validation split, fitting the
  * pipeline and the classifier on training rows only, and the summary. */
 #include "model.h"
+#include "drift.h"
 #include "comm.h"
+#include "survival.h"
 #include "cv.h"
 #include "metrics.h"
 #include "train.h"
@@ -35,6 +37,7 @@ struct churn_train_opts {
     churn_progress_fn progress;
     void *progress_user;
     churn_comm comm; /* size 0: this process alone */
+    double horizon;  /* survival: label horizon in days; 0 = not given */
 };
 
 churn_train_opts *churn_train_opts_new(void)
@@ -275,6 +278,14 @@ int churn_train_opts_set_comm(churn_train_opts *o, const churn_comm *comm)
     return CHURN_OK;
 }
 
+int churn_train_opts_set_horizon(churn_train_opts *o, double days)
+{
+    if (!o || !(days > 0) || !isfinite(days))
+        return CHURN_EINVAL;
+    o->horizon = days;
+    return CHURN_OK;
+}
+
 /* The family the options fit; NULL for "auto" (a search picks it). */
 static const churn__family *family_of(const churn_train_opts *o)
 {
@@ -351,7 +362,7 @@ static int fit_rows(const churn_dataset *ds, const size_t *rows, size_t n,
                     churn__fit_params *fp, churn_model *m, churn_error *err)
 {
     int rc;
-    double *z = NULL, *y = NULL, *raw = NULL;
+    double *z = NULL, *y = NULL, *raw = NULL, *days = NULL;
     churn__binding *bind = NULL;
     churn__pipeline_free(m->pipe);
     m->pipe = NULL;
@@ -369,7 +380,8 @@ static int fit_rows(const churn_dataset *ds, const size_t *rows, size_t n,
     z = malloc((n * p > 0 ? n * p : 1) * sizeof *z);
     y = malloc((n ? n : 1) * sizeof *y);
     raw = malloc((d_in ? d_in : 1) * sizeof *raw);
-    rc = !z || !y || !raw ? churn__fail_nomem(err)
+    days = malloc((n ? n : 1) * sizeof *days);
+    rc = !z || !y || !raw || !days ? churn__fail_nomem(err)
                           : churn__pipeline_bind(m->pipe, ds, &bind, err);
     if ((rc = churn_comm_agree(comm, rc, err)) != CHURN_OK)
         goto done;
@@ -377,7 +389,9 @@ static int fit_rows(const churn_dataset *ds, const size_t *rows, size_t n,
         churn__binding_row(bind, ds, rows[i], raw);
         churn__pipeline_transform(m->pipe, raw, z + i * p);
         y[i] = churn_dataset_label(ds, rows[i]) > 0.5;
+        days[i] = churn_dataset_days_to_churn(ds, rows[i]);
     }
+    fp->days = days; /* only for this fit: the rows are these */
     churn__search sr;
     search_setup(o, &sr);
     if (search) {
@@ -396,10 +410,12 @@ static int fit_rows(const churn_dataset *ds, const size_t *rows, size_t n,
         rc = churn__calibration_fit_cv(&sr, ds, rows, z, y, n, p, fp,
                                        cal, &m->cal, err);
 done:
+    fp->days = NULL;
     churn__binding_free(bind);
     free(z);
     free(y);
     free(raw);
+    free(days);
     return rc;
 }
 
@@ -545,6 +561,9 @@ int churn_train(const churn_dataset *ds, const churn_train_opts *o,
     churn_model *m = NULL;
     const churn_comm *comm = o->comm.size > 1 ? &o->comm : NULL;
     int rc = comm ? check_distributed(o, err) : CHURN_OK;
+    if (rc == CHURN_OK && family_of(o) == &churn__family_survival)
+        rc = churn__survival_check(ds, o->horizon, o->search,
+                                   o->calibration, o->balanced, err);
     if (rc == CHURN_OK)
         rc = labeled_rows(ds, comm, &rows, &n, &pos, err);
     if (rc == CHURN_OK && o->max_rows && n > o->max_rows)
@@ -566,7 +585,7 @@ int churn_train(const churn_dataset *ds, const churn_train_opts *o,
         .c = o->c, .balanced = o->balanced, .kernel = o->kernel,
         .gamma = o->gamma, .degree = o->degree,
         .components = o->components, .seed = o->seed, .xgb = o->xgb,
-        .comm = comm};
+        .comm = comm, .horizon = o->horizon};
     if (o->balanced < 0)
         fp.balanced = churn__auto_balanced(o->calibration, &fp);
     int search = o->search || strcmp(o->family, "auto") == 0;
@@ -596,6 +615,10 @@ int churn_train(const churn_dataset *ds, const churn_train_opts *o,
     }
     if (rc == CHURN_OK) /* every rank fails alike before the reduce */
         rc = churn_comm_agree(comm, stamp_label(m, ds, o, err), err);
+    if (rc == CHURN_OK) /* the rows the final model was fitted on */
+        rc = n_held > 0 && o->refit
+                 ? churn__drift_fit(m, ds, rows, n, comm, err)
+                 : churn__drift_fit(m, ds, fit, n_fit, comm, err);
     if (rc != CHURN_OK)
         goto done;
     stamp(m, &fp);

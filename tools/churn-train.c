@@ -35,9 +35,15 @@ static void usage(void)
         "%s"
         "Model:\n"
         "      --model NAME         logistic (default), svm (libsvm C-SVC),\n"
-        "                           gbdt (XGBoost boosted trees) or auto\n"
-        "                           (grid search of logistic and svm, keep\n"
-        "                           the better)\n"
+        "                           gbdt (XGBoost boosted trees), auto (grid\n"
+        "                           search of logistic and svm, keep the\n"
+        "                           better)\n"
+        "                           or survival (discrete-time hazard: logistic\n"
+        "                           regression on person-period rows, 10 equal\n"
+        "                           time bins over --horizon DAYS, which it\n"
+        "                           needs, also with --data; fitted on churned\n"
+        "                           and days_to_churn, censored at the horizon;\n"
+        "                           no --search, --calibration or balanced)\n"
         "      --C VALUE            inverse L2 strength, > 0 (default 1)\n"
         "      --kernel K           svm kernel: rbf (default), linear, poly, or\n"
         "                           rbf-approx (Nystroem landmarks and\n"
@@ -401,8 +407,7 @@ static churn_train_opts *train_opts(const train_args *a)
         cli_fail("out of memory");
     if (churn_train_opts_set_model(o, a->model))
         cli_usage_error("--model: unknown model '%s' (logistic, svm, gbdt, "
-                        "auto)",
-                        a->model);
+                        "auto, survival)", a->model);
     if (churn_train_opts_set_kernel(o, a->kernel))
         cli_usage_error("--kernel: unknown kernel '%s' (rbf, linear, poly, "
                         "rbf-approx)", a->kernel);
@@ -574,6 +579,10 @@ int main(int argc, char **argv)
     cli_history_init(&h);
     parse_args(argc, argv, &a, &h);
     churn_train_opts *opts = train_opts(&a);
+    if (strcmp(a.model, "survival") == 0 &&
+        churn_train_opts_set_horizon(opts, h.horizon_days))
+        cli_usage_error("--model survival needs --horizon DAYS: the label "
+                        "horizon the data was made with");
     if (a.mpi && !churn_train_opts_distributed(opts))
         cli_usage_error("--mpi: --model %s%s%s has no distributed fit (see "
                         "--mpi in --help)", a.model,

@@ -445,6 +445,34 @@ static int dist_run(churn_error *err)
     return ranks[0].rc == CHURN_EIO ? CHURN_ENOMEM : ranks[0].rc;
 }
 
+/* A survival evaluation on arrays (ties, censoring, tiers, two horizons)
+ * into a report, written as JSON and HTML. */
+static int survival_eval_run(churn_error *err)
+{
+    enum { N = 40 };
+    double t[N], e[N], p[2 * N], label[N];
+    const char *tier[N];
+    const double h[2] = {5, 10};
+    for (size_t i = 0; i < N; i++) {
+        t[i] = (double)(1 + (i * 7) % 13);
+        e[i] = i % 3 != 0;
+        p[2 * i] = (double)((i * 5) % 11) / 20;
+        p[2 * i + 1] = p[2 * i] * 1.5;
+        label[i] = e[i] == 1 && t[i] <= 10;
+        tier[i] = i % 4 == 0 ? NULL : i % 4 == 1 ? "high" : "low";
+    }
+    churn_eval *rep = NULL;
+    int rc = churn_eval_compute(p, label, N, NULL, &rep, err);
+    if (rc == CHURN_OK)
+        rc = churn_eval_add_survival(rep, t, e, N, p, p, h, 2, tier, err);
+    if (rc == CHURN_OK)
+        rc = churn_eval_write_json(rep, json_path, err);
+    if (rc == CHURN_OK)
+        rc = churn_eval_write_html(rep, "faults", report_path, err);
+    churn_eval_free(rep);
+    return rc;
+}
+
 /* Runs run with allocation 1, 2, ... failing until a run succeeds with
  * no failure left to inject. Returns the number of defects found. */
 static int sweep(const char *what, int (*run)(churn_error *),
@@ -522,6 +550,13 @@ int main(void)
     int defects = 0;
     if (only && strcmp(only, "ranks") == 0)
         goto ranks;
+    defects += sweep("survival evaluation", survival_eval_run, "report.html",
+                     0);
+    unlink(report_path);
+    unlink(json_path);
+    /* FAULTS_ONLY=survival runs the survival evaluation's sweep alone. */
+    if (only && strcmp(only, "survival") == 0)
+        goto done;
     defects += sweep("train", train_run, "report.html", 0);
     /* The last, clean training run left the model that scoring loads. */
     unlink(report_path);
@@ -547,6 +582,7 @@ ranks:
         churn_train_opts_free(dist_opts[r]);
     }
 
+done:
     remove_outputs(0);
     unlink(csv_path);
     unlink(svm_path);
