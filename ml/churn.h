@@ -7,6 +7,9 @@
  *   - objects are opaque handles with create/free pairs; free(NULL) is a no-op;
  *   - the library never prints and never exits; progress goes through a
  *     callback the caller sets;
+ *   - nor does it abort through GSL: it never calls GSL's error handler
+ *     (process-wide, by default abort()) and never replaces it; a host's
+ *     own handler is left alone and is not called by libchurn;
  *   - sizes are size_t; missing numeric values are NaN.
  */
 #ifndef CHURN_H
@@ -493,12 +496,12 @@ typedef struct churn_train_opts churn_train_opts;
  * search, metric "auc", all rows. */
 CHURN_API churn_train_opts *churn_train_opts_new(void);
 CHURN_API void churn_train_opts_free(churn_train_opts *o);
-/* The model family: "logistic", "svm" (libsvm's C-SVC), "gbdt" (below)
- * or "auto" (runs
- * the grid search of both families and keeps the one with the better
- * cross-validated metric; implies churn_train_opts_set_search).
- * "survival": a discrete-time hazard model on churned + days_to_churn
- * (needs churn_train_opts_set_horizon; see churn_model_survival). */
+/* The model family: "logistic", "svm" (libsvm's C-SVC), "gbdt" (below),
+ * "survival" (a discrete-time hazard model on churned + days_to_churn;
+ * needs churn_train_opts_set_horizon; see churn_model_survival) or
+ * "auto" (runs the search over every family's grid and keeps the
+ * candidate with the best mean cross-validated metric, an exact tie the
+ * earlier, simpler family; implies churn_train_opts_set_search). */
 CHURN_API int churn_train_opts_set_model(churn_train_opts *o,
                                          const char *family);
 /* SVM kernel: "linear", "rbf" (default), "poly" (gamma u.v)^degree, or
@@ -561,9 +564,11 @@ CHURN_API int churn_train_opts_set_early_stopping(churn_train_opts *o,
  * kernel, itself a logistic regression). */
 CHURN_API int churn_train_opts_set_calibration(churn_train_opts *o,
                                                const char *method);
-/* Grid search (1) over C, and gamma for the rbf kernel, by customer-
- * grouped stratified 3-fold cross-validation on the training rows; the
- * best setting is refitted on them. Default 0. */
+/* Grid search (1) of the family's grid (C; C x gamma for the rbf kernel;
+ * depth x learning rate for gbdt) by customer-grouped stratified 3-fold
+ * cross-validation on the training rows, each fold's pipeline fitted on
+ * the other folds' rows; the best setting is refitted on them. Default
+ * 0. The candidates: churn_model_candidate. */
 CHURN_API int churn_train_opts_set_search(churn_train_opts *o, int search);
 /* What the search picks by: "auc" (default), "pr_auc" (average
  * precision) or "logloss" (after Platt scaling; minimized). */
@@ -590,6 +595,19 @@ typedef void (*churn_search_weight_fn)(void *user, const char *family,
                                        double gamma, double metric);
 CHURN_API int churn_train_opts_set_search_weight_report(
     churn_train_opts *o, churn_search_weight_fn fn, void *user);
+/* Ends the search after about seconds (> 0; 0 = no limit, the default):
+ * no candidate, and no fold of one, starts after it once one candidate
+ * is done; the best candidate so far is kept and the others are listed
+ * with no figures (churn_model_candidate). The refit and calibration
+ * after the search are not counted. */
+CHURN_API int churn_train_opts_set_time_budget(churn_train_opts *o,
+                                               double seconds);
+/* Above n training rows (default CHURN_SEARCH_ROWS; 0 = never) the
+ * search runs on a sample of n of them: whole customers, stratified by
+ * label, drawn with the seed; the winner is refitted on all rows. */
+#define CHURN_SEARCH_ROWS 20000
+CHURN_API int churn_train_opts_set_search_rows(churn_train_opts *o,
+                                               size_t n);
 /* Inverse L2 regularization strength (> 0), as in liblinear and
  * scikit-learn: larger C, weaker regularization. */
 CHURN_API int churn_train_opts_set_c(churn_train_opts *o, double c);
@@ -725,6 +743,25 @@ CHURN_API const char *churn_model_family(const churn_model *m);
  * snprintf does. */
 CHURN_API size_t churn_model_describe(const churn_model *m, char *buf,
                                       size_t size);
+/* The search's leaderboard (a model trained with a search, or loaded
+ * from a file that has one): how many candidates it lists (0: none),
+ * the metric it judged by ("auc", "pr_auc" or "logloss"; NULL when no
+ * search), the rows it ran on and the index of the candidate kept. */
+CHURN_API size_t churn_model_n_candidates(const churn_model *m);
+CHURN_API const char *churn_model_search_metric(const churn_model *m);
+CHURN_API size_t churn_model_search_rows(const churn_model *m);
+CHURN_API size_t churn_model_search_chosen(const churn_model *m);
+/* Candidate i in the order tried: its family, parameters ("C 1", "rbf,
+ * C 3, gamma 0.0034"), class weight, the mean and sample standard
+ * deviation of the metric over the folds (NaN: skipped by the time
+ * budget) and the seconds its folds took. Strings are valid while m
+ * lives; any out pointer may be NULL. CHURN_EINVAL for i out of range. */
+CHURN_API int churn_model_candidate(const churn_model *m, size_t i,
+                                    const char **family,
+                                    const char **params,
+                                    const char **class_weight,
+                                    double *metric, double *sd,
+                                    double *seconds);
 /* The class weight the fit used: "none" or "balanced". */
 CHURN_API const char *churn_model_class_weight(const churn_model *m);
 /* The label column of the training data (churn_dataset_label_name), and

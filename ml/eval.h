@@ -115,6 +115,33 @@ typedef struct churn__eval_drift {
 void churn__eval_drift_free(churn__eval_drift *d);
 /* The drift section of the HTML page (eval_drift.c); nothing without. */
 void churn__eval_html_drift(FILE *f, const churn_eval *e);
+/* One row of the leaderboard: a candidate of the search. */
+typedef struct churn__candidate {
+    char family[16];     /* the family that stores it (rbf-approx: svm) */
+    char params[80];     /* "C 1", "rbf, C 3, gamma 0.0034", ... */
+    char weight[12];     /* class weight: "none" or "balanced" */
+    double metric, sd;   /* mean and sd (n - 1) of the metric over the
+                          * folds, as shown (log loss: smaller is
+                          * better); NaN: skipped by the time budget */
+    double seconds;      /* fitting and scoring its folds */
+} churn__candidate;
+
+/* Every candidate in the order tried, and the one kept. */
+typedef struct churn__board {
+    churn__candidate *cand; /* owned */
+    size_t n, chosen;
+    char metric[8];         /* "auc", "pr_auc" or "logloss" */
+    size_t rows;            /* rows the search ran on */
+} churn__board;
+
+/* Frees what b owns and empties it. */
+void churn__board_clear(churn__board *b);
+/* *dst becomes a copy of src (dst's old contents are not freed). */
+int churn__board_copy(churn__board *dst, const churn__board *src);
+/* The candidates' indices best first (by metric, larger better unless
+ * the metric is logloss; ties in the order tried), skipped ones last;
+ * order has b->n entries. */
+void churn__board_order(const churn__board *b, size_t *order);
 
 struct churn_eval {
     size_t n;                  /* labeled rows */
@@ -143,7 +170,15 @@ struct churn_eval {
     churn__eval_cohorts *cohorts;    /* NULL unless added */
     churn__eval_drift *drift;        /* NULL unless added */
     churn_survival_eval *survival;   /* NULL unless added */
+    churn__board board;        /* the model's search; n 0: none */
 };
+
+/* The leaderboard section of the HTML page, and its JSON object (a
+ * json_t *, which only eval_json.c's callers know; NULL when out of
+ * memory): eval_board.c. Only for a report with a leaderboard. */
+void churn__eval_html_board(FILE *f, const churn_eval *e);
+struct json_t;
+struct json_t *churn__eval_json_board(const churn_eval *e);
 
 struct churn_eval_opts {
     double threshold;

@@ -495,6 +495,8 @@ static void tables(FILE *f, const churn_eval *e)
     }
     fputs("</table>\n", f);
     importance_table(f, e);
+    if (e->board.n)
+        churn__eval_html_board(f, e);
     fputs("<h2>Model and data</h2>\n<table>\n", f);
     for (size_t i = 0; i < e->n_info; i++) {
         fputs("<tr><td class=\"k\">", f);

@@ -271,6 +271,8 @@ static json_t *report_json(const churn_eval *e)
         bad |= put(root, "drift", drift_json(e->drift));
     if (e->survival)
         bad |= put(root, "survival", survival_json(e->survival));
+    if (e->board.n)
+        bad |= put(root, "leaderboard", churn__eval_json_board(e));
     if (bad || !tables_json(e, root)) {
         json_decref(root);
         return NULL;

@@ -29,6 +29,10 @@ int churn_eval_set_model(churn_eval *e, const churn_model *m)
     }
     for (size_t j = 0; rc == CHURN_OK && j < churn_model_n_inputs(m); j++)
         rc = churn_eval_add_feature(e, churn_model_input_name(m, j));
+    if (rc == CHURN_OK) { /* a model set before is replaced */
+        churn__board_clear(&e->board);
+        rc = churn__board_copy(&e->board, &m->board);
+    }
     return rc;
 }
 

@@ -25,6 +25,11 @@ const churn__figure churn__figure_newton_iterations = {
 static const churn__figure old_iterations = {"iterations", "", " iterations",
                                              0, 0};
 
+const churn__family *churn__family_at(size_t i)
+{
+    return i < N_FAMILIES ? families[i] : NULL;
+}
+
 const churn__family *churn__family_find(const char *name)
 {
     for (size_t i = 0; name && i < N_FAMILIES; i++)

@@ -190,6 +190,7 @@ static const churn__figure *const figures[] = {
  * see labels without times (train.c refuses them for this family). */
 const churn__family churn__family_survival = {
     .name = "survival",
+    .timed = 1,
     .prep = {.keep_missing = 0, .standardize = 1},
     .figures = figures,
     .n_figures = sizeof figures / sizeof *figures,

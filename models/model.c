@@ -39,6 +39,7 @@ void churn_model_free(churn_model *m)
     free(m->validation_prob);
     free(m->validation_label);
     churn__drift_ref_free(m->drift);
+    churn__board_clear(&m->board);
     free(m);
 }
 

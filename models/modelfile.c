@@ -68,6 +68,7 @@ static int write_body(const churn_model *m, FILE *f)
     fputs("end metrics\n", f);
     if (m->drift) /* files without references stay as they were */
         churn__drift_write(m->drift, m, f);
+    churn__board_write(&m->board, f);
     free(names);
     return CHURN_OK;
 }
@@ -344,6 +345,8 @@ static int parse_model(churn__lines *r, churn_model *m, churn_error *err)
     if (rc == CHURN_OK && r->pos < r->len && r->len - r->pos > 6 &&
         strncmp(r->buf + r->pos, "drift ", 6) == 0)
         rc = churn__drift_read(r, m, err);
+    if (rc == CHURN_OK)
+        rc = churn__board_read(r, &m->board, err);
     if (rc == CHURN_OK && r->pos < r->len)
         rc = churn__fail_at(err, CHURN_EFORMAT, r->path, r->line + 1, 1,
                             "unexpected text after the %s section",

@@ -38,6 +38,8 @@ struct churn_train_opts {
     void *progress_user;
     churn_comm comm; /* size 0: this process alone */
     double horizon;  /* survival: label horizon in days; 0 = not given */
+    double time_budget; /* seconds of search; 0: none */
+    size_t search_rows; /* the search's sample above this many rows */
 };
 
 churn_train_opts *churn_train_opts_new(void)
@@ -54,6 +56,7 @@ churn_train_opts *churn_train_opts_new(void)
     o->validation = 0.2;
     o->refit = 1;
     o->seed = 42;
+    o->search_rows = CHURN_SEARCH_ROWS;
     churn__xgb_params_default(&o->xgb);
     return o;
 }
@@ -263,6 +266,22 @@ int churn_train_opts_set_progress(churn_train_opts *o, churn_progress_fn fn,
     return CHURN_OK;
 }
 
+int churn_train_opts_set_time_budget(churn_train_opts *o, double seconds)
+{
+    if (!o || !(seconds >= 0) || !isfinite(seconds))
+        return CHURN_EINVAL;
+    o->time_budget = seconds;
+    return CHURN_OK;
+}
+
+int churn_train_opts_set_search_rows(churn_train_opts *o, size_t n)
+{
+    if (!o)
+        return CHURN_EINVAL;
+    o->search_rows = n;
+    return CHURN_OK;
+}
+
 int churn_train_opts_set_comm(churn_train_opts *o, const churn_comm *comm)
 {
     if (!o)
@@ -320,13 +339,6 @@ static int check_distributed(const churn_train_opts *o, churn_error *err)
     return CHURN_OK;
 }
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 /* The search setup the options ask for. */
 static void search_setup(const churn_train_opts *o, churn__search *sr)
 {
@@ -341,6 +353,9 @@ static void search_setup(const churn_train_opts *o, churn__search *sr)
     sr->report_weighted_user = o->search_weight_user;
     sr->weight_auto = o->balanced < 0;
     sr->calibration = o->calibration;
+    sr->max_rows = o->search_rows;
+    if (o->time_budget > 0)
+        sr->deadline = churn__now() + o->time_budget;
 }
 
 /* Keeps the figures the fit of family f recorded. */
@@ -369,7 +384,17 @@ static int fit_rows(const churn_dataset *ds, const size_t *rows, size_t n,
     churn__classifier_clear(&m->clf);
     churn__calibration_clear(&m->cal);
     const churn_comm *comm = fp->comm;
-    /* "auto" fits one pipeline for every family it tries: theirs agree. */
+    churn__search sr;
+    search_setup(o, &sr);
+    if (search) { /* its folds fit the pipelines the families ask for */
+        rc = churn__search_run(&sr, ds, rows, n,
+                               strcmp(o->family, "auto") == 0, fp, err);
+        if (rc != CHURN_OK)
+            return rc;
+        m->metrics[CHURN__M_CV_METRIC] = sr.best_metric;
+        churn__board_clear(&m->board);
+        m->board = sr.board;
+    }
     rc = churn__pipeline_fit_opts(ds, rows, n, comm, &fp->family->prep,
                                   &m->pipe, err);
     if (rc != CHURN_OK)
@@ -392,15 +417,6 @@ static int fit_rows(const churn_dataset *ds, const size_t *rows, size_t n,
         days[i] = churn_dataset_days_to_churn(ds, rows[i]);
     }
     fp->days = days; /* only for this fit: the rows are these */
-    churn__search sr;
-    search_setup(o, &sr);
-    if (search) {
-        rc = churn__search_run(&sr, ds, rows, z, y, n, p,
-                               strcmp(o->family, "auto") == 0, fp, err);
-        if (rc != CHURN_OK)
-            goto done;
-        m->metrics[CHURN__M_CV_METRIC] = sr.best_metric;
-    }
     double figures[CHURN__MAX_FIGURES];
     rc = churn__classifier_fit(&m->clf, fp, z, y, n, p, figures, err);
     if (rc == CHURN_OK)
@@ -555,7 +571,7 @@ int churn_train(const churn_dataset *ds, const churn_train_opts *o,
     if (!ds || !o || !out)
         return churn__fail(err, CHURN_EINVAL, "churn_train: null argument");
     *out = NULL;
-    double start = now_seconds();
+    double start = churn__now();
     size_t *rows = NULL, *fit = NULL, *held_rows = NULL, n = 0, pos = 0;
     unsigned char *held = NULL;
     churn_model *m = NULL;
@@ -636,7 +652,7 @@ int churn_train(const churn_dataset *ds, const churn_train_opts *o,
     m->metrics[CHURN__M_TRAIN_ROWS] = trained[0];
     m->metrics[CHURN__M_TRAIN_POSITIVES] = trained[1];
     m->metrics[CHURN__M_VALIDATION_ROWS] = (double)n_held;
-    m->metrics[CHURN__M_TRAIN_SECONDS] = now_seconds() - start;
+    m->metrics[CHURN__M_TRAIN_SECONDS] = churn__now() - start;
     *out = m;
     m = NULL;
 done:

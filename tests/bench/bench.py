@@ -196,8 +196,8 @@ def progress(label, runs):
 
 # Cheap rows first, so that a run cut short still reports most of them;
 # the report is rewritten after each row.
-ALL_ROWS = ["features", "parse", "logistic", "predict", "score", "gbdt",
-            "svm", "rbf-approx"]
+ALL_ROWS = ["features", "parse", "logistic", "predict", "score", "gbdt", "svm",
+            "rbf-approx"]
 
 
 def main(argv):
