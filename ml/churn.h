@@ -730,6 +730,10 @@ CHURN_API int churn_score_opts_set_reasons(churn_score_opts *o, size_t n);
  * online core; at most 256). The scores and their file are the same
  * whatever the number. */
 CHURN_API int churn_score_opts_set_threads(churn_score_opts *o, size_t n);
+/* Rank only the n highest-risk rows (0, the default: all of them); only
+ * their reasons are worked out, which is most of the cost. The ranks
+ * kept are the first n of the full ranking, the same in every byte. */
+CHURN_API int churn_score_opts_set_top(churn_score_opts *o, size_t n);
 
 /* Scores and ranks every row of ds. *out is new; free it with
  * churn_scores_free. Ties in probability keep the input order. A dataset
@@ -740,6 +744,11 @@ CHURN_API int churn_score_dataset(const churn_model *m,
                                   churn_scores **out, churn_error *err);
 CHURN_API void churn_scores_free(churn_scores *s);
 CHURN_API size_t churn_scores_n(const churn_scores *s);
+/* Rows scored to make s: all the dataset's, even those a top left out
+ * (churn_scores_gather: its rows); and how many of them are in the high
+ * tier. */
+CHURN_API size_t churn_scores_n_scored(const churn_scores *s);
+CHURN_API size_t churn_scores_n_high(const churn_scores *s);
 /* For rank r (0 = highest risk): */
 CHURN_API const char *churn_scores_id(const churn_scores *s, size_t r);
 CHURN_API size_t churn_scores_row(const churn_scores *s, size_t r);

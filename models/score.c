@@ -15,6 +15,7 @@ struct churn_score_opts {
     double high, medium;
     size_t n_reasons;
     size_t n_threads; /* 0 = the online cores */
+    size_t top;       /* rows ranked; 0 = all */
 };
 
 churn_score_opts *churn_score_opts_new(void)
@@ -35,6 +36,14 @@ int churn_score_opts_set_threads(churn_score_opts *o, size_t n)
     if (!o || n > 256)
         return CHURN_EINVAL;
     o->n_threads = n;
+    return CHURN_OK;
+}
+
+int churn_score_opts_set_top(churn_score_opts *o, size_t n)
+{
+    if (!o)
+        return CHURN_EINVAL;
+    o->top = n;
     return CHURN_OK;
 }
 
@@ -68,15 +77,6 @@ void churn_scores_free(churn_scores *s)
     free(s->prev_prob);
     free(s->prev_tier);
     free(s);
-}
-
-/* Highest probability first; equal ones keep input order. */
-static int by_risk(const void *a, const void *b)
-{
-    const ranked *x = a, *y = b;
-    if (x->prob != y->prob)
-        return x->prob > y->prob ? -1 : 1;
-    return (x->row > y->row) - (x->row < y->row);
 }
 
 static int append_text(churn_scores *s, const char *t, size_t len)
@@ -185,76 +185,76 @@ static int alloc_scores(churn_scores *s, size_t n)
                                                           : CHURN_ENOMEM;
 }
 
-/* Scores rows [lo, hi) in input order into s->order, keeping their
- * reasons in part's text (row_off[i]: the offset there). */
-static int score_rows(churn_scores *s, churn_scores *part,
-                      const churn_model *m, const churn_dataset *ds,
-                      const churn__binding *bind, const size_t *cols,
-                      size_t n_reasons, size_t *row_off, size_t lo,
-                      size_t hi)
+/* What the reason threads share: task t takes the t-th share of the
+ * dataset's rows and writes the reasons of those that are ranked
+ * (rank_of[i] < s->n), in row order, which reads the dataset in order. */
+typedef struct reason_job {
+    churn_scores *s;
+    const churn_model *m;
+    const churn_dataset *ds;
+    const churn__binding *bind;
+    const size_t *cols, *rank_of;
+    size_t n_rows, n_reasons, n_tasks;
+    churn_scores *parts; /* per task: only its text is used */
+    int *rc;
+} reason_job;
+
+static void task_rows(const reason_job *j, size_t t, size_t *lo, size_t *hi)
 {
-    size_t d = churn__pipeline_n_inputs(m->pipe), p = m->n_outputs;
+    *lo = j->n_rows / j->n_tasks * t;
+    *hi = t + 1 == j->n_tasks ? j->n_rows : j->n_rows / j->n_tasks * (t + 1);
+}
+
+/* Writes the reasons of the ranked rows of task t into its part's text;
+ * s->reason_off[rank] gets the offset there. */
+static void reason_task(void *ctx, size_t t)
+{
+    reason_job *j = ctx;
+    const churn_model *m = j->m;
+    size_t d = churn__pipeline_n_inputs(m->pipe), p = m->n_outputs, lo, hi;
     double *raw = malloc((d ? d : 1) * sizeof *raw);
     double *z = malloc((p ? p : 1) * sizeof *z);
     /* d contributions, then the scratch of churn__classifier_contrib. */
     double *contrib = malloc((4 * d + p + 1) * sizeof *contrib);
     size_t *out_input = malloc((p ? p : 1) * sizeof *out_input);
     int rc = raw && z && contrib && out_input ? CHURN_OK : CHURN_ENOMEM;
+    churn_scores *part = &j->parts[t];
     for (size_t k = 0; rc == CHURN_OK && k < p; k++)
         out_input[k] = churn__pipeline_output_input(m->pipe, k);
+    task_rows(j, t, &lo, &hi);
     for (size_t i = lo; rc == CHURN_OK && i < hi; i++) {
-        churn__binding_row(bind, ds, i, raw);
-        /* The same arithmetic as churn_model_predict: same bits. */
-        s->order[i].row = i;
-        s->order[i].prob = churn__calibrate(
-            &m->cal, churn__model_decision(m, raw, z));
-        row_off[i] = part->text_len;
-        if (n_reasons > 0)
+        size_t rank = j->rank_of[i];
+        if (rank >= j->s->n)
+            continue;
+        j->s->reason_off[rank] = part->text_len;
+        if (j->n_reasons > 0) {
+            /* The contributions need the standardized row, not the
+             * decision value: no second kernel expansion. */
+            churn__binding_row(j->bind, j->ds, i, raw);
+            churn__pipeline_transform(m->pipe, raw, z);
             churn__classifier_contrib(&m->clf, z, out_input, d, contrib,
                                       contrib + d);
-        rc = write_reasons(part, m, ds, i, cols, contrib, n_reasons);
+        }
+        rc = write_reasons(part, m, j->ds, i, j->cols, contrib,
+                           j->n_reasons);
     }
     free(raw);
     free(z);
     free(contrib);
     free(out_input);
-    return rc;
+    j->rc[t] = rc;
 }
 
-/* What the scoring threads share; task t takes the t-th share of rows. */
-typedef struct score_job {
-    churn_scores *s;
-    const churn_model *m;
-    const churn_dataset *ds;
-    const churn__binding *bind;
-    const size_t *cols;
-    size_t n_reasons, n_tasks;
-    size_t *row_off;
-    churn_scores *parts; /* per task: only its text is used */
-    int *rc;
-} score_job;
-
-static void score_task(void *ctx, size_t t)
-{
-    score_job *j = ctx;
-    size_t n = j->s->n;
-    size_t lo = n / j->n_tasks * t, hi = t + 1 == j->n_tasks
-                                             ? n
-                                             : n / j->n_tasks * (t + 1);
-    j->rc[t] = score_rows(j->s, &j->parts[t], j->m, j->ds, j->bind, j->cols,
-                          j->n_reasons, j->row_off, lo, hi);
-}
-
-/* Scores all rows in n_tasks threads, then joins their reason texts in
- * row order into s->text. */
-static int score_all(score_job *j, size_t n_tasks)
+/* Writes the reasons of the ranked rows in n_tasks threads, then joins
+ * their texts in row order into s->text. */
+static int reasons_all(reason_job *j, size_t n_tasks)
 {
     j->n_tasks = n_tasks;
     j->parts = calloc(n_tasks, sizeof *j->parts);
     j->rc = calloc(n_tasks, sizeof *j->rc);
     int rc = j->parts && j->rc ? CHURN_OK : CHURN_ENOMEM;
     if (rc == CHURN_OK)
-        churn__run_tasks(n_tasks, score_task, j);
+        churn__run_tasks(n_tasks, reason_task, j);
     size_t total = 0;
     for (size_t t = 0; rc == CHURN_OK && t < n_tasks; t++) {
         rc = j->rc[t];
@@ -264,15 +264,14 @@ static int score_all(score_job *j, size_t n_tasks)
     if (rc == CHURN_OK && !(s->text = malloc(total ? total : 1)))
         rc = CHURN_ENOMEM;
     for (size_t t = 0; rc == CHURN_OK && t < n_tasks; t++) {
-        size_t n = s->n, base = s->text_len;
-        size_t lo = n / n_tasks * t, hi = t + 1 == n_tasks
-                                              ? n
-                                              : n / n_tasks * (t + 1);
+        size_t base = s->text_len, lo, hi;
         if (j->parts[t].text_len)
             memcpy(s->text + base, j->parts[t].text, j->parts[t].text_len);
         s->text_len += j->parts[t].text_len;
+        task_rows(j, t, &lo, &hi);
         for (size_t i = lo; i < hi; i++)
-            j->row_off[i] += base;
+            if (j->rank_of[i] < s->n)
+                s->reason_off[j->rank_of[i]] += base;
     }
     s->text_cap = total;
     for (size_t t = 0; j->parts && t < n_tasks; t++)
@@ -282,40 +281,29 @@ static int score_all(score_job *j, size_t n_tasks)
     return rc;
 }
 
-/* Sorts s->order by risk: halves in two threads, then one merge. by_risk
- * is a total order (row numbers break ties), so the result is qsort's. */
-typedef struct sort_job {
-    ranked *order;
-    size_t n, half;
-} sort_job;
-
-static void sort_task(void *ctx, size_t t)
+/* Fills the ranks of s from its first s->n rows of all: order, tiers and
+ * ids (copied in rank order into one block); counts the high tier among
+ * all n rows. */
+static int fill_ranks(churn_scores *s, const ranked *all, size_t n,
+                      const churn_dataset *ds, const churn_score_opts *o)
 {
-    sort_job *j = ctx;
-    size_t lo = t ? j->half : 0, hi = t ? j->n : j->half;
-    qsort(j->order + lo, hi - lo, sizeof *j->order, by_risk);
-}
-
-static int sort_by_risk(ranked *order, size_t n, size_t n_threads)
-{
-    ranked *merged = n_threads > 1 && n > 4096 ? malloc(n * sizeof *merged)
-                                               : NULL;
-    if (!merged) {
-        qsort(order, n, sizeof *order, by_risk);
-        return CHURN_OK;
+    for (size_t i = 0; i < n; i++)
+        s->n_high += all[i].prob >= o->high;
+    size_t id_bytes = 1;
+    for (size_t r = 0; r < s->n; r++)
+        id_bytes += strlen(churn_dataset_id(ds, all[r].row)) + 1;
+    if (!(s->id_text = malloc(id_bytes)))
+        return CHURN_ENOMEM;
+    for (size_t r = 0, at = 0; r < s->n; r++) {
+        double p = all[r].prob;
+        s->order[r] = all[r];
+        s->tiers[r] = p >= o->high ? "high" : p >= o->medium ? "medium"
+                                                             : "low";
+        const char *id = churn_dataset_id(ds, all[r].row);
+        size_t len = strlen(id) + 1;
+        s->ids[r] = memcpy(s->id_text + at, id, len);
+        at += len;
     }
-    sort_job j = {order, n, n / 2};
-    churn__run_tasks(2, sort_task, &j);
-    size_t a = 0, b = j.half, k = 0;
-    while (a < j.half && b < n)
-        merged[k++] = by_risk(&order[b], &order[a]) < 0 ? order[b++]
-                                                        : order[a++];
-    while (a < j.half)
-        merged[k++] = order[a++];
-    while (b < n)
-        merged[k++] = order[b++];
-    memcpy(order, merged, n * sizeof *order);
-    free(merged);
     return CHURN_OK;
 }
 
@@ -335,12 +323,12 @@ int churn_score_dataset(const churn_model *m, const churn_dataset *ds,
                            "no rows to score (the data has only a header)");
     churn__binding *bind = NULL;
     size_t *cols = malloc((d ? d : 1) * sizeof *cols);
-    size_t *row_off = malloc((n ? n : 1) * sizeof *row_off);
+    ranked *all = malloc(n * sizeof *all);
+    size_t *rank_of = malloc(n * sizeof *rank_of);
     churn_scores *s = calloc(1, sizeof *s);
     int rc = CHURN_ENOMEM;
-    if (!cols || !row_off || !s || alloc_scores(s, n) != CHURN_OK)
+    if (!cols || !all || !rank_of || !s)
         goto done;
-    s->n = n;
     rc = churn__pipeline_bind(m->pipe, ds, &bind, err);
     if (rc != CHURN_OK)
         goto done;
@@ -349,41 +337,42 @@ int churn_score_dataset(const churn_model *m, const churn_dataset *ds,
             ds, churn__pipeline_input_name(m->pipe, j));
     size_t n_threads = o->n_threads ? o->n_threads : churn__online_cores();
     s->n_threads = n_threads;
-    score_job job = {s, m, ds, bind, cols, o->n_reasons, 1, row_off, NULL,
-                     NULL};
-    /* Small inputs are not worth a thread. */
-    rc = score_all(&job, n < 4096 ? 1 : n_threads);
+    rc = churn__score_probabilities(m, ds, bind, n_threads, all);
     if (rc != CHURN_OK)
         goto done;
-    sort_by_risk(s->order, n, n_threads);
-    /* The ids, copied in rank order into one block. */
-    size_t id_bytes = 1;
+    /* Reasons cost far more than probabilities: only for ranked rows. */
+    s->n = churn__rank_rows(all, n, o->top, n_threads);
+    s->n_scored = n;
+    rc = alloc_scores(s, s->n);
+    if (rc == CHURN_OK)
+        rc = fill_ranks(s, all, n, ds, o);
+    if (rc != CHURN_OK)
+        goto done;
     for (size_t i = 0; i < n; i++)
-        id_bytes += strlen(churn_dataset_id(ds, i)) + 1;
-    if (!(s->id_text = malloc(id_bytes)))
-        rc = CHURN_ENOMEM;
-    for (size_t r = 0, at = 0; r < n && rc == CHURN_OK; r++) {
-        double p = s->order[r].prob;
-        s->tiers[r] = p >= o->high ? "high" : p >= o->medium ? "medium"
-                                                             : "low";
-        s->reason_off[r] = row_off[s->order[r].row];
-        const char *id = churn_dataset_id(ds, s->order[r].row);
-        size_t len = strlen(id) + 1;
-        s->ids[r] = memcpy(s->id_text + at, id, len);
-        at += len;
-    }
+        rank_of[i] = (size_t)-1;
+    for (size_t r = 0; r < s->n; r++)
+        rank_of[all[r].row] = r;
+    reason_job job = {s, m, ds, bind, cols, rank_of, n, o->n_reasons, 1,
+                      NULL, NULL};
+    /* Small inputs are not worth a thread. */
+    rc = reasons_all(&job, s->n < 4096 ? 1 : n_threads);
 done:
     if (rc == CHURN_ENOMEM)
         churn__fail_nomem(err);
     churn__binding_free(bind);
     free(cols);
-    free(row_off);
+    free(all);
+    free(rank_of);
     if (rc == CHURN_OK)
         *out = s;
     else
         churn_scores_free(s);
     return rc;
 }
+
+size_t churn_scores_n_scored(const churn_scores *s) { return s->n_scored; }
+
+size_t churn_scores_n_high(const churn_scores *s) { return s->n_high; }
 
 size_t churn_scores_n(const churn_scores *s) { return s->n; }
 

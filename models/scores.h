@@ -24,6 +24,26 @@ struct churn_scores {
     const char **prev_tier; /* static strings; NULL = not there */
     int only_escalated;     /* write only customers who moved up a tier */
     size_t n_threads;       /* for formatting the file; at least 1 */
+    /* Rows scored to make s (more than n with a top), and those of them
+     * in the high tier. */
+    size_t n_scored, n_high;
 };
+
+/* Highest probability first; equal ones keep input order (a total order:
+ * row numbers differ). */
+int churn__by_risk(const void *a, const void *b);
+
+/* all[i] = {i, the probability of row i of ds}, as churn_model_predict
+ * gives it, for every row, in n_threads threads. CHURN_ENOMEM or
+ * CHURN_OK. */
+int churn__score_probabilities(const churn_model *m, const churn_dataset *ds,
+                               const churn__binding *bind, size_t n_threads,
+                               ranked *all);
+
+/* Puts the rows of all (n of them) in risk order, or, when top is not 0
+ * and below n, only the top highest-risk ones at its start, in that
+ * order; the others follow in no order. Returns how many are ranked:
+ * n or top. */
+size_t churn__rank_rows(ranked *all, size_t n, size_t top, size_t n_threads);
 
 #endif

@@ -32,7 +32,9 @@ static void usage(void)
         "                        extra columns are ignored\n"
         "  -o, --output FILE     write the ranking here (atomically) instead\n"
         "                        of standard output\n"
-        "      --top N           only the N highest-risk customers\n"
+        "      --top N           only the N highest-risk customers (the\n"
+        "                        first N lines of the full ranking; only\n"
+        "                        their reasons are worked out)\n"
         "      --id NAME         id column of FEATURES.csv; default: the first\n"
         "                        column named like an id (customer_id,\n"
         "                        CustomerID, customer, cust_id, client_id,\n"
@@ -100,10 +102,8 @@ static void parse_tiers(const char *arg, double *high, double *medium)
  * counted[0] and counted[1]. */
 static void count_scored(const churn_scores *s, double *counted)
 {
-    size_t n = s ? churn_scores_n(s) : 0;
-    for (size_t r = 0; r < n; r++)
-        counted[1] += strcmp(churn_scores_tier(s, r), "high") == 0;
-    counted[0] += (double)n;
+    counted[0] += s ? (double)churn_scores_n_scored(s) : 0;
+    counted[1] += s ? (double)churn_scores_n_high(s) : 0;
 }
 
 int main(int argc, char **argv)
@@ -198,6 +198,9 @@ int main(int argc, char **argv)
         churn_score_opts_set_tiers(sopts, high, medium);
         churn_score_opts_set_reasons(sopts, n_reasons);
         churn_score_opts_set_threads(sopts, threads);
+        /* A comparison counts the escalated customers among all. */
+        if (!previous)
+            churn_score_opts_set_top(sopts, top);
         /* A rank whose shards have no rows sends none. */
         if (!comm || churn_dataset_n_rows(ds) > 0)
             rc = churn_score_dataset(model, ds, sopts, &scores, &err);
