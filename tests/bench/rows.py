@@ -481,3 +481,30 @@ def score(ctx):
             reps(ctx, full)))
         r["sizes"].append(size)
     return r
+
+
+def score_mawk(ctx):
+    """churn-score --top 100 and the full ranking (3 reasons) against the
+    cost of merely reading the file: a one-pass mawk field count over the
+    same --score-rows x --features table, interleaved in the same run,
+    all on 2 cores (mawk uses one), --score-reps runs each."""
+    a = ctx.a
+    r = {"rows": a.score_rows}
+    mawk = shutil.which("mawk")
+    if not mawk:
+        r["error"] = "mawk not installed (tools/install-deps --bench)"
+        return r
+    big, _ = table40(ctx)
+    data = head_rows(ctx, big, a.score_rows, "score-mawk.csv")
+    r["bytes"] = os.path.getsize(data)
+    model = logistic_model(ctx)
+    score = [ctx.tool("churn-score"), "--model", model, "--data", data]
+    r.update(ctx.run.interleaved([
+        ("mawk", "mawk field count, %d rows" % a.score_rows,
+         [mawk, "-F,", "{n+=NF}", data], 2),
+        ("top", "churn-score --top 100, %d rows" % a.score_rows,
+         score + ["--top", "100", "-o", ctx.path("top100.csv")], 2),
+        ("full", "churn-score full ranking, %d rows" % a.score_rows,
+         score + ["-o", ctx.path("ranked-full.csv")], 2)], a.score_reps))
+    return r
+
