@@ -478,7 +478,8 @@ typedef struct churn_train_opts churn_train_opts;
  * search, metric "auc", all rows. */
 CHURN_API churn_train_opts *churn_train_opts_new(void);
 CHURN_API void churn_train_opts_free(churn_train_opts *o);
-/* The model family: "logistic", "svm" (libsvm's C-SVC) or "auto" (runs
+/* The model family: "logistic", "svm" (libsvm's C-SVC), "gbdt" (below)
+ * or "auto" (runs
  * the grid search of both families and keeps the one with the better
  * cross-validated metric; implies churn_train_opts_set_search). */
 CHURN_API int churn_train_opts_set_model(churn_train_opts *o,
@@ -501,6 +502,37 @@ CHURN_API int churn_train_opts_set_components(churn_train_opts *o,
 CHURN_API int churn_train_opts_set_gamma(churn_train_opts *o, double gamma);
 /* Degree of the poly kernel, 1..10 (default 3). */
 CHURN_API int churn_train_opts_set_degree(churn_train_opts *o, int degree);
+/* Model "gbdt": gradient-boosted trees (XGBoost, tree_method hist,
+ * binary:logistic) on the one-hot inputs, missing values passed as
+ * missing (no imputation, no standardization); its decision value is a
+ * log-odds, so calibration "default" is none; class weight "balanced"
+ * is XGBoost's scale_pos_weight = negatives / positives. Training stops
+ * early on a stratified fifth of the fitting rows (held-out log loss, 20
+ * rounds of patience, split with the seed), then refits on all of them
+ * for the best round count. Same rows, options, seed and threads: the
+ * same model file, byte for byte. Each setter returns CHURN_EINVAL out
+ * of range. Maximum boosting rounds, 1..100000 (default 100): */
+CHURN_API int churn_train_opts_set_trees(churn_train_opts *o, size_t n);
+/* Tree depth, 1..64 (default 6). */
+CHURN_API int churn_train_opts_set_depth(churn_train_opts *o, size_t depth);
+/* Shrinkage eta, in (0, 1] (default 0.3). */
+CHURN_API int churn_train_opts_set_learning_rate(churn_train_opts *o,
+                                                 double eta);
+/* Shares of rows and of inputs drawn per tree, in (0, 1] (default 1). */
+CHURN_API int churn_train_opts_set_subsample(churn_train_opts *o,
+                                             double share);
+CHURN_API int churn_train_opts_set_colsample(churn_train_opts *o,
+                                             double share);
+/* Least hessian sum in a leaf, >= 0 (default 1). */
+CHURN_API int churn_train_opts_set_min_child_weight(churn_train_opts *o,
+                                                    double w);
+/* L2 penalty on leaf weights, >= 0 (default 1). */
+CHURN_API int churn_train_opts_set_lambda(churn_train_opts *o,
+                                          double lambda);
+/* XGBoost's training threads, 1..1024 (default 1: the trees may depend
+ * on the thread count, and a model file should not depend on the
+ * machine). Scoring always uses one XGBoost thread per calling thread. */
+CHURN_API int churn_train_opts_set_threads(churn_train_opts *o, size_t n);
 /* How decision values become probabilities: "platt" (a sigmoid fitted on
  * out-of-fold decision values), "isotonic" (pool adjacent violators on
  * the same), "none" (the logistic function of the decision value) or
@@ -886,6 +918,10 @@ CHURN_API int churn_eval_add_importance(churn_eval *e, const churn_model *m,
 /* How many inputs have an importance, and input j's: name (valid while e
  * lives), coefficient and permutation importance. */
 CHURN_API size_t churn_eval_n_importance(const churn_eval *e);
+/* Input j's mean |SHAP value| over the rows (a gbdt model: TreeSHAP
+ * contributions to the log-odds, summed over a column's one-hot levels);
+ * NaN for other families or without importance. */
+CHURN_API double churn_eval_importance_shap(const churn_eval *e, size_t j);
 CHURN_API int churn_eval_importance(const churn_eval *e, size_t j,
                                     const char **name, double *coef,
                                     double *perm);

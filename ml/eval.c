@@ -409,6 +409,7 @@ void churn_eval_free(churn_eval *e)
     free(e->imp_names);
     free(e->imp_coef);
     free(e->imp_perm);
+    free(e->imp_shap);
     churn__eval_segments_free(e->segments);
     churn__eval_cohorts_free(e->cohorts);
     free(e);
@@ -555,3 +556,8 @@ int churn_eval_importance(const churn_eval *e, size_t j, const char **name,
 }
 
 size_t churn_eval_n_importance(const churn_eval *e) { return e ? e->n_imp : 0; }
+
+double churn_eval_importance_shap(const churn_eval *e, size_t j)
+{
+    return e && e->imp_shap && j < e->n_imp ? e->imp_shap[j] : NAN;
+}

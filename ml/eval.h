@@ -120,6 +120,7 @@ struct churn_eval {
     char **imp_names;
     double *imp_coef;          /* largest |standardized coefficient| */
     double *imp_perm;          /* AUC lost when the input is shuffled */
+    double *imp_shap;          /* mean |SHAP value|; NULL: not made */
     size_t n_imp;
     churn__eval_segments *segments;  /* NULL unless added */
     churn__eval_cohorts *cohorts;    /* NULL unless added */

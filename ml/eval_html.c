@@ -385,7 +385,9 @@ static void importance_table(FILE *f, const churn_eval *e)
           "are shuffled across customers (permutation importance), and the "
           "largest absolute coefficient among its standardized model "
           "inputs.</p>\n<table><tr><th class=\"k\">input</th><th>AUC "
-          "lost</th><th>|coefficient|</th></tr>\n", f);
+          "lost</th><th>|coefficient|</th>", f);
+    /* gbdt: the mean |TreeSHAP value| of the input's log-odds part. */
+    fputs(e->imp_shap ? "<th>mean |SHAP|</th></tr>\n" : "</tr>\n", f);
     double last = INFINITY;
     size_t last_j = (size_t)-1;
     for (size_t r = 0; r < e->n_imp; r++) {
@@ -404,6 +406,8 @@ static void importance_table(FILE *f, const churn_eval *e)
         fputs("</td>", f);
         cell(f, e->imp_perm[best]);
         cell(f, e->imp_coef[best]);
+        if (e->imp_shap)
+            cell(f, e->imp_shap[best]);
         fputs("</tr>\n", f);
         last = e->imp_perm[best];
         last_j = best;

@@ -69,6 +69,10 @@ static json_t *tables_json(const churn_eval *e, json_t *root)
             "{s:s, s:o, s:o}", "feature", e->imp_names[j], "coefficient",
             number(e->imp_coef[j], 0), "permutation_auc_drop",
             number(e->imp_perm[j], 0)));
+    /* Mean |SHAP|, where the family has exact Shapley values (gbdt). */
+    for (size_t j = 0; !bad && e->imp_shap && j < e->n_imp; j++)
+        bad |= json_object_set_new(json_array_get(imp, j), "mean_abs_shap",
+                                   number(e->imp_shap[j], 0)) != 0;
     bad |= put(root, "importance", imp);
     bad |= put(root, "deciles", dec);
     bad |= put(root, "calibration", cal);

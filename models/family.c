@@ -9,6 +9,7 @@ static const churn__family *const families[] = {
     &churn__family_logistic,
     &churn__family_svm,
     &churn__family_rbf_approx,
+    &churn__family_gbdt,
 };
 #define N_FAMILIES (sizeof families / sizeof *families)
 
@@ -78,6 +79,17 @@ double churn__classifier_decision(const churn__classifier *c,
                                   const double *z)
 {
     return c->family->decision(c->state, z);
+}
+
+int churn__classifier_decisions(const churn__classifier *c, const double *z,
+                                size_t n, size_t dim, double *out,
+                                churn_error *err)
+{
+    if (c->family->decisions)
+        return c->family->decisions(c->state, z, n, out, err);
+    for (size_t i = 0; i < n; i++)
+        out[i] = c->family->decision(c->state, z + i * dim);
+    return CHURN_OK;
 }
 
 void churn__classifier_contrib(const churn__classifier *c, const double *z,

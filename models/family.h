@@ -24,6 +24,7 @@
 
 #include "internal.h"
 #include "pipeline.h"
+#include "xgb.h"
 
 #include <stdio.h>
 
@@ -47,7 +48,10 @@ typedef struct churn__fit_params {
     double gamma;         /* rbf/poly/rbf-approx; <= 0: 1 / n_features */
     int degree;           /* poly */
     size_t components;    /* rbf-approx: landmarks (0: default) */
-    uint64_t seed;        /* rbf-approx: of the landmarks */
+    uint64_t seed;        /* rbf-approx: of the landmarks; gbdt: XGBoost's
+                           * and its early-stopping hold-out's */
+    churn__xgb_params xgb; /* gbdt (its seed and scale_pos_weight are
+                            * set from seed and balanced) */
     const churn_comm *comm; /* fit across ranks (NULL: alone); only for a
                              * family with a distributed fit */
 } churn__fit_params;
@@ -77,6 +81,8 @@ struct churn__family {
     int margin;        /* decision values are margins, not log-odds:
                         * Platt calibration by default */
     int kernels;       /* takes the kernel, gamma and degree options */
+    int shap;          /* contributions are exact Shapley values
+                        * (TreeSHAP): reports show their mean |value| */
     /* What the pipeline does for it: today's families impute and
      * standardize ({0, 1}); a tree model would keep NaN and raw scales
      * ({1, 0}). One-hot encoding is always done. */
@@ -93,6 +99,12 @@ struct churn__family {
                churn_error *err);
     /* f(z): larger means likelier to churn. Allocates nothing. */
     double (*decision)(const void *state, const double *z);
+    /* Optional (NULL: decision row by row): f of n rows of z (n x dim)
+     * into out, for a family whose per-row call is slow or can fail
+     * (gbdt: XGBoost's batch prediction; an input beyond float's range).
+     * The same bits as decision on each row. May allocate. */
+    int (*decisions)(const void *state, const double *z, size_t n,
+                     double *out, churn_error *err);
     /* Per-input contributions to f(z): output k belongs to input
      * out_input[k]; contrib has n_in entries, scratch 3 * n_in + dim + 1
      * (room for per-output contributions and a bias, as TreeSHAP
@@ -115,6 +127,7 @@ struct churn__family {
 extern const churn__family churn__family_logistic;
 extern const churn__family churn__family_svm;
 extern const churn__family churn__family_rbf_approx;
+extern const churn__family churn__family_gbdt;
 
 /* Figures more than one family records. */
 extern const churn__figure churn__figure_c, churn__figure_gamma,
@@ -148,6 +161,11 @@ int churn__classifier_fit(churn__classifier *c, const churn__fit_params *fp,
 void churn__classifier_clear(churn__classifier *c);
 double churn__classifier_decision(const churn__classifier *c,
                                   const double *z);
+/* f of n rows of z (n x dim) into out, through the family's decisions
+ * when it has them. CHURN_EINVAL, CHURN_ENUMERIC, CHURN_ENOMEM. */
+int churn__classifier_decisions(const churn__classifier *c, const double *z,
+                                size_t n, size_t dim, double *out,
+                                churn_error *err);
 void churn__classifier_contrib(const churn__classifier *c, const double *z,
                                const size_t *out_input, size_t n_in,
                                double *contrib, double *scratch);

@@ -1,5 +1,6 @@
 /* importance.c - per-input feature importance of a model on labeled data:
- * standardized coefficients and permutation importance (AUC lost). */
+ * standardized coefficients, permutation importance (AUC lost) and, for a
+ * family with exact Shapley contributions, their mean |value|. */
 #include "eval.h"
 #include "metrics.h"
 #include "model.h"
@@ -98,6 +99,33 @@ static int permute_inputs(churn_eval *e, const churn_model *m, double *x,
     return rc;
 }
 
+/* e->imp_shap[j]: the mean |contribution| of input j over the n rows of
+ * x, for a family whose contributions are Shapley values. */
+static int mean_abs_shap(churn_eval *e, const churn_model *m,
+                         const double *x, size_t n, churn_error *err)
+{
+    size_t d = churn_model_n_inputs(m), p = m->n_outputs;
+    e->imp_shap = calloc(d + 1, sizeof *e->imp_shap);
+    double *z = malloc((p + 1) * sizeof *z);
+    double *contrib = malloc((4 * d + p + 1) * sizeof *contrib);
+    size_t *out_input = malloc((p + 1) * sizeof *out_input);
+    int rc = e->imp_shap && z && contrib && out_input
+                 ? CHURN_OK : churn__fail_nomem(err);
+    for (size_t k = 0; rc == CHURN_OK && k < p; k++)
+        out_input[k] = churn__pipeline_output_input(m->pipe, k);
+    for (size_t i = 0; rc == CHURN_OK && i < n; i++) {
+        churn__pipeline_transform(m->pipe, x + i * d, z);
+        churn__classifier_contrib(&m->clf, z, out_input, d, contrib,
+                                  contrib + d);
+        for (size_t j = 0; j < d; j++)
+            e->imp_shap[j] += fabs(contrib[j]) / (double)n;
+    }
+    free(z);
+    free(contrib);
+    free(out_input);
+    return rc;
+}
+
 static void clear_importance(churn_eval *e)
 {
     for (size_t i = 0; e->imp_names && i < e->n_imp; i++)
@@ -105,8 +133,9 @@ static void clear_importance(churn_eval *e)
     free(e->imp_names);
     free(e->imp_coef);
     free(e->imp_perm);
+    free(e->imp_shap);
     e->imp_names = NULL;
-    e->imp_coef = e->imp_perm = NULL;
+    e->imp_coef = e->imp_perm = e->imp_shap = NULL;
     e->n_imp = 0;
 }
 
@@ -132,6 +161,8 @@ int churn_eval_add_importance(churn_eval *e, const churn_model *m,
         if (!(e->imp_names[j] = churn__strdup(churn_model_input_name(m, j))))
             rc = churn__fail_nomem(err);
     e->n_imp = d;
+    if (rc == CHURN_OK && m->clf.family->shap)
+        rc = mean_abs_shap(e, m, x, n, err);
     if (rc == CHURN_OK)
         rc = permute_inputs(e, m, x, y, n, seed, err);
     if (rc != CHURN_OK)

@@ -246,12 +246,35 @@ static void predict_linear(const churn_model *m, const double *w, double b0,
     }
 }
 
+/* Other classifiers, PREDICT_BLOCK rows at a time through the family's
+ * batch decisions (XGBoost predicts a block in one call and says why a
+ * row fails); z holds PREDICT_BLOCK * p doubles. The decision values are
+ * the per-row operation's bits (churn-score's). */
+static int predict_rows(const churn_model *m, const double *x, size_t n,
+                        double *prob_out, double *z, churn_error *err)
+{
+    size_t d = churn_model_n_inputs(m), p = m->n_outputs;
+    int rc = CHURN_OK;
+    for (size_t start = 0; start < n && rc == CHURN_OK;
+         start += PREDICT_BLOCK) {
+        size_t b = n - start < PREDICT_BLOCK ? n - start : PREDICT_BLOCK;
+        for (size_t r = 0; r < b; r++)
+            churn__pipeline_transform(m->pipe, x + (start + r) * d,
+                                      z + r * p);
+        rc = churn__classifier_decisions(&m->clf, z, b, p, prob_out + start,
+                                         err);
+        for (size_t r = 0; rc == CHURN_OK && r < b; r++)
+            prob_out[start + r] = churn__calibrate(&m->cal,
+                                                   prob_out[start + r]);
+    }
+    return rc;
+}
+
 int churn_model_predict(const churn_model *m, const double *x, size_t n_rows,
                         double *prob_out, churn_error *err)
 {
     if (!m || (!x && n_rows) || (!prob_out && n_rows))
         return churn__fail(err, CHURN_EINVAL, "predict: null argument");
-    size_t d = churn_model_n_inputs(m);
     double *scratch = malloc(PREDICT_BLOCK * (m->n_outputs ? m->n_outputs : 1) *
                              sizeof *scratch);
     if (!scratch)
@@ -261,15 +284,14 @@ int churn_model_predict(const churn_model *m, const double *x, size_t n_rows,
      * row must score to the same bits whether it comes alone or in a
      * million-row file. */
     double b = 0;
+    int rc = CHURN_OK;
     const double *w = churn__classifier_linear(&m->clf, &b);
     if (w)
         predict_linear(m, w, b, x, n_rows, prob_out, scratch);
     else
-        for (size_t i = 0; i < n_rows; i++)
-            prob_out[i] = churn__calibrate(
-                &m->cal, churn__model_decision(m, x + i * d, scratch));
+        rc = predict_rows(m, x, n_rows, prob_out, scratch, err);
     free(scratch);
-    return CHURN_OK;
+    return rc;
 }
 
 int churn_model_predict_dataset(const churn_model *m, const churn_dataset *ds,

@@ -19,6 +19,7 @@ struct churn_train_opts {
     double gamma;
     int degree;
     size_t components; /* rbf-approx random features; 0: the default */
+    churn__xgb_params xgb; /* gbdt */
     int calibration;  /* a churn__calib_kind, or -1: the family's default */
     int search;
     churn__metric_kind metric;
@@ -50,6 +51,7 @@ churn_train_opts *churn_train_opts_new(void)
     o->validation = 0.2;
     o->refit = 1;
     o->seed = 42;
+    churn__xgb_params_default(&o->xgb);
     return o;
 }
 
@@ -119,6 +121,74 @@ int churn_train_opts_set_components(churn_train_opts *o, size_t n)
     if (!o || n > CHURN_MAX_COMPONENTS)
         return CHURN_EINVAL;
     o->components = n;
+    return CHURN_OK;
+}
+
+/* gbdt's options: the ranges churn__xgb_fit checks. */
+int churn_train_opts_set_trees(churn_train_opts *o, size_t n)
+{
+    if (!o || n < 1 || n > 100000)
+        return CHURN_EINVAL;
+    o->xgb.max_rounds = n;
+    return CHURN_OK;
+}
+
+int churn_train_opts_set_depth(churn_train_opts *o, size_t depth)
+{
+    if (!o || depth < 1 || depth > 64)
+        return CHURN_EINVAL;
+    o->xgb.depth = depth;
+    return CHURN_OK;
+}
+
+/* x in (0, 1]. */
+static int unit_share(double x) { return x > 0 && x <= 1; }
+
+int churn_train_opts_set_learning_rate(churn_train_opts *o, double eta)
+{
+    if (!o || !unit_share(eta))
+        return CHURN_EINVAL;
+    o->xgb.learning_rate = eta;
+    return CHURN_OK;
+}
+
+int churn_train_opts_set_subsample(churn_train_opts *o, double share)
+{
+    if (!o || !unit_share(share))
+        return CHURN_EINVAL;
+    o->xgb.subsample = share;
+    return CHURN_OK;
+}
+
+int churn_train_opts_set_colsample(churn_train_opts *o, double share)
+{
+    if (!o || !unit_share(share))
+        return CHURN_EINVAL;
+    o->xgb.colsample = share;
+    return CHURN_OK;
+}
+
+int churn_train_opts_set_min_child_weight(churn_train_opts *o, double w)
+{
+    if (!o || !(w >= 0) || !isfinite(w))
+        return CHURN_EINVAL;
+    o->xgb.min_child_weight = w;
+    return CHURN_OK;
+}
+
+int churn_train_opts_set_lambda(churn_train_opts *o, double lambda)
+{
+    if (!o || !(lambda >= 0) || !isfinite(lambda))
+        return CHURN_EINVAL;
+    o->xgb.lambda = lambda;
+    return CHURN_OK;
+}
+
+int churn_train_opts_set_threads(churn_train_opts *o, size_t n)
+{
+    if (!o || n < 1 || n > 1024)
+        return CHURN_EINVAL;
+    o->xgb.threads = n;
     return CHURN_OK;
 }
 
@@ -558,7 +628,8 @@ int churn_train(const churn_dataset *ds, const churn_train_opts *o,
         .family = family ? family : &churn__family_logistic,
         .c = o->c, .balanced = o->balanced, .kernel = o->kernel,
         .gamma = o->gamma, .degree = o->degree,
-        .components = o->components, .seed = o->seed, .comm = comm};
+        .components = o->components, .seed = o->seed, .xgb = o->xgb,
+        .comm = comm};
     if (o->balanced < 0)
         fp.balanced = churn__auto_balanced(o->calibration, &fp);
     int search = o->search || strcmp(o->family, "auto") == 0;

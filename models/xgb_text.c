@@ -112,6 +112,7 @@ int churn__xgb_read_text(churn__lines *r, size_t d, churn__xgb **out,
         rc = churn__lines_done(r, err);
     if (rc)
         return rc;
+    size_t header = r->line;
     size_t chars = encoded_chars(len);
     if (len == 0 || len > MAX_BYTES ||
         lines != (chars + LINE_CHARS - 1) / LINE_CHARS)
@@ -139,8 +140,18 @@ int churn__xgb_read_text(churn__lines *r, size_t d, churn__xgb **out,
         rc = churn__fail_at(err, CHURN_EFORMAT, r->path, r->line, 0,
                             "xgboost-ubj: %zu bytes announced, %zu found",
                             len, got);
-    if (!rc)
+    int loaded = 0;
+    if (!rc) {
         rc = churn__xgb_load(bytes, len, d, out, err);
+        loaded = 1;
+    }
     free(bytes);
+    /* Bytes XGBoost cannot take are a damaged section of this file: the
+     * message names the line that announced them. */
+    if (loaded && rc == CHURN_EFORMAT && err) {
+        char why[sizeof err->message];
+        snprintf(why, sizeof why, "%s", err->message);
+        rc = churn__fail_at(err, rc, r->path, header, 0, "%s", why);
+    }
     return rc;
 }

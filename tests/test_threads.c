@@ -166,6 +166,13 @@ static void check_model(const char *model, const char *kernel)
     assert_int_equal(score(ref, ref->prob, &ref->scores), 0);
     for (size_t i = 0; i < N_ROWS; i++)
         assert_true(ref->prob[i] >= 0 && ref->prob[i] <= 1);
+    /* churn_model_predict (gbdt: XGBoost's batch prediction) and the
+     * ranking (one row at a time) give the same bits. */
+    for (size_t r = 0; r < N_ROWS; r++) {
+        double p = churn_scores_probability(ref->scores, r);
+        assert_memory_equal(&p, &ref->prob[churn_scores_row(ref->scores, r)],
+                            sizeof p);
+    }
     for (size_t t = 0; t < N_THREADS; t++)
         jobs[t] = (job){.m = m, .ds = ds, .opts = opts, .x = x, .ref = ref};
     pthread_t tid[N_THREADS];
@@ -204,12 +211,20 @@ static void test_svm_rbf_approx_threads(void **state)
     check_model("svm", "rbf-approx");
 }
 
+/* XGBoost's trees: predictions from many threads on one booster. */
+static void test_gbdt_threads(void **state)
+{
+    (void)state;
+    check_model("gbdt", NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_logistic_threads),
         cmocka_unit_test(test_svm_rbf_threads),
         cmocka_unit_test(test_svm_rbf_approx_threads),
+        cmocka_unit_test(test_gbdt_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

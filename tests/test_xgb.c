@@ -453,8 +453,10 @@ static void test_bad_base64(void **state)
                             "xgboost-ubj: 0 bytes cannot take 0 lines");
     expect_small_text_error("xgboost-ubj 2 1\nA=A=\n", "m.txt:2:2: "
                             "xgboost-ubj: bad base64 character '='");
+    /* Bytes that decode but are no booster: the header's line. */
     expect_small_text_error("xgboost-ubj 3 1\nAAAA\n",
-                            "xgboost: not a booster (UBJSON byte 0 of 3: "
+                            "m.txt:1: xgboost: not a booster (UBJSON byte 0 "
+                            "of 3: "
                             "not a UBJSON object)");
 }
 

@@ -289,7 +289,7 @@ static void print_tables(const churn_eval *e)
 
 typedef struct importance {
     const char *name;
-    double coef, perm;
+    double coef, perm, shap;
 } importance;
 
 static int by_perm_desc(const void *a, const void *b)
@@ -305,18 +305,25 @@ static void print_importance(const churn_eval *e)
     importance *rows = malloc((n + 1) * sizeof *rows);
     if (!rows)
         cli_fail("out of memory");
-    for (size_t j = 0; j < n; j++)
+    int shap = 0; /* gbdt: mean |SHAP| beside the AUC lost */
+    for (size_t j = 0; j < n; j++) {
         churn_eval_importance(e, j, &rows[j].name, &rows[j].coef,
                               &rows[j].perm);
+        rows[j].shap = churn_eval_importance_shap(e, j);
+        shap |= !isnan(rows[j].shap);
+    }
     qsort(rows, n, sizeof *rows, by_perm_desc);
-    printf("\nFeature importance\n  %-32s %9s %13s\n", "input", "AUC lost",
-           "|coefficient|");
+    printf("\nFeature importance\n  %-32s %9s %13s%s\n", "input", "AUC lost",
+           "|coefficient|", shap ? "   mean |SHAP|" : "");
     for (size_t j = 0; j < n; j++) {
         printf("  %-32s %9s", rows[j].name, cli_num(rows[j].perm, 4).s);
         if (isnan(rows[j].coef))
-            printf(" %13s\n", "-"); /* a kernel model has none */
+            printf(" %13s", "-"); /* a kernel model has none */
         else
-            printf(" %13s\n", cli_num(rows[j].coef, 4).s);
+            printf(" %13s", cli_num(rows[j].coef, 4).s);
+        if (shap)
+            printf(" %13s", cli_num(rows[j].shap, 4).s);
+        putchar('\n');
     }
     free(rows);
 }

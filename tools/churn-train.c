@@ -34,8 +34,10 @@ static void usage(void)
         "History options (instead of --data; as in churn-features):\n"
         "%s"
         "Model:\n"
-        "      --model NAME         logistic (default), svm (libsvm C-SVC) or\n"
-        "                           auto (grid search of both, keep the better)\n"
+        "      --model NAME         logistic (default), svm (libsvm C-SVC),\n"
+        "                           gbdt (XGBoost boosted trees) or auto\n"
+        "                           (grid search of logistic and svm, keep\n"
+        "                           the better)\n"
         "      --C VALUE            inverse L2 strength, > 0 (default 1)\n"
         "      --kernel K           svm kernel: rbf (default), linear, poly, or\n"
         "                           rbf-approx (Nystroem landmarks and\n"
@@ -47,8 +49,27 @@ static void usage(void)
         "      --gamma VALUE        rbf/poly kernel width (default 1/number of\n"
         "                           standardized features)\n"
         "      --degree N           poly kernel degree (default 3)\n"
+        "gbdt (one-hot inputs, missing values kept as missing, no\n"
+        "imputation or scaling; stops early on a fifth of the fitting rows,\n"
+        "then refits on all of them; only with --model gbdt):\n"
+        "      --trees N            boosting rounds at most, 1..100000\n"
+        "                           (default 100)\n"
+        "      --depth N            tree depth, 1..64 (default 6)\n"
+        "      --learning-rate X    shrinkage, in (0, 1] (default 0.3)\n"
+        "      --subsample X        share of rows per tree, (0, 1] (default 1)\n"
+        "      --colsample X        share of inputs per tree, (0, 1]\n"
+        "                           (default 1)\n"
+        "      --min-child-weight X least hessian sum in a leaf, >= 0\n"
+        "                           (default 1)\n"
+        "      --lambda X           L2 penalty on leaf weights, >= 0\n"
+        "                           (default 1)\n"
+        "      --threads N          XGBoost threads, 1..1024 (default 1: the\n"
+        "                           model file does not depend on the\n"
+        "                           machine; same rows, options, seed and\n"
+        "                           threads give the same file)\n"
         "      --calibration M      platt, isotonic or none (default platt for\n"
-        "                           svm, none for logistic and rbf-approx);\n"
+        "                           svm, none for logistic, rbf-approx and\n"
+        "                           gbdt);\n"
         "                           fitted on out-of-fold decision values\n"
         "                           (3 folds)\n"
         "      --search             grid search over C (and gamma for rbf) by\n"
@@ -73,7 +94,9 @@ static void usage(void)
         "                           (default 0.2; 0 = none)\n"
         "      --no-refit           keep the model fitted without the\n"
         "                           held-out rows\n"
-        "      --seed N             seed of the validation split (default 42)\n"
+        "      --seed N             seed of the validation split, of gbdt's\n"
+        "                           early-stopping split and XGBoost's\n"
+        "                           sampling (default 42)\n"
         "  -o, --output FILE        the model file to write (required)\n"
         "      --report FILE        write an HTML evaluation report of the\n"
         "                           validation split (as churn-eval --html);\n"
@@ -97,7 +120,9 @@ static void usage(void)
         "                           i goes with customers shard i. The model\n"
         "                           is the one a single process fits on all\n"
         "                           shards; rank 0 writes it. Logistic or\n"
-        "                           svm with --kernel rbf-approx only,\n"
+        "                           svm with --kernel rbf-approx only (not\n"
+        "                           gbdt: XGBoost's collective needs its own\n"
+        "                           tracker and sockets),\n"
         "                           --validation 0 (the default here), no\n"
         "                           --search, --calibration, --max-rows or\n"
         "                           --report\n"
@@ -118,7 +143,23 @@ typedef struct train_args {
     size_t max_rows, components;
     int degree, search, refit, quiet, mpi, validation_given;
     uint64_t seed;
+    size_t trees, depth, threads; /* gbdt; 0: not given */
+    double learning_rate, subsample, colsample, min_child_weight, lambda;
+    const char *gbdt_opt;   /* the first gbdt option given, without -- */
+    const char *kernel_opt; /* the first svm/logistic option given */
 } train_args;
+
+/* Options of one family given to another are usage errors. */
+static void check_family_args(const train_args *a)
+{
+    int gbdt = strcmp(a->model, "gbdt") == 0;
+    if (a->gbdt_opt && !gbdt)
+        cli_usage_error("--%s is an option of --model gbdt, not %s",
+                        a->gbdt_opt, a->model);
+    if (a->kernel_opt && gbdt)
+        cli_usage_error("--%s is not an option of --model gbdt",
+                        a->kernel_opt);
+}
 
 /* What a distributed fit supports (churn_train_opts_set_comm). */
 static void check_mpi_args(train_args *a)
@@ -148,7 +189,9 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
 {
     enum { LABEL = 1, POSITIVE, ID, MODEL, C_OPT, CLASS_WEIGHT, VALIDATION,
            NO_REFIT, SEED, KERNEL, GAMMA, DEGREE, CALIBRATION, SEARCH,
-           METRIC, MAX_ROWS, REPORT, COMPONENTS, MPI_OPT };
+           METRIC, MAX_ROWS, REPORT, COMPONENTS, MPI_OPT, TREES, DEPTH,
+           LEARNING_RATE, SUBSAMPLE, COLSAMPLE, MIN_CHILD_WEIGHT, LAMBDA,
+           THREADS };
     static const struct option longopts[] = {
         {"data", required_argument, NULL, 'd'},
         {"label", required_argument, NULL, LABEL},
@@ -174,11 +217,26 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {"mpi", no_argument, NULL, MPI_OPT},
+        {"trees", required_argument, NULL, TREES},
+        {"depth", required_argument, NULL, DEPTH},
+        {"learning-rate", required_argument, NULL, LEARNING_RATE},
+        {"subsample", required_argument, NULL, SUBSAMPLE},
+        {"colsample", required_argument, NULL, COLSAMPLE},
+        {"min-child-weight", required_argument, NULL, MIN_CHILD_WEIGHT},
+        {"lambda", required_argument, NULL, LAMBDA},
+        {"threads", required_argument, NULL, THREADS},
         CLI_HISTORY_OPTIONS,
         {NULL, 0, NULL, 0}};
     int c;
     opterr = 0; /* cli_bad_option says what is wrong */
-    while ((c = getopt_long(argc, argv, ":d:o:qhV", longopts, NULL)) != -1) {
+    int at;
+    while ((c = getopt_long(argc, argv, ":d:o:qhV", longopts, &at)) != -1) {
+        /* Each of these is a long option only: at names it. */
+        if (c >= TREES && c <= THREADS && !a->gbdt_opt)
+            a->gbdt_opt = longopts[at].name;
+        if ((c == C_OPT || c == KERNEL || c == GAMMA || c == DEGREE ||
+             c == COMPONENTS) && !a->kernel_opt)
+            a->kernel_opt = longopts[at].name;
         switch (c) {
         case 'd': a->data = optarg; break;
         case LABEL: a->label = optarg; break;
@@ -205,6 +263,25 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
             a->validation_given = 1;
             break;
         case MPI_OPT: a->mpi = 1; break;
+        case TREES: a->trees = cli_size("--trees", optarg, 1, 100000); break;
+        case DEPTH: a->depth = cli_size("--depth", optarg, 1, 64); break;
+        case THREADS:
+            a->threads = cli_size("--threads", optarg, 1, 1024);
+            break;
+        case LEARNING_RATE:
+            a->learning_rate = cli_double("--learning-rate", optarg, 0, 1);
+            break;
+        case SUBSAMPLE:
+            a->subsample = cli_double("--subsample", optarg, 0, 1);
+            break;
+        case COLSAMPLE:
+            a->colsample = cli_double("--colsample", optarg, 0, 1);
+            break;
+        case MIN_CHILD_WEIGHT:
+            a->min_child_weight = cli_double("--min-child-weight", optarg, 0,
+                                             1e12);
+            break;
+        case LAMBDA: a->lambda = cli_double("--lambda", optarg, 0, 1e12); break;
         case NO_REFIT: a->refit = 0; break;
         case SEED:
             a->seed = cli_size("--seed", optarg, 0, (size_t)-1);
@@ -229,6 +306,7 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
         cli_usage_error("give either --data or --events");
     if (h->events)
         cli_history_check(h);
+    check_family_args(a);
     if (a->mpi)
         check_mpi_args(a);
     if (a->report && a->validation <= 0)
@@ -280,13 +358,37 @@ static void print_grid_point(void *user, const char *family,
     fflush(stdout);
 }
 
+/* The gbdt options given; a share of 0 passes cli_double's range but not
+ * the setter's. */
+static void set_gbdt_opts(churn_train_opts *o, const train_args *a)
+{
+    if (a->trees)
+        churn_train_opts_set_trees(o, a->trees);
+    if (a->depth)
+        churn_train_opts_set_depth(o, a->depth);
+    if (a->threads)
+        churn_train_opts_set_threads(o, a->threads);
+    if (!isnan(a->learning_rate) &&
+        churn_train_opts_set_learning_rate(o, a->learning_rate))
+        cli_usage_error("--learning-rate must be in (0, 1]");
+    if (!isnan(a->subsample) && churn_train_opts_set_subsample(o, a->subsample))
+        cli_usage_error("--subsample must be in (0, 1]");
+    if (!isnan(a->colsample) && churn_train_opts_set_colsample(o, a->colsample))
+        cli_usage_error("--colsample must be in (0, 1]");
+    if (!isnan(a->min_child_weight))
+        churn_train_opts_set_min_child_weight(o, a->min_child_weight);
+    if (!isnan(a->lambda))
+        churn_train_opts_set_lambda(o, a->lambda);
+}
+
 static churn_train_opts *train_opts(const train_args *a)
 {
     churn_train_opts *o = churn_train_opts_new();
     if (!o)
         cli_fail("out of memory");
     if (churn_train_opts_set_model(o, a->model))
-        cli_usage_error("--model: unknown model '%s' (logistic, svm, auto)",
+        cli_usage_error("--model: unknown model '%s' (logistic, svm, gbdt, "
+                        "auto)",
                         a->model);
     if (churn_train_opts_set_kernel(o, a->kernel))
         cli_usage_error("--kernel: unknown kernel '%s' (rbf, linear, poly, "
@@ -315,6 +417,7 @@ static churn_train_opts *train_opts(const train_args *a)
     churn_train_opts_set_validation(o, a->validation);
     churn_train_opts_set_refit(o, a->refit);
     churn_train_opts_set_seed(o, a->seed);
+    set_gbdt_opts(o, a);
     churn_train_opts_set_progress(o, cli_progress, NULL);
     return o;
 }
@@ -450,7 +553,9 @@ int main(int argc, char **argv)
     train_args a = {.label = "churned", .model = "logistic",
                     .class_weight = "auto", .kernel = "rbf",
                     .calibration = "default", .metric = "auc", .c = 1.0,
-                    .degree = 3, .validation = 0.2, .refit = 1, .seed = 42};
+                    .degree = 3, .validation = 0.2, .refit = 1, .seed = 42,
+                    .learning_rate = NAN, .subsample = NAN, .colsample = NAN,
+                    .min_child_weight = NAN, .lambda = NAN};
     cli_history h;
     cli_history_init(&h);
     parse_args(argc, argv, &a, &h);

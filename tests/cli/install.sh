@@ -16,20 +16,24 @@ ${CC:-cc} -std=c11 -Wall -Wextra -Werror ${SAN_FLAGS:-} \
     $(pkg-config --cflags --libs churn) || fail "example does not build"
 nm -D "$tmp/prefix/lib/libchurn.so" >/dev/null || fail "no shared library"
 
-"$BUILD/bin/churn-train" --quiet --data datasets/mlc_churn.csv --label churn \
-    -o "$tmp/m.churn"
-LD_LIBRARY_PATH="$tmp/prefix/lib" "$tmp/example" "$tmp/m.churn" \
-    datasets/mlc_churn.csv > "$tmp/lib.csv"
-"$BUILD/bin/churn-score" --model "$tmp/m.churn" \
-    --data datasets/mlc_churn.csv > "$tmp/tool.csv"
-# Both print numbers that read back to the exact double (%.17g and the
-# shortest round-trip form); awk reads both with strtod, so == compares
-# the doubles bit for bit.
-awk -F, 'NR == FNR { lib[$1] = $2; n++; next }
-         FNR > 1 { seen++; if (!($1 in lib) || lib[$1] + 0 != $2 + 0) bad++ }
-         END { if (n != 5000 || seen != 5000 || bad) {
-                   printf "%d of %d differ\n", bad, seen; exit 1 } }' \
-    "$tmp/lib.csv" "$tmp/tool.csv" || fail "probabilities differ"
+# The same for a logistic model and a gbdt model (XGBoost's predictions
+# in batches in the library, row by row in churn-score).
+for model in logistic gbdt; do
+    "$BUILD/bin/churn-train" --quiet --data datasets/mlc_churn.csv --label churn \
+        --model $model -o "$tmp/m.churn"
+    LD_LIBRARY_PATH="$tmp/prefix/lib" "$tmp/example" "$tmp/m.churn" \
+        datasets/mlc_churn.csv > "$tmp/lib.csv"
+    "$BUILD/bin/churn-score" --model "$tmp/m.churn" \
+        --data datasets/mlc_churn.csv > "$tmp/tool.csv"
+    # Both print numbers that read back to the exact double (%.17g and the
+    # shortest round-trip form); awk reads both with strtod, so == compares
+    # the doubles bit for bit.
+    awk -F, 'NR == FNR { lib[$1] = $2; n++; next }
+             FNR > 1 { seen++; if (!($1 in lib) || lib[$1] + 0 != $2 + 0) bad++ }
+             END { if (n != 5000 || seen != 5000 || bad) {
+                       printf "%d of %d differ\n", bad, seen; exit 1 } }' \
+        "$tmp/lib.csv" "$tmp/tool.csv" || fail "$model: probabilities differ"
+done
 make -s uninstall BUILD="$BUILD" PREFIX="$tmp/prefix" >/dev/null
 [ ! -e "$tmp/prefix/include/churn.h" ] || fail "uninstall left churn.h"
 exit 0

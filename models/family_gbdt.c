@@ -1,0 +1,122 @@
+/* family_gbdt.c - the gbdt family: gradient-boosted trees fitted and
+ * evaluated by XGBoost (xgb.c), on the pipeline's one-hot outputs with
+ * missing values kept as NaN and no standardization (trees need
+ * neither). Its decision value is XGBoost's margin, a log-odds, so no
+ * calibration follows by default; its contributions are TreeSHAP's. */
+#include "family.h"
+#include "xgb.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+static void gbdt_free(void *state) { churn__xgb_free(state); }
+
+/* scale_pos_weight for class weight "balanced": negatives / positives,
+ * the ratio of the two class weights n / (2 n_class). */
+static double positive_weight(const double *y, size_t n)
+{
+    size_t pos = 0;
+    for (size_t i = 0; i < n; i++)
+        pos += y[i] > 0.5;
+    return pos > 0 && pos < n ? (double)(n - pos) / (double)pos : 1.0;
+}
+
+static int gbdt_fit(void **state, const churn__fit_params *fp,
+                    const double *z, const double *y, size_t n, size_t dim,
+                    double *figures, churn_error *err)
+{
+    *state = NULL;
+    churn__xgb_params p = fp->xgb;
+    p.seed = fp->seed;
+    p.scale_pos_weight = fp->balanced ? positive_weight(y, n) : 1.0;
+    churn__xgb *b = NULL;
+    churn__xgb_info info;
+    int rc = churn__xgb_fit(&p, z, y, n, dim, &b, &info, err);
+    if (rc != CHURN_OK)
+        return rc;
+    if (figures)
+        figures[0] = (double)info.rounds;
+    *state = b;
+    return CHURN_OK;
+}
+
+/* One row alone: the operation cannot fail, so a row XGBoost refuses
+ * (a value beyond float's range) gets NaN; churn_model_predict goes
+ * through gbdt_decisions, which says why. */
+static double gbdt_decision(const void *state, const double *z)
+{
+    double f;
+    return churn__xgb_margins(state, z, 1, &f, NULL) == CHURN_OK ? f : NAN;
+}
+
+static int gbdt_decisions(const void *state, const double *z, size_t n,
+                          double *out, churn_error *err)
+{
+    return churn__xgb_margins(state, z, n, out, err);
+}
+
+/* TreeSHAP per one-hot output, summed over the outputs of each input
+ * (a categorical column's levels, a numeric column's one output). */
+static void gbdt_contrib(const void *state, const double *z,
+                         const size_t *out_input, size_t n_in,
+                         double *contrib, double *scratch)
+{
+    const churn__xgb *b = state;
+    size_t dim = churn__xgb_n_features(b);
+    int rc = churn__xgb_contributions(b, z, 1, scratch, NULL);
+    for (size_t j = 0; j < n_in; j++)
+        contrib[j] = rc == CHURN_OK ? 0 : NAN;
+    for (size_t k = 0; rc == CHURN_OK && k < dim; k++)
+        contrib[out_input[k]] += scratch[k];
+}
+
+static const double *gbdt_linear(const void *state, double *b)
+{
+    (void)state;
+    (void)b;
+    return NULL;
+}
+
+static void gbdt_write(const void *state, const char *const *names, FILE *f)
+{
+    (void)names;
+    churn__xgb_write_text(f, state);
+}
+
+static int gbdt_read(churn__lines *r, void **state, size_t dim,
+                     const char *const *names, churn_error *err)
+{
+    (void)names;
+    churn__xgb *b = NULL;
+    int rc = churn__xgb_read_text(r, dim, &b, err);
+    *state = rc == CHURN_OK ? b : NULL;
+    return rc;
+}
+
+/* One point: the search tries the trees with their own defaults. */
+static const double c_grid[] = {1};
+
+static const churn__figure trees = {"trees", "", " trees", 0, 0};
+
+static const churn__figure *const figures[] = {&trees};
+
+const churn__family churn__family_gbdt = {
+    .name = "gbdt",
+    .distributed = 0, /* XGBoost's collective needs its own tracker */
+    .margin = 0,
+    .kernels = 0,
+    .shap = 1,
+    .prep = {.keep_missing = 1, .standardize = 0},
+    .c_grid = c_grid,
+    .n_c_grid = sizeof c_grid / sizeof *c_grid,
+    .figures = figures,
+    .n_figures = sizeof figures / sizeof *figures,
+    .fit = gbdt_fit,
+    .decision = gbdt_decision,
+    .decisions = gbdt_decisions,
+    .contrib = gbdt_contrib,
+    .linear = gbdt_linear,
+    .write = gbdt_write,
+    .read = gbdt_read,
+    .free = gbdt_free,
+};
