@@ -337,9 +337,9 @@ int churn_score_dataset(const churn_model *m, const churn_dataset *ds,
             ds, churn__pipeline_input_name(m->pipe, j));
     size_t n_threads = o->n_threads ? o->n_threads : churn__online_cores();
     s->n_threads = n_threads;
-    rc = churn__score_probabilities(m, ds, bind, n_threads, all);
-    if (rc != CHURN_OK)
-        goto done;
+    rc = churn__score_probabilities(m, ds, bind, n_threads, all, err);
+    if (rc != CHURN_OK) /* err says why */
+        goto done_err;
     /* Reasons cost far more than probabilities: only for ranked rows. */
     s->n = churn__rank_rows(all, n, o->top, n_threads);
     s->n_scored = n;
@@ -359,6 +359,7 @@ int churn_score_dataset(const churn_model *m, const churn_dataset *ds,
 done:
     if (rc == CHURN_ENOMEM)
         churn__fail_nomem(err);
+done_err:
     churn__binding_free(bind);
     free(cols);
     free(all);

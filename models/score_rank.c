@@ -27,6 +27,7 @@ typedef struct prob_job {
     size_t n, n_tasks;
     ranked *all;
     int *rc;
+    churn_error *errs; /* per task */
 } prob_job;
 
 static void prob_task(void *ctx, size_t t)
@@ -45,7 +46,7 @@ static void prob_task(void *ctx, size_t t)
         size_t b = hi - start < PROB_BATCH ? hi - start : PROB_BATCH;
         for (size_t i = 0; i < b; i++)
             churn__binding_row(j->bind, j->ds, start + i, raw + i * d);
-        rc = churn_model_predict(j->m, raw, b, prob, NULL);
+        rc = churn_model_predict(j->m, raw, b, prob, &j->errs[t]);
         for (size_t i = 0; rc == CHURN_OK && i < b; i++)
             j->all[start + i] = (ranked){start + i, prob[i]};
     }
@@ -55,21 +56,26 @@ static void prob_task(void *ctx, size_t t)
 
 int churn__score_probabilities(const churn_model *m, const churn_dataset *ds,
                                const churn__binding *bind, size_t n_threads,
-                               ranked *all)
+                               ranked *all, churn_error *err)
 {
     size_t n = churn_dataset_n_rows(ds);
     /* Small inputs are not worth a thread. */
     size_t n_tasks = n < 4096 || n_threads < 1 ? 1 : n_threads;
     int *rc = calloc(n_tasks, sizeof *rc);
-    if (!rc)
-        return CHURN_ENOMEM;
-    prob_job j = {m, ds, bind, n, n_tasks, all, rc};
-    churn__run_tasks(n_tasks, prob_task, &j);
-    int result = CHURN_OK;
-    for (size_t t = 0; t < n_tasks; t++)
-        if (rc[t] != CHURN_OK)
+    churn_error *errs = calloc(n_tasks, sizeof *errs);
+    int result = rc && errs ? CHURN_OK : churn__fail_nomem(err);
+    prob_job j = {m, ds, bind, n, n_tasks, all, rc, errs};
+    if (result == CHURN_OK)
+        churn__run_tasks(n_tasks, prob_task, &j);
+    /* The first failing share's error: the first bad row in file order. */
+    for (size_t t = 0; result == CHURN_OK && t < n_tasks; t++)
+        if (rc[t] != CHURN_OK) {
             result = rc[t];
+            if (err)
+                *err = errs[t];
+        }
     free(rc);
+    free(errs);
     return result;
 }
 

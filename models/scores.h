@@ -34,11 +34,11 @@ struct churn_scores {
 int churn__by_risk(const void *a, const void *b);
 
 /* all[i] = {i, the probability of row i of ds}, as churn_model_predict
- * gives it, for every row, in n_threads threads. CHURN_ENOMEM or
- * CHURN_OK. */
+ * gives it, for every row, in n_threads threads. On error (its, or out
+ * of memory) err says why. */
 int churn__score_probabilities(const churn_model *m, const churn_dataset *ds,
                                const churn__binding *bind, size_t n_threads,
-                               ranked *all);
+                               ranked *all, churn_error *err);
 
 /* Puts the rows of all (n of them) in risk order, or, when top is not 0
  * and below n, only the top highest-risk ones at its start, in that

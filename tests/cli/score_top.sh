@@ -1,7 +1,7 @@
 #!/bin/sh
 # score_top.sh - churn-score --top N writes the first N lines of the full
 # ranking, byte for byte (reasons and ties included), and the same summary,
-# for a logistic and a kernel SVM model.
+# for a logistic, a kernel SVM and a gbdt model.
 set -eu
 BIN=${BUILD:-build}/bin
 RUN=${TEST_WRAPPER:-}
@@ -15,6 +15,8 @@ $RUN "$BIN/churn-train" --data datasets/mlc_churn.csv --label churn \
     --validation 0 -o "$tmp/logistic.churn" > /dev/null
 $RUN "$BIN/churn-train" --data "$tmp/small.csv" --label churn \
     --model svm --validation 0 -o "$tmp/svm.churn" > /dev/null
+$RUN "$BIN/churn-train" --data "$tmp/small.csv" --label churn \
+    --model gbdt --validation 0 -o "$tmp/gbdt.churn" > /dev/null
 
 check() { # MODEL DATA [score options]
     model=$1 data=$2
@@ -34,4 +36,5 @@ check "$tmp/logistic.churn" datasets/mlc_churn.csv
 check "$tmp/logistic.churn" datasets/mlc_churn.csv --reasons 10 --threads 1
 check "$tmp/logistic.churn" datasets/mlc_churn.csv --reasons 0
 check "$tmp/svm.churn" "$tmp/small.csv" --reasons 2
+check "$tmp/gbdt.churn" "$tmp/small.csv"
 echo "score_top.sh: ok"
