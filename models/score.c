@@ -11,13 +11,6 @@
 /* Rows formatted per round of parallel writing. */
 #define WRITE_BATCH 65536
 
-struct churn_score_opts {
-    double high, medium;
-    size_t n_reasons;
-    size_t n_threads; /* 0 = the online cores */
-    size_t top;       /* rows ranked; 0 = all */
-};
-
 churn_score_opts *churn_score_opts_new(void)
 {
     churn_score_opts *o = calloc(1, sizeof *o);
@@ -205,43 +198,69 @@ static void task_rows(const reason_job *j, size_t t, size_t *lo, size_t *hi)
     *hi = t + 1 == j->n_tasks ? j->n_rows : j->n_rows / j->n_tasks * (t + 1);
 }
 
+int churn__reasoner_init(churn__reasoner *w, const churn_model *m,
+                         const churn_dataset *ds, const churn__binding *bind,
+                         const size_t *cols, size_t n_reasons)
+{
+    size_t d = churn__pipeline_n_inputs(m->pipe), p = m->n_outputs;
+    *w = (churn__reasoner){m, ds, bind, cols, n_reasons, NULL, NULL, NULL,
+                           NULL};
+    w->raw = malloc((d ? d : 1) * sizeof *w->raw);
+    w->z = malloc((p ? p : 1) * sizeof *w->z);
+    /* d contributions, then the scratch of churn__classifier_contrib. */
+    w->contrib = malloc((4 * d + p + 1) * sizeof *w->contrib);
+    w->out_input = malloc((p ? p : 1) * sizeof *w->out_input);
+    for (size_t k = 0; w->out_input && k < p; k++)
+        w->out_input[k] = churn__pipeline_output_input(m->pipe, k);
+    return w->raw && w->z && w->contrib && w->out_input ? CHURN_OK
+                                                        : CHURN_ENOMEM;
+}
+
+void churn__reasoner_clear(churn__reasoner *w)
+{
+    free(w->raw);
+    free(w->z);
+    free(w->contrib);
+    free(w->out_input);
+}
+
+int churn__reasoner_write(churn__reasoner *w, size_t i, churn_scores *part)
+{
+    const churn_model *m = w->m;
+    if (w->n_reasons > 0) {
+        /* The contributions need the standardized row, not the decision
+         * value: no second kernel expansion. */
+        churn__binding_row(w->bind, w->ds, i, w->raw);
+        churn__pipeline_transform(m->pipe, w->raw, w->z);
+        churn__classifier_contrib(&m->clf, w->z, w->out_input,
+                                  churn__pipeline_n_inputs(m->pipe),
+                                  w->contrib,
+                                  w->contrib +
+                                      churn__pipeline_n_inputs(m->pipe));
+    }
+    return write_reasons(part, m, w->ds, i, w->cols, w->contrib,
+                         w->n_reasons);
+}
+
 /* Writes the reasons of the ranked rows of task t into its part's text;
  * s->reason_off[rank] gets the offset there. */
 static void reason_task(void *ctx, size_t t)
 {
     reason_job *j = ctx;
-    const churn_model *m = j->m;
-    size_t d = churn__pipeline_n_inputs(m->pipe), p = m->n_outputs, lo, hi;
-    double *raw = malloc((d ? d : 1) * sizeof *raw);
-    double *z = malloc((p ? p : 1) * sizeof *z);
-    /* d contributions, then the scratch of churn__classifier_contrib. */
-    double *contrib = malloc((4 * d + p + 1) * sizeof *contrib);
-    size_t *out_input = malloc((p ? p : 1) * sizeof *out_input);
-    int rc = raw && z && contrib && out_input ? CHURN_OK : CHURN_ENOMEM;
+    size_t lo, hi;
+    churn__reasoner w;
+    int rc = churn__reasoner_init(&w, j->m, j->ds, j->bind, j->cols,
+                                  j->n_reasons);
     churn_scores *part = &j->parts[t];
-    for (size_t k = 0; rc == CHURN_OK && k < p; k++)
-        out_input[k] = churn__pipeline_output_input(m->pipe, k);
     task_rows(j, t, &lo, &hi);
     for (size_t i = lo; rc == CHURN_OK && i < hi; i++) {
         size_t rank = j->rank_of[i];
         if (rank >= j->s->n)
             continue;
         j->s->reason_off[rank] = part->text_len;
-        if (j->n_reasons > 0) {
-            /* The contributions need the standardized row, not the
-             * decision value: no second kernel expansion. */
-            churn__binding_row(j->bind, j->ds, i, raw);
-            churn__pipeline_transform(m->pipe, raw, z);
-            churn__classifier_contrib(&m->clf, z, out_input, d, contrib,
-                                      contrib + d);
-        }
-        rc = write_reasons(part, m, j->ds, i, j->cols, contrib,
-                           j->n_reasons);
+        rc = churn__reasoner_write(&w, i, part);
     }
-    free(raw);
-    free(z);
-    free(contrib);
-    free(out_input);
+    churn__reasoner_clear(&w);
     j->rc[t] = rc;
 }
 

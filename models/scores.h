@@ -29,6 +29,33 @@ struct churn_scores {
     size_t n_scored, n_high;
 };
 
+struct churn_score_opts {
+    double high, medium;
+    size_t n_reasons;
+    size_t n_threads; /* 0 = the online cores */
+    size_t top;       /* rows ranked; 0 = all */
+};
+
+/* Writes the reasons of rows of one dataset: what one thread needs. */
+typedef struct churn__reasoner {
+    const churn_model *m;
+    const churn_dataset *ds;
+    const churn__binding *bind; /* of ds to m's inputs */
+    const size_t *cols;         /* ds's column of each input */
+    size_t n_reasons;
+    double *raw, *z, *contrib;
+    size_t *out_input;
+} churn__reasoner;
+
+/* Sets w up; CHURN_ENOMEM when out of memory (clear it all the same). */
+int churn__reasoner_init(churn__reasoner *w, const churn_model *m,
+                         const churn_dataset *ds, const churn__binding *bind,
+                         const size_t *cols, size_t n_reasons);
+void churn__reasoner_clear(churn__reasoner *w);
+/* Appends the reasons of row i of w's dataset, NUL-terminated, to
+ * part->text. CHURN_OK or CHURN_ENOMEM. */
+int churn__reasoner_write(churn__reasoner *w, size_t i, churn_scores *part);
+
 /* Highest probability first; equal ones keep input order (a total order:
  * row numbers differ). */
 int churn__by_risk(const void *a, const void *b);

@@ -133,16 +133,89 @@ static void test_top_is_the_prefix_of_the_full_ranking(void **state)
     churn_dataset_free(ds);
 }
 
+/* A plain file streams: the top rows alone, a dataset of its columns
+ * without rows; a file with quoted fields, or no top, comes back whole
+ * for churn_score_dataset. Both rank alike. */
+static void test_score_csv_streams_or_hands_back_the_file(void **state)
+{
+    (void)state;
+    churn_dataset *ds = make_data(3000);
+    churn_train_opts *to = churn_train_opts_new();
+    assert_int_equal(churn_train_opts_set_validation(to, 0), CHURN_OK);
+    churn_model *m = NULL;
+    assert_int_equal(churn_train(ds, to, &m, NULL), CHURN_OK);
+    /* Numbers only: plan as 0/1 would change the model, so drop it by
+     * writing the two numeric columns and plan as a declared category. */
+    char *text = malloc(3000 * 64 + 64), *quoted = malloc(3000 * 64 + 64);
+    size_t at = 0, qat = 0;
+    at += (size_t)snprintf(text, 64, "id,tickets,tenure_days,plan\n");
+    qat += (size_t)snprintf(quoted, 64, "id,tickets,tenure_days,plan\n");
+    for (size_t i = 0; i < 3000; i++) {
+        double t = churn_dataset_value(ds, i, 1);
+        const char *plan = churn_dataset_level(
+            ds, 2, (size_t)churn_dataset_value(ds, i, 2));
+        char tenure[40] = "";
+        if (t == t)
+            snprintf(tenure, sizeof tenure, "%.17g", t);
+        at += (size_t)snprintf(text + at, 64, "c%zu,%g,%s,%s\n", i,
+                               churn_dataset_value(ds, i, 0), tenure, plan);
+        qat += (size_t)snprintf(quoted + qat, 64, "\"c%zu\",%g,%s,%s\n", i,
+                                churn_dataset_value(ds, i, 0), tenure, plan);
+    }
+    const char *plain = tu_write_text(0, "plain.csv", text);
+    const char *q = tu_write_text(1, "quoted.csv", quoted);
+    churn_csv_opts *co = churn_csv_opts_new();
+    assert_int_equal(churn_csv_opts_add_categorical(co, "plan"), CHURN_OK);
+    churn_score_opts *o = churn_score_opts_new();
+    assert_int_equal(churn_score_opts_set_top(o, 25), CHURN_OK);
+    churn_dataset *cols = NULL, *whole = NULL;
+    churn_scores *streamed = NULL, *none = NULL, *ref = NULL;
+    assert_int_equal(churn_score_csv(m, plain, co, o, &cols, &streamed, NULL),
+                     CHURN_OK);
+    assert_non_null(streamed);
+    assert_int_equal(churn_dataset_n_rows(cols), 0);
+    assert_int_equal(churn_dataset_n_cols(cols), 3);
+    assert_int_equal(churn_score_csv(m, q, co, o, &whole, &none, NULL),
+                     CHURN_OK);
+    assert_null(none);
+    assert_int_equal(churn_dataset_n_rows(whole), 3000);
+    assert_int_equal(churn_score_opts_set_top(o, 0), CHURN_OK);
+    assert_int_equal(churn_score_dataset(m, whole, o, &ref, NULL), CHURN_OK);
+    assert_prefix(ref, streamed, 25);
+    churn_dataset_free(whole);
+    /* Without a top, the whole file. */
+    assert_int_equal(churn_score_csv(m, plain, co, o, &whole, &none, NULL),
+                     CHURN_OK);
+    assert_null(none);
+    assert_int_equal(churn_dataset_n_rows(whole), 3000);
+    churn_dataset_free(whole);
+    churn_dataset_free(cols);
+    churn_scores_free(streamed);
+    churn_scores_free(ref);
+    churn_score_opts_free(o);
+    churn_csv_opts_free(co);
+    free(text);
+    free(quoted);
+    churn_model_free(m);
+    churn_train_opts_free(to);
+    churn_dataset_free(ds);
+}
+
 static void test_top_option_errors(void **state)
 {
     (void)state;
     assert_int_equal(churn_score_opts_set_top(NULL, 3), CHURN_EINVAL);
+    churn_dataset *ds = NULL;
+    churn_scores *s = NULL;
+    assert_int_equal(churn_score_csv(NULL, "x.csv", NULL, NULL, &ds, &s,
+                                     NULL), CHURN_EINVAL);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_top_is_the_prefix_of_the_full_ranking),
+        cmocka_unit_test(test_score_csv_streams_or_hands_back_the_file),
         cmocka_unit_test(test_top_option_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -34,7 +34,11 @@ static void usage(void)
         "                        of standard output\n"
         "      --top N           only the N highest-risk customers (the\n"
         "                        first N lines of the full ranking; only\n"
-        "                        their reasons are worked out)\n"
+        "                        their reasons are worked out). Without\n"
+        "                        --previous, a file without quoted fields\n"
+        "                        whose columns are numbers (or declared\n"
+        "                        --categorical) is read in blocks keeping\n"
+        "                        only those N rows in memory\n"
         "      --id NAME         id column of FEATURES.csv; default: the first\n"
         "                        column named like an id (customer_id,\n"
         "                        CustomerID, customer, cust_id, client_id,\n"
@@ -189,6 +193,15 @@ int main(int argc, char **argv)
         rc = cli_shards_csv(comm, data_path, copts, &ds, &err);
         if (rc != CHURN_OK) /* agreed already */
             cli_fail_err(rc, &err);
+    } else if (rc == CHURN_OK && top && !previous) {
+        /* Only the top rows in memory (or, for files it cannot stream,
+         * the whole file, scored below). */
+        churn_score_opts_set_tiers(sopts, high, medium);
+        churn_score_opts_set_reasons(sopts, n_reasons);
+        churn_score_opts_set_threads(sopts, threads);
+        churn_score_opts_set_top(sopts, top);
+        rc = churn_score_csv(model, data_path, copts, sopts, &ds, &scores,
+                             &err);
     } else if (rc == CHURN_OK) {
         rc = churn_dataset_read_csv(data_path, copts, &ds, &err);
     }
@@ -202,7 +215,7 @@ int main(int argc, char **argv)
         if (!previous)
             churn_score_opts_set_top(sopts, top);
         /* A rank whose shards have no rows sends none. */
-        if (!comm || churn_dataset_n_rows(ds) > 0)
+        if (!scores && (!comm || churn_dataset_n_rows(ds) > 0))
             rc = churn_score_dataset(model, ds, sopts, &scores, &err);
     }
     /* The summary's figures, over every rank's rows. */
