@@ -224,7 +224,7 @@ def target_rows(res):
 def mawk_rows(res):
     """churn-score against a mawk field count of the same file, run in
     turn in the same rounds: the ratios of the medians."""
-    sm = res.get("score-mawk")
+    sm = (res.get("score") or {}).get("mawk")
     if not sm or "bytes" not in sm:
         return []
     out = []
