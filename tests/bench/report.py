@@ -331,7 +331,7 @@ def markdown(res):
                     "peer, 1 core", "ratio / accuracy", "target", "met"],
                    target_rows(res))]
     missing = [r for r in ("features", "logistic", "svm", "rbf-approx",
-                           "predict", "score", "score-mawk")
+                           "predict", "score")
                if r in a["only"] and r not in res]
     if missing:
         parts += ["\n**Not measured in this run** (still running or cut "
@@ -380,7 +380,7 @@ def markdown(res):
                          "2 cores", "input/s"], rows)]
     failures = []
     for key in ("features", "logistic", "svm", "rbf-approx", "predict",
-                "score", "score-mawk"):
+                "score"):
         failures += [str(v["error"]) for v in walk(res.get(key))]
     if failures:
         parts += ["\n## Failed runs\n\n" + "".join(

@@ -467,6 +467,26 @@ def predict(ctx):
     return r
 
 
+def score(ctx):
+    """churn-score from CSV: input megabytes per second."""
+    a, r = ctx.a, {"sizes": []}
+    big, _ = table40(ctx)
+    model = logistic_model(ctx)
+    for n in sizes(ctx, a.rows):
+        full = n == a.rows
+        data = big if n == max(a.rows, a.logistic_rows, a.subsample) \
+            else head_rows(ctx, big, n, "score-%d.csv" % n)
+        size = {"rows": n, "bytes": os.path.getsize(data)}
+        cmd = [ctx.tool("churn-score"), "--model", model, "--data", data,
+               "-o", ctx.path("ranked.csv")]
+        size.update(ctx.run.interleaved(
+            churn_specs(ctx, "churn-score %d rows" % n, cmd, full),
+            reps(ctx, full)))
+        r["sizes"].append(size)
+    r["mawk"] = score_mawk(ctx)
+    return r
+
+
 def score_mawk(ctx):
     """churn-score --top 100 and the full ranking (3 reasons) against the
     cost of merely reading the file: a one-pass mawk field count over the
@@ -491,23 +511,3 @@ def score_mawk(ctx):
         ("full", "churn-score full ranking, %d rows" % a.score_rows,
          score + ["-o", ctx.path("ranked-full.csv")], 2)], a.score_reps))
     return r
-
-def score(ctx):
-    """churn-score from CSV: input megabytes per second."""
-    a, r = ctx.a, {"sizes": []}
-    big, _ = table40(ctx)
-    model = logistic_model(ctx)
-    for n in sizes(ctx, a.rows):
-        full = n == a.rows
-        data = big if n == max(a.rows, a.logistic_rows, a.subsample) \
-            else head_rows(ctx, big, n, "score-%d.csv" % n)
-        size = {"rows": n, "bytes": os.path.getsize(data)}
-        cmd = [ctx.tool("churn-score"), "--model", model, "--data", data,
-               "-o", ctx.path("ranked.csv")]
-        size.update(ctx.run.interleaved(
-            churn_specs(ctx, "churn-score %d rows" % n, cmd, full),
-            reps(ctx, full)))
-        r["sizes"].append(size)
-    r["mawk"] = score_mawk(ctx)
-    return r
-
