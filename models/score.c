@@ -179,23 +179,39 @@ static int alloc_scores(churn_scores *s, size_t n)
 }
 
 /* What the reason threads share: task t takes the t-th share of the
- * dataset's rows and writes the reasons of those that are ranked
- * (rank_of[i] < s->n), in row order, which reads the dataset in order. */
+ * ranks and writes their reasons in rank order, the order the file is
+ * written in, so that writing reads the texts in order. */
 typedef struct reason_job {
     churn_scores *s;
     const churn_model *m;
     const churn_dataset *ds;
     const churn__binding *bind;
-    const size_t *cols, *rank_of;
-    size_t n_rows, n_reasons, n_tasks;
+    const size_t *cols;
+    size_t n_reasons, n_tasks;
     churn_scores *parts; /* per task: only its text is used */
     int *rc;
 } reason_job;
 
-static void task_rows(const reason_job *j, size_t t, size_t *lo, size_t *hi)
+static void task_ranks(const reason_job *j, size_t t, size_t *lo, size_t *hi)
 {
-    *lo = j->n_rows / j->n_tasks * t;
-    *hi = t + 1 == j->n_tasks ? j->n_rows : j->n_rows / j->n_tasks * (t + 1);
+    size_t n = j->s->n;
+    *lo = n / j->n_tasks * t;
+    *hi = t + 1 == j->n_tasks ? n : n / j->n_tasks * (t + 1);
+}
+
+/* Asks for the values of row i of ds to be brought into the cache: rows
+ * come in rank order, scattered over the dataset. */
+static void prefetch_row(const churn_dataset *ds, size_t i)
+{
+#if defined(__GNUC__)
+    size_t d = churn_dataset_n_cols(ds);
+    const double *v = churn_dataset_values(ds) + i * d;
+    for (size_t k = 0; k < d; k += 8)
+        __builtin_prefetch(v + k);
+#else
+    (void)ds;
+    (void)i;
+#endif
 }
 
 int churn__reasoner_init(churn__reasoner *w, const churn_model *m,
@@ -252,20 +268,20 @@ static void reason_task(void *ctx, size_t t)
     int rc = churn__reasoner_init(&w, j->m, j->ds, j->bind, j->cols,
                                   j->n_reasons);
     churn_scores *part = &j->parts[t];
-    task_rows(j, t, &lo, &hi);
-    for (size_t i = lo; rc == CHURN_OK && i < hi; i++) {
-        size_t rank = j->rank_of[i];
-        if (rank >= j->s->n)
-            continue;
-        j->s->reason_off[rank] = part->text_len;
-        rc = churn__reasoner_write(&w, i, part);
+    const ranked *order = j->s->order;
+    task_ranks(j, t, &lo, &hi);
+    for (size_t r = lo; rc == CHURN_OK && r < hi; r++) {
+        if (r + 8 < hi && j->n_reasons > 0)
+            prefetch_row(j->ds, order[r + 8].row);
+        j->s->reason_off[r] = part->text_len;
+        rc = churn__reasoner_write(&w, order[r].row, part);
     }
     churn__reasoner_clear(&w);
     j->rc[t] = rc;
 }
 
 /* Writes the reasons of the ranked rows in n_tasks threads, then joins
- * their texts in row order into s->text. */
+ * their texts in rank order into s->text. */
 static int reasons_all(reason_job *j, size_t n_tasks)
 {
     j->n_tasks = n_tasks;
@@ -287,10 +303,9 @@ static int reasons_all(reason_job *j, size_t n_tasks)
         if (j->parts[t].text_len)
             memcpy(s->text + base, j->parts[t].text, j->parts[t].text_len);
         s->text_len += j->parts[t].text_len;
-        task_rows(j, t, &lo, &hi);
-        for (size_t i = lo; i < hi; i++)
-            if (j->rank_of[i] < s->n)
-                s->reason_off[j->rank_of[i]] += base;
+        task_ranks(j, t, &lo, &hi);
+        for (size_t r = lo; r < hi; r++)
+            s->reason_off[r] += base;
     }
     s->text_cap = total;
     for (size_t t = 0; j->parts && t < n_tasks; t++)
@@ -343,10 +358,9 @@ int churn_score_dataset(const churn_model *m, const churn_dataset *ds,
     churn__binding *bind = NULL;
     size_t *cols = malloc((d ? d : 1) * sizeof *cols);
     ranked *all = malloc(n * sizeof *all);
-    size_t *rank_of = malloc(n * sizeof *rank_of);
     churn_scores *s = calloc(1, sizeof *s);
     int rc = CHURN_ENOMEM;
-    if (!cols || !all || !rank_of || !s)
+    if (!cols || !all || !s)
         goto done;
     rc = churn__pipeline_bind(m->pipe, ds, &bind, err);
     if (rc != CHURN_OK)
@@ -367,12 +381,9 @@ int churn_score_dataset(const churn_model *m, const churn_dataset *ds,
         rc = fill_ranks(s, all, n, ds, o);
     if (rc != CHURN_OK)
         goto done;
-    for (size_t i = 0; i < n; i++)
-        rank_of[i] = (size_t)-1;
-    for (size_t r = 0; r < s->n; r++)
-        rank_of[all[r].row] = r;
-    reason_job job = {s, m, ds, bind, cols, rank_of, n, o->n_reasons, 1,
-                      NULL, NULL};
+    free(all); /* s->order has the ranked rows */
+    all = NULL;
+    reason_job job = {s, m, ds, bind, cols, o->n_reasons, 1, NULL, NULL};
     /* Small inputs are not worth a thread. */
     rc = reasons_all(&job, s->n < 4096 ? 1 : n_threads);
 done:
@@ -382,7 +393,6 @@ done_err:
     churn__binding_free(bind);
     free(cols);
     free(all);
-    free(rank_of);
     if (rc == CHURN_OK)
         *out = s;
     else

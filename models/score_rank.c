@@ -4,6 +4,8 @@
  * ranks that are kept). */
 #include "scores.h"
 
+#include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,8 +95,56 @@ static void sort_task(void *ctx, size_t t)
     qsort(j->order + lo, hi - lo, sizeof *j->order, churn__by_risk);
 }
 
+/* The sort key of a probability p in [0, 1] (not -0, not NaN): smaller
+ * for likelier churn. Such doubles order as their bits do. */
+static uint64_t risk_key(double p)
+{
+    uint64_t bits;
+    memcpy(&bits, &p, sizeof bits);
+    return ~bits;
+}
+
+/* Sorts order (n rows in increasing row order) by risk with a stable LSD
+ * radix sort, a byte at a time: ties keep the row order, so the result
+ * is churn__by_risk's. Returns 0, leaving order as it was, when a
+ * probability is outside [0, 1] (or -0 or NaN) or out of memory. */
+static int radix_by_risk(ranked *order, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!(order[i].prob >= 0 && order[i].prob <= 1) ||
+            signbit(order[i].prob))
+            return 0;
+    ranked *tmp = malloc(n * sizeof *tmp);
+    if (!tmp)
+        return 0;
+    ranked *from = order, *to = tmp;
+    for (unsigned shift = 0; shift < 64; shift += 8) {
+        size_t count[257] = {0};
+        for (size_t i = 0; i < n; i++)
+            count[((risk_key(from[i].prob) >> shift) & 0xff) + 1]++;
+        int trivial = 0; /* every key has this byte alike: nothing moves */
+        for (size_t b = 1; b <= 256; b++)
+            trivial |= count[b] == n;
+        if (trivial)
+            continue;
+        for (size_t b = 1; b <= 256; b++)
+            count[b] += count[b - 1];
+        for (size_t i = 0; i < n; i++)
+            to[count[(risk_key(from[i].prob) >> shift) & 0xff]++] = from[i];
+        ranked *t = from;
+        from = to;
+        to = t;
+    }
+    if (from != order)
+        memcpy(order, from, n * sizeof *order);
+    free(tmp);
+    return 1;
+}
+
 static void sort_by_risk(ranked *order, size_t n, size_t n_threads)
 {
+    if (n > 4096 && radix_by_risk(order, n))
+        return;
     ranked *merged = n_threads > 1 && n > 4096 ? malloc(n * sizeof *merged)
                                                : NULL;
     if (!merged) {
