@@ -166,11 +166,12 @@ static int write_reasons(churn_scores *s, const churn_model *m,
     return append_text(s, "", 1); /* the terminating NUL */
 }
 
-/* Allocates the per-rank arrays of s for n rows. */
+/* Allocates the per-rank arrays of s for n rows (s->order unless set). */
 static int alloc_scores(churn_scores *s, size_t n)
 {
     size_t m = n ? n : 1;
-    s->order = malloc(m * sizeof *s->order);
+    if (!s->order)
+        s->order = malloc(m * sizeof *s->order);
     s->tiers = malloc(m * sizeof *s->tiers);
     s->ids = calloc(m, sizeof *s->ids);
     s->reason_off = malloc(m * sizeof *s->reason_off);
@@ -330,7 +331,8 @@ static int fill_ranks(churn_scores *s, const ranked *all, size_t n,
         return CHURN_ENOMEM;
     for (size_t r = 0, at = 0; r < s->n; r++) {
         double p = all[r].prob;
-        s->order[r] = all[r];
+        if (s->order != all)
+            s->order[r] = all[r];
         s->tiers[r] = p >= o->high ? "high" : p >= o->medium ? "medium"
                                                              : "low";
         const char *id = churn_dataset_id(ds, all[r].row);
@@ -376,9 +378,13 @@ int churn_score_dataset(const churn_model *m, const churn_dataset *ds,
     /* Reasons cost far more than probabilities: only for ranked rows. */
     s->n = churn__rank_rows(all, n, o->top, n_threads);
     s->n_scored = n;
+    if (s->n == n) { /* all rows ranked: all is the order */
+        s->order = all;
+        all = NULL;
+    }
     rc = alloc_scores(s, s->n);
     if (rc == CHURN_OK)
-        rc = fill_ranks(s, all, n, ds, o);
+        rc = fill_ranks(s, all ? all : s->order, n, ds, o);
     if (rc != CHURN_OK)
         goto done;
     free(all); /* s->order has the ranked rows */
