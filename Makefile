@@ -189,10 +189,10 @@ faults:
 # flags, which TSan cannot see as synchronisation and reports as races in
 # dgemm; our threads are still eight. Likewise one OpenMP thread for
 # XGBoost (libgomp is not instrumented either), while eight of ours share
-# one booster.
+# one booster (test_xgb, and test_threads' gbdt model).
 run-tsan: $(BUILD)/tests/test_threads $(BUILD)/tests/test_distributed \
           $(BUILD)/tests/test_xgb
-	OPENBLAS_NUM_THREADS=1 TSAN_OPTIONS="halt_on_error=1" \
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 TSAN_OPTIONS="halt_on_error=1" \
 	    $(BUILD)/tests/test_threads
 	OPENBLAS_NUM_THREADS=1 TSAN_OPTIONS="halt_on_error=1" \
 	    $(BUILD)/tests/test_distributed

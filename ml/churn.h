@@ -533,6 +533,10 @@ CHURN_API int churn_train_opts_set_lambda(churn_train_opts *o,
  * on the thread count, and a model file should not depend on the
  * machine). Scoring always uses one XGBoost thread per calling thread. */
 CHURN_API int churn_train_opts_set_threads(churn_train_opts *o, size_t n);
+/* Patience of the early stopping, 1..100000 rounds (default 20); 0: no
+ * hold-out, every churn_train_opts_set_trees round on all rows. */
+CHURN_API int churn_train_opts_set_early_stopping(churn_train_opts *o,
+                                                  size_t rounds);
 /* How decision values become probabilities: "platt" (a sigmoid fitted on
  * out-of-fold decision values), "isotonic" (pool adjacent violators on
  * the same), "none" (the logistic function of the decision value) or

@@ -246,18 +246,23 @@ static void predict_linear(const churn_model *m, const double *w, double b0,
     }
 }
 
-/* Other classifiers, PREDICT_BLOCK rows at a time through the family's
+/* Rows per call of a family's batch decisions: XGBoost's per-call cost
+ * (a float copy, a prediction cache lookup) is paid once per block. */
+#define DECISION_BLOCK 512
+
+/* Other classifiers, DECISION_BLOCK rows at a time through the family's
  * batch decisions (XGBoost predicts a block in one call and says why a
- * row fails); z holds PREDICT_BLOCK * p doubles. The decision values are
- * the per-row operation's bits (churn-score's). */
+ * row fails). The decision values are the per-row operation's bits
+ * (churn-score's). */
 static int predict_rows(const churn_model *m, const double *x, size_t n,
-                        double *prob_out, double *z, churn_error *err)
+                        double *prob_out, churn_error *err)
 {
     size_t d = churn_model_n_inputs(m), p = m->n_outputs;
-    int rc = CHURN_OK;
-    for (size_t start = 0; start < n && rc == CHURN_OK;
-         start += PREDICT_BLOCK) {
-        size_t b = n - start < PREDICT_BLOCK ? n - start : PREDICT_BLOCK;
+    size_t block = n < DECISION_BLOCK ? n : DECISION_BLOCK;
+    double *z = malloc((block * p + 1) * sizeof *z);
+    int rc = z ? CHURN_OK : churn__fail_nomem(err);
+    for (size_t start = 0; start < n && rc == CHURN_OK; start += block) {
+        size_t b = n - start < block ? n - start : block;
         for (size_t r = 0; r < b; r++)
             churn__pipeline_transform(m->pipe, x + (start + r) * d,
                                       z + r * p);
@@ -267,6 +272,7 @@ static int predict_rows(const churn_model *m, const double *x, size_t n,
             prob_out[start + r] = churn__calibrate(&m->cal,
                                                    prob_out[start + r]);
     }
+    free(z);
     return rc;
 }
 
@@ -289,7 +295,7 @@ int churn_model_predict(const churn_model *m, const double *x, size_t n_rows,
     if (w)
         predict_linear(m, w, b, x, n_rows, prob_out, scratch);
     else
-        rc = predict_rows(m, x, n_rows, prob_out, scratch, err);
+        rc = predict_rows(m, x, n_rows, prob_out, err);
     free(scratch);
     return rc;
 }

@@ -124,72 +124,9 @@ int churn_train_opts_set_components(churn_train_opts *o, size_t n)
     return CHURN_OK;
 }
 
-/* gbdt's options: the ranges churn__xgb_fit checks. */
-int churn_train_opts_set_trees(churn_train_opts *o, size_t n)
+churn__xgb_params *churn__train_opts_xgb(churn_train_opts *o)
 {
-    if (!o || n < 1 || n > 100000)
-        return CHURN_EINVAL;
-    o->xgb.max_rounds = n;
-    return CHURN_OK;
-}
-
-int churn_train_opts_set_depth(churn_train_opts *o, size_t depth)
-{
-    if (!o || depth < 1 || depth > 64)
-        return CHURN_EINVAL;
-    o->xgb.depth = depth;
-    return CHURN_OK;
-}
-
-/* x in (0, 1]. */
-static int unit_share(double x) { return x > 0 && x <= 1; }
-
-int churn_train_opts_set_learning_rate(churn_train_opts *o, double eta)
-{
-    if (!o || !unit_share(eta))
-        return CHURN_EINVAL;
-    o->xgb.learning_rate = eta;
-    return CHURN_OK;
-}
-
-int churn_train_opts_set_subsample(churn_train_opts *o, double share)
-{
-    if (!o || !unit_share(share))
-        return CHURN_EINVAL;
-    o->xgb.subsample = share;
-    return CHURN_OK;
-}
-
-int churn_train_opts_set_colsample(churn_train_opts *o, double share)
-{
-    if (!o || !unit_share(share))
-        return CHURN_EINVAL;
-    o->xgb.colsample = share;
-    return CHURN_OK;
-}
-
-int churn_train_opts_set_min_child_weight(churn_train_opts *o, double w)
-{
-    if (!o || !(w >= 0) || !isfinite(w))
-        return CHURN_EINVAL;
-    o->xgb.min_child_weight = w;
-    return CHURN_OK;
-}
-
-int churn_train_opts_set_lambda(churn_train_opts *o, double lambda)
-{
-    if (!o || !(lambda >= 0) || !isfinite(lambda))
-        return CHURN_EINVAL;
-    o->xgb.lambda = lambda;
-    return CHURN_OK;
-}
-
-int churn_train_opts_set_threads(churn_train_opts *o, size_t n)
-{
-    if (!o || n < 1 || n > 1024)
-        return CHURN_EINVAL;
-    o->xgb.threads = n;
-    return CHURN_OK;
+    return o ? &o->xgb : NULL;
 }
 
 int churn_train_opts_set_calibration(churn_train_opts *o, const char *method)

@@ -69,4 +69,7 @@ int churn__calibration_fit_cv(const churn__search *sr,
                               churn__calib_kind kind, churn__calibration *cal,
                               churn_error *err);
 
+/* The gbdt options inside o (NULL for NULL): train_gbdt.c's setters. */
+churn__xgb_params *churn__train_opts_xgb(churn_train_opts *o);
+
 #endif

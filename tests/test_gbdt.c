@@ -180,13 +180,18 @@ static void test_option_ranges(void **state)
     assert_int_equal(churn_train_opts_set_threads(o, 0), CHURN_EINVAL);
     assert_int_equal(churn_train_opts_set_threads(o, 1025), CHURN_EINVAL);
     assert_int_equal(churn_train_opts_set_threads(o, 2), 0);
+    assert_int_equal(churn_train_opts_set_early_stopping(o, 100001),
+                     CHURN_EINVAL);
+    assert_int_equal(churn_train_opts_set_early_stopping(o, 0), 0);
     assert_int_equal(churn_train_opts_set_trees(NULL, 5), CHURN_EINVAL);
     churn_train_opts_free(o);
 }
 
-/* Mean |SHAP| per input in the importance: the same as XGBoost's batch
- * TreeSHAP (an independent path: all rows at once, per one-hot output)
- * summed per input by hand; NaN for a logistic model. */
+/* Mean |SHAP| per input in the importance (the family's batch
+ * contributions): the same as XGBoost's TreeSHAP of one row at a time
+ * (the per-row operation, churn-score's), summed per input by hand; the
+ * batch and per-row contributions agree to the bit; NaN for a logistic
+ * model. */
 static void test_mean_abs_shap(void **state)
 {
     (void)state;
@@ -196,6 +201,11 @@ static void test_mean_abs_shap(void **state)
     double prob[N_ROWS], label[N_ROWS], raw[4];
     double *z = malloc(N_ROWS * p * sizeof *z);
     double *c = malloc(N_ROWS * (p + 1) * sizeof *c);
+    double *batch = malloc(N_ROWS * d * sizeof *batch);
+    size_t out_input[6];
+    assert_non_null(batch);
+    for (size_t k = 0; k < p; k++)
+        out_input[k] = churn__pipeline_output_input(m->pipe, k);
     assert_non_null(z);
     assert_non_null(c);
     for (size_t i = 0; i < N_ROWS; i++) {
@@ -205,13 +215,18 @@ static void test_mean_abs_shap(void **state)
         label[i] = churn_dataset_label(ds, i);
     }
     churn_error err;
-    assert_int_equal(churn__xgb_contributions(m->clf.state, z, N_ROWS, c,
-                                              &err), 0);
+    for (size_t i = 0; i < N_ROWS; i++)
+        assert_int_equal(churn__xgb_contributions(m->clf.state, z + i * p, 1,
+                                                  c + i * (p + 1), &err), 0);
+    assert_int_equal(churn__classifier_contribs(&m->clf, z, N_ROWS, p,
+                                                out_input, d, batch, &err),
+                     0);
     double want[4] = {0};
     for (size_t i = 0; i < N_ROWS; i++) {
         double per[4] = {0};
         for (size_t k = 0; k < p; k++)
-            per[churn__pipeline_output_input(m->pipe, k)] += c[i * (p + 1) + k];
+            per[out_input[k]] += c[i * (p + 1) + k];
+        assert_memory_equal(per, batch + i * d, sizeof per);
         for (size_t j = 0; j < d; j++)
             want[j] += fabs(per[j]) / N_ROWS;
     }
@@ -239,6 +254,59 @@ static void test_mean_abs_shap(void **state)
     churn_train_opts_free(o);
     free(z);
     free(c);
+    free(batch);
+    churn_dataset_free(ds);
+}
+
+/* The registry knows gbdt, and what it asks of the pipeline: missing
+ * values kept, no standardization. */
+static void test_registry(void **state)
+{
+    (void)state;
+    const churn__family *f = churn__family_find("gbdt");
+    assert_ptr_equal(f, &churn__family_gbdt);
+    assert_int_equal(f->prep.keep_missing, 1);
+    assert_int_equal(f->prep.standardize, 0);
+    assert_int_equal(f->distributed, 0);
+    assert_int_equal(f->margin, 0);
+    assert_true(f->shap);
+    assert_non_null(f->decisions);
+    assert_non_null(churn__figure_find("trees"));
+}
+
+/* Class weight "balanced" is scale_pos_weight = negatives / positives:
+ * the two classes weigh alike, so the mean probability moves from the
+ * churn rate (which the unweighted fit follows) toward one half. */
+static void test_balanced_weight(void **state)
+{
+    (void)state;
+    churn_dataset *ds = make_data();
+    double mean[2] = {0, 0}, rate = 0, prob[N_ROWS];
+    for (size_t i = 0; i < N_ROWS; i++)
+        rate += churn_dataset_label(ds, i) / N_ROWS;
+    for (int w = 0; w < 2; w++) {
+        churn_train_opts *o = churn_train_opts_new();
+        assert_non_null(o);
+        assert_int_equal(churn_train_opts_set_model(o, "gbdt"), 0);
+        assert_int_equal(churn_train_opts_set_class_weight(
+                             o, w ? "balanced" : "none"), 0);
+        churn_model *m = NULL;
+        churn_error err;
+        assert_int_equal(churn_train(ds, o, &m, &err), 0);
+        assert_string_equal(churn_model_class_weight(m),
+                            w ? "balanced" : "none");
+        assert_int_equal(churn_model_predict_dataset(m, ds, prob, &err), 0);
+        for (size_t i = 0; i < N_ROWS; i++)
+            mean[w] += prob[i] / N_ROWS;
+        churn_model_free(m);
+        churn_train_opts_free(o);
+    }
+    /* Balanced classes weigh alike: the mean moves toward one half. */
+    assert_true(fabs(rate - 0.5) > 0.05);
+    assert_float_equal(mean[0], rate, 0.03);
+    if (!(fabs(mean[1] - 0.5) < fabs(mean[0] - 0.5) - 0.02))
+        fail_msg("rate %g, mean none %g, balanced %g", rate, mean[0],
+                 mean[1]);
     churn_dataset_free(ds);
 }
 
@@ -250,6 +318,8 @@ int main(void)
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_option_ranges),
         cmocka_unit_test(test_mean_abs_shap),
+        cmocka_unit_test(test_registry),
+        cmocka_unit_test(test_balanced_weight),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -49,29 +49,10 @@ static void usage(void)
         "      --gamma VALUE        rbf/poly kernel width (default 1/number of\n"
         "                           standardized features)\n"
         "      --degree N           poly kernel degree (default 3)\n"
-        "gbdt (one-hot inputs, missing values kept as missing, no\n"
-        "imputation or scaling; stops early on a fifth of the fitting rows,\n"
-        "then refits on all of them; only with --model gbdt):\n"
-        "      --trees N            boosting rounds at most, 1..100000\n"
-        "                           (default 100)\n"
-        "      --depth N            tree depth, 1..64 (default 6)\n"
-        "      --learning-rate X    shrinkage, in (0, 1] (default 0.3)\n"
-        "      --subsample X        share of rows per tree, (0, 1] (default 1)\n"
-        "      --colsample X        share of inputs per tree, (0, 1]\n"
-        "                           (default 1)\n"
-        "      --min-child-weight X least hessian sum in a leaf, >= 0\n"
-        "                           (default 1)\n"
-        "      --lambda X           L2 penalty on leaf weights, >= 0\n"
-        "                           (default 1)\n"
-        "      --threads N          XGBoost threads, 1..1024 (default 1: the\n"
-        "                           model file does not depend on the\n"
-        "                           machine; same rows, options, seed and\n"
-        "                           threads give the same file)\n"
         "      --calibration M      platt, isotonic or none (default platt for\n"
         "                           svm, none for logistic, rbf-approx and\n"
-        "                           gbdt);\n"
-        "                           fitted on out-of-fold decision values\n"
-        "                           (3 folds)\n"
+        "                           gbdt); fitted on out-of-fold decision\n"
+        "                           values (3 folds)\n"
         "      --search             grid search over C (and gamma for rbf) by\n"
         "                           3-fold customer-grouped cross-validation;\n"
         "                           prints the grid\n"
@@ -85,8 +66,9 @@ static void usage(void)
         "                           or isotonic (svm by default: the margin\n"
         "                           then follows the rare churners, and the\n"
         "                           calibration restores the probabilities),\n"
-        "                           else none (logistic and rbf-approx, whose\n"
-        "                           probabilities are calibrated unweighted);\n"
+        "                           else none (logistic, rbf-approx and\n"
+        "                           gbdt, whose probabilities are calibrated\n"
+        "                           unweighted);\n"
         "                           --search and auto models try both\n"
         "                           weights where auto allows balanced. The\n"
         "                           summary and the model say which was used\n"
@@ -107,6 +89,29 @@ static void usage(void)
         "  -q, --quiet              no summary\n"
         "  -h, --help               show this help and exit\n"
         "  -V, --version            show the version and exit\n"
+        "\n"
+        "Gradient-boosted trees (only with --model gbdt; one-hot inputs,\n"
+        "missing values kept as missing, no imputation or scaling; stops\n"
+        "early on a fifth of the fitting rows, then refits on all of them):\n"
+        "      --trees N            boosting rounds at most, 1..100000\n"
+        "                           (default 100)\n"
+        "      --depth N            tree depth, 1..64 (default 6)\n"
+        "      --learning-rate X    shrinkage, in (0, 1] (default 0.3)\n"
+        "      --subsample X        share of rows per tree, (0, 1] (default 1)\n"
+        "      --colsample X        share of inputs per tree, (0, 1]\n"
+        "                           (default 1)\n"
+        "      --min-child-weight X least hessian sum in a leaf, >= 0\n"
+        "                           (default 1)\n"
+        "      --lambda X           L2 penalty on leaf weights, >= 0\n"
+        "                           (default 1)\n"
+        "      --early-stopping N   rounds without a better held-out log\n"
+        "                           loss before stopping, 0..100000\n"
+        "                           (default 20; 0: no hold-out, all\n"
+        "                           --trees rounds)\n"
+        "      --threads N          XGBoost threads, 1..1024 (default 1: the\n"
+        "                           model file does not depend on the\n"
+        "                           machine; same rows, options, seed and\n"
+        "                           threads give the same file)\n"
         "\n"
         "Distributed (built with MPI; see README, Running at scale):\n"
         "      --mpi                run as one rank of an MPI job (mpirun -np\n"
@@ -144,6 +149,7 @@ typedef struct train_args {
     int degree, search, refit, quiet, mpi, validation_given;
     uint64_t seed;
     size_t trees, depth, threads; /* gbdt; 0: not given */
+    long early_stopping;          /* gbdt; -1: not given */
     double learning_rate, subsample, colsample, min_child_weight, lambda;
     const char *gbdt_opt;   /* the first gbdt option given, without -- */
     const char *kernel_opt; /* the first svm/logistic option given */
@@ -191,7 +197,7 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
            NO_REFIT, SEED, KERNEL, GAMMA, DEGREE, CALIBRATION, SEARCH,
            METRIC, MAX_ROWS, REPORT, COMPONENTS, MPI_OPT, TREES, DEPTH,
            LEARNING_RATE, SUBSAMPLE, COLSAMPLE, MIN_CHILD_WEIGHT, LAMBDA,
-           THREADS };
+           EARLY_STOPPING, THREADS };
     static const struct option longopts[] = {
         {"data", required_argument, NULL, 'd'},
         {"label", required_argument, NULL, LABEL},
@@ -224,6 +230,7 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
         {"colsample", required_argument, NULL, COLSAMPLE},
         {"min-child-weight", required_argument, NULL, MIN_CHILD_WEIGHT},
         {"lambda", required_argument, NULL, LAMBDA},
+        {"early-stopping", required_argument, NULL, EARLY_STOPPING},
         {"threads", required_argument, NULL, THREADS},
         CLI_HISTORY_OPTIONS,
         {NULL, 0, NULL, 0}};
@@ -280,6 +287,10 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
         case MIN_CHILD_WEIGHT:
             a->min_child_weight = cli_double("--min-child-weight", optarg, 0,
                                              1e12);
+            break;
+        case EARLY_STOPPING:
+            a->early_stopping =
+                (long)cli_size("--early-stopping", optarg, 0, 100000);
             break;
         case LAMBDA: a->lambda = cli_double("--lambda", optarg, 0, 1e12); break;
         case NO_REFIT: a->refit = 0; break;
@@ -368,6 +379,8 @@ static void set_gbdt_opts(churn_train_opts *o, const train_args *a)
         churn_train_opts_set_depth(o, a->depth);
     if (a->threads)
         churn_train_opts_set_threads(o, a->threads);
+    if (a->early_stopping >= 0)
+        churn_train_opts_set_early_stopping(o, (size_t)a->early_stopping);
     if (!isnan(a->learning_rate) &&
         churn_train_opts_set_learning_rate(o, a->learning_rate))
         cli_usage_error("--learning-rate must be in (0, 1]");
@@ -555,7 +568,8 @@ int main(int argc, char **argv)
                     .calibration = "default", .metric = "auc", .c = 1.0,
                     .degree = 3, .validation = 0.2, .refit = 1, .seed = 42,
                     .learning_rate = NAN, .subsample = NAN, .colsample = NAN,
-                    .min_child_weight = NAN, .lambda = NAN};
+                    .min_child_weight = NAN, .lambda = NAN,
+                    .early_stopping = -1};
     cli_history h;
     cli_history_init(&h);
     parse_args(argc, argv, &a, &h);

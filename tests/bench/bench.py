@@ -42,6 +42,10 @@ def parse_args(argv):
                    help="training rows of the svm rbf run")
     p.add_argument("--svm-features", type=int, default=20,
                    help="columns of the svm rbf run")
+    p.add_argument("--gbdt-rows", type=int, default=50000,
+                   help="training rows of the gbdt run")
+    p.add_argument("--gbdt-predict-rows", type=int, default=200000,
+                   help="rows of the gbdt in-memory scoring run")
     p.add_argument("--rows", type=int, default=1000000,
                    help="rows of the rbf-approx, predict and score runs")
     p.add_argument("--score-rows", type=int, default=200000,
@@ -59,7 +63,7 @@ def parse_args(argv):
     p.add_argument("--scaling", default="0.25,0.5,1",
                    help="size fractions of the scaling tables")
     p.add_argument("--only", default="features,logistic,svm,rbf-approx,"
-                   "predict,score", help="which rows to run; with a saved "
+                   "predict,score,gbdt", help="which rows to run; with a saved "
                    "results.json the other rows keep their saved figures")
     p.add_argument("--work", help="data folder (default BUILD/bench-data)")
     p.add_argument("--out", default="docs/BENCHMARKS.md")
@@ -79,6 +83,7 @@ def parse_args(argv):
         a.reps, a.events, a.customers = 1, 20000, 200
         a.score_rows, a.score_reps = 3000, 1
         a.logistic_rows, a.svm_rows, a.svm_features = 2000, 400, 5
+        a.gbdt_rows, a.gbdt_predict_rows = 2000, 2000
         a.rows, a.features, a.test_rows, a.subsample = 3000, 8, 500, 400
         a.scaling = "1"
         if a.out == "docs/BENCHMARKS.md":
@@ -188,7 +193,8 @@ def progress(label, runs):
 
 # Cheap rows first, so that a run cut short still reports most of them;
 # the report is rewritten after each row.
-ALL_ROWS = ["features", "logistic", "predict", "score", "svm", "rbf-approx"]
+ALL_ROWS = ["features", "logistic", "predict", "score", "gbdt", "svm",
+            "rbf-approx"]
 
 
 def main(argv):

@@ -28,7 +28,8 @@ def find_peers(no_peers):
             found.add(module)
         except ImportError:
             pass
-    for tool in ("liblinear-train", "liblinear-predict", "svm-train"):
+    for tool in ("liblinear-train", "liblinear-predict", "svm-train",
+                 "xgboost"):
         if shutil.which(tool):
             found.add(tool)
     return found
@@ -431,6 +432,77 @@ def rbf_approx(ctx):
                   "--calibration", "none"), 1, reps=1)
     if "error" not in r["exact"]:
         r["exact_auc"] = churn_auc(ctx, exact, test)
+    return r
+
+
+def raw_libsvm(src, dst):
+    """A table file as libsvm (0-based indices, the label last in the CSV
+    first here), every value explicit and as written: XGBoost's CLI reads
+    an absent entry as missing, and the same text parses to the same
+    float on both sides."""
+    with open(src) as f, open(dst, "w") as out:
+        f.readline()
+        for line in f:
+            v = line.rstrip("\n").split(",")
+            out.write(v[-1] + "".join(
+                " %d:%s" % (j, x) for j, x in enumerate(v[1:-1]) if x))
+            out.write("\n")
+
+
+GBDT_PARAMS = {"num_round": 100, "max_depth": 6, "eta": 0.3, "seed": 42}
+
+
+def gbdt(ctx):
+    """churn-train --model gbdt against XGBoost's own command-line tool on
+    the same rows and parameters (100 rounds, depth 6, eta 0.3, hist, one
+    thread, no early stopping, no validation split), then
+    churn_model_predict's rows per second with that gbdt model."""
+    a, p = ctx.a, GBDT_PARAMS
+    big, test = table40(ctx)
+    data = head_rows(ctx, big, a.gbdt_rows, "gbdt-%d.csv" % a.gbdt_rows)
+    model = ctx.path("gbdt.churn")
+    r = {"rows": a.gbdt_rows}
+    cmd = [ctx.tool("churn-train"), "--data", data, "--model", "gbdt",
+           "--validation", "0", "--early-stopping", "0", "--trees",
+           str(p["num_round"]), "--depth", str(p["max_depth"]),
+           "--learning-rate", str(p["eta"]), "--seed", str(p["seed"]),
+           "--threads", "1", "-q", "-o", model]
+    specs = [("churn1", "churn-train gbdt %d rows, 1 core" % a.gbdt_rows,
+              cmd, 1)]
+    if ctx.has("xgboost"):
+        svm, svm_test = ctx.path("gbdt.svm"), ctx.path("gbdt-test.svm")
+        raw_libsvm(data, svm)
+        raw_libsvm(test, svm_test)
+        conf = ctx.path("gbdt.conf")
+        with open(conf, "w") as f:
+            f.write("booster = gbtree\nobjective = binary:logistic\n"
+                    "tree_method = hist\nnthread = 1\nsilent = 1\n"
+                    "eta = %(eta)s\nmax_depth = %(max_depth)d\n"
+                    "seed = %(seed)d\nnum_round = %(num_round)d\n" % p +
+                    "data = \"%s?format=libsvm\"\n" % svm +
+                    "model_out = \"%s\"\n" % ctx.path("gbdt.xgb"))
+        specs.append(("xgboost", "xgboost CLI %d rows" % a.gbdt_rows,
+                      ["xgboost", conf], 1))
+    r.update(ctx.run.interleaved(specs))
+    if os.path.exists(model):
+        r["churn_auc"] = churn_auc(ctx, model, test)
+    if ctx.has("xgboost") and "error" not in r["xgboost"]:
+        pred = ctx.path("gbdt-xgb.pred")
+        call(["xgboost", conf, "task=pred", "model_in=" +
+              ctx.path("gbdt.xgb"), "test:data=%s?format=libsvm" % svm_test,
+              "name_pred=" + pred])
+        r["xgboost_auc"] = values_auc(pred, test)
+    prog = os.path.join(a.build, "bench", "bench_predict")
+    if os.access(prog, os.X_OK) and os.path.exists(model):
+        runs = ctx.run.timed("churn_model_predict gbdt %d rows, 1 core"
+                             % a.gbdt_predict_rows,
+                             [prog, model, str(a.gbdt_predict_rows),
+                              str(a.reps)], 1, reps=1)
+        rates = [float(w.split("=")[1]) for line in
+                 runs.get("stdout", "").splitlines() for w in line.split()
+                 if w.startswith("rows_per_s=")]
+        runs["rows_per_s"] = median(rates)
+        r["predict1"] = runs
     return r
 
 

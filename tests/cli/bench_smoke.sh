@@ -20,13 +20,14 @@ fi
 
 # scikit-learn is left out here: importing it alone takes seconds.
 tests/bench/run "$build" --smoke --work "$tmp" \
-    --peers numpy,pandas,liblinear-train,liblinear-predict,svm-train \
+    --peers numpy,pandas,liblinear-train,liblinear-predict,svm-train,xgboost \
     >"$tmp/log" 2>&1 || fail "the suite failed: $(tail -n 5 "$tmp/log")"
 md=$tmp/BENCHMARKS.md
 [ -s "$md" ] || fail "no report written"
 for work in '`churn-features`' '`churn-train --model logistic`' \
     '`churn-train --model svm --kernel rbf`' '`--kernel rbf-approx`' \
-    '`churn_model_predict` in memory' '`churn-score` from CSV'; do
+    '`churn_model_predict` in memory' '`churn-score` from CSV' \
+    '`churn-train --model gbdt`'; do
     grep -qF "| $work |" "$md" || fail "no target row for $work"
 done
 if command -v mawk >/dev/null; then
@@ -52,6 +53,12 @@ if command -v liblinear-train >/dev/null; then
     ll=$(sed -n 's/^Held-out AUC ([0-9]* rows): churn [0-9.]*, liblinear-train \([0-9.]*\),.*/\1/p' "$md")
     awk -v a="$auc" -v b="$ll" 'BEGIN { d = a - b; exit !(d < 0.01 && d > -0.01) }' ||
         fail "logistic AUC $auc far from liblinear's $ll"
+fi
+# The gbdt row: the same rows and parameters as XGBoost's own tool, so
+# the same held-out AUC.
+if command -v xgboost >/dev/null; then
+    grep -q '^| `churn-train --model gbdt` |.*AUC \([0-9.]*\) vs \1;' "$md" ||
+        fail "gbdt AUC differs from the xgboost tool's: $(grep -F 'model gbdt`' "$md")"
 fi
 # The data generator's table mode: seeded, labeled, the asked shape.
 bin=$build/bin/churn-synth

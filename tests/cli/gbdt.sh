@@ -19,7 +19,8 @@ for bad in "--trees 5" "--model svm --depth 3" "--model auto --lambda 2" \
            "--model gbdt --depth 65" "--model gbdt --learning-rate 0" \
            "--model gbdt --subsample 1.5" "--model gbdt --colsample 0" \
            "--model gbdt --min-child-weight -1" "--model gbdt --lambda x" \
-           "--model gbdt --threads 0" "--model gbdt --mpi"; do
+           "--model gbdt --threads 0" "--model gbdt --early-stopping -1" \
+           "--early-stopping 5" "--model gbdt --mpi"; do
     # shellcheck disable=SC2086
     $RUN "$BIN/churn-train" --data datasets/mlc_churn.csv --label churn \
         -o "$tmp/x.churn" $bad >/dev/null 2>"$tmp/err"
@@ -39,6 +40,14 @@ for i in 1 2; do
         > "$tmp/g$i.txt"
 done
 cmp -s "$tmp/g1.txt" "$tmp/g2.txt" || fail "same rows, same model file"
+# Two XGBoost threads, twice: the same file again.
+for i in 3 4; do
+    $RUN "$BIN/churn-train" --data "$tmp/train.csv" --label churn -q \
+        --model gbdt --threads 2 --subsample 0.8 -o "$tmp/g$i.churn"
+    grep -v '^created \|^metric train_seconds \|^checksum ' "$tmp/g$i.churn" \
+        > "$tmp/g$i.txt"
+done
+cmp -s "$tmp/g3.txt" "$tmp/g4.txt" || fail "--threads 2: same model file"
 grep -q '^model  *gbdt, [0-9]* trees, trained on 2500 rows' \
     "$tmp/summary.txt" || fail "summary model line"
 grep -qx 'classifier gbdt 73' "$tmp/g1.churn" || fail "classifier section"
@@ -48,7 +57,9 @@ grep -q '^numeric total_day_minutes .* kept$' "$tmp/g1.churn" \
     || fail "missing values kept"
 
 $RUN "$BIN/churn-eval" --model "$tmp/g1.churn" --data "$tmp/test.csv" \
-    --label churn --json "$tmp/eval.json" > "$tmp/eval.txt"
+    --label churn --json "$tmp/eval.json" --html "$tmp/eval.html" \
+    > "$tmp/eval.txt"
+grep -q '<th>mean |SHAP|</th>' "$tmp/eval.html" || fail "html mean |SHAP|"
 grep -q '^  input  *AUC lost |coefficient|   mean |SHAP|$' "$tmp/eval.txt" \
     || fail "mean |SHAP| column"
 grep -q '"mean_abs_shap": *0\.[0-9]' "$tmp/eval.json" || fail "json mean_abs_shap"
@@ -67,4 +78,8 @@ $RUN "$BIN/churn-train" --data "$tmp/train.csv" --label churn --model gbdt \
     --subsample 0.8 --colsample 0.8 --min-child-weight 2 --lambda 2 \
     --threads 2 -q -o "$tmp/iso.churn"
 grep -q '^calibration isotonic [0-9]' "$tmp/iso.churn" || fail "isotonic"
+# Without early stopping, every --trees round.
+$RUN "$BIN/churn-train" --data "$tmp/train.csv" --label churn --model gbdt \
+    --early-stopping 0 --trees 7 --validation 0 -o "$tmp/e0.churn" \
+    | grep -q '^model  *gbdt, 7 trees' || fail "--early-stopping 0"
 exit 0
