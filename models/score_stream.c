@@ -24,6 +24,7 @@ typedef struct stream_job {
     ranked *probs; /* per row of the current block */
     size_t cap_probs;
     churn_scores text; /* scratch for one row's reasons */
+    int rc;            /* why take_block stopped the read */
 } stream_job;
 
 /* Ranking order: a > 0 when a comes after b. */
@@ -115,8 +116,10 @@ static int keep_best(stream_job *j, churn__reasoner *w, size_t n,
     return 1;
 }
 
-/* The reader's sink: scores one block. Nonzero stops the read (then the
- * whole-file path runs and says what is wrong, if anything is). */
+/* The reader's sink: scores one block. Nonzero stops the read; j->rc
+ * then says why: CHURN_ENOMEM is reported (never a silent second
+ * reading), anything else sends the caller to the whole-file path, which
+ * says what is wrong. */
 static int take_block(void *ctx, churn_dataset *ds, size_t first)
 {
     stream_job *j = ctx;
@@ -127,28 +130,32 @@ static int take_block(void *ctx, churn_dataset *ds, size_t first)
         j->probs = malloc(n * sizeof *j->probs);
         j->cap_probs = j->probs ? n : 0;
         if (!j->probs)
-            return 1;
+            return (j->rc = CHURN_ENOMEM);
     }
     churn__binding *bind = NULL;
     size_t *cols = malloc((d ? d : 1) * sizeof *cols);
     churn__reasoner w;
-    int ok = cols && churn__pipeline_bind(m->pipe, ds, &bind, NULL) ==
-                         CHURN_OK;
-    ok = ok && churn__reasoner_init(&w, m, ds, bind, NULL, j->o->n_reasons) ==
-                   CHURN_OK;
-    for (size_t k = 0; ok && k < d; k++)
+    churn_error err;
+    int rc = cols ? churn__pipeline_bind(m->pipe, ds, &bind, &err)
+                  : CHURN_ENOMEM;
+    int have_w = rc == CHURN_OK;
+    if (have_w)
+        rc = churn__reasoner_init(&w, m, ds, bind, cols, j->o->n_reasons);
+    for (size_t k = 0; rc == CHURN_OK && k < d; k++)
         cols[k] = churn_dataset_column_index(
             ds, churn__pipeline_input_name(m->pipe, k));
-    w.cols = cols;
-    ok = ok && churn__score_probabilities(m, ds, bind, j->n_threads,
-                                          j->probs, NULL) == CHURN_OK;
-    ok = ok && keep_best(j, &w, n, first);
-    if (bind) /* the reasoner was set up */
+    if (rc == CHURN_OK)
+        rc = churn__score_probabilities(m, ds, bind, j->n_threads, j->probs,
+                                        &err);
+    if (rc == CHURN_OK && !keep_best(j, &w, n, first))
+        rc = CHURN_ENOMEM;
+    if (have_w)
         churn__reasoner_clear(&w);
     churn__binding_free(bind);
     free(cols);
     j->n_scored += n;
-    return !ok;
+    j->rc = rc;
+    return rc != CHURN_OK;
 }
 
 /* The ranking from the heap: sorted, ids and reasons copied into s. */
@@ -192,8 +199,9 @@ static int build(stream_job *j, churn_scores *s)
     return CHURN_OK;
 }
 
-/* Streams path into the heap; CHURN_OK with *out and *columns set, or
- * nonzero when the caller must read the whole file. */
+/* Streams path into the heap: CHURN_OK with *out and *columns set;
+ * CHURN_ENOMEM; or another status when the caller must read the whole
+ * file. */
 static int stream(const churn_model *m, const char *path,
                   const churn_csv_opts *co, const churn_score_opts *o,
                   churn_dataset **columns, churn_scores **out)
@@ -201,11 +209,13 @@ static int stream(const churn_model *m, const char *path,
     stream_job j = {m, o, o->n_threads ? o->n_threads
                                        : churn__online_cores(),
                     calloc(o->top, sizeof(kept)), 0, 0, 0, NULL, 0,
-                    {0}};
+                    {0}, CHURN_OK};
     churn_scores *s = calloc(1, sizeof *s);
     int rc = j.heap && s ? CHURN_OK : CHURN_ENOMEM;
     if (rc == CHURN_OK)
         rc = churn__csv_read_stream(path, co, take_block, &j, columns);
+    if (j.rc == CHURN_ENOMEM)
+        rc = CHURN_ENOMEM;
     /* No rows: the whole-file path says so, as it always did. */
     if (rc == CHURN_OK && j.n_scored == 0)
         rc = CHURN_EEMPTY;
@@ -236,7 +246,10 @@ int churn_score_csv(const churn_model *m, const char *path,
         return churn__fail(err, CHURN_EINVAL, "score: null argument");
     *ds = NULL;
     *out = NULL;
-    if (o->top > 0 && stream(m, path, co, o, ds, out) == CHURN_OK)
+    int rc = o->top > 0 ? stream(m, path, co, o, ds, out) : CHURN_EFORMAT;
+    if (rc == CHURN_OK)
         return CHURN_OK;
+    if (rc == CHURN_ENOMEM)
+        return churn__fail_nomem(err);
     return churn_dataset_read_csv(path, co, ds, err);
 }
