@@ -562,6 +562,7 @@ int main(void)
     snprintf(previous_path, sizeof previous_path, "%s/previous.csv", dir);
     rename(scores_path, previous_path);
     defects += sweep("score", score_run, "scores.csv", 1);
+    unlink(scores_path); /* the last, clean scoring run's */
     defects += sweep("score --top", score_top_run, "scores.csv", 1);
     defects += sweep("features", features_run, "features.csv", 0);
 ranks:
