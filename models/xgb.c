@@ -29,6 +29,19 @@ struct churn__xgb {
 /* Rows converted and predicted at a time: bounds the float copy. */
 #define BLOCK_ROWS 4096
 
+/* A row or a few of floats on the stack: the gbdt family's per-row
+ * decision and contributions cannot report an error, so the one-row
+ * path allocates nothing of ours. */
+#define SMALL_FLOATS 512
+
+/* fx for rows x d floats: small when they fit, else the heap (NULL when
+ * out of memory). */
+static float *float_rows(size_t rows, size_t d, float *small)
+{
+    return rows * d <= SMALL_FLOATS ? small
+                                    : malloc(rows * d * sizeof(float));
+}
+
 void churn__xgb_params_default(churn__xgb_params *p)
 {
     *p = (churn__xgb_params){
@@ -570,7 +583,8 @@ int churn__xgb_margins(const churn__xgb *b, const double *x, size_t n,
         return CHURN_OK;
     quiet();
     size_t block = n < BLOCK_ROWS ? n : BLOCK_ROWS;
-    float *fx = malloc(block * b->d * sizeof *fx);
+    float small[SMALL_FLOATS];
+    float *fx = float_rows(block, b->d, small);
     if (!fx)
         return churn__fail_nomem(err);
     int rc = CHURN_OK;
@@ -583,7 +597,8 @@ int churn__xgb_margins(const churn__xgb *b, const double *x, size_t n,
         for (size_t i = 0; !rc && i < k; i++)
             out[i0 + i] = m[i];
     }
-    free(fx);
+    if (fx != small)
+        free(fx);
     return rc;
 }
 
@@ -597,7 +612,8 @@ int churn__xgb_contributions(const churn__xgb *b, const double *x, size_t n,
         "{\"type\": 2, \"training\": false, \"iteration_begin\": 0, "
         "\"iteration_end\": 0, \"strict_shape\": false}";
     size_t d = b->d, block = n < BLOCK_ROWS ? n : BLOCK_ROWS;
-    float *fx = malloc(block * d * sizeof *fx);
+    float small[SMALL_FLOATS];
+    float *fx = float_rows(block, d, small);
     if (!fx)
         return churn__fail_nomem(err);
     int rc = CHURN_OK;
@@ -620,6 +636,7 @@ int churn__xgb_contributions(const churn__xgb *b, const double *x, size_t n,
             out[i0 * (d + 1) + i] = c[i];
         free_dmatrix(dm);
     }
-    free(fx);
+    if (fx != small)
+        free(fx);
     return rc;
 }
