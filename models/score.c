@@ -297,13 +297,25 @@ static int reasons_all(reason_job *j, size_t n_tasks)
         total += j->parts[t].text_len;
     }
     churn_scores *s = j->s;
-    if (rc == CHURN_OK && !(s->text = malloc(total ? total : 1)))
+    /* The first share's text grows into the whole, and each other share
+     * is freed once copied: one copy fewer, and never all the text twice
+     * in memory. */
+    char *text = rc == CHURN_OK ? realloc(j->parts[0].text, total ? total : 1)
+                                : NULL;
+    if (rc == CHURN_OK && !text)
         rc = CHURN_ENOMEM;
-    for (size_t t = 0; rc == CHURN_OK && t < n_tasks; t++) {
+    if (rc == CHURN_OK) {
+        j->parts[0].text = NULL;
+        s->text = text;
+        s->text_len = j->parts[0].text_len;
+    }
+    for (size_t t = 1; rc == CHURN_OK && t < n_tasks; t++) {
         size_t base = s->text_len, lo, hi;
         if (j->parts[t].text_len)
             memcpy(s->text + base, j->parts[t].text, j->parts[t].text_len);
         s->text_len += j->parts[t].text_len;
+        free(j->parts[t].text);
+        j->parts[t].text = NULL;
         task_ranks(j, t, &lo, &hi);
         for (size_t r = lo; r < hi; r++)
             s->reason_off[r] += base;
