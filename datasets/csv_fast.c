@@ -40,6 +40,7 @@ enum { FAST_OK = 0, FAST_DECLINE = 1, FAST_RESTART = 2, FAST_NOMEM = 3 };
 #define ROLE_ID ((size_t)-2)
 #define ROLE_LABEL ((size_t)-3)
 #define ROLE_AS_OF ((size_t)-4)
+#define ROLE_DAYS ((size_t)-5)
 
 typedef struct chunk {
     const char *begin, *end; /* whole lines of the block */
@@ -61,7 +62,7 @@ typedef struct fast {
     double *values;            /* the block's first row in ds */
     const char **id;
     size_t *id_len;
-    double *label, *as_of;
+    double *label, *as_of, *days;
     size_t cap_rows;
     chunk *chunks;
     size_t n_chunks;
@@ -92,6 +93,10 @@ static int take_field(const fast *f, chunk *c, size_t i, size_t role,
         f->as_of[i] = NAN;
         return churn__is_missing(s, len) ||
                churn_parse_time(s, len, &f->as_of[i]) == CHURN_OK;
+    } else if (role == ROLE_DAYS) { /* a bad one: the general reader says */
+        f->days[i] = NAN;
+        return churn__is_missing(s, len) ||
+               (churn__parse_double(s, len, &f->days[i]) && f->days[i] >= 0);
     } else if (churn__is_missing(s, len)) {
         row[role] = NAN;
     } else if (f->cat[role]) {
@@ -137,6 +142,8 @@ static void parse_chunk(void *ctx, size_t t)
         double *row = f->values + i * n_cols;
         if (f->label)
             f->label[i] = NAN;
+        if (f->days)
+            f->days[i] = NAN;
         size_t field = 0;
         for (const char *q = p;; q++) {
             const char *s = q;
@@ -221,7 +228,10 @@ static int cut_block(fast *f, const char *buf, size_t len, size_t n_chunks)
         double *as_of = realloc(f->as_of, cap * sizeof *as_of);
         if (as_of)
             f->as_of = as_of;
-        if (!id || !id_len || !label || !as_of)
+        double *days = realloc(f->days, cap * sizeof *days);
+        if (days)
+            f->days = days;
+        if (!id || !id_len || !label || !as_of || !days)
             return 0;
         f->cap_rows = cap;
     }
@@ -277,6 +287,10 @@ static int add_rows(fast *f)
                 !isnan(f->as_of[i]))
                 rc = churn_dataset_set_as_of(
                     f->ds, churn_dataset_n_rows(f->ds) - 1, f->as_of[i],
+                    NULL);
+            if (rc == CHURN_OK && r->days_field != NO_FIELD)
+                rc = churn_dataset_set_days_to_churn(
+                    f->ds, churn_dataset_n_rows(f->ds) - 1, f->days[i],
                     NULL);
             if (rc != CHURN_OK)
                 return rc == CHURN_ENOMEM ? FAST_NOMEM : FAST_DECLINE;
@@ -400,6 +414,7 @@ static int setup(fast *f, const reader *r, size_t n_threads, size_t *role)
         role[i] = i == r->id_field      ? ROLE_ID
                   : i == r->label_field ? ROLE_LABEL
                   : i == r->as_of_field ? ROLE_AS_OF
+                  : i == r->days_field  ? ROLE_DAYS
                                         : NO_FIELD;
     for (size_t j = 0; j < r->n_cols; j++)
         role[r->col_field[j]] = j;
@@ -453,6 +468,7 @@ int churn__csv_read_fast(const reader *r, uint64_t offset,
     free(f.id_len);
     free(f.label);
     free(f.as_of);
+    free(f.days);
     free(role);
     return status == FAST_OK      ? CHURN_OK
            : status == FAST_NOMEM ? CHURN_ENOMEM

@@ -167,6 +167,12 @@ static int place_columns(reader *r, churn_error *err)
     if (r->as_of_field == r->id_field || r->as_of_field == r->label_field ||
         (r->as_of_field != NO_FIELD && dropped[r->as_of_field]))
         r->as_of_field = NO_FIELD;
+    /* ... and a days_to_churn column is the time of the label's event:
+     * as an input it would leak the label. */
+    r->days_field = find_field(r, "days_to_churn");
+    if (r->days_field == r->id_field || r->days_field == r->label_field ||
+        (r->days_field != NO_FIELD && dropped[r->days_field]))
+        r->days_field = NO_FIELD;
     size_t n = r->n_fields ? r->n_fields : 1;
     r->col_field = malloc(n * sizeof *r->col_field);
     r->is_categorical = calloc(n, 1);
@@ -176,7 +182,7 @@ static int place_columns(reader *r, churn_error *err)
         rc = churn__fail_nomem(err);
     for (size_t i = 0; rc == CHURN_OK && i < r->n_fields; i++)
         if (i != r->id_field && i != r->label_field && i != r->as_of_field &&
-            !dropped[i])
+            i != r->days_field && !dropped[i])
             r->col_field[r->n_cols++] = i;
     free(dropped);
     return rc;
@@ -409,6 +415,24 @@ static int read_as_of(const reader *r, churn_dataset *ds, churn_error *err)
     return churn_dataset_set_as_of(ds, churn_dataset_n_rows(ds) - 1, t, err);
 }
 
+/* Sets the days_to_churn of the row just added from its field. */
+static int read_days(const reader *r, churn_dataset *ds, churn_error *err)
+{
+    size_t len, i = r->days_field;
+    const char *text = churn__csv_field(r->csv, i, &len);
+    double days = NAN;
+    if (!churn__is_missing(text, len) &&
+        (!churn__parse_double(text, len, &days) || !(days >= 0)))
+        return churn__fail_at(err, CHURN_EPARSE, r->path,
+                              churn__csv_field_line(r->csv, i),
+                              churn__csv_field_column(r->csv, i),
+                              "days_to_churn '%.*s' is not a number of days "
+                              ">= 0",
+                              (int)(len < QUOTE_MAX ? len : QUOTE_MAX), text);
+    return churn_dataset_set_days_to_churn(ds, churn_dataset_n_rows(ds) - 1,
+                                           days, err);
+}
+
 /* Second pass: fills ds row by row (levels in order of first appearance). */
 static int fill_rows(reader *r, churn_dataset *ds, churn_error *err)
 {
@@ -430,6 +454,9 @@ static int fill_rows(reader *r, churn_dataset *ds, churn_error *err)
             break;
         if (r->as_of_field != NO_FIELD &&
             (rc = read_as_of(r, ds, err)) != CHURN_OK)
+            break;
+        if (r->days_field != NO_FIELD &&
+            (rc = read_days(r, ds, err)) != CHURN_OK)
             break;
     }
     free(row);

@@ -29,6 +29,7 @@ typedef struct reader {
     size_t n_fields;
     size_t id_field, label_field; /* NO_FIELD when absent */
     size_t as_of_field;      /* "as_of" of stacked snapshots, or NO_FIELD */
+    size_t days_field;       /* "days_to_churn", or NO_FIELD */
     size_t n_cols;           /* feature columns */
     size_t *col_field;       /* feature column j -> field number */
     unsigned char *is_categorical; /* per feature column */

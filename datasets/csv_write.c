@@ -26,6 +26,8 @@ static void put_header(FILE *f, const churn_dataset *ds, const char *id_name,
         fputc(',', f);
         churn__csv_put_field(f, churn_dataset_label_name(ds));
     }
+    if (churn_dataset_has_days_to_churn(ds))
+        fputs(",days_to_churn", f);
     fputc('\n', f);
 }
 
@@ -55,6 +57,12 @@ static void put_row(FILE *f, const churn_dataset *ds, size_t i,
         fputc(',', f);
         if (!isnan(y))
             fputs(y > 0.5 ? "1" : "0", f);
+    }
+    if (churn_dataset_has_days_to_churn(ds)) { /* empty: censored */
+        double d = churn_dataset_days_to_churn(ds, i);
+        fputc(',', f);
+        if (!isnan(d))
+            fputs(churn__format_double(d, num), f);
     }
     fputc('\n', f);
 }

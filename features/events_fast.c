@@ -25,8 +25,6 @@
 /* Rows ahead whose memory is asked for before it is needed: far enough
  * that a miss is served meanwhile, near enough that it is still cached. */
 #define AHEAD 8
-/* The customer of an ignored row: none. */
-#define NO_CUSTOMER UINT32_MAX
 
 typedef struct fast {
     const churn_feature_opts *o;
@@ -54,11 +52,47 @@ typedef struct fast {
     int done;                 /* set by thread 0: no more rounds */
 } fast;
 
+/* The customer of an ignored row: none. */
+#define NO_CUSTOMER UINT32_MAX
+/* The customer of a row whose id was not known when it was parsed:
+ * resolve() finds or adds it. */
+#define UNRESOLVED (UINT32_MAX - 1)
+/* The customer of the row before, not known when parsed either (rows of
+ * one customer often come together). */
+#define SAME_AS_PREV (UINT32_MAX - 2)
+
+static int same_id_as(const char *buf, const churn__row *r,
+                      const churn__row *q)
+{
+    return r->hash == q->hash && r->id_len == q->id_len &&
+           memcmp(buf + r->id_off, buf + q->id_off, r->id_len) == 0;
+}
+
+/* Parses a part, then looks up the customers already known (the id of
+ * the row before, or the index), so that the serial step only adds the
+ * new ones. */
 static void parse_part(const fast *f, churn__part *p)
 {
     churn__parse_ctx ctx = {.buf = f->buf, .hd = &f->hd,
-                            .month_start = f->month_start};
+                            .month_start = f->month_start,
+                            .t_first = f->h->snap_times[0]};
     churn__parse_part(&ctx, p);
+    if (p->status != CHURN_OK)
+        return;
+    for (size_t i = 0; i < p->n_rows; i++) {
+        churn__row *r = &p->rows[i];
+        if (i > 0 && same_id_as(f->buf, r, r - 1)) {
+            r->c = r[-1].c < SAME_AS_PREV ? r[-1].c : SAME_AS_PREV;
+            continue;
+        }
+        if (i + AHEAD < p->n_rows)
+            churn__ids_prefetch(f->ids, p->rows[i + AHEAD].hash);
+        size_t c;
+        r->c = churn__ids_lookup(f->ids, f->h, f->buf + r->id_off,
+                                 r->id_len, r->hash, &c)
+                   ? (uint32_t)c
+                   : UNRESOLVED;
+    }
 }
 
 /* ------------------------------------------------------------- rounds */
@@ -143,8 +177,9 @@ static int classify(fast *f, churn__part *p, uint32_t i, churn_error *err)
     return CHURN_OK;
 }
 
-/* The serial step, in file order: classifies new names, finds or adds
- * customers, notes the log-wide facts. */
+/* The serial step, in file order: classifies new names, adds the new
+ * customers (in the order of their first rows, as the general reader
+ * does), notes the log-wide facts. */
 static int resolve(fast *f, churn_error *err)
 {
     for (size_t t = 0; t < f->n_threads; t++)
@@ -156,19 +191,22 @@ static int resolve(fast *f, churn_error *err)
         churn__part *p = &f->parts[t];
         for (size_t i = 0; i < p->n_rows; i++) {
             churn__row *r = &p->rows[i];
-            if (i + AHEAD < p->n_rows)
-                churn__ids_prefetch(f->ids, p->rows[i + AHEAD].hash);
             int rc = p->classified[r->name] ? CHURN_OK
                                             : classify(f, p, r->name, err);
             if (rc != CHURN_OK)
                 return rc;
-            churn__history_note(f->h, p->kinds[r->name], r->ts);
             /* An ignored row adds no customer and is not applied, as in
              * the general reader. */
             if (p->kinds[r->name].role == CHURN__ROLE_IGNORE) {
                 r->c = NO_CUSTOMER;
                 continue;
             }
+            if (r->c == SAME_AS_PREV && r[-1].c != NO_CUSTOMER) {
+                r->c = r[-1].c;
+                continue;
+            }
+            if (r->c < SAME_AS_PREV) /* known before this round */
+                continue;
             size_t c;
             rc = churn__ids_find(f->ids, f->h, f->buf + r->id_off, r->id_len,
                                  r->hash, &c, err);
@@ -176,6 +214,12 @@ static int resolve(fast *f, churn_error *err)
                 return rc;
             r->c = (uint32_t)c;
         }
+        /* The log-wide facts, by name (each is classified by now). */
+        size_t n_names = churn__strmap_count(p->names);
+        for (size_t j = 0; j < n_names; j++)
+            if (p->name_rows[j])
+                churn__history_note_rows(f->h, p->kinds[j], p->name_rows[j],
+                                         p->name_early[j]);
     }
     return CHURN_OK;
 }
@@ -207,12 +251,13 @@ static void apply_share(fast *f, size_t w)
         const churn__part *p = &f->parts[t];
         for (size_t i = 0; i < p->n_rows; i++) {
             const churn__row *r = &p->rows[i];
+            /* (once per run of rows of one customer) */
             if (i + AHEAD < p->n_rows && r[AHEAD].c != NO_CUSTOMER &&
-                owner(r[AHEAD].c, n) == w)
+                r[AHEAD].c != r[AHEAD - 1].c && owner(r[AHEAD].c, n) == w)
                 prefetch_customer(f->h, r[AHEAD].c);
             if (r->c != NO_CUSTOMER && owner(r->c, n) == w)
                 churn__history_apply(f->h, r->c, p->kinds[r->name], r->ts,
-                                     r->value);
+                                     &r->value);
         }
     }
 }
@@ -322,6 +367,8 @@ static void cleanup(fast *f)
         churn__strmap_free(p->names);
         free(p->kinds);
         free(p->classified);
+        free(p->name_rows);
+        free(p->name_early);
     }
     free(f->parts);
     free(f->buf);

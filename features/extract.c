@@ -282,6 +282,12 @@ static int add_row(extraction *x, size_t c, size_t s, churn_error *err)
     if (rc == CHURN_OK && x->h->n_snaps > 1)
         rc = churn_dataset_set_as_of(x->ds, churn_dataset_n_rows(x->ds) - 1,
                                      x->h->snap_times[s], err);
+    /* A row cancelled before s has no label, so no time either. */
+    if (rc == CHURN_OK && x->o->horizon_days > 0)
+        rc = churn_dataset_set_days_to_churn(
+            x->ds, churn_dataset_n_rows(x->ds) - 1,
+            isnan(label) ? NAN : churn__snapshot_days_to_churn(x->h, c, s),
+            err);
     return rc;
 }
 

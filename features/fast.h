@@ -18,7 +18,8 @@
 
 /* One parsed event, waiting to be applied. */
 typedef struct churn__row {
-    double ts, value;
+    double ts;
+    churn__decimal value;     /* churn__decimal_of the value; NaN: none */
     uint64_t hash;            /* of the customer id, churn__id_hash */
     uint32_t id_off, id_len;  /* the customer id in the round's buffer */
     uint32_t name;            /* in the parsing part's name table */
@@ -39,6 +40,8 @@ typedef struct churn__part {
     churn__strmap *names;     /* raw event names this part has seen */
     churn__event_kind *kinds; /* per name, once classified */
     uint8_t *classified;
+    uint32_t *name_rows;      /* per name, rows of this round */
+    uint8_t *name_early;      /* per name, 1: one of them before t_first */
     size_t kinds_cap;
     churn__name_slot slots[CHURN__NAME_SLOTS];
     int status;               /* CHURN_OK, CHURN__FALLBACK, CHURN_ENOMEM */
@@ -50,6 +53,7 @@ typedef struct churn__parse_ctx {
                                  bytes past its end */
     const churn__events_header *hd;
     const int32_t *month_start; /* churn__month_table */
+    double t_first;           /* the latest snapshot time (name_early) */
 } churn__parse_ctx;
 
 /* Days since 1970 of the first of each month of 1900-2200 and of the
@@ -80,5 +84,10 @@ void churn__ids_prefetch(const churn__ids *x, uint64_t hash);
  * readable bytes at id) in h; a new customer is added to h->ids and h. */
 int churn__ids_find(churn__ids *x, churn__history *h, const char *id,
                     size_t len, uint64_t hash, size_t *c, churn_error *err);
+/* The same lookup without adding: 1 and *c when id is known, else 0.
+ * Only reads x and h, so threads may look up at once while no one adds
+ * (the fast reader's parallel step). */
+int churn__ids_lookup(const churn__ids *x, const churn__history *h,
+                      const char *id, size_t len, uint64_t hash, size_t *c);
 
 #endif

@@ -27,15 +27,63 @@ int32_t *churn__month_table(void)
 /* Digit p[i] as a number, or a number above 9 when it is not a digit. */
 #define DIGIT(p, i) ((unsigned)(unsigned char)(p)[i] - '0')
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* Eight bytes as one word, first byte lowest. */
+static uint64_t load8(const char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, sizeof w);
+    return w;
+}
+
+/* The text t of 8 bytes as load8 gives it, at compile time. */
+#define WORD8(a, b, c, d, e, f, g, h)                                       \
+    ((uint64_t)(a) | (uint64_t)(b) << 8 | (uint64_t)(c) << 16 |              \
+     (uint64_t)(d) << 24 | (uint64_t)(e) << 32 | (uint64_t)(f) << 40 |       \
+     (uint64_t)(g) << 48 | (uint64_t)(h) << 56)
+
+/* w minus the template t byte by byte: digits of w where t has '0' give
+ * their value, and the other bytes of t must be matched exactly (0).
+ * Returns the differences, or UINT64_MAX when a byte is off: a digit
+ * place without a digit, or a separator that differs. A byte below its
+ * template byte borrows and shows as 0xF6 or more, which fails too. */
+static uint64_t match8(uint64_t w, uint64_t t, uint64_t separators)
+{
+    uint64_t v = w - t;
+    if ((((v + 0x7676767676767676ull) | v) & 0x8080808080808080ull) ||
+        (v & separators))
+        return UINT64_MAX;
+    return v;
+}
+
+/* Byte k of v, a digit's value after match8. */
+#define BYTE(v, k) ((unsigned)((v) >> (8 * (k))) & 0xFF)
+#endif
+
 /* The common timestamp forms YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS and the same
  * with Z (or a space for the T), with a table lookup for the date.
  * Returns 0 for anything else, which churn_parse_time then decides. The
  * value is the one churn_parse_time gives: each term is an integer below
- * 2^53, so no rounding happens in either. */
+ * 2^53, so no rounding happens in either. p has 16 readable bytes (the
+ * round's buffer is padded). On little-endian machines the digits and
+ * separators are checked 8 bytes at a time. */
 static int fast_time(const int32_t *month_start, const char *p, size_t n,
                      double *out)
 {
-    if ((n != 10 && n != 19 && n != 20) || p[4] != '-' || p[7] != '-')
+    if (n != 10 && n != 19 && n != 20)
+        return 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t v = match8(load8(p), WORD8('0', '0', '0', '0', '-', '0', '0',
+                                        '-'),
+                        0xFF0000FF00000000ull); /* the dashes: bytes 4, 7 */
+    unsigned d0 = DIGIT(p, 8), d1 = DIGIT(p, 9);
+    if (v == UINT64_MAX || (d0 > 9) | (d1 > 9))
+        return 0;
+    unsigned y = BYTE(v, 0) * 1000 + BYTE(v, 1) * 100 + BYTE(v, 2) * 10 +
+                 BYTE(v, 3),
+             m = BYTE(v, 5) * 10 + BYTE(v, 6), d = d0 * 10 + d1;
+#else
+    if (p[4] != '-' || p[7] != '-')
         return 0;
     unsigned y0 = DIGIT(p, 0), y1 = DIGIT(p, 1), y2 = DIGIT(p, 2),
              y3 = DIGIT(p, 3), m0 = DIGIT(p, 5), m1 = DIGIT(p, 6),
@@ -45,6 +93,7 @@ static int fast_time(const int32_t *month_start, const char *p, size_t n,
         return 0;
     unsigned y = y0 * 1000 + y1 * 100 + y2 * 10 + y3, m = m0 * 10 + m1,
              d = d0 * 10 + d1;
+#endif
     if (y < YEAR_FIRST || y > YEAR_LAST || m < 1 || m > 12 || d < 1)
         return 0;
     size_t month = (y - YEAR_FIRST) * 12 + m - 1;
@@ -53,14 +102,32 @@ static int fast_time(const int32_t *month_start, const char *p, size_t n,
         return 0;
     int64_t secs = 0;
     if (n > 10) {
-        if ((p[10] != 'T' && p[10] != ' ') || p[13] != ':' || p[16] != ':' ||
+        if ((p[10] != 'T' && p[10] != ' ') ||
             (n == 20 && p[19] != 'Z' && p[19] != 'z'))
+            return 0;
+        unsigned hh, mm, ss;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        /* bytes 8-15: DDTHH:MM, the date's digits checked above */
+        uint64_t t = match8(load8(p + 8),
+                            WORD8(p[8], p[9], p[10], '0', '0', ':', '0', '0'),
+                            0xFF0000FFFFFFull); /* bytes 0-2, 5 */
+        unsigned s0 = DIGIT(p, 17), s1 = DIGIT(p, 18);
+        if (t == UINT64_MAX || p[16] != ':' || (s0 > 9) | (s1 > 9))
+            return 0;
+        hh = BYTE(t, 3) * 10 + BYTE(t, 4);
+        mm = BYTE(t, 6) * 10 + BYTE(t, 7);
+        ss = s0 * 10 + s1;
+#else
+        if (p[13] != ':' || p[16] != ':')
             return 0;
         unsigned h0 = DIGIT(p, 11), h1 = DIGIT(p, 12), i0 = DIGIT(p, 14),
                  i1 = DIGIT(p, 15), s0 = DIGIT(p, 17), s1 = DIGIT(p, 18);
         if ((h0 > 9) | (h1 > 9) | (i0 > 9) | (i1 > 9) | (s0 > 9) | (s1 > 9))
             return 0;
-        unsigned hh = h0 * 10 + h1, mm = i0 * 10 + i1, ss = s0 * 10 + s1;
+        hh = h0 * 10 + h1;
+        mm = i0 * 10 + i1;
+        ss = s0 * 10 + s1;
+#endif
         if (hh > 23 || mm > 59 || ss > 60)
             return 0;
         secs = hh * 3600 + mm * 60 + ss;
@@ -129,9 +196,18 @@ static int name_add(churn__part *p, const char *s, size_t len, uint32_t *out)
         uint8_t *c = realloc(p->classified, cap);
         if (c)
             p->classified = c;
-        if (!k || !c)
+        uint32_t *rows = realloc(p->name_rows, cap * sizeof *rows);
+        if (rows)
+            p->name_rows = rows;
+        uint8_t *early = realloc(p->name_early, cap);
+        if (early)
+            p->name_early = early;
+        if (!k || !c || !rows || !early)
             return CHURN_ENOMEM;
-        memset(p->classified + p->kinds_cap, 0, cap - p->kinds_cap);
+        size_t more = cap - p->kinds_cap;
+        memset(p->classified + p->kinds_cap, 0, more);
+        memset(p->name_rows + p->kinds_cap, 0, more * sizeof *rows);
+        memset(p->name_early + p->kinds_cap, 0, more);
         p->kinds_cap = cap;
     }
     *out = (uint32_t)idx;
@@ -228,15 +304,23 @@ static int parse_row(const churn__parse_ctx *ctx, churn__part *p,
     int rc = name_index(p, buf + a, b - a, &r->name);
     if (rc != CHURN_OK)
         return rc;
-    r->value = NAN;
+    /* counted here, noted by name in the serial step */
+    p->name_rows[r->name]++;
+    p->name_early[r->name] |= r->ts < ctx->t_first;
+    /* The value as the decimal the sums take (churn__decimal_of), found
+     * here in the parallel step; churn__decimal_of(NaN) for none. */
+    r->value = (churn__decimal){NAN, 0, -1};
     size_t vf = ctx->hd->field[CHURN__COL_VALUE];
     if (vf != (size_t)-1) {
         a = p->starts[vf];
         b = p->ends[vf];
+        double v;
         if (b - a == 1 && DIGIT(buf, a) <= 9) { /* a count: most values */
-            r->value = DIGIT(buf, a);
+            unsigned d = DIGIT(buf, a);
+            r->value = (churn__decimal){d, d, 0};
+        } else if (a != b && churn__parse_double(buf + a, b - a, &v)) {
+            r->value = churn__decimal_of(v);
         } else if (a != b && /* empty: missing */
-                   !churn__parse_double(buf + a, b - a, &r->value) &&
                    !churn__is_missing(buf + a, b - a)) {
             return CHURN__FALLBACK;
         }
@@ -277,6 +361,11 @@ void churn__parse_part(const churn__parse_ctx *ctx, churn__part *p)
     size_t field = begin, line = begin, i = 0, n = ctx->hd->n_fields;
     int rc = CHURN_OK;
     p->n_rows = 0;
+    size_t n_names = churn__strmap_count(p->names);
+    if (n_names > 0) {
+        memset(p->name_rows, 0, n_names * sizeof *p->name_rows);
+        memset(p->name_early, 0, n_names);
+    }
     for (size_t at = begin; at < end && rc == CHURN_OK; at += 64) {
         uint64_t m = special_bytes(buf + at);
         if (end - at < 64)

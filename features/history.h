@@ -123,6 +123,7 @@ typedef struct churn__acc {
     uint32_t satisfaction_count, trend_n;
     uint8_t n_open_ages;
     uint8_t cancel_after;       /* a cancel in [t, t + horizon) */
+    double cancel_time;         /* the first such cancel, INFINITY = none */
     uint8_t active_after;       /* an activity event in [t, t + horizon) */
 } churn__acc;
 
@@ -190,11 +191,17 @@ void churn__history_event(churn__history *h, size_t c, churn__event_kind kind,
  * only part of an ignored event. */
 void churn__history_note(churn__history *h, churn__event_kind kind,
                          double ts);
+/* The same for n events of one kind at once; early: one of them is
+ * before snap_times[0]. */
+void churn__history_note_rows(churn__history *h, churn__event_kind kind,
+                              uint64_t n, int early);
 /* The part that concerns customer c only: its block and its cells of
  * unknown_30. Threads may apply events of different customers at once,
- * as long as no customer is added meanwhile. */
+ * as long as no customer is added meanwhile. The value comes as
+ * churn__decimal_of(value) (NaN when missing), which a reader may find
+ * while parsing (the fast reader does, in its parallel step). */
 void churn__history_apply(churn__history *h, size_t c, churn__event_kind kind,
-                          double ts, double value);
+                          double ts, const churn__decimal *value);
 
 /* ------------------------------------------------------------------- stats */
 
@@ -217,6 +224,14 @@ double churn__snapshot_cancel_time(const churn__history *h, size_t c,
                                    size_t s);
 /* The label of customer c at snapshot s: 0, 1, or NaN without a horizon. */
 double churn__snapshot_label(const churn__history *h, size_t c, size_t s);
+/* Days from snapshot s to customer c's churn event when its label is 1,
+ * else NaN (censored at the horizon, or no horizon). With cancel events:
+ * the first cancel in [t, t + horizon). Without: the day the customer's
+ * silence reached the horizon, last activity before t + horizon - t,
+ * and 0 when it had already (the active window is longer than the
+ * horizon); so days_to_churn < horizon exactly when the label is 1. */
+double churn__snapshot_days_to_churn(const churn__history *h, size_t c,
+                                     size_t s);
 /* Writes the CHURN__N_BUILTIN built-in features of customer c at
  * snapshot s to out. */
 void churn__snapshot_features(const churn__history *h, size_t c, size_t s,

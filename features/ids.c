@@ -82,28 +82,52 @@ static int same_id(const churn__history *h, const id_slot *sl,
     return memcmp(key, id, len) == 0;
 }
 
+/* Probes for id from its home slot: 1 and *c when found, else 0 and *s
+ * the free slot where the probe ended. */
+static int probe(const churn__ids *x, const churn__history *h,
+                 const char *id, size_t len, uint64_t hash, uint64_t k0,
+                 uint64_t k1, size_t *c, size_t *s)
+{
+    size_t i = hash & x->mask;
+    for (;; i = (i + 1) & x->mask) {
+        const id_slot *sl = &x->slots[i];
+        if (!sl->c1)
+            break;
+        if (sl->hash == hash && sl->len == len &&
+            same_id(h, sl, id, len, k0, k1)) {
+            *c = sl->c1 - 1;
+            return 1;
+        }
+    }
+    *s = i;
+    return 0;
+}
+
+int churn__ids_lookup(const churn__ids *x, const churn__history *h,
+                      const char *id, size_t len, uint64_t hash, size_t *c)
+{
+    uint64_t k0 = 0, k1 = 0;
+    size_t s;
+    if (len <= 16)
+        churn__key16(id, len, &k0, &k1);
+    return probe(x, h, id, len, hash, k0, k1, c, &s);
+}
+
 int churn__ids_find(churn__ids *x, churn__history *h, const char *id,
                     size_t len, uint64_t hash, size_t *c, churn_error *err)
 {
     uint64_t k0 = 0, k1 = 0;
     if (len <= 16)
         churn__key16(id, len, &k0, &k1);
-    size_t s = hash & x->mask;
-    for (;; s = (s + 1) & x->mask) {
-        const id_slot *sl = &x->slots[s];
-        if (!sl->c1)
-            break;
-        if (sl->hash == hash && sl->len == len &&
-            same_id(h, sl, id, len, k0, k1)) {
-            *c = sl->c1 - 1;
-            return CHURN_OK;
-        }
-    }
+    size_t s;
+    if (probe(x, h, id, len, hash, k0, k1, c, &s))
+        return CHURN_OK;
     /* A new customer: into the history, then into a free slot. */
     int added;
     if (churn__strmap_intern(h->ids, id, len, c, &added) != CHURN_OK)
         return churn__fail_nomem(err);
-    if (!added || *c >= UINT32_MAX - 1) /* cannot be: ids agree */
+    /* (the top three indices mark rows in events_fast.c) */
+    if (!added || *c >= UINT32_MAX - 2) /* cannot be: ids agree */
         return CHURN__FALLBACK;
     if (churn__history_add_customer(h, err) != CHURN_OK)
         return CHURN_ENOMEM;

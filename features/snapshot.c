@@ -39,6 +39,19 @@ double churn__snapshot_label(const churn__history *h, size_t c, size_t s)
     return a->active_after ? 0.0 : 1.0;
 }
 
+double churn__snapshot_days_to_churn(const churn__history *h, size_t c,
+                                     size_t s)
+{
+    if (!(churn__snapshot_label(h, c, s) > 0.5))
+        return NAN;
+    double t = h->snap_times[s];
+    const churn__acc *a = &churn__customer_at(h, c)->acc[s];
+    if (h->any_cancel)
+        return (a->cancel_time - t) / CHURN__DAY;
+    double quiet = a->last_activity + h->horizon - t;
+    return quiet > 0 ? quiet / CHURN__DAY : 0.0;
+}
+
 static double days_since(double t, double ts)
 {
     return isfinite(ts) ? (t - ts) / CHURN__DAY : NAN;

@@ -71,6 +71,7 @@ static void init_acc(churn__acc *a)
     a->last_purchase = -INFINITY;
     a->last_ticket = -INFINITY;
     a->satisfaction_time = -INFINITY;
+    a->cancel_time = INFINITY;
 }
 
 int churn__history_add_customer(churn__history *h, churn_error *err)
@@ -254,19 +255,25 @@ static void add_before(churn__acc *a, int role, double ts, double age,
 void churn__history_note(churn__history *h, churn__event_kind kind,
                          double ts)
 {
-    h->n_events++;
+    churn__history_note_rows(h, kind, 1, ts < h->snap_times[0]);
+}
+
+void churn__history_note_rows(churn__history *h, churn__event_kind kind,
+                              uint64_t n, int early)
+{
+    h->n_events += n;
     if (kind.name >= 0)
-        h->name_count[kind.name]++;
+        h->name_count[kind.name] += n;
     else
-        h->names_other++;
+        h->names_other += n;
     if (kind.role == CHURN_ROLE_CANCEL)
         h->any_cancel = 1;
-    if (kind.unknown >= 0 && ts < h->snap_times[0])
+    if (kind.unknown >= 0 && early)
         h->unknown_before[kind.unknown] = 1;
 }
 
 void churn__history_apply(churn__history *h, size_t c, churn__event_kind kind,
-                          double ts, double value)
+                          double ts, const churn__decimal *dv)
 {
     churn__customer *cu = churn__customer_at(h, c);
     if (ts < cu->first_event)
@@ -277,18 +284,19 @@ void churn__history_apply(churn__history *h, size_t c, churn__event_kind kind,
         cu->first_cancel = ts;
     size_t k = h->n_snaps;
     churn__acc *acc = cu->acc;
-    /* Its decimal form once, for every snapshot's sums. */
-    churn__decimal dv = churn__decimal_of(value);
     for (size_t s = 0; s < k; s++) {
         double t = h->snap_times[s];
         if (ts < t) {
             double age = t - ts;
-            add_before(&acc[s], kind.role, ts, age, &dv);
+            add_before(&acc[s], kind.role, ts, age, dv);
             if (kind.unknown >= 0 && age <= 30 * CHURN__DAY)
                 h->unknown_30[kind.unknown][c * k + s]++;
         } else if (ts - t < h->horizon) {
-            if (kind.role == CHURN_ROLE_CANCEL)
+            if (kind.role == CHURN_ROLE_CANCEL) {
                 acc[s].cancel_after = 1;
+                if (ts < acc[s].cancel_time)
+                    acc[s].cancel_time = ts;
+            }
             else if (kind.role == CHURN_ROLE_ACTIVITY)
                 acc[s].active_after = 1;
         }
@@ -299,5 +307,7 @@ void churn__history_event(churn__history *h, size_t c, churn__event_kind kind,
                           double ts, double value)
 {
     churn__history_note(h, kind, ts);
-    churn__history_apply(h, c, kind, ts, value);
+    /* Its decimal form once, for every snapshot's sums. */
+    churn__decimal dv = churn__decimal_of(value);
+    churn__history_apply(h, c, kind, ts, &dv);
 }

@@ -7,6 +7,9 @@
  *   - objects are opaque handles with create/free pairs; free(NULL) is a no-op;
  *   - the library never prints and never exits; progress goes through a
  *     callback the caller sets;
+ *   - nor does it abort through GSL: it never calls GSL's error handler
+ *     (process-wide, by default abort()) and never replaces it; a host's
+ *     own handler is left alone and is not called by libchurn;
  *   - sizes are size_t; missing numeric values are NaN.
  */
 #ifndef CHURN_H
@@ -134,6 +137,21 @@ CHURN_API int churn_dataset_level_code(churn_dataset *ds, size_t j,
  * several snapshots; rows without one report NaN. */
 CHURN_API int churn_dataset_set_as_of(churn_dataset *ds, size_t i,
                                       double as_of_unix, churn_error *err);
+/* Sets the days from row i's as-of date to its churn event (>= 0), NaN
+ * for a censored row (no churn seen within the label horizon). The
+ * column days_to_churn of churn-features; never a model input.
+ * Rows without one report NaN. */
+CHURN_API int churn_dataset_set_days_to_churn(churn_dataset *ds, size_t i,
+                                              double days, churn_error *err);
+CHURN_API double churn_dataset_days_to_churn(const churn_dataset *ds,
+                                             size_t i);
+/* 1 once a days_to_churn was set (or read) for some row, else 0. */
+CHURN_API int churn_dataset_has_days_to_churn(const churn_dataset *ds);
+/* Appends a numeric column named name with values[i] in row i (NaN =
+ * missing), e.g. a model's output next to the data. */
+CHURN_API int churn_dataset_add_column(churn_dataset *ds, const char *name,
+                                       const double *values,
+                                       churn_error *err);
 
 /* Appends every row of from to into: the same columns (names, kinds and
  * order) and the same label column, or CHURN_EFORMAT naming the first
@@ -478,10 +496,12 @@ typedef struct churn_train_opts churn_train_opts;
  * search, metric "auc", all rows. */
 CHURN_API churn_train_opts *churn_train_opts_new(void);
 CHURN_API void churn_train_opts_free(churn_train_opts *o);
-/* The model family: "logistic", "svm" (libsvm's C-SVC), "gbdt" (below)
- * or "auto" (runs
- * the grid search of both families and keeps the one with the better
- * cross-validated metric; implies churn_train_opts_set_search). */
+/* The model family: "logistic", "svm" (libsvm's C-SVC), "gbdt" (below),
+ * "survival" (a discrete-time hazard model on churned + days_to_churn;
+ * needs churn_train_opts_set_horizon; see churn_model_survival) or
+ * "auto" (runs the search over every family's grid and keeps the
+ * candidate with the best mean cross-validated metric, an exact tie the
+ * earlier, simpler family; implies churn_train_opts_set_search). */
 CHURN_API int churn_train_opts_set_model(churn_train_opts *o,
                                          const char *family);
 /* SVM kernel: "linear", "rbf" (default), "poly" (gamma u.v)^degree, or
@@ -544,9 +564,11 @@ CHURN_API int churn_train_opts_set_early_stopping(churn_train_opts *o,
  * kernel, itself a logistic regression). */
 CHURN_API int churn_train_opts_set_calibration(churn_train_opts *o,
                                                const char *method);
-/* Grid search (1) over C, and gamma for the rbf kernel, by customer-
- * grouped stratified 3-fold cross-validation on the training rows; the
- * best setting is refitted on them. Default 0. */
+/* Grid search (1) of the family's grid (C; C x gamma for the rbf kernel;
+ * depth x learning rate for gbdt) by customer-grouped stratified 3-fold
+ * cross-validation on the training rows, each fold's pipeline fitted on
+ * the other folds' rows; the best setting is refitted on them. Default
+ * 0. The candidates: churn_model_candidate. */
 CHURN_API int churn_train_opts_set_search(churn_train_opts *o, int search);
 /* What the search picks by: "auc" (default), "pr_auc" (average
  * precision) or "logloss" (after Platt scaling; minimized). */
@@ -573,6 +595,19 @@ typedef void (*churn_search_weight_fn)(void *user, const char *family,
                                        double gamma, double metric);
 CHURN_API int churn_train_opts_set_search_weight_report(
     churn_train_opts *o, churn_search_weight_fn fn, void *user);
+/* Ends the search after about seconds (> 0; 0 = no limit, the default):
+ * no candidate, and no fold of one, starts after it once one candidate
+ * is done; the best candidate so far is kept and the others are listed
+ * with no figures (churn_model_candidate). The refit and calibration
+ * after the search are not counted. */
+CHURN_API int churn_train_opts_set_time_budget(churn_train_opts *o,
+                                               double seconds);
+/* Above n training rows (default CHURN_SEARCH_ROWS; 0 = never) the
+ * search runs on a sample of n of them: whole customers, stratified by
+ * label, drawn with the seed; the winner is refitted on all rows. */
+#define CHURN_SEARCH_ROWS 20000
+CHURN_API int churn_train_opts_set_search_rows(churn_train_opts *o,
+                                               size_t n);
 /* Inverse L2 regularization strength (> 0), as in liblinear and
  * scikit-learn: larger C, weaker regularization. */
 CHURN_API int churn_train_opts_set_c(churn_train_opts *o, double c);
@@ -586,6 +621,11 @@ CHURN_API int churn_train_opts_set_c(churn_train_opts *o, double c);
  * that is calibrated. churn_model_class_weight says what was used. */
 CHURN_API int churn_train_opts_set_class_weight(churn_train_opts *o,
                                                 const char *mode);
+/* The label horizon in days (> 0) the training data was made with
+ * (churn-features --horizon): the survival model ("survival") needs it
+ * to cut time into bins and to say P(churn within it). */
+CHURN_API int churn_train_opts_set_horizon(churn_train_opts *o,
+                                           double days);
 /* The label text that meant churned when the training data was read
  * (as churn_csv_opts_set_positive; NULL = none, the default), copied and
  * recorded in the model with the data's label name, for
@@ -703,6 +743,25 @@ CHURN_API const char *churn_model_family(const churn_model *m);
  * snprintf does. */
 CHURN_API size_t churn_model_describe(const churn_model *m, char *buf,
                                       size_t size);
+/* The search's leaderboard (a model trained with a search, or loaded
+ * from a file that has one): how many candidates it lists (0: none),
+ * the metric it judged by ("auc", "pr_auc" or "logloss"; NULL when no
+ * search), the rows it ran on and the index of the candidate kept. */
+CHURN_API size_t churn_model_n_candidates(const churn_model *m);
+CHURN_API const char *churn_model_search_metric(const churn_model *m);
+CHURN_API size_t churn_model_search_rows(const churn_model *m);
+CHURN_API size_t churn_model_search_chosen(const churn_model *m);
+/* Candidate i in the order tried: its family, parameters ("C 1", "rbf,
+ * C 3, gamma 0.0034"), class weight, the mean and sample standard
+ * deviation of the metric over the folds (NaN: skipped by the time
+ * budget) and the seconds its folds took. Strings are valid while m
+ * lives; any out pointer may be NULL. CHURN_EINVAL for i out of range. */
+CHURN_API int churn_model_candidate(const churn_model *m, size_t i,
+                                    const char **family,
+                                    const char **params,
+                                    const char **class_weight,
+                                    double *metric, double *sd,
+                                    double *seconds);
 /* The class weight the fit used: "none" or "balanced". */
 CHURN_API const char *churn_model_class_weight(const churn_model *m);
 /* The label column of the training data (churn_dataset_label_name), and
@@ -746,6 +805,91 @@ CHURN_API int churn_model_predict(const churn_model *m, const double *x,
 CHURN_API int churn_model_predict_dataset(const churn_model *m,
                                           const churn_dataset *ds,
                                           double *prob_out, churn_error *err);
+
+/* A survival model (churn-train --model survival) is a discrete-time
+ * hazard model: 10 equal bins over its training horizon H, hazard
+ * sigmoid(alpha_b + w.z) in bin b, spread evenly over the bin's days;
+ * beyond H the last bin's hazard holds. Its probability is P(churn
+ * within H); the calls below take rows as churn_model_predict does and
+ * fail with CHURN_EINVAL for a model of another family. */
+/* The training horizon in days; NaN for another family. */
+CHURN_API double churn_model_horizon(const churn_model *m);
+/* P(churn within days[k]) of row i into p_out[i * n_days + k]: never
+ * decreasing in days; at days = H the probability (to rounding: the
+ * probability passes through the log-odds). */
+CHURN_API int churn_model_survival(const churn_model *m, const double *x,
+                                   size_t n_rows, const double *days,
+                                   size_t n_days, double *p_out,
+                                   churn_error *err);
+/* The restricted mean survival time up to H, in days (<= H). */
+CHURN_API int churn_model_expected_days(const churn_model *m,
+                                        const double *x, size_t n_rows,
+                                        double *out, churn_error *err);
+/* Customer lifetime value: sum over months m = 1..120 (of 30.4375 days)
+ * of margin[i] S(m months) / (1 + rate)^m, rate per month >= 0. */
+CHURN_API int churn_model_clv(const churn_model *m, const double *x,
+                              size_t n_rows, const double *margin,
+                              double rate, double *out, churn_error *err);
+/* The same for every row of ds (inputs found by name), the margin from
+ * its numeric column margin_column, or margin when that is NULL. */
+CHURN_API int churn_model_clv_dataset(const churn_model *m,
+                                      const churn_dataset *ds,
+                                      const char *margin_column,
+                                      double margin, double rate,
+                                      double *out, churn_error *err);
+
+/* -------------------------------------------------------------------- drift */
+
+/* How far new data has moved from the training rows: the population
+ * stability index (PSI) of each model input and of the score, against
+ * reference distributions the model file keeps of its training rows
+ * (docs/DRIFT.md): numeric inputs by decile edges (equal edges merged),
+ * categorical inputs by level, and the share of missing values in a bin
+ * of its own; the score by the deciles of the training probabilities.
+ * PSI = sum over bins of (a - e) ln(a / e), a and e the new and the
+ * training shares, each raised to CHURN_DRIFT_FLOOR first so that an
+ * empty bin counts as that share. */
+#define CHURN_DRIFT_FLOOR 1e-4
+typedef struct churn_drift churn_drift;
+
+/* 1 when m has drift references, 0 when not (a model file from before
+ * churn recorded them). */
+CHURN_API int churn_drift_has_references(const churn_model *m);
+/* Measures the drift of every row of ds (columns found by name as
+ * churn_model_predict_dataset finds them) against m's references. prob
+ * holds the rows' probabilities from m when the caller has them, or is
+ * NULL (they are computed). *out is new; free it with churn_drift_free.
+ * Errors: CHURN_EINVAL when m has no references (say so: the model
+ * loads and scores all the same), those of binding ds. */
+CHURN_API int churn_drift_measure(const churn_model *m,
+                                  const churn_dataset *ds, const double *prob,
+                                  churn_drift **out, churn_error *err);
+/* Collective (see churn_comm): every rank passes the drift of its own
+ * rows (churn_drift_measure with the same model; a rank without rows
+ * measures an empty dataset); afterwards every rank's d is the drift of
+ * all the ranks' rows, as one process measuring them all. comm NULL:
+ * nothing changes. */
+CHURN_API int churn_drift_combine(churn_drift *d, const churn_comm *comm,
+                                  churn_error *err);
+CHURN_API void churn_drift_free(churn_drift *d);
+/* The rows measured and the training rows of the references. */
+CHURN_API size_t churn_drift_n_rows(const churn_drift *d);
+CHURN_API size_t churn_drift_n_reference_rows(const churn_drift *d);
+/* The inputs ranked by PSI, largest first (ties in the model's input
+ * order): rank r's name and PSI; NULL / NaN out of range. */
+CHURN_API size_t churn_drift_n_inputs(const churn_drift *d);
+CHURN_API const char *churn_drift_input_name(const churn_drift *d,
+                                             size_t r);
+CHURN_API double churn_drift_input_psi(const churn_drift *d, size_t r);
+/* The PSI of the score (the probabilities). */
+CHURN_API double churn_drift_score_psi(const churn_drift *d);
+/* The largest PSI, of the inputs and the score: what a gate compares. */
+CHURN_API double churn_drift_max_psi(const churn_drift *d);
+/* Writes d as JSON, atomically: {"rows", "reference_rows", "floor",
+ * "inputs": [{"name", "kind", "psi", "bins": [...]}, ...] ranked as
+ * above, "score": {"psi", "bins"}} (docs/DRIFT.md defines every field). */
+CHURN_API int churn_drift_write_json(const churn_drift *d, const char *path,
+                                     churn_error *err);
 
 /* ------------------------------------------------------------------ scoring */
 
@@ -793,6 +937,21 @@ CHURN_API int churn_score_csv(const churn_model *m, const char *path,
                               const churn_score_opts *o, churn_dataset **ds,
                               churn_scores **out, churn_error *err);
 CHURN_API void churn_scores_free(churn_scores *s);
+/* Adds a column written after reasons (before the comparison columns):
+ * by_row holds one value per row of the scored dataset (NaN: empty). */
+CHURN_API int churn_scores_add_column(churn_scores *s, const char *name,
+                                      const double *by_row,
+                                      churn_error *err);
+/* Adds to s (a scoring of ds by m) the columns p_<days>d for each
+ * days[k], expected_days and, when margin_column names a numeric column
+ * of ds or margin is not NaN, clv at the monthly rate. */
+CHURN_API int churn_scores_add_survival(churn_scores *s,
+                                        const churn_model *m,
+                                        const churn_dataset *ds,
+                                        const double *days, size_t n_days,
+                                        const char *margin_column,
+                                        double margin, double rate,
+                                        churn_error *err);
 CHURN_API size_t churn_scores_n(const churn_scores *s);
 /* Rows scored to make s: all the dataset's, even those a top left out
  * (churn_scores_gather: its rows); and how many of them are in the high
@@ -810,7 +969,8 @@ CHURN_API const char *churn_scores_tier(const churn_scores *s, size_t r);
  * (the log-odds for uncalibrated logistic regression) against an average
  * training customer, largest first. Linear models: the input's terms
  * w_k z_k; kernel SVMs: f(x) - f(x with the input at its training mean),
- * which need not sum to f(x). */
+ * which need not sum to f(x). Survival models: the input's term of every
+ * time bin's hazard log-odds (they sum to w.z). */
 CHURN_API const char *churn_scores_reasons(const churn_scores *s, size_t r);
 /* Writes customer_id,probability,rank,tier,reasons for the top_n ranks
  * (0 = all), atomically. Probabilities are written in the shortest form
@@ -959,6 +1119,9 @@ CHURN_API int churn_eval_cv(const churn_dataset *ds,
                             const churn_eval_opts *o, churn_eval **out,
                             churn_error *err);
 
+/* Adds a drift section (churn_drift_measure) to the report: the inputs by
+ * PSI and the score's PSI, in its JSON, HTML and text. */
+CHURN_API int churn_eval_add_drift(churn_eval *e, const churn_drift *d);
 /* Writes the report as JSON (schema "churn-eval", version 1,
  * docs/REPORT_JSON.md), atomically. */
 CHURN_API int churn_eval_write_json(const churn_eval *e, const char *path,
@@ -1128,6 +1291,95 @@ CHURN_API int churn_eval_add_segments(churn_eval *e,
  * Replaces KPIs added before; e keeps a copy. */
 CHURN_API int churn_eval_add_kpi(churn_eval *e, const churn_kpi *k,
                                  churn_error *err);
+
+/* ------------------------------------------- survival evaluation */
+
+/* The Kaplan-Meier estimate of the survival curve S(t) = P(T > t) from
+ * times (>= 0) and event flags (1 = churned at that time, 0 = still a
+ * customer then: censored). One step per distinct churn time t_i:
+ * S(t_i) = S(t_(i-1)) (1 - d_i / n_i) with n_i the rows whose time is
+ * >= t_i and d_i those that churned at t_i; Greenwood's variance
+ * S(t_i)^2 sum d / (n (n - d)) (NaN once S reaches 0). */
+typedef struct churn_km churn_km;
+CHURN_API int churn_km_fit(const double *time, const double *event,
+                           size_t n, churn_km **out, churn_error *err);
+CHURN_API void churn_km_free(churn_km *km);
+CHURN_API size_t churn_km_n_steps(const churn_km *km);
+/* Step i (0 <= i < n_steps): its time, n_i, d_i, S and the variance
+ * (NULL pointers are skipped); CHURN_EINVAL for i out of range. */
+CHURN_API int churn_km_step(const churn_km *km, size_t i, double *time,
+                            double *at_risk, double *events,
+                            double *survival, double *variance);
+/* S(t), right-continuous (1 before the first churn). */
+CHURN_API double churn_km_at(const churn_km *km, double t);
+
+/* How well predictions of a survival model match the churn times
+ * (docs/SURVIVAL_EVAL.md defines every figure): Harrell's C-index of
+ * risk (higher = churns sooner), and for each of the k horizons h_j the
+ * time-dependent AUC, the IPCW Brier score and the calibration of
+ * P(churn within h_j) = p_h[i * k + j] against Kaplan-Meier; with tier
+ * (a risk tier name per row, NULL entries skipped; the whole array may
+ * be NULL) a Kaplan-Meier curve per tier. time >= 0, event 0/1, p_h in
+ * [0, 1], horizons > 0, else CHURN_EINVAL naming the row. */
+typedef struct churn_survival_eval churn_survival_eval;
+CHURN_API int churn_survival_eval_compute(const double *time,
+                                          const double *event, size_t n,
+                                          const double *risk,
+                                          const double *p_h,
+                                          const double *horizons, size_t k,
+                                          const char *const *tier,
+                                          churn_survival_eval **out,
+                                          churn_error *err);
+CHURN_API void churn_survival_eval_free(churn_survival_eval *s);
+CHURN_API size_t churn_survival_eval_n_horizons(const churn_survival_eval *s);
+/* A figure by its JSON name: "rows", "events", "c_index",
+ * "comparable_pairs", "concordant_pairs", "tied_risk_pairs" (j ignored),
+ * or at horizon j: "horizon", "td_auc", "brier", "km_churn",
+ * "mean_predicted", "calibration_error", "cases", "controls". NaN for an
+ * unknown name, j out of range or a figure that cannot be computed. */
+CHURN_API double churn_survival_eval_get(const churn_survival_eval *s,
+                                         const char *name, size_t j);
+/* Calibration group g (0..9, by P(h_j) ascending, equal sizes): rows, the
+ * mean P(h_j) and 1 - the group's Kaplan-Meier S(h_j). */
+CHURN_API int churn_survival_eval_calibration(const churn_survival_eval *s,
+                                              size_t j, size_t g,
+                                              size_t *rows,
+                                              double *mean_predicted,
+                                              double *km_observed);
+/* Tiers in report order (high, medium, low, then others as they first
+ * occur): the name (NULL for t out of range), rows and churns; and the
+ * tier's Kaplan-Meier S(time). */
+CHURN_API size_t churn_survival_eval_n_tiers(const churn_survival_eval *s);
+CHURN_API const char *churn_survival_eval_tier(const churn_survival_eval *s,
+                                               size_t t, size_t *rows,
+                                               size_t *events);
+CHURN_API double churn_survival_eval_tier_km(const churn_survival_eval *s,
+                                             size_t t, double time);
+/* Computes a survival evaluation (arguments as churn_survival_eval_compute)
+ * and adds it to the report: its JSON gains "survival", its HTML the
+ * survival section. Replaces one added before. */
+CHURN_API int churn_eval_add_survival(churn_eval *e, const double *time,
+                                      const double *event, size_t n,
+                                      const double *risk, const double *p_h,
+                                      const double *horizons, size_t k,
+                                      const char *const *tier,
+                                      churn_error *err);
+/* The survival section for a survival model m (churn-train --model
+ * survival) on ds, whose labelled rows need days_to_churn for the churned
+ * (in [0, H), H = churn_model_horizon(m); the others are censored at H):
+ * P(churn within h) at the k horizons (k = 0: H/3, 2H/3 and H; at most
+ * 16), P(churn within H) as the C-index's risk, tiers as churn_score_dataset
+ * with o gives them (NULL: its defaults). CHURN_EINVAL for another family,
+ * CHURN_EFORMAT without days_to_churn or naming a churned row without a
+ * time within [0, H). */
+CHURN_API int churn_eval_add_survival_model(churn_eval *e,
+                                            const churn_model *m,
+                                            const churn_dataset *ds,
+                                            const double *horizons, size_t k,
+                                            const churn_score_opts *o,
+                                            churn_error *err);
+/* The survival evaluation of the report, or NULL. */
+CHURN_API const churn_survival_eval *churn_eval_survival(const churn_eval *e);
 
 #ifdef __cplusplus
 }

@@ -19,6 +19,8 @@ struct churn_dataset {
     size_t ids_len, ids_cap;
     double *labels;          /* per row; NaN = unknown */
     double *as_of;           /* per row, NULL until one is set */
+    double *days_to_churn;   /* per row, NULL until one is set; NaN =
+                              * censored (no churn event seen) */
     char *label_name;        /* NULL = no label column */
     char *source;            /* where the rows came from; NULL = unsaid */
     char *id_name;           /* the ids' column; NULL = row numbers */
@@ -64,6 +66,7 @@ void churn_dataset_free(churn_dataset *ds)
     free(ds->ids);
     free(ds->labels);
     free(ds->as_of);
+    free(ds->days_to_churn);
     free(ds->label_name);
     free(ds->source);
     free(ds->id_name);
@@ -152,6 +155,12 @@ int churn_dataset_reserve(churn_dataset *ds, size_t n_rows, churn_error *err)
             return churn__fail_nomem(err);
         ds->as_of = a;
     }
+    if (ds->days_to_churn) {
+        double *a = realloc(ds->days_to_churn, n_rows * sizeof *a);
+        if (!a)
+            return churn__fail_nomem(err);
+        ds->days_to_churn = a;
+    }
     ds->cap_rows = n_rows;
     return CHURN_OK;
 }
@@ -213,6 +222,8 @@ int churn__dataset_add_row_n(churn_dataset *ds, const char *id,
     ds->labels[ds->n_rows] = label;
     if (ds->as_of)
         ds->as_of[ds->n_rows] = NAN;
+    if (ds->days_to_churn)
+        ds->days_to_churn[ds->n_rows] = NAN;
     ds->n_rows++;
     return CHURN_OK;
 }
@@ -260,6 +271,84 @@ int churn_dataset_set_as_of(churn_dataset *ds, size_t i, double as_of_unix,
     }
     ds->as_of[i] = as_of_unix;
     return CHURN_OK;
+}
+
+int churn_dataset_add_column(churn_dataset *ds, const char *name,
+                             const double *values, churn_error *err)
+{
+    if (!ds || !name || !*name || (!values && ds->n_rows))
+        return churn__fail(err, CHURN_EINVAL, "add column: null argument");
+    if (churn_dataset_column_index(ds, name) != (size_t)-1)
+        return churn__fail(err, CHURN_EFORMAT, "duplicate column name '%s'",
+                           name);
+    size_t d = ds->n_cols, cap = ds->cap_rows ? ds->cap_rows : 1;
+    double *v = malloc(cap * (d + 1) * sizeof *v);
+    char **names = realloc(ds->names, (d + 1) * sizeof *names);
+    if (names)
+        ds->names = names;
+    churn_column_kind *kinds = realloc(ds->kinds, (d + 1) * sizeof *kinds);
+    if (kinds)
+        ds->kinds = kinds;
+    churn__strmap **levels = realloc(ds->levels, (d + 1) * sizeof *levels);
+    if (levels)
+        ds->levels = levels;
+    size_t *name_col = realloc(ds->name_col, (d + 1) * sizeof *name_col);
+    if (name_col)
+        ds->name_col = name_col;
+    if (!v || !names || !kinds || !levels || !name_col) {
+        free(v);
+        return churn__fail_nomem(err);
+    }
+    /* Row-major: every row gets one more cell at its end. */
+    for (size_t i = 0; i < ds->n_rows; i++) {
+        if (d)
+            memcpy(v + i * (d + 1), ds->values + i * d, d * sizeof *v);
+        v[i * (d + 1) + d] = values[i];
+    }
+    names[d] = NULL;
+    levels[d] = NULL;
+    ds->n_cols = d + 1;
+    int rc = churn_dataset_set_column(ds, d, name, CHURN_NUMERIC, err);
+    if (rc != CHURN_OK) { /* out of memory naming it: as it was */
+        ds->n_cols = d;
+        free(v);
+        return rc;
+    }
+    free(ds->values);
+    ds->values = v;
+    return CHURN_OK;
+}
+
+int churn_dataset_set_days_to_churn(churn_dataset *ds, size_t i,
+                                    double days, churn_error *err)
+{
+    if (!ds || i >= ds->n_rows)
+        return churn__fail(err, CHURN_EINVAL, "row %zu out of range", i);
+    if (!(days >= 0) && !isnan(days))
+        return churn__fail(err, CHURN_EINVAL,
+                           "days_to_churn %g of row %zu is negative", days,
+                           i + 1);
+    if (!ds->days_to_churn) {
+        ds->days_to_churn = malloc((ds->cap_rows ? ds->cap_rows : 1) *
+                                   sizeof *ds->days_to_churn);
+        if (!ds->days_to_churn)
+            return churn__fail_nomem(err);
+        for (size_t r = 0; r < ds->n_rows; r++)
+            ds->days_to_churn[r] = NAN;
+    }
+    ds->days_to_churn[i] = days;
+    return CHURN_OK;
+}
+
+double churn_dataset_days_to_churn(const churn_dataset *ds, size_t i)
+{
+    return (ds->days_to_churn && i < ds->n_rows) ? ds->days_to_churn[i]
+                                                 : NAN;
+}
+
+int churn_dataset_has_days_to_churn(const churn_dataset *ds)
+{
+    return ds && ds->days_to_churn != NULL;
 }
 
 size_t churn_dataset_n_rows(const churn_dataset *ds) { return ds->n_rows; }

@@ -110,6 +110,10 @@ static int copy_row(churn_dataset *into, const churn_dataset *from, size_t i,
     if (rc == CHURN_OK && !isnan(t))
         rc = churn_dataset_set_as_of(into, churn_dataset_n_rows(into) - 1, t,
                                      err);
+    if (rc == CHURN_OK && churn_dataset_has_days_to_churn(from))
+        rc = churn_dataset_set_days_to_churn(
+            into, churn_dataset_n_rows(into) - 1,
+            churn_dataset_days_to_churn(from, i), err);
     return rc;
 }
 

@@ -3,6 +3,7 @@
  * calibration, bootstrap intervals) and the accessors. */
 #include "eval.h"
 #include "metrics.h"
+#include "rng.h"
 
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort.h>
@@ -19,7 +20,7 @@ const char *const churn__eval_names[CHURN__E_COUNT] = {
     "best_targeted", "precision_at_1pct", "recall_at_1pct",
     "precision_at_5pct", "recall_at_5pct", "precision_at_10pct",
     "recall_at_10pct", "precision_at_20pct", "recall_at_20pct",
-    "top_decile_lift",
+    "top_decile_lift", "c_index",
 };
 
 const signed char churn__eval_direction[CHURN__E_COUNT] = {
@@ -31,6 +32,7 @@ const signed char churn__eval_direction[CHURN__E_COUNT] = {
     [CHURN__E_RECALL_AT_5] = 1, [CHURN__E_PRECISION_AT_10] = 1,
     [CHURN__E_RECALL_AT_10] = 1, [CHURN__E_PRECISION_AT_20] = 1,
     [CHURN__E_RECALL_AT_20] = 1, [CHURN__E_TOP_DECILE_LIFT] = 1,
+    [CHURN__E_C_INDEX] = 1,
 };
 
 const double churn__eval_top_percents[CHURN__EVAL_TOPS] = {1, 5, 10, 20};
@@ -147,12 +149,19 @@ static int bootstrap(churn_eval *e, size_t resamples, uint64_t seed,
     double *w = malloc(n * sizeof *w);
     double *aucs = malloc(resamples * sizeof *aucs);
     double *aps = malloc(resamples * sizeof *aps);
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng *rng = churn__rng_alloc();
     if (!w || !aucs || !aps || !rng) {
         rc = churn__fail_nomem(err);
         goto done;
     }
     gsl_rng_set(rng, (unsigned long)seed);
+    /* Beyond the generator's range gsl_rng_uniform_int would call GSL's
+     * error handler (by default abort()). */
+    if (n > gsl_rng_max(rng) - gsl_rng_min(rng)) {
+        rc = churn__fail(err, CHURN_EINVAL, "bootstrap intervals: more "
+                         "than %lu rows", gsl_rng_max(rng));
+        goto done;
+    }
     size_t valid = 0;
     for (size_t r = 0; r < resamples; r++) {
         memset(w, 0, n * sizeof *w);
@@ -412,6 +421,9 @@ void churn_eval_free(churn_eval *e)
     free(e->imp_shap);
     churn__eval_segments_free(e->segments);
     churn__eval_cohorts_free(e->cohorts);
+    churn__eval_drift_free(e->drift);
+    churn_survival_eval_free(e->survival);
+    churn__board_clear(&e->board);
     free(e);
 }
 

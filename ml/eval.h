@@ -42,6 +42,7 @@ enum churn__eval_metric {
     CHURN__E_PRECISION_AT_20,
     CHURN__E_RECALL_AT_20,
     CHURN__E_TOP_DECILE_LIFT,
+    CHURN__E_C_INDEX,          /* survival models (churn_eval_add_survival) */
     CHURN__E_COUNT
 };
 
@@ -96,8 +97,51 @@ void churn__eval_cohorts_free(churn__eval_cohorts *c);
 /* The segment section of the HTML page (eval_html_segments.c); writes
  * nothing when the report has neither segments nor cohorts. */
 void churn__eval_html_segments(FILE *f, const churn_eval *e);
+/* The viridis colour scale (perceptually uniform, readable with colour-
+ * blindness and in grey) at v in [0, 1], linear between nine stops. */
+void churn__viridis(double v, int rgb[3]);
 /* Writes text with the characters HTML and XML treat specially escaped. */
 void churn__html_text(FILE *f, const char *s);
+
+/* The drift section (churn_eval_add_drift, models/drift_measure.c): the
+ * inputs ranked by PSI, largest first, and the score's PSI. */
+typedef struct churn__eval_drift {
+    size_t rows, reference_rows, n;
+    char **name;
+    double *psi;
+    double score_psi;
+} churn__eval_drift;
+
+void churn__eval_drift_free(churn__eval_drift *d);
+/* The drift section of the HTML page (eval_drift.c); nothing without. */
+void churn__eval_html_drift(FILE *f, const churn_eval *e);
+/* One row of the leaderboard: a candidate of the search. */
+typedef struct churn__candidate {
+    char family[16];     /* the family that stores it (rbf-approx: svm) */
+    char params[80];     /* "C 1", "rbf, C 3, gamma 0.0034", ... */
+    char weight[12];     /* class weight: "none" or "balanced" */
+    double metric, sd;   /* mean and sd (n - 1) of the metric over the
+                          * folds, as shown (log loss: smaller is
+                          * better); NaN: skipped by the time budget */
+    double seconds;      /* fitting and scoring its folds */
+} churn__candidate;
+
+/* Every candidate in the order tried, and the one kept. */
+typedef struct churn__board {
+    churn__candidate *cand; /* owned */
+    size_t n, chosen;
+    char metric[8];         /* "auc", "pr_auc" or "logloss" */
+    size_t rows;            /* rows the search ran on */
+} churn__board;
+
+/* Frees what b owns and empties it. */
+void churn__board_clear(churn__board *b);
+/* *dst becomes a copy of src (dst's old contents are not freed). */
+int churn__board_copy(churn__board *dst, const churn__board *src);
+/* The candidates' indices best first (by metric, larger better unless
+ * the metric is logloss; ties in the order tried), skipped ones last;
+ * order has b->n entries. */
+void churn__board_order(const churn__board *b, size_t *order);
 
 struct churn_eval {
     size_t n;                  /* labeled rows */
@@ -124,7 +168,17 @@ struct churn_eval {
     size_t n_imp;
     churn__eval_segments *segments;  /* NULL unless added */
     churn__eval_cohorts *cohorts;    /* NULL unless added */
+    churn__eval_drift *drift;        /* NULL unless added */
+    churn_survival_eval *survival;   /* NULL unless added */
+    churn__board board;        /* the model's search; n 0: none */
 };
+
+/* The leaderboard section of the HTML page, and its JSON object (a
+ * json_t *, which only eval_json.c's callers know; NULL when out of
+ * memory): eval_board.c. Only for a report with a leaderboard. */
+void churn__eval_html_board(FILE *f, const churn_eval *e);
+struct json_t;
+struct json_t *churn__eval_json_board(const churn_eval *e);
 
 struct churn_eval_opts {
     double threshold;
@@ -135,6 +189,11 @@ struct churn_eval_opts {
 
 /* The defaults of churn_eval_opts_new (churn.h), for callers given NULL. */
 extern const churn_eval_opts churn__eval_defaults;
+
+/* Writes JSON text jansson made with %.17g reals, each real in its
+ * shortest round-trip form (eval_json.c); returns 0, or -1 when writing
+ * fails. */
+int churn__json_put_shortest(FILE *f, const char *text);
 
 /* Index of a metric name, or -1. */
 int churn__eval_index(const char *name);

@@ -2,6 +2,7 @@
  * metric tables and inline SVG charts, no script, no network. The page is
  * also well-formed XML, so a plain XML parser can check it. */
 #include "eval.h"
+#include "survival_eval.h"
 
 #include <math.h>
 #include <string.h>
@@ -345,6 +346,8 @@ static void page(FILE *f, const churn_eval *e, const char *title)
     fputs("</div>\n", f);
     tables(f, e);
     churn__eval_html_segments(f, e);
+    churn__eval_html_drift(f, e);
+    churn__eval_html_survival(f, e->survival);
     fputs("</body>\n</html>\n", f);
 }
 
@@ -492,6 +495,8 @@ static void tables(FILE *f, const churn_eval *e)
     }
     fputs("</table>\n", f);
     importance_table(f, e);
+    if (e->board.n)
+        churn__eval_html_board(f, e);
     fputs("<h2>Model and data</h2>\n<table>\n", f);
     for (size_t i = 0; i < e->n_info; i++) {
         fputs("<tr><td class=\"k\">", f);

@@ -225,9 +225,7 @@ static void segments_part(FILE *f, const churn__eval_segments *s)
     fputs("</div>\n", f);
 }
 
-/* The viridis colour scale (perceptually uniform, readable with colour-
- * blindness and in grey) at v in [0, 1], linear between nine stops. */
-static void viridis(double v, int rgb[3])
+void churn__viridis(double v, int rgb[3])
 {
     static const int stops[9][3] = {
         {68, 1, 84},    {71, 45, 123},  {59, 82, 139},
@@ -265,7 +263,7 @@ static void heat_cell(FILE *f, double x, double y, double v)
                 COLOR_EMPTY);
         return;
     }
-    viridis(v, rgb);
+    churn__viridis(v, rgb);
     fprintf(f, "<rect x=\"%.0f\" y=\"%.0f\" width=\"%d\" height=\"%d\" "
             "fill=\"#%02x%02x%02x\" stroke=\"#fff\"/><text x=\"%.0f\" "
             "y=\"%.0f\" text-anchor=\"middle\" fill=\"%s\">%.0f%%</text>\n",
@@ -279,7 +277,7 @@ static void heat_legend(FILE *f, int y)
 {
     for (int s = 0; s <= 10; s++) {
         int rgb[3];
-        viridis(s / 10.0, rgb);
+        churn__viridis(s / 10.0, rgb);
         fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"24\" height=\"12\" "
                 "fill=\"#%02x%02x%02x\"/>\n", LEGEND_X + 24 * s, y, rgb[0],
                 rgb[1], rgb[2]);

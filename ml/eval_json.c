@@ -1,6 +1,7 @@
 /* eval_json.c - the evaluation report as JSON (docs/REPORT_JSON.md) and
  * the regression gate that compares a report with a baseline JSON. */
 #include "eval.h"
+#include "survival_eval.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -146,6 +147,98 @@ static json_t *kpi_json(const churn__eval_cohorts *c)
     return o;
 }
 
+/* The drift section: {"rows", "reference_rows", "inputs": [{"name",
+ * "psi"}, ...] by PSI, largest first, "score": {"psi"}}. */
+static json_t *drift_json(const churn__eval_drift *d)
+{
+    json_t *inputs = json_array();
+    int bad = !inputs;
+    for (size_t r = 0; !bad && r < d->n; r++)
+        bad |= json_array_append_new(inputs, json_pack(
+            "{s:s, s:f}", "name", d->name[r], "psi", d->psi[r]));
+    if (bad) {
+        json_decref(inputs);
+        return NULL;
+    }
+    return json_pack("{s:I, s:I, s:o, s:{s:f}}", "rows",
+                     (json_int_t)d->rows, "reference_rows",
+                     (json_int_t)d->reference_rows, "inputs", inputs,
+                     "score", "psi", d->score_psi);
+}
+
+/* A Kaplan-Meier curve: one object per step (churn time). */
+static json_t *km_json(const churn__steps *k, int with_variance)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < k->n; i++) {
+        json_t *o = json_pack("{s:o, s:o, s:o, s:o}", "time",
+                              number(k->time[i], 0), "at_risk",
+                              number(k->at_risk[i], 1), "churned",
+                              number(k->events[i], 1), "survival",
+                              number(k->value[i], 0));
+        if (o && with_variance &&
+            put(o, "variance", number(k->var[i], 0))) {
+            json_decref(o);
+            o = NULL;
+        }
+        if (json_array_append_new(a, o)) {
+            json_decref(a);
+            return NULL;
+        }
+    }
+    return a;
+}
+
+static json_t *horizon_json(const churn__surv_horizon *h)
+{
+    json_t *cal = json_array();
+    for (size_t g = 0; cal && g < CHURN__SURV_GROUPS; g++)
+        if (json_array_append_new(cal, json_pack(
+                "{s:I, s:I, s:o, s:o}", "group", (json_int_t)g + 1, "rows",
+                (json_int_t)h->cal_rows[g], "mean_predicted",
+                number(h->cal_mean[g], 0), "km_observed",
+                number(h->cal_observed[g], 0)))) {
+            json_decref(cal);
+            return NULL;
+        }
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+                     "horizon", number(h->horizon, 0), "td_auc",
+                     number(h->td_auc, 0), "brier", number(h->brier, 0),
+                     "km_churn", number(h->km_churn, 0), "mean_predicted",
+                     number(h->mean_predicted, 0), "calibration_error",
+                     number(h->calibration_error, 0), "cases",
+                     number(h->cases, 1), "controls",
+                     number(h->controls, 1), "calibration", cal);
+}
+
+/* The survival section (docs/SURVIVAL_EVAL.md). */
+static json_t *survival_json(const churn_survival_eval *s)
+{
+    json_t *hs = json_array(), *tiers = json_array();
+    int bad = !hs || !tiers;
+    for (size_t j = 0; !bad && j < s->k; j++)
+        bad |= json_array_append_new(hs, horizon_json(&s->h[j]));
+    for (size_t t = 0; !bad && t < s->n_tiers; t++)
+        bad |= json_array_append_new(tiers, json_pack(
+            "{s:s, s:I, s:I, s:o}", "tier", s->tier[t].name, "rows",
+            (json_int_t)s->tier[t].rows, "churned",
+            (json_int_t)s->tier[t].events, "km",
+            km_json(&s->tier[t].km, 0)));
+    if (bad) {
+        json_decref(hs);
+        json_decref(tiers);
+        return NULL;
+    }
+    return json_pack("{s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+                     "rows", (json_int_t)s->n, "churned",
+                     (json_int_t)s->events, "c_index",
+                     number(s->c_index, 0), "comparable_pairs",
+                     number(s->comparable, 1), "concordant_pairs",
+                     number(s->concordant, 1), "tied_risk_pairs",
+                     number(s->tied_risk, 1), "horizons", hs, "km",
+                     km_json(&s->km, 1), "tiers", tiers);
+}
+
 static json_t *report_json(const churn_eval *e)
 {
     json_t *root = json_object(), *info = json_object();
@@ -174,6 +267,12 @@ static json_t *report_json(const churn_eval *e)
         bad |= put(root, "segments", segments_json(e->segments));
     if (e->cohorts)
         bad |= put(root, "kpi", kpi_json(e->cohorts));
+    if (e->drift)
+        bad |= put(root, "drift", drift_json(e->drift));
+    if (e->survival)
+        bad |= put(root, "survival", survival_json(e->survival));
+    if (e->board.n)
+        bad |= put(root, "leaderboard", churn__eval_json_board(e));
     if (bad || !tables_json(e, root)) {
         json_decref(root);
         return NULL;
@@ -185,7 +284,7 @@ static json_t *report_json(const churn_eval *e)
  * round-trip form: jansson writes %.17g (0.80000000000000004 for 0.8).
  * Numbers are the runs of [-+.0-9eE] outside strings; integers stay as
  * they are, reals keep a point or exponent (0.8, 1.0, 1e-05). */
-static int put_shortest_numbers(FILE *f, const char *text)
+int churn__json_put_shortest(FILE *f, const char *text)
 {
     int in_string = 0;
     for (const char *p = text; *p; p++) {
@@ -235,7 +334,7 @@ int churn_eval_write_json(const churn_eval *e, const char *path,
     int rc = churn__afile_open(path, &f, err);
     if (rc == CHURN_OK) {
         FILE *s = churn__afile_stream(f);
-        if (put_shortest_numbers(s, text) || fputc('\n', s) == EOF) {
+        if (churn__json_put_shortest(s, text) || fputc('\n', s) == EOF) {
             churn__afile_abort(f);
             rc = churn__fail(err, CHURN_EIO, "%s: write failed", path);
         } else {

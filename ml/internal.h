@@ -216,7 +216,13 @@ size_t churn__format_g(double x, int precision, char *buf);
 size_t churn__format_fixed(double x, int decimals, int plus, char *buf);
 
 /* Parses a whole field as a finite double: leading/trailing spaces
- * allowed, nothing else. Returns 1 and sets *out on success, else 0. */
+ * allowed, nothing else. Plain decimals go through churn__scan_decimal's
+ * exact fast path; anything else of at most CHURN__NUMBER_MAX characters
+ * made of digits, signs, '.', 'e' and 'E' to strtod (so "inf", "nan" and
+ * hexadecimal are not numbers, nor is a value out of range, 1e309 or
+ * 1e-400). The result is always strtod's, bit for bit. Returns 1 and sets
+ * *out on success, else 0. */
+#define CHURN__NUMBER_MAX 1023
 int churn__parse_double(const char *text, size_t len, double *out);
 
 /* Days since 1970-01-01 of the proleptic Gregorian date y-m-d (m 1-12,

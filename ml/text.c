@@ -209,14 +209,16 @@ int churn__parse_double(const char *text, size_t len, double *out)
 {
     if (parse_simple_decimal(text, len, out))
         return 1;
-    char tmp[64];
     while (len > 0 && isspace((unsigned char)text[0])) {
         text++;
         len--;
     }
     while (len > 0 && isspace((unsigned char)text[len - 1]))
         len--;
-    if (len == 0 || len >= sizeof tmp)
+    /* strtod needs a terminated copy; long mantissas (more digits than a
+     * double needs, yet numbers) fit, without an allocation to fail. */
+    char tmp[CHURN__NUMBER_MAX + 1];
+    if (len == 0 || len > CHURN__NUMBER_MAX)
         return 0;
     /* Only plain decimal numbers: strtod would also take "nan", "inf" and
      * hexadecimal, which no churn export means as a number. */

@@ -74,6 +74,15 @@ void churn__svm_contrib(const churn__kernel_model *c, const double *z,
                         const size_t *out_input, size_t n_in,
                         double *contrib, double *scratch);
 const char *churn__kernel_name(churn__kernel k);
+/* The search grid of a kernel family (see churn__family.grid): C from
+ * c[0..n_c), and for rbf and rbf-approx gamma from scale[0..n_scale) / p
+ * (C major). */
+int churn__kernel_grid(const churn__fit_params *base, size_t i, size_t p,
+                       const double *c, size_t n_c, const double *scale,
+                       size_t n_scale, churn__fit_params *fp);
+/* "rbf, C 1, gamma 0.05" (no gamma for linear or gamma <= 0). */
+void churn__kernel_params(const churn__fit_params *fp, char *buf,
+                          size_t size);
 
 /* rbf-approx: the number of random features when none is asked for. */
 #define CHURN__RFF_COMPONENTS 200

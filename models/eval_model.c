@@ -29,6 +29,10 @@ int churn_eval_set_model(churn_eval *e, const churn_model *m)
     }
     for (size_t j = 0; rc == CHURN_OK && j < churn_model_n_inputs(m); j++)
         rc = churn_eval_add_feature(e, churn_model_input_name(m, j));
+    if (rc == CHURN_OK) { /* a model set before is replaced */
+        churn__board_clear(&e->board);
+        rc = churn__board_copy(&e->board, &m->board);
+    }
     return rc;
 }
 
@@ -89,6 +93,9 @@ static int copy_without_fold(const churn_dataset *ds, const size_t *fold_of,
         if (rc == CHURN_OK && !isnan(churn_dataset_as_of(ds, i)))
             rc = churn_dataset_set_as_of(c, i, churn_dataset_as_of(ds, i),
                                          err);
+        if (rc == CHURN_OK && churn_dataset_has_days_to_churn(ds))
+            rc = churn_dataset_set_days_to_churn(
+                c, i, churn_dataset_days_to_churn(ds, i), err);
     }
     if (rc != CHURN_OK) {
         churn_dataset_free(c);

@@ -11,6 +11,7 @@ static const churn__family *const families[] = {
     &churn__family_svm,
     &churn__family_rbf_approx,
     &churn__family_gbdt,
+    &churn__family_survival,
 };
 #define N_FAMILIES (sizeof families / sizeof *families)
 
@@ -23,6 +24,11 @@ const churn__figure churn__figure_newton_iterations = {
  * iterations or support vectors under this name; kept as read. */
 static const churn__figure old_iterations = {"iterations", "", " iterations",
                                              0, 0};
+
+const churn__family *churn__family_at(size_t i)
+{
+    return i < N_FAMILIES ? families[i] : NULL;
+}
 
 const churn__family *churn__family_find(const char *name)
 {

@@ -11,9 +11,9 @@
  * and churn-train flags; a new library goes into the Makefile. Training,
  * calibration, the model file (family line, "classifier <name>" section,
  * figures), scoring, reasons, importance, churn_model_metric,
- * churn_model_describe (churn-train's summary) and the reports reach the
- * family through this table only; "auto" in search.c still names the
- * families it tries. A family whose fit makes another family's state
+ * churn_model_describe (churn-train's summary), the search ("auto" tries
+ * every family of the registry by its grid) and the reports reach the
+ * family through this table only. A family whose fit makes another family's state
  * (rbf-approx: an svm kernel expansion) sets stored_as and has only fit.
  * Measured: a gbdt adapter over xgb.c (about 120 lines, XGBoost's default
  * parameters) trained, saved, loaded and scored with TreeSHAP reasons
@@ -55,6 +55,9 @@ typedef struct churn__fit_params {
                             * set from seed and balanced) */
     const churn_comm *comm; /* fit across ranks (NULL: alone); only for a
                              * family with a distributed fit */
+    const double *days;   /* survival: per row, days to churn (NaN:
+                           * censored); the rows of z */
+    double horizon;       /* survival: the label horizon, days */
 } churn__fit_params;
 
 /* A figure a family records when it fits: one name, one meaning. It is
@@ -84,12 +87,25 @@ struct churn__family {
     int kernels;       /* takes the kernel, gamma and degree options */
     int shap;          /* contributions are exact Shapley values
                         * (TreeSHAP): reports show their mean |value| */
+    int timed;         /* fits churned and days_to_churn (fp->days,
+                        * fp->horizon): it answers "when", so "auto",
+                        * which compares classifiers, never tries it */
     /* What the pipeline does for it: today's families impute and
      * standardize ({0, 1}); a tree model would keep NaN and raw scales
      * ({1, 0}). One-hot encoding is always done. */
     churn__pipeline_opts prep;
     const double *c_grid; /* the search's values of C */
     size_t n_c_grid;
+    /* The search's grid point i (class weights aside, search.c tries
+     * those): writes base with the point's parameters set to *fp and
+     * returns 1, or 0 when i is past the last point; p is the number of
+     * pipeline outputs (kernel widths are multiples of 1 / p). NULL: the
+     * points are the values of c_grid (none: base alone). */
+    int (*grid)(const churn__fit_params *base, size_t i, size_t p,
+                churn__fit_params *fp);
+    /* The parameters the grid sets, for people ("C 1, gamma 0.05");
+     * NULL: "C <c>" with a c_grid, else nothing. */
+    void (*params)(const churn__fit_params *fp, char *buf, size_t size);
     const churn__figure *const *figures; /* what fit records, in order */
     size_t n_figures;
     /* Fits on z (n x dim standardized outputs, row-major) and 0/1 labels
@@ -136,11 +152,15 @@ extern const churn__family churn__family_logistic;
 extern const churn__family churn__family_svm;
 extern const churn__family churn__family_rbf_approx;
 extern const churn__family churn__family_gbdt;
+extern const churn__family churn__family_survival;
 
 /* Figures more than one family records. */
 extern const churn__figure churn__figure_c, churn__figure_gamma,
     churn__figure_newton_iterations;
 
+/* The registry's family i (searches and listings follow this order),
+ * NULL past the last. */
+const churn__family *churn__family_at(size_t i);
 /* The family named name, or NULL. */
 const churn__family *churn__family_find(const char *name);
 /* The family a request for f with kernel k fits: rbf-approx for an svm

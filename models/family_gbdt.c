@@ -7,6 +7,7 @@
 #include "xgb.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 static void gbdt_free(void *state) { churn__xgb_free(state); }
@@ -120,8 +121,36 @@ static int gbdt_read(churn__lines *r, void **state, size_t dim,
     return rc;
 }
 
-/* One point: the search tries the trees with their own defaults. */
-static const double c_grid[] = {1};
+/* The search's grid: depth x learning rate, the rounds found by early
+ * stopping (at most max(the --trees asked for, GRID_ROUNDS), so that a
+ * small learning rate gets the rounds it needs; --trees alone with
+ * --early-stopping 0). */
+static const size_t depth_grid[] = {2, 4, 6};
+static const double rate_grid[] = {0.03, 0.1, 0.3};
+#define GRID_ROUNDS 1000
+
+static int gbdt_grid(const churn__fit_params *base, size_t i, size_t p,
+                     churn__fit_params *fp)
+{
+    const size_t n_rate = sizeof rate_grid / sizeof *rate_grid;
+    (void)p;
+    if (i >= n_rate * (sizeof depth_grid / sizeof *depth_grid))
+        return 0;
+    *fp = *base;
+    fp->xgb.depth = depth_grid[i / n_rate];
+    fp->xgb.learning_rate = rate_grid[i % n_rate];
+    /* Without early stopping (asked for) every --trees round is kept. */
+    if (fp->xgb.early_stopping_rounds > 0 &&
+        fp->xgb.max_rounds < GRID_ROUNDS)
+        fp->xgb.max_rounds = GRID_ROUNDS;
+    return 1;
+}
+
+static void gbdt_params(const churn__fit_params *fp, char *buf, size_t size)
+{
+    snprintf(buf, size, "depth %zu, learning rate %g", fp->xgb.depth,
+             fp->xgb.learning_rate);
+}
 
 static const churn__figure trees = {"trees", "", " trees", 0, 0};
 
@@ -134,8 +163,8 @@ const churn__family churn__family_gbdt = {
     .kernels = 0,
     .shap = 1,
     .prep = {.keep_missing = 1, .standardize = 0},
-    .c_grid = c_grid,
-    .n_c_grid = sizeof c_grid / sizeof *c_grid,
+    .grid = gbdt_grid,
+    .params = gbdt_params,
     .figures = figures,
     .n_figures = sizeof figures / sizeof *figures,
     .fit = gbdt_fit,

@@ -40,6 +40,17 @@ static int rbf_approx_fit(void **state, const churn__fit_params *fp,
 
 /* The search's values of C: those of the svm family it stands in for. */
 static const double c_grid[] = {1, 3, 10};
+/* gamma as multiples of 1 / p: the old svm grid's (each point costs a
+ * fit of its own features). */
+static const double gamma_scale[] = {0.25, 0.5, 1};
+
+static int rbf_approx_grid(const churn__fit_params *base, size_t i,
+                           size_t p, churn__fit_params *fp)
+{
+    return churn__kernel_grid(base, i, p, c_grid,
+                              sizeof c_grid / sizeof *c_grid, gamma_scale,
+                              sizeof gamma_scale / sizeof *gamma_scale, fp);
+}
 
 static const churn__figure *const figures[] = {
     &churn__figure_c, &churn__figure_gamma,
@@ -55,6 +66,8 @@ const churn__family churn__family_rbf_approx = {
     .prep = {.keep_missing = 0, .standardize = 1},
     .c_grid = c_grid,
     .n_c_grid = sizeof c_grid / sizeof *c_grid,
+    .grid = rbf_approx_grid,
+    .params = churn__kernel_params,
     .figures = figures,
     .n_figures = sizeof figures / sizeof *figures,
     .fit = rbf_approx_fit,

@@ -1,5 +1,6 @@
 /* model.c - the model container: accessors and batch prediction. */
 #include "model.h"
+#include "drift.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -37,6 +38,8 @@ void churn_model_free(churn_model *m)
     free(m->label_positive);
     free(m->validation_prob);
     free(m->validation_label);
+    churn__drift_ref_free(m->drift);
+    churn__board_clear(&m->board);
     free(m);
 }
 

@@ -8,6 +8,7 @@
 #include "classifier.h"
 #include "family.h"
 #include "pipeline.h"
+#include "train.h"
 
 /* The training figures every model keeps, by index into
  * churn_model.metrics; the family's own follow in churn_model.figure. */
@@ -48,7 +49,16 @@ struct churn_model {
      * for churn_model_validation_eval; not saved (NULL when loaded). */
     double *validation_prob, *validation_label;
     size_t n_validation;
+    /* The training rows' reference distributions (drift.h); NULL when
+     * the model file has none. */
+    struct churn__drift_ref *drift;
+    churn__board board;       /* the search's leaderboard; n 0: none */
 };
+
+/* The model file's optional "search" section (the leaderboard), after
+ * the metrics: written when m has one; read when the text at r is one. */
+void churn__board_write(const churn__board *b, FILE *f);
+int churn__board_read(churn__lines *r, churn__board *b, churn_error *err);
 
 /* Allocates an empty model (metrics NaN); NULL when out of memory. */
 churn_model *churn__model_new(void);

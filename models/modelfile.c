@@ -1,6 +1,7 @@
 /* modelfile.c - the model file: versioned text, lossless numbers, a CRC-32
  * checksum last; written atomically, read with exact error places. */
 #include "model.h"
+#include "drift.h"
 
 #include <errno.h>
 #include <math.h>
@@ -65,6 +66,9 @@ static int write_body(const churn_model *m, FILE *f)
         fputc('\n', f);
     }
     fputs("end metrics\n", f);
+    if (m->drift) /* files without references stay as they were */
+        churn__drift_write(m->drift, m, f);
+    churn__board_write(&m->board, f);
     free(names);
     return CHURN_OK;
 }
@@ -337,9 +341,16 @@ static int parse_model(churn__lines *r, churn_model *m, churn_error *err)
         rc = read_classifier(r, m, family, err);
     if (rc == CHURN_OK)
         rc = read_metrics(r, m, err);
+    /* The drift references, in files since churn recorded them. */
+    if (rc == CHURN_OK && r->pos < r->len && r->len - r->pos > 6 &&
+        strncmp(r->buf + r->pos, "drift ", 6) == 0)
+        rc = churn__drift_read(r, m, err);
+    if (rc == CHURN_OK)
+        rc = churn__board_read(r, &m->board, err);
     if (rc == CHURN_OK && r->pos < r->len)
         rc = churn__fail_at(err, CHURN_EFORMAT, r->path, r->line + 1, 1,
-                            "unexpected text after the metrics section");
+                            "unexpected text after the %s section",
+                            m->drift ? "drift" : "metrics");
     return rc;
 }
 

@@ -69,6 +69,7 @@ void churn_scores_free(churn_scores *s)
     free(s->text);
     free(s->prev_prob);
     free(s->prev_tier);
+    churn__scores_free_columns(s);
     free(s);
 }
 
@@ -579,10 +580,11 @@ static int write_ranked(const churn_scores *s, FILE *f, size_t top_n)
     size_t n = top_n && top_n < s->n ? top_n : s->n;
     char num[CHURN__NUM_BUF];
     fputs("customer_id,probability,rank,tier,reasons", f);
+    churn__scores_columns_header(s, f);
     if (s->prev_prob)
         fputs(",previous_probability,change,previous_tier,escalated", f);
     fputc('\n', f);
-    if (!s->prev_prob && !s->only_escalated)
+    if (!s->prev_prob && !s->only_escalated && !s->n_columns)
         return write_plain(s, f, n);
     for (size_t r = 0; r < n; r++) {
         if (s->only_escalated && !churn_scores_escalated(s, r))
@@ -592,6 +594,7 @@ static int write_ranked(const churn_scores *s, FILE *f, size_t top_n)
                 churn__format_double(s->order[r].prob, num), r + 1,
                 s->tiers[r]);
         churn__csv_put_field(f, churn_scores_reasons(s, r));
+        churn__scores_columns_row(s, f, r);
         if (s->prev_prob)
             write_change(s, f, r);
         fputc('\n', f);

@@ -27,7 +27,17 @@ struct churn_scores {
     /* Rows scored to make s (more than n with a top), and those of them
      * in the high tier. */
     size_t n_scored, n_high;
+    /* churn_scores_add_column: more columns, written after reasons. */
+    size_t n_columns;
+    char **column_name;     /* n_columns, owned */
+    double *column;         /* n_columns x n, per rank; NaN = empty */
 };
+
+/* score_columns.c: frees the added columns; writes their header fields
+ * (",name...") and rank r's cells (",value..."). */
+void churn__scores_free_columns(churn_scores *s);
+void churn__scores_columns_header(const churn_scores *s, FILE *f);
+void churn__scores_columns_row(const churn_scores *s, FILE *f, size_t r);
 
 struct churn_score_opts {
     double high, medium;

@@ -1,7 +1,9 @@
 /* train.c - training: options, the held-out validation split, fitting the
  * pipeline and the classifier on training rows only, and the summary. */
 #include "model.h"
+#include "drift.h"
 #include "comm.h"
+#include "survival.h"
 #include "cv.h"
 #include "metrics.h"
 #include "train.h"
@@ -35,6 +37,9 @@ struct churn_train_opts {
     churn_progress_fn progress;
     void *progress_user;
     churn_comm comm; /* size 0: this process alone */
+    double horizon;  /* survival: label horizon in days; 0 = not given */
+    double time_budget; /* seconds of search; 0: none */
+    size_t search_rows; /* the search's sample above this many rows */
 };
 
 churn_train_opts *churn_train_opts_new(void)
@@ -51,6 +56,7 @@ churn_train_opts *churn_train_opts_new(void)
     o->validation = 0.2;
     o->refit = 1;
     o->seed = 42;
+    o->search_rows = CHURN_SEARCH_ROWS;
     churn__xgb_params_default(&o->xgb);
     return o;
 }
@@ -260,6 +266,22 @@ int churn_train_opts_set_progress(churn_train_opts *o, churn_progress_fn fn,
     return CHURN_OK;
 }
 
+int churn_train_opts_set_time_budget(churn_train_opts *o, double seconds)
+{
+    if (!o || !(seconds >= 0) || !isfinite(seconds))
+        return CHURN_EINVAL;
+    o->time_budget = seconds;
+    return CHURN_OK;
+}
+
+int churn_train_opts_set_search_rows(churn_train_opts *o, size_t n)
+{
+    if (!o)
+        return CHURN_EINVAL;
+    o->search_rows = n;
+    return CHURN_OK;
+}
+
 int churn_train_opts_set_comm(churn_train_opts *o, const churn_comm *comm)
 {
     if (!o)
@@ -272,6 +294,14 @@ int churn_train_opts_set_comm(churn_train_opts *o, const churn_comm *comm)
         !comm->allreduce || !comm->gather)
         return CHURN_EINVAL;
     o->comm = *comm;
+    return CHURN_OK;
+}
+
+int churn_train_opts_set_horizon(churn_train_opts *o, double days)
+{
+    if (!o || !(days > 0) || !isfinite(days))
+        return CHURN_EINVAL;
+    o->horizon = days;
     return CHURN_OK;
 }
 
@@ -309,13 +339,6 @@ static int check_distributed(const churn_train_opts *o, churn_error *err)
     return CHURN_OK;
 }
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 /* The search setup the options ask for. */
 static void search_setup(const churn_train_opts *o, churn__search *sr)
 {
@@ -330,6 +353,9 @@ static void search_setup(const churn_train_opts *o, churn__search *sr)
     sr->report_weighted_user = o->search_weight_user;
     sr->weight_auto = o->balanced < 0;
     sr->calibration = o->calibration;
+    sr->max_rows = o->search_rows;
+    if (o->time_budget > 0)
+        sr->deadline = churn__now() + o->time_budget;
 }
 
 /* Keeps the figures the fit of family f recorded. */
@@ -351,14 +377,24 @@ static int fit_rows(const churn_dataset *ds, const size_t *rows, size_t n,
                     churn__fit_params *fp, churn_model *m, churn_error *err)
 {
     int rc;
-    double *z = NULL, *y = NULL, *raw = NULL;
+    double *z = NULL, *y = NULL, *raw = NULL, *days = NULL;
     churn__binding *bind = NULL;
     churn__pipeline_free(m->pipe);
     m->pipe = NULL;
     churn__classifier_clear(&m->clf);
     churn__calibration_clear(&m->cal);
     const churn_comm *comm = fp->comm;
-    /* "auto" fits one pipeline for every family it tries: theirs agree. */
+    churn__search sr;
+    search_setup(o, &sr);
+    if (search) { /* its folds fit the pipelines the families ask for */
+        rc = churn__search_run(&sr, ds, rows, n,
+                               strcmp(o->family, "auto") == 0, fp, err);
+        if (rc != CHURN_OK)
+            return rc;
+        m->metrics[CHURN__M_CV_METRIC] = sr.best_metric;
+        churn__board_clear(&m->board);
+        m->board = sr.board;
+    }
     rc = churn__pipeline_fit_opts(ds, rows, n, comm, &fp->family->prep,
                                   &m->pipe, err);
     if (rc != CHURN_OK)
@@ -369,7 +405,8 @@ static int fit_rows(const churn_dataset *ds, const size_t *rows, size_t n,
     z = malloc((n * p > 0 ? n * p : 1) * sizeof *z);
     y = malloc((n ? n : 1) * sizeof *y);
     raw = malloc((d_in ? d_in : 1) * sizeof *raw);
-    rc = !z || !y || !raw ? churn__fail_nomem(err)
+    days = malloc((n ? n : 1) * sizeof *days);
+    rc = !z || !y || !raw || !days ? churn__fail_nomem(err)
                           : churn__pipeline_bind(m->pipe, ds, &bind, err);
     if ((rc = churn_comm_agree(comm, rc, err)) != CHURN_OK)
         goto done;
@@ -377,16 +414,9 @@ static int fit_rows(const churn_dataset *ds, const size_t *rows, size_t n,
         churn__binding_row(bind, ds, rows[i], raw);
         churn__pipeline_transform(m->pipe, raw, z + i * p);
         y[i] = churn_dataset_label(ds, rows[i]) > 0.5;
+        days[i] = churn_dataset_days_to_churn(ds, rows[i]);
     }
-    churn__search sr;
-    search_setup(o, &sr);
-    if (search) {
-        rc = churn__search_run(&sr, ds, rows, z, y, n, p,
-                               strcmp(o->family, "auto") == 0, fp, err);
-        if (rc != CHURN_OK)
-            goto done;
-        m->metrics[CHURN__M_CV_METRIC] = sr.best_metric;
-    }
+    fp->days = days; /* only for this fit: the rows are these */
     double figures[CHURN__MAX_FIGURES];
     rc = churn__classifier_fit(&m->clf, fp, z, y, n, p, figures, err);
     if (rc == CHURN_OK)
@@ -396,10 +426,12 @@ static int fit_rows(const churn_dataset *ds, const size_t *rows, size_t n,
         rc = churn__calibration_fit_cv(&sr, ds, rows, z, y, n, p, fp,
                                        cal, &m->cal, err);
 done:
+    fp->days = NULL;
     churn__binding_free(bind);
     free(z);
     free(y);
     free(raw);
+    free(days);
     return rc;
 }
 
@@ -539,12 +571,15 @@ int churn_train(const churn_dataset *ds, const churn_train_opts *o,
     if (!ds || !o || !out)
         return churn__fail(err, CHURN_EINVAL, "churn_train: null argument");
     *out = NULL;
-    double start = now_seconds();
+    double start = churn__now();
     size_t *rows = NULL, *fit = NULL, *held_rows = NULL, n = 0, pos = 0;
     unsigned char *held = NULL;
     churn_model *m = NULL;
     const churn_comm *comm = o->comm.size > 1 ? &o->comm : NULL;
     int rc = comm ? check_distributed(o, err) : CHURN_OK;
+    if (rc == CHURN_OK && family_of(o) == &churn__family_survival)
+        rc = churn__survival_check(ds, o->horizon, o->search,
+                                   o->calibration, o->balanced, err);
     if (rc == CHURN_OK)
         rc = labeled_rows(ds, comm, &rows, &n, &pos, err);
     if (rc == CHURN_OK && o->max_rows && n > o->max_rows)
@@ -566,7 +601,7 @@ int churn_train(const churn_dataset *ds, const churn_train_opts *o,
         .c = o->c, .balanced = o->balanced, .kernel = o->kernel,
         .gamma = o->gamma, .degree = o->degree,
         .components = o->components, .seed = o->seed, .xgb = o->xgb,
-        .comm = comm};
+        .comm = comm, .horizon = o->horizon};
     if (o->balanced < 0)
         fp.balanced = churn__auto_balanced(o->calibration, &fp);
     int search = o->search || strcmp(o->family, "auto") == 0;
@@ -596,6 +631,10 @@ int churn_train(const churn_dataset *ds, const churn_train_opts *o,
     }
     if (rc == CHURN_OK) /* every rank fails alike before the reduce */
         rc = churn_comm_agree(comm, stamp_label(m, ds, o, err), err);
+    if (rc == CHURN_OK) /* the rows the final model was fitted on */
+        rc = n_held > 0 && o->refit
+                 ? churn__drift_fit(m, ds, rows, n, comm, err)
+                 : churn__drift_fit(m, ds, fit, n_fit, comm, err);
     if (rc != CHURN_OK)
         goto done;
     stamp(m, &fp);
@@ -613,7 +652,7 @@ int churn_train(const churn_dataset *ds, const churn_train_opts *o,
     m->metrics[CHURN__M_TRAIN_ROWS] = trained[0];
     m->metrics[CHURN__M_TRAIN_POSITIVES] = trained[1];
     m->metrics[CHURN__M_VALIDATION_ROWS] = (double)n_held;
-    m->metrics[CHURN__M_TRAIN_SECONDS] = now_seconds() - start;
+    m->metrics[CHURN__M_TRAIN_SECONDS] = churn__now() - start;
     *out = m;
     m = NULL;
 done:

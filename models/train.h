@@ -4,6 +4,7 @@
 #define CHURN_MODELS_TRAIN_H
 
 #include "classifier.h"
+#include "eval.h"
 
 /* Folds for the search and for calibration: customer-grouped and
  * stratified (churn__cv_folds), few so that kernel SVMs stay fast. */
@@ -31,7 +32,15 @@ typedef struct churn__search {
     int weight_auto;
     int calibration;
     double best_metric;      /* out: the winner's cross-validated metric */
+    double deadline;         /* CLOCK_MONOTONIC seconds after which no
+                              * candidate or fold starts, once one
+                              * candidate is done; 0: none */
+    size_t max_rows;         /* search on a sample above this (0: all) */
+    churn__board board;      /* out: the leaderboard (the caller clears) */
 } churn__search;
+
+/* CLOCK_MONOTONIC in seconds. */
+double churn__now(void);
 
 /* The calibration that follows a fit with fp: the option requested (a
  * churn__calib_kind), or with -1 the family's default: Platt for an SVM
@@ -53,11 +62,15 @@ int churn__out_of_fold(const churn__fit_params *fp, const double *z,
                        const size_t *fold, size_t k, double *f_out,
                        churn_error *err);
 
-/* Cross-validates the grid of fp->family (both families when
- * both_families) on rows[0..n) of ds and writes the best point to *fp. */
+/* Cross-validates the grid of fp->family (with all_families, of every
+ * family of the registry, svm with fp's kernel) on rows[0..n) of ds, or
+ * on a sample of sr->max_rows of them, and writes the best candidate to
+ * *fp: the highest mean metric over the folds; an exact tie keeps the
+ * earlier candidate (families in the registry's order, simplest first).
+ * Each fold's rows go through a pipeline fitted on the other folds'
+ * rows, as the family asks (churn__family.prep). Fills sr->board. */
 int churn__search_run(churn__search *sr, const churn_dataset *ds,
-                      const size_t *rows, const double *z, const double *y,
-                      size_t n, size_t p, int both_families,
+                      const size_t *rows, size_t n, int all_families,
                       churn__fit_params *fp, churn_error *err);
 
 /* Fits calibration kind on out-of-fold decision values of fp's

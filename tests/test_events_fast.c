@@ -206,15 +206,20 @@ static void test_same_as_general_reader(void **state)
 static void test_same_with_roles(void **state)
 {
     (void)state;
-    const char *text = make_log(21, 600, 37, 0, 0, 1);
-    const char *path = tu_write_text(0, "events.csv", text);
-    churn_feature_opts *o = opts_for_test();
-    assert_int_equal(churn_feature_opts_set_role_names(
-                         o, CHURN_ROLE_ACTIVITY, "login"), CHURN_OK);
-    assert_int_equal(churn_feature_opts_set_ignored_names(o, "export,ticket"),
-                     CHURN_OK);
-    check_log_with(path, some_blocks,
-                   sizeof some_blocks / sizeof *some_blocks, o);
+    /* interleaved customers, and grouped ones: a customer's first rows
+     * ignored, the next ones not */
+    for (int grouped = 0; grouped <= 1; grouped++) {
+        const char *text = make_log(21, 600, 37, grouped, 0, 1);
+        const char *path = tu_write_text(0, "events.csv", text);
+        churn_feature_opts *o = opts_for_test();
+        assert_int_equal(churn_feature_opts_set_role_names(
+                             o, CHURN_ROLE_ACTIVITY, "login"), CHURN_OK);
+        assert_int_equal(churn_feature_opts_set_ignored_names(
+                             o, "export,ticket,survey,signup"),
+                         CHURN_OK);
+        check_log_with(path, some_blocks,
+                       sizeof some_blocks / sizeof *some_blocks, o);
+    }
 }
 
 /* Every block size from 1 to 120 bytes: each line break falls on a block
@@ -301,6 +306,70 @@ static void test_hands_over(void **state)
     }
 }
 
+/* Timestamps one byte off the forms the fast reader reads itself (each
+ * byte of a date, a date-time with T, with a space, with Z replaced in
+ * turn by a digit, a separator, a letter or the bytes next to '0' and
+ * '9'), and impossible dates and times: whatever the fast reader takes
+ * it takes as the general reader does, to the bit; what the general
+ * reader refuses, the fast one hands over. */
+static void test_timestamp_near_misses(void **state)
+{
+    (void)state;
+    const char *bases[] = {"2024-03-15", "2024-03-15T10:20:30",
+                           "2024-03-15 10:20:30", "2024-03-15T10:20:30Z",
+                           "2024-02-29T23:59:60Z", "1900-01-01", "2200-12-31"};
+    const char swaps[] = "09/:- TZza5.+\x7f";
+    const char *impossible[] = {"2024-13-01", "2024-00-10", "2023-02-29",
+                                "2024-04-31", "2024-01-00", "2024-01-32",
+                                "2024-01-01T24:00:00", "2024-01-01T10:60:00",
+                                "2024-01-01T10:00:61Z", "1899-12-31",
+                                "2201-01-01", "2024-01-01T10:00:00z"};
+    churn_feature_opts *o = opts_for_test();
+    churn__roles *roles;
+    churn_error err;
+    assert_int_equal(churn__roles_build(o, &roles, &err), CHURN_OK);
+    size_t n_bases = sizeof bases / sizeof *bases;
+    size_t n_cases = n_bases * 20 * (sizeof swaps - 1) +
+                     sizeof impossible / sizeof *impossible;
+    size_t n_fast = 0;
+    for (size_t k = 0; k < n_cases; k++) {
+        char ts[32];
+        if (k < n_cases - sizeof impossible / sizeof *impossible) {
+            size_t b = k % n_bases, at = k / n_bases % 20;
+            size_t swap = k / n_bases / 20;
+            snprintf(ts, sizeof ts, "%s", bases[b]);
+            if (at >= strlen(ts))
+                continue;
+            ts[at] = swaps[swap];
+        } else {
+            snprintf(ts, sizeof ts, "%s",
+                     impossible[k - (n_cases - sizeof impossible /
+                                               sizeof *impossible)]);
+        }
+        char text[160];
+        snprintf(text, sizeof text, "customer_id,timestamp,event,value\n"
+                 "a,%s,login,1\nb,2023-12-30T08:00:00Z,login,2\n", ts);
+        const char *path = tu_write_text(0, "near.csv", text);
+        churn__history *ref = new_history(o), *h = new_history(o);
+        int general = churn__events_read(path, o, roles, ref, &err);
+        int fast = churn__events_read_fast(path, o, roles, h, 1, 0, &err);
+        if (fast == CHURN_OK) {
+            if (general != CHURN_OK)
+                fail_msg("'%s': the fast reader took it, the general "
+                         "one did not", ts);
+            assert_same_history(ref, h);
+            n_fast++;
+        } else {
+            assert_int_equal(fast, CHURN__FALLBACK);
+        }
+        churn__history_free(ref);
+        churn__history_free(h);
+    }
+    assert_true(n_fast > n_bases * 20); /* most swaps of a digit read */
+    churn__roles_free(roles);
+    churn_feature_opts_free(o);
+}
+
 /* The public option: any thread count gives the same dataset. */
 static void test_threads_option(void **state)
 {
@@ -345,6 +414,7 @@ int main(void)
         cmocka_unit_test(test_every_block_edge),
         cmocka_unit_test(test_header_forms),
         cmocka_unit_test(test_hands_over),
+        cmocka_unit_test(test_timestamp_near_misses),
         cmocka_unit_test(test_threads_option),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

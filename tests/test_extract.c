@@ -229,7 +229,7 @@ static void test_snapshots(void **state)
     char *text = tu_read_file(out, NULL);
     assert_non_null(strstr(text, "customer_id,as_of,tenure_days,"));
     assert_non_null(strstr(text, "\na,2023-12-02,"));
-    assert_non_null(strstr(text, ",churned\n"));
+    assert_non_null(strstr(text, ",churned,days_to_churn\n"));
     free(text);
     churn_dataset_free(ds);
     assert_int_equal(churn_feature_opts_set_snapshots(o, 1, 30), CHURN_OK);

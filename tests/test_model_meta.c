@@ -141,9 +141,9 @@ static void log_point(void *user, const char *family, const char *kernel,
 }
 
 /* Under "auto" the search of the model "auto" tries both weights for the
- * (Platt-calibrated) svm grid, none only for logistic: 4 + 3 x 3 x 2
- * points; the model keeps the weight of the best point. A weight given
- * explicitly is the only one tried. */
+ * (Platt-calibrated) svm grid, none only for logistic and gbdt: 4 +
+ * 4 x 5 x 2 + 3 x 3 points; the model keeps the weight of the best
+ * point. A weight given explicitly is the only one tried. */
 static void test_search_tries_both_weights(void **state)
 {
     (void)state;
@@ -162,8 +162,8 @@ static void test_search_tries_both_weights(void **state)
         churn_error err;
         if (churn_train(ds, o, &m, &err) != CHURN_OK)
             fail_msg("train: %s", err.message);
-        assert_int_equal(g.points, explicit_none ? 13 : 22);
-        assert_int_equal(g.balanced, explicit_none ? 0 : 9);
+        assert_int_equal(g.points, explicit_none ? 33 : 53);
+        assert_int_equal(g.balanced, explicit_none ? 0 : 20);
         assert_string_equal(churn_model_family(m), g.best_family);
         assert_string_equal(churn_model_class_weight(m), g.best_weight);
         assert_true(churn_model_metric(m, "cv_metric") == g.best);

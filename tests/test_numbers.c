@@ -170,6 +170,154 @@ static void test_ties_round_to_even(void **state)
     check("-0.0e0");
 }
 
+/* The edge cases of decimal conversion: signed zeros, the limits of the
+ * range (1e-400 and 1e309 are out of it, as strtod says with ERANGE),
+ * 2^53 + 1 (the first integer a double cannot hold: ties to even), the
+ * halfway case at the smallest normal, 0.1, leading zeros, and texts that
+ * are not numbers. Leading and trailing spaces are allowed around any of
+ * them. */
+static void test_edge_cases(void **state)
+{
+    (void)state;
+    const char *cases[] = {
+        "0", "-0", "+0", "0.0", "-0.0", "00", "0e0", "0e-999", "1e-400",
+        "-1e-400", "1e309", "-1e309", "1e308", "1.7976931348623157e308",
+        "1.7976931348623158e308", "1.7976931348623159e308",
+        "2.2250738585072011e-308", "2.2250738585072012e-308",
+        "2.2250738585072014e-308", "4.9406564584124654e-324",
+        "9007199254740992", "9007199254740993", "9007199254740994",
+        "9007199254740995", "9007199254740993.0", "90071992547409930e-1",
+        "18446744073709551615", "18446744073709551616",
+        "99999999999999999999", "0.1", "0.2", "0.30000000000000004",
+        "1e22", "1e23", "1e-22", "1e-23", "123456789e-22", "8.98846567431158e307",
+        "0000000000000000000000000012.5", "0.00000000000000000000000001",
+        "1.", ".5", "+1", "-.5e1", "1e", "1e+", "e5", "--1", "+-1", "1e5.5",
+        "1..2", ".", "-", "1-1", "1e--5"};
+    char text[80];
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        check(cases[i]);
+        for (int pad = 0; pad < 3; pad++) { /* with spaces around */
+            double a = 1234.5, b = 1234.5;
+            snprintf(text, sizeof text, pad == 0 ? " %s" :
+                     pad == 1 ? "%s\t" : "  %s  ", cases[i]);
+            int ok_a = churn__parse_double(text, strlen(text), &a);
+            int ok_b = churn__parse_double(cases[i], strlen(cases[i]), &b);
+            assert_int_equal(ok_a, ok_b);
+            assert_memory_equal(&a, &b, sizeof a);
+        }
+    }
+    /* strtod takes these; churn does not mean them as numbers */
+    const char *not_numbers[] = {"0x10", "inf", "-INF", "nan", "infinity",
+                                 "1,5", "1_000", "1e5f", "\xc2\xa0"};
+    double v;
+    for (size_t i = 0; i < sizeof not_numbers / sizeof *not_numbers; i++)
+        assert_int_equal(churn__parse_double(not_numbers[i],
+                                             strlen(not_numbers[i]), &v),
+                         0);
+    assert_int_equal(churn__parse_double("9007199254740993", 16, &v), 1);
+    assert_true(v == 9007199254740992.0); /* 2^53 + 1: ties to even */
+    assert_int_equal(churn__parse_double("1e309", 5, &v), 0);
+    assert_int_equal(churn__parse_double("1e-400", 6, &v), 0);
+    assert_int_equal(churn__parse_double(" ", 1, &v), 0);
+    assert_int_equal(churn__parse_double("1 2", 3, &v), 0);
+}
+
+/* A million random decimals: a sign or none, 1 to 25 digits with a
+ * point anywhere or none, and an exponent or none (up to 3 digits, so
+ * some overflow and some underflow), sometimes with a stray character;
+ * each must give strtod's acceptance and strtod's bits. */
+static void test_random_decimals_match_strtod(void **state)
+{
+    (void)state;
+    uint64_t seed = 2024;
+    char text[64];
+    for (int n = 0; n < 1000000; n++) {
+        uint64_t r = next_random(&seed);
+        size_t len = 0;
+        if (r % 4 == 0)
+            text[len++] = r % 8 == 0 ? '-' : '+';
+        int digits = 1 + (int)((r >> 3) % 25);
+        int point = (int)((r >> 8) % (unsigned)(digits + 6)) - 1;
+        int zeros = (int)((r >> 16) % 3) == 0 ? (int)((r >> 18) % 20) : 0;
+        uint64_t d = next_random(&seed);
+        for (int i = 0; i < digits; i++) {
+            if (i == point)
+                text[len++] = '.';
+            if (i < zeros)
+                text[len++] = '0';
+            else {
+                if (i % 16 == 0)
+                    d = next_random(&seed);
+                text[len++] = (char)('0' + d % 10);
+                d /= 10;
+            }
+        }
+        if (point == digits)
+            text[len++] = '.';
+        uint64_t e = next_random(&seed);
+        if (e % 3 == 0) {
+            text[len++] = e % 2 ? 'e' : 'E';
+            if (e % 5 < 2)
+                text[len++] = e % 5 ? '-' : '+';
+            len += (size_t)snprintf(text + len, sizeof text - len, "%d",
+                                    (int)((e >> 8) % (e % 7 ? 40 : 400)));
+        }
+        if ((e >> 20) % 50 == 0) /* a stray character somewhere */
+            text[(e >> 30) % len] = "e.-+x "[(e >> 40) % 6];
+        text[len] = '\0';
+        if (strchr(text, ' ') || strchr(text, 'x'))
+            continue; /* not for strtod's judgement: see check */
+        check(text);
+    }
+}
+
+/* Texts longer than 63 characters are numbers too (strtod takes them):
+ * long mantissas, many leading zeros, the exact decimal of a double. */
+static void test_long_texts_match_strtod(void **state)
+{
+    (void)state;
+    char text[CHURN__NUMBER_MAX + 2];
+    uint64_t seed = 5;
+    for (int n = 0; n < 2000; n++) {
+        size_t len = 64 + (size_t)(next_random(&seed) % 700), i = 0;
+        if (n % 3 == 0)
+            text[i++] = '-';
+        size_t point = (size_t)(next_random(&seed) % len);
+        for (; i < len; i++)
+            text[i] = i == point ? '.' : (char)('0' + next_random(&seed) % 10);
+        if (n % 2)
+            i += (size_t)snprintf(text + i, 8, "e-%d",
+                                  (int)(next_random(&seed) % 300));
+        text[i] = '\0';
+        check(text);
+    }
+    check("0.1000000000000000055511151231257827021181583404541015625000000");
+    check("0.10000000000000000555111512312578270211815834045410156250000000");
+    check("2.225073858507201136057409796709131975934819546351645648023426109"
+          "724822222021076945516529523908135087914149158913039621106870086438"
+          "694594645527657207407820621743379988141063267329253552286881372149"
+          "012981122451451889849057222307285255133155755015914397476397983411"
+          "801999323962548289017107081850690630666655994938275772572015763062"
+          "690663332647565300009245888316433037779785086741355157158296847542"
+          "2e-308"); /* halfway at the smallest normal, exactly */
+    /* Leading zeros do not count (the fast path skips them); strtod is
+     * asked about at most CHURN__NUMBER_MAX characters. */
+    double v;
+    memset(text, '0', CHURN__NUMBER_MAX + 1);
+    text[CHURN__NUMBER_MAX] = '7';
+    assert_int_equal(churn__parse_double(text, CHURN__NUMBER_MAX + 1, &v), 1);
+    assert_true(v == 7);
+    memset(text, '1', CHURN__NUMBER_MAX + 1);
+    text[0] = '0';
+    text[1] = '.';
+    text[CHURN__NUMBER_MAX] = '\0';
+    check(text); /* 0.111...1, at the limit */
+    assert_int_equal(churn__parse_double(text, CHURN__NUMBER_MAX, &v), 1);
+    text[CHURN__NUMBER_MAX] = '1';
+    assert_int_equal(churn__parse_double(text, CHURN__NUMBER_MAX + 1, &v),
+                     0); /* a strtod text past the limit */
+}
+
 /* churn__format_double by its definition: the shortest of %.15g, %.16g
  * and %.17g that strtod reads back; subnormals, with fewer bits, from
  * %.1g on. */
@@ -418,6 +566,9 @@ int main(void)
         cmocka_unit_test(test_long_decimals_match_strtod),
         cmocka_unit_test(test_printed_doubles_match_strtod),
         cmocka_unit_test(test_ties_round_to_even),
+        cmocka_unit_test(test_edge_cases),
+        cmocka_unit_test(test_random_decimals_match_strtod),
+        cmocka_unit_test(test_long_texts_match_strtod),
         cmocka_unit_test(test_formatting_matches_printf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

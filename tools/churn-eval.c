@@ -24,8 +24,15 @@ static void usage(void)
         "log loss, Brier score, calibration, accuracy / precision / recall /\n"
         "F1 at a threshold, the profit-maximizing threshold, precision and\n"
         "recall in the top 1/5/10/20%%, lift and cumulative gains by decile.\n"
+        "A survival model on data with days_to_churn adds the time to churn:\n"
+        "Harrell's C-index, per horizon the time-dependent AUC, the IPCW\n"
+        "Brier score and calibration against Kaplan-Meier, and Kaplan-Meier\n"
+        "curves per risk tier (docs/SURVIVAL_EVAL.md).\n"
         "With --cv, K models are trained on K-1 folds each (customers\n"
         "grouped, stratified) and scored on the fold left out.\n"
+        "With --model, the reports gain a drift section: the population\n"
+        "stability index of each input and of the score against the model's\n"
+        "training rows (as churn-score --drift; docs/DRIFT.md).\n"
         "With --events, the reports gain a segment section: customers and\n"
         "churn rate per RFM segment, lifecycle stage and health tier of the\n"
         "customers at --as-of (as churn-segment computes them: those who\n"
@@ -70,6 +77,16 @@ static void usage(void)
         "      --html FILE          write a self-contained HTML report\n"
         "      --no-importance      skip permutation importance (one scoring\n"
         "                           pass per input; slow for kernel SVMs)\n"
+        "      --horizons D,D,..    survival models (churn-train --model\n"
+        "                           survival) on data with days_to_churn:\n"
+        "                           the horizons in days of the time-\n"
+        "                           dependent AUC, Brier score and\n"
+        "                           calibration (default: H/3, 2H/3 and H,\n"
+        "                           H the model's horizon; at most 16);\n"
+        "                           the C-index and Kaplan-Meier curves per\n"
+        "                           risk tier come with them; customers not\n"
+        "                           seen to churn are censored at H (with\n"
+        "                           --events, --horizon must be H)\n"
         "  -q, --quiet              no terminal report (text and HTML\n"
         "                           figures are rounded, never -0.0000;\n"
         "                           n/a or a dash where there is none)\n"
@@ -106,7 +123,8 @@ typedef struct eval_args {
     const char *model, *data, *label, *positive, *id;
     const char *family, *class_weight, *json, *html, *baseline, *metrics;
     const char *rules;
-    size_t cv, resamples;
+    size_t cv, resamples, n_horizons;
+    double horizons[16];
     uint64_t seed;
     double c, threshold, offer_cost, customer_value, max_drop;
     int quiet, no_importance, has_horizon, has_kpi_from, has_kpi_to;
@@ -123,6 +141,8 @@ static void check_args(eval_args *a)
         cli_usage_error("give --data LABELED.csv or --events EVENTS.csv");
     if ((a->rules || a->has_kpi_from || a->has_kpi_to) && !a->h.events)
         cli_usage_error("--rules, --kpi-from and --kpi-to need --events");
+    if (a->n_horizons && a->cv)
+        cli_usage_error("--horizons needs --model (a survival model)");
     if (!a->h.events)
         return;
     cli_history_check(&a->h);
@@ -141,12 +161,32 @@ static void check_args(eval_args *a)
         cli_usage_error("--kpi-from must be before --kpi-to");
 }
 
+/* Up to 16 day counts "30,60,90" into days; returns how many. */
+static size_t parse_horizons(const char *arg, double *days)
+{
+    size_t n = 0;
+    for (const char *p = arg;; n++) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        char one[64];
+        if (n == 16 || len >= sizeof one)
+            cli_usage_error("--horizons: at most 16 numbers of days, such "
+                            "as 30,60,90");
+        memcpy(one, p, len);
+        one[len] = '\0';
+        days[n] = cli_double("--horizons", one, 1e-9, 36500);
+        if (!comma)
+            return n + 1;
+        p = comma + 1;
+    }
+}
+
 static void parse_args(int argc, char **argv, eval_args *a)
 {
     enum { LABEL = 1, POSITIVE, ID, CV, FAMILY, C_OPT, CLASS_WEIGHT,
            THRESHOLD, OFFER_COST, CUSTOMER_VALUE, BOOTSTRAP, SEED, JSON,
            HTML, BASELINE, MAX_DROP, METRIC, NO_IMPORTANCE, RULES, KPI_FROM,
-           KPI_TO };
+           KPI_TO, HORIZONS };
     static const struct option longopts[] = {
         {"model", required_argument, NULL, 'm'},
         {"data", required_argument, NULL, 'd'},
@@ -168,6 +208,7 @@ static void parse_args(int argc, char **argv, eval_args *a)
         {"max-drop", required_argument, NULL, MAX_DROP},
         {"metric", required_argument, NULL, METRIC},
         {"no-importance", no_argument, NULL, NO_IMPORTANCE},
+        {"horizons", required_argument, NULL, HORIZONS},
         {"rules", required_argument, NULL, RULES},
         {"kpi-from", required_argument, NULL, KPI_FROM},
         {"kpi-to", required_argument, NULL, KPI_TO},
@@ -211,6 +252,9 @@ static void parse_args(int argc, char **argv, eval_args *a)
             break;
         case METRIC: a->metrics = optarg; break;
         case NO_IMPORTANCE: a->no_importance = 1; break;
+        case HORIZONS:
+            a->n_horizons = parse_horizons(optarg, a->horizons);
+            break;
         case RULES: a->rules = optarg; break;
         case KPI_FROM:
             a->kpi_from = cli_date("--kpi-from", optarg);
@@ -328,6 +372,46 @@ static void print_importance(const churn_eval *e)
     free(rows);
 }
 
+/* The survival figures: C-index, per horizon, Kaplan-Meier per tier. */
+static void print_survival(const churn_survival_eval *s)
+{
+    size_t k = churn_survival_eval_n_horizons(s);
+    printf("\nTime to churn (%.0f rows, %.0f churned, the others censored)\n"
+           "  %-22s %s  (%.0f comparable pairs)\n",
+           churn_survival_eval_get(s, "rows", 0),
+           churn_survival_eval_get(s, "events", 0), "C-index",
+           cli_num(churn_survival_eval_get(s, "c_index", 0), 4).s,
+           churn_survival_eval_get(s, "comparable_pairs", 0));
+    printf("  %-8s %8s %8s %10s %13s %11s\n", "horizon", "AUC(h)",
+           "Brier", "predicted", "Kaplan-Meier", "calib. err");
+    for (size_t j = 0; j < k; j++)
+        printf("  %-8s %8s %8s %10s %13s %11s\n",
+               cli_num(churn_survival_eval_get(s, "horizon", j), -1).s,
+               cli_num(churn_survival_eval_get(s, "td_auc", j), 4).s,
+               cli_num(churn_survival_eval_get(s, "brier", j), 4).s,
+               cli_num(churn_survival_eval_get(s, "mean_predicted", j), 4).s,
+               cli_num(churn_survival_eval_get(s, "km_churn", j), 4).s,
+               cli_num(churn_survival_eval_get(s, "calibration_error", j),
+                       4).s);
+    if (churn_survival_eval_n_tiers(s) == 0)
+        return;
+    printf("\nKaplan-Meier: share still a customer, by tier\n  %-8s %9s "
+           "%8s", "tier", "customers", "churned");
+    for (size_t j = 0; j < k; j++)
+        printf(" %9s", cli_num(churn_survival_eval_get(s, "horizon", j),
+                               -1).s);
+    printf("\n");
+    for (size_t t = 0; t < churn_survival_eval_n_tiers(s); t++) {
+        size_t rows, events;
+        const char *name = churn_survival_eval_tier(s, t, &rows, &events);
+        printf("  %-8s %9zu %8zu", name, rows, events);
+        for (size_t j = 0; j < k; j++)
+            printf(" %9s", cli_num(churn_survival_eval_tier_km(
+                s, t, churn_survival_eval_get(s, "horizon", j)), 4).s);
+        printf("\n");
+    }
+}
+
 /* ids: the column the table's ids came from (NULL: not a table). */
 static void print_report(const churn_eval *e, const char *source,
                          const char *ids)
@@ -377,6 +461,8 @@ static void print_report(const churn_eval *e, const char *source,
     print_tables(e);
     if (churn_eval_n_importance(e))
         print_importance(e);
+    if (churn_eval_survival(e))
+        print_survival(churn_eval_survival(e));
 }
 
 static churn_eval_opts *eval_opts(const eval_args *a)
@@ -433,12 +519,54 @@ static churn_model *load_model(eval_args *a)
     return m;
 }
 
+/* The drift of ds against m's training rows into the report (when m has
+ * references; else the report says it has none); *out gets it too. */
+static int add_drift(churn_eval *e, const churn_model *m,
+                     const churn_dataset *ds, const double *prob,
+                     churn_drift **out, churn_error *err)
+{
+    if (!churn_drift_has_references(m))
+        return churn_eval_add_info(e, "drift", "the model has no drift "
+                                   "references");
+    int rc = churn_drift_measure(m, ds, prob, out, err);
+    return rc == CHURN_OK ? churn_eval_add_drift(e, *out) : rc;
+}
+
+/* The drift section of the terminal report: the score and the inputs
+ * that moved most. */
+static void print_drift(const churn_drift *d)
+{
+    printf("\nDrift (PSI against %zu training rows; docs/DRIFT.md)\n",
+           churn_drift_n_reference_rows(d));
+    printf("  %-22s %s\n", "score", cli_num(churn_drift_score_psi(d), 4).s);
+    for (size_t r = 0; r < churn_drift_n_inputs(d) && r < 10; r++)
+        printf("  %-22s %s\n", churn_drift_input_name(d, r),
+               cli_num(churn_drift_input_psi(d, r), 4).s);
+}
+
 static churn_eval *evaluate_model(const eval_args *a, const churn_model *m,
                                   churn_dataset *ds,
-                                  const churn_eval_opts *eo)
+                                  const churn_eval_opts *eo,
+                                  churn_drift **drift)
 {
     churn_error err;
     churn_eval *e = NULL;
+    /* A survival model's time-to-churn figures need the data's times. */
+    int survival = !isnan(churn_model_horizon(m)) &&
+                   churn_dataset_has_days_to_churn(ds);
+    if (a->n_horizons && isnan(churn_model_horizon(m)))
+        cli_usage_error("--horizons needs a survival model (churn-train "
+                        "--model survival); this one is %s",
+                        churn_model_family(m));
+    if (a->n_horizons && !survival)
+        cli_usage_error("--horizons needs data with days_to_churn "
+                        "(churn-features writes it)");
+    /* Rows not seen to churn are censored at the model's horizon: the
+     * labels must have looked that far, no less and no further. */
+    if (survival && !a->data && a->h.horizon_days != churn_model_horizon(m))
+        cli_usage_error("--horizon %g: the survival model was trained over "
+                        "%g days; label over the same horizon",
+                        a->h.horizon_days, churn_model_horizon(m));
     size_t n = churn_dataset_n_rows(ds);
     double *prob = malloc((n + 1) * sizeof *prob);
     double *label = malloc((n + 1) * sizeof *label);
@@ -451,8 +579,13 @@ static churn_eval *evaluate_model(const eval_args *a, const churn_model *m,
         rc = churn_eval_compute(prob, label, n, eo, &e, &err);
     if (rc == CHURN_OK && (rc = churn_eval_set_model(e, m)) == CHURN_OK)
         rc = churn_eval_add_info(e, "model_file", a->model);
+    if (rc == CHURN_OK)
+        rc = add_drift(e, m, ds, prob, drift, &err);
     if (rc == CHURN_OK && !a->no_importance)
         rc = churn_eval_add_importance(e, m, ds, a->seed, &err);
+    if (rc == CHURN_OK && survival)
+        rc = churn_eval_add_survival_model(e, m, ds, a->horizons,
+                                           a->n_horizons, NULL, &err);
     if (rc != CHURN_OK)
         cli_fail_err(rc, &err);
     free(prob);
@@ -571,8 +704,9 @@ int main(int argc, char **argv)
                                                   a.id)
                                : features;
     const char *data = a.data ? a.data : a.h.events;
+    churn_drift *drift = NULL;
     churn_eval *e = a.cv ? cross_validate(&a, ds, eo)
-                         : evaluate_model(&a, m, ds, eo);
+                         : evaluate_model(&a, m, ds, eo, &drift);
     if (features)
         add_segments(&a, e, features, ds);
     churn_error err;
@@ -596,9 +730,12 @@ int main(int argc, char **argv)
                             : NULL);
         if (features)
             print_history(&a.h);
+        if (drift)
+            print_drift(drift);
     }
     int status = a.baseline ? gate(&a, e) : 0;
     churn_eval_free(e);
+    churn_drift_free(drift);
     churn_model_free(m);
     if (ds != features)
         churn_dataset_free(ds);

@@ -35,7 +35,8 @@ static void usage(void)
         "      --top N           only the N highest-risk customers (the\n"
         "                        first N lines of the full ranking; only\n"
         "                        their reasons are worked out). Without\n"
-        "                        --previous, a file without quoted fields\n"
+        "                        --previous, --horizons, --margin, --drift\n"
+        "                        or --max-psi, a file without quoted fields\n"
         "                        whose columns are numbers (or declared\n"
         "                        --categorical) is read in blocks keeping\n"
         "                        only those N rows in memory\n"
@@ -62,10 +63,35 @@ static void usage(void)
         "                        and escalated (1 = moved into a higher-risk\n"
         "                        tier: the early-warning list)\n"
         "      --escalated-only  write only the escalated customers\n"
+        "      --horizons D,D,.. survival models (churn-train --model\n"
+        "                        survival): add p_<D>d = P(churn within D\n"
+        "                        days), never decreasing in D, and\n"
+        "                        expected_days, the mean days without churn\n"
+        "                        up to the training horizon (restricted mean\n"
+        "                        survival); probability stays P(churn within\n"
+        "                        the training horizon). Beyond it the last\n"
+        "                        time bin's hazard is held constant\n"
+        "      --margin COLUMN|VALUE  survival models: add clv, the sum over\n"
+        "                        months m = 1..120 (30.4375 days) of margin x\n"
+        "                        S(m) / (1 + R)^m, margin per month from a\n"
+        "                        numeric column of FEATURES.csv or one value\n"
+        "      --discount-rate R discount rate per month for clv (default 0)\n"
         "      --threads N       threads that parse FEATURES.csv (in\n"
         "                        line-aligned chunks), score, sort and format\n"
         "                        (default: one per online core); the output is\n"
         "                        the same whatever N\n"
+        "      --drift FILE      write the population stability index (PSI)\n"
+        "                        of each input and of the score against the\n"
+        "                        model's training rows as JSON\n"
+        "                        (docs/DRIFT.md): numbers by the training\n"
+        "                        deciles (equal edges merged), categories by\n"
+        "                        level, missing values in a bin of their own;\n"
+        "                        PSI = sum (a - e) ln(a / e) over the bins, an\n"
+        "                        empty bin counted as a share of 1e-4\n"
+        "      --max-psi X       exit 3 (a gate failed) when a PSI exceeds X,\n"
+        "                        after every output is written; also when the\n"
+        "                        model has no references (files from before\n"
+        "                        churn recorded them load and score as ever)\n"
         "      --mpi             run as one rank of an MPI job (built with\n"
         "                        MPI): --data is a glob pattern of shard\n"
         "                        files (quote it), sorted by name, rank r\n"
@@ -73,7 +99,8 @@ static void usage(void)
         "                        pattern with {rank} naming each rank's own\n"
         "                        files); each rank sends its --top N to\n"
         "                        rank 0, which writes the one ranking, the\n"
-        "                        same as scoring all shards at once\n"
+        "                        same as scoring all shards at once;\n"
+        "                        --drift counts every rank's rows\n"
         "  -h, --help            show this help and exit\n"
         "  -V, --version         show the version and exit\n"
         "\n"
@@ -102,12 +129,124 @@ static void parse_tiers(const char *arg, double *high, double *medium)
                         "one %g", *medium, *high);
 }
 
+/* 1 when arg is a finite number (into *v): --margin VALUE, not COLUMN. */
+static int is_number(const char *arg, double *v)
+{
+    char *end;
+    *v = strtod(arg, &end);
+    if (end != arg && *end == '\0' && isfinite(*v))
+        return 1;
+    *v = NAN;
+    return 0;
+}
+
+/* Up to 16 day counts "30,60,90" into days; returns how many. */
+static size_t parse_horizons(const char *arg, double *days)
+{
+    size_t n = 0;
+    for (const char *p = arg;; n++) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        char one[64];
+        if (n == 16 || len >= sizeof one)
+            cli_usage_error("--horizons: at most 16 numbers of days, such "
+                            "as 30,60,90");
+        memcpy(one, p, len);
+        one[len] = '\0';
+        days[n] = cli_double("--horizons", one, 0, 36500);
+        if (!comma)
+            return n + 1;
+        p = comma + 1;
+    }
+}
+
 /* Adds the rows of s (NULL: none) and those in the high tier to
  * counted[0] and counted[1]. */
 static void count_scored(const churn_scores *s, double *counted)
 {
     counted[0] += s ? (double)churn_scores_n_scored(s) : 0;
     counted[1] += s ? (double)churn_scores_n_high(s) : 0;
+}
+
+/* The scores' probabilities in ds's row order, or NULL when the scores
+ * do not hold one for every row (churn_drift_measure then scores). */
+static double *row_probabilities(const churn_scores *s,
+                                 const churn_dataset *ds)
+{
+    size_t n = churn_dataset_n_rows(ds);
+    if (!s || churn_scores_n(s) != n)
+        return NULL;
+    double *prob = malloc((n ? n : 1) * sizeof *prob);
+    for (size_t r = 0; prob && r < n; r++) {
+        size_t i = churn_scores_row(s, r);
+        if (i >= n) {
+            free(prob);
+            return NULL;
+        }
+        prob[i] = churn_scores_probability(s, r);
+    }
+    return prob;
+}
+
+/* --drift and --max-psi, once the ranking is written: measures the drift
+ * of ds (with comm, of every rank's ds: collective), writes it to path
+ * (may be NULL) and says which inputs moved most (rank 0). Returns the
+ * exit status, the same on every rank: 3 when a PSI exceeds max_psi (not
+ * NaN) or the model has no references to measure against, else 0. */
+static int check_drift(const churn_model *m, const churn_dataset *ds,
+                       const churn_scores *s, const char *path,
+                       double max_psi, const churn_comm *comm)
+{
+    if (comm && comm->rank != 0) /* rank 0 alone writes and speaks */
+        path = NULL;
+    int speak = !comm || comm->rank == 0;
+    if (!churn_drift_has_references(m)) {
+        if (!speak)
+            return isnan(max_psi) ? 0 : 3;
+        fprintf(stderr, "churn-score: the model has no drift references "
+                "(trained before churn recorded them): no drift measured\n");
+        if (isnan(max_psi))
+            return 0;
+        fprintf(stderr, "churn-score: gate failed: --max-psi needs a model "
+                "with drift references\n");
+        return 3;
+    }
+    churn_error err;
+    churn_drift *d = NULL;
+    double *prob = row_probabilities(s, ds);
+    int rc = churn_drift_measure(m, ds, prob, &d, &err);
+    free(prob);
+    if (comm) {
+        cli_agree_or_fail(comm, rc, &err);
+        if ((rc = churn_drift_combine(d, comm, &err)) != CHURN_OK)
+            cli_fail_err(rc, &err); /* agreed already */
+    }
+    if (rc == CHURN_OK && path)
+        rc = churn_drift_write_json(d, path, &err);
+    cli_agree_or_fail(comm, rc, &err);
+    if (!speak) {
+        int status = !isnan(max_psi) && churn_drift_max_psi(d) > max_psi;
+        churn_drift_free(d);
+        return status ? 3 : 0;
+    }
+    cli_drift_summary(d);
+    if (path)
+        fprintf(stderr, "churn-score: wrote %s\n", path);
+    int status = 0;
+    if (!isnan(max_psi) && churn_drift_max_psi(d) > max_psi) {
+        fprintf(stderr, "churn-score: gate failed: PSI ");
+        if (churn_drift_score_psi(d) > max_psi)
+            fprintf(stderr, "of the score %s, ",
+                    cli_num(churn_drift_score_psi(d), 4).s);
+        for (size_t r = 0; r < churn_drift_n_inputs(d) &&
+                           churn_drift_input_psi(d, r) > max_psi; r++)
+            fprintf(stderr, "of %s %s, ", churn_drift_input_name(d, r),
+                    cli_num(churn_drift_input_psi(d, r), 4).s);
+        fprintf(stderr, "above --max-psi %g\n", max_psi);
+        status = 3;
+    }
+    churn_drift_free(d);
+    return status;
 }
 
 int main(int argc, char **argv)
@@ -123,17 +262,27 @@ int main(int argc, char **argv)
         {"previous", required_argument, NULL, 'P'},
         {"escalated-only", no_argument, NULL, 'E'},
         {"threads", required_argument, NULL, 'J'},
+        {"horizons", required_argument, NULL, 'H'},
+        {"margin", required_argument, NULL, 'G'},
+        {"discount-rate", required_argument, NULL, 'R'},
         {"mpi", no_argument, NULL, 'M'},
+        {"drift", required_argument, NULL, 'D'},
+        {"max-psi", required_argument, NULL, 'X'},
         CLI_TABLE_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
     const char *model_path = NULL, *data_path = NULL, *out_path = NULL;
-    const char *previous = NULL;
+    const char *previous = NULL, *drift_path = NULL;
+    double max_psi = NAN; /* NaN: no gate */
     int escalated_only = 0;
     const char *id_name = NULL; /* default: the id found by name */
     size_t top = 0, n_reasons = 3, threads = 0;
     double high = 0.5, medium = 0.2;
+    double days[16], margin = NAN, rate = 0;
+    size_t n_days = 0;
+    const char *margin_column = NULL;
+    int survival = 0; /* survival columns asked for */
     int c;
     cli_tool = "churn-score";
     const churn_comm *comm = cli_mpi_start(&argc, &argv);
@@ -151,10 +300,22 @@ int main(int argc, char **argv)
         case 'P': previous = optarg; break;
         case 'E': escalated_only = 1; break;
         case 'J': threads = cli_size("--threads", optarg, 1, 256); break;
+        case 'H': n_days = parse_horizons(optarg, days); survival = 1; break;
+        case 'G': /* a number is a value, anything else a column */
+            margin_column = is_number(optarg, &margin) ? NULL : optarg;
+            survival = 1;
+            break;
+        case 'R':
+            rate = cli_double("--discount-rate", optarg, 0, 1);
+            survival = 1;
+            break;
         case CLI_NUMERIC:
         case CLI_CATEGORICAL:
         case CLI_DROP: cli_table_option(c, optarg); break;
         case 'M': break; /* cli_mpi_start has seen it */
+        case 'D': drift_path = optarg; break;
+        case 'X': max_psi = cli_double("--max-psi", optarg, 0, HUGE_VAL);
+            break;
         case 'h': usage(); return 0;
         case 'V': printf("churn-score %s\n", churn_version()); return 0;
         default: cli_bad_option(c, argv);
@@ -166,6 +327,9 @@ int main(int argc, char **argv)
         cli_usage_error("--model and --data are required");
     if (escalated_only && !previous)
         cli_usage_error("--escalated-only needs --previous");
+    if (survival && comm)
+        cli_usage_error("--horizons, --margin and --discount-rate are not "
+                        "available with --mpi");
 
     churn_error err;
     churn_model *model = NULL;
@@ -176,6 +340,10 @@ int main(int argc, char **argv)
     if (!copts || !sopts)
         cli_fail("out of memory");
     int rc = churn_model_load(model_path, &model, &err);
+    if (rc == CHURN_OK && survival && isnan(churn_model_horizon(model)))
+        cli_usage_error("--horizons, --margin and --discount-rate need a "
+                        "survival model (churn-train --model survival); %s "
+                        "is %s", model_path, churn_model_family(model));
     if (rc == CHURN_OK && id_name)
         rc = churn_csv_opts_set_id_column(copts, id_name);
     /* A text value where the model reads a number is an error at its
@@ -193,9 +361,11 @@ int main(int argc, char **argv)
         rc = cli_shards_csv(comm, data_path, copts, &ds, &err);
         if (rc != CHURN_OK) /* agreed already */
             cli_fail_err(rc, &err);
-    } else if (rc == CHURN_OK && top && !previous) {
+    } else if (rc == CHURN_OK && top && !previous && !survival &&
+               !drift_path && isnan(max_psi)) {
         /* Only the top rows in memory (or, for files it cannot stream,
-         * the whole file, scored below). */
+         * the whole file, scored below). A comparison, survival columns
+         * and drift need every row. */
         churn_score_opts_set_tiers(sopts, high, medium);
         churn_score_opts_set_reasons(sopts, n_reasons);
         churn_score_opts_set_threads(sopts, threads);
@@ -217,6 +387,10 @@ int main(int argc, char **argv)
         /* A rank whose shards have no rows sends none. */
         if (!scores && (!comm || churn_dataset_n_rows(ds) > 0))
             rc = churn_score_dataset(model, ds, sopts, &scores, &err);
+        if (rc == CHURN_OK && survival)
+            rc = churn_scores_add_survival(scores, model, ds, days, n_days,
+                                           margin_column, margin, rate,
+                                           &err);
     }
     /* The summary's figures, over every rank's rows. */
     double counted[2] = {0, 0};
@@ -254,10 +428,14 @@ int main(int argc, char **argv)
                     churn_scores_n_escalated(scores));
         fprintf(stderr, "; wrote %s\n", out_path);
     }
+    int status = drift_path || !isnan(max_psi)
+                     ? check_drift(model, ds, scores, drift_path, max_psi,
+                                   comm)
+                     : 0;
     churn_scores_free(scores);
     churn_dataset_free(ds);
     churn_model_free(model);
     churn_csv_opts_free(copts);
     churn_score_opts_free(sopts);
-    return 0;
+    return status;
 }

@@ -54,6 +54,15 @@ static void usage(void)
         "                          weight is how much that component alone\n"
         "                          lowers the log-odds of churn in a logistic\n"
         "                          model of the label on the components\n"
+        "      --model FILE        a survival model (churn-train --model\n"
+        "                          survival): each scored customer's lifetime\n"
+        "                          value as the last column, clv; its mean\n"
+        "                          and total per health tier\n"
+        "      --margin COLUMN|VALUE  margin per month for it: a numeric\n"
+        "                          column (give --customers) or one value\n"
+        "                          (default 1: the clv is in months)\n"
+        "      --discount-rate R   per month (default 0); clv = sum over\n"
+        "                          months m = 1..120 of margin S(m)/(1+R)^m\n"
         "      --kpi-from DATE     retention KPIs over [FROM, TO):\n"
         "      --kpi-to DATE       customers, retention, churn and revenue\n"
         "                          retention, and the monthly cohort\n"
@@ -75,6 +84,8 @@ typedef struct seg_args {
     double new_days, dormant_days, lost_days;
     int has_kpi_from, has_kpi_to, fit;
     int64_t kpi_from, kpi_to;
+    const char *model, *margin_column; /* --model, --margin COLUMN */
+    double margin, rate;               /* --margin VALUE (NaN: none) */
 } seg_args;
 
 /* Splits "A,B[,C]" into n parts of at most 127 bytes each. */
@@ -288,11 +299,65 @@ static void print_kpis(const seg_args *a, const cli_history *h)
     churn_kpi_free(k);
 }
 
+/* --model: each scored customer's lifetime value from a survival model
+ * as the column clv (empty for those cancelled before the as-of date). */
+static void add_clv(const seg_args *a, const churn_dataset *features,
+                    churn_dataset *seg)
+{
+    churn_model *m = NULL;
+    churn_error err;
+    size_t n = churn_dataset_n_rows(seg);
+    double *clv = malloc((n ? n : 1) * sizeof *clv);
+    if (!clv)
+        cli_fail("out of memory");
+    double margin = a->margin_column || !isnan(a->margin) ? a->margin : 1;
+    int rc = churn_model_load(a->model, &m, &err);
+    if (rc == CHURN_OK)
+        rc = churn_model_clv_dataset(m, features, a->margin_column, margin,
+                                     a->rate, clv, &err);
+    size_t cancel = churn_dataset_column_index(seg, "cancel_date");
+    for (size_t i = 0; rc == CHURN_OK && i < n; i++)
+        if (!isnan(churn_dataset_value(seg, i, cancel)))
+            clv[i] = NAN;
+    if (rc == CHURN_OK)
+        rc = churn_dataset_add_column(seg, "clv", clv, &err);
+    if (rc != CHURN_OK)
+        cli_fail_err(rc, &err);
+    free(clv);
+    churn_model_free(m);
+}
+
+/* The clv column's mean and total per health tier, then over all. */
+static void print_clv(const seg_args *a, const churn_dataset *seg)
+{
+    size_t n = churn_dataset_n_rows(seg);
+    size_t tier = churn_dataset_column_index(seg, "health_tier");
+    size_t col = churn_dataset_column_index(seg, "clv");
+    size_t n_tiers = churn_dataset_n_levels(seg, tier);
+    printf("\nlifetime value   customers   mean clv   total clv  (survival "
+           "model %s, discount %g/month)\n", a->model, a->rate);
+    for (size_t k = 0; k <= n_tiers; k++) { /* the tiers, then all */
+        double sum = 0, count = 0;
+        for (size_t i = 0; i < n; i++) {
+            double t = churn_dataset_value(seg, i, tier);
+            double v = churn_dataset_value(seg, i, col);
+            if (!isnan(t) && !isnan(v) && (k == n_tiers || t == k)) {
+                sum += v;
+                count++;
+            }
+        }
+        printf("%-16s %9.0f %10s %11s\n",
+               k < n_tiers ? churn_dataset_level(seg, tier, k) : "all",
+               count, cli_num(count > 0 ? sum / count : NAN, 2).s,
+               cli_num(sum, 2).s);
+    }
+}
+
 /* Parses the options; exits 2 on a usage error, 0 after --help. */
 static void parse(int argc, char **argv, seg_args *a, cli_history *h)
 {
     enum { RULES = 1, RFM_COLUMNS, NEW_DAYS, DORMANT_DAYS, LOST_DAYS, WEIGHT,
-           TIERS, KPI_FROM, KPI_TO, FIT_WEIGHTS };
+           TIERS, KPI_FROM, KPI_TO, FIT_WEIGHTS, MODEL, MARGIN, RATE };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
         {"rules", required_argument, NULL, RULES},
@@ -305,6 +370,9 @@ static void parse(int argc, char **argv, seg_args *a, cli_history *h)
         {"kpi-from", required_argument, NULL, KPI_FROM},
         {"kpi-to", required_argument, NULL, KPI_TO},
         {"fit-weights", no_argument, NULL, FIT_WEIGHTS},
+        {"model", required_argument, NULL, MODEL},
+        {"margin", required_argument, NULL, MARGIN},
+        {"discount-rate", required_argument, NULL, RATE},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         CLI_HISTORY_OPTIONS,
@@ -327,6 +395,17 @@ static void parse(int argc, char **argv, seg_args *a, cli_history *h)
             a->lost_days = cli_double("--lost-days", optarg, 0.001, 36500);
             break;
         case WEIGHT: set_weight(a, optarg); break;
+        case MODEL: a->model = optarg; break;
+        case MARGIN: { /* a number is a value, anything else a column */
+            char *end;
+            a->margin = strtod(optarg, &end);
+            if (end == optarg || *end || !isfinite(a->margin)) {
+                a->margin = NAN;
+                a->margin_column = optarg;
+            }
+            break;
+        }
+        case RATE: a->rate = cli_double("--discount-rate", optarg, 0, 1); break;
         case TIERS: set_tiers(a, optarg); break;
         case FIT_WEIGHTS: a->fit = 1; break;
         case KPI_FROM:
@@ -361,6 +440,8 @@ static void parse(int argc, char **argv, seg_args *a, cli_history *h)
 static void check(seg_args *a, cli_history *h)
 {
     cli_history_check(h);
+    if (!a->model && (a->margin_column || !isnan(a->margin) || a->rate > 0))
+        cli_usage_error("--margin and --discount-rate need --model");
     if (h->snapshots > 1)
         cli_usage_error("--snapshots: segments are computed at one as-of "
                         "date");
@@ -377,7 +458,8 @@ static void check(seg_args *a, cli_history *h)
 
 int main(int argc, char **argv)
 {
-    seg_args a = {.new_days = 30, .dormant_days = 30, .lost_days = 90};
+    seg_args a = {.new_days = 30, .dormant_days = 30, .lost_days = 90,
+                  .margin = NAN};
     cli_history h;
     churn_error err;
     cli_tool = "churn-segment";
@@ -399,6 +481,8 @@ int main(int argc, char **argv)
     if (a.fit)
         fit_weights(features, a.opts);
     rc = churn_segment(features, a.opts, &seg, &err);
+    if (rc == CHURN_OK && a.model)
+        add_clv(&a, features, seg);
     if (rc == CHURN_OK)
         rc = churn_dataset_write_csv(seg, a.output, "customer_id", &err);
     if (rc != CHURN_OK)
@@ -420,6 +504,8 @@ int main(int argc, char **argv)
     print_table(seg, "health_tier");
     if (a.has_kpi_from)
         print_kpis(&a, &h);
+    if (a.model)
+        print_clv(&a, seg);
     churn_dataset_free(seg);
     churn_dataset_free(features);
     churn_segment_opts_free(a.opts);

@@ -35,9 +35,24 @@ static void usage(void)
         "%s"
         "Model:\n"
         "      --model NAME         logistic (default), svm (libsvm C-SVC),\n"
-        "                           gbdt (XGBoost boosted trees) or auto\n"
-        "                           (grid search of logistic and svm, keep\n"
-        "                           the better)\n"
+        "                           gbdt (XGBoost boosted trees) or auto:\n"
+        "                           the search over every family's grid\n"
+        "                           (logistic: C; svm: C x gamma for rbf,\n"
+        "                           both class weights; gbdt: depth x\n"
+        "                           learning rate, rounds by early\n"
+        "                           stopping), keeping the best mean\n"
+        "                           cross-validated --metric (an exact tie\n"
+        "                           keeps the simpler family, in the order\n"
+        "                           listed); prints the leaderboard. Above\n"
+        "                           20000 rows the search runs on a sample\n"
+        "                           of 20000 (whole customers, stratified)\n"
+        "                           and the winner is refitted on all rows;\n"
+        "                           or survival (discrete-time hazard: logistic\n"
+        "                           regression on person-period rows, 10 equal\n"
+        "                           time bins over --horizon DAYS, which it\n"
+        "                           needs, also with --data; fitted on churned\n"
+        "                           and days_to_churn, censored at the horizon;\n"
+        "                           no --search, --calibration or balanced)\n"
         "      --C VALUE            inverse L2 strength, > 0 (default 1)\n"
         "      --kernel K           svm kernel: rbf (default), linear, poly, or\n"
         "                           rbf-approx (Nystroem landmarks and\n"
@@ -53,9 +68,22 @@ static void usage(void)
         "                           svm, none for logistic, rbf-approx and\n"
         "                           gbdt); fitted on out-of-fold decision\n"
         "                           values (3 folds)\n"
-        "      --search             grid search over C (and gamma for rbf) by\n"
-        "                           3-fold customer-grouped cross-validation;\n"
-        "                           prints the grid\n"
+        "      --search             grid search of the --model family (C,\n"
+        "                           and gamma for rbf) by 3-fold customer-\n"
+        "                           grouped cross-validation, each fold's\n"
+        "                           pipeline fitted on the other folds;\n"
+        "                           prints the leaderboard: parameters,\n"
+        "                           metric mean and sd over the folds, fit\n"
+        "                           seconds\n"
+        "      --time-budget S      end the search after about S seconds\n"
+        "                           (checked between candidates and folds;\n"
+        "                           the first candidate always completes):\n"
+        "                           keep the best so far and list the rest\n"
+        "                           as skipped\n"
+        "      --search-rows N      search on a sample of N rows when there\n"
+        "                           are more (whole customers, stratified;\n"
+        "                           default 20000, 0 = all rows); the\n"
+        "                           winner is refitted on all rows\n"
         "      --metric M           what the search picks by: auc (default),\n"
         "                           pr_auc or logloss\n"
         "      --max-rows N         train on a sample of N rows (whole\n"
@@ -144,8 +172,8 @@ typedef struct train_args {
     const char *data, *label, *positive, *id, *output;
     const char *model, *class_weight, *kernel, *calibration, *metric,
         *report;
-    double c, gamma, validation;
-    size_t max_rows, components;
+    double c, gamma, validation, time_budget;
+    size_t max_rows, components, search_rows;
     int degree, search, refit, quiet, mpi, validation_given;
     uint64_t seed;
     size_t trees, depth, threads; /* gbdt; 0: not given */
@@ -197,7 +225,7 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
            NO_REFIT, SEED, KERNEL, GAMMA, DEGREE, CALIBRATION, SEARCH,
            METRIC, MAX_ROWS, REPORT, COMPONENTS, MPI_OPT, TREES, DEPTH,
            LEARNING_RATE, SUBSAMPLE, COLSAMPLE, MIN_CHILD_WEIGHT, LAMBDA,
-           EARLY_STOPPING, THREADS };
+           EARLY_STOPPING, THREADS, TIME_BUDGET, SEARCH_ROWS };
     static const struct option longopts[] = {
         {"data", required_argument, NULL, 'd'},
         {"label", required_argument, NULL, LABEL},
@@ -212,6 +240,8 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
         {"calibration", required_argument, NULL, CALIBRATION},
         {"search", no_argument, NULL, SEARCH},
         {"metric", required_argument, NULL, METRIC},
+        {"time-budget", required_argument, NULL, TIME_BUDGET},
+        {"search-rows", required_argument, NULL, SEARCH_ROWS},
         {"max-rows", required_argument, NULL, MAX_ROWS},
         {"class-weight", required_argument, NULL, CLASS_WEIGHT},
         {"validation", required_argument, NULL, VALIDATION},
@@ -262,6 +292,12 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
         case CALIBRATION: a->calibration = optarg; break;
         case SEARCH: a->search = 1; break;
         case METRIC: a->metric = optarg; break;
+        case TIME_BUDGET:
+            a->time_budget = cli_double("--time-budget", optarg, 0, 1e9);
+            break;
+        case SEARCH_ROWS:
+            a->search_rows = cli_size("--search-rows", optarg, 0, (size_t)-1);
+            break;
         case MAX_ROWS:
             a->max_rows = cli_size("--max-rows", optarg, 0, (size_t)-1);
             break;
@@ -349,24 +385,63 @@ static void write_report(const churn_model *m, const char *path,
         cli_fail_err(rc, &err);
 }
 
-/* One row of the grid table, printed as the search goes. */
-static void print_grid_point(void *user, const char *family,
-                             const char *kernel, const char *class_weight,
-                             double c, double gamma, double metric)
+/* The leaderboard's order: best first (log loss: smallest), ties in the
+ * order tried, skipped candidates last. */
+static const churn_model *board_model;
+
+static int board_cmp(const void *pa, const void *pb)
 {
-    static int header;
-    cli_progress_done(); /* the progress line is redrawn after the row */
-    if (!header++)
-        printf("search         %-9s %-7s %-8s %9s %11s %9s\n", "family",
-               "kernel", "weight", "C", "gamma", (const char *)user);
-    printf("               %-9s %-7s %-8s %9g ", family, kernel, class_weight,
-           c);
-    if (isnan(gamma))
-        printf("%11s", "-");
-    else
-        printf("%11.4g", gamma);
-    printf(" %9.4f\n", metric);
-    fflush(stdout);
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    double x, y;
+    churn_model_candidate(board_model, a, NULL, NULL, NULL, &x, NULL, NULL);
+    churn_model_candidate(board_model, b, NULL, NULL, NULL, &y, NULL, NULL);
+    int loss = strcmp(churn_model_search_metric(board_model), "logloss") == 0;
+    if (isnan(x) != isnan(y))
+        return isnan(x) ? 1 : -1;
+    if (!isnan(x) && x != y)
+        return (loss ? x < y : x > y) ? -1 : 1;
+    return a < b ? -1 : a > b;
+}
+
+/* The search's leaderboard, best first; the kept candidate is starred,
+ * and those the time budget skipped are listed last. */
+static void print_leaderboard(const churn_model *m)
+{
+    size_t n = churn_model_n_candidates(m), skipped = 0;
+    if (n == 0)
+        return;
+    size_t *order = malloc(n * sizeof *order);
+    if (!order)
+        cli_fail("out of memory");
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    board_model = m;
+    qsort(order, n, sizeof *order, board_cmp);
+    const char *metric = churn_model_search_metric(m);
+    printf("search         %zu candidates, 3-fold CV on %zu rows, by %s "
+           "(mean and sd over folds), best first\n", n,
+           churn_model_search_rows(m), metric);
+    printf("  %4s %-9s %-30s %-8s %8s %7s %8s\n", "#", "family",
+           "parameters", "weight", metric, "sd", "fit s");
+    for (size_t r = 0; r < n; r++) {
+        const char *family, *params, *weight;
+        double v, sd, sec;
+        churn_model_candidate(m, order[r], &family, &params, &weight, &v,
+                              &sd, &sec);
+        printf("  %3zu%s %-9s %-30s %-8s ", r + 1,
+               order[r] == churn_model_search_chosen(m) ? "*" : " ", family,
+               params, weight);
+        if (isnan(v)) {
+            printf("%8s %7s %8s\n", "skipped", "-", "-");
+            skipped++;
+        } else {
+            printf("%8.4f %7.4f %8.2f\n", v, sd, sec);
+        }
+    }
+    if (skipped)
+        printf("search         %zu of %zu candidates skipped: the time "
+               "budget ran out\n", skipped, n);
+    free(order);
 }
 
 /* The gbdt options given; a share of 0 passes cli_double's range but not
@@ -401,8 +476,7 @@ static churn_train_opts *train_opts(const train_args *a)
         cli_fail("out of memory");
     if (churn_train_opts_set_model(o, a->model))
         cli_usage_error("--model: unknown model '%s' (logistic, svm, gbdt, "
-                        "auto)",
-                        a->model);
+                        "survival, auto)", a->model);
     if (churn_train_opts_set_kernel(o, a->kernel))
         cli_usage_error("--kernel: unknown kernel '%s' (rbf, linear, poly, "
                         "rbf-approx)", a->kernel);
@@ -417,9 +491,9 @@ static churn_train_opts *train_opts(const train_args *a)
     churn_train_opts_set_components(o, a->components);
     churn_train_opts_set_search(o, a->search);
     churn_train_opts_set_max_rows(o, a->max_rows);
-    if (!a->quiet)
-        churn_train_opts_set_search_weight_report(o, print_grid_point,
-                                                  (void *)a->metric);
+    if (a->time_budget > 0)
+        churn_train_opts_set_time_budget(o, a->time_budget);
+    churn_train_opts_set_search_rows(o, a->search_rows);
     if (churn_train_opts_set_class_weight(o, a->class_weight))
         cli_usage_error("--class-weight: '%s' is not auto, none or balanced",
                         a->class_weight);
@@ -566,6 +640,7 @@ int main(int argc, char **argv)
     train_args a = {.label = "churned", .model = "logistic",
                     .class_weight = "auto", .kernel = "rbf",
                     .calibration = "default", .metric = "auc", .c = 1.0,
+                    .search_rows = CHURN_SEARCH_ROWS,
                     .degree = 3, .validation = 0.2, .refit = 1, .seed = 42,
                     .learning_rate = NAN, .subsample = NAN, .colsample = NAN,
                     .min_child_weight = NAN, .lambda = NAN,
@@ -574,6 +649,10 @@ int main(int argc, char **argv)
     cli_history_init(&h);
     parse_args(argc, argv, &a, &h);
     churn_train_opts *opts = train_opts(&a);
+    if (strcmp(a.model, "survival") == 0 &&
+        churn_train_opts_set_horizon(opts, h.horizon_days))
+        cli_usage_error("--model survival needs --horizon DAYS: the label "
+                        "horizon the data was made with");
     if (a.mpi && !churn_train_opts_distributed(opts))
         cli_usage_error("--mpi: --model %s%s%s has no distributed fit (see "
                         "--mpi in --help)", a.model,
@@ -602,6 +681,8 @@ int main(int argc, char **argv)
                      h.events && h.snapshots <= 1 ? ds : NULL);
     row_counts counts = count_rows(ds, comm);
     char ids[300];
+    if (!a.quiet && !cli_silent)
+        print_leaderboard(m);
     if (!a.quiet && !cli_silent)
         print_summary(m, counts, a.output, a.class_weight,
                       cli_now() - start, comm,

@@ -257,8 +257,8 @@ void cli_history_option(cli_history *h, int code, const char *arg)
         h->has_as_of = 1;
         break;
     case CLI_HORIZON:
-        churn_feature_opts_set_horizon(h->opts,
-                                       cli_double("--horizon", arg, 1, 3650));
+        h->horizon_days = cli_double("--horizon", arg, 1, 3650);
+        churn_feature_opts_set_horizon(h->opts, h->horizon_days);
         break;
     case CLI_ROLE: set_role(h, arg); break;
     case CLI_SNAPSHOTS:
@@ -554,4 +554,17 @@ const char *cli_ids_text(const churn_dataset *ds, int given, char *buf,
     else
         snprintf(buf, size, "%s%s", name, given ? "" : ", found by name");
     return buf;
+}
+
+void cli_drift_summary(const churn_drift *d)
+{
+    size_t n = churn_drift_n_inputs(d);
+    fprintf(stderr, "%s: drift (PSI against %zu training rows): score %s",
+            cli_tool, churn_drift_n_reference_rows(d),
+            cli_num(churn_drift_score_psi(d), 4).s);
+    for (size_t r = 0; r < n && r < 3; r++)
+        fprintf(stderr, "%s%s %s", r ? ", " : "; most drifted inputs: ",
+                churn_drift_input_name(d, r),
+                cli_num(churn_drift_input_psi(d, r), 4).s);
+    fputc('\n', stderr);
 }

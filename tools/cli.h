@@ -58,6 +58,10 @@ typedef struct cli_num_text {
 } cli_num_text;
 cli_num_text cli_num(double x, int decimals);
 
+/* Writes "TOOL: drift (PSI against the training rows): score X; most
+ * drifted inputs: a X, b Y, c Z" for the first few inputs of d. */
+void cli_drift_summary(const churn_drift *d);
+
 /* A progress callback that redraws one line on stderr when stderr is a
  * terminal and stays silent otherwise. user is unused. */
 void cli_progress(void *user, const char *stage, uint64_t done,
@@ -142,6 +146,7 @@ typedef struct cli_history {
     int64_t as_of;            /* Unix seconds, when has_as_of */
     size_t snapshots;         /* 0: not given */
     double every_days;
+    double horizon_days;      /* 0: not given */
     churn_feature_opts *opts; /* created by cli_history_init */
     churn_feature_stats *stats; /* what the extractions read (set in opts) */
 } cli_history;

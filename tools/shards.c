@@ -348,6 +348,9 @@ static int conform(churn_dataset **ds, const churn_dataset *shape,
         double t = churn_dataset_as_of(*ds, i);
         if (rc == CHURN_OK && t == t)
             rc = churn_dataset_set_as_of(out, i, t, err);
+        if (rc == CHURN_OK && churn_dataset_has_days_to_churn(*ds))
+            rc = churn_dataset_set_days_to_churn(
+                out, i, churn_dataset_days_to_churn(*ds, i), err);
     }
     free(from);
     free(row);

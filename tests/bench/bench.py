@@ -62,16 +62,19 @@ def parse_args(argv):
                    help="C of every training run, churn's and the peers'")
     p.add_argument("--scaling", default="0.25,0.5,1",
                    help="size fractions of the scaling tables")
-    p.add_argument("--only", default="features,logistic,svm,rbf-approx,"
-                   "predict,score,gbdt", help="which rows to run; with a saved "
+    p.add_argument("--parse-texts", type=int, default=1000000,
+                   help="texts of each kind in the number parsing row")
+    p.add_argument("--only", default="features,parse,logistic,svm,"
+                   "rbf-approx,predict,score,gbdt", help="which rows to run; with a saved "
                    "results.json the other rows keep their saved figures")
     p.add_argument("--work", help="data folder (default BUILD/bench-data)")
     p.add_argument("--out", default="docs/BENCHMARKS.md")
     p.add_argument("--no-peers", action="store_true",
-                   help="skip pandas, scikit-learn, liblinear and libsvm")
+                   help="skip pandas, scikit-learn, liblinear, libsvm and "
+                   "DuckDB")
     p.add_argument("--peers", help="use only these peers (comma list of "
                    "numpy, pandas, sklearn, liblinear-train, "
-                   "liblinear-predict, svm-train)")
+                   "liblinear-predict, svm-train, duckdb)")
     p.add_argument("--report-only", action="store_true",
                    help="rewrite the report from the work folder's "
                    "results.json (after editing report.py or notes.md)")
@@ -86,6 +89,7 @@ def parse_args(argv):
         a.gbdt_rows, a.gbdt_predict_rows = 2000, 2000
         a.rows, a.features, a.test_rows, a.subsample = 3000, 8, 500, 400
         a.scaling = "1"
+        a.parse_texts = 10000
         if a.out == "docs/BENCHMARKS.md":
             a.out = None
     a.work = a.work or os.path.join(a.build, "bench-data")
@@ -179,8 +183,12 @@ class Runner:
 
 
 def cmd_line(cmd, cores):
+    """The command as the report shows it: paths inside the checkout
+    relative to it (no path of this machine in the report)."""
     env = "OPENBLAS_NUM_THREADS=%d " % cores
-    return env + " ".join(cmd)
+    top = os.getcwd() + os.sep
+    return env + " ".join(c[len(top):] if c.startswith(top) else c
+                          for c in cmd)
 
 
 def progress(label, runs):
@@ -193,7 +201,7 @@ def progress(label, runs):
 
 # Cheap rows first, so that a run cut short still reports most of them;
 # the report is rewritten after each row.
-ALL_ROWS = ["features", "logistic", "predict", "score", "gbdt", "svm",
+ALL_ROWS = ["features", "parse", "logistic", "predict", "score", "gbdt", "svm",
             "rbf-approx"]
 
 

@@ -1,6 +1,7 @@
 """report.py - the machine description and docs/BENCHMARKS.md, from the
 results bench.py and rows.py collect. Targets are those of issue 7."""
 import datetime
+import json
 import math
 import os
 import platform
@@ -43,12 +44,24 @@ def machine():
     for pkg in PACKAGES:
         v = _out(["dpkg-query", "-W", "-f", "${Version}", pkg])
         versions.append("%s %s" % (pkg, v if v else "(not installed)"))
+    versions.append("node %s, @duckdb/node-api %s" % (
+        _out(["node", "--version"]) or "(not installed)", duckdb_version()))
     return {"cpu": cpu, "cores": os.cpu_count(), "ram": mem,
             "os": "%s, Linux %s" % (osname, platform.release()),
             "compiler": _out(["cc", "--version"]).split("\n")[0],
             "packages": versions,
             "date": datetime.datetime.now(datetime.timezone.utc)
             .strftime("%Y-%m-%d %H:%M UTC")}
+
+
+def duckdb_version():
+    path = os.path.join(HERE, "node_modules", "@duckdb", "node-api",
+                        "package.json")
+    try:
+        with open(path) as f:
+            return json.load(f).get("version", "?")
+    except (OSError, ValueError):
+        return "(not installed)"
 
 
 def load():
@@ -149,6 +162,36 @@ def target_rows(res):
                 else "memory growth needs 2 sizes")),
             ">= 10 M events/s on 1 core (<= 0.5 s), >= 30x pandas, memory "
             "O(customers)", met(ok)])
+    if f and f.get("duckdb"):
+        t2 = med(f.get("churn2"))
+        speed = ratio(med(f.get("duckdb")), t2)
+        grow = memory_growth(res["features"])
+        ok = None if speed is None else (
+            speed >= 5 and (grow is None or grow <= 0.2))
+        out.append(["`churn-features` against DuckDB", "%.2f M events" % (
+            f["events"] / 1e6),
+            "", "%s, %s" % (secs(f.get("churn2")), mb(f.get("churn2"))),
+            "DuckDB, 2 threads on 2 cores: %s, %s" % (
+                secs(f.get("duckdb")), mb(f.get("duckdb"))),
+            "DuckDB/churn %sx (2 cores each)" % fx(speed, "%.1f"),
+            ">= 5x DuckDB, memory O(customers)", met(ok)])
+    pa = res.get("parse")
+    if pa:
+        k = pa.get("kinds") or []
+        speeds = [x["strtod_ns"] / x["churn_ns"] for x in k]
+        same = all(x["same"] for x in k)
+        out.append(["number parsing (`churn__parse_double`)",
+                    "%d texts x %d kinds" % (pa["texts"], len(k)),
+                    ", ".join("%s %.1f ns" % (x["kind"], x["churn_ns"])
+                              for x in k) or pa.get("error", "-"), "",
+                    "strtod: " + (", ".join("%.1f ns" % x["strtod_ns"]
+                                            for x in k) or "-"),
+                    "strtod/churn %s; %s" % (
+                        ", ".join("%.1fx" % v for v in speeds),
+                        "same bits" if same else "**bits differ**")
+                    if k else "-",
+                    "faster than strtod on every kind, strtod's bits",
+                    met(same and min(speeds) > 1 if k else None)])
     lg = full(res.get("logistic"))
     if lg:
         r1 = ratio(med(lg.get("churn1")), med(lg.get("liblinear")))
@@ -290,25 +333,37 @@ def features_section(r):
     rows = []
     for s in r["sizes"]:
         speed = ratio(med(s.get("pandas")), med(s.get("churn1")))
+        duck = s.get("duckdb")
+        same = s.get("churn%d" % duck.get("cores", 1)) if duck else None
         rows.append(["%.2f M" % (s["events"] / 1e6), "%.0f MB" % (
             s["bytes"] / 1e6), secs(s.get("churn1")),
             rate(s["events"], s.get("churn1"), "events"), mb(s.get("churn1")),
             secs(s.get("churn2")), secs(s.get("pandas")), mb(s.get("pandas")),
-            fx(speed, "%.1fx")])
+            fx(speed, "%.1fx"),
+            "%s (%d core%s)" % (secs(duck), duck["cores"],
+                                "s" if duck["cores"] > 1 else "")
+            if duck else "-",
+            mb(duck), fx(ratio(med(duck), med(same)), "%.1fx")])
     text = table(["events", "file", "churn 1 core", "events/s",
                   "churn peak", "churn 2 cores", "pandas", "pandas peak",
-                  "pandas/churn"], rows)
-    c = r.get("check")
-    if c:
+                  "pandas/churn", "DuckDB", "DuckDB peak",
+                  "DuckDB/churn (same cores)"], rows)
+    for key, peer, script in (("check", "the pandas reference",
+                               "features_ref.py"),
+                              ("check_duckdb", "the DuckDB query",
+                               "features_duckdb.mjs")):
+        c = r.get(key)
+        if not c:
+            continue
         if c["ok"]:
-            text += ("\nSame output: churn-features and the pandas reference "
-                     "agree on all %d rows and %d columns of the largest "
-                     "log (largest relative difference %.1e, in %s; "
-                     "tolerance 1e-9).\n" % (c["rows"], c["columns"],
-                                             c["worst"], c["worst_column"]))
+            text += ("\nSame output: churn-features and %s agree on all "
+                     "%d rows and %d columns of the largest log (largest "
+                     "relative difference %.1e, in %s; tolerance 1e-9).\n"
+                     % (peer, c["rows"], c["columns"], c["worst"],
+                        c["worst_column"]))
         else:
             text += ("\n**Outputs differ** (churn-features against "
-                     "tests/bench/features_ref.py):\n\n" +
+                     "tests/bench/%s):\n\n" % script +
                      "".join("- %s\n" % p for p in c["problems"]))
     return text
 
@@ -345,8 +400,8 @@ def markdown(res):
              table(["work", "size", "churn, 1 core", "churn, 2 cores",
                     "peer, 1 core", "ratio / accuracy", "target", "met"],
                    target_rows(res))]
-    missing = [r for r in ("features", "logistic", "svm", "rbf-approx",
-                           "predict", "score", "gbdt")
+    missing = [r for r in ("features", "parse", "logistic", "svm",
+                           "rbf-approx", "predict", "score", "gbdt")
                if r in a["only"] and r not in res]
     if missing:
         parts += ["\n**Not measured in this run** (still running or cut "
@@ -394,8 +449,8 @@ def markdown(res):
                   table(["rows", "input", "1 core", "input/s", "peak",
                          "2 cores", "input/s"], rows)]
     failures = []
-    for key in ("features", "logistic", "svm", "rbf-approx", "predict",
-                "score", "gbdt"):
+    for key in ("features", "parse", "logistic", "svm", "rbf-approx",
+                "predict", "score", "gbdt"):
         failures += [str(v["error"]) for v in walk(res.get(key))]
     if failures:
         parts += ["\n## Failed runs\n\n" + "".join(
@@ -404,9 +459,11 @@ def markdown(res):
               "\n".join(res.get("synth_commands", [])) +
               "\n```\n\nTimed (each under `/usr/bin/time -f %M`; 2-core "
               "runs use `taskset -c 0,1` and 2 threads):\n\n```\n" +
-              "\n".join(dict.fromkeys(c for _, c in res["commands"]
+              "\n".join(dict.fromkeys(c for label, c in res["commands"]
                                       if "taskset -c 0 " in c or
-                                      "taskset" not in c)) + "\n```\n"]
+                                      "taskset" not in c or
+                                      label.startswith("DuckDB")))
+              + "\n```\n"]
     notes = os.path.join(HERE, "notes.md")
     if os.path.exists(notes):
         with open(notes) as f:
@@ -438,7 +495,9 @@ HOW = """Each timed command ran %(reps)d time(s) at the target size (the
 median is shown; the smaller sizes of the scaling tables ran once) as a
 whole process, pinned with `taskset -c 0` and `OPENBLAS_NUM_THREADS=1`
 ("1 core") or `taskset -c 0,1` and 2 threads ("2 cores"); peers ran on one
-core. Peak memory is the largest maximum resident set size of the runs
+core, but DuckDB, which ran with as many threads as churn's cores
+(`tests/bench/features_duckdb.mjs`: 2 at the full size, 1 below). Peak
+memory is the largest maximum resident set size of the runs
 (`/usr/bin/time -f %%M`). Training runs use `--validation 0` (one fit, as
 the peers do), C = %(C)g, the same gamma, no probability calibration; all
 inputs are standardized the same way (mean and population standard

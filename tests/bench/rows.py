@@ -15,6 +15,8 @@ AS_OF, HORIZON = "2025-01-01", "90"
 BASE_EVENTS_PER_CUSTOMER = 14.6
 EVENTS_PER_CUSTOMER_AND_RATE = 222.8
 SVM_CACHE_MB = "200"  # churn's libsvm cache (models/svm.c)
+# DuckDB for node, installed by tools/install-deps --bench
+DUCKDB_MODULE = os.path.join(HERE, "node_modules", "@duckdb", "node-api")
 
 
 def find_peers(no_peers):
@@ -32,6 +34,8 @@ def find_peers(no_peers):
                  "xgboost"):
         if shutil.which(tool):
             found.add(tool)
+    if shutil.which("node") and os.path.isdir(DUCKDB_MODULE):
+        found.add("duckdb")
     return found
 
 
@@ -291,7 +295,9 @@ def svm_model_auc(model, z_test, test_csv):
 # ------------------------------------------------------------------ rows
 
 def features(ctx):
-    """churn-features against the pandas reference; output compared."""
+    """churn-features against the pandas reference and DuckDB (as many
+    threads as cores: 1 at the smaller sizes, 2 at the full one, as
+    churn); outputs compared."""
     import compare
     a, r = ctx.a, {"sizes": []}
     for n in sizes(ctx, a.events):
@@ -300,6 +306,7 @@ def features(ctx):
         size = {"events": n_events, "customers": a.customers,
                 "bytes": os.path.getsize(events)}
         out, ref = ctx.path("features-%d.csv" % n), ctx.path("ref-%d.csv" % n)
+        duck = ctx.path("duckdb-%d.csv" % n)
         cmd = [ctx.tool("churn-features"), "--events", events, "--as-of",
                AS_OF, "--horizon", HORIZON, "-o", out]
         specs = churn_specs(ctx, "churn-features %d events" % n_events,
@@ -308,10 +315,19 @@ def features(ctx):
             specs.append(("pandas", "pandas reference %d events" % n_events,
                           [PY, os.path.join(HERE, "features_ref.py"),
                            events, AS_OF, HORIZON, ref], 1))
+        if ctx.has("duckdb"):
+            cores = 2 if full else 1
+            specs.append(("duckdb", "DuckDB %d events, %d threads" % (
+                n_events, cores), ["node", os.path.join(
+                    HERE, "features_duckdb.mjs"), events, AS_OF, HORIZON,
+                    duck, str(cores)], cores))
         size.update(ctx.run.interleaved(specs, reps(ctx, full)))
         if full and "error" not in size.get("pandas", {"error": 1}) and \
                 os.path.exists(out):
             r["check"] = compare.feature_files(out, ref)
+        if full and "error" not in size.get("duckdb", {"error": 1}) and \
+                os.path.exists(out):
+            r["check_duckdb"] = compare.feature_files(out, duck)
         r["sizes"].append(size)
     r["mawk"] = score_mawk(ctx)
     return r
@@ -536,6 +552,31 @@ def predict(ctx):
                  if w.startswith("rows_per_s=")]
         runs["rows_per_s"] = median(rates)
         r["churn%d" % cores] = runs
+    return r
+
+
+def parse(ctx):
+    """Decimal parsing: churn__parse_double against strtod on the same
+    texts, in one process (tests/bench/bench_parse.c)."""
+    a = ctx.a
+    prog = os.path.join(a.build, "bench", "bench_parse")
+    r = {"texts": a.parse_texts}
+    if not os.access(prog, os.X_OK):
+        r["error"] = "%s not built (make bench builds it)" % prog
+        return r
+    runs = ctx.run.timed("number parsing, %d texts of each kind" %
+                         a.parse_texts, [prog, str(a.parse_texts),
+                                         str(a.reps)], 1, reps=1)
+    r["runs"] = runs
+    kinds = []
+    for line in runs.get("stdout", "").splitlines():
+        words = dict(w.split("=", 1) for w in line.split()[1:] if "=" in w)
+        if "kind" in words:
+            kinds.append({"kind": words["kind"],
+                          "churn_ns": float(words["churn_ns"]),
+                          "strtod_ns": float(words["strtod_ns"]),
+                          "same": words["same"] == "1"})
+    r["kinds"] = kinds
     return r
 
 

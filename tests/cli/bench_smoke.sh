@@ -1,7 +1,8 @@
 #!/bin/sh
 # bench_smoke.sh - the benchmark suite at a tiny size (tests/bench/run
 # --smoke): every row of the target table is measured and reported, and
-# churn-features agrees with the pandas reference. Never asserts on time.
+# churn-features agrees with the pandas reference and the DuckDB query.
+# Never asserts on time.
 # Peers that are not installed are skipped; without python3, so is this.
 set -u
 build=${BUILD:-build}
@@ -20,14 +21,14 @@ fi
 
 # scikit-learn is left out here: importing it alone takes seconds.
 tests/bench/run "$build" --smoke --work "$tmp" \
-    --peers numpy,pandas,liblinear-train,liblinear-predict,svm-train,xgboost \
+    --peers numpy,pandas,liblinear-train,liblinear-predict,svm-train,duckdb,xgboost \
     >"$tmp/log" 2>&1 || fail "the suite failed: $(tail -n 5 "$tmp/log")"
 md=$tmp/BENCHMARKS.md
 [ -s "$md" ] || fail "no report written"
 for work in '`churn-features`' '`churn-train --model logistic`' \
     '`churn-train --model svm --kernel rbf`' '`--kernel rbf-approx`' \
     '`churn_model_predict` in memory' '`churn-score` from CSV' \
-    '`churn-train --model gbdt`'; do
+    'number parsing (`churn__parse_double`)' '`churn-train --model gbdt`'; do
     grep -qF "| $work |" "$md" || fail "no target row for $work"
 done
 if command -v mawk >/dev/null; then
@@ -42,6 +43,15 @@ grep -q 'Outputs differ' "$md" &&
 if "$py" -c 'import pandas' 2>/dev/null; then
     grep -q '^Same output: churn-features and the pandas reference agree' \
         "$md" || fail "the feature check did not run"
+fi
+if command -v node >/dev/null &&
+    [ -d tests/bench/node_modules/@duckdb/node-api ]; then
+    grep -q '^Same output: churn-features and the DuckDB query agree' \
+        "$md" || fail "the DuckDB feature check did not run"
+fi
+if [ -x "$build/bench/bench_parse" ]; then # built by make bench only
+    grep -q 'same bits |' "$md" ||
+        fail "churn__parse_double and strtod differ: $(grep 'number parsing' "$md")"
 fi
 # The logistic model learns the generator's signal (held-out AUC), and
 # liblinear, fitting the same objective, ranks the rows the same way.

@@ -25,17 +25,17 @@ $bin --events "$tmp/events.csv" --customers "$tmp/customers.csv" \
     fail "run failed: $(cat "$tmp/err")"
 header=$(head -n 1 "$tmp/out.csv")
 case $header in
-customer_id,tenure_days,recency_activity_days,*,plan,churned) ;;
+customer_id,tenure_days,recency_activity_days,*,plan,churned,days_to_churn) ;;
 *) fail "unexpected header: $header" ;;
 esac
 # Row a: tenure 21 days (first event 12-11), recency 1 day, purchase 21
-# days ago, label 1 (cancel within 30 days).
+# days ago, label 1 (cancel within 30 days), 9 days to it; b censored.
 row=$(grep '^a,' "$tmp/out.csv")
 case $row in
-a,21,1,21,*,basic,1) ;;
+a,21,1,21,*,basic,1,9) ;;
 *) fail "unexpected row a: $row" ;;
 esac
-grep -q '^b,3,3,,.*,pro,0$' "$tmp/out.csv" ||
+grep -q '^b,3,3,,.*,pro,0,$' "$tmp/out.csv" ||
     fail "unexpected row b: $(grep '^b,' "$tmp/out.csv")"
 grep -q '2 customers at 2024-01-01, 2 rows, churn rate 50.0%' "$tmp/err" ||
     fail "unexpected summary: $(cat "$tmp/err")"

@@ -54,6 +54,11 @@ same_model() {
         function key(   k) {
             if ($1 == "categorical") cat = $2
             if ($1 == "level") return "level " cat " " $2
+            # the drift section: the bins of an input or of the score
+            if ($1 == "input") { col = $3; return "input " $3 }
+            if ($1 == "score") col = "score"
+            if ($1 ~ /^(edges|counts|missing)$/) return $1 " " col
+            if ($1 == "count") return "count " col " " $2
             if ($1 ~ /^(numeric|categorical|output|coef|metric|end)$/)
                 return $1 " " $2
             return $1
@@ -174,6 +179,21 @@ cmp -s "$tmp/one-top.csv" "$tmp/np3-top.csv" || fail "-np 3 --top 40 differs"
 run 6 "$BIN/churn-score" --mpi --model "$tmp/one.churn" \
     --data "$tmp/t-*.csv" -o "$tmp/np6.csv" 2>/dev/null
 cmp -s "$tmp/one.csv" "$tmp/np6.csv" || fail "-np 6 (two empty ranks) differs"
+# Drift: every rank's rows counted together, the same file as one process
+# (shards 0-2, so that they differ from the training rows: PSI > 0); the
+# gate fails on every rank (status 3, as mpirun reports it).
+(cat "$tmp/t-0.csv"; for s in 1 2; do tail -n +2 "$tmp/t-$s.csv"; done) \
+    > "$tmp/part.csv"
+"$BIN/churn-score" --model "$tmp/one.churn" --data "$tmp/part.csv" \
+    -o "$tmp/part.csv.out" --drift "$tmp/one-drift.json" 2>/dev/null
+st=0
+run 4 "$BIN/churn-score" --mpi --model "$tmp/one.churn" \
+    --data "$tmp/t-[012].csv" -o "$tmp/np4-part.csv" \
+    --drift "$tmp/np4-drift.json" --max-psi 0 2> "$tmp/err.txt" || st=$?
+[ "$st" -eq 3 ] || fail "-np 4 --max-psi 0: status $st, expected 3"
+cmp -s "$tmp/one-drift.json" "$tmp/np4-drift.json" || fail "-np 4 drift differs"
+[ "$(grep -c '^churn-score: drift' "$tmp/err.txt")" -eq 1 ] ||
+    fail "drift summary: $(cat "$tmp/err.txt")"
 
 # --- features: one file per rank, together the single run's rows
 "$BIN/churn-features" --events "$tmp/h/events.csv" \

@@ -39,7 +39,7 @@ sed -n 2p "$tmp/top.csv" | grep -q '=.*(+[0-9.]*); ' || fail "svm reasons"
 # A search by PR-AUC over logistic regression prints its 4-point grid.
 $RUN "$BIN/churn-train" --data datasets/mlc_churn.csv --label churn \
     --search --metric pr_auc -o "$tmp/l.churn" > "$tmp/search.txt"
-grep -q '^search  *family  *kernel  *weight  *C  *gamma  *pr_auc$' "$tmp/search.txt" \
+grep -q '^  *# family  *parameters  *weight  *pr_auc  *sd  *fit s$' "$tmp/search.txt" \
     || fail "search table header"
-[ "$(grep -c '^  *logistic  *-  ' "$tmp/search.txt")" -eq 4 ] \
+[ "$(grep -c '^  *[0-9][* ] logistic  *C ' "$tmp/search.txt")" -eq 4 ] \
     || fail "search table rows"

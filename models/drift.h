@@ -1,0 +1,59 @@
+/* drift.h - reference distributions a model keeps of its training rows
+ * (each input and the score), for the population stability index of new
+ * data (churn_drift_* in churn.h; docs/DRIFT.md). Not installed. */
+#ifndef CHURN_MODELS_DRIFT_H
+#define CHURN_MODELS_DRIFT_H
+
+#include "internal.h"
+#include "psi.h"
+
+/* The share floor of an empty bin (docs/DRIFT.md). */
+#define CHURN__DRIFT_FLOOR 1e-4
+
+/* One column's bins and their counts. Bins 0..n_bins-1 are the numeric
+ * ranges (n_edges + 1 of them, see churn__edge_bin) or the categorical
+ * levels in the pipeline's code order; bin n_bins holds unknown levels
+ * (never in a reference; always empty for numbers); bin n_bins + 1 the
+ * missing values. */
+typedef struct churn__drift_col {
+    int categorical;
+    size_t n_edges;
+    double edges[CHURN__DECILES];
+    size_t n_bins;
+    double *count;        /* n_bins + 2 */
+} churn__drift_col;
+
+/* The references of a model: its training rows binned per input (in the
+ * pipeline's input order) and their probabilities binned by deciles. */
+typedef struct churn__drift_ref {
+    double rows;
+    size_t n_inputs;
+    churn__drift_col *input;
+    churn__drift_col score;
+} churn__drift_ref;
+
+struct churn_model;
+
+void churn__drift_ref_free(churn__drift_ref *r);
+
+/* The bin of value x (NaN = missing; a categorical code outside the
+ * levels = unknown) in column c. */
+size_t churn__drift_bin(const churn__drift_col *c, double x);
+
+/* Computes m's references from rows[0..n) of ds (the rows the final model
+ * was fitted on; across the ranks of comm, every rank's rows: the same
+ * references as one process on all of them) and keeps them in m->drift.
+ * Collective when comm spans ranks. */
+int churn__drift_fit(struct churn_model *m, const churn_dataset *ds,
+                     const size_t *rows, size_t n, const churn_comm *comm,
+                     churn_error *err);
+
+/* The model file's drift section (lines "drift N ROWS" ... "end drift"),
+ * and its reader: starts at the next line of r, checks every count and
+ * name against m's pipeline, and sets m->drift. */
+void churn__drift_write(const churn__drift_ref *d,
+                        const struct churn_model *m, FILE *f);
+int churn__drift_read(churn__lines *r, struct churn_model *m,
+                      churn_error *err);
+
+#endif
