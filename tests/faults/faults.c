@@ -279,6 +279,40 @@ static int score_run(churn_error *err)
     return rc;
 }
 
+/* churn-score --top's path: the file read block by block, the top rows
+ * kept, the ranking written. */
+static int score_top_run(churn_error *err)
+{
+    churn_model *m = NULL;
+    churn_dataset *ds = NULL;
+    churn_scores *s = NULL;
+    churn_score_opts *o = churn_score_opts_new();
+    churn_csv_opts *co = churn_csv_opts_new();
+    int rc = o && co ? CHURN_OK : CHURN_ENOMEM;
+    if (rc == CHURN_OK)
+        rc = churn_score_opts_set_top(o, 5);
+    if (rc == CHURN_OK)
+        rc = churn_csv_opts_set_label_column(co, "churned");
+    if (rc == CHURN_OK) /* declared: a category does not stop the stream */
+        rc = churn_csv_opts_add_categorical(co, "plan");
+    if (rc == CHURN_OK)
+        rc = churn_model_load(model_path, &m, err);
+    if (rc == CHURN_OK)
+        rc = churn_score_csv(m, csv_path, co, o, &ds, &s, err);
+    if (rc == CHURN_OK && !s) {
+        fprintf(stderr, "faults: the table was not streamed\n");
+        rc = CHURN_EINVAL;
+    }
+    if (rc == CHURN_OK)
+        rc = churn_scores_write_csv(s, scores_path, 0, err);
+    churn_scores_free(s);
+    churn_dataset_free(ds);
+    churn_model_free(m);
+    churn_score_opts_free(o);
+    churn_csv_opts_free(co);
+    return rc;
+}
+
 /* churn-features' and churn-segment's path: the event log to features
  * with labels, segments, a summary and the retention KPIs; the feature
  * file last. */
@@ -664,6 +698,9 @@ int main(void)
     snprintf(previous_path, sizeof previous_path, "%s/previous.csv", dir);
     rename(scores_path, previous_path);
     defects += sweep("score", "score", score_run, "scores.csv", 1);
+    unlink(scores_path); /* the last, clean scoring run's */
+    defects += sweep("score-top", "score --top", score_top_run, "scores.csv",
+                     1);
     defects += sweep("features", "features", features_run, "features.csv", 0);
     /* XGBoost allocates its per-thread last-error message at its first
      * error: made to happen here, it is not a leak of the first failure. */
