@@ -140,7 +140,7 @@ static void usage(void)
         "  -h, --help               show this help and exit\n"
         "  -V, --version            show the version and exit\n"
         "\n"
-        "Distributed (built with MPI; see README, Running at scale):\n"
+        "Distributed (built with MPI; see docs/MPI.md):\n"
         "      --mpi                run as one rank of an MPI job (mpirun -np\n"
         "                           P churn-train --mpi ...): --data, or\n"
         "                           --events and --customers, are glob\n"
