@@ -5,6 +5,7 @@
 #   make faults     allocation-failure sweep   make tsan       threads under TSan
 #   make demo       the main job on bundled data
 #   make install PREFIX=/usr/local DESTDIR=    make uninstall
+#                   (library, header, tools, man pages in share/man)
 #   make lint       banned calls, exported symbols
 #   make fuzz FUZZ_SECONDS=60   libFuzzer targets (clang), each N seconds
 #   make MPI=1 / MPI=0   tools with / without --mpi (default: with, when
