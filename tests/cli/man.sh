@@ -2,7 +2,8 @@
 # man.sh - the reference stays true: every man page in docs/man passes
 # `groff -man -ww -z` silently and uses man(7) macros only; every tool has
 # a page, and every option a tool's --help lists has its own entry (a .TP
-# tag) in that page; no document holds a path of a build machine.
+# tag) in that page, every function
+# libchurn.so exports one in churn(3); no document holds a path of a build machine.
 set -eu
 BUILD=${BUILD:-build}
 fail=0
@@ -36,6 +37,12 @@ for tool in "$BUILD"/bin/churn-*; do
         printf '%s\n' "$tags" | grep -q -E -- "(^|[ ,])$opt([ ,=]|\$)" ||
             bad "$page: option $opt of '$name --help' has no entry (.TP) in the page"
     done
+done
+
+# Every function the library exports has its entry in churn(3).
+for f in $(nm -D --defined-only "$BUILD/libchurn.so" | awk '$2 == "T" { print $3 }'); do
+    grep -q "^\\\\fB.*[ *]$f(" docs/man/churn.3 ||
+        bad "docs/man/churn.3: function $f of ml/churn.h has no entry in FUNCTIONS"
 done
 
 # No absolute path of a build machine in the documents.
