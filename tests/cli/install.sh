@@ -9,6 +9,11 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "install.sh: $*" >&2; exit 1; }
 
+# The example in README.md is this file, from its first #include on.
+awk '/^```c$/ { on = 1; next } /^```$/ { on = 0 } on' README.md > "$tmp/readme.c"
+sed -n '/^#include <churn.h>/,$p' tests/example/score_example.c |
+    cmp -s - "$tmp/readme.c" || fail "README.md's example differs from tests/example/score_example.c"
+
 make -s install BUILD="$BUILD" PREFIX="$tmp/prefix" >/dev/null
 export PKG_CONFIG_PATH="$tmp/prefix/lib/pkgconfig"
 # shellcheck disable=SC2046
