@@ -7,6 +7,9 @@
  *   - objects are opaque handles with create/free pairs; free(NULL) is a no-op;
  *   - the library never prints and never exits; progress goes through a
  *     callback the caller sets;
+ *   - nor does it abort through GSL: it never calls GSL's error handler
+ *     (process-wide, by default abort()) and never replaces it; a host's
+ *     own handler is left alone and is not called by libchurn;
  *   - sizes are size_t; missing numeric values are NaN.
  */
 #ifndef CHURN_H

@@ -138,10 +138,10 @@ typedef struct churn__board {
 void churn__board_clear(churn__board *b);
 /* *dst becomes a copy of src (dst's old contents are not freed). */
 int churn__board_copy(churn__board *dst, const churn__board *src);
-/* The candidates' indices best first (by metric, larger better unless
- * the metric is logloss; ties in the order tried), skipped ones last;
- * order has b->n entries. */
-void churn__board_order(const churn__board *b, size_t *order);
+/* Candidate i's place, 0 = best (by metric, larger better unless the
+ * metric is logloss; ties in the order tried; skipped ones last): how
+ * many candidates go before it. Allocates nothing. */
+size_t churn__board_rank(const churn__board *b, size_t i);
 
 struct churn_eval {
     size_t n;                  /* labeled rows */

@@ -40,17 +40,12 @@ static int before(const churn__board *bd, size_t a, size_t b)
     return strcmp(bd->metric, "logloss") == 0 ? x < y : x > y;
 }
 
-void churn__board_order(const churn__board *b, size_t *order)
+size_t churn__board_rank(const churn__board *b, size_t i)
 {
-    /* Insertion sort: a leaderboard has tens of rows, and it is stable. */
-    for (size_t i = 0; i < b->n; i++) {
-        size_t j = i;
-        while (j > 0 && before(b, i, order[j - 1])) {
-            order[j] = order[j - 1];
-            j--;
-        }
-        order[j] = i;
-    }
+    size_t rank = 0;
+    for (size_t j = 0; j < b->n; j++)
+        rank += j != i && before(b, j, i);
+    return rank;
 }
 
 static void html_number(FILE *f, double x, const char *fmt)
@@ -67,10 +62,6 @@ static void html_number(FILE *f, double x, const char *fmt)
 void churn__eval_html_board(FILE *f, const churn_eval *e)
 {
     const churn__board *b = &e->board;
-    size_t *order = b->n ? malloc(b->n * sizeof *order) : NULL;
-    if (!order)
-        return; /* no search, or no memory for the order: no section */
-    churn__board_order(b, order);
     size_t skipped = 0;
     for (size_t i = 0; i < b->n; i++)
         skipped += isnan(b->cand[i].metric);
@@ -82,23 +73,27 @@ void churn__eval_html_board(FILE *f, const churn_eval *e)
     fputs(". The kept candidate is marked.</p>\n<table><tr><th>#</th>"
           "<th>family</th><th>parameters</th><th>class weight</th>"
           "<th>metric</th><th>sd</th><th>fit s</th></tr>\n", f);
-    for (size_t r = 0; r < b->n; r++) {
-        const churn__candidate *c = &b->cand[order[r]];
-        fprintf(f, "<tr><td>%zu%s</td><td class=\"k\">", r + 1,
-                order[r] == b->chosen ? " &#9733;" : "");
-        churn__html_text(f, c->family);
-        fputs("</td><td class=\"k\">", f);
-        churn__html_text(f, c->params);
-        fputs("</td><td class=\"k\">", f);
-        churn__html_text(f, c->weight);
-        fputs("</td>", f);
-        html_number(f, c->metric, "%.4f");
-        html_number(f, c->sd, "%.4f");
-        html_number(f, c->seconds, "%.2f");
-        fputs("</tr>\n", f);
-    }
+    /* Rows by rank, found by counting: a leaderboard has tens of rows,
+     * and writing the page must not need memory it could fail to get. */
+    for (size_t r = 0; r < b->n; r++)
+        for (size_t i = 0; i < b->n; i++) {
+            if (churn__board_rank(b, i) != r)
+                continue;
+            const churn__candidate *c = &b->cand[i];
+            fprintf(f, "<tr><td>%zu%s</td><td class=\"k\">", r + 1,
+                    i == b->chosen ? " &#9733;" : "");
+            churn__html_text(f, c->family);
+            fputs("</td><td class=\"k\">", f);
+            churn__html_text(f, c->params);
+            fputs("</td><td class=\"k\">", f);
+            churn__html_text(f, c->weight);
+            fputs("</td>", f);
+            html_number(f, c->metric, "%.4f");
+            html_number(f, c->sd, "%.4f");
+            html_number(f, c->seconds, "%.2f");
+            fputs("</tr>\n", f);
+        }
     fputs("</table>\n", f);
-    free(order);
 }
 
 json_t *churn__eval_json_board(const churn_eval *e)

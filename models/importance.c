@@ -4,6 +4,7 @@
 #include "eval.h"
 #include "metrics.h"
 #include "model.h"
+#include "rng.h"
 
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
@@ -68,7 +69,7 @@ static int permute_inputs(churn_eval *e, const churn_model *m, double *x,
     double *prob = malloc((n + 1) * sizeof *prob);
     double *column = malloc((n + 1) * sizeof *column);
     double *shuffled = malloc((n + 1) * sizeof *shuffled);
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng *rng = churn__rng_alloc();
     int rc = prob && column && shuffled && rng ? CHURN_OK
                                                : churn__fail_nomem(err);
     if (rc == CHURN_OK)

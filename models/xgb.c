@@ -3,6 +3,7 @@
  * The only file that includes <xgboost/c_api.h>; doubles become floats
  * in one place (to_floats). */
 #include "xgb.h"
+#include "rng.h"
 
 #include <float.h>
 #include <gsl/gsl_randist.h>
@@ -225,7 +226,7 @@ static int split_rows(const double *y, size_t n, double fraction,
 {
     size_t *idx = malloc(n * sizeof *idx);
     unsigned char *is_held = calloc(n ? n : 1, 1);
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng *rng = churn__rng_alloc();
     int rc = CHURN_OK;
     if (!idx || !is_held || !rng) {
         rc = churn__fail_nomem(err);
