@@ -7,6 +7,7 @@
 #   make faults     allocation-failure sweep   make tsan       threads under TSan
 #   make demo       the main job on bundled data
 #   make install PREFIX=/usr/local DESTDIR=    make uninstall
+#                   (library, header, tools, man pages in share/man)
 #   make lint       banned calls, exported symbols
 #   make fuzz FUZZ_SECONDS=60   libFuzzer targets (clang), each N seconds
 #   make MPI=1 / MPI=0   tools with / without --mpi (default: with, when
@@ -18,6 +19,7 @@ PREFIX  ?= /usr/local
 LIBDIR  ?= $(PREFIX)/lib
 INCDIR  ?= $(PREFIX)/include
 BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
 PCDIR   ?= $(LIBDIR)/pkgconfig
 BUILD   ?= build
 CC      ?= cc
@@ -43,6 +45,9 @@ LIB_SRC  := $(wildcard ml/*.c features/*.c datasets/*.c models/*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 TOOL_SRC := $(wildcard tools/churn-*.c)
 TOOLS    := $(TOOL_SRC:tools/%.c=$(BUILD)/bin/%)
+# The reference: one page per tool (section 1) and the library (3).
+MAN1     := $(wildcard docs/man/*.1)
+MAN3     := $(wildcard docs/man/*.3)
 TEST_SRC := $(wildcard tests/test_*.c)
 TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_HELPERS := $(wildcard tests/helpers/*.c)
@@ -301,13 +306,18 @@ install: all
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libchurn.so
 	$(call write_pc,$(DESTDIR)$(PCDIR)/churn.pc)
 	install -m 755 $(TOOLS) $(DESTDIR)$(BINDIR)/
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3
+	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(MAN3) $(DESTDIR)$(MANDIR)/man3/
 
 uninstall:
 	rm -f $(DESTDIR)$(INCDIR)/churn.h $(DESTDIR)$(LIBDIR)/libchurn.a \
 	    $(DESTDIR)$(LIBDIR)/libchurn.so.$(VERSION) \
 	    $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libchurn.so \
 	    $(DESTDIR)$(PCDIR)/churn.pc \
-	    $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(TOOLS)))
+	    $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(TOOLS))) \
+	    $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1))) \
+	    $(addprefix $(DESTDIR)$(MANDIR)/man3/,$(notdir $(MAN3)))
 
 # Banned calls (STYLE.md rule 11) and symbols the shared library exports
 # beyond churn_* (rule 1).

@@ -107,7 +107,7 @@ static void usage(void)
         "  -V, --version            show the version and exit\n"
         "\n"
         "Exit status: 0 ok, 2 usage error, 3 the gate failed, 1 or 10 + the\n"
-        "library's status code for other errors (see README.md).\n"
+        "library's status code for other errors (see churn-eval(1)).\n"
         "\n"
         "Examples:\n"
         "  churn-eval --model m.churn --data test.csv --json report.json\n"

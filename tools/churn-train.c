@@ -142,7 +142,7 @@ static void usage(void)
         "                           machine; same rows, options, seed and\n"
         "                           threads give the same file)\n"
         "\n"
-        "Distributed (built with MPI; see README, Running at scale):\n"
+        "Distributed (built with MPI; see docs/MPI.md):\n"
         "      --mpi                run as one rank of an MPI job (mpirun -np\n"
         "                           P churn-train --mpi ...): --data, or\n"
         "                           --events and --customers, are glob\n"

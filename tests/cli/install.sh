@@ -1,12 +1,18 @@
 #!/bin/sh
 # install.sh - installs libchurn into a temporary prefix, builds the README's
 # example against it with pkg-config, and checks its probabilities equal
-# churn-score's to the last bit.
+# churn-score's to the last bit; the man pages go to share/man (DESTDIR
+# honoured) and uninstall removes them.
 set -eu
 BUILD=${BUILD:-build}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "install.sh: $*" >&2; exit 1; }
+
+# The example in README.md is this file, from its first #include on.
+awk '/^```c$/ { on = 1; next } /^```$/ { on = 0 } on' README.md > "$tmp/readme.c"
+sed -n '/^#include <churn.h>/,$p' tests/example/score_example.c |
+    cmp -s - "$tmp/readme.c" || fail "README.md's example differs from tests/example/score_example.c"
 
 make -s install BUILD="$BUILD" PREFIX="$tmp/prefix" >/dev/null
 export PKG_CONFIG_PATH="$tmp/prefix/lib/pkgconfig"
@@ -34,6 +40,24 @@ for model in logistic gbdt; do
                        printf "%d of %d differ\n", bad, seen; exit 1 } }' \
         "$tmp/lib.csv" "$tmp/tool.csv" || fail "$model: probabilities differ"
 done
+# The man pages: each tool's in man1, the library's in man3.
+for page in docs/man/*.1; do
+    cmp -s "$page" "$tmp/prefix/share/man/man1/$(basename "$page")" ||
+        fail "$page not installed in share/man/man1"
+done
+cmp -s docs/man/churn.3 "$tmp/prefix/share/man/man3/churn.3" ||
+    fail "churn.3 not installed in share/man/man3"
 make -s uninstall BUILD="$BUILD" PREFIX="$tmp/prefix" >/dev/null
 [ ! -e "$tmp/prefix/include/churn.h" ] || fail "uninstall left churn.h"
+left=$(find "$tmp/prefix/share/man" -type f)
+[ -z "$left" ] || fail "uninstall left $left"
+
+# DESTDIR stages the same tree under another root.
+make -s install BUILD="$BUILD" PREFIX=/usr/local DESTDIR="$tmp/stage" >/dev/null
+[ -f "$tmp/stage/usr/local/share/man/man1/churn-train.1" ] &&
+    [ -f "$tmp/stage/usr/local/share/man/man3/churn.3" ] ||
+    fail "DESTDIR install lacks the man pages"
+make -s uninstall BUILD="$BUILD" PREFIX=/usr/local DESTDIR="$tmp/stage" >/dev/null
+[ ! -e "$tmp/stage/usr/local/share/man/man1/churn-train.1" ] ||
+    fail "DESTDIR uninstall left churn-train.1"
 exit 0
