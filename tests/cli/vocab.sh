@@ -69,6 +69,8 @@ usage_error churn-train $D -o "$tmp/m" --model svm --trees 5 \
     "--trees applies to --model gbdt, not --model svm"
 usage_error churn-train $D -o "$tmp/m" --model gbdt --C 2 \
     "--C applies to --model logistic, svm, survival or auto, not --model gbdt"
+usage_error churn-train $D -o "$tmp/m" --threads 2 \
+    "--threads applies to --model gbdt, not --model logistic"
 usage_error churn-train $D -o "$tmp/m" --horizon 30 \
     "--horizon applies to --model survival"
 usage_error churn-eval --cv 2 $D --model logistic --gamma 1 \
