@@ -34,33 +34,35 @@ static void trim(const char **text, size_t *len)
         (*len)--;
 }
 
-/* Writes the header's names as "a, b, c" into buf, cut with "..." when
- * they do not fit, for messages about a missing column. */
-static const char *header_list(const reader *r, char *buf, size_t size)
-{
-    size_t n = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < r->n_fields; i++) {
-        const char *name = churn__strmap_key(r->header, i);
-        if (n + strlen(name) + 6 >= size) {
-            snprintf(buf + n, size - n, "%s...", i ? ", " : "");
-            break;
-        }
-        n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? ", " : "", name);
-    }
-    return buf;
-}
-
-/* Fails with "WHAT column 'name' is not in the header (columns: ...)". */
+/* Fails with "WHAT column 'name' is not in the header (columns: ...)",
+ * naming the closest column first when one is near ("; did you mean
+ * 'churn'?"): a long header's list is cut, the near name never is. */
 static int fail_absent(const reader *r, const char *what, const char *name,
                        churn_error *err)
 {
-    char list[300];
+    char list[400], mean[160] = "";
+    const char *near = churn__csv_closest_name(r, name);
+    if (near)
+        snprintf(mean, sizeof mean, "; did you mean '%s'?", near);
     return churn__fail_at(err, CHURN_EFORMAT, r->path,
                           churn__csv_line(r->csv), 0,
-                          "%s column '%s' is not in the header "
-                          "(columns: %s)", what, name,
-                          header_list(r, list, sizeof list));
+                          "%s column '%s' is not in the header%s "
+                          "(columns: %s)", what, name, mean,
+                          churn__csv_header_list(r, list, sizeof list));
+}
+
+/* A header read as one column that holds ';', tabs or '|' is a file
+ * with another delimiter: say so rather than fail later on a missing
+ * label or on model inputs. */
+static int check_delimiter(const reader *r, churn_error *err)
+{
+    char hint[200];
+    if (r->n_fields != 1 ||
+        !churn__csv_delimiter_hint(churn__strmap_key(r->header, 0), hint,
+                                   sizeof hint))
+        return CHURN_OK;
+    return churn__fail_at(err, CHURN_EFORMAT, r->path,
+                          churn__csv_line(r->csv), 0, "%s", hint);
 }
 
 /* Reads the header into r->header; names must be non-empty and unique. */
@@ -91,7 +93,7 @@ static int read_names(reader *r, churn_error *err)
                                   "duplicate column name '%s' (column %zu)",
                                   name, i + 1);
     }
-    return CHURN_OK;
+    return check_delimiter(r, err);
 }
 
 static size_t find_field(const reader *r, const char *name)
@@ -519,6 +521,19 @@ int churn__csv_read_stream(const char *path, const churn_csv_opts *o,
     return rc;
 }
 
+/* Names the dataset after its file, so later messages about it (a model
+ * input it lacks) can say which file, and hands it to the caller. */
+static int hand_over(churn_dataset *ds, const char *path, churn_dataset **out,
+                     churn_error *err)
+{
+    if (churn_dataset_set_source(ds, path) != CHURN_OK) {
+        churn_dataset_free(ds);
+        return churn__fail_nomem(err);
+    }
+    *out = ds;
+    return CHURN_OK;
+}
+
 int churn_dataset_read_csv(const char *path, const churn_csv_opts *o,
                            churn_dataset **out, churn_error *err)
 {
@@ -555,8 +570,7 @@ int churn_dataset_read_csv(const char *path, const churn_csv_opts *o,
         free(r.is_categorical);
         free(r.must_be_numeric);
         churn__strmap_free(r.ids);
-        *out = ds;
-        return CHURN_OK;
+        return hand_over(ds, path, out, err);
     }
     if (rc == CHURN_OK)
         rc = infer_kinds(&r, err);
@@ -581,6 +595,5 @@ int churn_dataset_read_csv(const char *path, const churn_csv_opts *o,
         churn_dataset_free(ds);
         return rc;
     }
-    *out = ds;
-    return CHURN_OK;
+    return hand_over(ds, path, out, err);
 }

@@ -47,6 +47,16 @@ typedef struct reader {
     void *sink_ctx;
 } reader;
 
+/* The header's name closest to name (case-insensitive edit distance at
+ * most a third of its length), or NULL: for "did you mean" (csv_hints.c). */
+const char *churn__csv_closest_name(const reader *r, const char *name);
+/* Writes the header's names as "a, b, c" into buf, ending with
+ * ", and N more" when they do not fit; returns buf. */
+const char *churn__csv_header_list(const reader *r, char *buf, size_t size);
+/* When a one-column header name holds ';', tabs or '|', writes a message
+ * naming the likely delimiter into buf and returns 1; else 0. */
+int churn__csv_delimiter_hint(const char *name, char *buf, size_t size);
+
 /* Starts r for reading path with the options o (NULL: the defaults);
  * r points into o, which must outlive it (csv_opts.c). */
 void churn__csv_reader_init(reader *r, const char *path,

@@ -46,13 +46,15 @@ static int find_columns(const churn__pipeline *p, const churn_dataset *ds,
         }
         n_missing++;
     }
+    /* The data's file first when it has one: the model is not at fault. */
     if (n_missing)
-        return churn__fail(err, CHURN_EFORMAT, "missing column(s): %s", list);
+        return churn__fail_at(err, CHURN_EFORMAT, churn_dataset_source(ds), 0,
+                              0, "missing column(s): %s", list);
     for (size_t j = 0; j < churn__pipeline_n_inputs(p); j++) {
         churn_column_kind want = churn__pipeline_input_kind(p, j);
         if (churn_dataset_column_kind(ds, column[j]) != want)
-            return churn__fail(
-                err, CHURN_EFORMAT,
+            return churn__fail_at(
+                err, CHURN_EFORMAT, churn_dataset_source(ds), 0, 0,
                 "column '%s' is %s in the data but %s in the model",
                 churn__pipeline_input_name(p, j),
                 want == CHURN_NUMERIC ? "categorical" : "numeric",

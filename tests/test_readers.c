@@ -524,6 +524,48 @@ static void test_unique_ids_and_numeric(void **state)
     assert_int_equal(churn_csv_opts_add_numeric(NULL, "x"), CHURN_EINVAL);
 }
 
+/* A missing label names the closest column, even past a long list; a
+ * header read as one column names its delimiter; the dataset keeps its
+ * file's name for later messages. */
+static void test_header_hints(void **state)
+{
+    (void)state;
+    churn_csv_opts *o = opts_with_label("churned");
+    churn_dataset *ds = NULL;
+    churn_error err;
+    assert_int_equal(churn_dataset_read_csv("datasets/mlc_churn.csv", o, &ds,
+                                            &err),
+                     CHURN_EFORMAT);
+    assert_non_null(strstr(err.message, "label column 'churned' is not in "
+                                        "the header; did you mean 'churn'? "
+                                        "(columns: state, account_length,"));
+    assert_non_null(strstr(err.message, "number_customer_service_calls, "
+                                        "churn)"));
+    /* Too many names for the message: the list says how many it left. */
+    char text[2048];
+    size_t n = 0;
+    for (int k = 0; k < 80; k++)
+        n += (size_t)snprintf(text + n, sizeof text - n, "%scolumn_%02d",
+                              k ? "," : "", k);
+    snprintf(text + n, sizeof text - n, "\n%s\n", "1");
+    err = read_fails(text, o, CHURN_EFORMAT, 1, 0);
+    assert_null(strstr(err.message, "did you mean"));
+    assert_non_null(strstr(err.message, "(columns: column_00, column_01,"));
+    assert_non_null(strstr(err.message, " more)"));
+    err = read_fails("a|b|churned\n1|2|0\n", o, CHURN_EFORMAT, 1, 0);
+    assert_non_null(strstr(err.message, "bad.csv:1: the header has no comma "
+                                        "but 2 vertical bars: is the "
+                                        "delimiter '|'?"));
+    churn_csv_opts_free(o);
+    /* One column and no other delimiter in it: read as it is. */
+    o = opts_with_label("churn");
+    const char *path = tu_write_text(0, "one.csv", "churn\n0\n1\n");
+    assert_int_equal(churn_dataset_read_csv(path, o, &ds, &err), CHURN_OK);
+    assert_string_equal(churn_dataset_source(ds), path);
+    churn_dataset_free(ds);
+    churn_csv_opts_free(o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -541,6 +583,7 @@ int main(void)
         cmocka_unit_test(test_bundled_mlc_churn),
         cmocka_unit_test(test_opts_arguments),
         cmocka_unit_test(test_unique_ids_and_numeric),
+        cmocka_unit_test(test_header_hints),
     };
     return cmocka_run_group_tests_name("readers", tests, NULL, NULL);
 }

@@ -16,8 +16,8 @@ static void usage(void)
         "       churn-eval --model MODEL.churn --events EVENTS.csv\n"
         "                  --as-of DATE --horizon DAYS [history options]\n"
         "                  [options]\n"
-        "       churn-eval --cv K --data LABELED.csv [training options]\n"
-        "                  [options]\n"
+        "       churn-eval --cv K [--model NAME] --data LABELED.csv\n"
+        "                  [training options] [options]\n"
         "\n"
         "Measures how well churn probabilities rank and predict the labels:\n"
         "ROC AUC and PR AUC (average precision) with bootstrap intervals,\n"
@@ -44,7 +44,8 @@ static void usage(void)
         "by --horizon.\n"
         "\n"
         "Data:\n"
-        "  -m, --model FILE         the model to evaluate\n"
+        "  -m, --model FILE         the model to evaluate (with --cv: NAME,\n"
+        "                           the family to train; see below)\n"
         "  -d, --data FILE          labeled CSV, one row per customer\n"
         "      --label NAME         label column (default: the one the\n"
         "                           model was trained with, else churned)\n"
@@ -53,13 +54,23 @@ static void usage(void)
         "%s"
         "%s"
         "Cross-validation:\n"
-        "      --cv K               K folds (2..100) instead of --model\n"
-        "      --family NAME        model family to train: logistic\n"
-        "                           (default), svm (rbf kernel, Platt\n"
-        "                           calibration) or auto\n"
-        "      --C VALUE            inverse L2 strength, > 0 (default 1)\n"
-        "      --class-weight W     auto (default; as churn-train), none\n"
-        "                           or balanced\n"
+        "      --cv K               K folds (2..100) instead of a model file\n"
+        "  -m, --model NAME         with --cv, the family to train, as in\n"
+        "                           churn-train: logistic (default), svm,\n"
+        "                           gbdt or auto; a model file is refused\n"
+        "                           (without --cv, --model is the FILE)\n"
+        "      --family NAME        the same as --model NAME (deprecated)\n"
+        "  training options:        --C, --kernel, --gamma, --degree,\n"
+        "                           --components, --calibration, --search,\n"
+        "                           --time-budget, --search-rows, --max-rows,\n"
+        "                           --class-weight, --trees, --depth,\n"
+        "                           --learning-rate, --subsample, --colsample,\n"
+        "                           --min-child-weight, --lambda and\n"
+        "                           --early-stopping, as in churn-train,\n"
+        "                           parsed by the same code (see churn-train\n"
+        "                           --help); only with --cv; one that does not\n"
+        "                           apply to the family is a usage error.\n"
+        "                           --seed seeds the training too\n"
         "Report:\n"
         "      --threshold P        call rows with probability >= P churners\n"
         "                           (default 0.5)\n"
@@ -121,21 +132,62 @@ static void usage(void)
 
 typedef struct eval_args {
     const char *model, *data, *label, *positive, *id;
-    const char *family, *class_weight, *json, *html, *baseline, *metrics;
+    const char *family, *json, *html, *baseline, *metrics;
     const char *rules;
     size_t cv, resamples, n_horizons;
     double horizons[16];
     uint64_t seed;
-    double c, threshold, offer_cost, customer_value, max_drop;
+    double threshold, offer_cost, customer_value, max_drop;
     int quiet, no_importance, has_horizon, has_kpi_from, has_kpi_to;
     int64_t kpi_from, kpi_to;
     cli_history h;                 /* --events and the other history options */
+    cli_train t;                   /* --cv: the training options */
+    int train_given;               /* a training option was given */
 } eval_args;
+
+/* --model is the model FILE without --cv and the family NAME with it
+ * (churn-train's --model); --family is the old spelling of the latter.
+ * A readable file given with --cv is a mistake, not a family. */
+static void resolve_model(eval_args *a)
+{
+    if (!a->cv) {
+        if (a->family)
+            cli_usage_error("--family %s needs --cv K (without --cv, give "
+                            "--model MODEL.churn)", a->family);
+        if (a->train_given)
+            cli_usage_error("training options (such as --C or --kernel) "
+                            "need --cv K: --model FILE is already trained");
+        return;
+    }
+    if (a->model && a->family && strcmp(a->model, a->family) != 0)
+        cli_usage_error("--model %s and --family %s: with --cv both name the "
+                        "family; give one (--model)", a->model, a->family);
+    const char *family = a->model ? a->model : a->family;
+    if (family) {
+        churn_train_opts *probe = churn_train_opts_new();
+        if (!probe)
+            cli_fail("out of memory");
+        int known = churn_train_opts_set_model(probe, family) == CHURN_OK;
+        churn_train_opts_free(probe);
+        FILE *f = known ? NULL : fopen(family, "rb");
+        if (f) {
+            fclose(f);
+            cli_usage_error("--cv trains its own models: --model names the "
+                            "family (logistic, svm, gbdt, auto), not a model "
+                            "file ('%s'); leave out --cv to evaluate the file",
+                            family);
+        }
+        a->t.model = family;
+    }
+    a->model = NULL;
+    cli_train_check(&a->t);
+}
 
 /* Checks that the options fit together; exits 2 when they do not. */
 static void check_args(eval_args *a)
 {
-    if (!a->model == !a->cv)
+    resolve_model(a);
+    if (!a->model && !a->cv)
         cli_usage_error("give either --model MODEL.churn or --cv K");
     if (!a->data && !a->h.events)
         cli_usage_error("give --data LABELED.csv or --events EVENTS.csv");
@@ -183,8 +235,7 @@ static size_t parse_horizons(const char *arg, double *days)
 
 static void parse_args(int argc, char **argv, eval_args *a)
 {
-    enum { LABEL = 1, POSITIVE, ID, CV, FAMILY, C_OPT, CLASS_WEIGHT,
-           THRESHOLD, OFFER_COST, CUSTOMER_VALUE, BOOTSTRAP, SEED, JSON,
+    enum { LABEL = 1, POSITIVE, ID, CV, FAMILY, THRESHOLD, OFFER_COST, CUSTOMER_VALUE, BOOTSTRAP, SEED, JSON,
            HTML, BASELINE, MAX_DROP, METRIC, NO_IMPORTANCE, RULES, KPI_FROM,
            KPI_TO, HORIZONS };
     static const struct option longopts[] = {
@@ -195,8 +246,7 @@ static void parse_args(int argc, char **argv, eval_args *a)
         {"id", required_argument, NULL, ID},
         {"cv", required_argument, NULL, CV},
         {"family", required_argument, NULL, FAMILY},
-        {"C", required_argument, NULL, C_OPT},
-        {"class-weight", required_argument, NULL, CLASS_WEIGHT},
+        CLI_TRAIN_OPTIONS,
         {"threshold", required_argument, NULL, THRESHOLD},
         {"offer-cost", required_argument, NULL, OFFER_COST},
         {"customer-value", required_argument, NULL, CUSTOMER_VALUE},
@@ -228,8 +278,6 @@ static void parse_args(int argc, char **argv, eval_args *a)
         case ID: a->id = optarg; break;
         case CV: a->cv = cli_size("--cv", optarg, 2, 100); break;
         case FAMILY: a->family = optarg; break;
-        case C_OPT: a->c = cli_double("--C", optarg, 1e-12, 1e12); break;
-        case CLASS_WEIGHT: a->class_weight = optarg; break;
         case THRESHOLD:
             a->threshold = cli_double("--threshold", optarg, 0, 1);
             break;
@@ -270,10 +318,15 @@ static void parse_args(int argc, char **argv, eval_args *a)
             cli_history_free(&a->h);
             exit(0);
         case 'V':
-            printf("churn-eval %s\n", churn_version());
+            cli_print_version();
             cli_history_free(&a->h);
             exit(0);
         default:
+            if (c >= CLI_TRAIN_BASE && c < CLI_TRAIN_END) {
+                cli_train_option(&a->t, c, optarg);
+                a->train_given = 1;
+                break;
+            }
             if (c < CLI_HISTORY_BASE)
                 cli_bad_option(c, argv);
             a->has_horizon |= c == CLI_HORIZON;
@@ -479,18 +532,10 @@ static churn_eval_opts *eval_opts(const eval_args *a)
 static churn_eval *cross_validate(const eval_args *a, churn_dataset *ds,
                                   const churn_eval_opts *eo)
 {
-    churn_train_opts *to = churn_train_opts_new();
-    if (!to)
-        cli_fail("out of memory");
-    if (churn_train_opts_set_model(to, a->family))
-        cli_usage_error("--family: unknown model '%s' (logistic, svm, "
-                        "auto)", a->family);
-    if (churn_train_opts_set_class_weight(to, a->class_weight))
-        cli_usage_error("--class-weight: '%s' is not auto, none or balanced",
-                        a->class_weight);
-    churn_train_opts_set_c(to, a->c);
+    cli_train t = a->t;
+    t.seed = a->seed;
+    churn_train_opts *to = cli_train_opts(&t);
     churn_train_opts_set_validation(to, 0);
-    churn_train_opts_set_progress(to, cli_progress, NULL);
     churn_eval *e = NULL;
     churn_error err;
     int rc = churn_eval_cv(ds, to, a->cv, eo, &e, &err);
@@ -684,12 +729,12 @@ static void print_history(const cli_history *h)
 
 int main(int argc, char **argv)
 {
-    eval_args a = {.family = "logistic", .class_weight = "auto", .c = 1,
-                   .threshold = 0.5,
+    eval_args a = {.threshold = 0.5,
                    .offer_cost = 1, .customer_value = 10, .resamples = 1000,
                    .seed = 42, .max_drop = 0.01};
     cli_tool = "churn-eval";
     cli_history_init(&a.h);
+    cli_train_init(&a.t);
     parse_args(argc, argv, &a);
     churn_eval_opts *eo = eval_opts(&a);
     churn_model *m = a.model ? load_model(&a) : NULL;

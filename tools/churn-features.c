@@ -38,24 +38,24 @@ static void usage(void)
         "Options:\n"
         "%s"
         "%s"
-        "  -o, --output FILE       where to write the features (CSV, atomically)\n"
-        "      --list              print every feature: name, unit, meaning\n"
-        "      --list-events       read --events only and print each event name\n"
-        "                          with its rows, role and per-name column\n"
-        "                          (--as-of optional); write no features\n"
-        "      --mpi               run as one rank of an MPI job (built with\n"
-        "                          MPI): --events and --customers are glob\n"
-        "                          patterns (quote them) of shard files,\n"
-        "                          sorted by name, rank r taking matches r,\n"
-        "                          r+P, ... (events shard i with customers\n"
-        "                          shard i; all events of a customer in one\n"
-        "                          shard), or patterns with {rank}; -o must\n"
-        "                          hold {rank}: each rank writes its own file,\n"
-        "                          {rank} zero-padded to the digits of P-1\n"
-        "                          (features-{rank}.csv: features-0.csv, ...);\n"
-        "                          a rank without shards writes the header\n"
-        "  -h, --help              show this help and exit\n"
-        "  -V, --version           show the version and exit\n"
+        "  -o, --output FILE        where to write the features (CSV, atomically)\n"
+        "      --list               print every feature: name, unit, meaning\n"
+        "      --list-events        read --events only and print each event name\n"
+        "                           with its rows, role and per-name column\n"
+        "                           (--as-of optional); write no features\n"
+        "      --mpi                run as one rank of an MPI job (built with\n"
+        "                           MPI): --events and --customers are glob\n"
+        "                           patterns (quote them) of shard files,\n"
+        "                           sorted by name, rank r taking matches r,\n"
+        "                           r+P, ... (events shard i with customers\n"
+        "                           shard i; all events of a customer in one\n"
+        "                           shard), or patterns with {rank}; -o must\n"
+        "                           hold {rank}: each rank writes its own file,\n"
+        "                           {rank} zero-padded to the digits of P-1\n"
+        "                           (features-{rank}.csv: features-0.csv, ...);\n"
+        "                           a rank without shards writes the header\n"
+        "  -h, --help               show this help and exit\n"
+        "  -V, --version            show the version and exit\n"
         "\n"
         "Examples:\n"
         "  churn-features --events events.csv --customers customers.csv \\\n"
@@ -172,7 +172,7 @@ int main(int argc, char **argv)
             cli_history_free(&h);
             return 0;
         case 'V':
-            printf("churn-features (churn) %s\n", churn_version());
+            cli_print_version();
             cli_history_free(&h);
             return 0;
         default:

@@ -147,7 +147,7 @@ int main(int argc, char **argv)
             churn_synth_opts_free(o);
             return 0;
         case 'V':
-            printf("churn-synth %s\n", churn_version());
+            cli_print_version();
             churn_synth_opts_free(o);
             return 0;
         case 'n':

@@ -64,6 +64,29 @@ static void usage(void)
         "      --gamma VALUE        rbf/poly kernel width (default 1/number of\n"
         "                           standardized features)\n"
         "      --degree N           poly kernel degree (default 3)\n"
+        "gbdt (one-hot inputs, missing values kept as missing, no\n"
+        "imputation or scaling; stops early on a fifth of the fitting rows,\n"
+        "then refits on all of them; only with --model gbdt):\n"
+        "      --trees N            boosting rounds at most, 1..100000\n"
+        "                           (default 100)\n"
+        "      --depth N            tree depth, 1..64 (default 6)\n"
+        "      --learning-rate X    shrinkage, in (0, 1] (default 0.3)\n"
+        "      --subsample X        share of rows per tree, (0, 1] (default 1)\n"
+        "      --colsample X        share of inputs per tree, (0, 1]\n"
+        "                           (default 1)\n"
+        "      --min-child-weight X\n"
+        "                           least hessian sum in a leaf, >= 0\n"
+        "                           (default 1)\n"
+        "      --lambda X           L2 penalty on leaf weights, >= 0\n"
+        "                           (default 1)\n"
+        "      --early-stopping N   rounds without a better held-out log\n"
+        "                           loss before stopping, 0..100000\n"
+        "                           (default 20; 0: no hold-out, all\n"
+        "                           --trees rounds)\n"
+        "      --threads N          XGBoost threads, 1..1024 (default 1: the\n"
+        "                           model file does not depend on the\n"
+        "                           machine; same rows, options, seed and\n"
+        "                           threads give the same file)\n"
         "      --calibration M      platt, isotonic or none (default platt for\n"
         "                           svm, none for logistic, rbf-approx and\n"
         "                           gbdt);\n"
@@ -101,7 +124,7 @@ static void usage(void)
         "                           --search and auto models try both\n"
         "                           weights where auto allows balanced. The\n"
         "                           summary and the model say which was used\n"
-        "      --validation F       held-out share of customers, 0 to <1\n"
+        "      --validation F       held-out share of customers, 0 to 0.9\n"
         "                           (default 0.2; 0 = none)\n"
         "      --no-refit           keep the model fitted without the\n"
         "                           held-out rows\n"
@@ -118,29 +141,6 @@ static void usage(void)
         "  -q, --quiet              no summary\n"
         "  -h, --help               show this help and exit\n"
         "  -V, --version            show the version and exit\n"
-        "\n"
-        "Gradient-boosted trees (only with --model gbdt; one-hot inputs,\n"
-        "missing values kept as missing, no imputation or scaling; stops\n"
-        "early on a fifth of the fitting rows, then refits on all of them):\n"
-        "      --trees N            boosting rounds at most, 1..100000\n"
-        "                           (default 100)\n"
-        "      --depth N            tree depth, 1..64 (default 6)\n"
-        "      --learning-rate X    shrinkage, in (0, 1] (default 0.3)\n"
-        "      --subsample X        share of rows per tree, (0, 1] (default 1)\n"
-        "      --colsample X        share of inputs per tree, (0, 1]\n"
-        "                           (default 1)\n"
-        "      --min-child-weight X least hessian sum in a leaf, >= 0\n"
-        "                           (default 1)\n"
-        "      --lambda X           L2 penalty on leaf weights, >= 0\n"
-        "                           (default 1)\n"
-        "      --early-stopping N   rounds without a better held-out log\n"
-        "                           loss before stopping, 0..100000\n"
-        "                           (default 20; 0: no hold-out, all\n"
-        "                           --trees rounds)\n"
-        "      --threads N          XGBoost threads, 1..1024 (default 1: the\n"
-        "                           model file does not depend on the\n"
-        "                           machine; same rows, options, seed and\n"
-        "                           threads give the same file)\n"
         "\n"
         "Distributed (built with MPI; see docs/MPI.md):\n"
         "      --mpi                run as one rank of an MPI job (mpirun -np\n"
@@ -170,57 +170,24 @@ static void usage(void)
 }
 
 typedef struct train_args {
-    const char *data, *label, *positive, *id, *output;
-    const char *model, *class_weight, *kernel, *calibration, *metric,
-        *report;
-    double c, gamma, validation, time_budget;
-    size_t max_rows, components, search_rows;
-    int degree, search, refit, quiet, mpi, validation_given;
-    uint64_t seed;
-    size_t trees, depth, threads; /* gbdt; 0: not given */
-    long early_stopping;          /* gbdt; -1: not given */
-    double learning_rate, subsample, colsample, min_child_weight, lambda;
-    const char *gbdt_opt;   /* the first gbdt option given, without -- */
-    const char *kernel_opt; /* the first svm/logistic option given */
+    const char *data, *label, *positive, *id, *output, *report;
+    cli_train t; /* the model options, shared with churn-eval --cv */
+    double validation;
+    int refit, quiet, mpi, validation_given;
 } train_args;
 
-/* Options of one family given to another are usage errors. */
-static void check_family_args(const train_args *a)
-{
-    int gbdt = strcmp(a->model, "gbdt") == 0;
-    if (a->gbdt_opt && !gbdt)
-        cli_usage_error("--%s is an option of --model gbdt, not %s",
-                        a->gbdt_opt, a->model);
-    if (a->kernel_opt && gbdt)
-        cli_usage_error("--%s is not an option of --model gbdt",
-                        a->kernel_opt);
-}
 
 static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
 {
-    enum { LABEL = 1, POSITIVE, ID, MODEL, C_OPT, CLASS_WEIGHT, VALIDATION,
-           NO_REFIT, SEED, KERNEL, GAMMA, DEGREE, CALIBRATION, SEARCH,
-           METRIC, MAX_ROWS, REPORT, COMPONENTS, MPI_OPT, TREES, DEPTH,
-           LEARNING_RATE, SUBSAMPLE, COLSAMPLE, MIN_CHILD_WEIGHT, LAMBDA,
-           EARLY_STOPPING, THREADS, TIME_BUDGET, SEARCH_ROWS };
+    enum { LABEL = 1, POSITIVE, ID, MODEL, VALIDATION, NO_REFIT, SEED,
+           METRIC, REPORT, MPI_OPT, THREADS };
     static const struct option longopts[] = {
         {"data", required_argument, NULL, 'd'},
         {"label", required_argument, NULL, LABEL},
         {"positive", required_argument, NULL, POSITIVE},
         {"id", required_argument, NULL, ID},
         {"model", required_argument, NULL, MODEL},
-        {"C", required_argument, NULL, C_OPT},
-        {"kernel", required_argument, NULL, KERNEL},
-        {"gamma", required_argument, NULL, GAMMA},
-        {"degree", required_argument, NULL, DEGREE},
-        {"components", required_argument, NULL, COMPONENTS},
-        {"calibration", required_argument, NULL, CALIBRATION},
-        {"search", no_argument, NULL, SEARCH},
         {"metric", required_argument, NULL, METRIC},
-        {"time-budget", required_argument, NULL, TIME_BUDGET},
-        {"search-rows", required_argument, NULL, SEARCH_ROWS},
-        {"max-rows", required_argument, NULL, MAX_ROWS},
-        {"class-weight", required_argument, NULL, CLASS_WEIGHT},
         {"validation", required_argument, NULL, VALIDATION},
         {"no-refit", no_argument, NULL, NO_REFIT},
         {"seed", required_argument, NULL, SEED},
@@ -230,93 +197,41 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {"mpi", no_argument, NULL, MPI_OPT},
-        {"trees", required_argument, NULL, TREES},
-        {"depth", required_argument, NULL, DEPTH},
-        {"learning-rate", required_argument, NULL, LEARNING_RATE},
-        {"subsample", required_argument, NULL, SUBSAMPLE},
-        {"colsample", required_argument, NULL, COLSAMPLE},
-        {"min-child-weight", required_argument, NULL, MIN_CHILD_WEIGHT},
-        {"lambda", required_argument, NULL, LAMBDA},
-        {"early-stopping", required_argument, NULL, EARLY_STOPPING},
         {"threads", required_argument, NULL, THREADS},
+        CLI_TRAIN_OPTIONS,
         CLI_HISTORY_OPTIONS,
         {NULL, 0, NULL, 0}};
     int c;
     opterr = 0; /* cli_bad_option says what is wrong */
-    int at;
-    while ((c = getopt_long(argc, argv, ":d:o:qhV", longopts, &at)) != -1) {
-        /* Each of these is a long option only: at names it. */
-        if (c >= TREES && c <= THREADS && !a->gbdt_opt)
-            a->gbdt_opt = longopts[at].name;
-        if ((c == C_OPT || c == KERNEL || c == GAMMA || c == DEGREE ||
-             c == COMPONENTS) && !a->kernel_opt)
-            a->kernel_opt = longopts[at].name;
+    while ((c = getopt_long(argc, argv, ":d:o:qhV", longopts, NULL)) != -1) {
         switch (c) {
         case 'd': a->data = optarg; break;
         case LABEL: a->label = optarg; break;
         case POSITIVE: a->positive = optarg; break;
         case ID: a->id = optarg; break;
-        case MODEL: a->model = optarg; break;
-        case C_OPT: a->c = cli_double("--C", optarg, 1e-12, 1e12); break;
-        case CLASS_WEIGHT: a->class_weight = optarg; break;
-        case KERNEL: a->kernel = optarg; break;
-        case GAMMA: a->gamma = cli_double("--gamma", optarg, 1e-12, 1e12); break;
-        case DEGREE: a->degree = (int)cli_size("--degree", optarg, 1, 10); break;
-        case COMPONENTS:
-            a->components = cli_size("--components", optarg, 1,
-                                     CHURN_MAX_COMPONENTS);
-            break;
-        case CALIBRATION: a->calibration = optarg; break;
-        case SEARCH: a->search = 1; break;
-        case METRIC: a->metric = optarg; break;
-        case TIME_BUDGET:
-            a->time_budget = cli_double("--time-budget", optarg, 0, 1e9);
-            break;
-        case SEARCH_ROWS:
-            a->search_rows = cli_size("--search-rows", optarg, 0, (size_t)-1);
-            break;
-        case MAX_ROWS:
-            a->max_rows = cli_size("--max-rows", optarg, 0, (size_t)-1);
-            break;
+        case MODEL: a->t.model = optarg; break;
+        case METRIC: a->t.metric = optarg; break;
         case VALIDATION:
             a->validation = cli_double("--validation", optarg, 0, 0.9);
             a->validation_given = 1;
             break;
         case MPI_OPT: a->mpi = 1; break;
-        case TREES: a->trees = cli_size("--trees", optarg, 1, 100000); break;
-        case DEPTH: a->depth = cli_size("--depth", optarg, 1, 64); break;
         case THREADS:
-            a->threads = cli_size("--threads", optarg, 1, 1024);
+            a->t.threads = cli_size("--threads", optarg, 1, 1024);
             break;
-        case LEARNING_RATE:
-            a->learning_rate = cli_double("--learning-rate", optarg, 0, 1);
-            break;
-        case SUBSAMPLE:
-            a->subsample = cli_double("--subsample", optarg, 0, 1);
-            break;
-        case COLSAMPLE:
-            a->colsample = cli_double("--colsample", optarg, 0, 1);
-            break;
-        case MIN_CHILD_WEIGHT:
-            a->min_child_weight = cli_double("--min-child-weight", optarg, 0,
-                                             1e12);
-            break;
-        case EARLY_STOPPING:
-            a->early_stopping =
-                (long)cli_size("--early-stopping", optarg, 0, 100000);
-            break;
-        case LAMBDA: a->lambda = cli_double("--lambda", optarg, 0, 1e12); break;
         case NO_REFIT: a->refit = 0; break;
         case SEED:
-            a->seed = cli_size("--seed", optarg, 0, (size_t)-1);
+            a->t.seed = cli_size("--seed", optarg, 0, (size_t)-1);
             break;
         case 'o': a->output = optarg; break;
         case REPORT: a->report = optarg; break;
         case 'q': a->quiet = 1; break;
         case 'h': usage(); exit(0);
-        case 'V': printf("churn-train %s\n", churn_version()); exit(0);
+        case 'V': cli_print_version(); exit(0);
         default:
-            if (c >= CLI_HISTORY_BASE)
+            if (c >= CLI_TRAIN_BASE && c < CLI_TRAIN_END)
+                cli_train_option(&a->t, c, optarg);
+            else if (c >= CLI_HISTORY_BASE)
                 cli_history_option(h, c, optarg);
             else
                 cli_bad_option(c, argv);
@@ -330,7 +245,15 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
         cli_usage_error("give either --data or --events");
     if (h->events)
         cli_history_check(h);
-    check_family_args(a);
+    cli_train_check(&a->t);
+    if (a->t.threads && strcmp(a->t.model, "gbdt") != 0)
+        cli_usage_error("--threads applies to --model gbdt, not --model %s",
+                        a->t.model);
+    /* With --data the labels are in the file: a horizon only describes
+     * them for the survival family, which needs it. */
+    if (a->data && h->horizon_days > 0 && strcmp(a->t.model, "survival"))
+        cli_usage_error("--horizon applies to --model survival (or to "
+                        "--events), not --model %s with --data", a->t.model);
     /* The distributed fit holds nothing out: with --mpi, --validation is
      * 0 unless given (what else it lacks, the library says: main). */
     if (a->mpi && !a->validation_given)
@@ -423,68 +346,14 @@ static void print_leaderboard(const churn_model *m)
     free(order);
 }
 
-/* The gbdt options given; a share of 0 passes cli_double's range but not
- * the setter's. */
-static void set_gbdt_opts(churn_train_opts *o, const train_args *a)
-{
-    if (a->trees)
-        churn_train_opts_set_trees(o, a->trees);
-    if (a->depth)
-        churn_train_opts_set_depth(o, a->depth);
-    if (a->threads)
-        churn_train_opts_set_threads(o, a->threads);
-    if (a->early_stopping >= 0)
-        churn_train_opts_set_early_stopping(o, (size_t)a->early_stopping);
-    if (!isnan(a->learning_rate) &&
-        churn_train_opts_set_learning_rate(o, a->learning_rate))
-        cli_usage_error("--learning-rate must be in (0, 1]");
-    if (!isnan(a->subsample) && churn_train_opts_set_subsample(o, a->subsample))
-        cli_usage_error("--subsample must be in (0, 1]");
-    if (!isnan(a->colsample) && churn_train_opts_set_colsample(o, a->colsample))
-        cli_usage_error("--colsample must be in (0, 1]");
-    if (!isnan(a->min_child_weight))
-        churn_train_opts_set_min_child_weight(o, a->min_child_weight);
-    if (!isnan(a->lambda))
-        churn_train_opts_set_lambda(o, a->lambda);
-}
-
 static churn_train_opts *train_opts(const train_args *a)
 {
-    churn_train_opts *o = churn_train_opts_new();
-    if (!o)
-        cli_fail("out of memory");
-    if (churn_train_opts_set_model(o, a->model))
-        cli_usage_error("--model: unknown model '%s' (logistic, svm, gbdt, "
-                        "survival, auto)", a->model);
-    if (churn_train_opts_set_kernel(o, a->kernel))
-        cli_usage_error("--kernel: unknown kernel '%s' (rbf, linear, poly, "
-                        "rbf-approx)", a->kernel);
-    if (churn_train_opts_set_calibration(o, a->calibration))
-        cli_usage_error("--calibration: '%s' is not platt, isotonic or none",
-                        a->calibration);
-    if (churn_train_opts_set_metric(o, a->metric))
-        cli_usage_error("--metric: '%s' is not auc, pr_auc or logloss",
-                        a->metric);
-    churn_train_opts_set_gamma(o, a->gamma);
-    churn_train_opts_set_degree(o, a->degree);
-    churn_train_opts_set_components(o, a->components);
-    churn_train_opts_set_search(o, a->search);
-    churn_train_opts_set_max_rows(o, a->max_rows);
-    if (a->time_budget > 0)
-        churn_train_opts_set_time_budget(o, a->time_budget);
-    churn_train_opts_set_search_rows(o, a->search_rows);
-    if (churn_train_opts_set_class_weight(o, a->class_weight))
-        cli_usage_error("--class-weight: '%s' is not auto, none or balanced",
-                        a->class_weight);
+    churn_train_opts *o = cli_train_opts(&a->t);
     if (a->data && a->positive &&
         churn_train_opts_set_label_positive(o, a->positive))
         cli_fail("out of memory");
-    churn_train_opts_set_c(o, a->c);
     churn_train_opts_set_validation(o, a->validation);
     churn_train_opts_set_refit(o, a->refit);
-    churn_train_opts_set_seed(o, a->seed);
-    set_gbdt_opts(o, a);
-    churn_train_opts_set_progress(o, cli_progress, NULL);
     return o;
 }
 
@@ -493,10 +362,10 @@ static churn_train_opts *train_opts(const train_args *a)
 static void warn_if_slow(const train_args *a, const churn_dataset *ds)
 {
     size_t n = churn_dataset_n_rows(ds);
-    if (a->max_rows && a->max_rows < n)
-        n = a->max_rows;
-    if (strcmp(a->model, "logistic") == 0 ||
-        strcmp(a->kernel, "rbf-approx") == 0 || n <= 50000 || a->quiet)
+    if (a->t.max_rows && a->t.max_rows < n)
+        n = a->t.max_rows;
+    if (strcmp(a->t.model, "logistic") == 0 ||
+        strcmp(a->t.kernel, "rbf-approx") == 0 || n <= 50000 || a->quiet)
         return;
     /* Measured: one rbf fit on 3,750 telecom rows takes about 0.5 s; a
      * training run makes about 5 such fits (validation, refit and their
@@ -506,7 +375,7 @@ static void warn_if_slow(const train_args *a, const churn_dataset *ds)
             "churn-train: a kernel SVM on %zu rows may take about %.0f "
             "minutes%s; --max-rows 50000 trains on a sample, --kernel "
             "rbf-approx in time linear in rows\n",
-            n, minutes, a->search ? " per grid point (3 folds each)" : "");
+            n, minutes, a->t.search ? " per grid point (3 folds each)" : "");
 }
 
 /* The rows of a run: all ranks' rows, labelled ones and churners. */
@@ -616,27 +485,22 @@ int main(int argc, char **argv)
 {
     cli_tool = "churn-train";
     const churn_comm *comm = cli_mpi_start(&argc, &argv);
-    train_args a = {.label = "churned", .model = "logistic",
-                    .class_weight = "auto", .kernel = "rbf",
-                    .calibration = "default", .metric = "auc", .c = 1.0,
-                    .search_rows = CHURN_SEARCH_ROWS,
-                    .degree = 3, .validation = 0.2, .refit = 1, .seed = 42,
-                    .learning_rate = NAN, .subsample = NAN, .colsample = NAN,
-                    .min_child_weight = NAN, .lambda = NAN,
-                    .early_stopping = -1};
+    train_args a = {.label = "churned", .validation = 0.2, .refit = 1};
+    cli_train_init(&a.t);
+    a.t.seed = 42;
     cli_history h;
     cli_history_init(&h);
     parse_args(argc, argv, &a, &h);
     churn_train_opts *opts = train_opts(&a);
-    if (strcmp(a.model, "survival") == 0 &&
+    if (strcmp(a.t.model, "survival") == 0 &&
         churn_train_opts_set_horizon(opts, h.horizon_days))
         cli_usage_error("--model survival needs --horizon DAYS: the label "
                         "horizon the data was made with");
     if (a.mpi && !churn_train_opts_distributed(opts))
         cli_usage_error("--mpi: --model %s%s%s has no distributed fit (see "
-                        "--mpi in --help)", a.model,
-                        strcmp(a.kernel, "rbf") ? " --kernel " : "",
-                        strcmp(a.kernel, "rbf") ? a.kernel : "");
+                        "--mpi in --help)", a.t.model,
+                        strcmp(a.t.kernel, "rbf") ? " --kernel " : "",
+                        strcmp(a.t.kernel, "rbf") ? a.t.kernel : "");
     churn_error err;
     /* What else the distributed fit does not do, in the library's words:
      * a usage error, found before any shard is read. */
@@ -667,7 +531,7 @@ int main(int argc, char **argv)
     if (!a.quiet && !cli_silent)
         print_leaderboard(m);
     if (!a.quiet && !cli_silent)
-        print_summary(m, counts, a.output, a.class_weight,
+        print_summary(m, counts, a.output, a.t.class_weight,
                       cli_now() - start, comm,
                       a.data ? cli_ids_text(ds, a.id != NULL, ids, sizeof ids)
                              : NULL);

@@ -163,38 +163,38 @@ double cli_now(void)
 }
 
 const char cli_history_help[] =
-    "      --events FILE       event log CSV: customer_id,timestamp,event[,value]\n"
-    "      --customers FILE    optional CSV of static columns per customer_id;\n"
-    "                          a row for no customer of the log is an error,\n"
-    "                          for under half a warning on stderr\n"
-    "      --as-of DATE        snapshot date YYYY-MM-DD; only events before it\n"
-    "                          are used for features (required with --events)\n"
-    "                          Dates are YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS[Z]\n"
-    "                          (UTC), never numbers such as 20250101\n"
-    "      --horizon DAYS      label window [as-of, as-of + DAYS): churned = a\n"
-    "                          cancel in it (or no activity, for logs without\n"
-    "                          cancel events)\n"
-    "      --role ROLE=N1,N2   event names for a role (activity, purchase,\n"
-    "                          ticket_open, ticket_close, satisfaction, cancel,\n"
-    "                          signup); replaces its defaults; repeatable.\n"
-    "                          Names no role claims count as activity while\n"
-    "                          activity keeps its defaults; once\n"
-    "                          --role activity=... is given, exactly those\n"
-    "                          names are activity. Unknown names always get a\n"
-    "                          per-name column events_<name>_30d.\n"
-    "      --role ignore=N1,N2 drop the events of these names entirely\n"
-    "                          (no role, no column, no customer)\n"
-    "      --snapshots K       stack K snapshots, --every DAYS apart, ending\n"
-    "      --every DAYS        at --as-of (adds an as_of column)\n"
-    "      --active-window D   without cancel events: only customers active in\n"
-    "                          the D days before as-of count (default 90)\n"
-    "      --id-column NAME    column names in the event log (defaults:\n"
-    "      --time-column NAME  customer_id, timestamp, event, value)\n"
+    "      --events FILE        event log CSV: customer_id,timestamp,event[,value]\n"
+    "      --customers FILE     optional CSV of static columns per customer_id;\n"
+    "                           a row for no customer of the log is an error,\n"
+    "                           for under half a warning on stderr\n"
+    "      --as-of DATE         snapshot date YYYY-MM-DD; only events before it\n"
+    "                           are used for features (required with --events)\n"
+    "                           Dates are YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS[Z]\n"
+    "                           (UTC), never numbers such as 20250101\n"
+    "      --horizon DAYS       label window [as-of, as-of + DAYS): churned = a\n"
+    "                           cancel in it (or no activity, for logs without\n"
+    "                           cancel events)\n"
+    "      --role ROLE=N1,N2    event names for a role (activity, purchase,\n"
+    "                           ticket_open, ticket_close, satisfaction, cancel,\n"
+    "                           signup); replaces its defaults; repeatable.\n"
+    "                           Names no role claims count as activity while\n"
+    "                           activity keeps its defaults; once\n"
+    "                           --role activity=... is given, exactly those\n"
+    "                           names are activity. Unknown names always get a\n"
+    "                           per-name column events_<name>_30d.\n"
+    "      --role ignore=N1,N2  drop the events of these names entirely\n"
+    "                           (no role, no column, no customer)\n"
+    "      --snapshots K        stack K snapshots, --every DAYS apart, ending\n"
+    "      --every DAYS         at --as-of (adds an as_of column)\n"
+    "      --active-window D    without cancel events: only customers active in\n"
+    "                           the D days before as-of count (default 90)\n"
+    "      --id-column NAME     column names in the event log (defaults:\n"
+    "      --time-column NAME   customer_id, timestamp, event, value)\n"
     "      --event-column NAME\n"
     "      --value-column NAME\n"
-    "      --threads N         threads that read the event log or the CSV\n"
-    "                          (default: the number of online cores); same\n"
-    "                          result for any N\n";
+    "      --threads N          threads that read the event log or the CSV\n"
+    "                           (default: the number of online cores); same\n"
+    "                           result for any N\n";
 
 void cli_history_init(cli_history *h)
 {
@@ -567,4 +567,9 @@ void cli_drift_summary(const churn_drift *d)
                 churn_drift_input_name(d, r),
                 cli_num(churn_drift_input_psi(d, r), 4).s);
     fputc('\n', stderr);
+}
+
+void cli_print_version(void)
+{
+    printf("%s (churn) %s\n", cli_tool, churn_version());
 }

@@ -196,4 +196,82 @@ churn_dataset *cli_read_labeled(const char *path, const char *label,
 /* Seconds on a monotonic clock. */
 double cli_now(void);
 
+/* The training options churn-train and churn-eval --cv share
+ * (cli_train.c): put CLI_TRAIN_OPTIONS in the getopt_long table and pass
+ * every code in [CLI_TRAIN_BASE, CLI_TRAIN_END) to cli_train_option. */
+enum {
+    CLI_TRAIN_BASE = 1200,
+    CLI_TRAIN_C = CLI_TRAIN_BASE,
+    CLI_TRAIN_KERNEL,
+    CLI_TRAIN_GAMMA,
+    CLI_TRAIN_DEGREE,
+    CLI_TRAIN_COMPONENTS,
+    CLI_TRAIN_CALIBRATION,
+    CLI_TRAIN_SEARCH,
+    CLI_TRAIN_TIME_BUDGET,
+    CLI_TRAIN_SEARCH_ROWS,
+    CLI_TRAIN_MAX_ROWS,
+    CLI_TRAIN_CLASS_WEIGHT,
+    CLI_TRAIN_TREES,
+    CLI_TRAIN_DEPTH,
+    CLI_TRAIN_LEARNING_RATE,
+    CLI_TRAIN_SUBSAMPLE,
+    CLI_TRAIN_COLSAMPLE,
+    CLI_TRAIN_MIN_CHILD_WEIGHT,
+    CLI_TRAIN_LAMBDA,
+    CLI_TRAIN_EARLY_STOPPING,
+    CLI_TRAIN_END
+};
+#define CLI_TRAIN_OPTIONS                                                     \
+    {"C", required_argument, NULL, CLI_TRAIN_C},                              \
+        {"kernel", required_argument, NULL, CLI_TRAIN_KERNEL},                \
+        {"gamma", required_argument, NULL, CLI_TRAIN_GAMMA},                  \
+        {"degree", required_argument, NULL, CLI_TRAIN_DEGREE},                \
+        {"components", required_argument, NULL, CLI_TRAIN_COMPONENTS},        \
+        {"calibration", required_argument, NULL, CLI_TRAIN_CALIBRATION},      \
+        {"search", no_argument, NULL, CLI_TRAIN_SEARCH},                      \
+        {"time-budget", required_argument, NULL, CLI_TRAIN_TIME_BUDGET},      \
+        {"search-rows", required_argument, NULL, CLI_TRAIN_SEARCH_ROWS},      \
+        {"max-rows", required_argument, NULL, CLI_TRAIN_MAX_ROWS},            \
+        {"class-weight", required_argument, NULL, CLI_TRAIN_CLASS_WEIGHT},    \
+        {"trees", required_argument, NULL, CLI_TRAIN_TREES},                  \
+        {"depth", required_argument, NULL, CLI_TRAIN_DEPTH},                  \
+        {"learning-rate", required_argument, NULL, CLI_TRAIN_LEARNING_RATE},  \
+        {"subsample", required_argument, NULL, CLI_TRAIN_SUBSAMPLE},          \
+        {"colsample", required_argument, NULL, CLI_TRAIN_COLSAMPLE},          \
+        {"min-child-weight", required_argument, NULL,                         \
+         CLI_TRAIN_MIN_CHILD_WEIGHT},                                         \
+        {"lambda", required_argument, NULL, CLI_TRAIN_LAMBDA},                \
+        {"early-stopping", required_argument, NULL, CLI_TRAIN_EARLY_STOPPING}
+
+/* What the training options say, with the tool's own model, metric,
+ * seed and XGBoost threads (set by the tool, not by cli_train_option). */
+typedef struct cli_train {
+    const char *model, *class_weight, *kernel, *calibration, *metric;
+    double c, gamma, time_budget;
+    size_t max_rows, components, search_rows;
+    int degree, search;
+    uint64_t seed;
+    size_t trees, depth, threads; /* gbdt; 0: not given */
+    long early_stopping;          /* gbdt; -1: not given */
+    double learning_rate, subsample, colsample, min_child_weight, lambda;
+    unsigned char given[CLI_TRAIN_END - CLI_TRAIN_BASE];
+} cli_train;
+
+/* The defaults (those of churn_train_opts_new, model logistic). */
+void cli_train_init(cli_train *t);
+/* Applies option code with its argument to t; exits 2 on a bad value. */
+void cli_train_option(cli_train *t, int code, const char *arg);
+/* An option given that does not apply to t->model (a table in
+ * cli_train.c) exits 2: "--kernel applies to --model svm or auto, not
+ * --model logistic". */
+void cli_train_check(const cli_train *t);
+/* New training options from t (the caller frees them, and sets what is
+ * the tool's own: validation, refit, positive label, horizon); exits 2
+ * on an unknown name. */
+churn_train_opts *cli_train_opts(const cli_train *t);
+
+/* Prints "TOOL (churn) VERSION", the one --version line of every tool. */
+void cli_print_version(void);
+
 #endif

@@ -14,7 +14,7 @@ trap 'rm -rf "$tmp"' EXIT
 failures=0
 fail() { echo "bad_input.sh: $*" >&2; failures=$((failures + 1)); }
 
-version=$("$BIN/churn-score" --version | sed 's/^churn-score //')
+version=$("$BIN/churn-score" --version | sed 's/^churn-score (churn) //')
 $RUN "$BIN/churn-train" --data $D/_train.csv --label churned --validation 0 \
     -o "$tmp/model.churn" > /dev/null || { fail "training the fixture"; exit 1; }
 

@@ -30,7 +30,7 @@ done
 [ -s "$tmp/err" ] && fail "--help wrote to stderr"
 
 expect 0 --version
-grep -qE '^churn-synth [0-9]+\.[0-9]+\.[0-9]+$' "$tmp/out" || fail "--version"
+grep -qE '^churn-synth \(churn\) [0-9]+\.[0-9]+\.[0-9]+$' "$tmp/out" || fail "--version"
 
 # A small run into a folder that does not exist yet.
 expect 0 -o "$tmp/a" --customers 40 --seed 3 --as-of 2024-07-01 \
