@@ -31,8 +31,10 @@ for data in "$tmp/t.csv" "$tmp/noid.csv"; do
     done
 done
 
-# Peak memory (not under a wrapper such as valgrind, which has its own).
-if [ -z "${TEST_WRAPPER:-}" ] && [ -x /usr/bin/time ]; then
+# Peak memory (not under a wrapper such as valgrind, nor under the
+# sanitizers: both add memory of their own).
+if [ -z "${TEST_WRAPPER:-}" ] && [ -z "${SAN_FLAGS:-}" ] &&
+    [ -x /usr/bin/time ]; then
     /usr/bin/time -f %M -o "$tmp/rss" "$BIN/churn-score" \
         --model "$tmp/m.churn" --data "$tmp/t.csv" --top 10 > /dev/null
     kb=$(tail -n 1 "$tmp/rss")
