@@ -51,6 +51,8 @@ int churn__csv_open(const char *path, churn__csv **out, churn_error *err)
     if (!c->fp) {
         int e = errno;
         churn__csv_close(c);
+        if (e == ENOMEM) /* fopen's own buffer: out of memory, not I/O */
+            return churn__fail_nomem(err);
         return churn__fail_at(err, CHURN_EIO, path, 0, 0, "cannot open: %s",
                               strerror(e));
     }
