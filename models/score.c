@@ -1,12 +1,13 @@
 /* score.c - ranking customers by churn probability, risk tiers, and the
  * reasons: each input's contribution to the customer's decision value. */
 #include "scores.h"
+#include "reasons.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_REASONS 10
+#define MAX_REASONS CHURN__MAX_REASONS
 
 /* Rows formatted per round of parallel writing. */
 #define WRITE_BATCH 65536
@@ -15,6 +16,7 @@ struct churn_score_opts {
     double high, medium;
     size_t n_reasons;
     size_t n_threads; /* 0 = the online cores */
+    int by_input;     /* reasons per input, not by family (reasons.c) */
 };
 
 churn_score_opts *churn_score_opts_new(void)
@@ -44,6 +46,14 @@ int churn_score_opts_set_tiers(churn_score_opts *o, double high, double medium)
         return CHURN_EINVAL;
     o->high = high;
     o->medium = medium;
+    return CHURN_OK;
+}
+
+int churn_score_opts_set_reason_groups(churn_score_opts *o, int on)
+{
+    if (!o)
+        return CHURN_EINVAL;
+    o->by_input = !on;
     return CHURN_OK;
 }
 
@@ -138,9 +148,17 @@ static size_t describe_value(const churn_dataset *ds, size_t i, size_t col,
 static int write_reasons(churn_scores *s, const churn_model *m,
                          const churn_dataset *ds, size_t i,
                          const size_t *cols, const double *contrib,
-                         size_t n_reasons)
+                         size_t n_reasons, int by_input)
 {
     size_t d = churn__pipeline_n_inputs(m->pipe);
+    if (!by_input) { /* by family, in words: reasons.c */
+        char text[CHURN__REASONS_TEXT];
+        size_t len = churn__reasons_format(m, ds, i, contrib, n_reasons,
+                                           text);
+        if (append_text(s, text, len) != CHURN_OK)
+            return CHURN_ENOMEM;
+        return append_text(s, "", 1);
+    }
     /* Insertion into a short sorted list: n_reasons is at most 10. */
     size_t best[MAX_REASONS], n_best = 0;
     for (size_t j = 0; j < d; j++) {
@@ -191,8 +209,8 @@ static int alloc_scores(churn_scores *s, size_t n)
 static int score_rows(churn_scores *s, churn_scores *part,
                       const churn_model *m, const churn_dataset *ds,
                       const churn__binding *bind, const size_t *cols,
-                      size_t n_reasons, size_t *row_off, size_t lo,
-                      size_t hi)
+                      size_t n_reasons, int by_input, size_t *row_off,
+                      size_t lo, size_t hi)
 {
     size_t d = churn__pipeline_n_inputs(m->pipe), p = m->n_outputs;
     double *raw = malloc((d ? d : 1) * sizeof *raw);
@@ -213,7 +231,8 @@ static int score_rows(churn_scores *s, churn_scores *part,
         if (n_reasons > 0)
             churn__classifier_contrib(&m->clf, z, out_input, d, contrib,
                                       contrib + d);
-        rc = write_reasons(part, m, ds, i, cols, contrib, n_reasons);
+        rc = write_reasons(part, m, ds, i, cols, contrib, n_reasons,
+                           by_input);
     }
     free(raw);
     free(z);
@@ -230,6 +249,7 @@ typedef struct score_job {
     const churn__binding *bind;
     const size_t *cols;
     size_t n_reasons, n_tasks;
+    int by_input;
     size_t *row_off;
     churn_scores *parts; /* per task: only its text is used */
     int *rc;
@@ -243,7 +263,7 @@ static void score_task(void *ctx, size_t t)
                                              ? n
                                              : n / j->n_tasks * (t + 1);
     j->rc[t] = score_rows(j->s, &j->parts[t], j->m, j->ds, j->bind, j->cols,
-                          j->n_reasons, j->row_off, lo, hi);
+                          j->n_reasons, j->by_input, j->row_off, lo, hi);
 }
 
 /* Scores all rows in n_tasks threads, then joins their reason texts in
@@ -350,8 +370,8 @@ int churn_score_dataset(const churn_model *m, const churn_dataset *ds,
             ds, churn__pipeline_input_name(m->pipe, j));
     size_t n_threads = o->n_threads ? o->n_threads : churn__online_cores();
     s->n_threads = n_threads;
-    score_job job = {s, m, ds, bind, cols, o->n_reasons, 1, row_off, NULL,
-                     NULL};
+    score_job job = {s,    m,           ds,   bind, cols, o->n_reasons, 1,
+                     o->by_input, row_off, NULL, NULL};
     /* Small inputs are not worth a thread. */
     rc = score_all(&job, n < 4096 ? 1 : n_threads);
     if (rc != CHURN_OK)
