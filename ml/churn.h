@@ -945,8 +945,12 @@ CHURN_API size_t churn_scores_row(const churn_scores *s, size_t r);
 CHURN_API double churn_scores_probability(const churn_scores *s, size_t r);
 /* "high", "medium" or "low". */
 CHURN_API const char *churn_scores_tier(const churn_scores *s, size_t r);
-/* The reasons as one text: "name=value (+0.82); name=value (+0.55)",
- * each the input's signed contribution to the classifier's decision value
+/* The reasons as one text. By family (the default; see
+ * churn_score_opts_set_reason_groups, churn_reasons_explain): "activity
+ * down 73 % on the month before (+2.61); 3 unresolved tickets (+0.82)",
+ * each the sum of the family's inputs' contributions. By input:
+ * "name=value (+0.82); name=value (+0.55)", each the input's signed
+ * contribution to the classifier's decision value
  * (the log-odds for uncalibrated logistic regression) against an average
  * training customer, largest first. Linear models: the input's terms
  * w_k z_k; kernel SVMs: f(x) - f(x with the input at its training mean),
