@@ -54,7 +54,8 @@ STATIC := $(BUILD)/libchurn.a
 SHARED := $(BUILD)/libchurn.so.$(VERSION)
 
 .PHONY: all deps check test sanitize valgrind demo bench install uninstall \
-        clean lint fuzz fuzz-build faults run-faults tsan run-tsan
+        clean lint fuzz fuzz-build faults run-faults run-faults-all tsan \
+        run-tsan
 .DELETE_ON_ERROR:
 
 all: deps $(STATIC) $(SHARED) $(TOOLS) $(BUILD)/churn.pc
@@ -163,26 +164,42 @@ sanitize:
 	$(MAKE) faults
 
 # Allocation-failure injection (tests/faults/faults.c): allocation N of a
-# training and a scoring run fails, for every N; under ASan + LeakSanitizer.
-# --wrap reaches the allocations of our own objects only, not those inside
-# GSL, OpenBLAS or libsvm.
+# training, a scoring, a feature and a booster run fails, for every N.
+# Twice: under ASan + LeakSanitizer with -Wl,--wrap (tests/faults/wrap.c),
+# which reaches the allocations of our own objects only; then, in the
+# plain build, with malloc interposed for the whole process
+# (tests/faults/interpose.c), which reaches those inside GSL, jansson and
+# the C library too, and lists what it leaves out (libsvm, XGBoost).
 FAULT_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup \
-              -Wl,--wrap=getline,--wrap=open_memstream,--wrap=gsl_rng_alloc
+              -Wl,--wrap=getline,--wrap=open_memstream
+FAULT_SRC  := tests/faults/faults.c tests/faults/faults.h \
+              tests/helpers/thread_comm.c
 
-$(BUILD)/tests/faults: tests/faults/faults.c tests/helpers/thread_comm.c \
-                      $(STATIC)
+$(BUILD)/tests/faults: $(FAULT_SRC) tests/faults/wrap.c $(STATIC)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/helpers $(ALL_LDFLAGS) $(FAULT_WRAP) -o $@ \
-	    $< tests/helpers/thread_comm.c $(STATIC) $(DEP_LIBS)
+	$(CC) $(ALL_CFLAGS) -Itests/helpers -Imodels $(ALL_LDFLAGS) \
+	    $(FAULT_WRAP) -o $@ \
+	    tests/faults/faults.c tests/faults/wrap.c \
+	    tests/helpers/thread_comm.c $(STATIC) $(DEP_LIBS)
+
+$(BUILD)/tests/faults-all: $(FAULT_SRC) tests/faults/interpose.c $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/helpers -Imodels $(ALL_LDFLAGS) -o $@ \
+	    tests/faults/faults.c tests/faults/interpose.c \
+	    tests/helpers/thread_comm.c $(STATIC) $(DEP_LIBS)
 
 # One OpenBLAS thread: LeakSanitizer stops every thread for each of the
 # thousands of leak checks, and a pool of idle BLAS threads makes that slow.
 run-faults: $(BUILD)/tests/faults
 	OPENBLAS_NUM_THREADS=1 $(BUILD)/tests/faults
 
+run-faults-all: $(BUILD)/tests/faults-all
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BUILD)/tests/faults-all
+
 faults:
 	$(MAKE) BUILD=build-faults SAN_FLAGS="-fsanitize=address \
 	    -fno-omit-frame-pointer" CFLAGS="-O1 -g" run-faults
+	$(MAKE) run-faults-all
 
 # The 8-thread scoring test under ThreadSanitizer. One OpenBLAS thread:
 # OpenBLAS's own pool (not instrumented) hands work over by spinning on

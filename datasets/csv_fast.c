@@ -66,6 +66,7 @@ typedef struct fast {
     size_t cap_rows;
     chunk *chunks;
     size_t n_chunks;
+    size_t rows_done;          /* rows handed to r->sink in this attempt */
 } fast;
 
 static void free_levels(const fast *f, chunk *c)
@@ -321,6 +322,13 @@ static int read_block(fast *f, const char *buf, size_t len,
     }
     if (status == FAST_OK)
         status = add_rows(f);
+    if (status == FAST_OK && f->r->sink) { /* streaming: hand over, drop */
+        size_t n = churn_dataset_n_rows(f->ds);
+        if (f->r->sink(f->r->sink_ctx, f->ds, f->rows_done) != 0)
+            status = FAST_DECLINE;
+        f->rows_done += n;
+        churn__dataset_clear_rows(f->ds);
+    }
     for (size_t t = 0; t < f->n_chunks; t++)
         free_levels(f, &f->chunks[t]);
     return status;
@@ -385,6 +393,7 @@ static int attempt(fast *f, uint64_t offset, size_t n_threads,
     int rc = churn__csv_create_dataset(&kinds, &f->ds, NULL);
     if (rc != CHURN_OK)
         return rc == CHURN_ENOMEM ? FAST_NOMEM : FAST_DECLINE;
+    f->rows_done = 0;
     int fd = open(f->r->path, O_RDONLY);
     int status = fd < 0 ? FAST_DECLINE
                         : read_blocks(f, fd, offset, n_threads);
@@ -445,6 +454,9 @@ int churn__csv_read_fast(const reader *r, uint64_t offset,
         for (size_t t = 0; t < n_threads; t++)
             memset(f.chunks[t].found_text, 0, r->n_cols);
         status = attempt(&f, offset, n_threads, out);
+        /* Blocks already handed to a sink cannot be read again. */
+        if (r->sink && status == FAST_RESTART)
+            status = FAST_DECLINE;
     }
     for (size_t t = 0; f.chunks && t < n_threads; t++) {
         free(f.chunks[t].found_text);

@@ -486,6 +486,39 @@ static int open_pass(reader *r, churn_error *err)
                                 "file changed while being read");
 }
 
+int churn__csv_read_stream(const char *path, const churn_csv_opts *o,
+                           int (*sink)(void *ctx, churn_dataset *ds,
+                                       size_t first_row),
+                           void *ctx, churn_dataset **columns)
+{
+    *columns = NULL;
+    reader r;
+    churn__csv_reader_init(&r, path, o);
+    r.sink = sink;
+    r.sink_ctx = ctx;
+    churn_dataset *ds = NULL;
+    int rc = open_pass(&r, NULL);
+    if (rc == CHURN_OK)
+        rc = place_columns(&r, NULL);
+    if (rc == CHURN_OK)
+        rc = mark_kinds(&r, NULL);
+    if (rc == CHURN_OK && r.unique && r.id_field != NO_FIELD)
+        rc = CHURN_EFORMAT; /* ids checked for repeats: not streamed */
+    if (rc == CHURN_OK)
+        rc = churn__csv_read_fast(&r, churn__csv_offset(r.csv), &ds);
+    /* Only categorical columns r forced, or numeric ones: nothing for
+     * churn__csv_kinds_ok to count. */
+    churn__csv_close(r.csv);
+    churn__strmap_free(r.header);
+    free(r.col_field);
+    free(r.is_categorical);
+    free(r.must_be_numeric);
+    churn__strmap_free(r.ids);
+    if (rc == CHURN_OK)
+        *columns = ds;
+    return rc;
+}
+
 int churn_dataset_read_csv(const char *path, const churn_csv_opts *o,
                            churn_dataset **out, churn_error *err)
 {

@@ -39,6 +39,12 @@ typedef struct reader {
     churn__strmap *ids;      /* with unique ids: the ids seen so far */
     size_t *id_lines;        /* the line of each, for the message */
     size_t id_lines_cap;
+    /* NULL, or the fast path hands each block's rows to sink (ctx, the
+     * dataset holding only them, the file row of the first) and then
+     * drops them; a nonzero return stops the read (CHURN_EFORMAT). A
+     * column whose kind changes stops it too: no second reading. */
+    int (*sink)(void *ctx, churn_dataset *ds, size_t first_row);
+    void *sink_ctx;
 } reader;
 
 /* Starts r for reading path with the options o (NULL: the defaults);
@@ -110,5 +116,17 @@ int churn__csv_kinds_ok(const reader *r, const churn_dataset *ds);
 
 int churn__csv_read_fast(const reader *r, uint64_t offset,
                          churn_dataset **out);
+
+/* Reads path with the options o block by block through the fast path,
+ * handing each block's rows to sink (see reader). CHURN_OK when the whole
+ * file went through: *columns is then a dataset with the file's columns
+ * and levels but no rows. Anything else (a file the fast path declines,
+ * quoted fields, a column that turns categorical, repeated ids checked,
+ * the sink stopping, out of memory): *columns is NULL and the caller
+ * reads the file as a whole, which reports errors as always. */
+int churn__csv_read_stream(const char *path, const churn_csv_opts *o,
+                           int (*sink)(void *ctx, churn_dataset *ds,
+                                       size_t first_row),
+                           void *ctx, churn_dataset **columns);
 
 #endif

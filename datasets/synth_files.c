@@ -1,5 +1,6 @@
 /* synth_files.c - the synthesizer's options and its three output files. */
 #include "synth.h"
+#include "rng.h"
 
 #include <errno.h>
 #include <math.h>
@@ -218,8 +219,8 @@ static int start_run(churn__synth *s, const churn_synth_opts *o,
     s->id_width = digits_of(o->customers) > 6 ? digits_of(o->customers) : 6;
     s->next_progress = CHURN__SYNTH_PROGRESS_EVERY;
     if (make_dates(s) != CHURN_OK ||
-        !(s->rng = gsl_rng_alloc(gsl_rng_mt19937)) ||
-        !(s->traits_rng = gsl_rng_alloc(gsl_rng_mt19937)))
+        !(s->rng = churn__rng_alloc()) ||
+        !(s->traits_rng = churn__rng_alloc()))
         return churn__fail_nomem(err);
     gsl_rng_set(s->rng, churn__synth_fold_seed(o->seed));
     gsl_rng_set(s->traits_rng,

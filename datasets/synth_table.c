@@ -16,6 +16,7 @@
  * terms; a kernel model can find them. With D = 40 about 29 % churn.
  */
 #include "synth.h"
+#include "rng.h"
 
 #include <gsl/gsl_randist.h>
 
@@ -114,7 +115,7 @@ int churn_synth_table(const churn_synth_opts *o, size_t rows,
                            "a table needs at least 1 row and 1 to %d "
                            "features", MAX_FEATURES);
     churn__synth_out out = {0};
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng *rng = churn__rng_alloc();
     double *x = malloc(features * sizeof *x);
     char *header = table_header(features);
     char *path_copy = malloc(strlen(path) + 1);

@@ -7,6 +7,9 @@
  *   - objects are opaque handles with create/free pairs; free(NULL) is a no-op;
  *   - the library never prints and never exits; progress goes through a
  *     callback the caller sets;
+ *   - nor does it abort through GSL: it never calls GSL's error handler
+ *     (process-wide, by default abort()) and never replaces it; a host's
+ *     own handler is left alone and is not called by libchurn;
  *   - sizes are size_t; missing numeric values are NaN.
  */
 #ifndef CHURN_H
@@ -914,6 +917,10 @@ CHURN_API int churn_score_opts_set_reason_groups(churn_score_opts *o,
  * online core; at most 256). The scores and their file are the same
  * whatever the number. */
 CHURN_API int churn_score_opts_set_threads(churn_score_opts *o, size_t n);
+/* Rank only the n highest-risk rows (0, the default: all of them); only
+ * their reasons are worked out, which is most of the cost. The ranks
+ * kept are the first n of the full ranking, the same in every byte. */
+CHURN_API int churn_score_opts_set_top(churn_score_opts *o, size_t n);
 
 /* Scores and ranks every row of ds. *out is new; free it with
  * churn_scores_free. Ties in probability keep the input order. A dataset
@@ -922,6 +929,20 @@ CHURN_API int churn_score_dataset(const churn_model *m,
                                   const churn_dataset *ds,
                                   const churn_score_opts *o,
                                   churn_scores **out, churn_error *err);
+/* Reads the CSV file path with the options co and, when o has a top
+ * (churn_score_opts_set_top), ranks its rows block by block, keeping only
+ * the top rows in memory (with one block being read): *out is then the
+ * ranking churn_score_dataset would give, byte for byte, and *ds a
+ * dataset with the file's columns but no rows. When the file cannot be
+ * read that way (no top; quoted fields; a column that turns out to be
+ * categorical unless co declares it so; repeated ids checked; an error,
+ * including no rows), *ds is the whole file as churn_dataset_read_csv
+ * reads it (or NULL and its error) and *out is NULL: score *ds with
+ * churn_score_dataset. Free both. */
+CHURN_API int churn_score_csv(const churn_model *m, const char *path,
+                              const churn_csv_opts *co,
+                              const churn_score_opts *o, churn_dataset **ds,
+                              churn_scores **out, churn_error *err);
 CHURN_API void churn_scores_free(churn_scores *s);
 /* Adds a column written after reasons (before the comparison columns):
  * by_row holds one value per row of the scored dataset (NaN: empty). */
@@ -939,6 +960,11 @@ CHURN_API int churn_scores_add_survival(churn_scores *s,
                                         double margin, double rate,
                                         churn_error *err);
 CHURN_API size_t churn_scores_n(const churn_scores *s);
+/* Rows scored to make s: all the dataset's, even those a top left out
+ * (churn_scores_gather: its rows); and how many of them are in the high
+ * tier. */
+CHURN_API size_t churn_scores_n_scored(const churn_scores *s);
+CHURN_API size_t churn_scores_n_high(const churn_scores *s);
 /* For rank r (0 = highest risk): */
 CHURN_API const char *churn_scores_id(const churn_scores *s, size_t r);
 CHURN_API size_t churn_scores_row(const churn_scores *s, size_t r);

@@ -1,5 +1,6 @@
 /* cv.c - customer-grouped, label-stratified folds and hold-out splits. */
 #include "cv.h"
+#include "rng.h"
 
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
@@ -30,7 +31,7 @@ static int deal(const churn_dataset *ds, const size_t *rows, size_t n,
     memset(d, 0, sizeof *d);
     churn__strmap *ids = churn__strmap_new();
     size_t *order = malloc(m * sizeof *order);
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng *rng = churn__rng_alloc();
     d->cust_of_row = malloc(m * sizeof *d->cust_of_row);
     d->rank = malloc(m * sizeof *d->rank);
     d->cls = malloc(m);

@@ -228,6 +228,12 @@ int churn__dataset_add_row_n(churn_dataset *ds, const char *id,
     return CHURN_OK;
 }
 
+void churn__dataset_clear_rows(churn_dataset *ds)
+{
+    ds->n_rows = 0;
+    ds->ids_len = 0;
+}
+
 double *churn__dataset_next_rows(churn_dataset *ds, size_t n)
 {
     if (ds->n_rows + n > ds->cap_rows &&

@@ -3,6 +3,7 @@
  * calibration, bootstrap intervals) and the accessors. */
 #include "eval.h"
 #include "metrics.h"
+#include "rng.h"
 
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort.h>
@@ -148,12 +149,19 @@ static int bootstrap(churn_eval *e, size_t resamples, uint64_t seed,
     double *w = malloc(n * sizeof *w);
     double *aucs = malloc(resamples * sizeof *aucs);
     double *aps = malloc(resamples * sizeof *aps);
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng *rng = churn__rng_alloc();
     if (!w || !aucs || !aps || !rng) {
         rc = churn__fail_nomem(err);
         goto done;
     }
     gsl_rng_set(rng, (unsigned long)seed);
+    /* Beyond the generator's range gsl_rng_uniform_int would call GSL's
+     * error handler (by default abort()). */
+    if (n > gsl_rng_max(rng) - gsl_rng_min(rng)) {
+        rc = churn__fail(err, CHURN_EINVAL, "bootstrap intervals: more "
+                         "than %lu rows", gsl_rng_max(rng));
+        goto done;
+    }
     size_t valid = 0;
     for (size_t r = 0; r < resamples; r++) {
         memset(w, 0, n * sizeof *w);

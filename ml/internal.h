@@ -110,6 +110,9 @@ double *churn__dataset_next_rows(churn_dataset *ds, size_t n);
 int churn__dataset_add_row_n(churn_dataset *ds, const char *id,
                              size_t id_len, const double *values,
                              double label, churn_error *err);
+/* Drops every row of ds but keeps its columns, levels and room: a reader
+ * that hands a file over block by block reuses one dataset. */
+void churn__dataset_clear_rows(churn_dataset *ds);
 
 /* ------------------------------------------------------------ threads */
 

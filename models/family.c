@@ -2,6 +2,7 @@
  * fitted classifier through its family's table. */
 #include "family.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Every family, in the order searches and listings follow. */
@@ -103,6 +104,24 @@ void churn__classifier_contrib(const churn__classifier *c, const double *z,
                                double *contrib, double *scratch)
 {
     c->family->contrib(c->state, z, out_input, n_in, contrib, scratch);
+}
+
+int churn__classifier_contribs(const churn__classifier *c, const double *z,
+                               size_t n, size_t dim, const size_t *out_input,
+                               size_t n_in, double *contrib,
+                               churn_error *err)
+{
+    if (c->family->contribs)
+        return c->family->contribs(c->state, z, n, out_input, n_in, contrib,
+                                   err);
+    double *scratch = malloc((3 * n_in + dim + 1) * sizeof *scratch);
+    if (!scratch)
+        return churn__fail_nomem(err);
+    for (size_t i = 0; i < n; i++)
+        c->family->contrib(c->state, z + i * dim, out_input, n_in,
+                           contrib + i * n_in, scratch);
+    free(scratch);
+    return CHURN_OK;
 }
 
 const double *churn__classifier_linear(const churn__classifier *c,

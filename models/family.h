@@ -18,7 +18,8 @@
  * Measured: a gbdt adapter over xgb.c (about 120 lines, XGBoost's default
  * parameters) trained, saved, loaded and scored with TreeSHAP reasons
  * through churn-train and churn-score with one new file and one line
- * each in this header and family.c. */
+ * each in this header and family.c; family_gbdt.c is that family done
+ * (options, the batch decisions and contribs that can fail, shap). */
 #ifndef CHURN_MODELS_FAMILY_H
 #define CHURN_MODELS_FAMILY_H
 
@@ -128,6 +129,13 @@ struct churn__family {
     void (*contrib)(const void *state, const double *z,
                     const size_t *out_input, size_t n_in, double *contrib,
                     double *scratch);
+    /* Optional (NULL: contrib row by row): the contributions of n rows
+     * of z (n x dim) into contrib (n x n_in), for a family whose per-row
+     * call is slow or can fail (gbdt: one TreeSHAP call per block). The
+     * same values as contrib on each row. May allocate. */
+    int (*contribs)(const void *state, const double *z, size_t n,
+                    const size_t *out_input, size_t n_in, double *contrib,
+                    churn_error *err);
     /* The weights w (dim) when f(z) = w.z + b exactly, *b set; else NULL.
      * For batch scoring and coefficient importance. */
     const double *(*linear)(const void *state, double *b);
@@ -189,6 +197,12 @@ int churn__classifier_decisions(const churn__classifier *c, const double *z,
 void churn__classifier_contrib(const churn__classifier *c, const double *z,
                                const size_t *out_input, size_t n_in,
                                double *contrib, double *scratch);
+/* contrib (n x n_in) for n rows of z (n x dim), through the family's
+ * contribs when it has them. CHURN_ENUMERIC, CHURN_ENOMEM. */
+int churn__classifier_contribs(const churn__classifier *c, const double *z,
+                               size_t n, size_t dim, const size_t *out_input,
+                               size_t n_in, double *contrib,
+                               churn_error *err);
 /* See the linear operation; NULL for an empty c. */
 const double *churn__classifier_linear(const churn__classifier *c,
                                        double *b);

@@ -71,6 +71,33 @@ static void gbdt_contrib(const void *state, const double *z,
         contrib[out_input[k]] += scratch[k];
 }
 
+/* Rows of TreeSHAP values per call: bounds the (dim + 1)-wide copy. */
+#define CONTRIB_BLOCK 512
+
+static int gbdt_contribs(const void *state, const double *z, size_t n,
+                         const size_t *out_input, size_t n_in,
+                         double *contrib, churn_error *err)
+{
+    const churn__xgb *b = state;
+    size_t dim = churn__xgb_n_features(b);
+    size_t block = n < CONTRIB_BLOCK ? n : CONTRIB_BLOCK;
+    double *shap = malloc((block * (dim + 1) + 1) * sizeof *shap);
+    int rc = shap ? CHURN_OK : churn__fail_nomem(err);
+    for (size_t i0 = 0; i0 < n && rc == CHURN_OK; i0 += block) {
+        size_t k = n - i0 < block ? n - i0 : block;
+        rc = churn__xgb_contributions(b, z + i0 * dim, k, shap, err);
+        for (size_t i = 0; rc == CHURN_OK && i < k; i++) {
+            double *row = contrib + (i0 + i) * n_in;
+            for (size_t j = 0; j < n_in; j++)
+                row[j] = 0;
+            for (size_t o = 0; o < dim; o++)
+                row[out_input[o]] += shap[i * (dim + 1) + o];
+        }
+    }
+    free(shap);
+    return rc;
+}
+
 static const double *gbdt_linear(const void *state, double *b)
 {
     (void)state;
@@ -144,6 +171,7 @@ const churn__family churn__family_gbdt = {
     .decision = gbdt_decision,
     .decisions = gbdt_decisions,
     .contrib = gbdt_contrib,
+    .contribs = gbdt_contribs,
     .linear = gbdt_linear,
     .write = gbdt_write,
     .read = gbdt_read,

@@ -4,6 +4,7 @@
 #include "eval.h"
 #include "metrics.h"
 #include "model.h"
+#include "rng.h"
 
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
@@ -68,7 +69,7 @@ static int permute_inputs(churn_eval *e, const churn_model *m, double *x,
     double *prob = malloc((n + 1) * sizeof *prob);
     double *column = malloc((n + 1) * sizeof *column);
     double *shuffled = malloc((n + 1) * sizeof *shuffled);
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng *rng = churn__rng_alloc();
     int rc = prob && column && shuffled && rng ? CHURN_OK
                                                : churn__fail_nomem(err);
     if (rc == CHURN_OK)
@@ -106,20 +107,21 @@ static int mean_abs_shap(churn_eval *e, const churn_model *m,
 {
     size_t d = churn_model_n_inputs(m), p = m->n_outputs;
     e->imp_shap = calloc(d + 1, sizeof *e->imp_shap);
-    double *z = malloc((p + 1) * sizeof *z);
-    double *contrib = malloc((4 * d + p + 1) * sizeof *contrib);
+    double *z = malloc((n * p + 1) * sizeof *z);
+    double *contrib = malloc((n * d + 1) * sizeof *contrib);
     size_t *out_input = malloc((p + 1) * sizeof *out_input);
     int rc = e->imp_shap && z && contrib && out_input
                  ? CHURN_OK : churn__fail_nomem(err);
     for (size_t k = 0; rc == CHURN_OK && k < p; k++)
         out_input[k] = churn__pipeline_output_input(m->pipe, k);
-    for (size_t i = 0; rc == CHURN_OK && i < n; i++) {
-        churn__pipeline_transform(m->pipe, x + i * d, z);
-        churn__classifier_contrib(&m->clf, z, out_input, d, contrib,
-                                  contrib + d);
+    for (size_t i = 0; rc == CHURN_OK && i < n; i++)
+        churn__pipeline_transform(m->pipe, x + i * d, z + i * p);
+    if (rc == CHURN_OK)
+        rc = churn__classifier_contribs(&m->clf, z, n, p, out_input, d,
+                                        contrib, err);
+    for (size_t i = 0; rc == CHURN_OK && i < n; i++)
         for (size_t j = 0; j < d; j++)
-            e->imp_shap[j] += fabs(contrib[j]) / (double)n;
-    }
+            e->imp_shap[j] += fabs(contrib[i * d + j]) / (double)n;
     free(z);
     free(contrib);
     free(out_input);

@@ -11,6 +11,7 @@
 #include "classifier.h"
 #include "models.h"
 #include "comm.h"
+#include "rng.h"
 
 /* gsl_randist.h brings GSL's CBLAS declarations (see rff.c). */
 #include <gsl/gsl_eigen.h>
@@ -90,7 +91,7 @@ static int choose_landmarks(const double *z, size_t n, size_t offset,
                             uint64_t seed, const churn_comm *comm,
                             double *land, churn_error *err)
 {
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng *rng = churn__rng_alloc();
     int rc = churn_comm_agree(comm, rng ? CHURN_OK : churn__fail_nomem(err),
                               err);
     if (rc != CHURN_OK) {
@@ -113,30 +114,47 @@ static int choose_landmarks(const double *z, size_t n, size_t offset,
 
 /* T = U_k S_k^{-1/2} over the eigenpairs of W = K(L, L) kept (those
  * above EIG_FLOOR of the largest): ny->t (m x d) and ny->d.
- * CHURN_ENOMEM, or CHURN_ENUMERIC when GSL's QR iteration fails. */
+ * CHURN_ENOMEM, or CHURN_ENUMERIC when W is not finite. The matrices and
+ * GSL's workspace live in memory of ours, viewed by GSL: gsl_*_alloc
+ * would report out of memory through GSL's error handler (by default
+ * abort()), and with m > 0 and matching sizes gsl_eigen_symmv reaches no
+ * GSL_ERROR. */
 static int whitening(nystroem *ny)
 {
     size_t m = ny->m;
     double *w = malloc(m * m * sizeof *w);
-    gsl_vector *eval = gsl_vector_alloc(m);
-    gsl_matrix *evec = gsl_matrix_alloc(m, m);
-    gsl_eigen_symmv_workspace *ws = gsl_eigen_symmv_alloc(m);
-    int rc = w && eval && evec && ws ? CHURN_OK : CHURN_ENOMEM;
+    double *eval = malloc(m * sizeof *eval);
+    double *evec = malloc(m * m * sizeof *evec);
+    double *work = malloc(4 * m * sizeof *work);
+    int rc = w && eval && evec && work ? CHURN_OK : CHURN_ENOMEM;
     if (rc == CHURN_OK) {
         kernel_block(ny, ny->land, m, w);
+        /* NaN would keep the QR iteration from ever converging. */
+        for (size_t i = 0; i < m * m; i++)
+            if (!isfinite(w[i]))
+                rc = CHURN_ENUMERIC;
+    }
+    if (rc == CHURN_OK) {
         gsl_matrix_view wv = gsl_matrix_view_array(w, m, m);
-        if (gsl_eigen_symmv(&wv.matrix, eval, evec, ws) != 0)
+        gsl_vector_view ev = gsl_vector_view_array(eval, m);
+        gsl_matrix_view uv = gsl_matrix_view_array(evec, m, m);
+        gsl_eigen_symmv_workspace ws = {
+            .size = m, .d = work, .sd = work + m, .gc = work + 2 * m,
+            .gs = work + 3 * m};
+        if (gsl_eigen_symmv(&wv.matrix, &ev.vector, &uv.matrix, &ws) != 0)
             rc = CHURN_ENUMERIC;
     }
     if (rc == CHURN_OK) {
-        double top = gsl_vector_max(eval);
+        double top = eval[0];
+        for (size_t j = 1; j < m; j++)
+            top = fmax(top, eval[j]);
         size_t d = 0;
         for (size_t j = 0; j < m; j++) {
-            double s = gsl_vector_get(eval, j);
+            double s = eval[j];
             if (!(s > EIG_FLOOR * top))
                 continue;
             for (size_t i = 0; i < m; i++)
-                ny->t[i * m + d] = gsl_matrix_get(evec, i, j) / sqrt(s);
+                ny->t[i * m + d] = evec[i * m + j] / sqrt(s);
             d++;
         }
         /* Pack the kept columns: row stride m becomes d. */
@@ -145,9 +163,9 @@ static int whitening(nystroem *ny)
         ny->d = d;
     }
     free(w);
-    gsl_vector_free(eval);
-    gsl_matrix_free(evec);
-    gsl_eigen_symmv_free(ws);
+    free(eval);
+    free(evec);
+    free(work);
     return rc;
 }
 

@@ -4,6 +4,7 @@
  * features_fit.c, like the landmarks. */
 #include "classifier.h"
 #include "models.h"
+#include "rng.h"
 
 /* gsl_randist.h brings GSL's CBLAS declarations (the same ABI as
  * OpenBLAS's cblas.h, which would clash with them); OpenBLAS links. */
@@ -162,7 +163,7 @@ void churn__rff_features(const churn__kernel_model *c, const double *z,
  * exp(-gamma |x - y|^2) when directions are N(0, 2 gamma I). */
 static int draw(churn__kernel_model *c, uint64_t seed)
 {
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng *rng = churn__rng_alloc();
     if (!rng)
         return CHURN_ENOMEM;
     gsl_rng_set(rng, (unsigned long)seed);

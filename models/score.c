@@ -12,13 +12,6 @@
 /* Rows formatted per round of parallel writing. */
 #define WRITE_BATCH 65536
 
-struct churn_score_opts {
-    double high, medium;
-    size_t n_reasons;
-    size_t n_threads; /* 0 = the online cores */
-    int by_input;     /* reasons per input, not by family (reasons.c) */
-};
-
 churn_score_opts *churn_score_opts_new(void)
 {
     churn_score_opts *o = calloc(1, sizeof *o);
@@ -37,6 +30,14 @@ int churn_score_opts_set_threads(churn_score_opts *o, size_t n)
     if (!o || n > 256)
         return CHURN_EINVAL;
     o->n_threads = n;
+    return CHURN_OK;
+}
+
+int churn_score_opts_set_top(churn_score_opts *o, size_t n)
+{
+    if (!o)
+        return CHURN_EINVAL;
+    o->top = n;
     return CHURN_OK;
 }
 
@@ -79,15 +80,6 @@ void churn_scores_free(churn_scores *s)
     free(s->prev_tier);
     churn__scores_free_columns(s);
     free(s);
-}
-
-/* Highest probability first; equal ones keep input order. */
-static int by_risk(const void *a, const void *b)
-{
-    const ranked *x = a, *y = b;
-    if (x->prob != y->prob)
-        return x->prob > y->prob ? -1 : 1;
-    return (x->row > y->row) - (x->row < y->row);
 }
 
 static int append_text(churn_scores *s, const char *t, size_t len)
@@ -192,11 +184,12 @@ static int write_reasons(churn_scores *s, const churn_model *m,
     return append_text(s, "", 1); /* the terminating NUL */
 }
 
-/* Allocates the per-rank arrays of s for n rows. */
+/* Allocates the per-rank arrays of s for n rows (s->order unless set). */
 static int alloc_scores(churn_scores *s, size_t n)
 {
     size_t m = n ? n : 1;
-    s->order = malloc(m * sizeof *s->order);
+    if (!s->order)
+        s->order = malloc(m * sizeof *s->order);
     s->tiers = malloc(m * sizeof *s->tiers);
     s->ids = calloc(m, sizeof *s->ids);
     s->reason_off = malloc(m * sizeof *s->reason_off);
@@ -204,45 +197,10 @@ static int alloc_scores(churn_scores *s, size_t n)
                                                           : CHURN_ENOMEM;
 }
 
-/* Scores rows [lo, hi) in input order into s->order, keeping their
- * reasons in part's text (row_off[i]: the offset there). */
-static int score_rows(churn_scores *s, churn_scores *part,
-                      const churn_model *m, const churn_dataset *ds,
-                      const churn__binding *bind, const size_t *cols,
-                      size_t n_reasons, int by_input, size_t *row_off,
-                      size_t lo, size_t hi)
-{
-    size_t d = churn__pipeline_n_inputs(m->pipe), p = m->n_outputs;
-    double *raw = malloc((d ? d : 1) * sizeof *raw);
-    double *z = malloc((p ? p : 1) * sizeof *z);
-    /* d contributions, then the scratch of churn__classifier_contrib. */
-    double *contrib = malloc((4 * d + p + 1) * sizeof *contrib);
-    size_t *out_input = malloc((p ? p : 1) * sizeof *out_input);
-    int rc = raw && z && contrib && out_input ? CHURN_OK : CHURN_ENOMEM;
-    for (size_t k = 0; rc == CHURN_OK && k < p; k++)
-        out_input[k] = churn__pipeline_output_input(m->pipe, k);
-    for (size_t i = lo; rc == CHURN_OK && i < hi; i++) {
-        churn__binding_row(bind, ds, i, raw);
-        /* The same arithmetic as churn_model_predict: same bits. */
-        s->order[i].row = i;
-        s->order[i].prob = churn__calibrate(
-            &m->cal, churn__model_decision(m, raw, z));
-        row_off[i] = part->text_len;
-        if (n_reasons > 0)
-            churn__classifier_contrib(&m->clf, z, out_input, d, contrib,
-                                      contrib + d);
-        rc = write_reasons(part, m, ds, i, cols, contrib, n_reasons,
-                           by_input);
-    }
-    free(raw);
-    free(z);
-    free(contrib);
-    free(out_input);
-    return rc;
-}
-
-/* What the scoring threads share; task t takes the t-th share of rows. */
-typedef struct score_job {
+/* What the reason threads share: task t takes the t-th share of the
+ * ranks and writes their reasons in rank order, the order the file is
+ * written in, so that writing reads the texts in order. */
+typedef struct reason_job {
     churn_scores *s;
     const churn_model *m;
     const churn_dataset *ds;
@@ -250,50 +208,136 @@ typedef struct score_job {
     const size_t *cols;
     size_t n_reasons, n_tasks;
     int by_input;
-    size_t *row_off;
     churn_scores *parts; /* per task: only its text is used */
     int *rc;
-} score_job;
+} reason_job;
 
-static void score_task(void *ctx, size_t t)
+static void task_ranks(const reason_job *j, size_t t, size_t *lo, size_t *hi)
 {
-    score_job *j = ctx;
     size_t n = j->s->n;
-    size_t lo = n / j->n_tasks * t, hi = t + 1 == j->n_tasks
-                                             ? n
-                                             : n / j->n_tasks * (t + 1);
-    j->rc[t] = score_rows(j->s, &j->parts[t], j->m, j->ds, j->bind, j->cols,
-                          j->n_reasons, j->by_input, j->row_off, lo, hi);
+    *lo = n / j->n_tasks * t;
+    *hi = t + 1 == j->n_tasks ? n : n / j->n_tasks * (t + 1);
 }
 
-/* Scores all rows in n_tasks threads, then joins their reason texts in
- * row order into s->text. */
-static int score_all(score_job *j, size_t n_tasks)
+/* Asks for the values of row i of ds to be brought into the cache: rows
+ * come in rank order, scattered over the dataset. */
+static void prefetch_row(const churn_dataset *ds, size_t i)
+{
+#if defined(__GNUC__)
+    size_t d = churn_dataset_n_cols(ds);
+    const double *v = churn_dataset_values(ds) + i * d;
+    for (size_t k = 0; k < d; k += 8)
+        __builtin_prefetch(v + k);
+#else
+    (void)ds;
+    (void)i;
+#endif
+}
+
+int churn__reasoner_init(churn__reasoner *w, const churn_model *m,
+                         const churn_dataset *ds, const churn__binding *bind,
+                         const size_t *cols, size_t n_reasons, int by_input)
+{
+    size_t d = churn__pipeline_n_inputs(m->pipe), p = m->n_outputs;
+    *w = (churn__reasoner){m,    ds,   bind, cols, n_reasons, by_input,
+                           NULL, NULL, NULL, NULL};
+    w->raw = malloc((d ? d : 1) * sizeof *w->raw);
+    w->z = malloc((p ? p : 1) * sizeof *w->z);
+    /* d contributions, then the scratch of churn__classifier_contrib. */
+    w->contrib = malloc((4 * d + p + 1) * sizeof *w->contrib);
+    w->out_input = malloc((p ? p : 1) * sizeof *w->out_input);
+    for (size_t k = 0; w->out_input && k < p; k++)
+        w->out_input[k] = churn__pipeline_output_input(m->pipe, k);
+    return w->raw && w->z && w->contrib && w->out_input ? CHURN_OK
+                                                        : CHURN_ENOMEM;
+}
+
+void churn__reasoner_clear(churn__reasoner *w)
+{
+    free(w->raw);
+    free(w->z);
+    free(w->contrib);
+    free(w->out_input);
+}
+
+int churn__reasoner_write(churn__reasoner *w, size_t i, churn_scores *part)
+{
+    const churn_model *m = w->m;
+    if (w->n_reasons > 0) {
+        /* The contributions need the standardized row, not the decision
+         * value: no second kernel expansion. */
+        churn__binding_row(w->bind, w->ds, i, w->raw);
+        churn__pipeline_transform(m->pipe, w->raw, w->z);
+        churn__classifier_contrib(&m->clf, w->z, w->out_input,
+                                  churn__pipeline_n_inputs(m->pipe),
+                                  w->contrib,
+                                  w->contrib +
+                                      churn__pipeline_n_inputs(m->pipe));
+    }
+    return write_reasons(part, m, w->ds, i, w->cols, w->contrib,
+                         w->n_reasons, w->by_input);
+}
+
+/* Writes the reasons of the ranked rows of task t into its part's text;
+ * s->reason_off[rank] gets the offset there. */
+static void reason_task(void *ctx, size_t t)
+{
+    reason_job *j = ctx;
+    size_t lo, hi;
+    churn__reasoner w;
+    int rc = churn__reasoner_init(&w, j->m, j->ds, j->bind, j->cols,
+                                  j->n_reasons, j->by_input);
+    churn_scores *part = &j->parts[t];
+    const ranked *order = j->s->order;
+    task_ranks(j, t, &lo, &hi);
+    for (size_t r = lo; rc == CHURN_OK && r < hi; r++) {
+        if (r + 8 < hi && j->n_reasons > 0)
+            prefetch_row(j->ds, order[r + 8].row);
+        j->s->reason_off[r] = part->text_len;
+        rc = churn__reasoner_write(&w, order[r].row, part);
+    }
+    churn__reasoner_clear(&w);
+    j->rc[t] = rc;
+}
+
+/* Writes the reasons of the ranked rows in n_tasks threads, then joins
+ * their texts in rank order into s->text. */
+static int reasons_all(reason_job *j, size_t n_tasks)
 {
     j->n_tasks = n_tasks;
     j->parts = calloc(n_tasks, sizeof *j->parts);
     j->rc = calloc(n_tasks, sizeof *j->rc);
     int rc = j->parts && j->rc ? CHURN_OK : CHURN_ENOMEM;
     if (rc == CHURN_OK)
-        churn__run_tasks(n_tasks, score_task, j);
+        churn__run_tasks(n_tasks, reason_task, j);
     size_t total = 0;
     for (size_t t = 0; rc == CHURN_OK && t < n_tasks; t++) {
         rc = j->rc[t];
         total += j->parts[t].text_len;
     }
     churn_scores *s = j->s;
-    if (rc == CHURN_OK && !(s->text = malloc(total ? total : 1)))
+    /* The first share's text grows into the whole, and each other share
+     * is freed once copied: one copy fewer, and never all the text twice
+     * in memory. */
+    char *text = rc == CHURN_OK ? realloc(j->parts[0].text, total ? total : 1)
+                                : NULL;
+    if (rc == CHURN_OK && !text)
         rc = CHURN_ENOMEM;
-    for (size_t t = 0; rc == CHURN_OK && t < n_tasks; t++) {
-        size_t n = s->n, base = s->text_len;
-        size_t lo = n / n_tasks * t, hi = t + 1 == n_tasks
-                                              ? n
-                                              : n / n_tasks * (t + 1);
+    if (rc == CHURN_OK) {
+        j->parts[0].text = NULL;
+        s->text = text;
+        s->text_len = j->parts[0].text_len;
+    }
+    for (size_t t = 1; rc == CHURN_OK && t < n_tasks; t++) {
+        size_t base = s->text_len, lo, hi;
         if (j->parts[t].text_len)
             memcpy(s->text + base, j->parts[t].text, j->parts[t].text_len);
         s->text_len += j->parts[t].text_len;
-        for (size_t i = lo; i < hi; i++)
-            j->row_off[i] += base;
+        free(j->parts[t].text);
+        j->parts[t].text = NULL;
+        task_ranks(j, t, &lo, &hi);
+        for (size_t r = lo; r < hi; r++)
+            s->reason_off[r] += base;
     }
     s->text_cap = total;
     for (size_t t = 0; j->parts && t < n_tasks; t++)
@@ -303,40 +347,30 @@ static int score_all(score_job *j, size_t n_tasks)
     return rc;
 }
 
-/* Sorts s->order by risk: halves in two threads, then one merge. by_risk
- * is a total order (row numbers break ties), so the result is qsort's. */
-typedef struct sort_job {
-    ranked *order;
-    size_t n, half;
-} sort_job;
-
-static void sort_task(void *ctx, size_t t)
+/* Fills the ranks of s from its first s->n rows of all: order, tiers and
+ * ids (copied in rank order into one block); counts the high tier among
+ * all n rows. */
+static int fill_ranks(churn_scores *s, const ranked *all, size_t n,
+                      const churn_dataset *ds, const churn_score_opts *o)
 {
-    sort_job *j = ctx;
-    size_t lo = t ? j->half : 0, hi = t ? j->n : j->half;
-    qsort(j->order + lo, hi - lo, sizeof *j->order, by_risk);
-}
-
-static int sort_by_risk(ranked *order, size_t n, size_t n_threads)
-{
-    ranked *merged = n_threads > 1 && n > 4096 ? malloc(n * sizeof *merged)
-                                               : NULL;
-    if (!merged) {
-        qsort(order, n, sizeof *order, by_risk);
-        return CHURN_OK;
+    for (size_t i = 0; i < n; i++)
+        s->n_high += all[i].prob >= o->high;
+    size_t id_bytes = 1;
+    for (size_t r = 0; r < s->n; r++)
+        id_bytes += strlen(churn_dataset_id(ds, all[r].row)) + 1;
+    if (!(s->id_text = malloc(id_bytes)))
+        return CHURN_ENOMEM;
+    for (size_t r = 0, at = 0; r < s->n; r++) {
+        double p = all[r].prob;
+        if (s->order != all)
+            s->order[r] = all[r];
+        s->tiers[r] = p >= o->high ? "high" : p >= o->medium ? "medium"
+                                                             : "low";
+        const char *id = churn_dataset_id(ds, all[r].row);
+        size_t len = strlen(id) + 1;
+        s->ids[r] = memcpy(s->id_text + at, id, len);
+        at += len;
     }
-    sort_job j = {order, n, n / 2};
-    churn__run_tasks(2, sort_task, &j);
-    size_t a = 0, b = j.half, k = 0;
-    while (a < j.half && b < n)
-        merged[k++] = by_risk(&order[b], &order[a]) < 0 ? order[b++]
-                                                        : order[a++];
-    while (a < j.half)
-        merged[k++] = order[a++];
-    while (b < n)
-        merged[k++] = order[b++];
-    memcpy(order, merged, n * sizeof *order);
-    free(merged);
     return CHURN_OK;
 }
 
@@ -356,12 +390,11 @@ int churn_score_dataset(const churn_model *m, const churn_dataset *ds,
                            "no rows to score (the data has only a header)");
     churn__binding *bind = NULL;
     size_t *cols = malloc((d ? d : 1) * sizeof *cols);
-    size_t *row_off = malloc((n ? n : 1) * sizeof *row_off);
+    ranked *all = malloc(n * sizeof *all);
     churn_scores *s = calloc(1, sizeof *s);
     int rc = CHURN_ENOMEM;
-    if (!cols || !row_off || !s || alloc_scores(s, n) != CHURN_OK)
+    if (!cols || !all || !s)
         goto done;
-    s->n = n;
     rc = churn__pipeline_bind(m->pipe, ds, &bind, err);
     if (rc != CHURN_OK)
         goto done;
@@ -370,41 +403,44 @@ int churn_score_dataset(const churn_model *m, const churn_dataset *ds,
             ds, churn__pipeline_input_name(m->pipe, j));
     size_t n_threads = o->n_threads ? o->n_threads : churn__online_cores();
     s->n_threads = n_threads;
-    score_job job = {s,    m,           ds,   bind, cols, o->n_reasons, 1,
-                     o->by_input, row_off, NULL, NULL};
-    /* Small inputs are not worth a thread. */
-    rc = score_all(&job, n < 4096 ? 1 : n_threads);
+    rc = churn__score_probabilities(m, ds, bind, n_threads, all, err);
+    if (rc != CHURN_OK) /* err says why */
+        goto done_err;
+    /* Reasons cost far more than probabilities: only for ranked rows. */
+    s->n = churn__rank_rows(all, n, o->top, n_threads);
+    s->n_scored = n;
+    if (s->n == n) { /* all rows ranked: all is the order */
+        s->order = all;
+        all = NULL;
+    }
+    rc = alloc_scores(s, s->n);
+    if (rc == CHURN_OK)
+        rc = fill_ranks(s, all ? all : s->order, n, ds, o);
     if (rc != CHURN_OK)
         goto done;
-    sort_by_risk(s->order, n, n_threads);
-    /* The ids, copied in rank order into one block. */
-    size_t id_bytes = 1;
-    for (size_t i = 0; i < n; i++)
-        id_bytes += strlen(churn_dataset_id(ds, i)) + 1;
-    if (!(s->id_text = malloc(id_bytes)))
-        rc = CHURN_ENOMEM;
-    for (size_t r = 0, at = 0; r < n && rc == CHURN_OK; r++) {
-        double p = s->order[r].prob;
-        s->tiers[r] = p >= o->high ? "high" : p >= o->medium ? "medium"
-                                                             : "low";
-        s->reason_off[r] = row_off[s->order[r].row];
-        const char *id = churn_dataset_id(ds, s->order[r].row);
-        size_t len = strlen(id) + 1;
-        s->ids[r] = memcpy(s->id_text + at, id, len);
-        at += len;
-    }
+    free(all); /* s->order has the ranked rows */
+    all = NULL;
+    reason_job job = {s,    m,          ds,   bind, cols, o->n_reasons, 1,
+                      o->by_input, NULL, NULL};
+    /* Small inputs are not worth a thread. */
+    rc = reasons_all(&job, s->n < 4096 ? 1 : n_threads);
 done:
     if (rc == CHURN_ENOMEM)
         churn__fail_nomem(err);
+done_err:
     churn__binding_free(bind);
     free(cols);
-    free(row_off);
+    free(all);
     if (rc == CHURN_OK)
         *out = s;
     else
         churn_scores_free(s);
     return rc;
 }
+
+size_t churn_scores_n_scored(const churn_scores *s) { return s->n_scored; }
+
+size_t churn_scores_n_high(const churn_scores *s) { return s->n_high; }
 
 size_t churn_scores_n(const churn_scores *s) { return s->n; }
 

@@ -212,6 +212,9 @@ static int merge(const unsigned char *all, const size_t *lens, int size,
             heap[0] = heap[--n_heap];
         sift_down(heap, n_heap, 0);
     }
+    for (size_t r = 0; rc == CHURN_OK && r < n; r++)
+        m->n_high += strcmp(m->tiers[r], "high") == 0;
+    m->n_scored = n;
     if (rc == CHURN_ENOMEM)
         churn__fail_nomem(err);
     if (rc == CHURN_OK)

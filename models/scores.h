@@ -24,6 +24,9 @@ struct churn_scores {
     const char **prev_tier; /* static strings; NULL = not there */
     int only_escalated;     /* write only customers who moved up a tier */
     size_t n_threads;       /* for formatting the file; at least 1 */
+    /* Rows scored to make s (more than n with a top), and those of them
+     * in the high tier. */
+    size_t n_scored, n_high;
     /* churn_scores_add_column: more columns, written after reasons. */
     size_t n_columns;
     char **column_name;     /* n_columns, owned */
@@ -35,5 +38,51 @@ struct churn_scores {
 void churn__scores_free_columns(churn_scores *s);
 void churn__scores_columns_header(const churn_scores *s, FILE *f);
 void churn__scores_columns_row(const churn_scores *s, FILE *f, size_t r);
+
+struct churn_score_opts {
+    double high, medium;
+    size_t n_reasons;
+    size_t n_threads; /* 0 = the online cores */
+    size_t top;       /* rows ranked; 0 = all */
+    int by_input;     /* reasons per input, not by family (reasons.c) */
+};
+
+/* Writes the reasons of rows of one dataset: what one thread needs. */
+typedef struct churn__reasoner {
+    const churn_model *m;
+    const churn_dataset *ds;
+    const churn__binding *bind; /* of ds to m's inputs */
+    const size_t *cols;         /* ds's column of each input */
+    size_t n_reasons;
+    int by_input; /* reasons per input, not by family */
+    double *raw, *z, *contrib;
+    size_t *out_input;
+} churn__reasoner;
+
+/* Sets w up; CHURN_ENOMEM when out of memory (clear it all the same). */
+int churn__reasoner_init(churn__reasoner *w, const churn_model *m,
+                         const churn_dataset *ds, const churn__binding *bind,
+                         const size_t *cols, size_t n_reasons, int by_input);
+void churn__reasoner_clear(churn__reasoner *w);
+/* Appends the reasons of row i of w's dataset, NUL-terminated, to
+ * part->text. CHURN_OK or CHURN_ENOMEM. */
+int churn__reasoner_write(churn__reasoner *w, size_t i, churn_scores *part);
+
+/* Highest probability first; equal ones keep input order (a total order:
+ * row numbers differ). */
+int churn__by_risk(const void *a, const void *b);
+
+/* all[i] = {i, the probability of row i of ds}, as churn_model_predict
+ * gives it, for every row, in n_threads threads. On error (its, or out
+ * of memory) err says why. */
+int churn__score_probabilities(const churn_model *m, const churn_dataset *ds,
+                               const churn__binding *bind, size_t n_threads,
+                               ranked *all, churn_error *err);
+
+/* Puts the rows of all (n of them) in risk order, or, when top is not 0
+ * and below n, only the top highest-risk ones at its start, in that
+ * order; the others follow in no order. Returns how many are ranked:
+ * n or top. */
+size_t churn__rank_rows(ranked *all, size_t n, size_t top, size_t n_threads);
 
 #endif

@@ -3,6 +3,7 @@
  * The only file that includes <xgboost/c_api.h>; doubles become floats
  * in one place (to_floats). */
 #include "xgb.h"
+#include "rng.h"
 
 #include <float.h>
 #include <gsl/gsl_randist.h>
@@ -28,6 +29,19 @@ struct churn__xgb {
 
 /* Rows converted and predicted at a time: bounds the float copy. */
 #define BLOCK_ROWS 4096
+
+/* A row or a few of floats on the stack: the gbdt family's per-row
+ * decision and contributions cannot report an error, so the one-row
+ * path allocates nothing of ours. */
+#define SMALL_FLOATS 512
+
+/* fx for rows x d floats: small when they fit, else the heap (NULL when
+ * out of memory). */
+static float *float_rows(size_t rows, size_t d, float *small)
+{
+    return rows * d <= SMALL_FLOATS ? small
+                                    : malloc(rows * d * sizeof(float));
+}
 
 void churn__xgb_params_default(churn__xgb_params *p)
 {
@@ -225,7 +239,7 @@ static int split_rows(const double *y, size_t n, double fraction,
 {
     size_t *idx = malloc(n * sizeof *idx);
     unsigned char *is_held = calloc(n ? n : 1, 1);
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng *rng = churn__rng_alloc();
     int rc = CHURN_OK;
     if (!idx || !is_held || !rng) {
         rc = churn__fail_nomem(err);
@@ -570,7 +584,8 @@ int churn__xgb_margins(const churn__xgb *b, const double *x, size_t n,
         return CHURN_OK;
     quiet();
     size_t block = n < BLOCK_ROWS ? n : BLOCK_ROWS;
-    float *fx = malloc(block * b->d * sizeof *fx);
+    float small[SMALL_FLOATS];
+    float *fx = float_rows(block, b->d, small);
     if (!fx)
         return churn__fail_nomem(err);
     int rc = CHURN_OK;
@@ -583,7 +598,8 @@ int churn__xgb_margins(const churn__xgb *b, const double *x, size_t n,
         for (size_t i = 0; !rc && i < k; i++)
             out[i0 + i] = m[i];
     }
-    free(fx);
+    if (fx != small)
+        free(fx);
     return rc;
 }
 
@@ -597,7 +613,8 @@ int churn__xgb_contributions(const churn__xgb *b, const double *x, size_t n,
         "{\"type\": 2, \"training\": false, \"iteration_begin\": 0, "
         "\"iteration_end\": 0, \"strict_shape\": false}";
     size_t d = b->d, block = n < BLOCK_ROWS ? n : BLOCK_ROWS;
-    float *fx = malloc(block * d * sizeof *fx);
+    float small[SMALL_FLOATS];
+    float *fx = float_rows(block, d, small);
     if (!fx)
         return churn__fail_nomem(err);
     int rc = CHURN_OK;
@@ -620,6 +637,7 @@ int churn__xgb_contributions(const churn__xgb *b, const double *x, size_t n,
             out[i0 * (d + 1) + i] = c[i];
         free_dmatrix(dm);
     }
-    free(fx);
+    if (fx != small)
+        free(fx);
     return rc;
 }

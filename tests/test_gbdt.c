@@ -187,9 +187,11 @@ static void test_option_ranges(void **state)
     churn_train_opts_free(o);
 }
 
-/* Mean |SHAP| per input in the importance: the same as XGBoost's batch
- * TreeSHAP (an independent path: all rows at once, per one-hot output)
- * summed per input by hand; NaN for a logistic model. */
+/* Mean |SHAP| per input in the importance (the family's batch
+ * contributions): the same as XGBoost's TreeSHAP of one row at a time
+ * (the per-row operation, churn-score's), summed per input by hand; the
+ * batch and per-row contributions agree to the bit; NaN for a logistic
+ * model. */
 static void test_mean_abs_shap(void **state)
 {
     (void)state;
@@ -199,6 +201,11 @@ static void test_mean_abs_shap(void **state)
     double prob[N_ROWS], label[N_ROWS], raw[4];
     double *z = malloc(N_ROWS * p * sizeof *z);
     double *c = malloc(N_ROWS * (p + 1) * sizeof *c);
+    double *batch = malloc(N_ROWS * d * sizeof *batch);
+    size_t out_input[6];
+    assert_non_null(batch);
+    for (size_t k = 0; k < p; k++)
+        out_input[k] = churn__pipeline_output_input(m->pipe, k);
     assert_non_null(z);
     assert_non_null(c);
     for (size_t i = 0; i < N_ROWS; i++) {
@@ -208,13 +215,18 @@ static void test_mean_abs_shap(void **state)
         label[i] = churn_dataset_label(ds, i);
     }
     churn_error err;
-    assert_int_equal(churn__xgb_contributions(m->clf.state, z, N_ROWS, c,
-                                              &err), 0);
+    for (size_t i = 0; i < N_ROWS; i++)
+        assert_int_equal(churn__xgb_contributions(m->clf.state, z + i * p, 1,
+                                                  c + i * (p + 1), &err), 0);
+    assert_int_equal(churn__classifier_contribs(&m->clf, z, N_ROWS, p,
+                                                out_input, d, batch, &err),
+                     0);
     double want[4] = {0};
     for (size_t i = 0; i < N_ROWS; i++) {
         double per[4] = {0};
         for (size_t k = 0; k < p; k++)
-            per[churn__pipeline_output_input(m->pipe, k)] += c[i * (p + 1) + k];
+            per[out_input[k]] += c[i * (p + 1) + k];
+        assert_memory_equal(per, batch + i * d, sizeof per);
         for (size_t j = 0; j < d; j++)
             want[j] += fabs(per[j]) / N_ROWS;
     }
@@ -242,6 +254,7 @@ static void test_mean_abs_shap(void **state)
     churn_train_opts_free(o);
     free(z);
     free(c);
+    free(batch);
     churn_dataset_free(ds);
 }
 

@@ -36,7 +36,14 @@ static void usage(void)
         "                        extra columns are ignored\n"
         "  -o, --output FILE     write the ranking here (atomically) instead\n"
         "                        of standard output\n"
-        "      --top N           only the N highest-risk customers\n"
+        "      --top N           only the N highest-risk customers (the\n"
+        "                        first N lines of the full ranking; only\n"
+        "                        their reasons are worked out). Without\n"
+        "                        --previous, --horizons, --margin, --drift\n"
+        "                        or --max-psi, a file without quoted fields\n"
+        "                        whose columns are numbers (or declared\n"
+        "                        --categorical) is read in blocks keeping\n"
+        "                        only those N rows in memory\n"
         "      --id NAME         id column of FEATURES.csv; default: the first\n"
         "                        column named like an id (customer_id,\n"
         "                        CustomerID, customer, cust_id, client_id,\n"
@@ -164,10 +171,8 @@ static size_t parse_horizons(const char *arg, double *days)
  * counted[0] and counted[1]. */
 static void count_scored(const churn_scores *s, double *counted)
 {
-    size_t n = s ? churn_scores_n(s) : 0;
-    for (size_t r = 0; r < n; r++)
-        counted[1] += strcmp(churn_scores_tier(s, r), "high") == 0;
-    counted[0] += (double)n;
+    counted[0] += s ? (double)churn_scores_n_scored(s) : 0;
+    counted[1] += s ? (double)churn_scores_n_high(s) : 0;
 }
 
 /* The scores' probabilities in ds's row order, or NULL when the scores
@@ -371,6 +376,17 @@ int main(int argc, char **argv)
         rc = cli_shards_csv(comm, data_path, copts, &ds, &err);
         if (rc != CHURN_OK) /* agreed already */
             cli_fail_err(rc, &err);
+    } else if (rc == CHURN_OK && top && !previous && !survival &&
+               !drift_path && isnan(max_psi)) {
+        /* Only the top rows in memory (or, for files it cannot stream,
+         * the whole file, scored below). A comparison, survival columns
+         * and drift need every row. */
+        churn_score_opts_set_tiers(sopts, high, medium);
+        churn_score_opts_set_reasons(sopts, n_reasons);
+        churn_score_opts_set_threads(sopts, threads);
+        churn_score_opts_set_top(sopts, top);
+        rc = churn_score_csv(model, data_path, copts, sopts, &ds, &scores,
+                             &err);
     } else if (rc == CHURN_OK) {
         rc = churn_dataset_read_csv(data_path, copts, &ds, &err);
     }
@@ -381,8 +397,11 @@ int main(int argc, char **argv)
         churn_score_opts_set_reasons(sopts, n_reasons);
         churn_score_opts_set_reason_groups(sopts, reason_groups);
         churn_score_opts_set_threads(sopts, threads);
+        /* A comparison counts the escalated customers among all. */
+        if (!previous)
+            churn_score_opts_set_top(sopts, top);
         /* A rank whose shards have no rows sends none. */
-        if (!comm || churn_dataset_n_rows(ds) > 0)
+        if (!scores && (!comm || churn_dataset_n_rows(ds) > 0))
             rc = churn_score_dataset(model, ds, sopts, &scores, &err);
         if (rc == CHURN_OK && survival)
             rc = churn_scores_add_survival(scores, model, ds, days, n_days,

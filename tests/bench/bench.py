@@ -48,6 +48,10 @@ def parse_args(argv):
                    help="rows of the gbdt in-memory scoring run")
     p.add_argument("--rows", type=int, default=1000000,
                    help="rows of the rbf-approx, predict and score runs")
+    p.add_argument("--score-rows", type=int, default=200000,
+                   help="rows of the score row's run against mawk")
+    p.add_argument("--score-reps", type=int, default=5,
+                   help="repetitions of the score row's run against mawk")
     p.add_argument("--features", type=int, default=40,
                    help="columns of the tabular data but the svm's")
     p.add_argument("--test-rows", type=int, default=20000,
@@ -80,6 +84,7 @@ def parse_args(argv):
     a = p.parse_args(argv)
     if a.smoke:
         a.reps, a.events, a.customers = 1, 20000, 200
+        a.score_rows, a.score_reps = 3000, 1
         a.logistic_rows, a.svm_rows, a.svm_features = 2000, 400, 5
         a.gbdt_rows, a.gbdt_predict_rows = 2000, 2000
         a.rows, a.features, a.test_rows, a.subsample = 3000, 8, 500, 400

@@ -329,6 +329,7 @@ def features(ctx):
                 os.path.exists(out):
             r["check_duckdb"] = compare.feature_files(out, duck)
         r["sizes"].append(size)
+    r["mawk"] = score_mawk(ctx)
     return r
 
 
@@ -370,6 +371,7 @@ def logistic(ctx):
             size["sklearn"], size["sklearn_auc"] = sklearn(
                 ctx, "logistic", data, test, 0)
         r["sizes"].append(size)
+    r["mawk"] = score_mawk(ctx)
     return r
 
 
@@ -419,6 +421,7 @@ def svm(ctx):
             size["sklearn"], size["sklearn_auc"] = sklearn(
                 ctx, "svm", data, test, gamma)
         r["sizes"].append(size)
+    r["mawk"] = score_mawk(ctx)
     return r
 
 
@@ -593,4 +596,31 @@ def score(ctx):
             churn_specs(ctx, "churn-score %d rows" % n, cmd, full),
             reps(ctx, full)))
         r["sizes"].append(size)
+    r["mawk"] = score_mawk(ctx)
+    return r
+
+
+def score_mawk(ctx):
+    """churn-score --top 100 and the full ranking (3 reasons) against the
+    cost of merely reading the file: a one-pass mawk field count over the
+    same --score-rows x --features table, interleaved in the same run,
+    all on 2 cores (mawk uses one), --score-reps runs each."""
+    a = ctx.a
+    r = {"rows": a.score_rows}
+    mawk = shutil.which("mawk")
+    if not mawk:
+        r["error"] = "mawk not installed (tools/install-deps --bench)"
+        return r
+    big, _ = table40(ctx)
+    data = head_rows(ctx, big, a.score_rows, "score-mawk.csv")
+    r["bytes"] = os.path.getsize(data)
+    model = logistic_model(ctx)
+    score = [ctx.tool("churn-score"), "--model", model, "--data", data]
+    r.update(ctx.run.interleaved([
+        ("mawk", "mawk field count, %d rows" % a.score_rows,
+         [mawk, "-F,", "{n+=NF}", data], 2),
+        ("top", "churn-score --top 100, %d rows" % a.score_rows,
+         score + ["--top", "100", "-o", ctx.path("top100.csv")], 2),
+        ("full", "churn-score full ranking, %d rows" % a.score_rows,
+         score + ["-o", ctx.path("ranked-full.csv")], 2)], a.score_reps))
     return r

@@ -31,6 +31,12 @@ for work in '`churn-features`' '`churn-train --model logistic`' \
     'number parsing (`churn__parse_double`)' '`churn-train --model gbdt`'; do
     grep -qF "| $work |" "$md" || fail "no target row for $work"
 done
+if command -v mawk >/dev/null; then
+    grep -qF '| `churn-score --top 100` |' "$md" ||
+        fail "no churn-score --top 100 against mawk row"
+    grep -qF '| `churn-score`, full ranking with 3 reasons |' "$md" ||
+        fail "no full ranking against mawk row"
+fi
 grep -q '^| CPU |' "$md" || fail "no machine description"
 grep -q 'Outputs differ' "$md" &&
     fail "churn-features and the pandas reference differ: $(grep -A5 'Outputs differ' "$md")"
