@@ -77,6 +77,8 @@ size_t churn__reasons_rank(const churn_model *m, const double *contrib,
     size_t d = churn__pipeline_n_inputs(m->pipe), n = 0;
     double sum[CHURN__N_GROUPS] = {0};
     size_t first[CHURN__N_GROUPS], top[CHURN__N_GROUPS];
+    /* The families of the first 64 inputs, kept from pass 1 for pass 2
+     * (no allocation per row); later ones are looked up again. */
     churn__group of_input[64];
     for (size_t g = 0; g < CHURN__N_GROUPS; g++)
         first[g] = top[g] = (size_t)-1;
