@@ -7,16 +7,19 @@
 #include <string.h>
 
 /* The built-in rules of README.md, first match wins. They cover all 125
- * codes, so "other" only appears with a user's table. */
+ * codes, so "other" only appears with a user's table. Their names never
+ * clash with the health tiers (healthy, watch, at_risk) or the lifecycle
+ * stages (new, active, dormant, lost): a name means one thing in every
+ * output (test_segment checks). */
 static const churn__rfm_rule default_rules[] = {
     {"champions", {4, 4, 4}, {5, 5, 5}},
     {"loyal", {3, 3, 1}, {5, 5, 5}},
     {"potential", {4, 1, 1}, {5, 2, 5}},
     {"cant_lose", {1, 4, 4}, {2, 5, 5}},
-    {"at_risk", {1, 3, 1}, {2, 5, 5}},
+    {"slipping", {1, 3, 1}, {2, 5, 5}},
     {"need_attention", {3, 1, 1}, {3, 2, 5}},
     {"hibernating", {2, 1, 1}, {2, 2, 5}},
-    {"lost", {1, 1, 1}, {1, 2, 5}},
+    {"lapsed", {1, 1, 1}, {1, 2, 5}},
 };
 
 static const char *const default_rfm_columns[3] = {

@@ -935,6 +935,13 @@ CHURN_API int churn_score_opts_set_tiers(churn_score_opts *o, double high,
                                          double medium);
 /* How many reasons per customer (0..10). */
 CHURN_API int churn_score_opts_set_reasons(churn_score_opts *o, size_t n);
+/* How reasons are told. on (the default): by feature family, in words
+ * with the customer's values, e.g. "activity down 73 % on the month
+ * before (+2.61); 3 unresolved tickets (+0.80)" (churn_reasons_explain
+ * lists the families and sentences). 0: one reason per input, as
+ * "name=value (+0.82)". */
+CHURN_API int churn_score_opts_set_reason_groups(churn_score_opts *o,
+                                                 int on);
 /* Threads that score, sort and format the rows (0, the default: one per
  * online core; at most 256). The scores and their file are the same
  * whatever the number. */
@@ -993,14 +1000,52 @@ CHURN_API size_t churn_scores_row(const churn_scores *s, size_t r);
 CHURN_API double churn_scores_probability(const churn_scores *s, size_t r);
 /* "high", "medium" or "low". */
 CHURN_API const char *churn_scores_tier(const churn_scores *s, size_t r);
-/* The reasons as one text: "name=value (+0.82); name=value (+0.55)",
- * each the input's signed contribution to the classifier's decision value
+/* The reasons as one text. By family (the default; see
+ * churn_score_opts_set_reason_groups, churn_reasons_explain): "activity
+ * down 73 % on the month before (+2.61); 3 unresolved tickets (+0.82)",
+ * each the sum of the family's inputs' contributions. By input:
+ * "name=value (+0.82); name=value (+0.55)", each the input's signed
+ * contribution to the classifier's decision value
  * (the log-odds for uncalibrated logistic regression) against an average
  * training customer, largest first. Linear models: the input's terms
  * w_k z_k; kernel SVMs: f(x) - f(x with the input at its training mean),
  * which need not sum to f(x). Survival models: the input's term of every
  * time bin's hazard log-odds (they sum to w.z). */
 CHURN_API const char *churn_scores_reasons(const churn_scores *s, size_t r);
+
+/* One customer's reasons, for a program that shows them its own way. */
+typedef struct churn_reasons churn_reasons;
+/* Explains row `row` of ds (the data m scores) by its n (0..10) largest
+ * reasons, as churn-score writes them: by_group 1 sums the inputs'
+ * contributions by family (the sums are exact for additive contributions:
+ * linear, TreeSHAP, survival; kernel SVMs' per-input effects are summed
+ * as they are) - activity (activity_*, recency_activity_days,
+ * events_<name>_30d), purchases (purchases_*, monetary_*,
+ * recency_purchase_days), tickets (tickets_*, recency_ticket_days,
+ * ticket_resolution_days_mean), satisfaction (satisfaction_*), tenure
+ * (tenure_days) - while any other input (a customer column, a tabular
+ * column) is its own group; by_group 0: one reason per input. Largest
+ * contribution first; ties keep the order of the first input. *out is
+ * new; free it with churn_reasons_free. */
+CHURN_API int churn_reasons_explain(const churn_model *m,
+                                    const churn_dataset *ds, size_t row,
+                                    size_t n, int by_group,
+                                    churn_reasons **out, churn_error *err);
+CHURN_API void churn_reasons_free(churn_reasons *x);
+CHURN_API size_t churn_reasons_n(const churn_reasons *x);
+/* Reason k's group: "activity", "purchases", "tickets", "satisfaction",
+ * "tenure", or an input's name; NULL when k is out of range. */
+CHURN_API const char *churn_reasons_group(const churn_reasons *x, size_t k);
+/* Reason k in words with the customer's values: "activity down 73 % on
+ * the month before", "no activity for 45 days", "3 unresolved tickets,
+ * 5 tickets in 30 days", "no purchase for 40 days", "2 purchases in 90
+ * days, spend 12.50", "satisfaction 4, falling", "customer for 45 days";
+ * "name=value" for an input on its own (or a family whose telling
+ * columns ds lacks). NULL when k is out of range. */
+CHURN_API const char *churn_reasons_text(const churn_reasons *x, size_t k);
+/* Reason k's contribution to the decision value (NaN out of range). */
+CHURN_API double churn_reasons_contribution(const churn_reasons *x,
+                                           size_t k);
 /* Writes customer_id,probability,rank,tier,reasons for the top_n ranks
  * (0 = all), atomically. Probabilities are written in the shortest form
  * that reads back to the same double. */

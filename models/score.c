@@ -1,18 +1,20 @@
 /* score.c - ranking customers by churn probability, risk tiers, and the
  * reasons: each input's contribution to the customer's decision value. */
 #include "scores.h"
+#include "reasons.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_REASONS 10
+#define MAX_REASONS CHURN__MAX_REASONS
 
 /* Rows formatted per round of parallel writing. */
 #define WRITE_BATCH 65536
 
 /* The defaults, for churn_score_opts_new and for NULL options. */
-static const churn_score_opts score_defaults = {0.5, 0.2, 3, 0, 0};
+static const churn_score_opts score_defaults = {
+    .high = 0.5, .medium = 0.2, .n_reasons = 3};
 
 churn_score_opts *churn_score_opts_new(void)
 {
@@ -46,6 +48,14 @@ int churn_score_opts_set_tiers(churn_score_opts *o, double high, double medium)
         return CHURN_EINVAL;
     o->high = high;
     o->medium = medium;
+    return CHURN_OK;
+}
+
+int churn_score_opts_set_reason_groups(churn_score_opts *o, int on)
+{
+    if (!o)
+        return CHURN_EINVAL;
+    o->by_input = !on;
     return CHURN_OK;
 }
 
@@ -131,9 +141,17 @@ static size_t describe_value(const churn_dataset *ds, size_t i, size_t col,
 static int write_reasons(churn_scores *s, const churn_model *m,
                          const churn_dataset *ds, size_t i,
                          const size_t *cols, const double *contrib,
-                         size_t n_reasons)
+                         size_t n_reasons, int by_input)
 {
     size_t d = churn__pipeline_n_inputs(m->pipe);
+    if (!by_input) { /* by family, in words: reasons.c */
+        char text[CHURN__REASONS_TEXT];
+        size_t len = churn__reasons_format(m, ds, i, contrib, n_reasons,
+                                           text);
+        if (append_text(s, text, len) != CHURN_OK)
+            return CHURN_ENOMEM;
+        return append_text(s, "", 1);
+    }
     /* Insertion into a short sorted list: n_reasons is at most 10. */
     size_t best[MAX_REASONS], n_best = 0;
     for (size_t j = 0; j < d; j++) {
@@ -190,6 +208,7 @@ typedef struct reason_job {
     const churn__binding *bind;
     const size_t *cols;
     size_t n_reasons, n_tasks;
+    int by_input;
     churn_scores *parts; /* per task: only its text is used */
     int *rc;
 } reason_job;
@@ -218,11 +237,11 @@ static void prefetch_row(const churn_dataset *ds, size_t i)
 
 int churn__reasoner_init(churn__reasoner *w, const churn_model *m,
                          const churn_dataset *ds, const churn__binding *bind,
-                         const size_t *cols, size_t n_reasons)
+                         const size_t *cols, size_t n_reasons, int by_input)
 {
     size_t d = churn__pipeline_n_inputs(m->pipe), p = m->n_outputs;
-    *w = (churn__reasoner){m, ds, bind, cols, n_reasons, NULL, NULL, NULL,
-                           NULL};
+    *w = (churn__reasoner){m,    ds,   bind, cols, n_reasons, by_input,
+                           NULL, NULL, NULL, NULL};
     w->raw = malloc((d ? d : 1) * sizeof *w->raw);
     w->z = malloc((p ? p : 1) * sizeof *w->z);
     /* d contributions, then the scratch of churn__classifier_contrib. */
@@ -257,7 +276,7 @@ int churn__reasoner_write(churn__reasoner *w, size_t i, churn_scores *part)
                                       churn__pipeline_n_inputs(m->pipe));
     }
     return write_reasons(part, m, w->ds, i, w->cols, w->contrib,
-                         w->n_reasons);
+                         w->n_reasons, w->by_input);
 }
 
 /* Writes the reasons of the ranked rows of task t into its part's text;
@@ -268,7 +287,7 @@ static void reason_task(void *ctx, size_t t)
     size_t lo, hi;
     churn__reasoner w;
     int rc = churn__reasoner_init(&w, j->m, j->ds, j->bind, j->cols,
-                                  j->n_reasons);
+                                  j->n_reasons, j->by_input);
     churn_scores *part = &j->parts[t];
     const ranked *order = j->s->order;
     task_ranks(j, t, &lo, &hi);
@@ -405,7 +424,8 @@ int churn_score_dataset(const churn_model *m, const churn_dataset *ds,
         goto done;
     free(all); /* s->order has the ranked rows */
     all = NULL;
-    reason_job job = {s, m, ds, bind, cols, o->n_reasons, 1, NULL, NULL};
+    reason_job job = {s,    m,          ds,   bind, cols, o->n_reasons, 1,
+                      o->by_input, NULL, NULL};
     /* Small inputs are not worth a thread. */
     rc = reasons_all(&job, s->n < 4096 ? 1 : n_threads);
 done:

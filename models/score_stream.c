@@ -140,7 +140,8 @@ static int take_block(void *ctx, churn_dataset *ds, size_t first)
                   : CHURN_ENOMEM;
     int have_w = rc == CHURN_OK;
     if (have_w)
-        rc = churn__reasoner_init(&w, m, ds, bind, cols, j->o->n_reasons);
+        rc = churn__reasoner_init(&w, m, ds, bind, cols, j->o->n_reasons,
+                                  j->o->by_input);
     for (size_t k = 0; rc == CHURN_OK && k < d; k++)
         cols[k] = churn_dataset_column_index(
             ds, churn__pipeline_input_name(m->pipe, k));

@@ -44,6 +44,7 @@ struct churn_score_opts {
     size_t n_reasons;
     size_t n_threads; /* 0 = the online cores */
     size_t top;       /* rows ranked; 0 = all */
+    int by_input;     /* reasons per input, not by family (reasons.c) */
 };
 
 /* Writes the reasons of rows of one dataset: what one thread needs. */
@@ -53,6 +54,7 @@ typedef struct churn__reasoner {
     const churn__binding *bind; /* of ds to m's inputs */
     const size_t *cols;         /* ds's column of each input */
     size_t n_reasons;
+    int by_input; /* reasons per input, not by family */
     double *raw, *z, *contrib;
     size_t *out_input;
 } churn__reasoner;
@@ -60,7 +62,7 @@ typedef struct churn__reasoner {
 /* Sets w up; CHURN_ENOMEM when out of memory (clear it all the same). */
 int churn__reasoner_init(churn__reasoner *w, const churn_model *m,
                          const churn_dataset *ds, const churn__binding *bind,
-                         const size_t *cols, size_t n_reasons);
+                         const size_t *cols, size_t n_reasons, int by_input);
 void churn__reasoner_clear(churn__reasoner *w);
 /* Appends the reasons of row i of w's dataset, NUL-terminated, to
  * part->text. CHURN_OK or CHURN_ENOMEM. */

@@ -46,10 +46,10 @@ static void test_rfm_quintiles_with_ties(void **state)
     static const double r[10] = {5, 5, 4, 4, 3, 1, 3, 2, 2, 1};
     static const double f[10] = {1, 2, 2, 2, 3, 3, 4, 4, 5, 5};
     /* Rules (first match): (5,1) (5,2) (4,2) (4,2) potential; (3,3) and
-     * (3,4) loyal; R 1-2 with F >= 3 and M 3 < 4: at_risk. */
+     * (3,4) loyal; R 1-2 with F >= 3 and M 3 < 4: slipping. */
     static const char *const seg[10] = {
         "potential", "potential", "potential", "potential", "loyal",
-        "at_risk",   "loyal",     "at_risk",   "at_risk",   "at_risk"};
+        "slipping",  "loyal",     "slipping",  "slipping",  "slipping"};
     churn_dataset *in = features(10, rfm_rows, NULL);
     churn_segment_opts *o = churn_segment_opts_new();
     churn_dataset *out = segment(in, o);
@@ -77,6 +77,44 @@ static void test_rfm_quintiles_with_ties(void **state)
 
 /* Champions and can't-lose need M >= 4: M from monetary = 1..10 in row
  * order gives scores 1,1,2,2,3,3,4,4,5,5 (distinct ranks 1..10). */
+/* A name means one thing in every output: the built-in RFM segments, the
+ * lifecycle stages, the health tiers and churn-score's risk tiers share
+ * no name (RFM once had at_risk and lost). All levels of a column are
+ * there, used or not, in their fixed order. */
+static void test_vocabularies_are_disjoint(void **state)
+{
+    (void)state;
+    static const char *const cols[3] = {"rfm_segment", "lifecycle_stage",
+                                        "health_tier"};
+    static const char *const risk[3] = {"high", "medium", "low"};
+    churn_dataset *in = features(10, rfm_rows, NULL);
+    churn_segment_opts *o = churn_segment_opts_new();
+    churn_dataset *out = segment(in, o);
+    size_t counts[3];
+    for (size_t a = 0; a < 3; a++) {
+        size_t ja = churn_dataset_column_index(out, cols[a]);
+        counts[a] = churn_dataset_n_levels(out, ja);
+        for (size_t k = 0; k < counts[a]; k++) {
+            const char *name = churn_dataset_level(out, ja, k);
+            for (size_t r = 0; r < 3; r++)
+                assert_string_not_equal(name, risk[r]);
+            for (size_t b = a + 1; b < 3; b++) {
+                size_t jb = churn_dataset_column_index(out, cols[b]);
+                for (size_t m = 0; m < churn_dataset_n_levels(out, jb); m++)
+                    if (!strcmp(name, churn_dataset_level(out, jb, m)))
+                        fail_msg("'%s' is both a %s and a %s", name,
+                                 cols[a], cols[b]);
+            }
+        }
+    }
+    assert_int_equal(counts[0], 9); /* 8 rules and "other" */
+    assert_int_equal(counts[1], 4);
+    assert_int_equal(counts[2], 3);
+    churn_dataset_free(out);
+    churn_segment_opts_free(o);
+    churn_dataset_free(in);
+}
+
 static void test_rfm_rules_by_monetary(void **state)
 {
     (void)state;
@@ -363,9 +401,9 @@ static void test_segment_inputs(void **state)
 }
 
 /* Summary by segment of the ten customers of test_rfm_quintiles_with_ties:
- * potential rows 0-3, loyal 4 and 6, at_risk 5, 7, 8, 9. Labels: row i
+ * potential rows 0-3, loyal 4 and 6, slipping 5, 7, 8, 9. Labels: row i
  * churned when i is odd, row 9 unknown. potential: 4 customers, share
- * 0.4, churn 2/4; loyal: 2, 0.2, 0/2 (rows 4, 6); at_risk: 4, 0.4, rows 5
+ * 0.4, churn 2/4; loyal: 2, 0.2, 0/2 (rows 4, 6); slipping: 4, 0.4, rows 5
  * and 7 churned, 8 not, 9 unknown: 2/3. Health: every row has the same
  * components but recency (and trend, activity 0, tickets 0 -> 15 points;
  * satisfaction, its trend and payment missing -> 7.5 + 2.5 + 2.5; trend 0
@@ -386,8 +424,8 @@ static void test_summary(void **state)
                      CHURN_OK);
     assert_int_equal(churn_dataset_n_rows(sum), 3);
     assert_string_equal(churn_dataset_column_name(sum, 3), "churn_rate");
-    /* Level order is rule order: loyal, potential, at_risk. */
-    static const char *const ids[3] = {"loyal", "potential", "at_risk"};
+    /* Level order is rule order: loyal, potential, slipping. */
+    static const char *const ids[3] = {"loyal", "potential", "slipping"};
     static const double expect[3][4] = {{2, 0.2, 38.75 + 7.5, 0},
                                         {4, 0.4, 38.75 + 18.75, 0.5},
                                         {4, 0.4, NAN, 2.0 / 3}};
@@ -512,6 +550,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rfm_quintiles_with_ties),
+        cmocka_unit_test(test_vocabularies_are_disjoint),
         cmocka_unit_test(test_rfm_rules_by_monetary),
         cmocka_unit_test(test_rules_file),
         cmocka_unit_test(test_rules_errors),

@@ -144,7 +144,7 @@ static size_t check_independent(json_t *root, const churn_dataset *seg,
 
 /* Evaluated rows in another order than the segments, c3 missing, c8
  * unlabelled, an extra customer x. By hand: potential c0..c3 -> labelled
- * c0 1, c1 0, c2 1: 2 of 3; loyal c4 0, c6 1: 1 of 2; at_risk c5 1, c7 0,
+ * c0 1, c1 0, c2 1: 2 of 3; loyal c4 0, c6 1: 1 of 2; slipping c5 1, c7 0,
  * c9 1 (c8 unlabelled): 2 of 3. Stages: active c0-c4 (c3 unmatched): 2
  * of 4; lost c5: 1 of 1; dormant c6-c9: 2 of 3. 9 customers matched. */
 static void test_counts_by_hand_and_independently(void **state)
@@ -170,7 +170,7 @@ static void test_counts_by_hand_and_independently(void **state)
         double customers, labelled, churned;
     } hand[] = {{"rfm_segment", "potential", 4, 3, 2},
                 {"rfm_segment", "loyal", 2, 2, 1},
-                {"rfm_segment", "at_risk", 4, 3, 2},
+                {"rfm_segment", "slipping", 4, 3, 2},
                 {"lifecycle_stage", "active", 5, 4, 2},
                 {"lifecycle_stage", "lost", 1, 1, 1},
                 {"lifecycle_stage", "dormant", 4, 3, 2}};
@@ -251,7 +251,7 @@ static void test_history_labels_and_none(void **state)
     s = json_object_get(root, "segments");
     assert_string_equal(json_string_value(json_object_get(s, "labels")),
                         "none");
-    json_t *lv = json_level(root, "rfm_segment", "at_risk");
+    json_t *lv = json_level(root, "rfm_segment", "slipping");
     assert_true(num(lv, "labelled") == 0);
     assert_true(json_is_null(json_object_get(lv, "churn_rate")));
     json_decref(root);

@@ -18,11 +18,15 @@ static void usage(void)
         "Scores every customer in FEATURES.csv with a trained model and writes\n"
         "them ranked by churn probability, highest first:\n"
         "  customer_id,probability,rank,tier,reasons\n"
-        "reasons are the inputs that push this customer's log-odds up most,\n"
-        "against an average training customer, e.g.\n"
-        "  tickets_unresolved=3 (+0.82); activity_trend=-0.6 (+0.55); ...\n"
+        "reasons are what pushes this customer's log-odds up most, against\n"
+        "an average training customer: the inputs' contributions summed by\n"
+        "family (activity, purchases, tickets, satisfaction, tenure; any\n"
+        "other column on its own) and said with the customer's values, e.g.\n"
+        "  activity down 73 %% on the month before (+2.61); 3 unresolved\n"
+        "  tickets (+0.82); customer for 45 days (+0.30)\n"
+        "(--reasons-by input: one per input, tickets_unresolved=3 (+0.82)).\n"
         "The probability is the shortest decimal that reads back to the same\n"
-        "double; in reasons a value has 4 significant digits and a\n"
+        "double; in reasons an input's value has 4 significant digits and a\n"
         "contribution 2 decimals; a zero never shows a minus sign.\n"
         "\n"
         "Options:\n"
@@ -58,6 +62,9 @@ static void usage(void)
         "      --tiers H,M          probability cut-offs: high >= H, medium >= M,\n"
         "                           else low (default 0.5,0.2)\n"
         "      --reasons N          reasons per customer, 0-10 (default 3)\n"
+        "      --reasons-by KIND    group (the default): a reason per feature\n"
+        "                           family, in words; input: one per input\n"
+        "                           (name=value)\n"
         "      --previous FILE      a ranking from an earlier run: adds\n"
         "                           previous_probability, change, previous_tier\n"
         "                           and escalated (1 = moved into a higher-risk\n"
@@ -260,6 +267,7 @@ int main(int argc, char **argv)
         {"id", required_argument, NULL, 'i'},
         {"tiers", required_argument, NULL, 'T'},
         {"reasons", required_argument, NULL, 'r'},
+        {"reasons-by", required_argument, NULL, 'B'},
         {"previous", required_argument, NULL, 'P'},
         {"escalated-only", no_argument, NULL, 'E'},
         {"threads", required_argument, NULL, 'J'},
@@ -279,6 +287,7 @@ int main(int argc, char **argv)
     int escalated_only = 0;
     const char *id_name = NULL; /* default: the id found by name */
     size_t top = 0, n_reasons = 3, threads = 0;
+    int reason_groups = 1; /* --reasons-by group */
     double high = 0.5, medium = 0.2;
     double days[16], margin = NAN, rate = 0;
     size_t n_days = 0;
@@ -298,6 +307,12 @@ int main(int argc, char **argv)
         case 'i': id_name = optarg; break;
         case 'T': parse_tiers(optarg, &high, &medium); break;
         case 'r': n_reasons = cli_size("--reasons", optarg, 0, 10); break;
+        case 'B':
+            if (strcmp(optarg, "group") && strcmp(optarg, "input"))
+                cli_usage_error("--reasons-by: 'group' or 'input', not "
+                                "'%s'", optarg);
+            reason_groups = strcmp(optarg, "group") == 0;
+            break;
         case 'P': previous = optarg; break;
         case 'E': escalated_only = 1; break;
         case 'J': threads = cli_size("--threads", optarg, 1, 256); break;
@@ -381,6 +396,7 @@ int main(int argc, char **argv)
     if (rc == CHURN_OK) {
         churn_score_opts_set_tiers(sopts, high, medium);
         churn_score_opts_set_reasons(sopts, n_reasons);
+        churn_score_opts_set_reason_groups(sopts, reason_groups);
         churn_score_opts_set_threads(sopts, threads);
         /* A comparison counts the escalated customers among all. */
         if (!previous)

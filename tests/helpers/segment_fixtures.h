@@ -50,7 +50,7 @@ static inline churn_dataset *features(size_t n,
  * 9.5 -> R scores in row order 5,5,4,4,3,1,3,2,2,1. M = 10 for all: one
  * tie of mean rank 5.5 -> 1 + floor(2.5) = 3.
  * By the built-in rules (F scores 1,2,2,2,3,3,4,4,5,5): potential = {c0,
- * c1, c2, c3}, loyal = {c4, c6}, at_risk = {c5, c7, c8, c9}. Tenure 100
+ * c1, c2, c3}, loyal = {c4, c6}, slipping = {c5, c7, c8, c9}. Tenure 100
  * days; inactive 1, 1, 3, 10, 20 days: active (c0-c4); c5 never active:
  * lost; 40-70 days: dormant (c6-c9). */
 static const double rfm_rows[10][N_IN] = {

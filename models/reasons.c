@@ -1,0 +1,354 @@
+/* reasons.c - reasons retention teams can act on: the inputs'
+ * contributions summed by feature family (correlated counts tell one
+ * story, not three), ranked, and said in words with the customer's own
+ * values ("activity down 73 % on the month before"). */
+#include "reasons.h"
+
+#include <math.h>
+#include <string.h>
+
+static const char *const group_names[CHURN__N_GROUPS] = {
+    "activity", "purchases", "tickets", "satisfaction", "tenure"};
+
+/* The built-in features (features/catalog.c) and their families. */
+static const struct {
+    const char *name;
+    churn__group group;
+} families[] = {
+    {"tenure_days", CHURN__GROUP_TENURE},
+    {"recency_activity_days", CHURN__GROUP_ACTIVITY},
+    {"recency_purchase_days", CHURN__GROUP_PURCHASES},
+    {"recency_ticket_days", CHURN__GROUP_TICKETS},
+    {"activity_7d", CHURN__GROUP_ACTIVITY},
+    {"activity_30d", CHURN__GROUP_ACTIVITY},
+    {"activity_90d", CHURN__GROUP_ACTIVITY},
+    {"activity_trend", CHURN__GROUP_ACTIVITY},
+    {"purchases_90d", CHURN__GROUP_PURCHASES},
+    {"monetary_90d", CHURN__GROUP_PURCHASES},
+    {"monetary_total", CHURN__GROUP_PURCHASES},
+    {"purchases_total", CHURN__GROUP_PURCHASES},
+    {"tickets_30d", CHURN__GROUP_TICKETS},
+    {"tickets_90d", CHURN__GROUP_TICKETS},
+    {"tickets_unresolved", CHURN__GROUP_TICKETS},
+    {"ticket_resolution_days_mean", CHURN__GROUP_TICKETS},
+    {"satisfaction_last", CHURN__GROUP_SATISFACTION},
+    {"satisfaction_mean", CHURN__GROUP_SATISFACTION},
+    {"satisfaction_count", CHURN__GROUP_SATISFACTION},
+    {"satisfaction_trend", CHURN__GROUP_SATISFACTION},
+};
+
+churn__group churn__group_of(const char *name)
+{
+    for (size_t k = 0; k < sizeof families / sizeof *families; k++)
+        if (strcmp(name, families[k].name) == 0)
+            return families[k].group;
+    size_t len = strlen(name);
+    if (len > 11 && strncmp(name, "events_", 7) == 0 &&
+        strcmp(name + len - 4, "_30d") == 0)
+        return CHURN__GROUP_ACTIVITY;
+    return CHURN__GROUP_NONE;
+}
+
+const char *churn__group_name(churn__group g)
+{
+    return g < CHURN__N_GROUPS ? group_names[g] : NULL;
+}
+
+/* Inserts c into the ranked list out (*n of n_max): larger contribution
+ * first; candidates come in order of their first input, so an equal one
+ * goes after those already there. */
+static void insert_ranked(churn__reason *out, size_t *n, size_t n_max,
+                          churn__reason c)
+{
+    size_t at = *n;
+    while (at > 0 && c.contrib > out[at - 1].contrib)
+        at--;
+    if (at >= n_max)
+        return;
+    if (*n < n_max)
+        (*n)++;
+    memmove(out + at + 1, out + at, (*n - 1 - at) * sizeof *out);
+    out[at] = c;
+}
+
+size_t churn__reasons_rank(const churn_model *m, const double *contrib,
+                           int by_group, size_t n_max, churn__reason *out)
+{
+    size_t d = churn__pipeline_n_inputs(m->pipe), n = 0;
+    double sum[CHURN__N_GROUPS] = {0};
+    size_t first[CHURN__N_GROUPS], top[CHURN__N_GROUPS];
+    /* The families of the first 64 inputs, kept from pass 1 for pass 2
+     * (no allocation per row); later ones are looked up again. */
+    churn__group of_input[64];
+    for (size_t g = 0; g < CHURN__N_GROUPS; g++)
+        first[g] = top[g] = (size_t)-1;
+    if (n_max > CHURN__MAX_REASONS)
+        n_max = CHURN__MAX_REASONS;
+    if (n_max == 0) /* contrib was not computed */
+        return 0;
+    /* Pass 1: the families' sums, first inputs and largest inputs. */
+    for (size_t j = 0; by_group && j < d; j++) {
+        churn__group g =
+            churn__group_of(churn__pipeline_input_name(m->pipe, j));
+        if (j < 64)
+            of_input[j] = g;
+        if (g == CHURN__GROUP_NONE)
+            continue;
+        sum[g] += contrib[j];
+        if (first[g] == (size_t)-1)
+            first[g] = j;
+        if (top[g] == (size_t)-1 || fabs(contrib[j]) > fabs(contrib[top[g]]))
+            top[g] = j;
+    }
+    /* Pass 2: candidates in order of their first input. */
+    for (size_t j = 0; j < d; j++) {
+        churn__group g = !by_group ? CHURN__GROUP_NONE
+                         : j < 64
+                             ? of_input[j]
+                             : churn__group_of(
+                                   churn__pipeline_input_name(m->pipe, j));
+        churn__reason c = {CHURN__GROUP_NONE, j, contrib[j]};
+        if (g != CHURN__GROUP_NONE) {
+            if (first[g] != j)
+                continue;
+            c = (churn__reason){g, top[g], sum[g]};
+        }
+        insert_ranked(out, &n, n_max, c);
+    }
+    return n;
+}
+
+/* ------------------------------------------------------------- words */
+
+/* A sentence being written into a caller's buffer, cut to fit. */
+typedef struct words {
+    char *buf;
+    size_t size, len;
+} words;
+
+static void say(words *w, const char *text)
+{
+    size_t n = strlen(text);
+    if (w->len + n > w->size - 1)
+        n = w->size - 1 - w->len;
+    memcpy(w->buf + w->len, text, n);
+    w->len += n;
+    w->buf[w->len] = '\0';
+}
+
+/* x with the given decimals, as "%.<decimals>f" prints it. */
+static void say_fixed(words *w, double x, int decimals)
+{
+    char num[CHURN__NUM_BUF];
+    churn__format_fixed(x, decimals, 0, num);
+    say(w, num);
+}
+
+/* "3 unresolved tickets", "1 unresolved ticket": a count and its noun. */
+static void say_count(words *w, double n, const char *singular,
+                      const char *plural)
+{
+    say_fixed(w, n, 0);
+    say(w, " ");
+    say(w, n == 1 ? singular : plural);
+}
+
+/* The raw value of the column called name in row i; NaN when missing or
+ * when ds has no such column. */
+static double value(const churn_dataset *ds, size_t i, const char *name)
+{
+    size_t col = churn_dataset_column_index(ds, name);
+    return col == (size_t)-1 ? NAN : churn_dataset_value(ds, i, col);
+}
+
+/* "name=value": the form of an input without a sentence of its own. */
+static void say_input(words *w, const churn_model *m,
+                      const churn_dataset *ds, size_t i, size_t input)
+{
+    const char *name = churn__pipeline_input_name(m->pipe, input);
+    size_t col = churn_dataset_column_index(ds, name);
+    double v = col == (size_t)-1 ? NAN : churn_dataset_value(ds, i, col);
+    say(w, name);
+    say(w, "=");
+    if (isnan(v)) {
+        say(w, "missing");
+    } else if (churn_dataset_column_kind(ds, col) == CHURN_CATEGORICAL) {
+        say(w, churn_dataset_level(ds, col, (size_t)v));
+    } else {
+        char num[CHURN__NUM_BUF];
+        churn__format_g(v, 4, num);
+        say(w, num);
+    }
+}
+
+/* Activity: silence first, then the change on the month before (from
+ * activity_trend t = (a-b)/(a+b): (a-b)/b = 2t/(1-t)), then the count.
+ * Returns 0 when the values to say it are missing. */
+static int say_activity(words *w, const churn_dataset *ds, size_t i)
+{
+    double a30 = value(ds, i, "activity_30d");
+    double recency = value(ds, i, "recency_activity_days");
+    double trend = value(ds, i, "activity_trend");
+    if (a30 == 0 && !isnan(recency)) {
+        say(w, "no activity for ");
+        say_count(w, recency, "day", "days");
+    } else if (a30 == 0) {
+        say(w, "no activity yet");
+    } else if (trend == 1) {
+        say(w, "activity this month, none the month before");
+    } else if (trend == 0) {
+        say(w, "activity steady on the month before");
+    } else if (!isnan(trend)) {
+        say(w, trend < 0 ? "activity down " : "activity up ");
+        say_fixed(w, fabs(200 * trend / (1 - trend)), 0);
+        say(w, " % on the month before");
+    } else if (!isnan(a30)) {
+        say_count(w, a30, "activity", "activities");
+        say(w, " in 30 days");
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+static int say_purchases(words *w, const churn_dataset *ds, size_t i)
+{
+    double p90 = value(ds, i, "purchases_90d");
+    double spend = value(ds, i, "monetary_90d");
+    double recency = value(ds, i, "recency_purchase_days");
+    if (p90 == 0 && !isnan(recency)) {
+        say(w, "no purchase for ");
+        say_count(w, recency, "day", "days");
+    } else if (p90 == 0) {
+        say(w, "no purchase yet");
+    } else if (!isnan(p90)) {
+        say_count(w, p90, "purchase", "purchases");
+        say(w, " in 90 days");
+        if (!isnan(spend)) {
+            say(w, ", spend ");
+            say_fixed(w, spend, 2);
+        }
+    } else if (!isnan(spend)) {
+        say(w, "spend ");
+        say_fixed(w, spend, 2);
+        say(w, " in 90 days");
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+static int say_tickets(words *w, const churn_dataset *ds, size_t i)
+{
+    double open = value(ds, i, "tickets_unresolved");
+    double t30 = value(ds, i, "tickets_30d");
+    double t90 = value(ds, i, "tickets_90d");
+    if (open > 0) {
+        say_count(w, open, "unresolved ticket", "unresolved tickets");
+        if (t30 > 0)
+            say(w, ", ");
+    }
+    if (t30 > 0) {
+        say_count(w, t30, "ticket", "tickets");
+        say(w, " in 30 days");
+    }
+    if (open > 0 || t30 > 0)
+        return 1;
+    if (isnan(t90))
+        return 0;
+    if (t90 > 0) {
+        say_count(w, t90, "ticket", "tickets");
+        say(w, " in 90 days");
+    } else {
+        say(w, "no tickets in 90 days");
+    }
+    return 1;
+}
+
+static int say_satisfaction(words *w, const churn_dataset *ds, size_t i)
+{
+    double last = value(ds, i, "satisfaction_last");
+    double trend = value(ds, i, "satisfaction_trend");
+    if (isnan(last)) { /* the catalog: empty when there is none */
+        say(w, "no satisfaction score");
+        return 1;
+    }
+    char num[CHURN__NUM_BUF];
+    churn__format_g(last, 4, num); /* the score as the customer gave it */
+    say(w, "satisfaction ");
+    say(w, num);
+    if (trend < 0)
+        say(w, ", falling");
+    else if (trend > 0)
+        say(w, ", rising");
+    else if (trend == 0)
+        say(w, ", steady");
+    return 1;
+}
+
+static int say_tenure(words *w, const churn_dataset *ds, size_t i)
+{
+    double days = value(ds, i, "tenure_days");
+    if (isnan(days))
+        return 0;
+    say(w, "customer for ");
+    say_count(w, days, "day", "days");
+    return 1;
+}
+
+size_t churn__reason_words(const churn__reason *r, const churn_model *m,
+                           const churn_dataset *ds, size_t i, char *buf,
+                           size_t size)
+{
+    words w = {buf, size, 0};
+    int said = 0;
+    buf[0] = '\0';
+    switch (r->group) {
+    case CHURN__GROUP_ACTIVITY:
+        said = say_activity(&w, ds, i);
+        break;
+    case CHURN__GROUP_PURCHASES:
+        said = say_purchases(&w, ds, i);
+        break;
+    case CHURN__GROUP_TICKETS:
+        said = say_tickets(&w, ds, i);
+        break;
+    case CHURN__GROUP_SATISFACTION:
+        said = say_satisfaction(&w, ds, i);
+        break;
+    case CHURN__GROUP_TENURE:
+        said = say_tenure(&w, ds, i);
+        break;
+    default:
+        break;
+    }
+    /* A family whose telling values are not in the data (a model trained
+     * on a few of them) shows its largest input as it is. */
+    if (!said) {
+        w.len = 0;
+        say_input(&w, m, ds, i, r->input);
+    }
+    return w.len;
+}
+
+size_t churn__reasons_format(const churn_model *m, const churn_dataset *ds,
+                             size_t i, const double *contrib,
+                             size_t n_reasons, char *buf)
+{
+    churn__reason r[CHURN__MAX_REASONS];
+    size_t n = churn__reasons_rank(m, contrib, 1, n_reasons, r);
+    words w = {buf, CHURN__REASONS_TEXT, 0};
+    buf[0] = '\0';
+    for (size_t k = 0; k < n; k++) {
+        char text[512], num[CHURN__NUM_BUF];
+        churn__reason_words(&r[k], m, ds, i, text, sizeof text);
+        churn__format_fixed(r[k].contrib, 2, 1, num);
+        if (k)
+            say(&w, "; ");
+        say(&w, text);
+        say(&w, " (");
+        say(&w, num);
+        say(&w, ")");
+    }
+    return w.len;
+}
