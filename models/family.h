@@ -218,5 +218,11 @@ int churn__classifier_read(churn__lines *r, churn__classifier *c,
 /* Reads the line "key <finite double>" whole: for the families' readers. */
 int churn__lines_number(churn__lines *r, const char *key, double *out,
                         churn_error *err);
+/* The lines "coef <name> <weight>" of a linear part, one per output named
+ * names[k], written and read (a name out of place is CHURN_EFORMAT). */
+void churn__coefs_write(const double *w, size_t dim,
+                        const char *const *names, FILE *f);
+int churn__coefs_read(churn__lines *r, double *w, size_t dim,
+                      const char *const *names, churn_error *err);
 
 #endif

@@ -142,36 +142,15 @@ static void logistic_write(const void *state, const char *const *names,
     fputs("intercept ", f);
     churn__put_double(f, c->b);
     fputc('\n', f);
-    for (size_t k = 0; k < c->dim; k++) {
-        fputs("coef ", f);
-        churn__put_string(f, names[k]);
-        fputc(' ', f);
-        churn__put_double(f, c->w[k]);
-        fputc('\n', f);
-    }
+    churn__coefs_write(c->w, c->dim, names, f);
 }
 
 static int read_coefs(churn__lines *r, linear_model *c,
                       const char *const *names, churn_error *err)
 {
     int rc = churn__lines_number(r, "intercept", &c->b, err);
-    for (size_t k = 0; rc == CHURN_OK && k < c->dim; k++) {
-        const char *name;
-        rc = churn__lines_next(r, "coef", err);
-        if (rc == CHURN_OK)
-            rc = churn__lines_expect(r, "coef", err);
-        if (rc == CHURN_OK)
-            rc = churn__lines_string(r, &name, err);
-        if (rc == CHURN_OK && strcmp(name, names[k]) != 0)
-            return churn__fail_at(err, CHURN_EFORMAT, r->path, r->line, 6,
-                                  "coefficient %zu is for '%s', expected "
-                                  "'%s'", k + 1, name, names[k]);
-        if (rc == CHURN_OK)
-            rc = churn__lines_finite(r, &c->w[k], err);
-        if (rc == CHURN_OK)
-            rc = churn__lines_done(r, err);
-    }
-    return rc;
+    return rc == CHURN_OK ? churn__coefs_read(r, c->w, c->dim, names, err)
+                          : rc;
 }
 
 static int logistic_read(churn__lines *r, void **state, size_t dim,

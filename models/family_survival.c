@@ -82,13 +82,7 @@ static void survival_write(const void *state, const char *const *names,
         churn__put_double(f, hz->alpha[b]);
         fputc('\n', f);
     }
-    for (size_t k = 0; k < hz->dim; k++) {
-        fputs("coef ", f);
-        churn__put_string(f, names[k]);
-        fputc(' ', f);
-        churn__put_double(f, hz->w[k]);
-        fputc('\n', f);
-    }
+    churn__coefs_write(hz->w, hz->dim, names, f);
 }
 
 /* The line "key <value>" of a number that must be finite and > 0. */
@@ -108,23 +102,8 @@ static int read_weights(churn__lines *r, churn__hazard *hz,
     int rc = CHURN_OK;
     for (size_t b = 0; rc == CHURN_OK && b < hz->bins; b++)
         rc = churn__lines_number(r, "bin", &hz->alpha[b], err);
-    for (size_t k = 0; rc == CHURN_OK && k < hz->dim; k++) {
-        const char *name;
-        rc = churn__lines_next(r, "coef", err);
-        if (rc == CHURN_OK)
-            rc = churn__lines_expect(r, "coef", err);
-        if (rc == CHURN_OK)
-            rc = churn__lines_string(r, &name, err);
-        if (rc == CHURN_OK && strcmp(name, names[k]) != 0)
-            return churn__fail_at(err, CHURN_EFORMAT, r->path, r->line, 6,
-                                  "coefficient %zu is for '%s', expected "
-                                  "'%s'", k + 1, name, names[k]);
-        if (rc == CHURN_OK)
-            rc = churn__lines_finite(r, &hz->w[k], err);
-        if (rc == CHURN_OK)
-            rc = churn__lines_done(r, err);
-    }
-    return rc;
+    return rc == CHURN_OK ? churn__coefs_read(r, hz->w, hz->dim, names, err)
+                          : rc;
 }
 
 static int survival_read(churn__lines *r, void **state, size_t dim,
