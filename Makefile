@@ -35,8 +35,11 @@ BLAS_CFLAGS = $(shell pkg-config --cflags openblas 2>/dev/null)
 BLAS_LIBS   = $(shell pkg-config --libs openblas 2>/dev/null || echo -lopenblas)
 DEP_LIBS    = -lgsl -ljansson $(BLAS_LIBS) -lsvm -lxgboost -lz -lm -lpthread
 
+# Private headers are included by their folder ("ml/eval.h",
+# "models/model.h") from the root (-I.), so an include shows where it
+# comes from; -Iml is for churn.h, the public header, included alone.
 REQ_CFLAGS = -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L \
-              -fPIC -fvisibility=hidden -DCHURN_BUILDING -Iml $(BLAS_CFLAGS) \
+              -fPIC -fvisibility=hidden -DCHURN_BUILDING -I. -Iml $(BLAS_CFLAGS) \
               $(SAN_FLAGS)
 ALL_CFLAGS = $(REQ_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS := $(SAN_FLAGS) $(LDFLAGS)

@@ -4,7 +4,7 @@
  * numbers, or numbers written with currency signs, thousands separators
  * or percent signs). Both readers (csv_read.c, csv_fast.c) decide by
  * these rules, so they agree. */
-#include "csv_reader.h"
+#include "datasets/csv_reader.h"
 
 #include <ctype.h>
 #include <stdio.h>

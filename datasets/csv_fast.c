@@ -17,7 +17,7 @@
  * file order, and category levels keep the order of first appearance
  * (each chunk interns its own levels in its order; merging the chunks in
  * file order then gives the file's order). */
-#include "csv_reader.h"
+#include "datasets/csv_reader.h"
 
 #include <errno.h>
 #include <fcntl.h>

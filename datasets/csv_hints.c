@@ -1,7 +1,7 @@
 /* csv_hints.c - what a message about a header says to show what was
  * meant: the closest column name to one that is missing ("did you mean
  * 'churn'?") and the delimiter a one-column header seems to use. */
-#include "csv_reader.h"
+#include "datasets/csv_reader.h"
 
 #include <ctype.h>
 #include <stdlib.h>

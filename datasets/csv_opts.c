@@ -1,6 +1,6 @@
 /* csv_opts.c - the options of the tabular CSV reader and the reader
  * state they start (csv_read.c reads with it). */
-#include "csv_reader.h"
+#include "datasets/csv_reader.h"
 
 #include <stdlib.h>
 #include <string.h>

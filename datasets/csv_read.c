@@ -13,7 +13,7 @@
  * Most files take a faster road first (csv_fast.c): one pass, in parallel
  * chunks. It hands any file it cannot read cleanly back to the two passes
  * here, which then report what is wrong. */
-#include "csv_reader.h"
+#include "datasets/csv_reader.h"
 
 #include <ctype.h>
 #include <math.h>

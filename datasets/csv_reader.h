@@ -3,7 +3,7 @@
 #ifndef CHURN_DATASETS_CSV_READER_H
 #define CHURN_DATASETS_CSV_READER_H
 
-#include "internal.h"
+#include "ml/internal.h"
 
 #define NO_FIELD ((size_t)-1)
 /* More reading threads than this is surely a mistake. */

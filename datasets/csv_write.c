@@ -1,5 +1,5 @@
 /* csv_write.c - writes a dataset as CSV, atomically (temp file + rename). */
-#include "internal.h"
+#include "ml/internal.h"
 
 #include <math.h>
 #include <string.h>

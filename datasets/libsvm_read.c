@@ -3,7 +3,7 @@
  * One pass keeps the entries sparse (index, value) in memory, because the
  * number of columns is the largest index seen, known only at the end; then
  * the dense dataset is filled with zeros where an entry is absent. */
-#include "internal.h"
+#include "ml/internal.h"
 
 #include <errno.h>
 #include <stdint.h>

@@ -65,7 +65,7 @@
  * give the same bytes, and the customers (customers.csv) do not depend on
  * the activity rate or the horizon.
  */
-#include "synth.h"
+#include "datasets/synth.h"
 
 #include <gsl/gsl_randist.h>
 

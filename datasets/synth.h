@@ -3,7 +3,7 @@
 #ifndef CHURN_DATASETS_SYNTH_H
 #define CHURN_DATASETS_SYNTH_H
 
-#include "internal.h"
+#include "ml/internal.h"
 
 #include <gsl/gsl_rng.h>
 

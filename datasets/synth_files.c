@@ -1,6 +1,6 @@
 /* synth_files.c - the synthesizer's options and its three output files. */
-#include "synth.h"
-#include "rng.h"
+#include "datasets/synth.h"
+#include "ml/rng.h"
 
 #include <errno.h>
 #include <math.h>

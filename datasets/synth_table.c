@@ -15,8 +15,8 @@
  * probability 1 / (1 + exp(-f)). A linear model misses the last three
  * terms; a kernel model can find them. With D = 40 about 29 % churn.
  */
-#include "synth.h"
-#include "rng.h"
+#include "datasets/synth.h"
+#include "ml/rng.h"
 
 #include <gsl/gsl_randist.h>
 

@@ -1,5 +1,5 @@
 /* catalog.c - the built-in features: stable names, units and meanings. */
-#include "history.h"
+#include "features/history.h"
 
 /* Order = enum churn__feature = column order of an extracted dataset.
  * "before t" means before the as-of time; windows end just before it. */

@@ -1,6 +1,6 @@
 /* events.c - the event-log reader: one streaming pass over the CSV, each
  * row looked up (customer, event name), parsed and added to the history. */
-#include "history.h"
+#include "features/history.h"
 
 #include <math.h>
 #include <stdlib.h>

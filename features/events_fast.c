@@ -4,7 +4,7 @@
  * result has the same bits for any number of threads. Anything unusual (a
  * quote, a bad field, a stray CR) makes it give up: the general reader of
  * events.c then reads the file and says exactly what is wrong. */
-#include "fast.h"
+#include "features/fast.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,7 +1,7 @@
 /* extract.c - churn_features_extract: snapshot times, the pass over the
  * events, then one dataset row per customer in each snapshot's population,
  * with labels and the customers' own columns joined in. */
-#include "history.h"
+#include "features/history.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -4,7 +4,7 @@
 #ifndef CHURN_FEATURES_FAST_H
 #define CHURN_FEATURES_FAST_H
 
-#include "history.h"
+#include "features/history.h"
 
 /* Bytes that may be read past the data in a buffer handed to the parser
  * or the id index (they read 16 or 64 bytes at a time); never used. */

@@ -2,7 +2,7 @@
  * lines (no quotes) split at commas, the common timestamp forms read
  * without the general parser, event names through a small cache. Each
  * line becomes a row; anything unusual is CHURN__FALLBACK. */
-#include "fast.h"
+#include "features/fast.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>

@@ -1,6 +1,6 @@
 /* health.c - the customer health score: components mapped to points by
  * documented ranges, weighted to 0-100, and its tiers. */
-#include "segment.h"
+#include "features/segment.h"
 
 #include <math.h>
 #include <string.h>

@@ -4,7 +4,7 @@
 #ifndef CHURN_FEATURES_HISTORY_H
 #define CHURN_FEATURES_HISTORY_H
 
-#include "internal.h"
+#include "ml/internal.h"
 
 #define CHURN__DAY 86400.0
 

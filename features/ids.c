@@ -2,7 +2,7 @@
  * addressing with the hash and short ids kept in the slot, so a lookup
  * touches one cache line, which the reader fetches a few rows ahead. The
  * ids themselves live in the history's map (h->ids), which keeps order. */
-#include "fast.h"
+#include "features/fast.h"
 
 #include <stdlib.h>
 #include <string.h>

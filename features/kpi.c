@@ -1,7 +1,7 @@
 /* kpi.c - retention KPIs over a period [start, end): customers at start
  * and end, retention and churn rates, revenue retention and the monthly
  * cohort table, all from one pass over the event log. */
-#include "history.h"
+#include "features/history.h"
 
 #include <math.h>
 #include <stdio.h>

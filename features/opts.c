@@ -1,6 +1,6 @@
 /* opts.c - options of feature extraction: as-of, horizon, snapshots, role
  * names and input column names, with their defaults and checks. */
-#include "history.h"
+#include "features/history.h"
 
 #include <math.h>
 #include <stdlib.h>

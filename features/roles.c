@@ -1,6 +1,6 @@
 /* roles.c - event roles: their names, the default event names of each, and
  * the map from an event name to its role. */
-#include "history.h"
+#include "features/history.h"
 
 #include <ctype.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* segment.c - churn_segment: RFM quintile scores and segments, lifecycle
  * stages and health scores for every row of a features dataset; rows with
  * a cancel_date are lifecycle lost and not scored. */
-#include "segment.h"
+#include "features/segment.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
 #ifndef CHURN_FEATURES_SEGMENT_H
 #define CHURN_FEATURES_SEGMENT_H
 
-#include "internal.h"
+#include "ml/internal.h"
 
 /* Health components (order = churn_health_component order). */
 #define CHURN__HEALTH_N 7

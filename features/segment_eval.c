@@ -2,7 +2,7 @@
  * segment tallies and the cohort table into an evaluation report as plain
  * numbers, which ml/'s writers render (features/ uses ml/, never the
  * other way round). */
-#include "eval.h"
+#include "ml/eval.h"
 
 #include <math.h>
 #include <stdlib.h>

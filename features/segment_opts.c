@@ -1,6 +1,6 @@
 /* segment_opts.c - churn_segment_opts: defaults, checks, and the RFM
  * segment rules (built in, or read from a CSV file). */
-#include "segment.h"
+#include "features/segment.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* segment_summary.c - churn_segment_summary: customers, share, mean health
  * and churn rate per segment, stage or tier. */
-#include "segment.h"
+#include "features/segment.h"
 
 #include <math.h>
 #include <stdlib.h>

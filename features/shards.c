@@ -4,7 +4,7 @@
  * Shards of features extracted from parts of one event log may lack a
  * per-event-name count ("events_*": no customer of that part had such an
  * event); those alone are added, zero where absent. */
-#include "internal.h"
+#include "ml/internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>

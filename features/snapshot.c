@@ -1,7 +1,7 @@
 /* snapshot.c - reads one snapshot out of the accumulators: who is in the
  * population, the label, and the feature values. Only events before the
  * snapshot time reached the features; later ones only the label flags. */
-#include "history.h"
+#include "features/history.h"
 
 #include <math.h>
 

@@ -1,6 +1,6 @@
 /* state.c - per-customer accumulators, updated once per event for every
  * snapshot; memory grows with customers, never with events. */
-#include "history.h"
+#include "features/history.h"
 
 #include <math.h>
 #include <stdlib.h>

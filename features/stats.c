@@ -1,7 +1,7 @@
 /* stats.c - what an extraction read, for the caller to show: customers of
  * the log and how many the customers dataset has a row for, and each event
  * name with its rows, its role and its column. */
-#include "history.h"
+#include "features/history.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* afile.c - output files that appear whole or not at all (temp + rename). */
-#include "internal.h"
+#include "ml/internal.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,6 +1,6 @@
 /* comm.c - collective calls over a caller's churn_comm, and the status
  * agreement that makes one rank's failure the whole job's. */
-#include "comm.h"
+#include "ml/comm.h"
 
 #include <stdint.h>
 #include <stdlib.h>

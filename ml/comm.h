@@ -5,7 +5,7 @@
 #ifndef CHURN_ML_COMM_H
 #define CHURN_ML_COMM_H
 
-#include "internal.h"
+#include "ml/internal.h"
 
 /* 1 when comm spans more than one process. */
 int churn__comm_spans(const churn_comm *comm);

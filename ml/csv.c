@@ -1,5 +1,5 @@
 /* csv.c - streaming RFC 4180 record reader; fields split in place. */
-#include "internal.h"
+#include "ml/internal.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* cv.c - customer-grouped, label-stratified folds and hold-out splits. */
-#include "cv.h"
-#include "rng.h"
+#include "ml/cv.h"
+#include "ml/rng.h"
 
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>

@@ -3,7 +3,7 @@
 #ifndef CHURN_ML_CV_H
 #define CHURN_ML_CV_H
 
-#include "internal.h"
+#include "ml/internal.h"
 
 /* Assigns each of rows[0..n) of ds a fold in 0..k-1 (fold_out, n entries,
  * caller-owned). Customers, not rows, are dealt: all rows with the same id

@@ -1,6 +1,6 @@
 /* dataset.c - the one dataset type: dense row-major values, column names
  * and kinds, category levels, row ids, labels and as-of times. */
-#include "internal.h"
+#include "ml/internal.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* dataset_append.c - joins datasets of the same columns (shard files read
  * one by one), mapping category codes by their text. */
-#include "internal.h"
+#include "ml/internal.h"
 
 #include <math.h>
 #include <stdlib.h>

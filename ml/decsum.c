@@ -2,7 +2,7 @@
  * as the double nearest the exact decimal sum: 0.1 + 0.2 is 0.3, not
  * 0.30000000000000004, so that feature files carry the figures a person
  * would add up by hand. */
-#include "internal.h"
+#include "ml/internal.h"
 
 #include <math.h>
 #include <stdio.h>

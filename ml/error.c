@@ -1,5 +1,5 @@
 /* error.c - status code names and filling of the caller's churn_error. */
-#include "internal.h"
+#include "ml/internal.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,9 +1,9 @@
 /* eval.c - the evaluation report: every figure of a model's quality from
  * probabilities and 0/1 labels (ranking, threshold, profit, top-k, deciles,
  * calibration, bootstrap intervals) and the accessors. */
-#include "eval.h"
-#include "metrics.h"
-#include "rng.h"
+#include "ml/eval.h"
+#include "ml/metrics.h"
+#include "ml/rng.h"
 
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort.h>

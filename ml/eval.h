@@ -3,7 +3,7 @@
 #ifndef CHURN_ML_EVAL_H
 #define CHURN_ML_EVAL_H
 
-#include "internal.h"
+#include "ml/internal.h"
 
 /* Scalar figures of a report, by index into churn_eval.metrics; the names
  * (churn__eval_names) are the keys of the JSON "metrics" object. */

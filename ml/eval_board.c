@@ -1,7 +1,7 @@
 /* eval_board.c - the model search's leaderboard in a report: the plain
  * struct churn_eval_set_model copies, its order, its HTML table and its
  * JSON object. */
-#include "eval.h"
+#include "ml/eval.h"
 
 #include <jansson.h>
 #include <math.h>

@@ -1,6 +1,6 @@
 /* eval_drift.c - the drift section of the evaluation report: its memory
  * and its HTML table (inputs by population stability index). */
-#include "eval.h"
+#include "ml/eval.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
 /* eval_html.c - the evaluation report as one self-contained HTML page:
  * metric tables and inline SVG charts, no script, no network. The page is
  * also well-formed XML, so a plain XML parser can check it. */
-#include "eval.h"
-#include "survival_eval.h"
+#include "ml/eval.h"
+#include "ml/survival_eval.h"
 
 #include <math.h>
 #include <string.h>

@@ -3,7 +3,7 @@
  * (features/segment_eval.c: RFM segment, lifecycle stage, health tier,
  * with their headings and the words about them) as bar charts, the retention KPIs, and the monthly cohort retention
  * table as a heat map; a table under each chart says the same in text. */
-#include "eval.h"
+#include "ml/eval.h"
 
 #include <math.h>
 #include <string.h>

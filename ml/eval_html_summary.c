@@ -2,7 +2,7 @@
  * (model, data and date, churn rate, AUC and PR AUC with their intervals,
  * top-decile lift, a one-line reading), the title that names the model,
  * and the reading's wording (rules in docs/REPORT_JSON.md, "reading"). */
-#include "eval.h"
+#include "ml/eval.h"
 
 #include <math.h>
 #include <stdarg.h>

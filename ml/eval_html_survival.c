@@ -2,8 +2,8 @@
  * C-index, per horizon the time-dependent AUC, the IPCW Brier score and
  * calibration against Kaplan-Meier, and Kaplan-Meier curves per risk
  * tier as inline SVG step curves; a table says the same as each chart. */
-#include "eval.h"
-#include "survival_eval.h"
+#include "ml/eval.h"
+#include "ml/survival_eval.h"
 
 #include <math.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* eval_json.c - the evaluation report as JSON (docs/REPORT_JSON.md) and
  * the regression gate that compares a report with a baseline JSON. */
-#include "eval.h"
-#include "survival_eval.h"
+#include "ml/eval.h"
+#include "ml/survival_eval.h"
 
 #include <jansson.h>
 #include <math.h>

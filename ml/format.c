@@ -5,7 +5,7 @@
  * from exact integer arithmetic (x = m 2^q, times a power of ten, rounded
  * half to even as glibc's printf rounds), so the text is printf's to the
  * byte; the few values out of its reach go to snprintf. */
-#include "internal.h"
+#include "ml/internal.h"
 
 #include <float.h>
 #include <math.h>

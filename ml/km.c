@@ -1,7 +1,7 @@
 /* km.c - the Kaplan-Meier estimator: the survival curve S(t) of the
  * churn times (with Greenwood's variance) and, reversed, the censoring
  * distribution G(t) that weights the survival metrics. */
-#include "survival_eval.h"
+#include "ml/survival_eval.h"
 
 #include <math.h>
 #include <stdlib.h>

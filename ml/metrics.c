@@ -1,6 +1,6 @@
 /* metrics.c - model-quality metrics: ROC AUC (Mann-Whitney, ties as 1/2),
  * average precision, log loss and Brier score. */
-#include "metrics.h"
+#include "ml/metrics.h"
 
 #include <math.h>
 #include <stdlib.h>

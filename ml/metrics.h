@@ -3,7 +3,7 @@
 #ifndef CHURN_ML_METRICS_H
 #define CHURN_ML_METRICS_H
 
-#include "internal.h"
+#include "ml/internal.h"
 
 /* In every metric a label is positive when > 0 and negative otherwise
  * (0/1, or libsvm's -1/+1); rows whose label is NaN are skipped. */

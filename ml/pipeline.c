@@ -1,8 +1,8 @@
 /* pipeline.c - the preprocessing pipeline: fitted on training rows only
  * (median imputation with missing indicators, one-hot encoding,
  * standardization), then applied per row. Its file section: pipeline_io.c. */
-#include "comm.h"
-#include "pipeline_impl.h"
+#include "ml/comm.h"
+#include "ml/pipeline_impl.h"
 
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>

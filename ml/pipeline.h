@@ -4,7 +4,7 @@
 #ifndef CHURN_ML_PIPELINE_H
 #define CHURN_ML_PIPELINE_H
 
-#include "internal.h"
+#include "ml/internal.h"
 
 /* A fitted pipeline: raw feature columns ("inputs") in, standardized model
  * features ("outputs") out. Immutable once fitted or read; every function

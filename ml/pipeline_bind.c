@@ -1,7 +1,7 @@
 /* pipeline_bind.c - maps a dataset's columns and level codes to a fitted
  * pipeline's inputs by name and level text, so data laid out or coded
  * differently from the training data scores the same. */
-#include "pipeline.h"
+#include "ml/pipeline.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -9,8 +9,8 @@
  * whatever its data. Work that can fail on one rank alone (a bad value,
  * an allocation) is followed by churn_comm_agree before the next
  * collective, so one rank's failure becomes every rank's. */
-#include "comm.h"
-#include "pipeline_impl.h"
+#include "ml/comm.h"
+#include "ml/pipeline_impl.h"
 
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>

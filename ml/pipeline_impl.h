@@ -4,7 +4,7 @@
 #ifndef CHURN_ML_PIPELINE_IMPL_H
 #define CHURN_ML_PIPELINE_IMPL_H
 
-#include "pipeline.h"
+#include "ml/pipeline.h"
 
 /* How often a numeric input was missing in the training rows. */
 enum churn__missing_state {

@@ -1,7 +1,7 @@
 /* pipeline_io.c - the pipeline's section of the model file: written with
  * the lossless token I/O of textio.c, read back with every count, name
  * and number checked. */
-#include "pipeline_impl.h"
+#include "ml/pipeline_impl.h"
 
 #include <math.h>
 #include <stdarg.h>

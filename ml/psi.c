@@ -1,6 +1,6 @@
 /* psi.c - the population stability index over reference bins, and the
  * decile edges those bins come from for numbers. */
-#include "psi.h"
+#include "ml/psi.h"
 
 #include <math.h>
 

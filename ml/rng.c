@@ -3,7 +3,7 @@
  * which by default calls abort(), and a library must not change that
  * handler behind its host's back. The gsl_rng struct is public (type +
  * state), so the allocation is done here and only the seeding is GSL's. */
-#include "rng.h"
+#include "ml/rng.h"
 
 #include <stdlib.h>
 

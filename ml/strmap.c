@@ -1,5 +1,5 @@
 /* strmap.c - string -> dense index map (open addressing, keys in an arena). */
-#include "internal.h"
+#include "ml/internal.h"
 
 #include <stdlib.h>
 #include <string.h>

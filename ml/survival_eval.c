@@ -3,8 +3,8 @@
  * time-dependent AUC, the IPCW Brier score and the calibration of
  * P(churn within h) against Kaplan-Meier, plus Kaplan-Meier curves per
  * risk tier. docs/SURVIVAL_EVAL.md defines every figure. */
-#include "eval.h"
-#include "survival_eval.h"
+#include "ml/eval.h"
+#include "ml/survival_eval.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -4,7 +4,7 @@
 #ifndef CHURN_ML_SURVIVAL_EVAL_H
 #define CHURN_ML_SURVIVAL_EVAL_H
 
-#include "internal.h"
+#include "ml/internal.h"
 
 /* A step function of time: value[i] holds on [time[i], time[i + 1]);
  * before time[0] it is 1. Times strictly increase. */

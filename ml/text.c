@@ -1,5 +1,5 @@
 /* text.c - locale-free number formatting and parsing, small string helpers. */
-#include "internal.h"
+#include "ml/internal.h"
 
 #include <ctype.h>
 #include <errno.h>

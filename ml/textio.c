@@ -1,6 +1,6 @@
 /* textio.c - lossless token I/O for model files: escaped strings, %.17g
  * doubles, and a line/token reader whose errors name line and column. */
-#include "internal.h"
+#include "ml/internal.h"
 
 #include <ctype.h>
 #include <errno.h>

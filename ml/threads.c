@@ -1,6 +1,6 @@
 /* threads.c - the core count and a fork-join of a few tasks, for the
  * readers and scoring that split their rows between the cores. */
-#include "internal.h"
+#include "ml/internal.h"
 
 #include <pthread.h>
 #include <stdlib.h>

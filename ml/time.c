@@ -1,5 +1,5 @@
 /* time.c - timestamps: ISO-8601 dates and date-times or Unix seconds, UTC. */
-#include "internal.h"
+#include "ml/internal.h"
 
 #include <ctype.h>
 #include <math.h>

@@ -1,8 +1,8 @@
 /* calibration.c - decision values to probabilities: Platt's sigmoid and
  * isotonic regression (pool adjacent violators), and their file section. */
-#include "classifier.h"
-#include "model.h"
-#include "models.h"
+#include "models/classifier.h"
+#include "models/model.h"
+#include "models/models.h"
 
 #include <math.h>
 #include <stdlib.h>

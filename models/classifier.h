@@ -5,7 +5,7 @@
 #ifndef CHURN_MODELS_CLASSIFIER_H
 #define CHURN_MODELS_CLASSIFIER_H
 
-#include "family.h"
+#include "models/family.h"
 
 #include <stdio.h>
 

@@ -1,9 +1,9 @@
 /* drift.c - the reference distributions of a model's training rows: fitted
  * at training (across ranks too), written to and read from the model
  * file's drift section. */
-#include "drift.h"
-#include "comm.h"
-#include "model.h"
+#include "models/drift.h"
+#include "ml/comm.h"
+#include "models/model.h"
 
 #include <math.h>
 #include <stdlib.h>

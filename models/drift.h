@@ -4,8 +4,8 @@
 #ifndef CHURN_MODELS_DRIFT_H
 #define CHURN_MODELS_DRIFT_H
 
-#include "internal.h"
-#include "psi.h"
+#include "ml/internal.h"
+#include "ml/psi.h"
 
 /* The share floor of an empty bin (docs/DRIFT.md). */
 #define CHURN__DRIFT_FLOOR 1e-4

@@ -1,8 +1,8 @@
 /* drift_io.c - the model file's drift section: the reference bins of each
  * input and of the score, counts of training rows, checked strictly on
  * reading. */
-#include "drift.h"
-#include "model.h"
+#include "models/drift.h"
+#include "models/model.h"
 
 #include <math.h>
 #include <stdlib.h>

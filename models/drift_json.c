@@ -1,7 +1,7 @@
 /* drift_json.c - a churn_drift as JSON (docs/DRIFT.md), written
  * atomically, every number the shortest that reads back. */
-#include "drift_measure.h"
-#include "eval.h"
+#include "models/drift_measure.h"
+#include "ml/eval.h"
 
 #include <jansson.h>
 #include <math.h>

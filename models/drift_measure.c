@@ -1,10 +1,10 @@
 /* drift_measure.c - churn_drift: new rows binned as the model's
  * references and the population stability index of each input and of the
  * score (churn.h, docs/DRIFT.md). */
-#include "drift_measure.h"
-#include "model.h"
-#include "comm.h"
-#include "eval.h"
+#include "models/drift_measure.h"
+#include "models/model.h"
+#include "ml/comm.h"
+#include "ml/eval.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
 #ifndef CHURN_MODELS_DRIFT_MEASURE_H
 #define CHURN_MODELS_DRIFT_MEASURE_H
 
-#include "drift.h"
+#include "models/drift.h"
 
 /* One input (or the score): its reference bins, copied so that the drift
  * outlives the model, the training and new counts per bin (bins as in

@@ -1,9 +1,9 @@
 /* eval_model.c - evaluation reports of models: a model's metadata in a
  * report, the report of training's held-out rows, and cross-validation. */
-#include "eval.h"
-#include "cv.h"
-#include "model.h"
-#include "train.h"
+#include "ml/eval.h"
+#include "ml/cv.h"
+#include "models/model.h"
+#include "models/train.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -2,8 +2,8 @@
  * rows of a dataset with days_to_churn become times and events, the model
  * gives P(churn within h) at each horizon and the risk tiers, and
  * churn_eval_add_survival (ml/survival_eval.c) computes the figures. */
-#include "model.h"
-#include "pipeline.h"
+#include "models/model.h"
+#include "ml/pipeline.h"
 
 #include <math.h>
 #include <stdlib.h>

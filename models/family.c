@@ -1,6 +1,6 @@
 /* family.c - the registry of model families and the calls that reach a
  * fitted classifier through its family's table. */
-#include "family.h"
+#include "models/family.h"
 
 #include <stdlib.h>
 #include <string.h>

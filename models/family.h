@@ -23,9 +23,9 @@
 #ifndef CHURN_MODELS_FAMILY_H
 #define CHURN_MODELS_FAMILY_H
 
-#include "internal.h"
-#include "pipeline.h"
-#include "xgb.h"
+#include "ml/internal.h"
+#include "ml/pipeline.h"
+#include "models/xgb.h"
 
 #include <stdio.h>
 

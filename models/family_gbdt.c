@@ -3,8 +3,8 @@
  * missing values kept as NaN and no standardization (trees need
  * neither). Its decision value is XGBoost's margin, a log-odds, so no
  * calibration follows by default; its contributions are TreeSHAP's. */
-#include "family.h"
-#include "xgb.h"
+#include "models/family.h"
+#include "models/xgb.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,8 +1,8 @@
 /* family_logistic.c - the logistic family: L2 logistic regression
  * (logistic.c's Newton fit, across ranks too), f(z) = w.z + b. */
-#include "classifier.h"
-#include "models.h"
-#include "comm.h"
+#include "models/classifier.h"
+#include "models/models.h"
+#include "ml/comm.h"
 
 #include <math.h>
 #include <stdlib.h>

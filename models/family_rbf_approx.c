@@ -3,8 +3,8 @@
  * The result is an rbf kernel expansion over the landmarks, so it is
  * stored and scored as an svm state (family_svm.c); its decision value
  * is a log-odds all the same. */
-#include "classifier.h"
-#include "comm.h"
+#include "models/classifier.h"
+#include "ml/comm.h"
 
 #include <stdlib.h>
 

@@ -4,9 +4,9 @@
  * within the horizon, so "probability" keeps its meaning without
  * calibration; its contributions are those to every bin's hazard
  * log-odds (w_k z_k; they sum to w.z). */
-#include "classifier.h"
-#include "survival.h"
-#include "model.h"
+#include "models/classifier.h"
+#include "models/survival.h"
+#include "models/model.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* family_svm.c - the svm family: a kernel expansion (svm.c's libsvm fit;
  * rbf-approx fits one too) and its model-file section. */
-#include "classifier.h"
+#include "models/classifier.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -8,9 +8,9 @@
 /* For mmap's MAP_ANONYMOUS and madvise's MADV_HUGEPAGE (the feature
  * cache, see cache_alloc). */
 #define _DEFAULT_SOURCE
-#include "classifier.h"
-#include "comm.h"
-#include "models.h"
+#include "models/classifier.h"
+#include "ml/comm.h"
+#include "models/models.h"
 
 #include <cblas.h>
 #include <math.h>

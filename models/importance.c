@@ -1,10 +1,10 @@
 /* importance.c - per-input feature importance of a model on labeled data:
  * standardized coefficients, permutation importance (AUC lost) and, for a
  * family with exact Shapley contributions, their mean |value|. */
-#include "eval.h"
-#include "metrics.h"
-#include "model.h"
-#include "rng.h"
+#include "ml/eval.h"
+#include "ml/metrics.h"
+#include "models/model.h"
+#include "ml/rng.h"
 
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>

@@ -1,6 +1,6 @@
 /* leaderboard.c - the search's leaderboard kept in a model: the public
  * accessors and its optional section of the model file. */
-#include "model.h"
+#include "models/model.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
  * its objective and gradient, the line search and the iteration; the
  * Newton step itself (a BLAS-3 Hessian solved by Cholesky, or truncated
  * Newton-CG for wide data) is in logistic_step.c. */
-#include "logistic_impl.h"
+#include "models/logistic_impl.h"
 
 #include <cblas.h>
 #include <float.h>

@@ -4,8 +4,8 @@
 #ifndef CHURN_MODELS_LOGISTIC_IMPL_H
 #define CHURN_MODELS_LOGISTIC_IMPL_H
 
-#include "comm.h"
-#include "models.h"
+#include "ml/comm.h"
+#include "models/models.h"
 
 /* The fit works with the columns centered, X1 = [X - 1 mean^T, 1], and
  * theta = [w; b'] with b' = b + mean.w: the same objective (the intercept

@@ -3,7 +3,7 @@
  * preconditioned CG on Hessian-vector products for wide data. Across
  * ranks, the Hessian (or each product) is summed and rank 0's step is
  * shared. */
-#include "logistic_impl.h"
+#include "models/logistic_impl.h"
 
 #include <cblas.h>
 #include <math.h>

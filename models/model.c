@@ -1,6 +1,6 @@
 /* model.c - the model container: accessors and batch prediction. */
-#include "model.h"
-#include "drift.h"
+#include "models/model.h"
+#include "models/drift.h"
 
 #include <math.h>
 #include <stdlib.h>

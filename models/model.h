@@ -4,11 +4,11 @@
 #ifndef CHURN_MODELS_MODEL_H
 #define CHURN_MODELS_MODEL_H
 
-#include "internal.h"
-#include "classifier.h"
-#include "family.h"
-#include "pipeline.h"
-#include "train.h"
+#include "ml/internal.h"
+#include "models/classifier.h"
+#include "models/family.h"
+#include "ml/pipeline.h"
+#include "models/train.h"
 
 /* The training figures every model keeps, by index into
  * churn_model.metrics; the family's own follow in churn_model.figure. */

@@ -1,7 +1,7 @@
 /* modelfile.c - the model file: versioned text, lossless numbers, a CRC-32
  * checksum last; written atomically, read with exact error places. */
-#include "model.h"
-#include "drift.h"
+#include "models/model.h"
+#include "models/drift.h"
 
 #include <errno.h>
 #include <math.h>

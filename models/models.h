@@ -3,7 +3,7 @@
 #ifndef CHURN_MODELS_H
 #define CHURN_MODELS_H
 
-#include "internal.h"
+#include "ml/internal.h"
 
 #include <stddef.h>
 

@@ -8,10 +8,10 @@
  * random Fourier features it replaced spread their components over the
  * whole input space; the landmarks sit where the data are, which on the
  * 40-feature synthetic table raised held-out AUC from 0.76 to 0.82+. */
-#include "classifier.h"
-#include "models.h"
-#include "comm.h"
-#include "rng.h"
+#include "models/classifier.h"
+#include "models/models.h"
+#include "ml/comm.h"
+#include "ml/rng.h"
 
 /* gsl_randist.h brings GSL's CBLAS declarations (see rff.c). */
 #include <gsl/gsl_eigen.h>

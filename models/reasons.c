@@ -2,7 +2,7 @@
  * contributions summed by feature family (correlated counts tell one
  * story, not three), ranked, and said in words with the customer's own
  * values ("activity down 73 % on the month before"). */
-#include "reasons.h"
+#include "models/reasons.h"
 
 #include <math.h>
 #include <string.h>

@@ -3,7 +3,7 @@
 #ifndef CHURN_MODELS_REASONS_H
 #define CHURN_MODELS_REASONS_H
 
-#include "model.h"
+#include "models/model.h"
 
 /* At most this many reasons per customer (churn_score_opts_set_reasons). */
 #define CHURN__MAX_REASONS 10

@@ -1,6 +1,6 @@
 /* reasons_explain.c - churn_reasons_explain: one customer's reasons as
  * data (group, words, contribution), the same ones churn-score writes. */
-#include "reasons.h"
+#include "models/reasons.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -2,9 +2,9 @@
  * rbf-approx before the Nystroem landmarks (nystroem.c; model files
  * still hold them). Fitted by the blockwise Newton fit of
  * features_fit.c, like the landmarks. */
-#include "classifier.h"
-#include "models.h"
-#include "rng.h"
+#include "models/classifier.h"
+#include "models/models.h"
+#include "ml/rng.h"
 
 /* gsl_randist.h brings GSL's CBLAS declarations (the same ABI as
  * OpenBLAS's cblas.h, which would clash with them); OpenBLAS links. */

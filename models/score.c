@@ -1,7 +1,7 @@
 /* score.c - ranking customers by churn probability, risk tiers, and the
  * reasons: each input's contribution to the customer's decision value. */
-#include "scores.h"
-#include "reasons.h"
+#include "models/scores.h"
+#include "models/reasons.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* score_change.c - what changed since the last scoring run: each customer's
  * change in probability and tier, and the early-warning flag for those who
  * moved into a higher-risk tier. */
-#include "scores.h"
+#include "models/scores.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* score_columns.c - columns added to a ranked scoring after its reasons
  * (the survival model's p_<h>d, expected_days and clv). */
-#include "scores.h"
+#include "models/scores.h"
 
 #include <math.h>
 #include <stdlib.h>

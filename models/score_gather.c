@@ -6,8 +6,8 @@
  *   double probability, uint8 tier (0 low, 1 medium, 2 high),
  *   uint64 id length, the id, uint64 reasons length, the reasons
  * (no NULs). An empty message means the rank could not build its own. */
-#include "comm.h"
-#include "scores.h"
+#include "ml/comm.h"
+#include "models/scores.h"
 
 #include <stdint.h>
 #include <stdlib.h>

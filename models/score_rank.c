@@ -2,7 +2,7 @@
  * batches, and the ranking: all rows sorted, or only the top N picked
  * with a heap and sorted (no reasons here: score.c writes them for the
  * ranks that are kept). */
-#include "scores.h"
+#include "models/scores.h"
 
 #include <math.h>
 #include <stdint.h>

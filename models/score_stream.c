@@ -1,9 +1,9 @@
 /* score_stream.c - the top N rows of a CSV file, read block by block: only
  * the N best rows so far (with their ids and reasons) and one block are in
  * memory, never the whole file. */
-#include "scores.h"
+#include "models/scores.h"
 
-#include "../datasets/csv_reader.h"
+#include "datasets/csv_reader.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
 #ifndef CHURN_MODELS_SCORES_H
 #define CHURN_MODELS_SCORES_H
 
-#include "model.h"
+#include "models/model.h"
 
 typedef struct ranked {
     size_t row;

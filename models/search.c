@@ -2,9 +2,9 @@
  * grid cross-validated (on a sample above CHURN_SEARCH_ROWS rows), each
  * fold through a pipeline fitted on the others' rows, the leaderboard,
  * the time budget; out-of-fold decision values for calibration. */
-#include "train.h"
-#include "cv.h"
-#include "metrics.h"
+#include "models/train.h"
+#include "ml/cv.h"
+#include "ml/metrics.h"
 
 #include <math.h>
 #include <stdlib.h>

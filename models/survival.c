@@ -1,8 +1,8 @@
 /* survival.c - the discrete-time hazard model (survival.h): the
  * person-period fit by logistic.c and the survival curve, restricted
  * mean and CLV that follow from the hazards. */
-#include "survival.h"
-#include "models.h"
+#include "models/survival.h"
+#include "models/models.h"
 
 #include <math.h>
 #include <stdlib.h>

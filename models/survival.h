@@ -12,7 +12,7 @@
 #ifndef CHURN_MODELS_SURVIVAL_H
 #define CHURN_MODELS_SURVIVAL_H
 
-#include "internal.h"
+#include "ml/internal.h"
 
 /* Bins over the horizon when none are asked for. */
 #define CHURN__SURVIVAL_BINS 10

@@ -1,9 +1,9 @@
 /* survival_score.c - the public calls of a survival model: P(churn
  * within any number of days), the restricted mean survival time, the
  * customer lifetime value, and the columns churn-score adds with them. */
-#include "model.h"
-#include "scores.h"
-#include "survival.h"
+#include "models/model.h"
+#include "models/scores.h"
+#include "models/survival.h"
 
 #include <math.h>
 #include <stdlib.h>

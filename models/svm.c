@@ -1,6 +1,6 @@
 /* svm.c - kernel SVMs trained by libsvm, copied into memory we own and
  * evaluated by our own code; libsvm's structures never leave this file. */
-#include "classifier.h"
+#include "models/classifier.h"
 
 #include <libsvm/svm.h>
 #include <math.h>

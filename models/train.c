@@ -1,12 +1,12 @@
 /* train.c - training: options, the held-out validation split, fitting the
  * pipeline and the classifier on training rows only, and the summary. */
-#include "model.h"
-#include "drift.h"
-#include "comm.h"
-#include "survival.h"
-#include "cv.h"
-#include "metrics.h"
-#include "train.h"
+#include "models/model.h"
+#include "models/drift.h"
+#include "ml/comm.h"
+#include "models/survival.h"
+#include "ml/cv.h"
+#include "ml/metrics.h"
+#include "models/train.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -3,8 +3,8 @@
 #ifndef CHURN_MODELS_TRAIN_H
 #define CHURN_MODELS_TRAIN_H
 
-#include "classifier.h"
-#include "eval.h"
+#include "models/classifier.h"
+#include "ml/eval.h"
 
 /* Folds for the search and for calibration: customer-grouped and
  * stratified (churn__cv_folds), few so that kernel SVMs stay fast. */

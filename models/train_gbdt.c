@@ -1,7 +1,7 @@
 /* train_gbdt.c - the public setters of the gbdt family's options
  * (churn.h), with the ranges churn__xgb_fit checks; the options live in
  * churn_train_opts (train.c). */
-#include "train.h"
+#include "models/train.h"
 
 #include <math.h>
 

@@ -2,8 +2,8 @@
  * with early stopping, UBJSON bytes, margins and TreeSHAP contributions.
  * The only file that includes <xgboost/c_api.h>; doubles become floats
  * in one place (to_floats). */
-#include "xgb.h"
-#include "rng.h"
+#include "models/xgb.h"
+#include "ml/rng.h"
 
 #include <float.h>
 #include <gsl/gsl_randist.h>

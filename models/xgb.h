@@ -5,7 +5,7 @@
 #ifndef CHURN_MODELS_XGB_H
 #define CHURN_MODELS_XGB_H
 
-#include "internal.h"
+#include "ml/internal.h"
 
 #include <stddef.h>
 #include <stdint.h>

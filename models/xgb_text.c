@@ -1,6 +1,6 @@
 /* xgb_text.c - the text form of an XGBoost booster inside our model
  * file: a header line, then its UBJSON bytes in strict base64 lines. */
-#include "xgb.h"
+#include "models/xgb.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -6,7 +6,7 @@
  * length inside the buffer. This checks form, not meaning: a booster
  * with consistent lengths but nonsense trees is still XGBoost's to
  * refuse (the model file's checksum guards against damage). */
-#include "xgb.h"
+#include "models/xgb.h"
 
 #define MAX_DEPTH 32 /* XGBoost's models nest about 8 deep */
 

@@ -5,7 +5,7 @@
  * pipeline step) costs more. */
 #include "testutil.h"
 
-#include "metrics.h"
+#include "ml/metrics.h"
 
 #include <math.h>
 #include <stdio.h>

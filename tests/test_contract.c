@@ -8,7 +8,7 @@
 #include "tu_dataset.h"
 
 #include "churn.h"
-#include "pipeline.h"
+#include "ml/pipeline.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* test_csv.c - the CSV record reader: quoting, line ends, errors, growth. */
 #include "testutil.h"
 
-#include "internal.h"
+#include "ml/internal.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -5,7 +5,7 @@
  * which only the two passes read. */
 #include "testutil.h"
 
-#include "internal.h"
+#include "ml/internal.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
  * deterministic. */
 #include "testutil.h"
 
-#include "cv.h"
+#include "ml/cv.h"
 
 #include <math.h>
 #include <stdio.h>

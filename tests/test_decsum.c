@@ -3,7 +3,7 @@
  * carrying the decimal sums a person would write (0.1 + 0.2 = 0.3). */
 #include "featutil.h"
 
-#include "internal.h"
+#include "ml/internal.h"
 
 #include <inttypes.h>
 #include <math.h>

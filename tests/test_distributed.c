@@ -8,10 +8,10 @@
 #include "testutil.h"
 #include "thread_comm.h"
 
-#include "../models/classifier.h"
-#include "../models/model.h"
-#include "../models/models.h"
-#include "pipeline.h"
+#include "models/classifier.h"
+#include "models/model.h"
+#include "models/models.h"
+#include "ml/pipeline.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -3,9 +3,9 @@
  * against a direct computation from counts made here. */
 #include "testutil.h"
 
-#include "../ml/psi.h"
-#include "../models/drift.h"
-#include "../models/model.h"
+#include "ml/psi.h"
+#include "models/drift.h"
+#include "models/model.h"
 
 #include <math.h>
 #include <stdio.h>

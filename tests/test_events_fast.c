@@ -4,7 +4,7 @@
  * to the general reader for anything the fast one does not take. */
 #include "testutil.h"
 
-#include "../features/history.h"
+#include "features/history.h"
 
 #include <math.h>
 #include <stdio.h>

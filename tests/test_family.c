@@ -5,7 +5,7 @@
 #include "testutil.h"
 #include "tu_dataset.h"
 
-#include "../models/model.h"
+#include "models/model.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -5,7 +5,7 @@
  * save/load round trip to the same bits, the report's mean |SHAP|. */
 #include "testutil.h"
 
-#include "../models/model.h"
+#include "models/model.h"
 
 #include <math.h>
 #include <stdio.h>

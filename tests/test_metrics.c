@@ -2,7 +2,7 @@
  * O(n^2) pair count, and figures from scikit-learn. */
 #include "testutil.h"
 
-#include "metrics.h"
+#include "ml/metrics.h"
 
 #include <math.h>
 #include <stdint.h>

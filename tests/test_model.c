@@ -1,7 +1,7 @@
 /* test_model.c - training, the model file, prediction and scoring. */
 #include "testutil.h"
 
-#include "../models/model.h"
+#include "models/model.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
  * printf-free formatting must write exactly what printf writes. */
 #include "testutil.h"
 
-#include "internal.h"
+#include "ml/internal.h"
 
 #include <errno.h>
 #include <float.h>

@@ -5,8 +5,8 @@
  * file, and accuracy against the exact rbf SVM. */
 #include "testutil.h"
 
-#include "../models/model.h"
-#include "metrics.h"
+#include "models/model.h"
+#include "ml/metrics.h"
 #include "ring_rows.h"
 
 #include <math.h>

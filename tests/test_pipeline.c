@@ -5,7 +5,7 @@
 #include "testutil.h"
 #include "tu_dataset.h"
 
-#include "pipeline.h"
+#include "ml/pipeline.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -4,7 +4,7 @@
 #include "testutil.h"
 #include "tu_dataset.h"
 
-#include "pipeline.h"
+#include "ml/pipeline.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -4,8 +4,8 @@
 #include "testutil.h"
 #include "tu_dataset.h"
 
-#include "../models/model.h"
-#include "../models/reasons.h"
+#include "models/model.h"
+#include "models/reasons.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -5,7 +5,7 @@
  * them, which still load and score. */
 #include "testutil.h"
 
-#include "../models/model.h"
+#include "models/model.h"
 #include "ring_rows.h"
 
 #include <math.h>

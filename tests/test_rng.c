@@ -2,7 +2,7 @@
  * (the same draws for a seed), made without GSL's error handler. */
 #include "testutil.h"
 
-#include "rng.h"
+#include "ml/rng.h"
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_randist.h>

@@ -5,7 +5,7 @@
  * KPI cohort table; label sources; every error. */
 #include "featutil.h"
 #include "segment_fixtures.h"
-#include "eval.h"
+#include "ml/eval.h"
 
 #include <jansson.h>
 #include <math.h>

@@ -6,8 +6,8 @@
 #include "featutil.h"
 #include "tu_dataset.h"
 
-#include "../models/model.h"
-#include "../models/survival.h"
+#include "models/model.h"
+#include "models/survival.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -2,9 +2,9 @@
  * with libsvm and scikit-learn, known small cases, round trips. */
 #include "testutil.h"
 
-#include "../models/model.h"
-#include "../models/train.h"
-#include "metrics.h"
+#include "models/model.h"
+#include "models/train.h"
+#include "ml/metrics.h"
 
 #include <libsvm/svm.h>
 #include <math.h>

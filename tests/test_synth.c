@@ -2,7 +2,7 @@
  * contents, honesty of the truth file, options and errors. */
 #include "testutil.h"
 
-#include "internal.h"
+#include "ml/internal.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -2,7 +2,7 @@
  * shape, determinism, labels drawn from the documented model, errors. */
 #include "testutil.h"
 
-#include "internal.h"
+#include "ml/internal.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
  * missing values, strict errors, and sharing a booster between threads. */
 #include "testutil.h"
 
-#include "../models/xgb.h"
+#include "models/xgb.h"
 
 #include <math.h>
 #include <pthread.h>

@@ -15,7 +15,7 @@
  * for a per-core figure. */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
 
-#include "internal.h"
+#include "ml/internal.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -17,8 +17,8 @@
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
 
 #include "churn.h"
-#include "../../models/xgb.h"
-#include "../../ml/metrics.h"
+#include "models/xgb.h"
+#include "ml/metrics.h"
 
 #include <stdio.h>
 #include <stdlib.h>

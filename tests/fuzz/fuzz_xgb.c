@@ -5,7 +5,7 @@
  * checksum the model file has verified. */
 #include "fuzz_util.h"
 
-#include "../../models/xgb.h"
+#include "models/xgb.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

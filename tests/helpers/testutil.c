@@ -1,6 +1,6 @@
 /* testutil.c - temporary files and metric shortcuts for the unit tests. */
 #include "testutil.h"
-#include "metrics.h"
+#include "ml/metrics.h"
 
 #include <stdio.h>
 #include <stdlib.h>
