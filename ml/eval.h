@@ -223,6 +223,11 @@ extern const churn_eval_opts churn__eval_defaults;
  * shortest round-trip form (eval_json.c); returns 0, or -1 when writing
  * fails. */
 int churn__json_put_shortest(FILE *f, const char *text);
+/* Writes root (taken: decref'd here) as indented JSON to path, atomically,
+ * every real in its shortest form; flags are jansson's beyond the indent
+ * (e.g. JSON_PRESERVE_ORDER). */
+int churn__json_write_file(struct json_t *root, size_t flags,
+                           const char *path, churn_error *err);
 
 /* Index of a metric name, or -1. */
 int churn__eval_index(const char *name);

@@ -338,15 +338,11 @@ int churn__json_put_shortest(FILE *f, const char *text)
     return 0;
 }
 
-int churn_eval_write_json(const churn_eval *e, const char *path,
-                          churn_error *err)
+int churn__json_write_file(json_t *root, size_t flags, const char *path,
+                           churn_error *err)
 {
-    if (!e || !path)
-        return churn__fail(err, CHURN_EINVAL, "churn_eval_write_json: null "
-                           "argument");
-    json_t *root = report_json(e);
     char *text = root ? json_dumps(root, JSON_INDENT(2) |
-                                             JSON_REAL_PRECISION(17))
+                                             JSON_REAL_PRECISION(17) | flags)
                       : NULL;
     json_decref(root);
     if (!text)
@@ -364,6 +360,15 @@ int churn_eval_write_json(const churn_eval *e, const char *path,
     }
     free(text);
     return rc;
+}
+
+int churn_eval_write_json(const churn_eval *e, const char *path,
+                          churn_error *err)
+{
+    if (!e || !path)
+        return churn__fail(err, CHURN_EINVAL, "churn_eval_write_json: null "
+                           "argument");
+    return churn__json_write_file(report_json(e), 0, path, err);
 }
 
 /* Appends a line to reasons (bounded; truncated quietly when full). */

@@ -102,25 +102,6 @@ int churn_drift_write_json(const churn_drift *d, const char *path,
 {
     if (!d || !path)
         return churn__fail(err, CHURN_EINVAL, "drift: null argument");
-    json_t *root = drift_json(d);
-    char *text = root ? json_dumps(root, JSON_INDENT(2) |
-                                             JSON_REAL_PRECISION(17) |
-                                             JSON_PRESERVE_ORDER)
-                      : NULL;
-    json_decref(root);
-    if (!text)
-        return churn__fail_nomem(err);
-    churn__afile *f;
-    int rc = churn__afile_open(path, &f, err);
-    if (rc == CHURN_OK) {
-        FILE *s = churn__afile_stream(f);
-        if (churn__json_put_shortest(s, text) || fputc('\n', s) == EOF) {
-            churn__afile_abort(f);
-            rc = churn__fail(err, CHURN_EIO, "%s: write failed", path);
-        } else {
-            rc = churn__afile_commit(f, err);
-        }
-    }
-    free(text);
-    return rc;
+    return churn__json_write_file(drift_json(d), JSON_PRESERVE_ORDER, path,
+                                  err);
 }

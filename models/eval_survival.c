@@ -8,24 +8,6 @@
 #include <math.h>
 #include <stdlib.h>
 
-/* The raw rows of ds in m's input order (n x inputs; caller frees). */
-static int bind_rows(const churn_model *m, const churn_dataset *ds,
-                     double **x, churn_error *err)
-{
-    churn__binding *bind;
-    size_t n = churn_dataset_n_rows(ds), d = churn_model_n_inputs(m);
-    int rc = churn__pipeline_bind(m->pipe, ds, &bind, err);
-    if (rc != CHURN_OK)
-        return rc;
-    *x = malloc((n * d > 0 ? n * d : 1) * sizeof **x);
-    if (!*x)
-        rc = churn__fail_nomem(err);
-    for (size_t i = 0; *x && i < n; i++)
-        churn__binding_row(bind, ds, i, *x + i * d);
-    churn__binding_free(bind);
-    return rc;
-}
-
 /* Times and events of the labelled rows (their indices into rows, *n_out
  * of them): a churn at its days_to_churn, any other row censored at the
  * horizon H the labels looked over (the model's). */
@@ -91,7 +73,7 @@ static int evaluate(churn_eval *e, const churn_model *m,
     if (rc == CHURN_OK)
         rc = times_of(ds, days[k], time, event, rows, &used, err);
     if (rc == CHURN_OK)
-        rc = bind_rows(m, ds, &x, err);
+        rc = churn__model_raw_rows(m, ds, &x, err);
     if (rc == CHURN_OK)
         rc = churn_model_survival(m, x, n, days, kk, p, err);
     if (rc == CHURN_OK)

@@ -323,3 +323,20 @@ int churn_model_predict_dataset(const churn_model *m, const churn_dataset *ds,
     churn__binding_free(bind);
     return rc;
 }
+
+int churn__model_raw_rows(const churn_model *m, const churn_dataset *ds,
+                          double **x, churn_error *err)
+{
+    churn__binding *bind;
+    size_t n = churn_dataset_n_rows(ds), d = churn_model_n_inputs(m);
+    int rc = churn__pipeline_bind(m->pipe, ds, &bind, err);
+    if (rc != CHURN_OK)
+        return rc;
+    *x = malloc((n * d > 0 ? n * d : 1) * sizeof **x);
+    if (!*x)
+        rc = churn__fail_nomem(err);
+    for (size_t i = 0; *x && i < n; i++)
+        churn__binding_row(bind, ds, i, *x + i * d);
+    churn__binding_free(bind);
+    return rc;
+}

@@ -79,4 +79,9 @@ double churn__model_decision(const churn_model *m, const double *raw,
  * when out of memory. Free with free(). */
 const char **churn__model_output_names(const churn_model *m);
 
+/* The raw rows of ds in m's input order into *x (n_rows x n_inputs,
+ * row-major, a new array the caller frees), inputs found by name. */
+int churn__model_raw_rows(const churn_model *m, const churn_dataset *ds,
+                          double **x, churn_error *err);
+
 #endif

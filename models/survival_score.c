@@ -113,24 +113,6 @@ int churn_model_clv(const churn_model *m, const double *x, size_t n,
     return rc;
 }
 
-/* The raw rows of ds in m's input order (n x n_inputs, caller frees). */
-static int bind_all(const churn_model *m, const churn_dataset *ds,
-                    double **x, churn_error *err)
-{
-    churn__binding *bind;
-    size_t n = churn_dataset_n_rows(ds), d = churn_model_n_inputs(m);
-    int rc = churn__pipeline_bind(m->pipe, ds, &bind, err);
-    if (rc != CHURN_OK)
-        return rc;
-    *x = malloc((n * d > 0 ? n * d : 1) * sizeof **x);
-    if (!*x)
-        rc = churn__fail_nomem(err);
-    for (size_t i = 0; *x && i < n; i++)
-        churn__binding_row(bind, ds, i, *x + i * d);
-    churn__binding_free(bind);
-    return rc;
-}
-
 /* The margin of each row of ds: column's values, or value everywhere. */
 static int margins(const churn_dataset *ds, const char *column, double value,
                    double *out, churn_error *err)
@@ -164,7 +146,7 @@ int churn_model_clv_dataset(const churn_model *m, const churn_dataset *ds,
     if (rc == CHURN_OK)
         rc = margins(ds, margin_column, margin, mg, err);
     if (rc == CHURN_OK)
-        rc = bind_all(m, ds, &x, err);
+        rc = churn__model_raw_rows(m, ds, &x, err);
     if (rc == CHURN_OK)
         rc = churn_model_clv(m, x, n, mg, rate, out, err);
     free(x);
@@ -192,7 +174,7 @@ int churn_scores_add_survival(churn_scores *s, const churn_model *m,
     if (!p || !col)
         rc = churn__fail_nomem(err);
     if (rc == CHURN_OK)
-        rc = bind_all(m, ds, &x, err);
+        rc = churn__model_raw_rows(m, ds, &x, err);
     if (rc == CHURN_OK)
         rc = churn_model_survival(m, x, n, days, n_days, p, err);
     for (size_t k = 0; rc == CHURN_OK && k < n_days; k++) {
