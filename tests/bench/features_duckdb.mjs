@@ -90,6 +90,7 @@ SELECT id, name, min(first_ts) AS first_ts,
   ${f('sum(sv)', 'b >= 0')} AS sv,
   ${agg.join(',\n  ')},
   ${f('sum(n)', 'b = -1')} AS n_after,
+  ${f('min(first_ts)', 'b = -1')} AS first_after,
   ${f('arg_max(last_value, last_value_ts)', 'b >= 0')} AS last_value,
   ${f('max(last_value_ts)', 'b >= 0')} AS last_value_ts,
   ${f('sum(nv)', recent)} AS tn, ${f('sum(tsx)', recent)} AS tsx,
@@ -109,7 +110,7 @@ SELECT g.*, coalesce(k.role, 'activity') AS role, k.role IS NULL AS unknown,
 FROM g LEFT JOIN k ON lower(trim(g.name)) = k.name`;
 
 // The second pass: one row per customer of the snapshot.
-function featureSql(t0, anyCancel, unknown, out) {
+function featureSql(t0, horizon, anyCancel, unknown, out) {
     const T0 = `TIMESTAMP ${quote(t0)}`;
     const days = (t) => `(epoch(${T0}) - epoch(${t})) / ${DAY}`;
     const f = (expr, role) => `${expr} FILTER (role = ${quote(role)})`;
@@ -123,6 +124,12 @@ function featureSql(t0, anyCancel, unknown, out) {
         (anyCancel ? '' : ` AND last_act >= ${T0} - INTERVAL ${ACTIVE_WINDOW_DAYS} DAY`);
     const label = anyCancel ? `(coalesce(cancel_after, 0) > 0)::INT`
                             : `(coalesce(act_after, 0) = 0)::INT`;
+    // Days from AS_OF to the churn, for churners only: to the first
+    // cancel in the window, or (activity labels) to the day the customer
+    // had been quiet for the whole horizon, at least 0.
+    const daysToChurn = anyCancel
+        ? `(epoch(cancel_at) - epoch(${T0})) / ${DAY}`
+        : `greatest(epoch(last_act) + ${horizon * DAY} - epoch(${T0}), 0) / ${DAY}`;
     return `COPY (
 WITH c AS (SELECT id,
   min(first_ts) AS first_ts,
@@ -149,6 +156,7 @@ WITH c AS (SELECT id,
   ${f('sum(tsy)', 'satisfaction')} AS sy, ${f('sum(tsxy)', 'satisfaction')} AS sxy,
   ${f('sum(tsxx)', 'satisfaction')} AS sxx,
   ${f('sum(n_after)', 'cancel')} AS cancel_after,
+  ${f('min(first_after)', 'cancel')} AS cancel_at,
   ${f('sum(n_after)', 'activity')} AS act_after${cols.length ? ',\n  ' : ''}${cols.join(',\n  ')}
 FROM r GROUP BY id)
 SELECT id AS customer_id,
@@ -172,7 +180,8 @@ SELECT id AS customer_id,
   CASE WHEN tn >= 2 AND sxx - sx * sx / tn > 1e-10 * sxx
     THEN (sxy - sx * sy / tn) / (sxx - sx * sx / tn) END
     AS satisfaction_trend${unknown.map((c) => `,\n  "events_${c}_30d"`).join('')},
-  ${label} AS churned
+  ${label} AS churned,
+  CASE WHEN ${label} = 1 THEN ${daysToChurn} END AS days_to_churn
 FROM c WHERE ${population}
 ) TO ${quote(out)} (HEADER, DELIMITER ',')`;
 }
@@ -200,7 +209,7 @@ async function main() {
         `SELECT col FROM r WHERE unknown GROUP BY col
          HAVING sum(n) > 0 ORDER BY col LIMIT ${MAX_UNKNOWN}`);
     const unknown = seen.getRows().map((row) => row[0]);
-    await con.run(featureSql(asOf, anyCancel, unknown, out));
+    await con.run(featureSql(asOf, horizon, anyCancel, unknown, out));
 }
 
 main().catch((e) => {

@@ -183,6 +183,17 @@ def features(ev, t0, horizon_days):
         hit = set(after.loc[after["role"] == role, "customer_id"])
         flag = ids.isin(list(hit)).astype(int)
         out["churned"] = flag if any_cancel else 1 - flag
+        # Days from AS_OF to the churn, for churners only: to the first
+        # cancel in the window, or (activity labels) to the day the
+        # customer had been quiet for the whole horizon, at least 0.
+        if any_cancel:
+            first = after[after["role"] == "cancel"].groupby(
+                "customer_id")["ts"].min().reindex(ids)
+            days = (first - t0) / DAY
+        else:
+            quiet = last_activity.reindex(ids) + horizon_days * DAY - t0
+            days = quiet.clip(lower=0.0) / DAY
+        out["days_to_churn"] = days.where(out["churned"].to_numpy() == 1)
     return out
 
 
