@@ -1,5 +1,7 @@
-/* synth.h - internals shared by the synthesizer's model (synth.c) and its
- * options and files (synth_files.c). Not installed; names are churn__*. */
+/* synth.h - internals shared by the synthesizer's model (synth.c), its
+ * options and runs (synth_files.c), its buffered output files
+ * (synth_out.c) and the numeric table (synth_table.c). Not installed;
+ * names are churn__*. */
 #ifndef CHURN_DATASETS_SYNTH_H
 #define CHURN_DATASETS_SYNTH_H
 
@@ -25,7 +27,7 @@ struct churn_synth_opts {
     void *progress_user;
 };
 
-/* A big buffer in front of an atomic file. */
+/* A big buffer in front of an atomic file (synth_out.c). */
 typedef struct churn__synth_out {
     churn__afile *file;
     char *path;

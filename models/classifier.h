@@ -33,7 +33,7 @@ typedef struct churn__kernel_model {
     double *phase;        /* n_sv, rbf-approx only */
 } churn__kernel_model;
 
-/* Frees what c owns and empties it; c itself is the caller's. */
+/* Frees what c owns and empties it; c itself is the caller's (svm.c). */
 void churn__kernel_model_clear(churn__kernel_model *c);
 
 /* L2 logistic regression of y on x (n x d) with fp's C and class

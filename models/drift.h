@@ -34,6 +34,7 @@ typedef struct churn__drift_ref {
 
 struct churn_model;
 
+/* The reference itself (drift.c, which calls nothing of the model). */
 void churn__drift_ref_free(churn__drift_ref *r);
 
 /* The bin of value x (NaN = missing; a categorical code outside the
@@ -43,7 +44,7 @@ size_t churn__drift_bin(const churn__drift_col *c, double x);
 /* Computes m's references from rows[0..n) of ds (the rows the final model
  * was fitted on; across the ranks of comm, every rank's rows: the same
  * references as one process on all of them) and keeps them in m->drift.
- * Collective when comm spans ranks. */
+ * Collective when comm spans ranks. Above the model (drift_fit.c). */
 int churn__drift_fit(struct churn_model *m, const churn_dataset *ds,
                      const size_t *rows, size_t n, const churn_comm *comm,
                      churn_error *err);

@@ -1,5 +1,7 @@
 /* family.c - the registry of model families and the calls that reach a
- * fitted classifier through its family's table. */
+ * fitted classifier through its family's table. It sits above the
+ * families: what they share (figures.c, modelfile_lines.c) is below them,
+ * so a family never calls back into the registry. */
 #include "models/family.h"
 
 #include <stdlib.h>
@@ -14,11 +16,6 @@ static const churn__family *const families[] = {
     &churn__family_survival,
 };
 #define N_FAMILIES (sizeof families / sizeof *families)
-
-const churn__figure churn__figure_c = {"c", "C ", "", 6, 0};
-const churn__figure churn__figure_gamma = {"gamma", "gamma ", "", 4, 0};
-const churn__figure churn__figure_newton_iterations = {
-    "newton_iterations", "", " Newton iterations", 0, 1};
 
 /* Model files before figures had one meaning each recorded Newton
  * iterations or support vectors under this name; kept as read. */
@@ -175,53 +172,5 @@ int churn__classifier_read(churn__lines *r, churn__classifier *c,
         rc = churn__lines_expect(r, "end", err);
     if (rc == CHURN_OK)
         rc = churn__lines_expect(r, "classifier", err);
-    return rc;
-}
-
-int churn__lines_number(churn__lines *r, const char *key, double *out,
-                        churn_error *err)
-{
-    int rc = churn__lines_next(r, key, err);
-    if (rc == CHURN_OK)
-        rc = churn__lines_expect(r, key, err);
-    if (rc == CHURN_OK)
-        rc = churn__lines_finite(r, out, err);
-    if (rc == CHURN_OK)
-        rc = churn__lines_done(r, err);
-    return rc;
-}
-
-void churn__coefs_write(const double *w, size_t dim,
-                        const char *const *names, FILE *f)
-{
-    for (size_t k = 0; k < dim; k++) {
-        fputs("coef ", f);
-        churn__put_string(f, names[k]);
-        fputc(' ', f);
-        churn__put_double(f, w[k]);
-        fputc('\n', f);
-    }
-}
-
-int churn__coefs_read(churn__lines *r, double *w, size_t dim,
-                      const char *const *names, churn_error *err)
-{
-    int rc = CHURN_OK;
-    for (size_t k = 0; rc == CHURN_OK && k < dim; k++) {
-        const char *name;
-        rc = churn__lines_next(r, "coef", err);
-        if (rc == CHURN_OK)
-            rc = churn__lines_expect(r, "coef", err);
-        if (rc == CHURN_OK)
-            rc = churn__lines_string(r, &name, err);
-        if (rc == CHURN_OK && strcmp(name, names[k]) != 0)
-            return churn__fail_at(err, CHURN_EFORMAT, r->path, r->line, 6,
-                                  "coefficient %zu is for '%s', expected "
-                                  "'%s'", k + 1, name, names[k]);
-        if (rc == CHURN_OK)
-            rc = churn__lines_finite(r, &w[k], err);
-        if (rc == CHURN_OK)
-            rc = churn__lines_done(r, err);
-    }
     return rc;
 }

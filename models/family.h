@@ -154,7 +154,7 @@ extern const churn__family churn__family_rbf_approx;
 extern const churn__family churn__family_gbdt;
 extern const churn__family churn__family_survival;
 
-/* Figures more than one family records. */
+/* Figures more than one family records (figures.c). */
 extern const churn__figure churn__figure_c, churn__figure_gamma,
     churn__figure_newton_iterations;
 
@@ -214,6 +214,9 @@ void churn__classifier_write(const churn__classifier *c, size_t dim,
 int churn__classifier_read(churn__lines *r, churn__classifier *c,
                            size_t dim, const char *const *names,
                            churn_error *err);
+
+/* Lines more than one family's section holds (modelfile_lines.c, below
+ * the families and this registry). */
 
 /* Reads the line "key <finite double>" whole: for the families' readers. */
 int churn__lines_number(churn__lines *r, const char *key, double *out,

@@ -6,15 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void churn__kernel_model_clear(churn__kernel_model *c)
-{
-    free(c->w);
-    free(c->sv);
-    free(c->sv_coef);
-    free(c->phase);
-    memset(c, 0, sizeof *c);
-}
-
 static void svm_free(void *state)
 {
     if (state)

@@ -1,5 +1,6 @@
-/* svm.c - kernel SVMs trained by libsvm, copied into memory we own and
- * evaluated by our own code; libsvm's structures never leave this file. */
+/* svm.c - kernel SVMs trained by libsvm, copied into a kernel expansion
+ * we own (cleared here too) and evaluated by our own code; libsvm's
+ * structures never leave this file. */
 #include "models/classifier.h"
 
 #include <libsvm/svm.h>
@@ -20,6 +21,17 @@ const char *churn__kernel_name(churn__kernel k)
            : k == CHURN__K_POLY        ? "poly"
            : k == CHURN__K_RBF_APPROX ? "rbf-approx"
                                        : "linear";
+}
+
+/* The expansion's lifetime is here, with the code that fills it, so the
+ * families above (family_svm.c, family_rbf_approx.c) only call down. */
+void churn__kernel_model_clear(churn__kernel_model *c)
+{
+    free(c->w);
+    free(c->sv);
+    free(c->sv_coef);
+    free(c->phase);
+    memset(c, 0, sizeof *c);
 }
 
 /* libsvm's sparse rows over the dense matrix z; zeros are left out, as
