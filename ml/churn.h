@@ -11,6 +11,8 @@
  *     (process-wide, by default abort()) and never replaces it; a host's
  *     own handler is left alone and is not called by libchurn;
  *   - sizes are size_t; missing numeric values are NaN.
+ * Each group of declarations starts with "Implemented in" and the files
+ * that define it (a test checks them against the built objects).
  */
 #ifndef CHURN_H
 #define CHURN_H
@@ -30,6 +32,7 @@ extern "C" {
 #endif
 
 /* ---------------------------------------------------------------- versions */
+/* Implemented in ml/error.c. */
 
 #define CHURN_VERSION_MAJOR 0
 #define CHURN_VERSION_MINOR 1
@@ -40,6 +43,7 @@ extern "C" {
 CHURN_API const char *churn_version(void);
 
 /* ------------------------------------------------------------------ errors */
+/* Implemented in ml/error.c. */
 
 /* Status codes. Values never change; new codes are only appended. */
 enum churn_status {
@@ -81,6 +85,7 @@ typedef void (*churn_progress_fn)(void *user, const char *stage,
                                   uint64_t done, uint64_t total);
 
 /* ----------------------------------------------------------------- dataset */
+/* Implemented in ml/dataset.c, ml/dataset_append.c. */
 
 /* A dataset: a dense row-major matrix of doubles (n_rows x n_cols), with a
  * name and a kind per column, an id per row, and optional labels.
@@ -192,6 +197,8 @@ CHURN_API int churn_dataset_set_source(churn_dataset *ds, const char *source);
 CHURN_API const char *churn_dataset_source(const churn_dataset *ds);
 
 /* --------------------------------------------------------- tabular reading */
+/* Implemented in datasets/csv_opts.c, datasets/csv_read.c,
+ * datasets/libsvm_read.c, datasets/csv_write.c. */
 
 /* Options for reading one-row-per-customer CSV files. */
 typedef struct churn_csv_opts churn_csv_opts;
@@ -270,6 +277,8 @@ CHURN_API int churn_dataset_write_csv(const churn_dataset *ds,
                                       churn_error *err);
 
 /* ---------------------------------------------------------------- features */
+/* Implemented in features/roles.c, features/catalog.c, features/opts.c,
+ * features/stats.c, features/extract.c. */
 
 /* The roles an event name can play. */
 typedef enum churn_role {
@@ -415,6 +424,7 @@ CHURN_API int churn_features_extract(const char *events_path,
                                      const churn_feature_opts *o,
                                      churn_dataset **out, churn_error *err);
 
+/* Implemented in ml/time.c, ml/format.c. */
 /* Parses an ISO-8601 date ("2024-03-01"), date-time ("2024-03-01T12:00:00",
  * optional fraction and "Z" or +HH:MM offset; a space may replace the T)
  * or Unix seconds into Unix seconds (UTC). */
@@ -439,6 +449,7 @@ CHURN_API char *churn_format_number(double x, int decimals, char *buf,
                                     size_t size);
 
 /* ------------------------------------------------------------ synthesizer */
+/* Implemented in datasets/synth_files.c, datasets/synth_table.c. */
 
 typedef struct churn_synth_opts churn_synth_opts;
 
@@ -482,6 +493,7 @@ CHURN_API int churn_synth_table(const churn_synth_opts *o, size_t rows,
                                 churn_error *err);
 
 /* ------------------------------------------------------------------ models */
+/* Implemented in models/train.c, models/train_gbdt.c. */
 
 /* A trained model: the fitted preprocessing pipeline, the classifier, its
  * calibration and training metadata. Immutable once made or loaded, so
@@ -662,6 +674,7 @@ CHURN_API int churn_train(const churn_dataset *ds, const churn_train_opts *o,
                           churn_model **out, churn_error *err);
 
 /* --------------------------------------------------------- distributed runs */
+/* Implemented in ml/comm.c, features/shards.c, models/train.c. */
 
 /* libchurn carries no message layer of its own. A distributed run (the
  * tools' --mpi mode over Open MPI, or any other layer) gives it a
@@ -753,6 +766,7 @@ CHURN_API int churn_train_opts_distributed(const churn_train_opts *o);
 CHURN_API int churn_train_opts_check_distributed(const churn_train_opts *o,
                                                  churn_error *err);
 
+/* Implemented in models/modelfile.c, models/model.c, models/leaderboard.c. */
 /* Writes m to path: text, versioned, checksummed, written to a temporary
  * file and renamed, so a failure never leaves a partial model at path. */
 CHURN_API int churn_model_save(const churn_model *m, const char *path,
@@ -835,6 +849,7 @@ CHURN_API int churn_model_predict_dataset(const churn_model *m,
                                           const churn_dataset *ds,
                                           double *prob_out, churn_error *err);
 
+/* Implemented in models/survival_score.c. */
 /* A survival model (churn-train --model survival) is a discrete-time
  * hazard model: 10 equal bins over its training horizon H, hazard
  * sigmoid(alpha_b + w.z) in bin b, spread evenly over the bin's days;
@@ -868,6 +883,7 @@ CHURN_API int churn_model_clv_dataset(const churn_model *m,
                                       double *out, churn_error *err);
 
 /* -------------------------------------------------------------------- drift */
+/* Implemented in models/drift_measure.c, models/drift_json.c. */
 
 /* How far new data has moved from the training rows: the population
  * stability index (PSI) of each model input and of the score, against
@@ -921,6 +937,8 @@ CHURN_API int churn_drift_write_json(const churn_drift *d, const char *path,
                                      churn_error *err);
 
 /* ------------------------------------------------------------------ scoring */
+/* Implemented in models/score.c, models/score_stream.c,
+ * models/score_columns.c, models/survival_score.c. */
 
 /* A ranked scoring of a dataset: rows by churn probability, highest first,
  * with a risk tier and the top reasons for each. */
@@ -1013,6 +1031,7 @@ CHURN_API const char *churn_scores_tier(const churn_scores *s, size_t r);
  * time bin's hazard log-odds (they sum to w.z). */
 CHURN_API const char *churn_scores_reasons(const churn_scores *s, size_t r);
 
+/* Implemented in models/reasons_explain.c. */
 /* One customer's reasons, for a program that shows them its own way. */
 typedef struct churn_reasons churn_reasons;
 /* Explains row `row` of ds (the data m scores) by its n (0..10) largest
@@ -1046,6 +1065,8 @@ CHURN_API const char *churn_reasons_text(const churn_reasons *x, size_t k);
 /* Reason k's contribution to the decision value (NaN out of range). */
 CHURN_API double churn_reasons_contribution(const churn_reasons *x,
                                            size_t k);
+/* Implemented in models/score.c, models/score_change.c,
+ * models/score_gather.c. */
 /* Writes customer_id,probability,rank,tier,reasons for the top_n ranks
  * (0 = all), atomically. Probabilities are written in the shortest form
  * that reads back to the same double. */
@@ -1089,6 +1110,7 @@ CHURN_API int churn_scores_gather(const churn_scores *local,
                                   churn_scores **merged, churn_error *err);
 
 /* -------------------------------------------------------------- evaluation */
+/* Implemented in ml/eval.c, models/eval_model.c, models/importance.c. */
 
 /* An evaluation report: how good churn probabilities are against 0/1
  * labels. Made by churn_eval_compute (from any probabilities), by
@@ -1193,9 +1215,11 @@ CHURN_API int churn_eval_cv(const churn_dataset *ds,
                             const churn_eval_opts *o, churn_eval **out,
                             churn_error *err);
 
+/* Implemented in models/drift_measure.c. */
 /* Adds a drift section (churn_drift_measure) to the report: the inputs by
  * PSI and the score's PSI, in its JSON, HTML and text. */
 CHURN_API int churn_eval_add_drift(churn_eval *e, const churn_drift *d);
+/* Implemented in ml/eval_json.c, ml/eval_html.c. */
 /* Writes the report as JSON (schema "churn-eval", version 1,
  * docs/REPORT_JSON.md), atomically. */
 CHURN_API int churn_eval_write_json(const churn_eval *e, const char *path,
@@ -1218,6 +1242,8 @@ CHURN_API int churn_eval_gate(const churn_eval *e, const char *baseline_path,
                               churn_error *err);
 
 /* ---------------------------------------------------------------- segments */
+/* Implemented in features/segment_opts.c, features/health.c,
+ * features/segment.c, features/segment_summary.c. */
 
 /* Retention analytics on a features dataset (the output of
  * churn_features_extract, or any dataset with the same column names), so
@@ -1299,6 +1325,7 @@ CHURN_API int churn_segment_summary(const churn_dataset *segments,
                                     churn_error *err);
 
 /* -------------------------------------------------------------------- KPIs */
+/* Implemented in features/kpi.c. */
 
 /* Retention KPIs over a period [start, end) from an event log. "Customer
  * at t" means "in the population at t" exactly as churn_features_extract
@@ -1345,6 +1372,7 @@ CHURN_API double churn_clv(double margin_per_month, double monthly_churn,
                            double cap_months);
 
 /* ---------------------------------------------- segments in the report */
+/* Implemented in features/segment_eval.c. */
 
 /* Adds a segment section to an evaluation report (its HTML shows it as
  * bar charts and tables, its JSON as "segments"): customers and churn
@@ -1368,6 +1396,7 @@ CHURN_API int churn_eval_add_kpi(churn_eval *e, const churn_kpi *k,
                                  churn_error *err);
 
 /* ------------------------------------------- survival evaluation */
+/* Implemented in ml/km.c. */
 
 /* The Kaplan-Meier estimate of the survival curve S(t) = P(T > t) from
  * times (>= 0) and event flags (1 = churned at that time, 0 = still a
@@ -1388,6 +1417,7 @@ CHURN_API int churn_km_step(const churn_km *km, size_t i, double *time,
 /* S(t), right-continuous (1 before the first churn). */
 CHURN_API double churn_km_at(const churn_km *km, double t);
 
+/* Implemented in ml/survival_eval.c, models/eval_survival.c. */
 /* How well predictions of a survival model match the churn times
  * (docs/SURVIVAL_EVAL.md defines every figure): Harrell's C-index of
  * risk (higher = churns sooner), and for each of the k horizons h_j the

@@ -103,11 +103,14 @@ void churn__eval_cohorts_free(churn__eval_cohorts *c);
 /* The segment section of the HTML page (eval_html_segments.c); writes
  * nothing when the report has neither segments nor cohorts. */
 void churn__eval_html_segments(FILE *f, const churn_eval *e);
+
+/* What the HTML page's sections are made with (eval_html_parts.c, which
+ * calls nothing of the report). */
+/* Writes text with the characters HTML and XML treat specially escaped. */
+void churn__html_text(FILE *f, const char *s);
 /* The viridis colour scale (perceptually uniform, readable with colour-
  * blindness and in grey) at v in [0, 1], linear between nine stops. */
 void churn__viridis(double v, int rgb[3]);
-/* Writes text with the characters HTML and XML treat specially escaped. */
-void churn__html_text(FILE *f, const char *s);
 
 /* The drift section (churn_eval_add_drift, models/drift_measure.c): the
  * inputs ranked by PSI, largest first, and the score's PSI. */
@@ -192,14 +195,20 @@ struct churn_eval {
  * (written shortest). A key added before is replaced. CHURN_ENOMEM. */
 int churn__eval_add_training(churn_eval *e, const char *key,
                              const char *text, double num, int setting);
+/* The report in words, for the HTML page and the JSON (eval_words.c). */
 /* The title naming the model ("logistic, C 1, class weight none") from
- * the training setup, or fallback when there is none (eval_summary.c). */
+ * the training setup, or fallback when there is none. */
 void churn__eval_model_title(const churn_eval *e, const char *fallback,
                              char *buf, size_t size);
-/* The one-line reading of the figures (eval_summary.c; the wording rules
- * are in docs/REPORT_JSON.md, "reading"). */
+/* Entry i of the training setup for people: "C 1", "class weight none",
+ * "horizon 90 days"; numbers to 4 significant digits. */
+void churn__eval_setting_text(const churn_eval *e, size_t i, char *buf,
+                              size_t size);
+/* The one-line reading of the figures (the wording rules are in
+ * docs/REPORT_JSON.md, "reading"). */
 void churn__eval_reading(const churn_eval *e, char *buf, size_t size);
-/* The summary header at the top of the HTML page (eval_summary.c). */
+
+/* The summary header at the top of the HTML page (eval_html_summary.c). */
 void churn__eval_html_summary(FILE *f, const churn_eval *e);
 
 /* The leaderboard section of the HTML page, and its JSON object (a

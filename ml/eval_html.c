@@ -19,20 +19,6 @@ static const char *const COLOR_MODEL = "#1f5fa8";
 static const char *const COLOR_OTHER = "#d9661f";
 static const char *const COLOR_REF = "#888888";
 
-void churn__html_text(FILE *f, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\'': fputs("&#39;", f); break;
-        default: fputc(*s, f);
-        }
-    }
-}
-
 /* A chart's value ranges; maps data to SVG coordinates. */
 typedef struct chart {
     FILE *f;

@@ -226,20 +226,6 @@ static void segments_part(FILE *f, const churn__eval_segments *s)
     fputs("</div>\n", f);
 }
 
-void churn__viridis(double v, int rgb[3])
-{
-    static const int stops[9][3] = {
-        {68, 1, 84},    {71, 45, 123},  {59, 82, 139},
-        {44, 114, 142}, {33, 145, 140}, {40, 174, 128},
-        {94, 201, 98},  {173, 220, 48}, {253, 231, 37}};
-    double x = (v < 0 ? 0 : v > 1 ? 1 : v) * 8;
-    int i = x >= 8 ? 7 : (int)x;
-    double t = x - i;
-    for (int c = 0; c < 3; c++)
-        rgb[c] = (int)lround(stops[i][c] + t * (stops[i + 1][c] -
-                                                stops[i][c]));
-}
-
 /* Black or white, whichever contrasts more with rgb (WCAG relative
  * luminance: black wins above about 0.18). */
 static const char *ink(const int rgb[3])
