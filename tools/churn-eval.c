@@ -135,7 +135,7 @@ typedef struct eval_args {
     const char *family, *json, *html, *baseline, *metrics;
     const char *rules;
     size_t cv, resamples, n_horizons;
-    double horizons[16];
+    double horizons[CLI_MAX_HORIZONS];
     uint64_t seed;
     double threshold, offer_cost, customer_value, max_drop;
     int quiet, no_importance, has_horizon, has_kpi_from, has_kpi_to;
@@ -213,26 +213,6 @@ static void check_args(eval_args *a)
         cli_usage_error("--kpi-from must be before --kpi-to");
 }
 
-/* Up to 16 day counts "30,60,90" into days; returns how many. */
-static size_t parse_horizons(const char *arg, double *days)
-{
-    size_t n = 0;
-    for (const char *p = arg;; n++) {
-        const char *comma = strchr(p, ',');
-        size_t len = comma ? (size_t)(comma - p) : strlen(p);
-        char one[64];
-        if (n == 16 || len >= sizeof one)
-            cli_usage_error("--horizons: at most 16 numbers of days, such "
-                            "as 30,60,90");
-        memcpy(one, p, len);
-        one[len] = '\0';
-        days[n] = cli_double("--horizons", one, 1e-9, 36500);
-        if (!comma)
-            return n + 1;
-        p = comma + 1;
-    }
-}
-
 static void parse_args(int argc, char **argv, eval_args *a)
 {
     enum { LABEL = 1, POSITIVE, ID, CV, FAMILY, THRESHOLD, OFFER_COST, CUSTOMER_VALUE, BOOTSTRAP, SEED, JSON,
@@ -301,7 +281,7 @@ static void parse_args(int argc, char **argv, eval_args *a)
         case METRIC: a->metrics = optarg; break;
         case NO_IMPORTANCE: a->no_importance = 1; break;
         case HORIZONS:
-            a->n_horizons = parse_horizons(optarg, a->horizons);
+            a->n_horizons = cli_horizons(optarg, 1e-9, a->horizons);
             break;
         case RULES: a->rules = optarg; break;
         case KPI_FROM:

@@ -132,6 +132,25 @@ int64_t cli_date(const char *opt, const char *arg)
     return (int64_t)t;
 }
 
+size_t cli_horizons(const char *arg, double min, double *days)
+{
+    size_t n = 0;
+    for (const char *p = arg;; n++) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        char one[64];
+        if (n == CLI_MAX_HORIZONS || len >= sizeof one)
+            cli_usage_error("--horizons: at most %d numbers of days, such "
+                            "as 30,60,90", CLI_MAX_HORIZONS);
+        memcpy(one, p, len);
+        one[len] = '\0';
+        days[n] = cli_double("--horizons", one, min, 36500);
+        if (!comma)
+            return n + 1;
+        p = comma + 1;
+    }
+}
+
 void cli_progress(void *user, const char *stage, uint64_t done,
                   uint64_t total)
 {

@@ -49,6 +49,12 @@ size_t cli_size(const char *opt, const char *arg, size_t min, size_t max);
  * anything else, numbers included, exits 2 showing the format. */
 int64_t cli_date(const char *opt, const char *arg);
 
+/* --horizons D,D,..: up to CLI_MAX_HORIZONS day counts, each in
+ * [min, 36500], into days (room for CLI_MAX_HORIZONS); returns how many.
+ * churn-score and churn-eval share it; a bad list exits 2. */
+#define CLI_MAX_HORIZONS 16
+size_t cli_horizons(const char *arg, double min, double *days);
+
 /* x as text for a report, by churn_format_number: decimals < 0 the
  * shortest round-trip form, else rounded; never "-0", "nan" or "inf"
  * ("n/a"). The text lives until the end of the calling expression:
