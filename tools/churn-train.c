@@ -458,18 +458,8 @@ static churn_dataset *mpi_share(const churn_comm *comm, const train_args *a,
     churn_dataset *ds = NULL;
     int rc;
     if (a->data) {
-        churn_csv_opts *o = churn_csv_opts_new();
-        if (!o)
-            cli_fail("out of memory");
-        rc = churn_csv_opts_set_label_column(o, a->label);
-        if (rc == CHURN_OK)
-            rc = cli_table_apply(o);
-        if (rc == CHURN_OK && a->positive)
-            rc = churn_csv_opts_set_positive(o, a->positive);
-        if (rc == CHURN_OK && a->id)
-            rc = churn_csv_opts_set_id_column(o, a->id);
-        if (rc == CHURN_OK)
-            rc = cli_shards_csv(comm, a->data, o, &ds, &err);
+        churn_csv_opts *o = cli_labeled_opts(a->label, a->positive, a->id);
+        rc = cli_shards_csv(comm, a->data, o, &ds, &err);
         if (rc == CHURN_OK) /* the shards have the same columns */
             rc = cli_table_check(ds, a->data, &err);
         churn_csv_opts_free(o);

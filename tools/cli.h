@@ -193,6 +193,11 @@ void cli_history_list_events(const cli_history *h);
  * core). */
 extern size_t cli_threads;
 
+/* The CSV options of a labeled table: label column label, positive value
+ * and id column (NULL = defaults), the table options and cli_threads;
+ * exits 1 (out of memory) or 10 + the status of a setter that refuses. */
+churn_csv_opts *cli_labeled_opts(const char *label, const char *positive,
+                                 const char *id);
 /* Reads a labeled CSV (label column label, positive value and id column
  * optional, NULL = defaults) with cli_threads threads; exits 1 with the
  * library's message. */
