@@ -176,31 +176,33 @@ typedef struct train_args {
     int refit, quiet, mpi, validation_given;
 } train_args;
 
+/* The long options: codes below CLI_HISTORY_BASE are churn-train's own;
+ * the history and training options are those of cli.h. */
+enum { LABEL = 1, POSITIVE, ID, MODEL, VALIDATION, NO_REFIT, SEED,
+       METRIC, REPORT, MPI_OPT, THREADS };
+static const struct option longopts[] = {
+    {"data", required_argument, NULL, 'd'},
+    {"label", required_argument, NULL, LABEL},
+    {"positive", required_argument, NULL, POSITIVE},
+    {"id", required_argument, NULL, ID},
+    {"model", required_argument, NULL, MODEL},
+    {"metric", required_argument, NULL, METRIC},
+    {"validation", required_argument, NULL, VALIDATION},
+    {"no-refit", no_argument, NULL, NO_REFIT},
+    {"seed", required_argument, NULL, SEED},
+    {"output", required_argument, NULL, 'o'},
+    {"report", required_argument, NULL, REPORT},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {"mpi", no_argument, NULL, MPI_OPT},
+    {"threads", required_argument, NULL, THREADS},
+    CLI_TRAIN_OPTIONS,
+    CLI_HISTORY_OPTIONS,
+    {NULL, 0, NULL, 0}};
 
 static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
 {
-    enum { LABEL = 1, POSITIVE, ID, MODEL, VALIDATION, NO_REFIT, SEED,
-           METRIC, REPORT, MPI_OPT, THREADS };
-    static const struct option longopts[] = {
-        {"data", required_argument, NULL, 'd'},
-        {"label", required_argument, NULL, LABEL},
-        {"positive", required_argument, NULL, POSITIVE},
-        {"id", required_argument, NULL, ID},
-        {"model", required_argument, NULL, MODEL},
-        {"metric", required_argument, NULL, METRIC},
-        {"validation", required_argument, NULL, VALIDATION},
-        {"no-refit", no_argument, NULL, NO_REFIT},
-        {"seed", required_argument, NULL, SEED},
-        {"output", required_argument, NULL, 'o'},
-        {"report", required_argument, NULL, REPORT},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {"mpi", no_argument, NULL, MPI_OPT},
-        {"threads", required_argument, NULL, THREADS},
-        CLI_TRAIN_OPTIONS,
-        CLI_HISTORY_OPTIONS,
-        {NULL, 0, NULL, 0}};
     int c;
     opterr = 0; /* cli_bad_option says what is wrong */
     while ((c = getopt_long(argc, argv, ":d:o:qhV", longopts, NULL)) != -1) {
