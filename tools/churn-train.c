@@ -245,6 +245,11 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
         cli_usage_error("-o MODEL.churn is required");
     if (!a->data == !h->events)
         cli_usage_error("give either --data or --events");
+    /* The model keeps the value for churn-eval: an empty one says nothing
+     * (and churn_train_opts_set_label_positive refuses it). */
+    if (a->positive && !*a->positive)
+        cli_usage_error("--positive needs the label value that means "
+                        "churned, not an empty one");
     if (h->events)
         cli_history_check(h);
     cli_train_check(&a->t);
