@@ -322,6 +322,7 @@ static void parse_args(int argc, char **argv, eval_args *a)
         cli_usage_error("unexpected argument '%s'", argv[optind]);
     check_args(a);
 }
+
 static churn_eval_opts *eval_opts(const eval_args *a)
 {
     churn_eval_opts *o = churn_eval_opts_new();
@@ -380,6 +381,7 @@ static int add_drift(churn_eval *e, const churn_model *m,
     int rc = churn_drift_measure(m, ds, prob, out, err);
     return rc == CHURN_OK ? churn_eval_add_drift(e, *out) : rc;
 }
+
 static churn_eval *evaluate_model(const eval_args *a, const churn_model *m,
                                   churn_dataset *ds,
                                   const churn_eval_opts *eo,
@@ -505,6 +507,7 @@ static void add_segments(const eval_args *a, churn_eval *e,
     churn_dataset_free(all);
     churn_segment_opts_free(so);
 }
+
 int main(int argc, char **argv)
 {
     eval_args a = {.threshold = 0.5,
@@ -549,8 +552,9 @@ int main(int argc, char **argv)
             snprintf(source, sizeof source, "%s on %s", a.model, data);
         char ids[300];
         eval_print_report(e, source,
-                     a.data ? cli_ids_text(ds, a.id != NULL, ids, sizeof ids)
-                            : NULL);
+                          a.data ? cli_ids_text(ds, a.id != NULL, ids,
+                                                sizeof ids)
+                                 : NULL);
         if (features)
             eval_print_history(&a.h);
         if (drift)

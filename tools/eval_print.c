@@ -137,7 +137,7 @@ static void print_survival(const churn_survival_eval *s)
 
 /* ids: the column the table's ids came from (NULL: not a table). */
 void eval_print_report(const churn_eval *e, const char *source,
-                         const char *ids)
+                       const char *ids)
 {
     double rows = churn_eval_metric(e, "rows");
     double pos = churn_eval_metric(e, "positives");
