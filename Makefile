@@ -99,11 +99,16 @@ $(SHARED): $(LIB_OBJ)
 	ln -sf libchurn.so.$(VERSION) $(BUILD)/$(SONAME)
 	ln -sf $(SONAME) $(BUILD)/libchurn.so
 
-# Tools include only churn.h (and tools/cli.h, their shared helpers).
+# Tools include only churn.h (and tools/cli.h, their shared helpers). A
+# tool split in files names its others below; every .c prerequisite is
+# linked in.
 $(BUILD)/bin/%: tools/%.c tools/cli.c tools/cli_train.c tools/cli.h $(STATIC)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< tools/cli.c tools/cli_train.c $(STATIC) \
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(filter %.c,$^) $(STATIC) \
 	    $(DEP_LIBS)
+
+# churn-eval's terminal report.
+$(BUILD)/bin/churn-eval: tools/eval_print.c tools/eval_print.h
 
 # MPI: only churn-train, churn-score and churn-features link it, through
 # tools/mpi.c; libchurn never does. On when mpicc is on PATH, unless
@@ -135,8 +140,8 @@ $(MPI_TOOLS): $(BUILD)/bin/%: tools/%.c tools/cli.c tools/cli_train.c tools/cli.
               tools/shards.c tools/shards.h tools/mpi.h \
               $(BUILD)/obj/tools/mpi.o $(STATIC)
 	@mkdir -p $(dir $@)
-	$(MPI_CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< tools/cli.c tools/cli_train.c \
-	    tools/shards.c $(BUILD)/obj/tools/mpi.o $(STATIC) $(DEP_LIBS)
+	$(MPI_CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(filter %.c %.o,$^) \
+	    $(STATIC) $(DEP_LIBS)
 
 # Unit tests link the static library, so they can reach churn__ internals.
 $(BUILD)/tests/%: tests/%.c $(TEST_HELPERS) $(STATIC)
@@ -326,7 +331,7 @@ uninstall:
 # beyond churn_* (rule 1).
 lint: $(SHARED)
 	@bad=$$(grep -nE '\b(strcpy|strcat|sprintf|vsprintf|gets|atoi|atol|atof|strtok|setlocale)\s*\(' \
-	    $(LIB_SRC) $(TOOL_SRC) tools/cli.c tools/cli_train.c tools/shards.c tools/mpi.c \
+	    $(LIB_SRC) $(wildcard tools/*.c) \
 	    ml/*.h */*.h 2>/dev/null); \
 	if [ -n "$$bad" ]; then echo "banned calls:"; echo "$$bad"; exit 1; fi
 	@dup=$$(grep -nE '^static [a-z ]*\b(sigmoid|log1p_exp)\(' $(LIB_SRC)); \

@@ -7,7 +7,7 @@
  * figures it records, and fit / decision / contrib / linear / write /
  * read / free); its numeric core may sit in a file of its own (xgb.c).
  * Declare it below and list it in family.c's table. Its options become
- * fields of churn__fit_params, with public setters (train.c, ml/churn.h)
+ * fields of churn__fit_params, with public setters (train_opts.c, churn.h)
  * and churn-train flags; a new library goes into the Makefile. Training,
  * calibration, the model file (family line, "classifier <name>" section,
  * figures), scoring, reasons, importance, churn_model_metric,

@@ -1,5 +1,7 @@
-/* train.c - training: options, the held-out validation split, fitting the
- * pipeline and the classifier on training rows only, and the summary. */
+/* train.c - training (churn_train): the labeled rows, the held-out
+ * validation split, fitting the pipeline and the classifier on training
+ * rows only, and what the model records of its training. The options are
+ * train_opts.c's. */
 #include "models/model.h"
 #include "models/drift.h"
 #include "ml/comm.h"
@@ -13,347 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-struct churn_train_opts {
-    char family[16];
-    double c;
-    int balanced; /* 1, 0, or -1: "auto" (churn__auto_balanced) */
-    churn__kernel kernel;
-    double gamma;
-    int degree;
-    size_t components; /* rbf-approx random features; 0: the default */
-    churn__xgb_params xgb; /* gbdt */
-    int calibration;  /* a churn__calib_kind, or -1: the family's default */
-    int search;
-    churn__metric_kind metric;
-    size_t max_rows;
-    churn_search_fn search_fn;
-    void *search_user;
-    churn_search_weight_fn search_weight_fn;
-    void *search_weight_user;
-    char *label_positive; /* recorded in the model; NULL: none given */
-    double validation;
-    int refit;
-    uint64_t seed;
-    churn_progress_fn progress;
-    void *progress_user;
-    churn_comm comm; /* size 0: this process alone */
-    double horizon;  /* survival: label horizon in days; 0 = not given */
-    double time_budget; /* seconds of search; 0: none */
-    size_t search_rows; /* the search's sample above this many rows */
-};
-
-churn_train_opts *churn_train_opts_new(void)
-{
-    churn_train_opts *o = calloc(1, sizeof *o);
-    if (!o)
-        return NULL;
-    snprintf(o->family, sizeof o->family, "%s", "logistic");
-    o->c = 1.0;
-    o->balanced = -1;
-    o->kernel = CHURN__K_RBF;
-    o->degree = 3;
-    o->calibration = -1;
-    o->validation = 0.2;
-    o->refit = 1;
-    o->seed = 42;
-    o->search_rows = CHURN_SEARCH_ROWS;
-    churn__xgb_params_default(&o->xgb);
-    return o;
-}
-
-void churn_train_opts_free(churn_train_opts *o)
-{
-    if (o)
-        free(o->label_positive);
-    free(o);
-}
-
-int churn_train_opts_set_model(churn_train_opts *o, const char *family)
-{
-    /* rbf-approx, which fits an svm state, is asked for as the svm's
-     * rbf-approx kernel (churn__family_for). */
-    const churn__family *f = family ? churn__family_find(family) : NULL;
-    if (!o || !family || ((!f || f->stored_as) &&
-                          strcmp(family, "auto") != 0) ||
-        strlen(family) >= sizeof o->family)
-        return CHURN_EINVAL;
-    snprintf(o->family, sizeof o->family, "%s", family);
-    return CHURN_OK;
-}
-
-int churn_train_opts_set_c(churn_train_opts *o, double c)
-{
-    if (!o || !(c > 0) || !isfinite(c))
-        return CHURN_EINVAL;
-    o->c = c;
-    return CHURN_OK;
-}
-
-int churn_train_opts_set_kernel(churn_train_opts *o, const char *kernel)
-{
-    if (!o || !kernel)
-        return CHURN_EINVAL;
-    if (strcmp(kernel, "linear") == 0)
-        o->kernel = CHURN__K_LINEAR;
-    else if (strcmp(kernel, "rbf") == 0)
-        o->kernel = CHURN__K_RBF;
-    else if (strcmp(kernel, "poly") == 0)
-        o->kernel = CHURN__K_POLY;
-    else if (strcmp(kernel, "rbf-approx") == 0)
-        o->kernel = CHURN__K_RBF_APPROX;
-    else
-        return CHURN_EINVAL;
-    return CHURN_OK;
-}
-
-int churn_train_opts_set_gamma(churn_train_opts *o, double gamma)
-{
-    if (!o || !(gamma >= 0) || !isfinite(gamma))
-        return CHURN_EINVAL;
-    o->gamma = gamma;
-    return CHURN_OK;
-}
-
-int churn_train_opts_set_degree(churn_train_opts *o, int degree)
-{
-    if (!o || degree < 1 || degree > 10)
-        return CHURN_EINVAL;
-    o->degree = degree;
-    return CHURN_OK;
-}
-
-int churn_train_opts_set_components(churn_train_opts *o, size_t n)
-{
-    if (!o || n > CHURN_MAX_COMPONENTS)
-        return CHURN_EINVAL;
-    o->components = n;
-    return CHURN_OK;
-}
-
-churn__xgb_params *churn__train_opts_xgb(churn_train_opts *o)
-{
-    return o ? &o->xgb : NULL;
-}
-
-int churn_train_opts_set_calibration(churn_train_opts *o, const char *method)
-{
-    if (!o || !method)
-        return CHURN_EINVAL;
-    if (strcmp(method, "default") == 0)
-        o->calibration = -1;
-    else if (strcmp(method, "none") == 0)
-        o->calibration = CHURN__CAL_NONE;
-    else if (strcmp(method, "platt") == 0)
-        o->calibration = CHURN__CAL_PLATT;
-    else if (strcmp(method, "isotonic") == 0)
-        o->calibration = CHURN__CAL_ISOTONIC;
-    else
-        return CHURN_EINVAL;
-    return CHURN_OK;
-}
-
-int churn_train_opts_set_search(churn_train_opts *o, int search)
-{
-    if (!o)
-        return CHURN_EINVAL;
-    o->search = search != 0;
-    return CHURN_OK;
-}
-
-int churn_train_opts_set_metric(churn_train_opts *o, const char *metric)
-{
-    if (!o || !metric)
-        return CHURN_EINVAL;
-    if (strcmp(metric, "auc") == 0)
-        o->metric = CHURN__METRIC_AUC;
-    else if (strcmp(metric, "logloss") == 0)
-        o->metric = CHURN__METRIC_LOGLOSS;
-    else if (strcmp(metric, "pr_auc") == 0)
-        o->metric = CHURN__METRIC_PR_AUC;
-    else
-        return CHURN_EINVAL;
-    return CHURN_OK;
-}
-
-int churn_train_opts_set_max_rows(churn_train_opts *o, size_t n)
-{
-    if (!o)
-        return CHURN_EINVAL;
-    o->max_rows = n;
-    return CHURN_OK;
-}
-
-int churn_train_opts_set_search_report(churn_train_opts *o,
-                                       churn_search_fn fn, void *user)
-{
-    if (!o)
-        return CHURN_EINVAL;
-    o->search_fn = fn;
-    o->search_user = user;
-    return CHURN_OK;
-}
-
-int churn_train_opts_set_class_weight(churn_train_opts *o, const char *mode)
-{
-    if (!o || !mode)
-        return CHURN_EINVAL;
-    if (strcmp(mode, "auto") == 0)
-        o->balanced = -1;
-    else if (strcmp(mode, "none") == 0)
-        o->balanced = 0;
-    else if (strcmp(mode, "balanced") == 0)
-        o->balanced = 1;
-    else
-        return CHURN_EINVAL;
-    return CHURN_OK;
-}
-
-int churn_train_opts_set_search_weight_report(churn_train_opts *o,
-                                              churn_search_weight_fn fn,
-                                              void *user)
-{
-    if (!o)
-        return CHURN_EINVAL;
-    o->search_weight_fn = fn;
-    o->search_weight_user = user;
-    return CHURN_OK;
-}
-
-int churn_train_opts_set_label_positive(churn_train_opts *o,
-                                        const char *value)
-{
-    if (!o || (value && !*value))
-        return CHURN_EINVAL;
-    char *copy = value ? churn__strdup(value) : NULL;
-    if (value && !copy)
-        return CHURN_ENOMEM;
-    free(o->label_positive);
-    o->label_positive = copy;
-    return CHURN_OK;
-}
-
-int churn_train_opts_set_validation(churn_train_opts *o, double fraction)
-{
-    if (!o || !(fraction >= 0 && fraction < 1))
-        return CHURN_EINVAL;
-    o->validation = fraction;
-    return CHURN_OK;
-}
-
-int churn_train_opts_set_refit(churn_train_opts *o, int refit)
-{
-    if (!o)
-        return CHURN_EINVAL;
-    o->refit = refit != 0;
-    return CHURN_OK;
-}
-
-int churn_train_opts_set_seed(churn_train_opts *o, uint64_t seed)
-{
-    if (!o)
-        return CHURN_EINVAL;
-    o->seed = seed;
-    return CHURN_OK;
-}
-
-uint64_t churn__train_opts_seed(const churn_train_opts *o)
-{
-    return o ? o->seed : 0;
-}
-
-int churn_train_opts_set_progress(churn_train_opts *o, churn_progress_fn fn,
-                                  void *user)
-{
-    if (!o)
-        return CHURN_EINVAL;
-    o->progress = fn;
-    o->progress_user = user;
-    return CHURN_OK;
-}
-
-int churn_train_opts_set_time_budget(churn_train_opts *o, double seconds)
-{
-    if (!o || !(seconds >= 0) || !isfinite(seconds))
-        return CHURN_EINVAL;
-    o->time_budget = seconds;
-    return CHURN_OK;
-}
-
-int churn_train_opts_set_search_rows(churn_train_opts *o, size_t n)
-{
-    if (!o)
-        return CHURN_EINVAL;
-    o->search_rows = n;
-    return CHURN_OK;
-}
-
-int churn_train_opts_set_comm(churn_train_opts *o, const churn_comm *comm)
-{
-    if (!o)
-        return CHURN_EINVAL;
-    if (!comm) {
-        memset(&o->comm, 0, sizeof o->comm);
-        return CHURN_OK;
-    }
-    if (comm->size < 1 || comm->rank < 0 || comm->rank >= comm->size ||
-        !comm->allreduce || !comm->gather)
-        return CHURN_EINVAL;
-    o->comm = *comm;
-    return CHURN_OK;
-}
-
-int churn_train_opts_set_horizon(churn_train_opts *o, double days)
-{
-    if (!o || !(days > 0) || !isfinite(days))
-        return CHURN_EINVAL;
-    o->horizon = days;
-    return CHURN_OK;
-}
-
-/* The family the options fit; NULL for "auto" (a search picks it). */
-static const churn__family *family_of(const churn_train_opts *o)
-{
-    const churn__family *f = churn__family_find(o->family);
-    return f ? churn__family_for(f, o->kernel) : NULL;
-}
-
-int churn_train_opts_distributed(const churn_train_opts *o)
-{
-    const churn__family *f = o ? family_of(o) : NULL;
-    return f && f->distributed;
-}
-
-/* What a fit across ranks supports (see churn_train_opts_set_comm): the
- * one list, which churn_train and the tools' checks share. who opens the
- * message ("training across 4 ranks"). */
-static int check_distributed(const churn_train_opts *o, const char *who,
-                             churn_error *err)
-{
-    const churn__family *f = family_of(o);
-    if (!f || !f->distributed)
-        return churn__fail(err, CHURN_EINVAL, "%s needs a family with a "
-                           "distributed fit; %s has none", who,
-                           f ? f->name : o->family);
-    const char *what = o->validation > 0 ? "a validation hold-out"
-                       : o->search         ? "a grid search"
-                       : o->calibration > 0 ? "calibration"
-                       : o->max_rows       ? "a row cap"
-                                           : NULL;
-    if (what)
-        return churn__fail(err, CHURN_EINVAL, "%s does not support %s", who,
-                           what);
-    return CHURN_OK;
-}
-
-int churn_train_opts_check_distributed(const churn_train_opts *o,
-                                       churn_error *err)
-{
-    if (!o)
-        return churn__fail(err, CHURN_EINVAL, "training across ranks: no "
-                           "options");
-    return check_distributed(o, "training across ranks", err);
-}
 
 /* The search setup the options ask for. */
 static void search_setup(const churn_train_opts *o, churn__search *sr)
@@ -581,6 +242,66 @@ static void stamp(churn_model *m, const churn__fit_params *fp)
              fp->balanced ? "balanced" : "none");
 }
 
+/* The fit parameters the options give, across ranks with comm; "auto":
+ * the search's first family until the search picks one. */
+static churn__fit_params fit_params(const churn_train_opts *o,
+                                    const churn_comm *comm)
+{
+    const churn__family *family = churn__train_family(o);
+    churn__fit_params fp = {
+        .family = family ? family : &churn__family_logistic,
+        .c = o->c, .balanced = o->balanced, .kernel = o->kernel,
+        .gamma = o->gamma, .degree = o->degree,
+        .components = o->components, .seed = o->seed, .xgb = o->xgb,
+        .comm = comm, .horizon = o->horizon};
+    if (o->balanced < 0)
+        fp.balanced = churn__auto_balanced(o->calibration, &fp);
+    return fp;
+}
+
+/* Splits rows[0..n) into the rows to fit, fit[0..*n_fit), and the
+ * customers held out for validation (o->validation of them, stratified),
+ * held_rows[0..*n_held); held has room for n flags. */
+static int split_validation(const churn_dataset *ds, const size_t *rows,
+                            size_t n, const churn_train_opts *o,
+                            unsigned char *held, size_t *fit, size_t *n_fit,
+                            size_t *held_rows, size_t *n_held,
+                            churn_error *err)
+{
+    *n_fit = *n_held = 0;
+    if (o->validation > 0) {
+        int rc = churn__cv_holdout(ds, rows, n, o->validation, o->seed,
+                                   held, err);
+        if (rc != CHURN_OK)
+            return rc;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (held[i])
+            held_rows[(*n_held)++] = rows[i];
+        else
+            fit[(*n_fit)++] = rows[i];
+    }
+    return CHURN_OK;
+}
+
+/* Records in m the rows the final model was fitted on, rows[0..n), and
+ * the churners among them: across ranks, the job's (summed, the same on
+ * every rank, as the fit combined them). */
+static int count_trained(churn_model *m, const churn_dataset *ds,
+                         const size_t *rows, size_t n,
+                         const churn_comm *comm, churn_error *err)
+{
+    double trained[2] = {(double)n, 0};
+    for (size_t i = 0; i < n; i++)
+        trained[1] += churn_dataset_label(ds, rows[i]) > 0.5;
+    int rc = churn__comm_reduce(comm, trained, 2, CHURN_REDUCE_SUM, err);
+    if (rc != CHURN_OK)
+        return rc;
+    m->metrics[CHURN__M_TRAIN_ROWS] = trained[0];
+    m->metrics[CHURN__M_TRAIN_POSITIVES] = trained[1];
+    return CHURN_OK;
+}
+
 int churn_train(const churn_dataset *ds, const churn_train_opts *o,
                 churn_model **out, churn_error *err)
 {
@@ -594,8 +315,8 @@ int churn_train(const churn_dataset *ds, const churn_train_opts *o,
     const churn_comm *comm = o->comm.size > 1 ? &o->comm : NULL;
     char who[64];
     snprintf(who, sizeof who, "training across %d ranks", o->comm.size);
-    int rc = comm ? check_distributed(o, who, err) : CHURN_OK;
-    if (rc == CHURN_OK && family_of(o) == &churn__family_survival)
+    int rc = comm ? churn__train_check_distributed(o, who, err) : CHURN_OK;
+    if (rc == CHURN_OK && churn__train_family(o) == &churn__family_survival)
         rc = churn__survival_check(ds, o->horizon, o->search,
                                    o->calibration, o->balanced, err);
     if (rc == CHURN_OK)
@@ -612,29 +333,18 @@ int churn_train(const churn_dataset *ds, const churn_train_opts *o,
         rc = churn__fail_nomem(err);
     if ((rc = churn_comm_agree(comm, rc, err)) != CHURN_OK)
         goto done;
-    /* "auto": the search's first family until the search picks one. */
-    const churn__family *family = family_of(o);
-    churn__fit_params fp = {
-        .family = family ? family : &churn__family_logistic,
-        .c = o->c, .balanced = o->balanced, .kernel = o->kernel,
-        .gamma = o->gamma, .degree = o->degree,
-        .components = o->components, .seed = o->seed, .xgb = o->xgb,
-        .comm = comm, .horizon = o->horizon};
-    if (o->balanced < 0)
-        fp.balanced = churn__auto_balanced(o->calibration, &fp);
+    churn__fit_params fp = fit_params(o, comm);
     int search = o->search || strcmp(o->family, "auto") == 0;
-    size_t n_fit = 0, n_held = 0;
-    if (o->validation > 0) {
-        rc = churn__cv_holdout(ds, rows, n, o->validation, o->seed, held, err);
-        if (rc != CHURN_OK)
-            goto done;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (held[i])
-            held_rows[n_held++] = rows[i];
-        else
-            fit[n_fit++] = rows[i];
-    }
+    size_t n_fit, n_held;
+    rc = split_validation(ds, rows, n, o, held, fit, &n_fit, held_rows,
+                          &n_held, err);
+    if (rc != CHURN_OK)
+        goto done;
+    /* The final model: refitted on all rows, or the one fitted without
+     * the held-out customers. */
+    int refit = n_held > 0 && o->refit;
+    const size_t *final_rows = refit ? rows : fit;
+    size_t n_final = refit ? n : n_fit;
     if (o->progress)
         o->progress(o->progress_user, "training", 0, o->refit ? 2 : 1);
     rc = fit_rows(ds, fit, n_fit, o, search, &fp, m, err);
@@ -642,33 +352,20 @@ int churn_train(const churn_dataset *ds, const churn_train_opts *o,
         rc = validate(m, ds, held_rows, n_held,
                       &m->metrics[CHURN__M_VALIDATION_AUC],
                       &m->metrics[CHURN__M_VALIDATION_LOG_LOSS], err);
-    if (rc == CHURN_OK && n_held > 0 && o->refit) {
+    if (rc == CHURN_OK && refit) {
         if (o->progress)
             o->progress(o->progress_user, "training", 1, 2);
         rc = fit_rows(ds, rows, n, o, 0, &fp, m, err);
     }
     if (rc == CHURN_OK) /* every rank fails alike before the reduce */
         rc = churn_comm_agree(comm, stamp_label(m, ds, o, err), err);
-    if (rc == CHURN_OK) /* the rows the final model was fitted on */
-        rc = n_held > 0 && o->refit
-                 ? churn__drift_fit(m, ds, rows, n, comm, err)
-                 : churn__drift_fit(m, ds, fit, n_fit, comm, err);
+    if (rc == CHURN_OK)
+        rc = churn__drift_fit(m, ds, final_rows, n_final, comm, err);
     if (rc != CHURN_OK)
         goto done;
     stamp(m, &fp);
-    int all = n_held > 0 && o->refit;
-    m->metrics[CHURN__M_TRAIN_ROWS] = (double)(all ? n : n_fit);
-    m->metrics[CHURN__M_TRAIN_POSITIVES] = 0;
-    for (size_t i = 0; i < (all ? n : n_fit); i++)
-        m->metrics[CHURN__M_TRAIN_POSITIVES] +=
-            churn_dataset_label(ds, (all ? rows : fit)[i]) > 0.5;
-    /* Across ranks: the job's rows (combined as the fit, on every rank). */
-    double trained[2] = {m->metrics[CHURN__M_TRAIN_ROWS],
-                         m->metrics[CHURN__M_TRAIN_POSITIVES]};
-    if ((rc = churn__comm_reduce(comm, trained, 2, CHURN_REDUCE_SUM, err)))
+    if ((rc = count_trained(m, ds, final_rows, n_final, comm, err)))
         goto done;
-    m->metrics[CHURN__M_TRAIN_ROWS] = trained[0];
-    m->metrics[CHURN__M_TRAIN_POSITIVES] = trained[1];
     m->metrics[CHURN__M_VALIDATION_ROWS] = (double)n_held;
     m->metrics[CHURN__M_TRAIN_SECONDS] = churn__now() - start;
     *out = m;

@@ -1,5 +1,6 @@
-/* train.h - internals of training shared by train.c and search.c:
- * out-of-fold decision values, the grid search and calibration. */
+/* train.h - internals of training shared by train.c, train_opts.c and
+ * search.c: the training options, out-of-fold decision values, the grid
+ * search and calibration. */
 #ifndef CHURN_MODELS_TRAIN_H
 #define CHURN_MODELS_TRAIN_H
 
@@ -81,6 +82,45 @@ int churn__calibration_fit_cv(const churn__search *sr,
                               size_t p, const churn__fit_params *fp,
                               churn__calib_kind kind, churn__calibration *cal,
                               churn_error *err);
+
+/* What churn_train_opts holds (train_opts.c sets it, train.c reads it). */
+struct churn_train_opts {
+    char family[16];
+    double c;
+    int balanced; /* 1, 0, or -1: "auto" (churn__auto_balanced) */
+    churn__kernel kernel;
+    double gamma;
+    int degree;
+    size_t components; /* rbf-approx random features; 0: the default */
+    churn__xgb_params xgb; /* gbdt */
+    int calibration;  /* a churn__calib_kind, or -1: the family's default */
+    int search;
+    churn__metric_kind metric;
+    size_t max_rows;
+    churn_search_fn search_fn;
+    void *search_user;
+    churn_search_weight_fn search_weight_fn;
+    void *search_weight_user;
+    char *label_positive; /* recorded in the model; NULL: none given */
+    double validation;
+    int refit;
+    uint64_t seed;
+    churn_progress_fn progress;
+    void *progress_user;
+    churn_comm comm; /* size 0: this process alone */
+    double horizon;  /* survival: label horizon in days; 0 = not given */
+    double time_budget; /* seconds of search; 0: none */
+    size_t search_rows; /* the search's sample above this many rows */
+};
+
+/* The family the options fit; NULL for "auto" (a search picks it). */
+const churn__family *churn__train_family(const churn_train_opts *o);
+
+/* What a fit across ranks supports (see churn_train_opts_set_comm): the
+ * one list, which churn_train and the tools' checks share. who opens the
+ * message ("training across 4 ranks"). */
+int churn__train_check_distributed(const churn_train_opts *o,
+                                   const char *who, churn_error *err);
 
 /* The seed of o (churn_train_opts_set_seed), for the report's training
  * setup; 0 for NULL. */

@@ -1,6 +1,6 @@
 /* train_gbdt.c - the public setters of the gbdt family's options
  * (churn.h), with the ranges churn__xgb_fit checks; the options live in
- * churn_train_opts (train.c). */
+ * churn_train_opts (train.h, set in train_opts.c). */
 #include "models/train.h"
 
 #include <math.h>

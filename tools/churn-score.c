@@ -148,26 +148,6 @@ static int is_number(const char *arg, double *v)
     return 0;
 }
 
-/* Up to 16 day counts "30,60,90" into days; returns how many. */
-static size_t parse_horizons(const char *arg, double *days)
-{
-    size_t n = 0;
-    for (const char *p = arg;; n++) {
-        const char *comma = strchr(p, ',');
-        size_t len = comma ? (size_t)(comma - p) : strlen(p);
-        char one[64];
-        if (n == 16 || len >= sizeof one)
-            cli_usage_error("--horizons: at most 16 numbers of days, such "
-                            "as 30,60,90");
-        memcpy(one, p, len);
-        one[len] = '\0';
-        days[n] = cli_double("--horizons", one, 0, 36500);
-        if (!comma)
-            return n + 1;
-        p = comma + 1;
-    }
-}
-
 /* Adds the rows of s (NULL: none) and those in the high tier to
  * counted[0] and counted[1]. */
 static void count_scored(const churn_scores *s, double *counted)
@@ -316,7 +296,7 @@ int main(int argc, char **argv)
         case 'P': previous = optarg; break;
         case 'E': escalated_only = 1; break;
         case 'J': threads = cli_size("--threads", optarg, 1, 256); break;
-        case 'H': n_days = parse_horizons(optarg, days); survival = 1; break;
+        case 'H': n_days = cli_horizons(optarg, 0, days); survival = 1; break;
         case 'G': /* a number is a value, anything else a column */
             margin_column = is_number(optarg, &margin) ? NULL : optarg;
             survival = 1;

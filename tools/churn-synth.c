@@ -112,7 +112,33 @@ static void write_table(churn_synth_opts *o, size_t rows, size_t features,
                 rows, features, cli_now() - start);
 }
 
-int main(int argc, char **argv)
+/* The histories into folder dir: events, customers and truth files; the
+ * summary reads the truth back. */
+static void write_histories(churn_synth_opts *o, const char *dir,
+                            size_t customers, int quiet)
+{
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+        cli_fail("%s: cannot create folder: %s", dir, strerror(errno));
+    uint64_t events = 0;
+    churn_synth_opts_set_progress(o, on_progress, &events);
+    double start = cli_now();
+    churn_error err;
+    int rc = churn_synth_generate(o, dir, &err);
+    cli_progress_done();
+    if (rc != CHURN_OK)
+        cli_fail_err(rc, &err);
+    if (!quiet)
+        print_summary(dir, customers, events, cli_now() - start);
+}
+
+typedef struct synth_args {
+    const char *dir;                       /* -o: a folder, or --table's file */
+    size_t customers, table_rows, features; /* table_rows 0: histories */
+    int quiet;
+    churn_synth_opts *o;                   /* the generator's options */
+} synth_args;
+
+static void parse_args(int argc, char **argv, synth_args *a)
 {
     enum { AS_OF = 1, HISTORY, HORIZON, RATE, TABLE, FEATURES };
     static const struct option longopts[] = {
@@ -129,31 +155,26 @@ int main(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
-    const char *dir = NULL;
-    size_t customers = 1000, table_rows = 0, features = 40;
-    int quiet = 0, c;
-    cli_tool = "churn-synth";
-    churn_synth_opts *o = churn_synth_opts_new();
-    if (!o)
-        cli_fail("out of memory");
+    churn_synth_opts *o = a->o;
+    int c;
     opterr = 0; /* cli_bad_option says what is wrong */
     while ((c = getopt_long(argc, argv, ":o:n:s:qhV", longopts, NULL)) !=
            -1) {
         switch (c) {
-        case 'o': dir = optarg; break;
-        case 'q': quiet = 1; break;
+        case 'o': a->dir = optarg; break;
+        case 'q': a->quiet = 1; break;
         case 'h':
             usage();
             churn_synth_opts_free(o);
-            return 0;
+            exit(0);
         case 'V':
             cli_print_version();
             churn_synth_opts_free(o);
-            return 0;
+            exit(0);
         case 'n':
-            customers = cli_size("--customers", optarg, 1, 100000000);
-            check(churn_synth_opts_set_customers(o, customers), "--customers",
-                  optarg);
+            a->customers = cli_size("--customers", optarg, 1, 100000000);
+            check(churn_synth_opts_set_customers(o, a->customers),
+                  "--customers", optarg);
             break;
         case 's':
             churn_synth_opts_set_seed(
@@ -179,36 +200,32 @@ int main(int argc, char **argv)
                   "--activity-rate", optarg);
             break;
         case TABLE:
-            table_rows = cli_size("--table", optarg, 1, 1000000000);
+            a->table_rows = cli_size("--table", optarg, 1, 1000000000);
             break;
         case FEATURES:
-            features = cli_size("--features", optarg, 1, 10000);
+            a->features = cli_size("--features", optarg, 1, 10000);
             break;
         default: cli_bad_option(c, argv);
         }
     }
     if (optind < argc)
         cli_usage_error("unexpected argument '%s'", argv[optind]);
-    if (!dir)
-        cli_usage_error(table_rows ? "no output file given (-o FILE.csv)"
-                                   : "no output folder given (-o DIR)");
-    if (table_rows) {
-        write_table(o, table_rows, features, dir, quiet);
-        churn_synth_opts_free(o);
-        return 0;
-    }
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-        cli_fail("%s: cannot create folder: %s", dir, strerror(errno));
-    uint64_t events = 0;
-    churn_synth_opts_set_progress(o, on_progress, &events);
-    double start = cli_now();
-    churn_error err;
-    int rc = churn_synth_generate(o, dir, &err);
-    cli_progress_done();
-    if (rc != CHURN_OK)
-        cli_fail_err(rc, &err);
-    if (!quiet)
-        print_summary(dir, customers, events, cli_now() - start);
-    churn_synth_opts_free(o);
+    if (!a->dir)
+        cli_usage_error(a->table_rows ? "no output file given (-o FILE.csv)"
+                                      : "no output folder given (-o DIR)");
+}
+
+int main(int argc, char **argv)
+{
+    synth_args a = {.customers = 1000, .features = 40};
+    cli_tool = "churn-synth";
+    if (!(a.o = churn_synth_opts_new()))
+        cli_fail("out of memory");
+    parse_args(argc, argv, &a);
+    if (a.table_rows)
+        write_table(a.o, a.table_rows, a.features, a.dir, a.quiet);
+    else
+        write_histories(a.o, a.dir, a.customers, a.quiet);
+    churn_synth_opts_free(a.o);
     return 0;
 }

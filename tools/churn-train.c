@@ -176,31 +176,33 @@ typedef struct train_args {
     int refit, quiet, mpi, validation_given;
 } train_args;
 
+/* The long options: codes below CLI_HISTORY_BASE are churn-train's own;
+ * the history and training options are those of cli.h. */
+enum { LABEL = 1, POSITIVE, ID, MODEL, VALIDATION, NO_REFIT, SEED,
+       METRIC, REPORT, MPI_OPT, THREADS };
+static const struct option longopts[] = {
+    {"data", required_argument, NULL, 'd'},
+    {"label", required_argument, NULL, LABEL},
+    {"positive", required_argument, NULL, POSITIVE},
+    {"id", required_argument, NULL, ID},
+    {"model", required_argument, NULL, MODEL},
+    {"metric", required_argument, NULL, METRIC},
+    {"validation", required_argument, NULL, VALIDATION},
+    {"no-refit", no_argument, NULL, NO_REFIT},
+    {"seed", required_argument, NULL, SEED},
+    {"output", required_argument, NULL, 'o'},
+    {"report", required_argument, NULL, REPORT},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {"mpi", no_argument, NULL, MPI_OPT},
+    {"threads", required_argument, NULL, THREADS},
+    CLI_TRAIN_OPTIONS,
+    CLI_HISTORY_OPTIONS,
+    {NULL, 0, NULL, 0}};
 
 static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
 {
-    enum { LABEL = 1, POSITIVE, ID, MODEL, VALIDATION, NO_REFIT, SEED,
-           METRIC, REPORT, MPI_OPT, THREADS };
-    static const struct option longopts[] = {
-        {"data", required_argument, NULL, 'd'},
-        {"label", required_argument, NULL, LABEL},
-        {"positive", required_argument, NULL, POSITIVE},
-        {"id", required_argument, NULL, ID},
-        {"model", required_argument, NULL, MODEL},
-        {"metric", required_argument, NULL, METRIC},
-        {"validation", required_argument, NULL, VALIDATION},
-        {"no-refit", no_argument, NULL, NO_REFIT},
-        {"seed", required_argument, NULL, SEED},
-        {"output", required_argument, NULL, 'o'},
-        {"report", required_argument, NULL, REPORT},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {"mpi", no_argument, NULL, MPI_OPT},
-        {"threads", required_argument, NULL, THREADS},
-        CLI_TRAIN_OPTIONS,
-        CLI_HISTORY_OPTIONS,
-        {NULL, 0, NULL, 0}};
     int c;
     opterr = 0; /* cli_bad_option says what is wrong */
     while ((c = getopt_long(argc, argv, ":d:o:qhV", longopts, NULL)) != -1) {
@@ -243,6 +245,11 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
         cli_usage_error("-o MODEL.churn is required");
     if (!a->data == !h->events)
         cli_usage_error("give either --data or --events");
+    /* The model keeps the value for churn-eval: an empty one says nothing
+     * (and churn_train_opts_set_label_positive refuses it). */
+    if (a->positive && !*a->positive)
+        cli_usage_error("--positive needs the label value that means "
+                        "churned, not an empty one");
     if (h->events)
         cli_history_check(h);
     cli_train_check(&a->t);
@@ -458,18 +465,8 @@ static churn_dataset *mpi_share(const churn_comm *comm, const train_args *a,
     churn_dataset *ds = NULL;
     int rc;
     if (a->data) {
-        churn_csv_opts *o = churn_csv_opts_new();
-        if (!o)
-            cli_fail("out of memory");
-        rc = churn_csv_opts_set_label_column(o, a->label);
-        if (rc == CHURN_OK)
-            rc = cli_table_apply(o);
-        if (rc == CHURN_OK && a->positive)
-            rc = churn_csv_opts_set_positive(o, a->positive);
-        if (rc == CHURN_OK && a->id)
-            rc = churn_csv_opts_set_id_column(o, a->id);
-        if (rc == CHURN_OK)
-            rc = cli_shards_csv(comm, a->data, o, &ds, &err);
+        churn_csv_opts *o = cli_labeled_opts(a->label, a->positive, a->id);
+        rc = cli_shards_csv(comm, a->data, o, &ds, &err);
         if (rc == CHURN_OK) /* the shards have the same columns */
             rc = cli_table_check(ds, a->data, &err);
         churn_csv_opts_free(o);

@@ -132,6 +132,25 @@ int64_t cli_date(const char *opt, const char *arg)
     return (int64_t)t;
 }
 
+size_t cli_horizons(const char *arg, double min, double *days)
+{
+    size_t n = 0;
+    for (const char *p = arg;; n++) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        char one[64];
+        if (n == CLI_MAX_HORIZONS || len >= sizeof one)
+            cli_usage_error("--horizons: at most %d numbers of days, such "
+                            "as 30,60,90", CLI_MAX_HORIZONS);
+        memcpy(one, p, len);
+        one[len] = '\0';
+        days[n] = cli_double("--horizons", one, min, 36500);
+        if (!comma)
+            return n + 1;
+        p = comma + 1;
+    }
+}
+
 void cli_progress(void *user, const char *stage, uint64_t done,
                   uint64_t total)
 {
@@ -444,11 +463,9 @@ void cli_history_list_events(const cli_history *h)
 
 size_t cli_threads;
 
-churn_dataset *cli_read_labeled(const char *path, const char *label,
-                                const char *positive, const char *id)
+churn_csv_opts *cli_labeled_opts(const char *label, const char *positive,
+                                 const char *id)
 {
-    churn_error err;
-    churn_dataset *ds = NULL;
     churn_csv_opts *o = churn_csv_opts_new();
     if (!o)
         cli_fail("out of memory");
@@ -459,8 +476,18 @@ churn_dataset *cli_read_labeled(const char *path, const char *label,
         rc = churn_csv_opts_set_positive(o, positive);
     if (rc == CHURN_OK && id)
         rc = churn_csv_opts_set_id_column(o, id);
-    if (rc == CHURN_OK)
-        rc = churn_dataset_read_csv(path, o, &ds, &err);
+    if (rc != CHURN_OK) /* the setters leave no message: the status's */
+        cli_fail_err(rc, NULL);
+    return o;
+}
+
+churn_dataset *cli_read_labeled(const char *path, const char *label,
+                                const char *positive, const char *id)
+{
+    churn_error err;
+    churn_dataset *ds = NULL;
+    churn_csv_opts *o = cli_labeled_opts(label, positive, id);
+    int rc = churn_dataset_read_csv(path, o, &ds, &err);
     if (rc == CHURN_OK)
         rc = cli_table_check(ds, path, &err);
     churn_csv_opts_free(o);

@@ -49,6 +49,12 @@ size_t cli_size(const char *opt, const char *arg, size_t min, size_t max);
  * anything else, numbers included, exits 2 showing the format. */
 int64_t cli_date(const char *opt, const char *arg);
 
+/* --horizons D,D,..: up to CLI_MAX_HORIZONS day counts, each in
+ * [min, 36500], into days (room for CLI_MAX_HORIZONS); returns how many.
+ * churn-score and churn-eval share it; a bad list exits 2. */
+#define CLI_MAX_HORIZONS 16
+size_t cli_horizons(const char *arg, double min, double *days);
+
 /* x as text for a report, by churn_format_number: decimals < 0 the
  * shortest round-trip form, else rounded; never "-0", "nan" or "inf"
  * ("n/a"). The text lives until the end of the calling expression:
@@ -187,6 +193,11 @@ void cli_history_list_events(const cli_history *h);
  * core). */
 extern size_t cli_threads;
 
+/* The CSV options of a labeled table: label column label, positive value
+ * and id column (NULL = defaults), the table options and cli_threads;
+ * exits 1 (out of memory) or 10 + the status of a setter that refuses. */
+churn_csv_opts *cli_labeled_opts(const char *label, const char *positive,
+                                 const char *id);
 /* Reads a labeled CSV (label column label, positive value and id column
  * optional, NULL = defaults) with cli_threads threads; exits 1 with the
  * library's message. */

@@ -12,6 +12,12 @@ $RUN "$BIN/churn-train" --help | grep -q 'Usage: churn-train' || fail "help"
 set +e
 $RUN "$BIN/churn-train" --bogus >/dev/null 2>&1; [ $? -eq 2 ] || fail "bad flag should exit 2"
 $RUN "$BIN/churn-train" --data datasets/mlc_churn.csv >/dev/null 2>&1; [ $? -eq 2 ] || fail "missing -o should exit 2"
+# An empty --positive is a usage error (it was "out of memory", exit 1).
+$RUN "$BIN/churn-train" --data datasets/mlc_churn.csv --label churn \
+    --positive '' -o "$tmp/p.churn" >/dev/null 2>"$tmp/err.txt"
+[ $? -eq 2 ] || fail "empty --positive should exit 2"
+grep -q 'positive needs the label value' "$tmp/err.txt" ||
+    fail "empty --positive: $(cat "$tmp/err.txt")"
 set -e
 
 $RUN "$BIN/churn-train" --data datasets/mlc_churn.csv --label churn \
