@@ -493,7 +493,7 @@ CHURN_API int churn_synth_table(const churn_synth_opts *o, size_t rows,
                                 churn_error *err);
 
 /* ------------------------------------------------------------------ models */
-/* Implemented in models/train.c, models/train_gbdt.c. */
+/* Implemented in models/train_opts.c, models/train.c, models/train_gbdt.c. */
 
 /* A trained model: the fitted preprocessing pipeline, the classifier, its
  * calibration and training metadata. Immutable once made or loaded, so
@@ -674,7 +674,7 @@ CHURN_API int churn_train(const churn_dataset *ds, const churn_train_opts *o,
                           churn_model **out, churn_error *err);
 
 /* --------------------------------------------------------- distributed runs */
-/* Implemented in ml/comm.c, features/shards.c, models/train.c. */
+/* Implemented in ml/comm.c, features/shards.c, models/train_opts.c. */
 
 /* libchurn carries no message layer of its own. A distributed run (the
  * tools' --mpi mode over Open MPI, or any other layer) gives it a
