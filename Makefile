@@ -100,9 +100,10 @@ $(SHARED): $(LIB_OBJ)
 	ln -sf $(SONAME) $(BUILD)/libchurn.so
 
 # Tools include only churn.h (and tools/cli.h, their shared helpers).
-$(BUILD)/bin/%: tools/%.c tools/cli.c tools/cli_train.c tools/cli.h $(STATIC)
+CLI_SRC := tools/cli.c tools/cli_train.c tools/cli_table.c
+$(BUILD)/bin/%: tools/%.c $(CLI_SRC) tools/cli.h $(STATIC)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< tools/cli.c tools/cli_train.c $(STATIC) \
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(CLI_SRC) $(STATIC) \
 	    $(DEP_LIBS)
 
 # MPI: only churn-train, churn-score and churn-features link it, through
@@ -131,11 +132,11 @@ $(BUILD)/obj/tools/mpi.o: tools/mpi.c tools/mpi.h tools/cli.h ml/churn.h \
 	@mkdir -p $(dir $@)
 	$(MPI_CC) $(ALL_CFLAGS) $(MPI_DEF) -c $< -o $@
 
-$(MPI_TOOLS): $(BUILD)/bin/%: tools/%.c tools/cli.c tools/cli_train.c tools/cli.h \
+$(MPI_TOOLS): $(BUILD)/bin/%: tools/%.c $(CLI_SRC) tools/cli.h \
               tools/shards.c tools/shards.h tools/mpi.h \
               $(BUILD)/obj/tools/mpi.o $(STATIC)
 	@mkdir -p $(dir $@)
-	$(MPI_CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< tools/cli.c tools/cli_train.c \
+	$(MPI_CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(CLI_SRC) \
 	    tools/shards.c $(BUILD)/obj/tools/mpi.o $(STATIC) $(DEP_LIBS)
 
 # Unit tests link the static library, so they can reach churn__ internals.
@@ -326,7 +327,7 @@ uninstall:
 # beyond churn_* (rule 1).
 lint: $(SHARED)
 	@bad=$$(grep -nE '\b(strcpy|strcat|sprintf|vsprintf|gets|atoi|atol|atof|strtok|setlocale)\s*\(' \
-	    $(LIB_SRC) $(TOOL_SRC) tools/cli.c tools/cli_train.c tools/shards.c tools/mpi.c \
+	    $(LIB_SRC) $(TOOL_SRC) $(CLI_SRC) tools/shards.c tools/mpi.c \
 	    ml/*.h */*.h 2>/dev/null); \
 	if [ -n "$$bad" ]; then echo "banned calls:"; echo "$$bad"; exit 1; fi
 	@dup=$$(grep -nE '^static [a-z ]*\b(sigmoid|log1p_exp)\(' $(LIB_SRC)); \
