@@ -102,7 +102,8 @@ $(SHARED): $(LIB_OBJ)
 # Tools include only churn.h (and tools/cli.h, their shared helpers). A
 # tool split in files names its others below; every .c prerequisite is
 # linked in.
-$(BUILD)/bin/%: tools/%.c tools/cli.c tools/cli_train.c tools/cli.h $(STATIC)
+CLI_SRC := tools/cli.c tools/cli_train.c tools/cli_table.c
+$(BUILD)/bin/%: tools/%.c $(CLI_SRC) tools/cli.h $(STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(filter %.c,$^) $(STATIC) \
 	    $(DEP_LIBS)
@@ -136,7 +137,7 @@ $(BUILD)/obj/tools/mpi.o: tools/mpi.c tools/mpi.h tools/cli.h ml/churn.h \
 	@mkdir -p $(dir $@)
 	$(MPI_CC) $(ALL_CFLAGS) $(MPI_DEF) -c $< -o $@
 
-$(MPI_TOOLS): $(BUILD)/bin/%: tools/%.c tools/cli.c tools/cli_train.c tools/cli.h \
+$(MPI_TOOLS): $(BUILD)/bin/%: tools/%.c $(CLI_SRC) tools/cli.h \
               tools/shards.c tools/shards.h tools/mpi.h \
               $(BUILD)/obj/tools/mpi.o $(STATIC)
 	@mkdir -p $(dir $@)

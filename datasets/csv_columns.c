@@ -1,8 +1,8 @@
 /* csv_columns.c - the tabular reader's data contract for columns: which
  * column holds the ids (by name), and whether a column whose cells are
  * not all numbers is categorical or an error (a few bad cells among
- * numbers, or numbers written with currency signs, thousands separators
- * or percent signs). Both readers (csv_read.c, csv_fast.c) decide by
+ * numbers, or numbers written with currency signs, thousands separators,
+ * decimal commas or percent signs). Both readers (csv_read.c, csv_fast.c) decide by
  * these rules, so they agree. */
 #include "datasets/csv_reader.h"
 
@@ -96,11 +96,28 @@ static size_t grouped_digits(const char *s, size_t n, size_t i, int *grouped)
     return i;
 }
 
+/* Digits, a decimal comma, digits from s[i] (12,5 and 0,25: numbers
+ * written where the comma is the decimal mark, as in a file delimited
+ * by ';'); returns the end, or 0. */
+static size_t decimal_comma(const char *s, size_t n, size_t i)
+{
+    size_t start = i;
+    while (i < n && isdigit((unsigned char)s[i]))
+        i++;
+    if (i == start || i == n || s[i] != ',')
+        return 0;
+    start = ++i;
+    while (i < n && isdigit((unsigned char)s[i]))
+        i++;
+    return i > start ? i : 0;
+}
+
 /* 1 when s is a number written for people: [sign][currency][sign]
- * digits with thousands separators [.digits] [% or a currency sign when
- * none leads], with at least one of the currency sign, a separator or
- * the percent sign. */
-static int is_formatted(const char *s, size_t n)
+ * digits with thousands separators [.digits], or with a decimal comma
+ * when comma_decimals, [% or a currency sign when none leads], with at
+ * least one of the currency sign, a separator, the decimal comma or the
+ * percent sign. */
+static int is_formatted(const char *s, size_t n, int comma_decimals)
 {
     while (n > 0 && isspace((unsigned char)s[n - 1]))
         n--;
@@ -116,7 +133,10 @@ static int is_formatted(const char *s, size_t n)
         if (i < n && (s[i] == '+' || s[i] == '-'))
             i++;
     }
-    if ((i = grouped_digits(s, n, i, &grouped)) == 0)
+    size_t end = grouped_digits(s, n, i, &grouped);
+    if (end == 0 && comma_decimals && (end = decimal_comma(s, n, i)) > 0)
+        grouped = 1; /* marked as a separator is */
+    if ((i = end) == 0)
         return 0;
     i = skip_spaces(s, n, i);
     if (i < n && s[i] == '%') {
@@ -129,13 +149,16 @@ static int is_formatted(const char *s, size_t n)
     return i == n && (marked || grouped);
 }
 
-int churn__csv_cell_class(const char *text, size_t len)
+int churn__csv_cell_class(const char *text, size_t len, char sep)
 {
     double v;
     if (churn__parse_double(text, len, &v))
         return CHURN__CELL_NUMBER;
-    return is_formatted(text, len) ? CHURN__CELL_FORMATTED
-                                   : CHURN__CELL_TEXT;
+    /* In a file delimited by ';', tabs or '|', 12,5 is a number with a
+     * decimal comma; in a comma-delimited one it had to be quoted and may
+     * as well be a list ("1,2"), so it stays a text there. */
+    return is_formatted(text, len, sep != ',') ? CHURN__CELL_FORMATTED
+                                               : CHURN__CELL_TEXT;
 }
 
 void churn__csv_tally_bad(churn__csv_tally *t, int cls, const char *text,
@@ -181,9 +204,9 @@ int churn__csv_kind_fail(const reader *r, size_t j, const churn__csv_tally *t,
         return churn__fail_at(
             err, CHURN_EPARSE, r->path, t->line, t->column,
             "'%s' in %scolumn '%s' is a formatted number (%s): write plain "
-            "numbers (no currency sign, thousands separator or %%), leave "
+            "numbers (no currency sign, thousands separator%s or %%), leave "
             "%s empty or NA%s", t->text, forced ? "numeric " : "", name,
-            counts, them, way_out);
+            counts, r->sep != ',' ? ", decimal comma" : "", them, way_out);
     if (forced)
         return churn__fail_at(err, CHURN_EPARSE, r->path, t->line, t->column,
                               "'%s' in numeric column '%s' is not a finite "
@@ -195,8 +218,9 @@ int churn__csv_kind_fail(const reader *r, size_t j, const churn__csv_tally *t,
                           them, them, way_out);
 }
 
-/* The tally of categorical column j of ds, counted from its levels. */
-static int level_tally(const churn_dataset *ds, size_t j,
+/* The tally of categorical column j of ds, counted from its levels, in
+ * a file delimited by sep. */
+static int level_tally(const churn_dataset *ds, size_t j, char sep,
                        churn__csv_tally *t)
 {
     size_t n_levels = churn_dataset_n_levels(ds, j);
@@ -213,7 +237,7 @@ static int level_tally(const churn_dataset *ds, size_t j,
     memset(t, 0, sizeof *t);
     for (size_t k = 0; k < n_levels; k++) {
         const char *text = churn_dataset_level(ds, j, k);
-        int cls = churn__csv_cell_class(text, strlen(text));
+        int cls = churn__csv_cell_class(text, strlen(text), sep);
         if (cls == CHURN__CELL_NUMBER)
             t->numbers += count[k];
         t->bad += cls == CHURN__CELL_NUMBER ? 0 : count[k];
@@ -230,7 +254,7 @@ int churn__csv_kinds_ok(const reader *r, const churn_dataset *ds)
         if (r->is_categorical[j] ||
             churn_dataset_column_kind(ds, j) != CHURN_CATEGORICAL)
             continue;
-        if (!level_tally(ds, j, &t))
+        if (!level_tally(ds, j, r->sep, &t))
             return CHURN_ENOMEM;
         if (churn__csv_kind_error(&t, 0))
             return CHURN_EFORMAT;

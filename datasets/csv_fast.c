@@ -67,6 +67,9 @@ typedef struct fast {
     chunk *chunks;
     size_t n_chunks;
     size_t rows_done;          /* rows handed to r->sink in this attempt */
+    /* The bytes that end an unquoted field's scan: the delimiter, and
+     * the quote and NUL that the slow path must judge. */
+    unsigned char special[256];
 } fast;
 
 static void free_levels(const fast *f, chunk *c)
@@ -117,10 +120,6 @@ static int take_field(const fast *f, chunk *c, size_t i, size_t role,
     return 1;
 }
 
-/* The bytes that end an unquoted field's scan: the comma, and the quote
- * and NUL that the slow path must judge. */
-static const unsigned char special[256] = {[','] = 1, ['"'] = 1, [0] = 1};
-
 /* Parses one chunk: the task of one thread. Writes c->status. */
 static void parse_chunk(void *ctx, size_t t)
 {
@@ -129,6 +128,8 @@ static void parse_chunk(void *ctx, size_t t)
     const reader *r = f->r;
     const char *p = c->begin;
     size_t n_cols = r->n_cols;
+    const char sep = r->sep;
+    const unsigned char *special = f->special;
     while (p < c->end) {
         const char *nl = memchr(p, '\n', (size_t)(c->end - p));
         const char *e = nl ? nl : c->end, *next = nl ? nl + 1 : c->end;
@@ -149,9 +150,9 @@ static void parse_chunk(void *ctx, size_t t)
             const char *s = q;
             size_t role = field < r->n_fields ? f->role[field] : NO_FIELD;
             if (role < n_cols && !f->cat[role]) {
-                /* A number ending at the comma: scanned once. */
+                /* A number ending at the delimiter: scanned once. */
                 size_t n = churn__scan_decimal(s, (size_t)(e - s), &row[role]);
-                if (n > 0 && (s + n == e || s[n] == ',')) {
+                if (n > 0 && (s + n == e || s[n] == sep)) {
                     q = s + n;
                     field++;
                     if (q == e)
@@ -161,7 +162,7 @@ static void parse_chunk(void *ctx, size_t t)
             }
             while (q < e && !special[(unsigned char)*q])
                 q++;
-            if (q < e && *q != ',') { /* a quote or NUL: the slow path */
+            if (q < e && *q != sep) { /* a quote or NUL: the slow path */
                 c->status = FAST_DECLINE;
                 return;
             }
@@ -421,6 +422,9 @@ static int setup(fast *f, const reader *r, size_t n_threads, size_t *role)
     size_t n_cols = r->n_cols ? r->n_cols : 1;
     f->r = r;
     f->role = role;
+    f->special[(unsigned char)r->sep] = 1;
+    f->special['"'] = 1;
+    f->special[0] = 1;
     f->cat = malloc(n_cols);
     f->chunks = calloc(n_threads, sizeof *f->chunks);
     if (!f->cat || !f->chunks)

@@ -18,6 +18,7 @@ struct churn_csv_opts {
     size_t n_numeric;
     char **drop;        /* names left out */
     size_t n_drop;
+    char sep;           /* the delimiter; 0 = detected from the header */
 };
 
 /* ------------------------------------------------------------- options */
@@ -85,6 +86,20 @@ int churn_csv_opts_set_unique_ids(churn_csv_opts *o, int unique)
     return CHURN_OK;
 }
 
+int churn_csv_opts_set_delimiter(churn_csv_opts *o, char sep)
+{
+    if (!o || (sep != 0 && sep != ',' && sep != ';' && sep != '\t' &&
+               sep != '|'))
+        return CHURN_EINVAL;
+    o->sep = sep;
+    return CHURN_OK;
+}
+
+char churn_csv_opts_delimiter(const churn_csv_opts *o)
+{
+    return o ? o->sep : 0;
+}
+
 /* Appends a copy of name to the list *items of *n names. */
 static int add_name(char ***items, size_t *n, const char *name)
 {
@@ -134,6 +149,7 @@ void churn__csv_reader_init(reader *r, const char *path, const churn_csv_opts *o
     r->id_explicit = o ? o->id_explicit : 0;
     r->id_detect = !r->id_explicit;
     if (o) {
+        r->sep = o->sep;
         r->unique = o->unique_ids;
         r->label_column = o->label_column;
         r->positive = o->positive;

@@ -51,15 +51,16 @@ static int fail_absent(const reader *r, const char *what, const char *name,
                           churn__csv_header_list(r, list, sizeof list));
 }
 
-/* A header read as one column that holds ';', tabs or '|' is a file
- * with another delimiter: say so rather than fail later on a missing
- * label or on model inputs. */
+/* A header read as one column that holds another delimiter (the
+ * caller set one the file does not use) is a file with another
+ * delimiter: say so rather than fail later on a missing label or on
+ * model inputs. */
 static int check_delimiter(const reader *r, churn_error *err)
 {
     char hint[200];
     if (r->n_fields != 1 ||
-        !churn__csv_delimiter_hint(churn__strmap_key(r->header, 0), hint,
-                                   sizeof hint))
+        !churn__csv_delimiter_hint(churn__strmap_key(r->header, 0), r->sep,
+                                   hint, sizeof hint))
         return CHURN_OK;
     return churn__fail_at(err, CHURN_EFORMAT, r->path,
                           churn__csv_line(r->csv), 0, "%s", hint);
@@ -281,7 +282,7 @@ static int infer_kinds(reader *r, churn_error *err)
             const char *text = churn__csv_field(r->csv, i, &len);
             if (churn__is_missing(text, len))
                 continue;
-            int cls = churn__csv_cell_class(text, len);
+            int cls = churn__csv_cell_class(text, len, r->sep);
             if (cls == CHURN__CELL_NUMBER)
                 tally[j].numbers++;
             else
@@ -470,13 +471,18 @@ static int fill_rows(reader *r, churn_dataset *ds, churn_error *err)
     return CHURN_OK;
 }
 
-/* Opens the file and reads its header; the second time, the header must
- * be the one the first pass saw. */
+/* Opens the file (detecting the delimiter the first time, when the
+ * options leave it to the header) and reads its header; the second
+ * time, the header must be the one the first pass saw. */
 static int open_pass(reader *r, churn_error *err)
 {
-    int rc = churn__csv_open(r->path, &r->csv, err);
+    int rc = r->sep ? CHURN_OK
+                    : churn__csv_detect_sep(r->path, &r->sep, NULL, err);
+    if (rc == CHURN_OK)
+        rc = churn__csv_open(r->path, &r->csv, err);
     if (rc != CHURN_OK)
         return rc;
+    churn__csv_set_sep(r->csv, r->sep);
     if (!r->header)
         return read_names(r, err);
     rc = churn__csv_next(r->csv, err);

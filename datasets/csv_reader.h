@@ -12,6 +12,7 @@
 /* What one read needs; the same for both passes. */
 typedef struct reader {
     const char *path;
+    char sep;                /* the delimiter; 0 = not yet detected */
     const char *id_column;   /* from the options, or the one detected */
     int id_explicit;
     int id_detect;           /* no id named: the first id-like name */
@@ -53,9 +54,20 @@ const char *churn__csv_closest_name(const reader *r, const char *name);
 /* Writes the header's names as "a, b, c" into buf, ending with
  * ", and N more" when they do not fit; returns buf. */
 const char *churn__csv_header_list(const reader *r, char *buf, size_t size);
-/* When a one-column header name holds ';', tabs or '|', writes a message
- * naming the likely delimiter into buf and returns 1; else 0. */
-int churn__csv_delimiter_hint(const char *name, char *buf, size_t size);
+/* When a one-column header name (split at sep) holds another of ',',
+ * ';', tabs or '|', writes a message naming the likely delimiter (the
+ * most frequent) into buf and returns 1; else 0. */
+int churn__csv_delimiter_hint(const char *name, char sep, char *buf,
+                              size_t size);
+
+/* The delimiter the header line of path shows (csv_delimiter.c): ','
+ * unless the line holds no comma outside quotes but holds ';', tabs or
+ * '|', then the most frequent of these (the first in that order on a
+ * tie). *also (NULL allowed) gets the most frequent of the others the
+ * line holds, or 0. An empty file gives ','. CHURN_EIO when path cannot
+ * be read, CHURN_ENOMEM when fopen runs out of memory. */
+int churn__csv_detect_sep(const char *path, char *sep, char *also,
+                          churn_error *err);
 
 /* Starts r for reading path with the options o (NULL: the defaults);
  * r points into o, which must outlive it (csv_opts.c). */
@@ -95,7 +107,9 @@ size_t churn__csv_detect_id(const reader *r, const unsigned char *skip);
 
 /* What a non-missing cell holds. */
 enum { CHURN__CELL_NUMBER, CHURN__CELL_FORMATTED, CHURN__CELL_TEXT };
-int churn__csv_cell_class(const char *text, size_t len);
+/* The class of a cell of a file delimited by sep (a decimal comma, 12,5,
+ * is a formatted number unless sep is ','). */
+int churn__csv_cell_class(const char *text, size_t len, char sep);
 
 /* The cells of one column, counted over the file. */
 typedef struct churn__csv_tally {

@@ -46,6 +46,27 @@ static void header_list(const churn__csv *csv, char *buf, size_t size)
         memcpy(buf + size - 4, "...", 4);
 }
 
+/* When the header is one field holding ';', tabs or '|' (a log written
+ * with another delimiter), writes "; ..." saying that event logs take
+ * commas only into buf; else an empty text. */
+static void delimiter_note(const churn__csv *csv, char *buf, size_t size)
+{
+    static const struct {
+        char c;
+        const char *shown;
+    } others[] = {{';', "';'"}, {'\t', "tabs"}, {'|', "'|'"}};
+    buf[0] = '\0';
+    if (churn__csv_n_fields(csv) != 1)
+        return;
+    const char *name = churn__csv_field(csv, 0, NULL);
+    for (size_t k = 0; k < sizeof others / sizeof others[0]; k++)
+        if (strchr(name, others[k].c)) {
+            snprintf(buf, size, "; event logs are read with commas only, "
+                     "and this header holds %s", others[k].shown);
+            return;
+        }
+}
+
 /* Finds each input column in the header (names match in any case). */
 static int read_header(reader *r, const churn_feature_opts *o,
                        churn_error *err)
@@ -80,12 +101,13 @@ static int read_header(reader *r, const churn_feature_opts *o,
         if (r->field[w] != NO_COLUMN ||
             (w == CHURN__COL_VALUE && !o->value_column_set))
             continue;
-        char list[200];
+        char list[200], note[80];
         header_list(r->csv, list, sizeof list);
+        delimiter_note(r->csv, note, sizeof note);
         return churn__fail_at(err, CHURN_EFORMAT, r->path,
                               churn__csv_line(r->csv), 1,
-                              "no column '%s' (the header has: %s)", name,
-                              list);
+                              "no column '%s' (the header has: %s)%s", name,
+                              list, note);
     }
     return CHURN_OK;
 }

@@ -198,7 +198,7 @@ CHURN_API const char *churn_dataset_source(const churn_dataset *ds);
 
 /* --------------------------------------------------------- tabular reading */
 /* Implemented in datasets/csv_opts.c, datasets/csv_read.c,
- * datasets/libsvm_read.c, datasets/csv_write.c. */
+ * datasets/csv_delimiter.c, datasets/libsvm_read.c, datasets/csv_write.c. */
 
 /* Options for reading one-row-per-customer CSV files. */
 typedef struct churn_csv_opts churn_csv_opts;
@@ -243,13 +243,33 @@ CHURN_API int churn_csv_opts_add_numeric(churn_csv_opts *o, const char *name);
  * nor the id. A name the file lacks is CHURN_EFORMAT, as is dropping the
  * label column or the id column named by churn_csv_opts_set_id_column. */
 CHURN_API int churn_csv_opts_add_drop(churn_csv_opts *o, const char *name);
+/* The delimiter between fields: ',', ';', '\t' or '|'; or 0, the default,
+ * to read it off the header line: the comma unless the header holds no
+ * comma outside quotes but holds ';', tabs or '|', then the most frequent
+ * of these (';' before tab before '|' on a tie). Quotes stay '"', and a
+ * quoted field may hold the delimiter. Any other sep is CHURN_EINVAL. A
+ * decimal comma (12,5) is never read as a number (see
+ * churn_dataset_read_csv). */
+CHURN_API int churn_csv_opts_set_delimiter(churn_csv_opts *o, char sep);
+/* The delimiter set, or 0 when it is read off the header (also for NULL). */
+CHURN_API char churn_csv_opts_delimiter(const churn_csv_opts *o);
+/* The delimiter churn_dataset_read_csv would split path's fields at with
+ * the options o (NULL: the defaults), for a tool to say what was
+ * detected: the one set, else the one the header line shows. *also (NULL
+ * allowed) gets 0, or, when the header holds more than one of ';', tab
+ * and '|' (and no comma), the most frequent of those not chosen. Reads
+ * only the header line; CHURN_EIO when path cannot be read. */
+CHURN_API int churn_csv_detect_delimiter(const char *path,
+                                         const churn_csv_opts *o, char *sep,
+                                         char *also, churn_error *err);
 
 /* Reads a CSV file with a header row into a new dataset. A column's kind
  * is decided from all its non-missing cells ("", NA, ... are missing):
  *   - every cell a finite number: numeric;
  *   - some cell not a number, and at least half of the cells numbers or
- *     formatted numbers ($45.07, 1,234.5, 12%: a currency sign $ EUR GBP
- *     JPY, thousands separators or a percent sign): CHURN_EPARSE at
+ *     formatted numbers ($45.07, 1,234.5, 12%: a currency sign $ EUR
+ *     GBP JPY, thousands separators or a percent sign; in a file not
+ *     delimited by commas also a decimal comma, 12,5): CHURN_EPARSE at
  *     FILE:LINE:COLUMN of the first bad cell, quoting it and counting the
  *     bad cells, with the ways out (fix it, leave it empty or NA, or
  *     churn_csv_opts_add_categorical); a formatted number is never read

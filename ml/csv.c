@@ -27,6 +27,7 @@ struct churn__csv {
     uint64_t size;    /* file size, 0 if unknown */
     size_t line;      /* line number at buf[pos] */
     int first;        /* no record read yet: a BOM may come */
+    char sep;         /* the field delimiter: ',' unless set */
     /* the current record */
     size_t n_fields, cap_fields;
     char **fields;
@@ -61,6 +62,7 @@ int churn__csv_open(const char *path, churn__csv **out, churn_error *err)
         c->size = (uint64_t)st.st_size;
     c->line = 1;
     c->first = 1;
+    c->sep = ',';
     *out = c;
     return CHURN_OK;
 }
@@ -180,20 +182,21 @@ static size_t record_end(const churn__csv *c, int *quoted)
         }
         if (ch == '\n')
             return c->pos + i;
-        field_start = ch == ',';
+        field_start = ch == c->sep;
         closed = 0;
     }
     return c->eof ? c->end : (size_t)-1;
 }
 
-/* Splits an unquoted line [s, e) on commas. */
+/* Splits an unquoted line [s, e) on the delimiter. */
 static int split_plain(churn__csv *c, char *s, char *e, churn_error *err)
 {
     if (e > s && e[-1] == '\r')
         e--;
+    const char sep = c->sep;
     char *field = s;
     for (char *q = s;; q++) {
-        if (q == e || *q == ',') {
+        if (q == e || *q == sep) {
             int rc = add_field(c, field, (size_t)(q - field), c->line,
                                (size_t)(field - s) + 1, err);
             if (rc != CHURN_OK)
@@ -244,7 +247,7 @@ static int split_quoted(churn__csv *c, char *s, char *e, churn_error *err)
             }
             if (q < e && *q == '\r' && q + 1 == e)
                 q++;
-            if (q < e && *q != ',')
+            if (q < e && *q != c->sep)
                 return churn__fail_at(err, CHURN_EPARSE, c->path, line,
                                       (size_t)(q - line_start) + 1,
                                       "unexpected '%c' after closing quote",
@@ -252,7 +255,7 @@ static int split_quoted(churn__csv *c, char *s, char *e, churn_error *err)
         } else {
             /* An unquoted field; a quote inside it is kept as a character,
              * as spreadsheets write inch marks. */
-            while (q < e && *q != ',') {
+            while (q < e && *q != c->sep) {
                 if (*q == '\0')
                     return churn__fail_at(err, CHURN_EPARSE, c->path, line,
                                           (size_t)(q - line_start) + 1,
@@ -268,7 +271,7 @@ static int split_quoted(churn__csv *c, char *s, char *e, churn_error *err)
             return rc;
         if (q == e)
             break;
-        q++; /* the comma */
+        q++; /* the delimiter */
     }
     c->line = line; /* lines inside quoted fields */
     return CHURN_OK;
@@ -317,6 +320,8 @@ int churn__csv_next(churn__csv *c, churn_error *err)
         return CHURN_OK;
     }
 }
+
+void churn__csv_set_sep(churn__csv *c, char sep) { c->sep = sep; }
 
 size_t churn__csv_n_fields(const churn__csv *c) { return c->n_fields; }
 

@@ -66,18 +66,22 @@ size_t churn__strmap_bytes(const churn__strmap *m);
 
 /* ------------------------------------------------------ CSV record reader */
 
-/* A streaming reader of RFC 4180 CSV: quoted fields may hold commas,
- * doubled quotes and newlines; CRLF and a UTF-8 byte-order mark are
- * accepted; blank lines are skipped. Fields are NUL-terminated in place,
- * so they can go straight to strtod. Memory is one buffer that grows only
- * for records longer than it. */
+/* A streaming reader of RFC 4180 CSV: quoted fields may hold the
+ * delimiter (a comma unless set), doubled quotes and newlines; CRLF and a
+ * UTF-8 byte-order mark are accepted; blank lines are skipped. Fields are
+ * NUL-terminated in place, so they can go straight to strtod. Memory is
+ * one buffer that grows only for records longer than it. */
 typedef struct churn__csv churn__csv;
 
 #define CHURN__CSV_END (-1)
 
-/* Opens path read-only. */
+/* Opens path read-only; fields are split on commas until
+ * churn__csv_set_sep says otherwise. */
 int churn__csv_open(const char *path, churn__csv **out, churn_error *err);
 void churn__csv_close(churn__csv *c);
+/* Splits the records read from now on at sep (',' ';' '\t' '|') instead
+ * of the comma; quotes stay '"'. */
+void churn__csv_set_sep(churn__csv *c, char sep);
 /* Reads the next record. Returns CHURN_OK when one is ready,
  * CHURN__CSV_END at the end of the file, or an error code with err set. */
 int churn__csv_next(churn__csv *c, churn_error *err);

@@ -525,8 +525,8 @@ static void test_unique_ids_and_numeric(void **state)
 }
 
 /* A missing label names the closest column, even past a long list; a
- * header read as one column names its delimiter; the dataset keeps its
- * file's name for later messages. */
+ * header read as one column with the comma set names its delimiter; the
+ * dataset keeps its file's name for later messages. */
 static void test_header_hints(void **state)
 {
     (void)state;
@@ -552,10 +552,13 @@ static void test_header_hints(void **state)
     assert_null(strstr(err.message, "did you mean"));
     assert_non_null(strstr(err.message, "(columns: column_00, column_01,"));
     assert_non_null(strstr(err.message, " more)"));
+    /* Only with the comma set: by default the header says it is '|'. */
+    assert_int_equal(churn_csv_opts_set_delimiter(o, ','), CHURN_OK);
     err = read_fails("a|b|churned\n1|2|0\n", o, CHURN_EFORMAT, 1, 0);
     assert_non_null(strstr(err.message, "bad.csv:1: the header has no comma "
                                         "but 2 vertical bars: is the "
-                                        "delimiter '|'?"));
+                                        "delimiter '|'? (--delimiter '|' or "
+                                        "auto reads it)"));
     churn_csv_opts_free(o);
     /* One column and no other delimiter in it: read as it is. */
     o = opts_with_label("churn");

@@ -50,6 +50,9 @@ static void usage(void)
         "                           client, user_id, account_id, subscriber_id,\n"
         "                           member_id, id; case and _ - . spaces\n"
         "                           ignored), else row numbers\n"
+        "      --delimiter SEP      field delimiter: auto (the default), ',',\n"
+        "                           ';', tab or '|'; auto reads it off the header\n"
+        "                           and says so on stderr\n"
         "      --numeric NAME       column NAME must hold numbers; repeatable\n"
         "                           (the model's numeric inputs always must)\n"
         "      --categorical NAME   column NAME is categorical; repeatable\n"
@@ -307,7 +310,8 @@ int main(int argc, char **argv)
             break;
         case CLI_NUMERIC:
         case CLI_CATEGORICAL:
-        case CLI_DROP: cli_table_option(c, optarg); break;
+        case CLI_DROP:
+        case CLI_DELIMITER: cli_table_option(c, optarg); break;
         case 'M': break; /* cli_mpi_start has seen it */
         case 'D': drift_path = optarg; break;
         case 'X': max_psi = cli_double("--max-psi", optarg, 0, HUGE_VAL);
@@ -351,6 +355,8 @@ int main(int argc, char **argv)
     cli_threads = threads;
     if (rc == CHURN_OK)
         rc = cli_table_apply(copts);
+    if (rc == CHURN_OK && !comm)
+        cli_table_say_delimiter(data_path, copts);
     if (comm) {
         /* Every rank fails alike when one cannot load the model. */
         cli_agree_or_fail(comm, rc, &err);

@@ -183,6 +183,7 @@ double cli_now(void)
 
 const char cli_history_help[] =
     "      --events FILE        event log CSV: customer_id,timestamp,event[,value]\n"
+    "                           (commas only: --delimiter is for the tables)\n"
     "      --customers FILE     optional CSV of static columns per customer_id;\n"
     "                           a row for no customer of the log is an error,\n"
     "                           for under half a warning on stderr\n"
@@ -344,8 +345,10 @@ int cli_history_extract_files(const cli_history *h, const char *events,
             rc = churn_csv_opts_set_unique_ids(co, 1);
         if (rc == CHURN_OK)
             rc = cli_table_apply(co);
-        if (rc == CHURN_OK)
+        if (rc == CHURN_OK) {
+            cli_table_say_delimiter(customers_path, co);
             rc = churn_dataset_read_csv(customers_path, co, &customers, err);
+        }
         if (rc == CHURN_OK) /* for the message when no customer matches */
             rc = churn_dataset_set_source(customers, customers_path);
         churn_csv_opts_free(co);
@@ -487,6 +490,7 @@ churn_dataset *cli_read_labeled(const char *path, const char *label,
     churn_error err;
     churn_dataset *ds = NULL;
     churn_csv_opts *o = cli_labeled_opts(label, positive, id);
+    cli_table_say_delimiter(path, o);
     int rc = churn_dataset_read_csv(path, o, &ds, &err);
     if (rc == CHURN_OK)
         rc = cli_table_check(ds, path, &err);
@@ -506,6 +510,10 @@ const char cli_id_help[] =
 
 const char cli_table_help[] =
     "Reading a table (--data, --customers):\n"
+    "      --delimiter SEP      field delimiter: auto (the default), ',',\n"
+    "                           ';', tab or '|'; auto reads it off the header\n"
+    "                           (a comma, else the most frequent of ; tab |)\n"
+    "                           and says so on stderr; quotes stay \"\n"
     "      --numeric NAME       column NAME must hold numbers (or be\n"
     "                           empty / NA); repeatable\n"
     "      --categorical NAME   column NAME is categorical even where its\n"
@@ -530,6 +538,10 @@ static size_t n_table_options;
 
 void cli_table_option(int code, const char *arg)
 {
+    if (code == CLI_DELIMITER) {
+        cli_delimiter_option(arg);
+        return;
+    }
     struct table_option *list = realloc(
         table_options, (n_table_options + 1) * sizeof *list);
     if (!list)
@@ -546,6 +558,8 @@ void cli_table_option(int code, const char *arg)
 int cli_table_apply(churn_csv_opts *o)
 {
     int rc = churn_csv_opts_set_threads(o, cli_threads);
+    if (rc == CHURN_OK)
+        rc = cli_delimiter_apply(o);
     for (size_t k = 0; rc == CHURN_OK && k < n_table_options; k++) {
         const char *name = table_options[k].name;
         switch (table_options[k].code) {

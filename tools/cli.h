@@ -113,7 +113,8 @@ enum {
 extern const char cli_history_help[];
 
 /* The options that say how to read a table (--data, --customers):
- * --numeric, --categorical and --drop NAME, each repeatable. In
+ * --numeric, --categorical and --drop NAME, each repeatable, and
+ * --delimiter SEP. In
  * CLI_HISTORY_OPTIONS (cli_history_option passes them on); a tool
  * without history options puts CLI_TABLE_OPTIONS in its table and
  * passes the codes to cli_table_option. */
@@ -121,12 +122,14 @@ enum {
     CLI_TABLE_BASE = 1100,
     CLI_NUMERIC = CLI_TABLE_BASE,
     CLI_CATEGORICAL,
-    CLI_DROP
+    CLI_DROP,
+    CLI_DELIMITER
 };
 #define CLI_TABLE_OPTIONS                                                     \
     {"numeric", required_argument, NULL, CLI_NUMERIC},                        \
         {"categorical", required_argument, NULL, CLI_CATEGORICAL},            \
-        {"drop", required_argument, NULL, CLI_DROP}
+        {"drop", required_argument, NULL, CLI_DROP},                          \
+        {"delimiter", required_argument, NULL, CLI_DELIMITER}
 /* Their help text, and the rules of reading a table, for --help. */
 extern const char cli_table_help[];
 /* The help text of --id (the default rule), for --help. */
@@ -135,6 +138,17 @@ extern const char cli_id_help[];
 void cli_table_option(int code, const char *arg);
 /* Applies the recorded options and cli_threads to o. */
 int cli_table_apply(churn_csv_opts *o);
+/* --delimiter SEP (cli_table.c): auto, ',', ';', tab (or a tab) or '|';
+ * anything else exits 2 listing them. cli_table_option passes it here. */
+void cli_delimiter_option(const char *arg);
+/* Sets the --delimiter given (auto when none) on o; cli_table_apply
+ * does it. */
+int cli_delimiter_apply(churn_csv_opts *o);
+/* Before path is read with o: when o leaves the delimiter to the header
+ * and the header shows another than the comma, says on stderr which
+ * ("delimiter ';' detected from the header of FILE (--delimiter to set
+ * it)"). Silent when path cannot be read: the read reports that. */
+void cli_table_say_delimiter(const char *path, const churn_csv_opts *o);
 /* CHURN_EFORMAT in err when a --numeric name is not a feature column of
  * ds (read from path), which the library leaves to the caller. */
 int cli_table_check(const churn_dataset *ds, const char *path,

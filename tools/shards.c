@@ -225,6 +225,7 @@ static int read_csv_shard(void *ctx, size_t i, churn_dataset **out,
                           churn_error *err)
 {
     const csv_ctx *c = ctx;
+    cli_table_say_delimiter(c->files->paths[i], c->opts);
     return churn_dataset_read_csv(c->files->paths[i], c->opts, out, err);
 }
 

@@ -98,7 +98,8 @@ c=$(cv --model logistic --C 0.0001)
 [ -n "$a" ] && [ "$a" = "$b" ] || fail "--model vs --family: '$a' '$b'"
 [ "$a" != "$c" ] || fail "--C did not reach the cross-validated fit"
 
-# Header errors: the closest column, the delimiter (exit 10 + EFORMAT).
+# Header errors: the closest column, the delimiter set wrong (exit 10 +
+# EFORMAT).
 set +e
 $RUN "$BIN/churn-train" --data datasets/mlc_churn.csv --label churned \
     -o "$tmp/m" 2>"$tmp/err"
@@ -111,10 +112,11 @@ grep -qF "number_customer_service_calls, churn)" "$tmp/err" ||
     fail "missing label, whole list: $(cat "$tmp/err")"
 printf 'id;x;churned\na;1;0\nb;2;1\n' >"$tmp/semi.csv"
 set +e
-$RUN "$BIN/churn-train" --data "$tmp/semi.csv" -o "$tmp/m" 2>"$tmp/err"
+$RUN "$BIN/churn-train" --data "$tmp/semi.csv" --delimiter , -o "$tmp/m" \
+    2>"$tmp/err"
 rc=$?
 set -e
 [ $rc -eq 15 ] || fail "semicolons: exit $rc"
-grep -qF "the header has no comma but 2 semicolons: is the delimiter ';'?" \
+grep -qF "the header has no comma but 2 semicolons: is the delimiter ';'? (--delimiter ';' or auto reads it)" \
     "$tmp/err" || fail "semicolons: $(cat "$tmp/err")"
 exit 0

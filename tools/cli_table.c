@@ -1,0 +1,57 @@
+/* cli_table.c - the --delimiter option of the tools that read a table
+ * (--data, --customers): its value, and the line on stderr that says
+ * which delimiter was read off a header, since a wrong guess would
+ * otherwise show only as odd column names. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* The delimiter given; 0 = auto, read off each file's header. */
+static char table_delimiter;
+
+void cli_delimiter_option(const char *arg)
+{
+    if (strcmp(arg, "auto") == 0)
+        table_delimiter = 0;
+    else if (strcmp(arg, "tab") == 0 || strcmp(arg, "\t") == 0)
+        table_delimiter = '\t';
+    else if (strlen(arg) == 1 && strchr(",;|", arg[0]))
+        table_delimiter = arg[0];
+    else
+        cli_usage_error("--delimiter: ',', ';', tab or '|' (or auto, the "
+                        "default), not '%s'", arg);
+}
+
+int cli_delimiter_apply(churn_csv_opts *o)
+{
+    return churn_csv_opts_set_delimiter(o, table_delimiter);
+}
+
+/* How sep is shown in messages: ';' as "';'", a tab as "tab". */
+static const char *shown(char sep)
+{
+    switch (sep) {
+    case ';': return "';'";
+    case '\t': return "tab";
+    case '|': return "'|'";
+    default: return "','";
+    }
+}
+
+void cli_table_say_delimiter(const char *path, const churn_csv_opts *o)
+{
+    char sep, also;
+    /* An unreadable file is left to the read, which says why. */
+    if (cli_silent || churn_csv_opts_delimiter(o) != 0 ||
+        churn_csv_detect_delimiter(path, o, &sep, &also, NULL) != CHURN_OK ||
+        sep == ',')
+        return;
+    char other[64] = "";
+    if (also)
+        snprintf(other, sizeof other, "the most frequent; it also holds %s; ",
+                 shown(also));
+    cli_progress_done();
+    fprintf(stderr, "%s: delimiter %s detected from the header of %s (%s"
+            "--delimiter to set it)\n", cli_tool, shown(sep), path, other);
+}
