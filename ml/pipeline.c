@@ -539,16 +539,6 @@ void churn__pipeline_values(const churn__pipeline *p, const double *x,
     }
 }
 
-const double *churn__pipeline_centers(const churn__pipeline *p)
-{
-    return p->center;
-}
-
-const double *churn__pipeline_scales(const churn__pipeline *p)
-{
-    return p->scale;
-}
-
 /* Two steps: each output's value before standardization (the imputed
  * number, the 0/1 indicator or one-hot value), then one loop that
  * standardizes them all, which vectorizes. */

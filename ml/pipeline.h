@@ -106,14 +106,26 @@ void churn__pipeline_transform(const churn__pipeline *p, const double *raw,
  * (row r at x + r * d): their outputs before standardization (the
  * imputed value, the 0/1 missing indicator, the 0/1 one-hot value),
  * output k of row r written to out[k * stride + r]; the transform is then
- * (value - center[k]) / scale[k]. For scoring many rows side by side.
- * Allocates nothing; thread-safe. */
+ * (value - center[k]) / scale[k]. Allocates nothing; thread-safe. */
 void churn__pipeline_values(const churn__pipeline *p, const double *x,
                             size_t d, size_t n_rows, double *out,
                             size_t stride);
-/* The n_outputs centers and scales. */
-const double *churn__pipeline_centers(const churn__pipeline *p);
-const double *churn__pipeline_scales(const churn__pipeline *p);
+/* The decision values b + sum_k w[k] z[k] (k = 0 .. n_outputs - 1, in
+ * that order) of n_rows raw rows at x (row r at x + r * d), where z is
+ * the row churn__pipeline_transform makes: the same operations in the
+ * same order, so the very bits of transform and then a plain loop over
+ * the dot product, but several rows side by side and no z written
+ * (pipeline_linear.c). w has n_outputs weights; writes n_rows values to
+ * out. Allocates nothing; thread-safe. */
+void churn__pipeline_linear(const churn__pipeline *p, const double *x,
+                            size_t d, size_t n_rows, const double *w,
+                            double b, double *out);
+/* The same with the kernel that sums lanes rows side by side (2, 4 or 8),
+ * for the tests: returns 1, or 0 (and writes nothing) when this build or
+ * processor has no such kernel. */
+int churn__pipeline_linear_lanes(const churn__pipeline *p, const double *x,
+                                 size_t d, size_t n_rows, const double *w,
+                                 double b, double *out, size_t lanes);
 
 /* A column map from a dataset to a pipeline's inputs. */
 typedef struct churn__binding churn__binding;

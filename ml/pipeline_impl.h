@@ -1,6 +1,7 @@
 /* pipeline_impl.h - the pipeline's representation, shared by pipeline.c
- * (fitting, transform) and pipeline_io.c (model-file section) only; every
- * other file goes through pipeline.h. */
+ * (fitting, transform), pipeline_dist.c (fitting across ranks),
+ * pipeline_io.c (model-file section) and pipeline_linear.c (the fused
+ * linear decisions) only; every other file goes through pipeline.h. */
 #ifndef CHURN_ML_PIPELINE_IMPL_H
 #define CHURN_ML_PIPELINE_IMPL_H
 

@@ -14,8 +14,6 @@ const char *const churn__metric_names[CHURN__M_COUNT] = {
 
 /* Rows bound from a dataset per call of churn_model_predict. */
 #define PREDICT_BATCH 256
-/* Rows whose dot products churn_model_predict sums side by side. */
-#define PREDICT_BLOCK 64
 
 churn_model *churn__model_new(void)
 {
@@ -173,72 +171,15 @@ const char **churn__model_output_names(const churn_model *m)
     return names;
 }
 
-/* The decision values of PREDICT_BLOCK rows whose outputs before
- * standardization are vt[k * PREDICT_BLOCK + r]: each row's sum runs from
- * the intercept over k = 0..p-1 in order, adding w[k] ((v - c[k]) /
- * s[k]): the very operations of churn__pipeline_transform followed by
- * churn__classifier_decision on one row, so the same bits, but with the
- * rows side by side in vector lanes (AVX2 where the processor has it,
- * chosen at load time; the lanes never mix). */
-CHURN__CLONES("avx512f", "avx2", "default")
-static void block_decisions(const double *restrict vt,
-                            const double *restrict c,
-                            const double *restrict s,
-                            const double *restrict w, double b, size_t p,
-                            double *restrict acc)
-{
-    double a[PREDICT_BLOCK];
-    for (size_t r = 0; r < PREDICT_BLOCK; r++)
-        a[r] = b;
-    for (size_t k = 0; k < p; k++) {
-        const double *v = vt + k * PREDICT_BLOCK;
-        double ck = c[k], sk = s[k], wk = w[k];
-        for (size_t r = 0; r < PREDICT_BLOCK; r++)
-            a[r] += wk * ((v[r] - ck) / sk);
-    }
-    for (size_t r = 0; r < PREDICT_BLOCK; r++)
-        acc[r] = a[r];
-}
-
-/* Asks for the next block's rows (n doubles at x) to be brought into
- * the cache while this block is scored: churn__pipeline_values reads a
- * block input by input, a stride the hardware prefetcher does not follow,
- * so without this each block waits on memory. */
-static void prefetch_rows(const double *x, size_t n)
-{
-#if defined(__GNUC__)
-    for (size_t i = 0; i < n; i += 8)
-        __builtin_prefetch(x + i);
-#else
-    (void)x;
-    (void)n;
-#endif
-}
-
-/* Linear classifiers, PREDICT_BLOCK rows at a time; vt holds
- * PREDICT_BLOCK * p doubles. */
+/* Linear classifiers: the decision values of all rows, transform and dot
+ * product fused (churn__pipeline_linear), then calibrated in place. */
 static void predict_linear(const churn_model *m, const double *w, double b0,
-                           const double *x, size_t n, double *prob_out,
-                           double *vt)
+                           const double *x, size_t n, double *prob_out)
 {
-    size_t d = churn_model_n_inputs(m), p = m->n_outputs;
-    const double *center = churn__pipeline_centers(m->pipe);
-    const double *scale = churn__pipeline_scales(m->pipe);
-    for (size_t start = 0; start < n; start += PREDICT_BLOCK) {
-        size_t b = n - start < PREDICT_BLOCK ? n - start : PREDICT_BLOCK;
-        double acc[PREDICT_BLOCK];
-        prefetch_rows(x + (start + b) * d, (n - start - b < PREDICT_BLOCK
-                                                ? n - start - b
-                                                : PREDICT_BLOCK) * d);
-        churn__pipeline_values(m->pipe, x + start * d, d, b, vt,
-                               PREDICT_BLOCK);
-        for (size_t r = b; r < PREDICT_BLOCK; r++) /* unused lanes */
-            for (size_t k = 0; k < p; k++)
-                vt[k * PREDICT_BLOCK + r] = 0;
-        block_decisions(vt, center, scale, w, b0, p, acc);
-        for (size_t r = 0; r < b; r++)
-            prob_out[start + r] = churn__calibrate(&m->cal, acc[r]);
-    }
+    churn__pipeline_linear(m->pipe, x, churn_model_n_inputs(m), n, w, b0,
+                           prob_out);
+    for (size_t r = 0; r < n; r++)
+        prob_out[r] = churn__calibrate(&m->cal, prob_out[r]);
 }
 
 /* Rows per call of a family's batch decisions: XGBoost's per-call cost
@@ -276,23 +217,17 @@ int churn_model_predict(const churn_model *m, const double *x, size_t n_rows,
 {
     if (!m || (!x && n_rows) || (!prob_out && n_rows))
         return churn__fail(err, CHURN_EINVAL, "predict: null argument");
-    double *scratch = malloc(PREDICT_BLOCK * (m->n_outputs ? m->n_outputs : 1) *
-                             sizeof *scratch);
-    if (!scratch)
-        return churn__fail_nomem(err);
     /* A fixed-order dot product per row, not one GEMV per batch: BLAS
      * kernels may sum the tail rows of a batch in another order, and a
      * row must score to the same bits whether it comes alone or in a
      * million-row file. */
     double b = 0;
-    int rc = CHURN_OK;
     const double *w = churn__classifier_linear(&m->clf, &b);
-    if (w)
-        predict_linear(m, w, b, x, n_rows, prob_out, scratch);
-    else
-        rc = predict_rows(m, x, n_rows, prob_out, err);
-    free(scratch);
-    return rc;
+    if (w) {
+        predict_linear(m, w, b, x, n_rows, prob_out);
+        return CHURN_OK;
+    }
+    return predict_rows(m, x, n_rows, prob_out, err);
 }
 
 int churn_model_predict_dataset(const churn_model *m, const churn_dataset *ds,
