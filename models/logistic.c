@@ -1,7 +1,8 @@
 /* logistic.c - L2 logistic regression by Newton's method: the problem,
  * its objective and gradient, the line search and the iteration; the
  * Newton step itself (a BLAS-3 Hessian solved by Cholesky, or truncated
- * Newton-CG for wide data) is in logistic_step.c. */
+ * Newton-CG for wide data) is in logistic_step.c, the products both use
+ * in logistic_linalg.c. */
 #include "models/logistic_impl.h"
 
 #include <cblas.h>
@@ -12,8 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Rows per BLAS call: keeps every count within BLAS's int. */
-#define GEMV_ROWS ((size_t)1 << 20)
 /* The Hessian is accumulated from row blocks of at most this many doubles
  * (4 MB), so its scratch memory does not grow with n (logistic_step.c). */
 #define BLOCK_DOUBLES ((size_t)1 << 19)
@@ -27,26 +26,6 @@ void churn__logistic_params_default(churn__logistic_params *p)
     p->max_iter = 100;
     p->wide_threshold = 1000;
     p->comm = NULL;
-}
-
-/* ------------------------------------------------------------ the ranks */
-
-/* Sums v[0..n) over every rank, in place (nothing for one process). A
- * failed exchange is remembered in wk and ends the fit at the next
- * iteration; the sums are then meaningless but harmless. */
-void churn__lr_combine(const problem *pb, work *wk, double *v, size_t n)
-{
-    if (wk->comm_rc == CHURN_OK)
-        wk->comm_rc = churn__comm_reduce(pb->comm, v, n, CHURN_REDUCE_SUM,
-                                         wk->err);
-}
-
-/* Rank 0's v[0..n) on every rank (churn__comm_from_root), a failure
- * remembered as in combine. */
-void churn__lr_from_rank0(const problem *pb, work *wk, double *v, size_t n)
-{
-    if (wk->comm_rc == CHURN_OK)
-        wk->comm_rc = churn__comm_from_root(pb->comm, v, n, wk->err);
 }
 
 /* ------------------------------------------------------------- numerics */
@@ -82,11 +61,6 @@ double churn__logistic_loss_change(double z, double delta, int positive)
     return churn__log1p_exp(-(m + dm)) - churn__log1p_exp(-m);
 }
 
-double churn__lr_dot(const double *a, const double *b, size_t k)
-{
-    return k ? cblas_ddot((int)k, a, 1, b, 1) : 0.0;
-}
-
 static double norm_inf(const double *v, size_t k)
 {
     double m = 0;
@@ -95,41 +69,7 @@ static double norm_inf(const double *v, size_t k)
     return m;
 }
 
-/* --------------------------------------------------- products with X1 */
-
-/* out_i = (x_i - mean) . v[0..d) + v[d] for every row: X1 v. */
-void churn__lr_x1_times(const problem *pb, const double *v, double *out)
-{
-    double shift = v[pb->d] - churn__lr_dot(pb->mean, v, pb->d);
-    for (size_t i = 0; i < pb->n; i++)
-        out[i] = shift;
-    for (size_t i0 = 0; pb->d && i0 < pb->n; i0 += GEMV_ROWS) {
-        size_t m = pb->n - i0 < GEMV_ROWS ? pb->n - i0 : GEMV_ROWS;
-        cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)m, (int)pb->d, 1.0,
-                    pb->x + i0 * pb->d, (int)pb->d, v, 1, 1.0, out + i0, 1);
-    }
-}
-
-/* out[0..d] = X1^T q over every rank's rows. out[d + 1 .. d + 1 + extra)
- * hold the caller's own sums, which are combined along with it. */
-void churn__lr_x1t_times(const problem *pb, work *wk, const double *q,
-                         double *out, size_t extra)
-{
-    double total = 0;
-    for (size_t i = 0; i < pb->n; i++)
-        total += q[i];
-    memset(out, 0, pb->d * sizeof *out);
-    out[pb->d] = total;
-    for (size_t i0 = 0; pb->d && i0 < pb->n; i0 += GEMV_ROWS) {
-        size_t m = pb->n - i0 < GEMV_ROWS ? pb->n - i0 : GEMV_ROWS;
-        cblas_dgemv(CblasRowMajor, CblasTrans, (int)m, (int)pb->d, 1.0,
-                    pb->x + i0 * pb->d, (int)pb->d, q + i0, 1, 1.0, out, 1);
-    }
-    churn__lr_combine(pb, wk, out, pb->d + 1 + extra);
-    /* The centering term, from the combined sum of q. */
-    if (pb->d)
-        cblas_daxpy((int)pb->d, -out[pb->d], pb->mean, 1, out, 1);
-}
+/* ---------------------------------------------------------- the columns */
 
 /* The column means over every rank's rows, and which columns are
  * constant (smallest = largest); a constant column's mean is its value
@@ -162,16 +102,6 @@ static int column_means(const problem *pb, double *mean,
         mean[j] = constant[j] ? low[j] : mean[j] / pb->n_total;
     }
     return rc;
-}
-
-/* out[j] = base[j] for each constant column j: undoes what a product
- * with X1^T added there, which is exactly 0 but for rounding noise. */
-void churn__lr_keep_constant_at_zero(const problem *pb, const double *base,
-                                     double *out)
-{
-    for (size_t j = 0; j < pb->d; j++)
-        if (pb->constant[j])
-            out[j] = base[j];
 }
 
 /* ------------------------------------------ objective, gradient, step */

@@ -1,6 +1,7 @@
 /* logistic_impl.h - what logistic.c (the problem, objective, line search
- * and iteration) shares with logistic_step.c (the Newton step). Private to
- * those two files. */
+ * and iteration), logistic_step.c (the Newton step) and
+ * logistic_linalg.c (the products and sums both use) share. Private to
+ * those three files. */
 #ifndef CHURN_MODELS_LOGISTIC_IMPL_H
 #define CHURN_MODELS_LOGISTIC_IMPL_H
 
@@ -43,6 +44,8 @@ typedef struct work {
     int comm_rc;             /* a failed exchange between ranks */
     churn_error *err;        /* where it is told */
 } work;
+
+/* logistic_linalg.c: sums across ranks and products with X1. */
 
 /* Sums v[0..n) over every rank, in place (nothing for one process). A
  * failed exchange is remembered in wk->comm_rc and ends the fit at the next
