@@ -4,8 +4,8 @@
  * pipeline_dist.c; the checks are in pipeline_check.c. */
 #include "ml/comm.h"
 #include "ml/pipeline_impl.h"
+#include "ml/select.h"
 
-#include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,25 +20,121 @@ static double cell(const churn__fit_rows *t, size_t i, size_t j)
     return t->values[churn__fit_row(t, i) * t->n_cols + j];
 }
 
-/* Sets output k's center and scale to the mean and the population
- * standard deviation (divisor n, GSL's "with fixed mean" form) of x[0..n),
- * overwriting x. Returns 0 if they are not finite. */
-static int standardize(churn__pipeline *p, size_t k, double *x, size_t n)
+/* A power of two near the largest magnitude of x[0..n) and fill (the
+ * value of n_fill more rows): values times its inverse lie in [-1, 1],
+ * so neither their sums overflow nor their squares underflow, and the
+ * scaling is exact. 1 when every value is 0. */
+static double magnitude(const double *x, size_t n, double fill,
+                        size_t n_fill)
 {
-    double mean = gsl_stats_mean(x, 1, n);
-    /* The deviations are divided by the largest before GSL squares them,
-     * so values near 1e-300 or 1e300 neither underflow nor overflow. */
-    double largest = 0, sd = 0;
+    double big = n_fill ? fabs(fill) : 0;
     for (size_t i = 0; i < n; i++)
-        largest = fmax(largest, fabs(x[i] - mean));
-    if (largest > 0 && isfinite(largest)) {
-        for (size_t i = 0; i < n; i++)
-            x[i] = (x[i] - mean) / largest;
-        sd = largest * gsl_stats_sd_with_fixed_mean(x, 1, n, 0.0);
+        big = fabs(x[i]) > big ? fabs(x[i]) : big;
+    if (big == 0)
+        return 1;
+    int e;
+    frexp(big, &e);
+    /* 2^1020 at most: the inverse of a subnormal's power would overflow;
+     * their scaled values, 2^-54 and up, square without underflow. */
+    return ldexp(1.0, e < -1020 ? -1020 : e);
+}
+
+/* Sums of many terms, added a block at a time to a binary counter of
+ * partial sums (level l holds 2^l blocks): each term meets a few dozen
+ * roundings at most, not one per term before it (pairwise summation). */
+typedef struct pairwise {
+    double level[64];
+    size_t blocks;
+} pairwise;
+
+static void pairwise_add(pairwise *p, double block)
+{
+    size_t l = 0;
+    for (size_t c = p->blocks++; c & 1; c >>= 1)
+        block += p->level[l++];
+    p->level[l] = block;
+}
+
+static double pairwise_total(const pairwise *p)
+{
+    double total = 0;
+    for (size_t l = 0; l < 64; l++)
+        if (p->blocks >> l & 1)
+            total += p->level[l];
+    return total;
+}
+
+/* Terms per block of the pairwise sums, in four running sums. */
+#define BLOCK 64
+
+/* Over x[0..n), pairwise: the sum of d_i = x_i s - m, and with squares
+ * set, the sum of d_i^2. */
+static void deviations(const double *x, size_t n, double s, double m,
+                       double *sum, double *squares)
+{
+    pairwise p_sum = {{0}, 0}, p_squares = {{0}, 0};
+    for (size_t i0 = 0; i0 < n; i0 += BLOCK) {
+        size_t end = n - i0 < BLOCK ? n : i0 + BLOCK, i = i0;
+        double a[4] = {0, 0, 0, 0}, b[4] = {0, 0, 0, 0};
+        for (; i + 4 <= end; i += 4) {
+            for (int k = 0; k < 4; k++) {
+                double d = x[i + k] * s - m;
+                a[k] += d;
+                b[k] += d * d;
+            }
+        }
+        for (; i < end; i++) {
+            double d = x[i] * s - m;
+            a[0] += d;
+            b[0] += d * d;
+        }
+        pairwise_add(&p_sum, (a[0] + a[1]) + (a[2] + a[3]));
+        pairwise_add(&p_squares, (b[0] + b[1]) + (b[2] + b[3]));
+    }
+    *sum = pairwise_total(&p_sum);
+    if (squares)
+        *squares = pairwise_total(&p_squares);
+}
+
+/* Sets output k's center and scale to the mean and the population
+ * standard deviation (divisor n) of the values x[0..n_seen) and n_fill
+ * copies of fill, low and high being their smallest and largest. Two
+ * passes over values scaled to [-1, 1]: the mean, a pairwise sum (a few
+ * dozen roundings per value, where GSL's running mean divides once per
+ * value), then the deviations from it, whose sum corrects the sum of
+ * squares (Chan, Golub and LeVeque's corrected two-pass variance).
+ * Returns 0 when a value lies farther from the mean than the largest
+ * double, so that its transform would overflow. */
+static int standardize(churn__pipeline *p, size_t k, const double *x,
+                       size_t n_seen, double fill, size_t n_fill,
+                       double low, double high)
+{
+    double n = (double)(n_seen + n_fill), mean = low, sd = 0;
+    if (low != high) { /* a constant's mean is itself, exactly */
+        double unit = magnitude(x, n_seen, fill, n_fill), s = 1 / unit;
+        double sum, dev, squares;
+        deviations(x, n_seen, s, 0, &sum, NULL);
+        double m = (sum + fill * s * (double)n_fill) / n, d = fill * s - m;
+        deviations(x, n_seen, s, m, &dev, &squares);
+        dev += d * (double)n_fill;
+        squares += d * d * (double)n_fill;
+        double var = (squares - dev * dev / n) / n;
+        mean = m * unit;
+        sd = sqrt(var > 0 ? var : 0) * unit;
     }
     p->center[k] = mean;
     p->scale[k] = sd > 0 ? sd : 1;
-    return isfinite(mean) && isfinite(largest) && isfinite(sd);
+    return isfinite(high - mean) && isfinite(mean - low);
+}
+
+/* An indicator's center and scale: the share q of ones and sqrt(q (1 -
+ * q)), as for a categorical level. */
+static void standardize_share(churn__pipeline *p, size_t k, size_t ones,
+                              size_t n)
+{
+    double q = (double)ones / (double)n, sd = sqrt(q * (1 - q));
+    p->center[k] = q;
+    p->scale[k] = sd > 0 ? sd : 1;
 }
 
 /* Fits numeric input j from col, its values in the training rows (n of
@@ -49,6 +145,7 @@ static int fit_numeric(churn__pipeline *p, size_t j,
 {
     struct churn__pipeline_input *in = &p->inputs[j];
     size_t n_seen = 0;
+    double low = INFINITY, high = -INFINITY;
     for (size_t i = 0; i < t->n; i++) {
         double v = col[i];
         if (isnan(v))
@@ -59,29 +156,28 @@ static int fit_numeric(churn__pipeline *p, size_t j,
                                in->name,
                                churn_dataset_id(t->ds, churn__fit_row(t, i)));
         scratch[n_seen++] = v;
+        low = v < low ? v : low;
+        high = v > high ? v : high;
     }
-    in->impute = 0;
-    /* gsl_stats_median selects in linear time (reordering scratch), where
-     * sorting first would take n log n. */
-    if (n_seen > 0)
-        in->impute = gsl_stats_median(scratch, 1, n_seen);
+    /* A selection in linear time (reordering scratch), where sorting
+     * first would take n log n. */
+    in->impute = churn__select_median(scratch, n_seen);
     in->missing = t->keep_missing ? CHURN__MISSING_KEPT
                   : n_seen == t->n ? CHURN__MISSING_NONE
                   : n_seen == 0    ? CHURN__MISSING_ALL
                                    : CHURN__MISSING_SOME;
     if (churn__pipeline_add_outputs(p, j) != CHURN_OK)
         return churn__fail_nomem(err);
-    size_t k = in->first_out;
-    for (size_t i = 0; i < t->n; i++) {
-        double v = col[i];
-        scratch[i] = isnan(v) ? in->impute : v;
+    size_t k = in->first_out, n_missing = t->n - n_seen;
+    /* The values as imputed: the seen ones and n_missing medians. */
+    if (n_missing) {
+        low = in->impute < low ? in->impute : low;
+        high = in->impute > high ? in->impute : high;
     }
-    int ok = standardize(p, k, scratch, t->n);
-    if (churn__has_indicator(in)) {
-        for (size_t i = 0; i < t->n; i++)
-            scratch[i] = isnan(col[i]) ? 1.0 : 0.0;
-        ok = ok && standardize(p, k + 1, scratch, t->n);
-    }
+    int ok = standardize(p, k, scratch, n_seen, in->impute, n_missing, low,
+                         high);
+    if (churn__has_indicator(in))
+        standardize_share(p, k + 1, n_missing, t->n);
     if (!ok)
         return churn__fail(err, CHURN_ENUMERIC,
                            "column '%s': values too large to standardize",
