@@ -100,6 +100,22 @@ static int local_values(const churn_model *m, const churn_dataset *ds,
     return CHURN_OK;
 }
 
+/* Inputs copied out of the row-major raw values per pass (a cache line
+ * of doubles). */
+#define DRIFT_GROUP 8
+
+/* Copies inputs j0 .. j0 + DRIFT_GROUP - 1 (those below d) of the n x d
+ * rows raw into cols, input after input: one pass over the rows, where
+ * an input at a time would read a cache line per row for each. */
+static void gather_inputs(const double *raw, size_t n, size_t d, size_t j0,
+                          double *cols)
+{
+    size_t g_n = d - j0 < DRIFT_GROUP ? d - j0 : DRIFT_GROUP;
+    for (size_t i = 0; i < n; i++)
+        for (size_t g = 0; g < g_n; g++)
+            cols[g * n + i] = raw[i * d + j0 + g];
+}
+
 int churn__drift_fit(churn_model *m, const churn_dataset *ds,
                      const size_t *rows, size_t n, const churn_comm *comm,
                      churn_error *err)
@@ -108,7 +124,8 @@ int churn__drift_fit(churn_model *m, const churn_dataset *ds,
     double *raw = NULL, *prob = NULL, *col = NULL, *all = NULL;
     churn__drift_ref *r = calloc(1, sizeof *r);
     int rc = r && (r->input = calloc(d ? d : 1, sizeof *r->input)) &&
-                     (col = malloc((n ? n : 1) * sizeof *col))
+                     (col = malloc((n ? DRIFT_GROUP * n : 1) *
+                                   sizeof *col))
                  ? local_values(m, ds, rows, n, &raw, &prob, err)
                  : churn__fail_nomem(err);
     /* Every rank fails alike before the gathers. */
@@ -119,13 +136,14 @@ int churn__drift_fit(churn_model *m, const churn_dataset *ds,
      * column of the job's rows at a time. */
     for (size_t j = 0; j <= d && rc == CHURN_OK; j++) {
         churn__drift_col *c = j < d ? &r->input[j] : &r->score;
-        for (size_t i = 0; i < n; i++)
-            col[i] = j < d ? raw[i * d + j] : prob[i];
+        if (j < d && j % DRIFT_GROUP == 0)
+            gather_inputs(raw, n, d, j, col);
+        const double *values = j < d ? col + j % DRIFT_GROUP * n : prob;
         if (j < d && churn_model_input_kind(m, j) == CHURN_CATEGORICAL) {
             c->categorical = 1;
             c->n_bins = churn__pipeline_n_levels(m->pipe, j);
         }
-        rc = gather_values(comm, col, n, &all, &total, err);
+        rc = gather_values(comm, values, n, &all, &total, err);
         if (rc == CHURN_OK)
             rc = churn_comm_agree(comm, fit_col(c, all, total, err), err);
         free(all);
