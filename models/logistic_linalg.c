@@ -38,17 +38,47 @@ double churn__lr_dot(const double *a, const double *b, size_t k)
 }
 
 
-/* out_i = (x_i - mean) . v[0..d) + v[d] for every row: X1 v. */
-void churn__lr_x1_times(const problem *pb, const double *v, double *out)
+/* out_i = (x_i - mean) . v[0..d) + v[d] for rows i0 <= i < i0 + m. */
+void churn__lr_x1_times_rows(const problem *pb, const double *v, size_t i0,
+                             size_t m, double *out)
 {
     double shift = v[pb->d] - churn__lr_dot(pb->mean, v, pb->d);
-    for (size_t i = 0; i < pb->n; i++)
+    for (size_t i = i0; i < i0 + m; i++)
         out[i] = shift;
-    for (size_t i0 = 0; pb->d && i0 < pb->n; i0 += GEMV_ROWS) {
-        size_t m = pb->n - i0 < GEMV_ROWS ? pb->n - i0 : GEMV_ROWS;
-        cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)m, (int)pb->d, 1.0,
-                    pb->x + i0 * pb->d, (int)pb->d, v, 1, 1.0, out + i0, 1);
+    for (size_t a = i0; pb->d && a < i0 + m; a += GEMV_ROWS) {
+        size_t k = i0 + m - a < GEMV_ROWS ? i0 + m - a : GEMV_ROWS;
+        cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)k, (int)pb->d, 1.0,
+                    pb->x + a * pb->d, (int)pb->d, v, 1, 1.0, out + a, 1);
     }
+}
+
+void churn__lr_x1_times(const problem *pb, const double *v, double *out)
+{
+    churn__lr_x1_times_rows(pb, v, 0, pb->n, out);
+}
+
+/* out[0..d) += x_i q_i and out[d] += q_i for rows i0 <= i < i0 + m. */
+void churn__lr_xt_add(const problem *pb, const double *q, size_t i0,
+                      size_t m, double *out)
+{
+    double total = 0;
+    for (size_t i = i0; i < i0 + m; i++)
+        total += q[i];
+    out[pb->d] += total;
+    for (size_t a = i0; pb->d && a < i0 + m; a += GEMV_ROWS) {
+        size_t k = i0 + m - a < GEMV_ROWS ? i0 + m - a : GEMV_ROWS;
+        cblas_dgemv(CblasRowMajor, CblasTrans, (int)k, (int)pb->d, 1.0,
+                    pb->x + a * pb->d, (int)pb->d, q + a, 1, 1.0, out, 1);
+    }
+}
+
+void churn__lr_x1t_finish(const problem *pb, work *wk, double *out,
+                          size_t extra)
+{
+    churn__lr_combine(pb, wk, out, pb->d + 1 + extra);
+    /* The centering term, from the combined sum of q. */
+    if (pb->d)
+        cblas_daxpy((int)pb->d, -out[pb->d], pb->mean, 1, out, 1);
 }
 
 /* out[0..d] = X1^T q over every rank's rows. out[d + 1 .. d + 1 + extra)
@@ -56,20 +86,9 @@ void churn__lr_x1_times(const problem *pb, const double *v, double *out)
 void churn__lr_x1t_times(const problem *pb, work *wk, const double *q,
                          double *out, size_t extra)
 {
-    double total = 0;
-    for (size_t i = 0; i < pb->n; i++)
-        total += q[i];
-    memset(out, 0, pb->d * sizeof *out);
-    out[pb->d] = total;
-    for (size_t i0 = 0; pb->d && i0 < pb->n; i0 += GEMV_ROWS) {
-        size_t m = pb->n - i0 < GEMV_ROWS ? pb->n - i0 : GEMV_ROWS;
-        cblas_dgemv(CblasRowMajor, CblasTrans, (int)m, (int)pb->d, 1.0,
-                    pb->x + i0 * pb->d, (int)pb->d, q + i0, 1, 1.0, out, 1);
-    }
-    churn__lr_combine(pb, wk, out, pb->d + 1 + extra);
-    /* The centering term, from the combined sum of q. */
-    if (pb->d)
-        cblas_daxpy((int)pb->d, -out[pb->d], pb->mean, 1, out, 1);
+    memset(out, 0, (pb->d + 1) * sizeof *out);
+    churn__lr_xt_add(pb, q, 0, pb->n, out);
+    churn__lr_x1t_finish(pb, wk, out, extra);
 }
 
 /* out[j] = base[j] for each constant column j: undoes what a product
