@@ -20,17 +20,6 @@ size_t churn__decile_edges(double *v, size_t n, double *edges)
     return k;
 }
 
-size_t churn__edge_bin(const double *edges, size_t k, double x)
-{
-    /* The edges below x, counted without a branch: at most nine, and a
-     * binary search's branches mispredict on every row (measured: a
-     * seventh of churn-score --drift's time). */
-    size_t b = 0;
-    for (size_t i = 0; i < k; i++)
-        b += edges[i] < x;
-    return b;
-}
-
 double churn__psi_term(double expected, double actual, double floor)
 {
     double e = expected > floor ? expected : floor;
