@@ -35,20 +35,30 @@ size_t churn__drift_bin(const churn__drift_col *c, double x)
 static int fit_col(churn__drift_col *c, double *v, size_t n,
                    churn_error *err)
 {
+    size_t seen = 0; /* numbers: the non-missing values first */
     if (!c->categorical) {
-        size_t seen = 0; /* the non-missing values first */
         for (size_t i = 0; i < n; i++)
             if (!isnan(v[i]))
                 v[seen++] = v[i];
         c->n_edges = churn__decile_edges(v, seen, c->edges);
         c->n_bins = c->n_edges + 1;
-        for (size_t i = seen; i < n; i++)
-            v[i] = NAN;
     }
     if (!(c->count = calloc(c->n_bins + 2, sizeof *c->count)))
         return churn__fail_nomem(err);
-    for (size_t i = 0; i < n; i++)
-        c->count[churn__drift_bin(c, v[i])]++;
+    if (c->categorical) {
+        for (size_t i = 0; i < n; i++)
+            c->count[churn__drift_bin(c, v[i])]++;
+        return CHURN_OK;
+    }
+    /* The seen numbers by their edges, in integer tallies (an increment
+     * of a double waits for the one before it), and the missing ones in
+     * the bin churn__drift_bin gives NaN. */
+    size_t tally[CHURN__DECILES + 1] = {0};
+    for (size_t i = 0; i < seen; i++)
+        tally[churn__edge_bin(c->edges, c->n_edges, v[i])]++;
+    for (size_t b = 0; b < c->n_bins; b++)
+        c->count[b] = (double)tally[b];
+    c->count[c->n_bins + 1] = (double)(n - seen);
     return CHURN_OK;
 }
 
