@@ -158,8 +158,8 @@ static int median(double *v, size_t n, double total, const churn_comm *comm,
 /* ---------------------------------------------------- mean, deviation */
 
 /* The mean and population deviation of every rank's x[0..n) (total in
- * all), as standardize in pipeline.c takes them: the mean as the
- * rank-weighted mean of GSL's per-rank means (no sum that could
+ * all), equal to rounding to standardize in pipeline_fit.c: the mean as
+ * the rank-weighted mean of GSL's per-rank means (no sum that could
  * overflow), the deviations divided by the largest before squaring. x is
  * overwritten. Returns CHURN_OK; *finite says whether all are finite. */
 static int mean_sd(double *x, size_t n, double total, const churn_comm *comm,

@@ -1,7 +1,8 @@
 /* pipeline_impl.h - the pipeline's representation, shared by pipeline.c
- * (fitting, transform), pipeline_dist.c (fitting across ranks),
- * pipeline_io.c (model-file section) and pipeline_linear.c (the fused
- * linear decisions) only; every other file goes through pipeline.h. */
+ * (building, transform), pipeline_fit.c, pipeline_check.c and
+ * pipeline_dist.c (fitting), pipeline_io.c (model-file section) and
+ * pipeline_linear.c (the fused linear decisions) only; every other file
+ * goes through pipeline.h. */
 #ifndef CHURN_ML_PIPELINE_IMPL_H
 #define CHURN_ML_PIPELINE_IMPL_H
 
@@ -73,6 +74,13 @@ static inline size_t churn__fit_row(const churn__fit_rows *t, size_t i)
 {
     return t->rows ? t->rows[i] : i;
 }
+
+/* Checks t's dataset and rows (CHURN_EEMPTY: no rows unless spans, a
+ * rank of a job, or no columns; CHURN_EINVAL: a row out of range, an
+ * unnamed column) and sets *max_outputs to the most outputs fitting can
+ * make (pipeline_check.c). */
+int churn__check_training(const churn__fit_rows *t, int spans,
+                          size_t *max_outputs, churn_error *err);
 
 /* CHURN_OK when categorical input name, with n_levels distinct levels
  * among n_values non-missing training values (of every rank), is within

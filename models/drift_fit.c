@@ -13,20 +13,30 @@
 static int fit_col(churn__drift_col *c, double *v, size_t n,
                    churn_error *err)
 {
+    size_t seen = 0; /* numbers: the non-missing values first */
     if (!c->categorical) {
-        size_t seen = 0; /* the non-missing values first */
         for (size_t i = 0; i < n; i++)
             if (!isnan(v[i]))
                 v[seen++] = v[i];
         c->n_edges = churn__decile_edges(v, seen, c->edges);
         c->n_bins = c->n_edges + 1;
-        for (size_t i = seen; i < n; i++)
-            v[i] = NAN;
     }
     if (!(c->count = calloc(c->n_bins + 2, sizeof *c->count)))
         return churn__fail_nomem(err);
-    for (size_t i = 0; i < n; i++)
-        c->count[churn__drift_bin(c, v[i])]++;
+    if (c->categorical) {
+        for (size_t i = 0; i < n; i++)
+            c->count[churn__drift_bin(c, v[i])]++;
+        return CHURN_OK;
+    }
+    /* The seen numbers by their edges, in integer tallies (an increment
+     * of a double waits for the one before it), and the missing ones in
+     * the bin churn__drift_bin gives NaN. */
+    size_t tally[CHURN__DECILES + 1] = {0};
+    for (size_t i = 0; i < seen; i++)
+        tally[churn__edge_bin(c->edges, c->n_edges, v[i])]++;
+    for (size_t b = 0; b < c->n_bins; b++)
+        c->count[b] = (double)tally[b];
+    c->count[c->n_bins + 1] = (double)(n - seen);
     return CHURN_OK;
 }
 
@@ -52,28 +62,44 @@ static int gather_values(const churn_comm *comm, const double *mine,
     return rc;
 }
 
-/* This rank's rows as raw inputs (n x d) and their probabilities. */
+/* Rows bound and scored per block: the block of raw rows stays in cache
+ * while it is scored and copied out input by input. */
+#define DRIFT_BLOCK 256
+
+/* This rank's rows as raw inputs, input after input (input j of row i at
+ * cols[j * n + i]), and their probabilities. Block by block, so the
+ * inputs' columns are written from a block in cache, not gathered by a
+ * pass over all rows per input; a row scores to the same bits in any
+ * block (churn_model_predict). */
 static int local_values(const churn_model *m, const churn_dataset *ds,
-                        const size_t *rows, size_t n, double **raw_out,
+                        const size_t *rows, size_t n, double **cols_out,
                         double **prob_out, churn_error *err)
 {
     size_t d = churn_model_n_inputs(m);
     churn__binding *bind = NULL;
-    double *raw = malloc((n * d > 0 ? n * d : 1) * sizeof *raw);
+    double *cols = malloc((n * d > 0 ? n * d : 1) * sizeof *cols);
     double *prob = malloc((n ? n : 1) * sizeof *prob);
-    int rc = raw && prob ? churn__pipeline_bind(m->pipe, ds, &bind, err)
-                         : churn__fail_nomem(err);
-    for (size_t i = 0; rc == CHURN_OK && i < n; i++)
-        churn__binding_row(bind, ds, rows[i], raw + i * d);
-    if (rc == CHURN_OK)
-        rc = churn_model_predict(m, raw, n, prob, err);
+    double *raw = malloc(DRIFT_BLOCK * (d ? d : 1) * sizeof *raw);
+    int rc = cols && prob && raw
+                 ? churn__pipeline_bind(m->pipe, ds, &bind, err)
+                 : churn__fail_nomem(err);
+    for (size_t i0 = 0; rc == CHURN_OK && i0 < n; i0 += DRIFT_BLOCK) {
+        size_t b = n - i0 < DRIFT_BLOCK ? n - i0 : DRIFT_BLOCK;
+        for (size_t i = 0; i < b; i++)
+            churn__binding_row(bind, ds, rows[i0 + i], raw + i * d);
+        rc = churn_model_predict(m, raw, b, prob + i0, err);
+        for (size_t j = 0; j < d; j++)
+            for (size_t i = 0; i < b; i++)
+                cols[j * n + i0 + i] = raw[i * d + j];
+    }
     churn__binding_free(bind);
+    free(raw);
     if (rc != CHURN_OK) {
-        free(raw);
+        free(cols);
         free(prob);
         return rc;
     }
-    *raw_out = raw;
+    *cols_out = cols;
     *prob_out = prob;
     return CHURN_OK;
 }
@@ -83,11 +109,11 @@ int churn__drift_fit(churn_model *m, const churn_dataset *ds,
                      churn_error *err)
 {
     size_t d = churn_model_n_inputs(m), total = 0;
-    double *raw = NULL, *prob = NULL, *col = NULL, *all = NULL;
+    double *cols = NULL, *prob = NULL, *all = NULL;
+    int spans = churn__comm_spans(comm);
     churn__drift_ref *r = calloc(1, sizeof *r);
-    int rc = r && (r->input = calloc(d ? d : 1, sizeof *r->input)) &&
-                     (col = malloc((n ? n : 1) * sizeof *col))
-                 ? local_values(m, ds, rows, n, &raw, &prob, err)
+    int rc = r && (r->input = calloc(d ? d : 1, sizeof *r->input))
+                 ? local_values(m, ds, rows, n, &cols, &prob, err)
                  : churn__fail_nomem(err);
     /* Every rank fails alike before the gathers. */
     if ((rc = churn_comm_agree(comm, rc, err)) != CHURN_OK)
@@ -97,23 +123,29 @@ int churn__drift_fit(churn_model *m, const churn_dataset *ds,
      * column of the job's rows at a time. */
     for (size_t j = 0; j <= d && rc == CHURN_OK; j++) {
         churn__drift_col *c = j < d ? &r->input[j] : &r->score;
-        for (size_t i = 0; i < n; i++)
-            col[i] = j < d ? raw[i * d + j] : prob[i];
+        double *values = j < d ? cols + j * n : prob;
         if (j < d && churn_model_input_kind(m, j) == CHURN_CATEGORICAL) {
             c->categorical = 1;
             c->n_bins = churn__pipeline_n_levels(m->pipe, j);
         }
-        rc = gather_values(comm, col, n, &all, &total, err);
+        /* One process fits its own column in place (used once, so its
+         * reordering harms nothing); ranks fit the gathered copy. */
+        if (spans)
+            rc = gather_values(comm, values, n, &all, &total, err);
+        else
+            total = n;
         if (rc == CHURN_OK)
-            rc = churn_comm_agree(comm, fit_col(c, all, total, err), err);
+            rc = churn_comm_agree(comm,
+                                  fit_col(c, spans ? all : values, total,
+                                          err),
+                                  err);
         free(all);
         all = NULL;
     }
     r->rows = (double)total;
 done:
-    free(raw);
+    free(cols);
     free(prob);
-    free(col);
     if (rc != CHURN_OK) {
         churn__drift_ref_free(r);
         return rc;

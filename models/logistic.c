@@ -1,7 +1,8 @@
 /* logistic.c - L2 logistic regression by Newton's method: the problem,
  * its objective and gradient, the line search and the iteration; the
  * Newton step itself (a BLAS-3 Hessian solved by Cholesky, or truncated
- * Newton-CG for wide data) is in logistic_step.c. */
+ * Newton-CG for wide data) is in logistic_step.c, the products both use
+ * in logistic_linalg.c. */
 #include "models/logistic_impl.h"
 
 #include <cblas.h>
@@ -12,8 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Rows per BLAS call: keeps every count within BLAS's int. */
-#define GEMV_ROWS ((size_t)1 << 20)
 /* The Hessian is accumulated from row blocks of at most this many doubles
  * (4 MB), so its scratch memory does not grow with n (logistic_step.c). */
 #define BLOCK_DOUBLES ((size_t)1 << 19)
@@ -27,26 +26,6 @@ void churn__logistic_params_default(churn__logistic_params *p)
     p->max_iter = 100;
     p->wide_threshold = 1000;
     p->comm = NULL;
-}
-
-/* ------------------------------------------------------------ the ranks */
-
-/* Sums v[0..n) over every rank, in place (nothing for one process). A
- * failed exchange is remembered in wk and ends the fit at the next
- * iteration; the sums are then meaningless but harmless. */
-void churn__lr_combine(const problem *pb, work *wk, double *v, size_t n)
-{
-    if (wk->comm_rc == CHURN_OK)
-        wk->comm_rc = churn__comm_reduce(pb->comm, v, n, CHURN_REDUCE_SUM,
-                                         wk->err);
-}
-
-/* Rank 0's v[0..n) on every rank (churn__comm_from_root), a failure
- * remembered as in combine. */
-void churn__lr_from_rank0(const problem *pb, work *wk, double *v, size_t n)
-{
-    if (wk->comm_rc == CHURN_OK)
-        wk->comm_rc = churn__comm_from_root(pb->comm, v, n, wk->err);
 }
 
 /* ------------------------------------------------------------- numerics */
@@ -82,11 +61,6 @@ double churn__logistic_loss_change(double z, double delta, int positive)
     return churn__log1p_exp(-(m + dm)) - churn__log1p_exp(-m);
 }
 
-double churn__lr_dot(const double *a, const double *b, size_t k)
-{
-    return k ? cblas_ddot((int)k, a, 1, b, 1) : 0.0;
-}
-
 static double norm_inf(const double *v, size_t k)
 {
     double m = 0;
@@ -95,41 +69,7 @@ static double norm_inf(const double *v, size_t k)
     return m;
 }
 
-/* --------------------------------------------------- products with X1 */
-
-/* out_i = (x_i - mean) . v[0..d) + v[d] for every row: X1 v. */
-void churn__lr_x1_times(const problem *pb, const double *v, double *out)
-{
-    double shift = v[pb->d] - churn__lr_dot(pb->mean, v, pb->d);
-    for (size_t i = 0; i < pb->n; i++)
-        out[i] = shift;
-    for (size_t i0 = 0; pb->d && i0 < pb->n; i0 += GEMV_ROWS) {
-        size_t m = pb->n - i0 < GEMV_ROWS ? pb->n - i0 : GEMV_ROWS;
-        cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)m, (int)pb->d, 1.0,
-                    pb->x + i0 * pb->d, (int)pb->d, v, 1, 1.0, out + i0, 1);
-    }
-}
-
-/* out[0..d] = X1^T q over every rank's rows. out[d + 1 .. d + 1 + extra)
- * hold the caller's own sums, which are combined along with it. */
-void churn__lr_x1t_times(const problem *pb, work *wk, const double *q,
-                         double *out, size_t extra)
-{
-    double total = 0;
-    for (size_t i = 0; i < pb->n; i++)
-        total += q[i];
-    memset(out, 0, pb->d * sizeof *out);
-    out[pb->d] = total;
-    for (size_t i0 = 0; pb->d && i0 < pb->n; i0 += GEMV_ROWS) {
-        size_t m = pb->n - i0 < GEMV_ROWS ? pb->n - i0 : GEMV_ROWS;
-        cblas_dgemv(CblasRowMajor, CblasTrans, (int)m, (int)pb->d, 1.0,
-                    pb->x + i0 * pb->d, (int)pb->d, q + i0, 1, 1.0, out, 1);
-    }
-    churn__lr_combine(pb, wk, out, pb->d + 1 + extra);
-    /* The centering term, from the combined sum of q. */
-    if (pb->d)
-        cblas_daxpy((int)pb->d, -out[pb->d], pb->mean, 1, out, 1);
-}
+/* ---------------------------------------------------------- the columns */
 
 /* The column means over every rank's rows, and which columns are
  * constant (smallest = largest); a constant column's mean is its value
@@ -148,8 +88,10 @@ static int column_means(const problem *pb, double *mean,
         for (size_t j = 0; j < d; j++) {
             double v = pb->x[i * d + j];
             mean[j] += v;
-            low[j] = fmin(low[j], v);
-            high[j] = fmax(high[j], v);
+            /* Comparisons, not fmin and fmax: the values are finite
+             * (check_input), and those are calls that do not inline. */
+            low[j] = v < low[j] ? v : low[j];
+            high[j] = v > high[j] ? v : high[j];
         }
     }
     int rc = churn__comm_reduce(pb->comm, mean, d, CHURN_REDUCE_SUM, err);
@@ -164,33 +106,34 @@ static int column_means(const problem *pb, double *mean,
     return rc;
 }
 
-/* out[j] = base[j] for each constant column j: undoes what a product
- * with X1^T added there, which is exactly 0 but for rounding noise. */
-void churn__lr_keep_constant_at_zero(const problem *pb, const double *base,
-                                     double *out)
-{
-    for (size_t j = 0; j < pb->d; j++)
-        if (pb->constant[j])
-            out[j] = base[j];
-}
-
 /* ------------------------------------------ objective, gradient, step */
 
-/* From the margins wk->z: the objective at wk->theta, and wk->r,
- * wk->curv and wk->grad = [w; 0] + X1^T r. */
+/* Rows per block of evaluate's pass: 160 KB of X at d = 40, still in
+ * cache when the gradient's product reads the block the margins' product
+ * has just read, so X crosses the memory bus once per evaluation. */
+#define EVAL_ROWS 512
+
+/* From wk->theta: the margins wk->z, the objective, and wk->r, wk->curv
+ * and wk->grad = [w; 0] + X1^T r, in one pass over row blocks. */
 static double evaluate(const problem *pb, work *wk)
 {
     double loss = 0;
-    for (size_t i = 0; i < pb->n; i++) {
-        double cs = pb->c * (pb->s ? pb->s[i] : 1.0);
-        double p, q;
-        int positive = pb->y[i] != 0;
-        loss += cs * churn__logistic_row(wk->z[i], positive, &p, &q);
-        wk->r[i] = positive ? -cs * q : cs * p;
-        wk->curv[i] = cs * p * q;
+    memset(wk->grad, 0, (pb->d + 1) * sizeof *wk->grad);
+    for (size_t i0 = 0; i0 < pb->n; i0 += EVAL_ROWS) {
+        size_t m = pb->n - i0 < EVAL_ROWS ? pb->n - i0 : EVAL_ROWS;
+        churn__lr_x1_times_rows(pb, wk->theta, i0, m, wk->z);
+        for (size_t i = i0; i < i0 + m; i++) {
+            double cs = pb->c * (pb->s ? pb->s[i] : 1.0);
+            double p, q;
+            int positive = pb->y[i] != 0;
+            loss += cs * churn__logistic_row(wk->z[i], positive, &p, &q);
+            wk->r[i] = positive ? -cs * q : cs * p;
+            wk->curv[i] = cs * p * q;
+        }
+        churn__lr_xt_add(pb, wk->r, i0, m, wk->grad);
     }
     wk->grad[pb->d + 1] = loss; /* combined along with the gradient */
-    churn__lr_x1t_times(pb, wk, wk->r, wk->grad, 1);
+    churn__lr_x1t_finish(pb, wk, wk->grad, 1);
     loss = wk->grad[pb->d + 1];
     for (size_t j = 0; j < pb->d; j++)
         wk->grad[j] += wk->theta[j];
@@ -269,6 +212,21 @@ static int at_rounding_floor(const problem *pb, work *wk, double target)
 
 /* ------------------------------------------------------------ the fit */
 
+/* Whether x[0..n) are all finite: x 0 is NaN exactly when x is not, and
+ * NaN spreads through the sums, so the loop has no branch (four sums, so
+ * that it runs at the speed of reading). */
+static int all_finite(const double *x, size_t n)
+{
+    double a[4] = {0, 0, 0, 0};
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4)
+        for (int k = 0; k < 4; k++)
+            a[k] += x[i + k] * 0.0;
+    for (; i < n; i++)
+        a[0] += x[i] * 0.0;
+    return !isnan((a[0] + a[1]) + (a[2] + a[3]));
+}
+
 /* Checks the arguments and the data; on success *pos and *neg hold the
  * total weight of each class. */
 static int check_input(const problem *pb, const churn__logistic_params *p,
@@ -290,7 +248,9 @@ static int check_input(const problem *pb, const churn__logistic_params *p,
         return churn__fail(err, CHURN_EINVAL,
                            "logistic: tolerance %g and iteration cap %zu must "
                            "be positive", p->tol, p->max_iter);
-    for (size_t i = 0; i < pb->n * pb->d; i++)
+    /* Only a matrix with a bad value is searched for it. */
+    int finite = all_finite(pb->x, pb->n * pb->d);
+    for (size_t i = 0; !finite && i < pb->n * pb->d; i++)
         if (!isfinite(pb->x[i]))
             return churn__fail(err, CHURN_ENUMERIC,
                                "logistic: x[%zu][%zu] is %g, not a finite "
@@ -425,7 +385,6 @@ static int newton(const problem *pb, const churn__logistic_params *p,
         for (size_t j = 0; j <= pb->d; j++)
             wk->theta[j] += alpha * wk->dir[j];
         /* Fresh margins rather than z += alpha u: no drift. */
-        churn__lr_x1_times(pb, wk->theta, wk->z);
         f = evaluate(pb, wk);
         gnorm = norm_inf(wk->grad, pb->d + 1);
         info->iterations++;
@@ -471,7 +430,6 @@ int churn__logistic_fit(const double *x, size_t n, size_t d, const double *y,
     pb.mean = wk.mean;
     pb.constant = wk.constant;
     wk.theta[d] = log(pos / neg);
-    churn__lr_x1_times(&pb, wk.theta, wk.z);
     rc = newton(&pb, p, &wk, &local, err);
     if (rc == CHURN_OK) {
         if (d)

@@ -1,6 +1,7 @@
 /* logistic_impl.h - what logistic.c (the problem, objective, line search
- * and iteration) shares with logistic_step.c (the Newton step). Private to
- * those two files. */
+ * and iteration), logistic_step.c (the Newton step) and
+ * logistic_linalg.c (the products and sums both use) share. Private to
+ * those three files. */
 #ifndef CHURN_MODELS_LOGISTIC_IMPL_H
 #define CHURN_MODELS_LOGISTIC_IMPL_H
 
@@ -44,6 +45,8 @@ typedef struct work {
     churn_error *err;        /* where it is told */
 } work;
 
+/* logistic_linalg.c: sums across ranks and products with X1. */
+
 /* Sums v[0..n) over every rank, in place (nothing for one process). A
  * failed exchange is remembered in wk->comm_rc and ends the fit at the next
  * iteration; the sums are then meaningless but harmless. */
@@ -52,12 +55,23 @@ void churn__lr_combine(const problem *pb, work *wk, double *v, size_t n);
  * remembered as in churn__lr_combine. */
 void churn__lr_from_rank0(const problem *pb, work *wk, double *v, size_t n);
 double churn__lr_dot(const double *a, const double *b, size_t k);
-/* out_i = (x_i - mean) . v[0..d) + v[d] for every row: X1 v. */
+/* out_i = (x_i - mean) . v[0..d) + v[d] for every row: X1 v; _rows for
+ * rows i0 <= i < i0 + m only. */
 void churn__lr_x1_times(const problem *pb, const double *v, double *out);
+void churn__lr_x1_times_rows(const problem *pb, const double *v, size_t i0,
+                             size_t m, double *out);
 /* out[0..d] = X1^T q over every rank's rows; out[d + 1 .. d + 1 + extra)
  * hold the caller's own sums, combined along with it. */
 void churn__lr_x1t_times(const problem *pb, work *wk, const double *q,
                          double *out, size_t extra);
+/* The same in steps, for a pass over row blocks: from out[0..d] = 0,
+ * churn__lr_xt_add adds rows i0 <= i < i0 + m of X^T q and the sum of q,
+ * then churn__lr_x1t_finish combines the ranks' sums (with the extra
+ * ones) and subtracts the centering term. */
+void churn__lr_xt_add(const problem *pb, const double *q, size_t i0,
+                      size_t m, double *out);
+void churn__lr_x1t_finish(const problem *pb, work *wk, double *out,
+                          size_t extra);
 /* out[j] = base[j] for each constant column j. */
 void churn__lr_keep_constant_at_zero(const problem *pb, const double *base,
                                      double *out);

@@ -8,6 +8,7 @@
 #include "ml/pipeline.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -283,6 +284,48 @@ static void test_fit_on_subset_ignores_held_out_rows(void **state)
     churn_dataset_free(head);
 }
 
+/* Many rows, known answers exact in binary: a large offset (a one-pass
+ * sum of squares would cancel every digit of the variance), a column
+ * whose mean is 0 (any bias of the mean shows in full), and a constant
+ * column with missing values (imputed with itself: center exact, scale
+ * 1, so every row transforms to exactly 0). */
+static void test_many_rows_known_moments(void **state)
+{
+    (void)state;
+    enum { N = 100000 };
+    churn_dataset *ds = churn_dataset_new(3);
+    const char *names[] = {"offset", "centered", "constant"};
+    for (size_t j = 0; j < 3; j++)
+        assert_int_equal(churn_dataset_set_column(ds, j, names[j],
+                                                  CHURN_NUMERIC, NULL),
+                         CHURN_OK);
+    for (size_t i = 0; i < N; i++) {
+        double row[3] = {1e9 + (double)(i % 2),
+                         (double)(i % 10) * 0.25 - 1.125,
+                         i % 5 == 0 ? NAN : 7.0};
+        char id[16];
+        snprintf(id, sizeof id, "r%zu", i);
+        assert_int_equal(churn_dataset_add_row(ds, id, row, 0, NULL),
+                         CHURN_OK);
+    }
+    churn__pipeline *p = fit_all(ds);
+    assert_int_equal(churn__pipeline_n_outputs(p), 4);
+    assert_scaling(p, 0, 1e9 + 0.5, 0.5);
+    double c, s;
+    churn__pipeline_output_scaling(p, 1, &c, &s);
+    /* mean of (k - 4.5) / 4 over k = 0..9 is 0; variance 8.25 / 16 */
+    assert_near(c, 0, 1e-17);
+    assert_near(s, sqrt(8.25 / 16), 1e-15);
+    churn__pipeline_output_scaling(p, 2, &c, &s);
+    assert_true(c == 7.0 && s == 1.0);
+    assert_scaling(p, 3, 0.2, 0.4); /* the indicator: q = 1/5 */
+    double out[4];
+    transform_row(p, ds, 0, out);
+    assert_true(out[2] == 0.0);
+    churn__pipeline_free(p);
+    churn_dataset_free(ds);
+}
+
 static void test_fit_errors(void **state)
 {
     (void)state;
@@ -415,6 +458,7 @@ int main(void)
         cmocka_unit_test(test_transformed_training_rows_are_standard),
         cmocka_unit_test(test_constant_and_never_observed_columns),
         cmocka_unit_test(test_fit_on_subset_ignores_held_out_rows),
+        cmocka_unit_test(test_many_rows_known_moments),
         cmocka_unit_test(test_fit_errors),
         cmocka_unit_test(test_bind_reordered_and_recoded),
         cmocka_unit_test(test_bind_errors),
