@@ -77,15 +77,6 @@ static int div_pow10_exact(uint64_t m, int k, double *out)
 #endif
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-/* 1 when the 8 bytes of x (loaded little-endian) are all ASCII digits:
- * each byte is 0x3_ and stays so when 6 is added (0x3A-0x3F would not). */
-static int eight_digits(uint64_t x)
-{
-    const uint64_t high = 0xF0F0F0F0F0F0F0F0ull;
-    return (x & high) == 0x3030303030303030ull &&
-           ((x + 0x0606060606060606ull) & high) == 0x3030303030303030ull;
-}
-
 /* The value of 8 ASCII digits in x, first digit in the lowest byte, in
  * three multiplications: neighbouring digits are paired (10 a + b, each
  * pair in the even byte), then the four pairs are weighted 10^6, 10^4,
@@ -102,8 +93,32 @@ static uint64_t eight_value(uint64_t x)
 #define CHURN_SWAR_DIGITS 1
 #endif
 
+#ifdef CHURN_SWAR_DIGITS
+/* How many of the 8 bytes of x (loaded little-endian) lead with ASCII
+ * digits, 0 to 8. A byte is a digit when its high nibble is 3 and stays
+ * 3 once 6 is added; a carry out of a byte only comes from a byte >=
+ * 0xFA, itself no digit, so the lowest flagged byte is the first
+ * non-digit. */
+static inline unsigned leading_digits(uint64_t x)
+{
+    const uint64_t high = 0xF0F0F0F0F0F0F0F0ull, threes = 0x3030303030303030ull;
+    uint64_t bad = ((x & high) ^ threes) |
+                   (((x + 0x0606060606060606ull) & high) ^ threes);
+    return bad ? (unsigned)__builtin_ctzll(bad) / 8 : 8;
+}
+
+/* The value of the first k (1 to 7) digits of x: shifted to the top so
+ * that '0's fill the low bytes, then read as 8 digits. */
+static inline uint64_t first_digits_value(uint64_t x, unsigned k)
+{
+    unsigned gone = 8 * (8 - k);
+    return eight_value((x << gone) | (0x3030303030303030ull >> (64 - gone)));
+}
+#endif
+
 /* Digits from text[i] on, appended to *m (which wraps past 19 digits;
- * the caller counts them). Returns the index after them. */
+ * the caller counts them). Returns the index after them. A run of fewer
+ * than 8 digits, the common case, costs one load and no loop. */
 static inline size_t take_digits(const char *text, size_t i, size_t avail,
                                  uint64_t *m)
 {
@@ -112,8 +127,13 @@ static inline size_t take_digits(const char *text, size_t i, size_t avail,
     while (avail - i >= 8) {
         uint64_t x;
         memcpy(&x, text + i, sizeof x);
-        if (!eight_digits(x))
-            break;
+        unsigned k = leading_digits(x);
+        if (k < 8) {
+            if (k > 0)
+                v = v * pow10_u64[k] + first_digits_value(x, k);
+            *m = v;
+            return i + k;
+        }
         v = v * 100000000u + eight_value(x);
         i += 8;
     }
@@ -124,6 +144,25 @@ static inline size_t take_digits(const char *text, size_t i, size_t avail,
     return i;
 }
 
+/* churn__decimal_to_double, inline in the scanner: m < 2^53 and
+ * |e10| <= 22 is one exact operation, correctly rounded (both operands
+ * are exact doubles). */
+static inline int to_double(uint64_t m, int e10, double *out)
+{
+    if (m == 0)
+        *out = 0;
+    else if (m < ((uint64_t)1 << 53) && e10 >= -22 && e10 <= 22)
+        *out = e10 < 0 ? (double)m / pow10_table[-e10]
+                       : (double)m * pow10_table[e10];
+    else if (e10 == 0)
+        *out = (double)m;
+    else if (e10 >= -21 && e10 < 0 && m >= ((uint64_t)1 << 53))
+        return div_pow10_exact(m, -e10, out);
+    else
+        return 0;
+    return 1;
+}
+
 /* Plain decimals, [+-]digits[.digits][e[+-]digits], without strtod, the
  * common case in event logs and feature files. Up to 19 significant
  * digits go into an integer m, the value is m * 10^e10, converted by
@@ -132,10 +171,12 @@ static inline size_t take_digits(const char *text, size_t i, size_t avail,
  * text, more digits, a large exponent are for strtod to judge. */
 size_t churn__scan_decimal(const char *text, size_t avail, double *out)
 {
-    size_t i = 0;
-    int negative = avail > 0 && text[0] == '-';
-    if (avail > 0 && (text[0] == '-' || text[0] == '+'))
-        i++;
+    if (avail == 0)
+        return 0;
+    /* The sign without a branch: in a column of mixed signs it is a coin
+     * toss the processor would mispredict half the time. */
+    int negative = text[0] == '-';
+    size_t i = (size_t)(negative | (text[0] == '+'));
     uint64_t m = 0;
     size_t first = i;
     i = take_digits(text, i, avail, &m);
@@ -173,9 +214,12 @@ size_t churn__scan_decimal(const char *text, size_t avail, double *out)
         e10 += exp_negative ? -exp : exp;
     }
     double v;
-    if (!churn__decimal_to_double(m, e10, &v))
+    if (!to_double(m, e10, &v))
         return 0;
-    *out = negative ? -v : v;
+    uint64_t bits; /* v >= 0: setting the sign bit is -v, -0 included */
+    memcpy(&bits, &v, sizeof bits);
+    bits |= (uint64_t)negative << 63;
+    memcpy(out, &bits, sizeof bits);
     return i;
 }
 
@@ -191,18 +235,7 @@ static int parse_simple_decimal(const char *text, size_t len, double *out)
 
 int churn__decimal_to_double(uint64_t m, int e10, double *out)
 {
-    if (m == 0)
-        *out = 0;
-    else if (m < ((uint64_t)1 << 53) && e10 >= -22 && e10 <= 22)
-        *out = e10 < 0 ? (double)m / pow10_table[-e10]
-                       : (double)m * pow10_table[e10];
-    else if (e10 == 0)
-        *out = (double)m;
-    else if (e10 >= -21 && e10 < 0 && m >= ((uint64_t)1 << 53))
-        return div_pow10_exact(m, -e10, out);
-    else
-        return 0;
-    return 1;
+    return to_double(m, e10, out);
 }
 
 int churn__parse_double(const char *text, size_t len, double *out)
