@@ -1,5 +1,7 @@
-/* synth.h - internals shared by the synthesizer's model (synth.c) and its
- * options and files (synth_files.c). Not installed; names are churn__*. */
+/* synth.h - internals shared by the synthesizer's model (synth.c), its
+ * options and run (synth_files.c), its buffered output files
+ * (synth_out.c) and the table generator (synth_table.c). Not installed;
+ * names are churn__*. */
 #ifndef CHURN_DATASETS_SYNTH_H
 #define CHURN_DATASETS_SYNTH_H
 
@@ -33,6 +35,8 @@ typedef struct churn__synth_out {
     size_t len;
     int failed; /* a write failed; reported when the run ends */
 } churn__synth_out;
+
+/* ------------------------------------------------------- synth_out.c */
 
 /* Writes out what the buffer holds. */
 void churn__synth_flush(churn__synth_out *o);

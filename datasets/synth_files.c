@@ -1,4 +1,6 @@
-/* synth_files.c - the synthesizer's options and its three output files. */
+/* synth_files.c - the synthesizer's options and its run: the three
+ * output files (buffered by synth_out.c) opened, every customer
+ * simulated (synth.c), the files committed. */
 #include "datasets/synth.h"
 #include "ml/rng.h"
 
@@ -100,31 +102,6 @@ int churn_synth_opts_set_progress(churn_synth_opts *o, churn_progress_fn fn,
 
 /* ------------------------------------------------------------ files */
 
-void churn__synth_flush(churn__synth_out *o)
-{
-    FILE *f = churn__afile_stream(o->file);
-    if (o->len && fwrite(o->buf, 1, o->len, f) != o->len)
-        o->failed = 1;
-    o->len = 0;
-}
-
-/* Opens path for atomic writing, with its buffer and header line; takes
- * ownership of path (freed by churn__synth_abort). */
-int churn__synth_open(churn__synth_out *o, char *path, const char *header,
-                      churn_error *err)
-{
-    o->path = path;
-    o->buf = malloc(CHURN__SYNTH_OUT_CAP);
-    if (!o->buf)
-        return churn__fail_nomem(err);
-    int rc = churn__afile_open(path, &o->file, err);
-    if (rc != CHURN_OK)
-        return rc;
-    o->len = strlen(header);
-    memcpy(o->buf, header, o->len);
-    return CHURN_OK;
-}
-
 /* Opens dir/name as churn__synth_open does. */
 static int open_out(churn__synth_out *o, const char *dir, const char *name,
                     const char *header, churn_error *err)
@@ -138,33 +115,6 @@ static int open_out(churn__synth_out *o, const char *dir, const char *name,
     path[n] = '/';
     memcpy(path + n + (size_t)slash, name, strlen(name) + 1);
     return churn__synth_open(o, path, header, err);
-}
-
-/* Flushes and renames the file into place. */
-int churn__synth_commit(churn__synth_out *o, churn_error *err)
-{
-    churn__synth_flush(o);
-    int rc = CHURN_OK;
-    if (o->failed) {
-        churn__afile_abort(o->file);
-        rc = churn__fail_at(err, CHURN_EIO, o->path, 0, 0,
-                            "cannot write output file: %s", strerror(errno));
-    } else {
-        rc = churn__afile_commit(o->file, err);
-    }
-    o->file = NULL;
-    return rc;
-}
-
-/* Drops the file (unless committed) and frees the buffer and path. */
-void churn__synth_abort(churn__synth_out *o)
-{
-    churn__afile_abort(o->file);
-    o->file = NULL;
-    free(o->buf);
-    o->buf = NULL;
-    free(o->path);
-    o->path = NULL;
 }
 
 /* "YYYY-MM-DD" for every day the events may fall on, so that formatting
