@@ -19,6 +19,7 @@
  * (each chunk interns its own levels in its order; merging the chunks in
  * file order then gives the file's order). */
 #include "datasets/csv_reader.h"
+#include "ml/decimal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -164,7 +165,8 @@ static void parse_chunk(void *ctx, size_t t)
             size_t role = field < r->n_fields ? f->role[field] : NO_FIELD;
             if (role < n_cols && !f->cat[role]) {
                 /* A number ending at the comma: scanned once. */
-                size_t n = churn__scan_decimal(s, (size_t)(e - s), &row[role]);
+                size_t n = churn__scan_decimal_inline(s, (size_t)(e - s),
+                                                      &row[role]);
                 if (n > 0 && (s + n == e || s[n] == ',')) {
                     q = s + n;
                     field++;
