@@ -1,6 +1,7 @@
 /* csv_fast.c - the tabular reader's fast path: one pass over plain CSV
  * (no quotes), block by block, each block cut at line ends into chunks
- * that threads parse straight into the dataset's rows.
+ * that threads parse straight into the dataset's rows while another
+ * thread reads the next block (two buffers of BLOCK_BYTES).
  *
  * It never reports an error: a file it cannot read cleanly goes back to
  * the two-pass reader (csv_read.c), which says what is wrong with the
@@ -18,6 +19,7 @@
  * (each chunk interns its own levels in its order; merging the chunks in
  * file order then gives the file's order). */
 #include "datasets/csv_reader.h"
+#include "ml/decimal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,7 +28,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#define BLOCK_BYTES ((size_t)8 << 20)
+/* Two such buffers: 4 MiB each keeps a streamed read's memory (raw bytes
+ * plus one block's rows) below what one 8 MiB block took. */
+#define BLOCK_BYTES ((size_t)4 << 20)
 /* The longest record, as csv.c's limit: beyond it the slow path fails. */
 #define MAX_LINE ((size_t)256 << 20)
 /* A chunk smaller than this is not worth a thread. */
@@ -70,7 +74,18 @@ typedef struct fast {
     /* The bytes that end an unquoted field's scan: the delimiter, and
      * the quote and NUL that the slow path must judge. */
     unsigned char special[256];
+    struct refill *ahead;      /* the next block, read during the parse */
 } fast;
+
+/* A block's buffer: cap bytes, the first have of them read, up to
+ * offset in the file. */
+typedef struct refill {
+    int fd;
+    char *buf;
+    size_t cap, have;
+    uint64_t offset;
+    int eof, failed;
+} refill;
 
 static void free_levels(const fast *f, chunk *c)
 {
@@ -151,7 +166,8 @@ static void parse_chunk(void *ctx, size_t t)
             size_t role = field < r->n_fields ? f->role[field] : NO_FIELD;
             if (role < n_cols && !f->cat[role]) {
                 /* A number ending at the delimiter: scanned once. */
-                size_t n = churn__scan_decimal(s, (size_t)(e - s), &row[role]);
+                size_t n = churn__scan_decimal_inline(s, (size_t)(e - s),
+                                                      &row[role]);
                 if (n > 0 && (s + n == e || s[n] == sep)) {
                     q = s + n;
                     field++;
@@ -183,6 +199,36 @@ static void parse_chunk(void *ctx, size_t t)
         }
         p = next;
     }
+}
+
+/* Reads r->buf full from r->offset on, or to the end of the file. */
+static void fill(refill *r)
+{
+    while (r->have < r->cap && !r->eof) {
+        ssize_t got = pread(r->fd, r->buf + r->have, r->cap - r->have,
+                            (off_t)r->offset);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            r->failed = 1;
+            return;
+        }
+        r->eof = got == 0;
+        r->have += (size_t)got;
+        r->offset += (uint64_t)got;
+    }
+}
+
+/* The tasks of a block: its chunks, and the reading of the next block
+ * (the copy out of the page cache costs as much as parsing a chunk's
+ * share of a core; done alongside, it costs no wall time). */
+static void block_task(void *ctx, size_t t)
+{
+    fast *f = ctx;
+    if (t < f->n_chunks)
+        parse_chunk(ctx, t);
+    else
+        fill(f->ahead);
 }
 
 /* Cuts [buf, buf + len) into f->n_chunks chunks at line ends, counts
@@ -269,6 +315,9 @@ static int map_levels(fast *f, chunk *c)
     return 1;
 }
 
+/* Rows ahead whose ids add_rows asks the cache for. */
+#define ID_AHEAD 16
+
 /* Adds the parsed rows of the block to the dataset, chunk by chunk. */
 static int add_rows(fast *f)
 {
@@ -280,6 +329,10 @@ static int add_rows(fast *f)
         for (size_t k = 0; k < c->n_rows; k++) {
             size_t i = c->first_row + k;
             int have_id = r->id_field != NO_FIELD;
+            /* The ids lie a line apart, parsed a while ago or by another
+             * core: fetched ahead, their copies stop waiting on misses. */
+            if (have_id && k + ID_AHEAD < c->n_rows)
+                __builtin_prefetch(f->id[i + ID_AHEAD]);
             int rc = churn__dataset_add_row_n(
                 f->ds, have_id ? f->id[i] : NULL, have_id ? f->id_len[i] : 0,
                 f->values + i * r->n_cols,
@@ -308,7 +361,7 @@ static int read_block(fast *f, const char *buf, size_t len,
     n_chunks = n_chunks < 1 ? 1 : n_chunks > n_threads ? n_threads : n_chunks;
     if (!cut_block(f, buf, len, n_chunks))
         return FAST_NOMEM;
-    churn__run_tasks(f->n_chunks, parse_chunk, f);
+    churn__run_tasks(f->n_chunks + (f->ahead != NULL), block_task, f);
     int status = FAST_OK;
     for (size_t t = 0; t < f->n_chunks; t++) {
         chunk *c = &f->chunks[t];
@@ -335,51 +388,61 @@ static int read_block(fast *f, const char *buf, size_t len,
     return status;
 }
 
-/* Reads the file from offset block by block. */
+/* Doubles the capacity of both buffers, for a line longer than a block.
+ * Returns 0 when out of memory. */
+static int grow(refill *cur, refill *next)
+{
+    char *a = realloc(cur->buf, cur->cap * 2);
+    if (a)
+        cur->buf = a, cur->cap *= 2;
+    char *b = a ? realloc(next->buf, next->cap * 2) : NULL;
+    if (b)
+        next->buf = b, next->cap *= 2;
+    return a && b;
+}
+
+/* Reads the file from offset block by block, each block's whole lines
+ * parsed while the next block is read into the other buffer. */
 static int read_blocks(fast *f, int fd, uint64_t offset, size_t n_threads)
 {
-    size_t cap = BLOCK_BYTES, have = 0;
-    char *buf = malloc(cap);
-    int eof = 0, status = FAST_OK;
-    while (buf && status == FAST_OK) {
-        while (have < cap && !eof) {
-            ssize_t got = pread(fd, buf + have, cap - have, (off_t)offset);
-            if (got < 0 && errno == EINTR)
-                continue;
-            if (got < 0) {
-                status = FAST_DECLINE;
-                break;
-            }
-            eof = got == 0;
-            have += (size_t)got;
-            offset += (uint64_t)got;
-        }
-        if (status != FAST_OK || have == 0)
-            break;
-        size_t piece = have;
-        if (!eof) { /* up to the end of the last whole line */
-            while (piece > 0 && buf[piece - 1] != '\n')
+    refill cur = {fd, malloc(BLOCK_BYTES), BLOCK_BYTES, 0, offset, 0, 0};
+    refill next = {fd, malloc(BLOCK_BYTES), BLOCK_BYTES, 0, 0, 0, 0};
+    int status = cur.buf && next.buf ? FAST_OK : FAST_NOMEM;
+    if (status == FAST_OK)
+        fill(&cur);
+    while (status == FAST_OK && !cur.failed && cur.have > 0) {
+        size_t piece = cur.have;
+        if (!cur.eof) { /* up to the end of the last whole line */
+            while (piece > 0 && cur.buf[piece - 1] != '\n')
                 piece--;
             if (piece == 0) { /* a line longer than the buffer */
-                if (cap >= MAX_LINE) {
+                if (cur.cap >= MAX_LINE)
                     status = FAST_DECLINE;
-                    break;
-                }
-                char *bigger = realloc(buf, cap * 2);
-                if (!bigger)
+                else if (!grow(&cur, &next))
                     status = FAST_NOMEM;
                 else
-                    buf = bigger, cap *= 2;
+                    fill(&cur);
                 continue;
             }
+            /* The next block starts with the rest of the last line. */
+            next.have = cur.have - piece;
+            memcpy(next.buf, cur.buf + piece, next.have);
+            next.offset = cur.offset;
+            next.eof = next.failed = 0;
+            f->ahead = &next;
         }
-        status = read_block(f, buf, piece, n_threads);
-        memmove(buf, buf + piece, have - piece);
-        have -= piece;
+        status = read_block(f, cur.buf, piece, n_threads);
+        f->ahead = NULL;
+        if (cur.eof)
+            break;
+        refill t = cur;
+        cur = next;
+        next = t;
     }
-    if (!buf)
-        status = FAST_NOMEM;
-    free(buf);
+    if (status == FAST_OK && cur.failed)
+        status = FAST_DECLINE;
+    free(cur.buf);
+    free(next.buf);
     return status;
 }
 

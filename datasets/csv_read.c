@@ -15,7 +15,6 @@
  * here, which then report what is wrong. */
 #include "datasets/csv_reader.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,16 +22,6 @@
 #define QUOTE_MAX CHURN__CSV_QUOTE_MAX
 
 /* -------------------------------------------------------------- reader */
-
-static void trim(const char **text, size_t *len)
-{
-    while (*len > 0 && isspace((unsigned char)(*text)[0])) {
-        (*text)++;
-        (*len)--;
-    }
-    while (*len > 0 && isspace((unsigned char)(*text)[*len - 1]))
-        (*len)--;
-}
 
 /* Fails with "WHAT column 'name' is not in the header (columns: ...)",
  * naming the closest column first when one is near ("; did you mean
@@ -303,36 +292,6 @@ static int infer_kinds(reader *r, churn_error *err)
     return rc;
 }
 
-int churn__csv_label_value(const reader *r, const char *text, size_t len,
-                           double *out)
-{
-    static const char *const yes[] = {"yes", "true", "churned", "y"};
-    static const char *const no[] = {"no", "false", "retained", "n"};
-    if (len == 1 && (text[0] == '0' || text[0] == '1') && !r->positive) {
-        *out = text[0] == '1'; /* the common case, quickly */
-        return 1;
-    }
-    trim(&text, &len);
-    *out = NAN;
-    if (churn__is_missing(text, len))
-        return 1;
-    if (r->positive) {
-        *out = churn__equal_nocase(text, len, r->positive) ? 1.0 : 0.0;
-        return 1;
-    }
-    for (size_t k = 0; k < sizeof yes / sizeof yes[0]; k++) {
-        if (churn__equal_nocase(text, len, yes[k]))
-            *out = 1.0;
-        else if (churn__equal_nocase(text, len, no[k]))
-            *out = 0.0;
-    }
-    double v;
-    if (isnan(*out) && churn__parse_double(text, len, &v) &&
-        (v == 0.0 || v == 1.0))
-        *out = v;
-    return !isnan(*out);
-}
-
 /* Reads the label in field i of the current record (see
  * churn__csv_label_value). */
 static int parse_label(const reader *r, size_t i, double *out,
@@ -342,38 +301,13 @@ static int parse_label(const reader *r, size_t i, double *out,
     const char *text = churn__csv_field(r->csv, i, &len);
     if (churn__csv_label_value(r, text, len, out))
         return CHURN_OK;
-    trim(&text, &len);
+    churn__csv_trim(&text, &len);
     return churn__fail_at(err, CHURN_EPARSE, r->path,
                           churn__csv_field_line(r->csv, i),
                           churn__csv_field_column(r->csv, i),
                           "label '%.*s' is not one of 1/0, yes/no, "
                           "true/false, churned/retained (use --positive)",
                           (int)(len < QUOTE_MAX ? len : QUOTE_MAX), text);
-}
-
-int churn__csv_create_dataset(const reader *r, churn_dataset **out,
-                              churn_error *err)
-{
-    churn_dataset *ds = churn_dataset_new(r->n_cols);
-    if (!ds)
-        return churn__fail_nomem(err);
-    int rc = CHURN_OK;
-    for (size_t j = 0; j < r->n_cols && rc == CHURN_OK; j++)
-        rc = churn_dataset_set_column(
-            ds, j, churn__strmap_key(r->header, r->col_field[j]),
-            r->is_categorical[j] ? CHURN_CATEGORICAL : CHURN_NUMERIC, err);
-    if (rc == CHURN_OK && r->label_field != NO_FIELD)
-        rc = churn_dataset_set_label_name(ds, r->label_column, err);
-    if (rc == CHURN_OK && r->id_field != NO_FIELD)
-        rc = churn_dataset_set_id_name(ds, r->id_column, err);
-    if (rc == CHURN_OK)
-        rc = churn_dataset_reserve(ds, r->n_rows, err);
-    if (rc != CHURN_OK) {
-        churn_dataset_free(ds);
-        return rc;
-    }
-    *out = ds;
-    return CHURN_OK;
 }
 
 /* Converts the current record's feature fields into row. */

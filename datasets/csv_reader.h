@@ -1,5 +1,8 @@
 /* csv_reader.h - what the tabular CSV reader (csv_read.c) shares with its
- * one-pass parallel fast path (csv_fast.c). Private to datasets/. */
+ * one-pass parallel fast path (csv_fast.c) and their helpers
+ * (csv_dataset.c, csv_columns.c, csv_opts.c, csv_hints.c): the helpers
+ * are used by the readers, never the other way, and csv_fast.c uses
+ * nothing of csv_read.c. Private to datasets/. */
 #ifndef CHURN_DATASETS_CSV_READER_H
 #define CHURN_DATASETS_CSV_READER_H
 
@@ -74,6 +77,11 @@ int churn__csv_detect_sep(const char *path, char *sep, char *also,
 void churn__csv_reader_init(reader *r, const char *path,
                             const churn_csv_opts *o);
 
+/* ------------------------------------- csv_dataset.c: what both readers make */
+
+/* Moves *text and shortens *len past leading and trailing spaces. */
+void churn__csv_trim(const char **text, size_t *len);
+
 /* Reads a label text: the built-in spellings (1/0, yes/no, true/false,
  * churned/retained, y/n, any case, spaces around ignored) or r->positive
  * against all others; missing markers give NaN. Returns 0 when the text
@@ -86,15 +94,6 @@ int churn__csv_label_value(const reader *r, const char *text, size_t len,
 int churn__csv_create_dataset(const reader *r, churn_dataset **out,
                               churn_error *err);
 
-/* Reads the records after the header (from byte offset of r->path) in one
- * pass, in parallel line-aligned chunks, into a new dataset that equals
- * what the two passes make, bit for bit. Returns CHURN_OK with *out set;
- * CHURN_ENOMEM when out of memory; or CHURN_EFORMAT, leaving *out NULL and
- * nothing else changed, for a file it does not read cleanly (quotes, NUL
- * bytes, a wrong field count, a bad label or as_of, a text in a column
- * that must be numeric, a record over 256 MiB, a read error; ids that must
- * be unique): the caller then takes the two passes, which report the
- * problem. */
 /* ------------------------------------------------ csv_columns.c: roles, kinds */
 
 /* Longest piece of a value quoted back in an error message. */
@@ -138,12 +137,23 @@ int churn__csv_kind_fail(const reader *r, size_t j, const churn__csv_tally *t,
  * made (never a silent second reading). */
 int churn__csv_kinds_ok(const reader *r, const churn_dataset *ds);
 
+/* ------------------------------------------- csv_fast.c: the fast path */
+
+/* Reads the records after the header (from byte offset of r->path) in one
+ * pass, in parallel line-aligned chunks, into a new dataset that equals
+ * what the two passes make, bit for bit. Returns CHURN_OK with *out set;
+ * CHURN_ENOMEM when out of memory; or CHURN_EFORMAT, leaving *out NULL and
+ * nothing else changed, for a file it does not read cleanly (quotes, NUL
+ * bytes, a wrong field count, a bad label or as_of, a text in a column
+ * that must be numeric, a record over 256 MiB, a read error; ids that must
+ * be unique): the caller then takes the two passes, which report the
+ * problem. */
 int churn__csv_read_fast(const reader *r, uint64_t offset,
                          churn_dataset **out);
 
-/* Reads path with the options o block by block through the fast path,
- * handing each block's rows to sink (see reader). CHURN_OK when the whole
- * file went through: *columns is then a dataset with the file's columns
+/* (csv_read.c) Reads path with the options o block by block through the
+ * fast path, handing each block's rows to sink (see reader). CHURN_OK
+ * when the whole file went through: *columns is then a dataset with the file's columns
  * and levels but no rows. Anything else (a file the fast path declines,
  * quoted fields, a column that turns categorical, repeated ids checked,
  * the sink stopping, out of memory): *columns is NULL and the caller

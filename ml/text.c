@@ -1,23 +1,12 @@
 /* text.c - locale-free number formatting and parsing, small string helpers. */
 #include "ml/internal.h"
+#include "ml/decimal.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const uint64_t pow10_u64[] = {
-    1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull,
-    10000000ull, 100000000ull, 1000000000ull, 10000000000ull,
-    100000000000ull, 1000000000000ull, 10000000000000ull,
-    100000000000000ull, 1000000000000000ull, 10000000000000000ull,
-    100000000000000000ull, 1000000000000000000ull,
-    10000000000000000000ull};
-
-static const double pow10_table[] = {
-    1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
 #ifdef __SIZEOF_INT128__
 typedef unsigned __int128 u128;
@@ -32,9 +21,9 @@ typedef unsigned __int128 u128;
  * when the result would need more room than that. */
 static int div_pow10_exact(uint64_t m, int k, double *out)
 {
-    u128 p = k <= 19 ? (u128)pow10_u64[k] : (u128)pow10_u64[19] *
-                                                pow10_u64[k - 19];
-    double d = (double)m / pow10_table[k];
+    u128 p = k <= 19 ? (u128)churn__pow10_u64[k] : (u128)churn__pow10_u64[19] *
+                                                churn__pow10_u64[k - 19];
+    double d = (double)m / churn__pow10_double[k];
     int m_bits = 64 - __builtin_clzll(m);
     for (int step = 0; step < 4; step++) {
         if (!(d >= 1e-6 && d < 0x1p53))
@@ -76,107 +65,9 @@ static int div_pow10_exact(uint64_t m, int k, double *out)
 }
 #endif
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-/* 1 when the 8 bytes of x (loaded little-endian) are all ASCII digits:
- * each byte is 0x3_ and stays so when 6 is added (0x3A-0x3F would not). */
-static int eight_digits(uint64_t x)
-{
-    const uint64_t high = 0xF0F0F0F0F0F0F0F0ull;
-    return (x & high) == 0x3030303030303030ull &&
-           ((x + 0x0606060606060606ull) & high) == 0x3030303030303030ull;
-}
-
-/* The value of 8 ASCII digits in x, first digit in the lowest byte, in
- * three multiplications: neighbouring digits are paired (10 a + b, each
- * pair in the even byte), then the four pairs are weighted 10^6, 10^4,
- * 10^2, 1 and summed in the upper half of one 64-bit product. */
-static uint64_t eight_value(uint64_t x)
-{
-    const uint64_t mask = 0x000000FF000000FFull;
-    const uint64_t w_0_2 = 100 + (1000000ull << 32); /* pairs 0 and 2 */
-    const uint64_t w_1_3 = 1 + (10000ull << 32);     /* pairs 1 and 3 */
-    x -= 0x3030303030303030ull;
-    x = x * 10 + (x >> 8);
-    return (((x & mask) * w_0_2) + (((x >> 16) & mask) * w_1_3)) >> 32;
-}
-#define CHURN_SWAR_DIGITS 1
-#endif
-
-/* Digits from text[i] on, appended to *m (which wraps past 19 digits;
- * the caller counts them). Returns the index after them. */
-static inline size_t take_digits(const char *text, size_t i, size_t avail,
-                                 uint64_t *m)
-{
-    uint64_t v = *m;
-#ifdef CHURN_SWAR_DIGITS
-    while (avail - i >= 8) {
-        uint64_t x;
-        memcpy(&x, text + i, sizeof x);
-        if (!eight_digits(x))
-            break;
-        v = v * 100000000u + eight_value(x);
-        i += 8;
-    }
-#endif
-    for (; i < avail && (unsigned char)(text[i] - '0') < 10; i++)
-        v = v * 10 + (uint64_t)(text[i] - '0');
-    *m = v;
-    return i;
-}
-
-/* Plain decimals, [+-]digits[.digits][e[+-]digits], without strtod, the
- * common case in event logs and feature files. Up to 19 significant
- * digits go into an integer m, the value is m * 10^e10, converted by
- * churn__decimal_to_double. Returns the length of the longest prefix of
- * text[0..avail) of that form when it converts, else 0: a malformed
- * text, more digits, a large exponent are for strtod to judge. */
 size_t churn__scan_decimal(const char *text, size_t avail, double *out)
 {
-    size_t i = 0;
-    int negative = avail > 0 && text[0] == '-';
-    if (avail > 0 && (text[0] == '-' || text[0] == '+'))
-        i++;
-    uint64_t m = 0;
-    size_t first = i;
-    i = take_digits(text, i, avail, &m);
-    int n_digits = (int)(i - first), n_frac = 0;
-    if (i < avail && text[i] == '.') {
-        size_t start = ++i;
-        i = take_digits(text, i, avail, &m);
-        n_frac = (int)(i - start);
-        n_digits += n_frac;
-    }
-    if (n_digits == 0)
-        return 0;
-    if (n_digits > 19) { /* leading zeros are not significant */
-        int n_zeros = 0;
-        for (size_t j = first; j < i && (text[j] == '0' || text[j] == '.');
-             j++)
-            n_zeros += text[j] == '0';
-        if (n_digits - n_zeros > 19)
-            return 0;
-    }
-    int e10 = -n_frac;
-    if (i < avail && (text[i] == 'e' || text[i] == 'E')) {
-        i++;
-        int exp_negative = i < avail && text[i] == '-';
-        if (i < avail && (text[i] == '-' || text[i] == '+'))
-            i++;
-        int exp = 0, n_exp = 0;
-        for (; i < avail && text[i] >= '0' && text[i] <= '9'; i++)
-            if (++n_exp > 4)
-                return 0;
-            else
-                exp = exp * 10 + (text[i] - '0');
-        if (n_exp == 0)
-            return 0;
-        e10 += exp_negative ? -exp : exp;
-    }
-    double v;
-    if (!churn__decimal_to_double(m, e10, &v))
-        return 0;
-    *out = negative ? -v : v;
-    return i;
+    return churn__scan_decimal_inline(text, avail, out);
 }
 
 /* A whole text of the plain form (see churn__scan_decimal). */
@@ -194,8 +85,8 @@ int churn__decimal_to_double(uint64_t m, int e10, double *out)
     if (m == 0)
         *out = 0;
     else if (m < ((uint64_t)1 << 53) && e10 >= -22 && e10 <= 22)
-        *out = e10 < 0 ? (double)m / pow10_table[-e10]
-                       : (double)m * pow10_table[e10];
+        *out = e10 < 0 ? (double)m / churn__pow10_double[-e10]
+                       : (double)m * churn__pow10_double[e10];
     else if (e10 == 0)
         *out = (double)m;
     else if (e10 >= -21 && e10 < 0 && m >= ((uint64_t)1 << 53))

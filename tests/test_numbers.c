@@ -555,6 +555,77 @@ static void test_format_number(void **state)
                         "123"); /* cut to the buffer, still terminated */
 }
 
+/* The expected length of the plain prefix [+-]digits[.digits] of
+ * text[0..avail) with at least one digit (no exponent is written here),
+ * and its digit count. */
+static size_t plain_prefix(const char *text, size_t avail, int *n_digits)
+{
+    size_t i = avail > 0 && (text[0] == '-' || text[0] == '+');
+    *n_digits = 0;
+    for (; i < avail && text[i] >= '0' && text[i] <= '9'; i++)
+        ++*n_digits;
+    if (i < avail && text[i] == '.')
+        for (i++; i < avail && text[i] >= '0' && text[i] <= '9'; i++)
+            ++*n_digits;
+    return *n_digits ? i : 0;
+}
+
+/* churn__scan_decimal reads digits 8 bytes at a time: every run length
+ * (0 to 20 digits on each side of the point), every byte after a run
+ * (the bytes around '0'-'9' and those >= 0xFA, whose carries a per-byte
+ * test must not let through) and every cut of avail must give the
+ * prefix a byte-by-byte scan finds, with strtod's value. */
+static void test_scan_prefix_every_run_length(void **state)
+{
+    (void)state;
+    const unsigned char after[] = {',', '\n', '/', ':', 'x', 0, 0xFA, 0xFF,
+                                   '0' + 0x80, ' '};
+    unsigned seed = 7;
+    char text[64], copy[64];
+    for (int sign = 0; sign < 3; sign++)
+        for (int a = 0; a <= 20; a++)
+            for (int b = -1; b <= 20; b++) /* -1: no point */
+                for (size_t k = 0; k < sizeof after; k++) {
+                    size_t n = 0;
+                    if (sign)
+                        text[n++] = sign == 1 ? '-' : '+';
+                    for (int d = 0; d < a; d++)
+                        text[n++] = (char)('0' + (seed = seed * 1103515245u +
+                                                         12345u) % 10);
+                    if (b >= 0)
+                        text[n++] = '.';
+                    for (int d = 0; d < b; d++)
+                        text[n++] = (char)('0' + (seed = seed * 1103515245u +
+                                                         12345u) % 10);
+                    text[n++] = (char)after[k];
+                    memset(text + n, '7', sizeof text - n);
+                    for (size_t avail = 0; avail <= n + 9; avail++) {
+                        int n_digits;
+                        size_t want = plain_prefix(text, avail, &n_digits);
+                        double v = -1234.5;
+                        size_t got = churn__scan_decimal(text, avail, &v);
+                        if (n_digits > 15) { /* m >= 2^53 may be left to
+                                                strtod */
+                            if (got != 0 && got != want)
+                                fail_msg("a=%d b=%d avail=%zu: %zu, not %zu",
+                                         a, b, avail, got, want);
+                        } else if (got != want) {
+                            fail_msg("a=%d b=%d after=%d avail=%zu: %zu, "
+                                     "not %zu", a, b, after[k], avail, got,
+                                     want);
+                        }
+                        if (got == 0)
+                            continue;
+                        memcpy(copy, text, got);
+                        copy[got] = '\0';
+                        double ref = strtod(copy, NULL);
+                        if (memcmp(&v, &ref, sizeof v) != 0)
+                            fail_msg("'%s': %.17g, strtod %.17g", copy, v,
+                                     ref);
+                    }
+                }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -562,6 +633,7 @@ int main(void)
         cmocka_unit_test(test_shortest_round_trip),
         cmocka_unit_test(test_format_number),
         cmocka_unit_test(test_known_cases),
+        cmocka_unit_test(test_scan_prefix_every_run_length),
         cmocka_unit_test(test_random_texts_match_strtod),
         cmocka_unit_test(test_long_decimals_match_strtod),
         cmocka_unit_test(test_printed_doubles_match_strtod),

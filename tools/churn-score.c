@@ -278,6 +278,7 @@ int main(int argc, char **argv)
     int survival = 0; /* survival columns asked for */
     int c;
     cli_tool = "churn-score";
+    cli_blas_one_thread(); /* the rows are split between our threads */
     const churn_comm *comm = cli_mpi_start(&argc, &argv);
     opterr = 0; /* cli_bad_option says what is wrong */
     while ((c = getopt_long(argc, argv, ":m:d:o:hV", longopts, NULL)) !=

@@ -299,4 +299,9 @@ churn_train_opts *cli_train_opts(const cli_train *t);
 /* Prints "TOOL (churn) VERSION", the one --version line of every tool. */
 void cli_print_version(void);
 
+/* OpenBLAS runs on the calling thread from now on and its idle worker
+ * threads stop: for a tool whose own threads split the rows (see
+ * cli.c for why). */
+void cli_blas_one_thread(void);
+
 #endif

@@ -18,9 +18,8 @@
 #    one of the files its comment names, and every file named must define
 #    one of the group's functions (no stale names).
 # Reads the objects of BUILD (default build): run it after `make`, from
-# the top folder: sh tests/house.sh. Not yet in `make check` while the
-# cycles above are being split; moved to tests/cli/, tests/run-all runs
-# it with the other command-line tests.
+# the top folder (sh tests/cli/house.sh); `make check` runs it with the
+# other command-line tests.
 set -eu
 BUILD=${BUILD:-build}
 OBJ=$BUILD/obj
