@@ -1,7 +1,6 @@
 /* score.c - ranking customers by churn probability, risk tiers, and the
  * reasons: each input's contribution to the customer's decision value. */
 #include "models/scores.h"
-#include "models/reasons.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -138,16 +137,16 @@ static size_t describe_value(const churn_dataset *ds, size_t i, size_t col,
  * inputs' contributions (contrib, n_inputs of them), the n largest first.
  * Ties keep input order. Each reason reads "name=value (+0.12)", as
  * "%s=%s (%+.2f)" would print it, without printf (a million rows). */
-static int write_reasons(churn_scores *s, const churn_model *m,
-                         const churn_dataset *ds, size_t i,
-                         const size_t *cols, const double *contrib,
+static int write_reasons(churn_scores *s, const churn__reasons_plan *p,
+                         size_t i, const size_t *cols, const double *contrib,
                          size_t n_reasons, int by_input)
 {
+    const churn_model *m = p->m;
+    const churn_dataset *ds = p->ds;
     size_t d = churn__pipeline_n_inputs(m->pipe);
     if (!by_input) { /* by family, in words: reasons.c */
         char text[CHURN__REASONS_TEXT];
-        size_t len = churn__reasons_format(m, ds, i, contrib, n_reasons,
-                                           text);
+        size_t len = churn__reasons_format(p, i, contrib, n_reasons, text);
         if (append_text(s, text, len) != CHURN_OK)
             return CHURN_ENOMEM;
         return append_text(s, "", 1);
@@ -241,7 +240,8 @@ int churn__reasoner_init(churn__reasoner *w, const churn_model *m,
 {
     size_t d = churn__pipeline_n_inputs(m->pipe), p = m->n_outputs;
     *w = (churn__reasoner){m,    ds,   bind, cols, n_reasons, by_input,
-                           NULL, NULL, NULL, NULL};
+                           NULL, NULL, NULL, NULL, {0}};
+    int plan_rc = churn__reasons_plan_init(&w->plan, m, ds);
     w->raw = malloc((d ? d : 1) * sizeof *w->raw);
     w->z = malloc((p ? p : 1) * sizeof *w->z);
     /* d contributions, then the scratch of churn__classifier_contrib. */
@@ -249,8 +249,10 @@ int churn__reasoner_init(churn__reasoner *w, const churn_model *m,
     w->out_input = malloc((p ? p : 1) * sizeof *w->out_input);
     for (size_t k = 0; w->out_input && k < p; k++)
         w->out_input[k] = churn__pipeline_output_input(m->pipe, k);
-    return w->raw && w->z && w->contrib && w->out_input ? CHURN_OK
-                                                        : CHURN_ENOMEM;
+    return w->raw && w->z && w->contrib && w->out_input &&
+                   plan_rc == CHURN_OK
+               ? CHURN_OK
+               : CHURN_ENOMEM;
 }
 
 void churn__reasoner_clear(churn__reasoner *w)
@@ -259,6 +261,7 @@ void churn__reasoner_clear(churn__reasoner *w)
     free(w->z);
     free(w->contrib);
     free(w->out_input);
+    churn__reasons_plan_clear(&w->plan);
 }
 
 int churn__reasoner_write(churn__reasoner *w, size_t i, churn_scores *part)
@@ -275,7 +278,7 @@ int churn__reasoner_write(churn__reasoner *w, size_t i, churn_scores *part)
                                   w->contrib +
                                       churn__pipeline_n_inputs(m->pipe));
     }
-    return write_reasons(part, m, w->ds, i, w->cols, w->contrib,
+    return write_reasons(part, &w->plan, i, w->cols, w->contrib,
                          w->n_reasons, w->by_input);
 }
 

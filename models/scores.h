@@ -4,6 +4,7 @@
 #define CHURN_MODELS_SCORES_H
 
 #include "models/model.h"
+#include "models/reasons.h"
 
 typedef struct ranked {
     size_t row;
@@ -57,6 +58,7 @@ typedef struct churn__reasoner {
     int by_input; /* reasons per input, not by family */
     double *raw, *z, *contrib;
     size_t *out_input;
+    churn__reasons_plan plan; /* names looked up once */
 } churn__reasoner;
 
 /* Sets w up; CHURN_ENOMEM when out of memory (clear it all the same). */
