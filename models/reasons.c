@@ -383,12 +383,15 @@ size_t churn__reasons_format(const churn__reasons_plan *p, size_t i,
     words w = {buf, CHURN__REASONS_TEXT, 0};
     buf[0] = '\0';
     for (size_t k = 0; k < n; k++) {
-        char text[512], num[CHURN__NUM_BUF];
-        churn__reason_words(&r[k], p, i, text, sizeof text);
-        churn__format_fixed(r[k].contrib, 2, 1, num);
+        char num[CHURN__NUM_BUF];
         if (k)
             say(&w, "; ");
-        say(&w, text);
+        /* The words in place, cut as a 512-byte buffer of their own
+         * would cut them, and then as the rest of buf does. */
+        size_t room = w.size - w.len;
+        w.len += churn__reason_words(&r[k], p, i, buf + w.len,
+                                     room < 512 ? room : 512);
+        churn__format_fixed(r[k].contrib, 2, 1, num);
         say(&w, " (");
         say(&w, num);
         say(&w, ")");
