@@ -81,7 +81,7 @@ int churn__reasons_plan_init(churn__reasons_plan *p, const churn_model *m,
                              const churn_dataset *ds)
 {
     size_t d = churn__pipeline_n_inputs(m->pipe);
-    *p = (churn__reasons_plan){m, ds, NULL, NULL, {0}};
+    *p = (churn__reasons_plan){m, ds, NULL, 0, NULL, {0}};
     p->group = malloc(d ? d : 1);
     p->col = malloc((d ? d : 1) * sizeof *p->col);
     if (!p->group || !p->col)
@@ -89,6 +89,7 @@ int churn__reasons_plan_init(churn__reasons_plan *p, const churn_model *m,
     for (size_t j = 0; j < d; j++) {
         const char *name = churn__pipeline_input_name(m->pipe, j);
         p->group[j] = (unsigned char)churn__group_of(name);
+        p->any_group |= p->group[j] != CHURN__GROUP_NONE;
         p->col[j] = churn_dataset_column_index(ds, name);
     }
     for (size_t k = 0; k < CHURN__N_SAID; k++)
@@ -106,19 +107,50 @@ void churn__reasons_plan_clear(churn__reasons_plan *p)
 
 /* Inserts c into the ranked list out (*n of n_max): larger contribution
  * first; candidates come in order of their first input, so an equal one
- * goes after those already there. */
+ * goes after those already there. Most candidates of a wide model are
+ * below the last of a full list: that test comes first. */
 static void insert_ranked(churn__reason *out, size_t *n, size_t n_max,
                           churn__reason c)
 {
+    if (*n == n_max && !(c.contrib > out[n_max - 1].contrib))
+        return;
     size_t at = *n;
     while (at > 0 && c.contrib > out[at - 1].contrib)
         at--;
-    if (at >= n_max)
-        return;
     if (*n < n_max)
         (*n)++;
-    memmove(out + at + 1, out + at, (*n - 1 - at) * sizeof *out);
+    for (size_t k = *n - 1; k > at; k--)
+        out[k] = out[k - 1];
     out[at] = c;
+}
+
+/* The n_max largest of the d contributions, one reason per input: what
+ * insert_ranked makes of the inputs one by one, on plain arrays (the
+ * value to beat in a register, not in a list of structures). */
+static size_t rank_inputs(const double *contrib, size_t d, size_t n_max,
+                          churn__reason *out)
+{
+    double v[CHURN__MAX_REASONS];
+    size_t input[CHURN__MAX_REASONS], n = 0;
+    for (size_t j = 0; j < d; j++) {
+        double c = contrib[j];
+        if (n == n_max && !(c > v[n_max - 1]))
+            continue;
+        size_t at = n;
+        while (at > 0 && c > v[at - 1])
+            at--;
+        if (n < n_max)
+            n++;
+        for (size_t k = n - 1; k > at; k--) {
+            v[k] = v[k - 1];
+            input[k] = input[k - 1];
+        }
+        v[at] = c;
+        input[at] = j;
+    }
+    for (size_t k = 0; k < n; k++)
+        out[k] = (churn__reason){CHURN__GROUP_NONE, input[k], v[k]};
+    return n;
 }
 
 size_t churn__reasons_rank(const churn__reasons_plan *p,
@@ -134,8 +166,10 @@ size_t churn__reasons_rank(const churn__reasons_plan *p,
         n_max = CHURN__MAX_REASONS;
     if (n_max == 0) /* contrib was not computed */
         return 0;
+    if (!by_group || !p->any_group) /* one reason per input */
+        return rank_inputs(contrib, d, n_max, out);
     /* Pass 1: the families' sums, first inputs and largest inputs. */
-    for (size_t j = 0; by_group && j < d; j++) {
+    for (size_t j = 0; j < d; j++) {
         churn__group g = (churn__group)p->group[j];
         if (g == CHURN__GROUP_NONE)
             continue;
@@ -147,8 +181,7 @@ size_t churn__reasons_rank(const churn__reasons_plan *p,
     }
     /* Pass 2: candidates in order of their first input. */
     for (size_t j = 0; j < d; j++) {
-        churn__group g =
-            by_group ? (churn__group)p->group[j] : CHURN__GROUP_NONE;
+        churn__group g = (churn__group)p->group[j];
         churn__reason c = {CHURN__GROUP_NONE, j, contrib[j]};
         if (g != CHURN__GROUP_NONE) {
             if (first[g] != j)

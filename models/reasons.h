@@ -37,6 +37,7 @@ typedef struct churn__reasons_plan {
     const churn_model *m;
     const churn_dataset *ds;
     unsigned char *group; /* per input: its churn__group */
+    int any_group;        /* some input is in a family */
     size_t *col;          /* per input: ds's column; (size_t)-1 none */
     size_t said[CHURN__N_SAID]; /* ds's columns; (size_t)-1 none */
 } churn__reasons_plan;

@@ -104,16 +104,11 @@ static void prefetch(const void *p)
 #endif
 }
 
-/* Fills the ranks of s from its first s->n rows of all: order, tiers,
- * ids (copied in rank order into one block) and, when off_row (each
- * row's reasons in s->text) is not NULL, the reasons' offsets; counts
- * the high tier among all n rows. */
-static int fill_ranks(churn_scores *s, const ranked *all, size_t n,
-                      const churn_dataset *ds, const churn_score_opts *o,
-                      const size_t *off_row)
+/* The ids of the s->n ranked rows of all (a top N) copied in rank order
+ * into s->id_text, s->ids[r] pointing at each. */
+static int copy_ids_by_rank(churn_scores *s, const churn_dataset *ds,
+                            const ranked *all)
 {
-    for (size_t i = 0; i < n; i++)
-        s->n_high += all[i].prob >= o->high;
     /* The ids are read in rank order, scattered over the dataset: asked
      * for ahead of time, a cache miss overlaps the work. */
     size_t id_bytes = 1;
@@ -125,17 +120,63 @@ static int fill_ranks(churn_scores *s, const ranked *all, size_t n,
     if (!(s->id_text = malloc(id_bytes)))
         return CHURN_ENOMEM;
     for (size_t r = 0, at = 0; r < s->n; r++) {
-        double p = all[r].prob;
         if (r + 16 < s->n)
             prefetch(churn_dataset_id(ds, all[r + 16].row));
-        if (s->order != all)
-            s->order[r] = all[r];
-        s->tiers[r] = p >= o->high ? "high" : p >= o->medium ? "medium"
-                                                             : "low";
         const char *id = churn_dataset_id(ds, all[r].row);
         size_t len = strlen(id) + 1;
         s->ids[r] = memcpy(s->id_text + at, id, len);
         at += len;
+    }
+    return CHURN_OK;
+}
+
+/* The ids of every row (a full ranking: all holds them all) copied in
+ * row order, one pass over the dataset's ids as they lie, s->ids[r]
+ * pointing at each in rank order. */
+static int copy_ids_by_row(churn_scores *s, const churn_dataset *ds,
+                           const ranked *all)
+{
+    size_t n = s->n, id_bytes = 1;
+    for (size_t i = 0; i < n; i++)
+        id_bytes += strlen(churn_dataset_id(ds, i)) + 1;
+    char **by_row = malloc((n ? n : 1) * sizeof *by_row);
+    s->id_text = malloc(id_bytes);
+    if (!by_row || !s->id_text) {
+        free(by_row);
+        return CHURN_ENOMEM;
+    }
+    for (size_t i = 0, at = 0; i < n; i++) {
+        const char *id = churn_dataset_id(ds, i);
+        size_t len = strlen(id) + 1;
+        by_row[i] = memcpy(s->id_text + at, id, len);
+        at += len;
+    }
+    for (size_t r = 0; r < n; r++)
+        s->ids[r] = by_row[all[r].row];
+    free(by_row);
+    return CHURN_OK;
+}
+
+/* Fills the ranks of s from its first s->n rows of all: order, tiers,
+ * ids (copied in rank order into one block) and, when off_row (each
+ * row's reasons in s->text) is not NULL, the reasons' offsets; counts
+ * the high tier among all n rows. */
+static int fill_ranks(churn_scores *s, const ranked *all, size_t n,
+                      const churn_dataset *ds, const churn_score_opts *o,
+                      const size_t *off_row)
+{
+    for (size_t i = 0; i < n; i++)
+        s->n_high += all[i].prob >= o->high;
+    int rc = s->n == n ? copy_ids_by_row(s, ds, all)
+                       : copy_ids_by_rank(s, ds, all);
+    if (rc != CHURN_OK)
+        return rc;
+    for (size_t r = 0; r < s->n; r++) {
+        double p = all[r].prob;
+        if (s->order != all)
+            s->order[r] = all[r];
+        s->tiers[r] = p >= o->high ? "high" : p >= o->medium ? "medium"
+                                                             : "low";
         if (off_row)
             s->reason_off[r] = off_row[all[r].row];
     }
@@ -347,8 +388,12 @@ static void write_task(void *ctx, size_t t)
     j->ok[t] = 1;
     for (size_t r = lo; r < hi && j->ok[t]; r++) {
         /* A full ranking's reasons are in row order: scattered. */
-        if (r + 16 < hi)
-            prefetch(churn_scores_reasons(j->s, r + 16));
+        if (r + 16 < hi) {
+            const char *why = churn_scores_reasons(j->s, r + 16);
+            prefetch(why); /* about 70 bytes: often two lines */
+            prefetch(why + 64);
+            prefetch(j->s->ids[r + 16]);
+        }
         j->ok[t] = format_line(j->s, r, &j->parts[t]);
     }
 }
