@@ -219,8 +219,10 @@ int churn_score_dataset(const churn_model *m, const churn_dataset *ds,
      * the probabilities' pass, in row order (each row read once, in
      * order); with a top N, only for the ranked rows, after ranking. */
     int full = o->top == 0 || o->top >= n;
-    if (full && !(off_row = malloc(n * sizeof *off_row)))
+    if (full && !(off_row = malloc(n * sizeof *off_row))) {
+        rc = CHURN_ENOMEM;
         goto done;
+    }
     rc = full ? churn__score_rows(s, m, ds, bind, cols, o->n_reasons,
                                   o->by_input, all, off_row, err)
               : churn__score_probabilities(m, ds, bind, n_threads, all, err);
