@@ -140,9 +140,11 @@ static const double pow10_exact[23] = {
  * near a power of ten still one off at most). */
 static int decimal_exponent_guess(double x)
 {
-    int b;
-    frexp(x, &b);
-    b--;
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    int biased = (int)(bits >> 52 & 0x7ff);
+    uint64_t m = bits & ((1ull << 52) - 1); /* > 0 when subnormal */
+    int b = biased ? biased - 1023 : -1074 + 63 - __builtin_clzll(m);
     int g = b >= 0 ? (b * 78913) >> 18 : -((-b * 78913 + (1 << 18) - 1) >> 18);
     if (g + 1 >= 0 && g + 1 <= 22) {
         g += x >= pow10_exact[g + 1];
