@@ -132,45 +132,37 @@ static int copy_ids_by_rank(churn_scores *s, const churn_dataset *ds,
 
 /* The ids of every row (a full ranking: all holds them all) copied in
  * row order, one pass over the dataset's ids as they lie, s->ids[r]
- * pointing at each in rank order. */
+ * pointing at each in rank order; at (n offsets) is scratch. */
 static int copy_ids_by_row(churn_scores *s, const churn_dataset *ds,
-                           const ranked *all)
+                           const ranked *all, size_t *at)
 {
     size_t n = s->n, id_bytes = 1;
     for (size_t i = 0; i < n; i++)
         id_bytes += strlen(churn_dataset_id(ds, i)) + 1;
-    char **by_row = malloc((n ? n : 1) * sizeof *by_row);
-    s->id_text = malloc(id_bytes);
-    if (!by_row || !s->id_text) {
-        free(by_row);
+    if (!(s->id_text = malloc(id_bytes)))
         return CHURN_ENOMEM;
-    }
-    for (size_t i = 0, at = 0; i < n; i++) {
+    for (size_t i = 0, end = 0; i < n; i++) {
         const char *id = churn_dataset_id(ds, i);
         size_t len = strlen(id) + 1;
-        by_row[i] = memcpy(s->id_text + at, id, len);
-        at += len;
+        memcpy(s->id_text + end, id, len);
+        at[i] = end;
+        end += len;
     }
     for (size_t r = 0; r < n; r++)
-        s->ids[r] = by_row[all[r].row];
-    free(by_row);
+        s->ids[r] = s->id_text + at[all[r].row];
     return CHURN_OK;
 }
 
 /* Fills the ranks of s from its first s->n rows of all: order, tiers,
- * ids (copied in rank order into one block) and, when off_row (each
- * row's reasons in s->text) is not NULL, the reasons' offsets; counts
- * the high tier among all n rows. */
+ * ids (copied into one block) and, when off_row (each row's reasons in
+ * s->text: a full ranking) is not NULL, the reasons' offsets, off_row
+ * then overwritten; counts the high tier among all n rows. */
 static int fill_ranks(churn_scores *s, const ranked *all, size_t n,
                       const churn_dataset *ds, const churn_score_opts *o,
-                      const size_t *off_row)
+                      size_t *off_row)
 {
     for (size_t i = 0; i < n; i++)
         s->n_high += all[i].prob >= o->high;
-    int rc = s->n == n ? copy_ids_by_row(s, ds, all)
-                       : copy_ids_by_rank(s, ds, all);
-    if (rc != CHURN_OK)
-        return rc;
     for (size_t r = 0; r < s->n; r++) {
         double p = all[r].prob;
         if (s->order != all)
@@ -180,7 +172,9 @@ static int fill_ranks(churn_scores *s, const ranked *all, size_t n,
         if (off_row)
             s->reason_off[r] = off_row[all[r].row];
     }
-    return CHURN_OK;
+    /* off_row, read, holds the ids' offsets now: no second array. */
+    return off_row ? copy_ids_by_row(s, ds, all, off_row)
+                   : copy_ids_by_rank(s, ds, all);
 }
 
 int churn_score_dataset(const churn_model *m, const churn_dataset *ds,
