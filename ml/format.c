@@ -46,23 +46,58 @@ static int bit_length(u128 v)
     return n + (v ? 64 - __builtin_clzll((uint64_t)v) : 0);
 }
 
+/* 5^0 .. 5^27: 5^27 < 2^63. */
+static const uint64_t pow5_u64[28] = {
+    1ull,
+    5ull,
+    25ull,
+    125ull,
+    625ull,
+    3125ull,
+    15625ull,
+    78125ull,
+    390625ull,
+    1953125ull,
+    9765625ull,
+    48828125ull,
+    244140625ull,
+    1220703125ull,
+    6103515625ull,
+    30517578125ull,
+    152587890625ull,
+    762939453125ull,
+    3814697265625ull,
+    19073486328125ull,
+    95367431640625ull,
+    476837158203125ull,
+    2384185791015625ull,
+    11920928955078125ull,
+    59604644775390625ull,
+    298023223876953125ull,
+    1490116119384765625ull,
+    7450580596923828125ull};
+
 /* round(x 10^s), ties to even, exactly, for finite x > 0 and |s| <= 27.
  * Returns 0 when the numbers would need more than 126 bits. */
 static int scaled_round(double x, int s, u128 *out)
 {
-    int e;
-    uint64_t m = (uint64_t)ldexp(frexp(x, &e), 53); /* x = m 2^(e-53) */
-    int q = e - 53;
-    while (!(m & 1)) {
-        m >>= 1;
-        q++;
-    }
+    /* x = m 2^q with m odd, from the bits (a subnormal has no hidden
+     * bit and the exponent of the smallest normal). */
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    int biased = (int)(bits >> 52 & 0x7ff);
+    uint64_t m = bits & ((1ull << 52) - 1);
+    int q = biased ? biased - 1075 : -1074;
+    if (biased)
+        m |= 1ull << 52;
+    int zeros = __builtin_ctzll(m); /* m > 0: x > 0 */
+    m >>= zeros;
+    q += zeros;
     if (s > 27 || s < -27)
         return 0;
     u128 num = m, den = 1;
-    if (s >= 0) { /* 10^s = 5^s 2^s */
-        for (int i = 0; i < s; i++)
-            num *= 5;
+    if (s >= 0) { /* 10^s = 5^s 2^s; m 5^s < 2^53 2^63 */
+        num = (u128)m * pow5_u64[s];
         q += s;
     } else {
         den = (u128)pow10_u64[-s > 19 ? 19 : -s];
@@ -92,11 +127,39 @@ static int scaled_round(double x, int s, u128 *out)
     return 1;
 }
 
-/* The precision-digit decimal of x > 0: *d in [10^(p-1), 10^p) and *e
- * with x ~ d 10^(e-p+1), rounded as printf rounds. */
-static int g_digits(double x, int p, uint64_t *d, int *e)
+/* 10^0 .. 10^22, exact as doubles. */
+static const double pow10_exact[23] = {
+    1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* floor(log10(x)) for finite x > 0, or one off: a start for g_digits,
+ * which corrects a guess up to two off. From the binary exponent b
+ * (2^b <= x < 2^(b+1)): floor(b log10(2)) (78913 / 2^18 is log10(2) to
+ * 6 digits: exact for |b| < 1700) is the exponent or one below it;
+ * within 10^+-22 a comparison settles it (below 1, 10^-k is rounded:
+ * near a power of ten still one off at most). */
+static int decimal_exponent_guess(double x)
 {
-    int guess = (int)floor(log10(x));
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    int biased = (int)(bits >> 52 & 0x7ff);
+    uint64_t m = bits & ((1ull << 52) - 1); /* > 0 when subnormal */
+    int b = biased ? biased - 1023 : -1074 + 63 - __builtin_clzll(m);
+    int g = b >= 0 ? (b * 78913) >> 18 : -((-b * 78913 + (1 << 18) - 1) >> 18);
+    if (g + 1 >= 0 && g + 1 <= 22) {
+        g += x >= pow10_exact[g + 1];
+    } else if (g + 1 < 0 && g + 1 >= -22) {
+        g += x * pow10_exact[-(g + 1)] >= 1;
+    }
+    return g;
+}
+
+/* The precision-digit decimal of x > 0: *d in [10^(p-1), 10^p) and *e
+ * with x ~ d 10^(e-p+1), rounded as printf rounds; guess: the decimal
+ * exponent, or up to two off (a carry of rounding can make it one more
+ * than floor(log10(x))). Returns 0 when out of reach. */
+static int g_digits_from(double x, int p, int guess, uint64_t *d, int *e)
+{
     for (int tries = 0; tries < 4; tries++) {
         u128 v;
         if (!scaled_round(x, p - 1 - guess, &v))
@@ -108,8 +171,8 @@ static int g_digits(double x, int p, uint64_t *d, int *e)
             guess++;
         } else {
             /* 10^(p-1) may be a carry from just below 10^guess (a guess
-             * one too high from log10): then one exponent less holds the
-             * digits, unless it too carries over. */
+             * one too high): then one exponent less holds the digits,
+             * unless it too carries over. */
             u128 below;
             if (v == pow10_u64[p - 1] &&
                 !scaled_round(x, p - guess, &below))
@@ -126,6 +189,11 @@ static int g_digits(double x, int p, uint64_t *d, int *e)
     return 0;
 }
 
+static int g_digits(double x, int p, uint64_t *d, int *e)
+{
+    return g_digits_from(x, p, decimal_exponent_guess(x), d, e);
+}
+
 static int fixed_digits(double x, int decimals, uint64_t *d)
 {
     u128 v = 0;
@@ -137,6 +205,12 @@ static int fixed_digits(double x, int decimals, uint64_t *d)
     return 1;
 }
 #else
+static int g_digits_from(double x, int p, int guess, uint64_t *d, int *e)
+{
+    (void)x, (void)p, (void)guess, (void)d, (void)e;
+    return 0;
+}
+
 static int g_digits(double x, int p, uint64_t *d, int *e)
 {
     (void)x, (void)p, (void)d, (void)e;
@@ -299,11 +373,14 @@ static size_t format_fixed_signed(double x, int decimals, int plus,
 static int shortest_fast(double x, char *buf)
 {
     double a = fabs(x);
+    int e = 0;
     for (int p = 15; p <= 17; p++) {
         uint64_t d;
-        int e;
         double back = 0; /* set whenever p < 17, where it is read */
-        if (!g_digits(a, p, &d, &e))
+        /* The exponent of the digits before: that of these, or one more
+         * (a carry), which g_digits_from corrects. */
+        if (!(p == 15 ? g_digits(a, p, &d, &e)
+                      : g_digits_from(a, p, e, &d, &e)))
             return 0;
         if (p < 17 && !churn__decimal_to_double(d, e - p + 1, &back))
             return 0;

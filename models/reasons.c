@@ -5,6 +5,7 @@
 #include "models/reasons.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const group_names[CHURN__N_GROUPS] = {
@@ -54,44 +55,122 @@ const char *churn__group_name(churn__group g)
     return g < CHURN__N_GROUPS ? group_names[g] : NULL;
 }
 
+/* The values the sentences say, in the order of plan->said. */
+enum {
+    SAID_ACTIVITY_30D,
+    SAID_RECENCY_ACTIVITY,
+    SAID_ACTIVITY_TREND,
+    SAID_PURCHASES_90D,
+    SAID_MONETARY_90D,
+    SAID_RECENCY_PURCHASE,
+    SAID_TICKETS_UNRESOLVED,
+    SAID_TICKETS_30D,
+    SAID_TICKETS_90D,
+    SAID_SATISFACTION_LAST,
+    SAID_SATISFACTION_TREND,
+    SAID_TENURE
+};
+
+static const char *const said_names[CHURN__N_SAID] = {
+    "activity_30d",       "recency_activity_days", "activity_trend",
+    "purchases_90d",      "monetary_90d",          "recency_purchase_days",
+    "tickets_unresolved", "tickets_30d",           "tickets_90d",
+    "satisfaction_last",  "satisfaction_trend",    "tenure_days"};
+
+int churn__reasons_plan_init(churn__reasons_plan *p, const churn_model *m,
+                             const churn_dataset *ds)
+{
+    size_t d = churn__pipeline_n_inputs(m->pipe);
+    *p = (churn__reasons_plan){m, ds, NULL, 0, NULL, {0}};
+    p->group = malloc(d ? d : 1);
+    p->col = malloc((d ? d : 1) * sizeof *p->col);
+    if (!p->group || !p->col)
+        return CHURN_ENOMEM;
+    for (size_t j = 0; j < d; j++) {
+        const char *name = churn__pipeline_input_name(m->pipe, j);
+        p->group[j] = (unsigned char)churn__group_of(name);
+        p->any_group |= p->group[j] != CHURN__GROUP_NONE;
+        p->col[j] = churn_dataset_column_index(ds, name);
+    }
+    for (size_t k = 0; k < CHURN__N_SAID; k++)
+        p->said[k] = churn_dataset_column_index(ds, said_names[k]);
+    return CHURN_OK;
+}
+
+void churn__reasons_plan_clear(churn__reasons_plan *p)
+{
+    free(p->group);
+    free(p->col);
+    p->group = NULL;
+    p->col = NULL;
+}
+
 /* Inserts c into the ranked list out (*n of n_max): larger contribution
  * first; candidates come in order of their first input, so an equal one
- * goes after those already there. */
+ * goes after those already there. Most candidates of a wide model are
+ * below the last of a full list: that test comes first. */
 static void insert_ranked(churn__reason *out, size_t *n, size_t n_max,
                           churn__reason c)
 {
+    if (*n == n_max && !(c.contrib > out[n_max - 1].contrib))
+        return;
     size_t at = *n;
     while (at > 0 && c.contrib > out[at - 1].contrib)
         at--;
-    if (at >= n_max)
-        return;
     if (*n < n_max)
         (*n)++;
-    memmove(out + at + 1, out + at, (*n - 1 - at) * sizeof *out);
+    for (size_t k = *n - 1; k > at; k--)
+        out[k] = out[k - 1];
     out[at] = c;
 }
 
-size_t churn__reasons_rank(const churn_model *m, const double *contrib,
-                           int by_group, size_t n_max, churn__reason *out)
+/* The n_max largest of the d contributions, one reason per input: what
+ * insert_ranked makes of the inputs one by one, on plain arrays (the
+ * value to beat in a register, not in a list of structures). */
+static size_t rank_inputs(const double *contrib, size_t d, size_t n_max,
+                          churn__reason *out)
 {
-    size_t d = churn__pipeline_n_inputs(m->pipe), n = 0;
+    double v[CHURN__MAX_REASONS];
+    size_t input[CHURN__MAX_REASONS], n = 0;
+    for (size_t j = 0; j < d; j++) {
+        double c = contrib[j];
+        if (n == n_max && !(c > v[n_max - 1]))
+            continue;
+        size_t at = n;
+        while (at > 0 && c > v[at - 1])
+            at--;
+        if (n < n_max)
+            n++;
+        for (size_t k = n - 1; k > at; k--) {
+            v[k] = v[k - 1];
+            input[k] = input[k - 1];
+        }
+        v[at] = c;
+        input[at] = j;
+    }
+    for (size_t k = 0; k < n; k++)
+        out[k] = (churn__reason){CHURN__GROUP_NONE, input[k], v[k]};
+    return n;
+}
+
+size_t churn__reasons_rank(const churn__reasons_plan *p,
+                           const double *contrib, int by_group, size_t n_max,
+                           churn__reason *out)
+{
+    size_t d = churn__pipeline_n_inputs(p->m->pipe), n = 0;
     double sum[CHURN__N_GROUPS] = {0};
     size_t first[CHURN__N_GROUPS], top[CHURN__N_GROUPS];
-    /* The families of the first 64 inputs, kept from pass 1 for pass 2
-     * (no allocation per row); later ones are looked up again. */
-    churn__group of_input[64];
     for (size_t g = 0; g < CHURN__N_GROUPS; g++)
         first[g] = top[g] = (size_t)-1;
     if (n_max > CHURN__MAX_REASONS)
         n_max = CHURN__MAX_REASONS;
     if (n_max == 0) /* contrib was not computed */
         return 0;
+    if (!by_group || !p->any_group) /* one reason per input */
+        return rank_inputs(contrib, d, n_max, out);
     /* Pass 1: the families' sums, first inputs and largest inputs. */
-    for (size_t j = 0; by_group && j < d; j++) {
-        churn__group g =
-            churn__group_of(churn__pipeline_input_name(m->pipe, j));
-        if (j < 64)
-            of_input[j] = g;
+    for (size_t j = 0; j < d; j++) {
+        churn__group g = (churn__group)p->group[j];
         if (g == CHURN__GROUP_NONE)
             continue;
         sum[g] += contrib[j];
@@ -102,11 +181,7 @@ size_t churn__reasons_rank(const churn_model *m, const double *contrib,
     }
     /* Pass 2: candidates in order of their first input. */
     for (size_t j = 0; j < d; j++) {
-        churn__group g = !by_group ? CHURN__GROUP_NONE
-                         : j < 64
-                             ? of_input[j]
-                             : churn__group_of(
-                                   churn__pipeline_input_name(m->pipe, j));
+        churn__group g = (churn__group)p->group[j];
         churn__reason c = {CHURN__GROUP_NONE, j, contrib[j]};
         if (g != CHURN__GROUP_NONE) {
             if (first[g] != j)
@@ -153,20 +228,21 @@ static void say_count(words *w, double n, const char *singular,
     say(w, n == 1 ? singular : plural);
 }
 
-/* The raw value of the column called name in row i; NaN when missing or
- * when ds has no such column. */
-static double value(const churn_dataset *ds, size_t i, const char *name)
+/* The raw value of the said value k (SAID_...) in row i; NaN when
+ * missing or when the dataset has no such column. */
+static double value(const churn__reasons_plan *p, size_t i, size_t k)
 {
-    size_t col = churn_dataset_column_index(ds, name);
-    return col == (size_t)-1 ? NAN : churn_dataset_value(ds, i, col);
+    size_t col = p->said[k];
+    return col == (size_t)-1 ? NAN : churn_dataset_value(p->ds, i, col);
 }
 
 /* "name=value": the form of an input without a sentence of its own. */
-static void say_input(words *w, const churn_model *m,
-                      const churn_dataset *ds, size_t i, size_t input)
+static void say_input(words *w, const churn__reasons_plan *p, size_t i,
+                      size_t input)
 {
-    const char *name = churn__pipeline_input_name(m->pipe, input);
-    size_t col = churn_dataset_column_index(ds, name);
+    const churn_dataset *ds = p->ds;
+    const char *name = churn__pipeline_input_name(p->m->pipe, input);
+    size_t col = p->col[input];
     double v = col == (size_t)-1 ? NAN : churn_dataset_value(ds, i, col);
     say(w, name);
     say(w, "=");
@@ -184,11 +260,11 @@ static void say_input(words *w, const churn_model *m,
 /* Activity: silence first, then the change on the month before (from
  * activity_trend t = (a-b)/(a+b): (a-b)/b = 2t/(1-t)), then the count.
  * Returns 0 when the values to say it are missing. */
-static int say_activity(words *w, const churn_dataset *ds, size_t i)
+static int say_activity(words *w, const churn__reasons_plan *p, size_t i)
 {
-    double a30 = value(ds, i, "activity_30d");
-    double recency = value(ds, i, "recency_activity_days");
-    double trend = value(ds, i, "activity_trend");
+    double a30 = value(p, i, SAID_ACTIVITY_30D);
+    double recency = value(p, i, SAID_RECENCY_ACTIVITY);
+    double trend = value(p, i, SAID_ACTIVITY_TREND);
     if (a30 == 0 && !isnan(recency)) {
         say(w, "no activity for ");
         say_count(w, recency, "day", "days");
@@ -211,11 +287,11 @@ static int say_activity(words *w, const churn_dataset *ds, size_t i)
     return 1;
 }
 
-static int say_purchases(words *w, const churn_dataset *ds, size_t i)
+static int say_purchases(words *w, const churn__reasons_plan *p, size_t i)
 {
-    double p90 = value(ds, i, "purchases_90d");
-    double spend = value(ds, i, "monetary_90d");
-    double recency = value(ds, i, "recency_purchase_days");
+    double p90 = value(p, i, SAID_PURCHASES_90D);
+    double spend = value(p, i, SAID_MONETARY_90D);
+    double recency = value(p, i, SAID_RECENCY_PURCHASE);
     if (p90 == 0 && !isnan(recency)) {
         say(w, "no purchase for ");
         say_count(w, recency, "day", "days");
@@ -238,11 +314,11 @@ static int say_purchases(words *w, const churn_dataset *ds, size_t i)
     return 1;
 }
 
-static int say_tickets(words *w, const churn_dataset *ds, size_t i)
+static int say_tickets(words *w, const churn__reasons_plan *p, size_t i)
 {
-    double open = value(ds, i, "tickets_unresolved");
-    double t30 = value(ds, i, "tickets_30d");
-    double t90 = value(ds, i, "tickets_90d");
+    double open = value(p, i, SAID_TICKETS_UNRESOLVED);
+    double t30 = value(p, i, SAID_TICKETS_30D);
+    double t90 = value(p, i, SAID_TICKETS_90D);
     if (open > 0) {
         say_count(w, open, "unresolved ticket", "unresolved tickets");
         if (t30 > 0)
@@ -265,10 +341,10 @@ static int say_tickets(words *w, const churn_dataset *ds, size_t i)
     return 1;
 }
 
-static int say_satisfaction(words *w, const churn_dataset *ds, size_t i)
+static int say_satisfaction(words *w, const churn__reasons_plan *p, size_t i)
 {
-    double last = value(ds, i, "satisfaction_last");
-    double trend = value(ds, i, "satisfaction_trend");
+    double last = value(p, i, SAID_SATISFACTION_LAST);
+    double trend = value(p, i, SAID_SATISFACTION_TREND);
     if (isnan(last)) { /* the catalog: empty when there is none */
         say(w, "no satisfaction score");
         return 1;
@@ -286,9 +362,9 @@ static int say_satisfaction(words *w, const churn_dataset *ds, size_t i)
     return 1;
 }
 
-static int say_tenure(words *w, const churn_dataset *ds, size_t i)
+static int say_tenure(words *w, const churn__reasons_plan *p, size_t i)
 {
-    double days = value(ds, i, "tenure_days");
+    double days = value(p, i, SAID_TENURE);
     if (isnan(days))
         return 0;
     say(w, "customer for ");
@@ -296,8 +372,8 @@ static int say_tenure(words *w, const churn_dataset *ds, size_t i)
     return 1;
 }
 
-size_t churn__reason_words(const churn__reason *r, const churn_model *m,
-                           const churn_dataset *ds, size_t i, char *buf,
+size_t churn__reason_words(const churn__reason *r,
+                           const churn__reasons_plan *p, size_t i, char *buf,
                            size_t size)
 {
     words w = {buf, size, 0};
@@ -305,19 +381,19 @@ size_t churn__reason_words(const churn__reason *r, const churn_model *m,
     buf[0] = '\0';
     switch (r->group) {
     case CHURN__GROUP_ACTIVITY:
-        said = say_activity(&w, ds, i);
+        said = say_activity(&w, p, i);
         break;
     case CHURN__GROUP_PURCHASES:
-        said = say_purchases(&w, ds, i);
+        said = say_purchases(&w, p, i);
         break;
     case CHURN__GROUP_TICKETS:
-        said = say_tickets(&w, ds, i);
+        said = say_tickets(&w, p, i);
         break;
     case CHURN__GROUP_SATISFACTION:
-        said = say_satisfaction(&w, ds, i);
+        said = say_satisfaction(&w, p, i);
         break;
     case CHURN__GROUP_TENURE:
-        said = say_tenure(&w, ds, i);
+        said = say_tenure(&w, p, i);
         break;
     default:
         break;
@@ -326,26 +402,29 @@ size_t churn__reason_words(const churn__reason *r, const churn_model *m,
      * on a few of them) shows its largest input as it is. */
     if (!said) {
         w.len = 0;
-        say_input(&w, m, ds, i, r->input);
+        say_input(&w, p, i, r->input);
     }
     return w.len;
 }
 
-size_t churn__reasons_format(const churn_model *m, const churn_dataset *ds,
-                             size_t i, const double *contrib,
-                             size_t n_reasons, char *buf)
+size_t churn__reasons_format(const churn__reasons_plan *p, size_t i,
+                             const double *contrib, size_t n_reasons,
+                             char *buf)
 {
     churn__reason r[CHURN__MAX_REASONS];
-    size_t n = churn__reasons_rank(m, contrib, 1, n_reasons, r);
+    size_t n = churn__reasons_rank(p, contrib, 1, n_reasons, r);
     words w = {buf, CHURN__REASONS_TEXT, 0};
     buf[0] = '\0';
     for (size_t k = 0; k < n; k++) {
-        char text[512], num[CHURN__NUM_BUF];
-        churn__reason_words(&r[k], m, ds, i, text, sizeof text);
-        churn__format_fixed(r[k].contrib, 2, 1, num);
+        char num[CHURN__NUM_BUF];
         if (k)
             say(&w, "; ");
-        say(&w, text);
+        /* The words in place, cut as a 512-byte buffer of their own
+         * would cut them, and then as the rest of buf does. */
+        size_t room = w.size - w.len;
+        w.len += churn__reason_words(&r[k], p, i, buf + w.len,
+                                     room < 512 ? room : 512);
+        churn__format_fixed(r[k].contrib, 2, 1, num);
         say(&w, " (");
         say(&w, num);
         say(&w, ")");

@@ -61,18 +61,18 @@ static int row_contributions(const churn_model *m, const churn_dataset *ds,
 
 /* Fills x from the ranked reasons r (n of them) of row `row`. */
 static int fill(churn_reasons *x, const churn__reason *r, size_t n,
-                const churn_model *m, const churn_dataset *ds, size_t row,
-                int by_group)
+                const churn__reasons_plan *p, size_t row, int by_group)
 {
+    const churn_model *m = p->m;
     for (size_t k = 0; k < n; k++) {
         char text[512];
         const char *group = churn__group_name(r[k].group);
         if (by_group)
-            churn__reason_words(&r[k], m, ds, row, text, sizeof text);
+            churn__reason_words(&r[k], p, row, text, sizeof text);
         else /* the input as it is: a reason without a family */
             churn__reason_words(&(churn__reason){CHURN__GROUP_NONE,
                                                  r[k].input, r[k].contrib},
-                                m, ds, row, text, sizeof text);
+                                p, row, text, sizeof text);
         x->group[k] = copy(group ? group : churn__pipeline_input_name(
                                                m->pipe, r[k].input));
         x->text[k] = copy(text);
@@ -100,14 +100,20 @@ int churn_reasons_explain(const churn_model *m, const churn_dataset *ds,
     double *contrib = malloc((4 * d + p + 1) * sizeof *contrib);
     churn_reasons *x = calloc(1, sizeof *x);
     churn__reason r[CHURN__MAX_REASONS];
+    churn__reasons_plan plan;
     int rc = contrib && x ? CHURN_OK : churn__fail_nomem(err);
+    int have_plan = rc == CHURN_OK;
+    if (have_plan && churn__reasons_plan_init(&plan, m, ds) != CHURN_OK)
+        rc = churn__fail_nomem(err);
     if (rc == CHURN_OK && n > 0)
         rc = row_contributions(m, ds, row, contrib, err);
     if (rc == CHURN_OK && n > 0) {
-        size_t k = churn__reasons_rank(m, contrib, by_group, n, r);
-        if (fill(x, r, k, m, ds, row, by_group) != CHURN_OK)
+        size_t k = churn__reasons_rank(&plan, contrib, by_group, n, r);
+        if (fill(x, r, k, &plan, row, by_group) != CHURN_OK)
             rc = churn__fail_nomem(err);
     }
+    if (have_plan)
+        churn__reasons_plan_clear(&plan);
     free(contrib);
     if (rc == CHURN_OK)
         *out = x;

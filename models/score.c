@@ -1,13 +1,11 @@
 /* score.c - ranking customers by churn probability, risk tiers, and the
  * reasons: each input's contribution to the customer's decision value. */
 #include "models/scores.h"
-#include "models/reasons.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_REASONS CHURN__MAX_REASONS
 
 /* Rows formatted per round of parallel writing. */
 #define WRITE_BATCH 65536
@@ -61,7 +59,7 @@ int churn_score_opts_set_reason_groups(churn_score_opts *o, int on)
 
 int churn_score_opts_set_reasons(churn_score_opts *o, size_t n)
 {
-    if (!o || n > MAX_REASONS)
+    if (!o || n > CHURN__MAX_REASONS)
         return CHURN_EINVAL;
     o->n_reasons = n;
     return CHURN_OK;
@@ -83,108 +81,6 @@ void churn_scores_free(churn_scores *s)
     free(s);
 }
 
-static int append_text(churn_scores *s, const char *t, size_t len)
-{
-    if (s->text_len + len + 1 > s->text_cap) {
-        size_t cap = s->text_cap ? s->text_cap : 4096;
-        while (cap < s->text_len + len + 1)
-            cap *= 2;
-        char *p = realloc(s->text, cap);
-        if (!p)
-            return CHURN_ENOMEM;
-        s->text = p;
-        s->text_cap = cap;
-    }
-    memcpy(s->text + s->text_len, t, len);
-    s->text_len += len;
-    s->text[s->text_len] = '\0';
-    return CHURN_OK;
-}
-
-/* Appends text to the item being built in buf (size bytes, *len used),
- * cut as snprintf cuts: the item never exceeds size - 1 bytes. */
-static void put(char *buf, size_t size, size_t *len, const char *text,
-                size_t n)
-{
-    if (*len + n > size - 1)
-        n = size - 1 - *len;
-    memcpy(buf + *len, text, n);
-    *len += n;
-}
-
-/* Describes the raw value of input j of row i in ds ("3", "gold",
- * "missing") as snprintf(buf, size, "%.4g" or "%s") would; col is ds's
- * column for the input. Returns the length. */
-static size_t describe_value(const churn_dataset *ds, size_t i, size_t col,
-                             char *buf, size_t size)
-{
-    double v = churn_dataset_value(ds, i, col);
-    size_t len = 0;
-    if (isnan(v)) {
-        put(buf, size, &len, "missing", 7);
-    } else if (churn_dataset_column_kind(ds, col) == CHURN_CATEGORICAL) {
-        const char *level = churn_dataset_level(ds, col, (size_t)v);
-        put(buf, size, &len, level, strlen(level));
-    } else {
-        char num[CHURN__NUM_BUF];
-        size_t n = churn__format_g(v, 4, num);
-        put(buf, size, &len, num, n);
-    }
-    buf[len] = '\0';
-    return len;
-}
-
-/* Writes the reasons of one row, NUL-terminated, into s->text: the
- * inputs' contributions (contrib, n_inputs of them), the n largest first.
- * Ties keep input order. Each reason reads "name=value (+0.12)", as
- * "%s=%s (%+.2f)" would print it, without printf (a million rows). */
-static int write_reasons(churn_scores *s, const churn_model *m,
-                         const churn_dataset *ds, size_t i,
-                         const size_t *cols, const double *contrib,
-                         size_t n_reasons, int by_input)
-{
-    size_t d = churn__pipeline_n_inputs(m->pipe);
-    if (!by_input) { /* by family, in words: reasons.c */
-        char text[CHURN__REASONS_TEXT];
-        size_t len = churn__reasons_format(m, ds, i, contrib, n_reasons,
-                                           text);
-        if (append_text(s, text, len) != CHURN_OK)
-            return CHURN_ENOMEM;
-        return append_text(s, "", 1);
-    }
-    /* Insertion into a short sorted list: n_reasons is at most 10. */
-    size_t best[MAX_REASONS], n_best = 0;
-    for (size_t j = 0; j < d; j++) {
-        size_t at = n_best;
-        while (at > 0 && contrib[j] > contrib[best[at - 1]])
-            at--;
-        if (at >= n_reasons)
-            continue;
-        if (n_best < n_reasons)
-            n_best++;
-        memmove(best + at + 1, best + at, (n_best - 1 - at) * sizeof *best);
-        best[at] = j;
-    }
-    for (size_t r = 0; r < n_best; r++) {
-        char value[64], item[400], num[CHURN__NUM_BUF];
-        size_t len = 0, n_value = describe_value(ds, i, cols[best[r]],
-                                                 value, sizeof value);
-        const char *name = churn__pipeline_input_name(m->pipe, best[r]);
-        size_t n_num = churn__format_fixed(contrib[best[r]], 2, 1, num);
-        if (r)
-            put(item, sizeof item, &len, "; ", 2);
-        put(item, sizeof item, &len, name, strlen(name));
-        put(item, sizeof item, &len, "=", 1);
-        put(item, sizeof item, &len, value, n_value);
-        put(item, sizeof item, &len, " (", 2);
-        put(item, sizeof item, &len, num, n_num);
-        put(item, sizeof item, &len, ")", 1);
-        if (append_text(s, item, len) != CHURN_OK)
-            return CHURN_ENOMEM;
-    }
-    return append_text(s, "", 1); /* the terminating NUL */
-}
-
 /* Allocates the per-rank arrays of s for n rows (s->order unless set). */
 static int alloc_scores(churn_scores *s, size_t n)
 {
@@ -198,181 +94,87 @@ static int alloc_scores(churn_scores *s, size_t n)
                                                           : CHURN_ENOMEM;
 }
 
-/* What the reason threads share: task t takes the t-th share of the
- * ranks and writes their reasons in rank order, the order the file is
- * written in, so that writing reads the texts in order. */
-typedef struct reason_job {
-    churn_scores *s;
-    const churn_model *m;
-    const churn_dataset *ds;
-    const churn__binding *bind;
-    const size_t *cols;
-    size_t n_reasons, n_tasks;
-    int by_input;
-    churn_scores *parts; /* per task: only its text is used */
-    int *rc;
-} reason_job;
-
-static void task_ranks(const reason_job *j, size_t t, size_t *lo, size_t *hi)
-{
-    size_t n = j->s->n;
-    *lo = n / j->n_tasks * t;
-    *hi = t + 1 == j->n_tasks ? n : n / j->n_tasks * (t + 1);
-}
-
-/* Asks for the values of row i of ds to be brought into the cache: rows
- * come in rank order, scattered over the dataset. */
-static void prefetch_row(const churn_dataset *ds, size_t i)
+/* Asks for the bytes at p to be brought into the cache. */
+static void prefetch(const void *p)
 {
 #if defined(__GNUC__)
-    size_t d = churn_dataset_n_cols(ds);
-    const double *v = churn_dataset_values(ds) + i * d;
-    for (size_t k = 0; k < d; k += 8)
-        __builtin_prefetch(v + k);
+    __builtin_prefetch(p);
 #else
-    (void)ds;
-    (void)i;
+    (void)p;
 #endif
 }
 
-int churn__reasoner_init(churn__reasoner *w, const churn_model *m,
-                         const churn_dataset *ds, const churn__binding *bind,
-                         const size_t *cols, size_t n_reasons, int by_input)
+/* The ids of the s->n ranked rows of all (a top N) copied in rank order
+ * into s->id_text, s->ids[r] pointing at each. */
+static int copy_ids_by_rank(churn_scores *s, const churn_dataset *ds,
+                            const ranked *all)
 {
-    size_t d = churn__pipeline_n_inputs(m->pipe), p = m->n_outputs;
-    *w = (churn__reasoner){m,    ds,   bind, cols, n_reasons, by_input,
-                           NULL, NULL, NULL, NULL};
-    w->raw = malloc((d ? d : 1) * sizeof *w->raw);
-    w->z = malloc((p ? p : 1) * sizeof *w->z);
-    /* d contributions, then the scratch of churn__classifier_contrib. */
-    w->contrib = malloc((4 * d + p + 1) * sizeof *w->contrib);
-    w->out_input = malloc((p ? p : 1) * sizeof *w->out_input);
-    for (size_t k = 0; w->out_input && k < p; k++)
-        w->out_input[k] = churn__pipeline_output_input(m->pipe, k);
-    return w->raw && w->z && w->contrib && w->out_input ? CHURN_OK
-                                                        : CHURN_ENOMEM;
-}
-
-void churn__reasoner_clear(churn__reasoner *w)
-{
-    free(w->raw);
-    free(w->z);
-    free(w->contrib);
-    free(w->out_input);
-}
-
-int churn__reasoner_write(churn__reasoner *w, size_t i, churn_scores *part)
-{
-    const churn_model *m = w->m;
-    if (w->n_reasons > 0) {
-        /* The contributions need the standardized row, not the decision
-         * value: no second kernel expansion. */
-        churn__binding_row(w->bind, w->ds, i, w->raw);
-        churn__pipeline_transform(m->pipe, w->raw, w->z);
-        churn__classifier_contrib(&m->clf, w->z, w->out_input,
-                                  churn__pipeline_n_inputs(m->pipe),
-                                  w->contrib,
-                                  w->contrib +
-                                      churn__pipeline_n_inputs(m->pipe));
-    }
-    return write_reasons(part, m, w->ds, i, w->cols, w->contrib,
-                         w->n_reasons, w->by_input);
-}
-
-/* Writes the reasons of the ranked rows of task t into its part's text;
- * s->reason_off[rank] gets the offset there. */
-static void reason_task(void *ctx, size_t t)
-{
-    reason_job *j = ctx;
-    size_t lo, hi;
-    churn__reasoner w;
-    int rc = churn__reasoner_init(&w, j->m, j->ds, j->bind, j->cols,
-                                  j->n_reasons, j->by_input);
-    churn_scores *part = &j->parts[t];
-    const ranked *order = j->s->order;
-    task_ranks(j, t, &lo, &hi);
-    for (size_t r = lo; rc == CHURN_OK && r < hi; r++) {
-        if (r + 8 < hi && j->n_reasons > 0)
-            prefetch_row(j->ds, order[r + 8].row);
-        j->s->reason_off[r] = part->text_len;
-        rc = churn__reasoner_write(&w, order[r].row, part);
-    }
-    churn__reasoner_clear(&w);
-    j->rc[t] = rc;
-}
-
-/* Writes the reasons of the ranked rows in n_tasks threads, then joins
- * their texts in rank order into s->text. */
-static int reasons_all(reason_job *j, size_t n_tasks)
-{
-    j->n_tasks = n_tasks;
-    j->parts = calloc(n_tasks, sizeof *j->parts);
-    j->rc = calloc(n_tasks, sizeof *j->rc);
-    int rc = j->parts && j->rc ? CHURN_OK : CHURN_ENOMEM;
-    if (rc == CHURN_OK)
-        churn__run_tasks(n_tasks, reason_task, j);
-    size_t total = 0;
-    for (size_t t = 0; rc == CHURN_OK && t < n_tasks; t++) {
-        rc = j->rc[t];
-        total += j->parts[t].text_len;
-    }
-    churn_scores *s = j->s;
-    /* The first share's text grows into the whole, and each other share
-     * is freed once copied: one copy fewer, and never all the text twice
-     * in memory. */
-    char *text = rc == CHURN_OK ? realloc(j->parts[0].text, total ? total : 1)
-                                : NULL;
-    if (rc == CHURN_OK && !text)
-        rc = CHURN_ENOMEM;
-    if (rc == CHURN_OK) {
-        j->parts[0].text = NULL;
-        s->text = text;
-        s->text_len = j->parts[0].text_len;
-    }
-    for (size_t t = 1; rc == CHURN_OK && t < n_tasks; t++) {
-        size_t base = s->text_len, lo, hi;
-        if (j->parts[t].text_len)
-            memcpy(s->text + base, j->parts[t].text, j->parts[t].text_len);
-        s->text_len += j->parts[t].text_len;
-        free(j->parts[t].text);
-        j->parts[t].text = NULL;
-        task_ranks(j, t, &lo, &hi);
-        for (size_t r = lo; r < hi; r++)
-            s->reason_off[r] += base;
-    }
-    s->text_cap = total;
-    for (size_t t = 0; j->parts && t < n_tasks; t++)
-        free(j->parts[t].text);
-    free(j->parts);
-    free(j->rc);
-    return rc;
-}
-
-/* Fills the ranks of s from its first s->n rows of all: order, tiers and
- * ids (copied in rank order into one block); counts the high tier among
- * all n rows. */
-static int fill_ranks(churn_scores *s, const ranked *all, size_t n,
-                      const churn_dataset *ds, const churn_score_opts *o)
-{
-    for (size_t i = 0; i < n; i++)
-        s->n_high += all[i].prob >= o->high;
+    /* The ids are read in rank order, scattered over the dataset: asked
+     * for ahead of time, a cache miss overlaps the work. */
     size_t id_bytes = 1;
-    for (size_t r = 0; r < s->n; r++)
+    for (size_t r = 0; r < s->n; r++) {
+        if (r + 16 < s->n)
+            prefetch(churn_dataset_id(ds, all[r + 16].row));
         id_bytes += strlen(churn_dataset_id(ds, all[r].row)) + 1;
+    }
     if (!(s->id_text = malloc(id_bytes)))
         return CHURN_ENOMEM;
     for (size_t r = 0, at = 0; r < s->n; r++) {
-        double p = all[r].prob;
-        if (s->order != all)
-            s->order[r] = all[r];
-        s->tiers[r] = p >= o->high ? "high" : p >= o->medium ? "medium"
-                                                             : "low";
+        if (r + 16 < s->n)
+            prefetch(churn_dataset_id(ds, all[r + 16].row));
         const char *id = churn_dataset_id(ds, all[r].row);
         size_t len = strlen(id) + 1;
         s->ids[r] = memcpy(s->id_text + at, id, len);
         at += len;
     }
     return CHURN_OK;
+}
+
+/* The ids of every row (a full ranking: all holds them all) copied in
+ * row order, one pass over the dataset's ids as they lie, s->ids[r]
+ * pointing at each in rank order; at (n offsets) is scratch. */
+static int copy_ids_by_row(churn_scores *s, const churn_dataset *ds,
+                           const ranked *all, size_t *at)
+{
+    size_t n = s->n, id_bytes = 1;
+    for (size_t i = 0; i < n; i++)
+        id_bytes += strlen(churn_dataset_id(ds, i)) + 1;
+    if (!(s->id_text = malloc(id_bytes)))
+        return CHURN_ENOMEM;
+    for (size_t i = 0, end = 0; i < n; i++) {
+        const char *id = churn_dataset_id(ds, i);
+        size_t len = strlen(id) + 1;
+        memcpy(s->id_text + end, id, len);
+        at[i] = end;
+        end += len;
+    }
+    for (size_t r = 0; r < n; r++)
+        s->ids[r] = s->id_text + at[all[r].row];
+    return CHURN_OK;
+}
+
+/* Fills the ranks of s from its first s->n rows of all: order, tiers,
+ * ids (copied into one block) and, when off_row (each row's reasons in
+ * s->text: a full ranking) is not NULL, the reasons' offsets, off_row
+ * then overwritten; counts the high tier among all n rows. */
+static int fill_ranks(churn_scores *s, const ranked *all, size_t n,
+                      const churn_dataset *ds, const churn_score_opts *o,
+                      size_t *off_row)
+{
+    for (size_t i = 0; i < n; i++)
+        s->n_high += all[i].prob >= o->high;
+    for (size_t r = 0; r < s->n; r++) {
+        double p = all[r].prob;
+        if (s->order != all)
+            s->order[r] = all[r];
+        s->tiers[r] = p >= o->high ? "high" : p >= o->medium ? "medium"
+                                                             : "low";
+        if (off_row)
+            s->reason_off[r] = off_row[all[r].row];
+    }
+    /* off_row, read, holds the ids' offsets now: no second array. */
+    return off_row ? copy_ids_by_row(s, ds, all, off_row)
+                   : copy_ids_by_rank(s, ds, all);
 }
 
 int churn_score_dataset(const churn_model *m, const churn_dataset *ds,
@@ -393,7 +195,7 @@ int churn_score_dataset(const churn_model *m, const churn_dataset *ds,
         return churn__fail(err, CHURN_EEMPTY,
                            "no rows to score (the data has only a header)");
     churn__binding *bind = NULL;
-    size_t *cols = malloc((d ? d : 1) * sizeof *cols);
+    size_t *cols = malloc((d ? d : 1) * sizeof *cols), *off_row = NULL;
     ranked *all = malloc(n * sizeof *all);
     churn_scores *s = calloc(1, sizeof *s);
     int rc = CHURN_ENOMEM;
@@ -407,10 +209,21 @@ int churn_score_dataset(const churn_model *m, const churn_dataset *ds,
             ds, churn__pipeline_input_name(m->pipe, j));
     size_t n_threads = o->n_threads ? o->n_threads : churn__online_cores();
     s->n_threads = n_threads;
-    rc = churn__score_probabilities(m, ds, bind, n_threads, all, err);
+    /* A full ranking has the reasons of every row: they are written in
+     * the probabilities' pass, in row order (each row read once, in
+     * order); with a top N, only for the ranked rows, after ranking. */
+    int full = o->top == 0 || o->top >= n;
+    if (full && !(off_row = malloc(n * sizeof *off_row))) {
+        rc = CHURN_ENOMEM;
+        goto done;
+    }
+    rc = full ? churn__score_rows(s, m, ds, bind, cols, o->n_reasons,
+                                  o->by_input, all, off_row, err)
+              : churn__score_probabilities(m, ds, bind, n_threads, all, err);
+    if (rc == CHURN_ENOMEM)
+        goto done;
     if (rc != CHURN_OK) /* err says why */
         goto done_err;
-    /* Reasons cost far more than probabilities: only for ranked rows. */
     s->n = churn__rank_rows(all, n, o->top, n_threads);
     s->n_scored = n;
     if (s->n == n) { /* all rows ranked: all is the order */
@@ -419,15 +232,14 @@ int churn_score_dataset(const churn_model *m, const churn_dataset *ds,
     }
     rc = alloc_scores(s, s->n);
     if (rc == CHURN_OK)
-        rc = fill_ranks(s, all ? all : s->order, n, ds, o);
+        rc = fill_ranks(s, all ? all : s->order, n, ds, o, off_row);
     if (rc != CHURN_OK)
         goto done;
     free(all); /* s->order has the ranked rows */
     all = NULL;
-    reason_job job = {s,    m,          ds,   bind, cols, o->n_reasons, 1,
-                      o->by_input, NULL, NULL};
-    /* Small inputs are not worth a thread. */
-    rc = reasons_all(&job, s->n < 4096 ? 1 : n_threads);
+    if (!full)
+        rc = churn__score_reasons_ranked(s, m, ds, bind, cols, o->n_reasons,
+                                         o->by_input);
 done:
     if (rc == CHURN_ENOMEM)
         churn__fail_nomem(err);
@@ -435,6 +247,7 @@ done_err:
     churn__binding_free(bind);
     free(cols);
     free(all);
+    free(off_row);
     if (rc == CHURN_OK)
         *out = s;
     else
@@ -569,8 +382,16 @@ static void write_task(void *ctx, size_t t)
     size_t hi = t + 1 == j->n_tasks ? j->hi : j->lo + n / j->n_tasks * (t + 1);
     j->parts[t].text_len = 0;
     j->ok[t] = 1;
-    for (size_t r = lo; r < hi && j->ok[t]; r++)
+    for (size_t r = lo; r < hi && j->ok[t]; r++) {
+        /* A full ranking's reasons are in row order: scattered. */
+        if (r + 16 < hi) {
+            const char *why = churn_scores_reasons(j->s, r + 16);
+            prefetch(why); /* about 70 bytes: often two lines */
+            prefetch(why + 64);
+            prefetch(j->s->ids[r + 16]);
+        }
         j->ok[t] = format_line(j->s, r, &j->parts[t]);
+    }
 }
 
 /* The ranking without comparison columns, in batches of rows that the

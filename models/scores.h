@@ -4,6 +4,7 @@
 #define CHURN_MODELS_SCORES_H
 
 #include "models/model.h"
+#include "models/reasons.h"
 
 typedef struct ranked {
     size_t row;
@@ -57,6 +58,7 @@ typedef struct churn__reasoner {
     int by_input; /* reasons per input, not by family */
     double *raw, *z, *contrib;
     size_t *out_input;
+    churn__reasons_plan plan; /* names looked up once */
 } churn__reasoner;
 
 /* Sets w up; CHURN_ENOMEM when out of memory (clear it all the same). */
@@ -67,6 +69,24 @@ void churn__reasoner_clear(churn__reasoner *w);
 /* Appends the reasons of row i of w's dataset, NUL-terminated, to
  * part->text. CHURN_OK or CHURN_ENOMEM. */
 int churn__reasoner_write(churn__reasoner *w, size_t i, churn_scores *part);
+
+/* score_reasons.c: the reasons of the s->n ranked rows (s->order), in
+ * s->n_threads threads, into s->text at s->reason_off[rank]. CHURN_OK or
+ * CHURN_ENOMEM. */
+int churn__score_reasons_ranked(churn_scores *s, const churn_model *m,
+                                const churn_dataset *ds,
+                                const churn__binding *bind,
+                                const size_t *cols, size_t n_reasons,
+                                int by_input);
+/* score_reasons.c: for a full ranking, every row's probability (all[i] =
+ * {i, p}, as churn__score_probabilities gives it) and reasons (into
+ * s->text at off[i]) in one pass in row order, in s->n_threads threads.
+ * CHURN_OK, a model's error (err says why) or CHURN_ENOMEM (err not
+ * set). */
+int churn__score_rows(churn_scores *s, const churn_model *m,
+                      const churn_dataset *ds, const churn__binding *bind,
+                      const size_t *cols, size_t n_reasons, int by_input,
+                      ranked *all, size_t *off, churn_error *err);
 
 /* Highest probability first; equal ones keep input order (a total order:
  * row numbers differ). */
