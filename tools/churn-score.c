@@ -371,6 +371,7 @@ int main(int argc, char **argv)
          * and drift need every row. */
         churn_score_opts_set_tiers(sopts, high, medium);
         churn_score_opts_set_reasons(sopts, n_reasons);
+        churn_score_opts_set_reason_groups(sopts, reason_groups);
         churn_score_opts_set_threads(sopts, threads);
         churn_score_opts_set_top(sopts, top);
         rc = churn_score_csv(model, data_path, copts, sopts, &ds, &scores,
