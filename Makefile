@@ -102,7 +102,8 @@ $(SHARED): $(LIB_OBJ)
 # Tools include only churn.h (and tools/cli.h, their shared helpers). A
 # tool split in files names its others below; every .c prerequisite is
 # linked in.
-CLI_SRC := tools/cli.c tools/cli_train.c tools/cli_table.c
+CLI_SRC := tools/cli.c tools/cli_train.c tools/cli_table.c tools/cli_kpi.c \
+           tools/cli_clv.c
 $(BUILD)/bin/%: tools/%.c $(CLI_SRC) tools/cli.h $(STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(filter %.c,$^) $(STATIC) \

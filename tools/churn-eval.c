@@ -140,8 +140,8 @@ typedef struct eval_args {
     double horizons[CLI_MAX_HORIZONS];
     uint64_t seed;
     double threshold, offer_cost, customer_value, max_drop;
-    int quiet, no_importance, has_horizon, has_kpi_from, has_kpi_to;
-    int64_t kpi_from, kpi_to;
+    int quiet, no_importance, has_horizon;
+    cli_kpi_window kpi;            /* --kpi-from, --kpi-to */
     cli_history h;                 /* --events and the other history options */
     cli_train t;                   /* --cv: the training options */
     int train_given;               /* a training option was given */
@@ -193,7 +193,7 @@ static void check_args(eval_args *a)
         cli_usage_error("give either --model MODEL.churn or --cv K");
     if (!a->data && !a->h.events)
         cli_usage_error("give --data LABELED.csv or --events EVENTS.csv");
-    if ((a->rules || a->has_kpi_from || a->has_kpi_to) && !a->h.events)
+    if ((a->rules || a->kpi.has_from || a->kpi.has_to) && !a->h.events)
         cli_usage_error("--rules, --kpi-from and --kpi-to need --events");
     if (a->n_horizons && a->cv)
         cli_usage_error("--horizons needs --model (a survival model)");
@@ -209,17 +209,14 @@ static void check_args(eval_args *a)
     if (a->data && a->has_horizon)
         cli_usage_error("--horizon: with --data, the labels come from "
                         "--data; leave one of them out");
-    if (a->has_kpi_from != a->has_kpi_to)
-        cli_usage_error("--kpi-from and --kpi-to go together");
-    if (a->has_kpi_from && a->kpi_from >= a->kpi_to)
-        cli_usage_error("--kpi-from must be before --kpi-to");
+    cli_kpi_check(&a->kpi);
 }
 
 /* The long options: codes below CLI_HISTORY_BASE are churn-eval's own;
  * the history and training options are those of cli.h. */
 enum { LABEL = 1, POSITIVE, ID, CV, FAMILY, THRESHOLD, OFFER_COST,
        CUSTOMER_VALUE, BOOTSTRAP, SEED, JSON, HTML, BASELINE, MAX_DROP,
-       METRIC, NO_IMPORTANCE, RULES, KPI_FROM, KPI_TO, HORIZONS };
+       METRIC, NO_IMPORTANCE, RULES, HORIZONS };
 static const struct option longopts[] = {
     {"model", required_argument, NULL, 'm'},
     {"data", required_argument, NULL, 'd'},
@@ -242,8 +239,7 @@ static const struct option longopts[] = {
     {"no-importance", no_argument, NULL, NO_IMPORTANCE},
     {"horizons", required_argument, NULL, HORIZONS},
     {"rules", required_argument, NULL, RULES},
-    {"kpi-from", required_argument, NULL, KPI_FROM},
-    {"kpi-to", required_argument, NULL, KPI_TO},
+    CLI_KPI_OPTIONS,
     CLI_HISTORY_OPTIONS,
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
@@ -289,14 +285,8 @@ static void parse_args(int argc, char **argv, eval_args *a)
             a->n_horizons = cli_horizons(optarg, 1e-9, a->horizons);
             break;
         case RULES: a->rules = optarg; break;
-        case KPI_FROM:
-            a->kpi_from = cli_date("--kpi-from", optarg);
-            a->has_kpi_from = 1;
-            break;
-        case KPI_TO:
-            a->kpi_to = cli_date("--kpi-to", optarg);
-            a->has_kpi_to = 1;
-            break;
+        case CLI_KPI_FROM:
+        case CLI_KPI_TO: cli_kpi_option(&a->kpi, c, optarg); break;
         case 'q': a->quiet = 1; break;
         case 'h':
             usage();
@@ -493,9 +483,9 @@ static void add_segments(const eval_args *a, churn_eval *e,
     if (rc == CHURN_OK && (rc = churn_eval_add_info(e, "events_file",
                                                     a->h.events)) == CHURN_OK)
         rc = churn_eval_add_info(e, "as_of", date);
-    if (rc == CHURN_OK && a->has_kpi_from) {
-        rc = churn_kpi_compute(a->h.events, a->h.opts, a->kpi_from,
-                               a->kpi_to, &k, &err);
+    if (rc == CHURN_OK && a->kpi.has_from) {
+        rc = churn_kpi_compute(a->h.events, a->h.opts, a->kpi.from,
+                               a->kpi.to, &k, &err);
         cli_progress_done();
         if (rc == CHURN_OK)
             rc = churn_eval_add_kpi(e, k, &err);

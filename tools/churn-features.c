@@ -142,88 +142,107 @@ static void print_summary(const churn_dataset *ds, const cli_history *h,
     }
 }
 
-int main(int argc, char **argv)
+/* What churn-features is asked to do. */
+enum features_task { WRITE_FEATURES, LIST_FEATURES, LIST_EVENTS };
+
+/* Parses the options into h and *output; exits 2 on a usage error, 0
+ * after --help or --version. */
+static enum features_task parse_args(int argc, char **argv, cli_history *h,
+                                     const char **output)
 {
-    enum { LIST = 1, MPI_OPT, LIST_EVENTS };
+    enum { LIST = 1, MPI_OPT, LIST_EVENTS_OPT };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
         {"list", no_argument, NULL, LIST},
-        {"list-events", no_argument, NULL, LIST_EVENTS},
+        {"list-events", no_argument, NULL, LIST_EVENTS_OPT},
         {"mpi", no_argument, NULL, MPI_OPT},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         CLI_HISTORY_OPTIONS,
         {NULL, 0, NULL, 0}};
-    const char *output = NULL;
     int list = 0, list_events = 0, c;
-    cli_history h;
-    cli_tool = "churn-features";
-    const churn_comm *comm = cli_mpi_start(&argc, &argv);
-    cli_history_init(&h);
     opterr = 0; /* cli_bad_option says what is wrong */
     while ((c = getopt_long(argc, argv, ":o:hV", longopts, NULL)) != -1) {
         switch (c) {
-        case 'o': output = optarg; break;
+        case 'o': *output = optarg; break;
         case LIST: list = 1; break;
-        case LIST_EVENTS: list_events = 1; break;
+        case LIST_EVENTS_OPT: list_events = 1; break;
         case MPI_OPT: break; /* cli_mpi_start has seen it */
         case 'h':
             usage();
-            cli_history_free(&h);
-            return 0;
+            cli_history_free(h);
+            exit(0);
         case 'V':
             cli_print_version();
-            cli_history_free(&h);
-            return 0;
+            cli_history_free(h);
+            exit(0);
         default:
             if (c >= CLI_HISTORY_BASE)
-                cli_history_option(&h, c, optarg);
+                cli_history_option(h, c, optarg);
             else
                 cli_bad_option(c, argv);
         }
     }
     if (optind < argc)
         cli_usage_error("unexpected argument '%s'", argv[optind]);
-    if (list) {
-        print_list();
-        cli_history_free(&h);
-        return 0;
-    }
-    if (list_events) {
-        if (!h.events)
-            cli_usage_error("--list-events needs --events");
-        if (comm)
-            cli_usage_error("--list-events reads one file: not with --mpi");
-        cli_history_list_events(&h);
-        cli_history_free(&h);
-        return 0;
-    }
-    cli_history_check(&h);
-    if (!output)
-        cli_usage_error("-o FEATURES.csv is required");
-    if (comm && !strstr(output, "{rank}"))
-        cli_usage_error("--mpi: each rank writes its own file: -o needs "
-                        "{rank} in the name, e.g. -o 'features-{rank}.csv'");
+    return list ? LIST_FEATURES : list_events ? LIST_EVENTS : WRITE_FEATURES;
+}
+
+/* Extracts the features of h's history (with comm, of this rank's
+ * shards) and writes them to output (with comm, this rank's file: output
+ * with {rank}); then the summary. Exits 1 (every rank, with comm) when
+ * either fails. */
+static void extract_and_write(const cli_history *h, const char *output,
+                              const churn_comm *comm)
+{
     double start = cli_now();
     churn_error err;
     churn_dataset *ds = NULL;
     int rc = CHURN_OK;
     char *path = NULL;
     if (comm) {
-        if ((rc = cli_shards_history(comm, &h, &ds, &err)) != CHURN_OK)
+        if ((rc = cli_shards_history(comm, h, &ds, &err)) != CHURN_OK)
             cli_fail_err(rc, &err); /* agreed already */
         if (!(path = cli_rank_name(comm, output)))
             rc = cli_error_set(&err, CHURN_ENOMEM, "out of memory");
     } else {
-        ds = cli_history_extract(&h);
+        ds = cli_history_extract(h);
     }
     if (rc == CHURN_OK)
         rc = churn_dataset_write_csv(ds, path ? path : output, "customer_id",
                                      &err);
     cli_agree_or_fail(comm, rc, &err);
-    print_summary(ds, &h, cli_now() - start, comm);
+    print_summary(ds, h, cli_now() - start, comm);
     free(path);
     churn_dataset_free(ds);
+}
+
+int main(int argc, char **argv)
+{
+    const char *output = NULL;
+    cli_history h;
+    cli_tool = "churn-features";
+    const churn_comm *comm = cli_mpi_start(&argc, &argv);
+    cli_history_init(&h);
+    enum features_task task = parse_args(argc, argv, &h, &output);
+    if (task == LIST_FEATURES) {
+        print_list();
+    } else if (task == LIST_EVENTS) {
+        if (!h.events)
+            cli_usage_error("--list-events needs --events");
+        if (comm)
+            cli_usage_error("--list-events reads one file: not with --mpi");
+        cli_history_list_events(&h);
+    } else {
+        cli_history_check(&h);
+        if (!output)
+            cli_usage_error("-o FEATURES.csv is required");
+        if (comm && !strstr(output, "{rank}"))
+            cli_usage_error("--mpi: each rank writes its own file: -o needs "
+                            "{rank} in the name, e.g. -o "
+                            "'features-{rank}.csv'");
+        extract_and_write(&h, output, comm);
+    }
     cli_history_free(&h);
     return 0;
 }

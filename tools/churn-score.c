@@ -140,17 +140,6 @@ static void parse_tiers(const char *arg, double *high, double *medium)
                         "one %g", *medium, *high);
 }
 
-/* 1 when arg is a finite number (into *v): --margin VALUE, not COLUMN. */
-static int is_number(const char *arg, double *v)
-{
-    char *end;
-    *v = strtod(arg, &end);
-    if (end != arg && *end == '\0' && isfinite(*v))
-        return 1;
-    *v = NAN;
-    return 0;
-}
-
 /* Adds the rows of s (NULL: none) and those in the high tier to
  * counted[0] and counted[1]. */
 static void count_scored(const churn_scores *s, double *counted)
@@ -240,7 +229,26 @@ static int check_drift(const churn_model *m, const churn_dataset *ds,
     return status;
 }
 
-int main(int argc, char **argv)
+/* What the options say. */
+typedef struct score_args {
+    const char *model_path, *data_path, *out_path;
+    const char *id_name;           /* NULL: the id found by name */
+    const char *previous, *drift_path;
+    double max_psi;                /* NaN: no gate */
+    int escalated_only;
+    size_t top, n_reasons, threads;
+    int reason_groups;             /* --reasons-by group */
+    double high, medium;
+    int survival;                  /* survival columns asked for */
+    double days[CLI_MAX_HORIZONS]; /* --horizons */
+    size_t n_days;
+    const char *margin_column;     /* --margin COLUMN, else NULL */
+    double margin, rate;           /* --margin VALUE (NaN: none) */
+} score_args;
+
+/* Parses the options into a; exits 2 on a usage error, 0 after --help
+ * or --version. */
+static void parse_args(int argc, char **argv, score_args *a)
 {
     static const struct option longopts[] = {
         {"model", required_argument, NULL, 'm'},
@@ -264,182 +272,254 @@ int main(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
-    const char *model_path = NULL, *data_path = NULL, *out_path = NULL;
-    const char *previous = NULL, *drift_path = NULL;
-    double max_psi = NAN; /* NaN: no gate */
-    int escalated_only = 0;
-    const char *id_name = NULL; /* default: the id found by name */
-    size_t top = 0, n_reasons = 3, threads = 0;
-    int reason_groups = 1; /* --reasons-by group */
-    double high = 0.5, medium = 0.2;
-    double days[16], margin = NAN, rate = 0;
-    size_t n_days = 0;
-    const char *margin_column = NULL;
-    int survival = 0; /* survival columns asked for */
     int c;
-    cli_tool = "churn-score";
-    cli_blas_one_thread(); /* the rows are split between our threads */
-    const churn_comm *comm = cli_mpi_start(&argc, &argv);
     opterr = 0; /* cli_bad_option says what is wrong */
     while ((c = getopt_long(argc, argv, ":m:d:o:hV", longopts, NULL)) !=
            -1) {
         switch (c) {
-        case 'm': model_path = optarg; break;
-        case 'd': data_path = optarg; break;
-        case 'o': out_path = optarg; break;
-        case 't': top = cli_size("--top", optarg, 1, (size_t)-1); break;
-        case 'i': id_name = optarg; break;
-        case 'T': parse_tiers(optarg, &high, &medium); break;
-        case 'r': n_reasons = cli_size("--reasons", optarg, 0, 10); break;
+        case 'm': a->model_path = optarg; break;
+        case 'd': a->data_path = optarg; break;
+        case 'o': a->out_path = optarg; break;
+        case 't': a->top = cli_size("--top", optarg, 1, (size_t)-1); break;
+        case 'i': a->id_name = optarg; break;
+        case 'T': parse_tiers(optarg, &a->high, &a->medium); break;
+        case 'r': a->n_reasons = cli_size("--reasons", optarg, 0, 10); break;
         case 'B':
             if (strcmp(optarg, "group") && strcmp(optarg, "input"))
                 cli_usage_error("--reasons-by: 'group' or 'input', not "
                                 "'%s'", optarg);
-            reason_groups = strcmp(optarg, "group") == 0;
+            a->reason_groups = strcmp(optarg, "group") == 0;
             break;
-        case 'P': previous = optarg; break;
-        case 'E': escalated_only = 1; break;
-        case 'J': threads = cli_size("--threads", optarg, 1, 256); break;
-        case 'H': n_days = cli_horizons(optarg, 0, days); survival = 1; break;
-        case 'G': /* a number is a value, anything else a column */
-            margin_column = is_number(optarg, &margin) ? NULL : optarg;
-            survival = 1;
+        case 'P': a->previous = optarg; break;
+        case 'E': a->escalated_only = 1; break;
+        case 'J': a->threads = cli_size("--threads", optarg, 1, 256); break;
+        case 'H':
+            a->n_days = cli_horizons(optarg, 0, a->days);
+            a->survival = 1;
+            break;
+        case 'G':
+            a->margin_column = cli_margin(optarg, &a->margin);
+            a->survival = 1;
             break;
         case 'R':
-            rate = cli_double("--discount-rate", optarg, 0, 1);
-            survival = 1;
+            a->rate = cli_double("--discount-rate", optarg, 0, 1);
+            a->survival = 1;
             break;
         case CLI_NUMERIC:
         case CLI_CATEGORICAL:
         case CLI_DROP:
         case CLI_DELIMITER: cli_table_option(c, optarg); break;
         case 'M': break; /* cli_mpi_start has seen it */
-        case 'D': drift_path = optarg; break;
-        case 'X': max_psi = cli_double("--max-psi", optarg, 0, HUGE_VAL);
+        case 'D': a->drift_path = optarg; break;
+        case 'X':
+            a->max_psi = cli_double("--max-psi", optarg, 0, HUGE_VAL);
             break;
-        case 'h': usage(); return 0;
-        case 'V': cli_print_version(); return 0;
+        case 'h': usage(); exit(0);
+        case 'V': cli_print_version(); exit(0);
         default: cli_bad_option(c, argv);
         }
     }
     if (optind < argc)
         cli_usage_error("unexpected argument '%s'", argv[optind]);
-    if (!model_path || !data_path)
+}
+
+/* Checks that the options fit together; exits 2 when they do not. */
+static void check_args(const score_args *a, const churn_comm *comm)
+{
+    if (!a->model_path || !a->data_path)
         cli_usage_error("--model and --data are required");
-    if (escalated_only && !previous)
+    if (a->escalated_only && !a->previous)
         cli_usage_error("--escalated-only needs --previous");
-    if (survival && comm)
+    if (a->survival && comm)
         cli_usage_error("--horizons, --margin and --discount-rate are not "
                         "available with --mpi");
+}
 
+/* The score options a asks for, or NULL when out of memory. */
+static churn_score_opts *score_opts(const score_args *a)
+{
+    churn_score_opts *o = churn_score_opts_new();
+    if (!o)
+        return NULL;
+    churn_score_opts_set_tiers(o, a->high, a->medium);
+    churn_score_opts_set_reasons(o, a->n_reasons);
+    churn_score_opts_set_reason_groups(o, a->reason_groups);
+    churn_score_opts_set_threads(o, a->threads);
+    /* A comparison counts the escalated customers among all. */
+    if (!a->previous)
+        churn_score_opts_set_top(o, a->top);
+    return o;
+}
+
+/* One run: what it has read and scored so far. */
+typedef struct score_run {
+    const score_args *a;
+    const churn_comm *comm; /* --mpi; NULL: a single process */
+    churn_model *model;
+    churn_csv_opts *copts;  /* how FEATURES.csv is read */
+    churn_score_opts *sopts;
+    churn_dataset *ds;      /* FEATURES.csv (with comm, this rank's shards) */
+    churn_scores *scores;   /* with comm, after the gather: rank 0's only */
+    double counted[2];      /* rows scored and in the high tier, all ranks */
     churn_error err;
-    churn_model *model = NULL;
-    churn_dataset *ds = NULL;
-    churn_scores *scores = NULL;
-    churn_csv_opts *copts = churn_csv_opts_new();
-    churn_score_opts *sopts = churn_score_opts_new();
-    if (!copts || !sopts)
-        cli_fail("out of memory");
-    int rc = churn_model_load(model_path, &model, &err);
-    if (rc == CHURN_OK && survival && isnan(churn_model_horizon(model)))
+} score_run;
+
+/* Loads the model and sets how FEATURES.csv is read: the id column, the
+ * table options, and every numeric input of the model as numeric. */
+static int load_model(score_run *r)
+{
+    const score_args *a = r->a;
+    int rc = churn_model_load(a->model_path, &r->model, &r->err);
+    if (rc == CHURN_OK && a->survival && isnan(churn_model_horizon(r->model)))
         cli_usage_error("--horizons, --margin and --discount-rate need a "
                         "survival model (churn-train --model survival); %s "
-                        "is %s", model_path, churn_model_family(model));
-    if (rc == CHURN_OK && id_name)
-        rc = churn_csv_opts_set_id_column(copts, id_name);
+                        "is %s", a->model_path, churn_model_family(r->model));
+    if (rc == CHURN_OK && a->id_name)
+        rc = churn_csv_opts_set_id_column(r->copts, a->id_name);
     /* A text value where the model reads a number is an error at its
      * line and column, not a column silently turned categorical. */
-    for (size_t j = 0; rc == CHURN_OK && j < churn_model_n_inputs(model); j++)
-        if (churn_model_input_kind(model, j) == CHURN_NUMERIC)
-            rc = churn_csv_opts_add_numeric(copts,
-                                            churn_model_input_name(model, j));
-    cli_threads = threads;
+    for (size_t j = 0;
+         rc == CHURN_OK && j < churn_model_n_inputs(r->model); j++)
+        if (churn_model_input_kind(r->model, j) == CHURN_NUMERIC)
+            rc = churn_csv_opts_add_numeric(
+                r->copts, churn_model_input_name(r->model, j));
+    cli_threads = a->threads;
     if (rc == CHURN_OK)
-        rc = cli_table_apply(copts);
-    if (rc == CHURN_OK && !comm)
-        cli_table_say_delimiter(data_path, copts);
-    if (comm) {
-        /* Every rank fails alike when one cannot load the model. */
-        cli_agree_or_fail(comm, rc, &err);
-        rc = cli_shards_csv(comm, data_path, copts, &ds, &err);
+        rc = cli_table_apply(r->copts);
+    return rc;
+}
+
+/* Reads FEATURES.csv (with --mpi, this rank's shards, failing on every
+ * rank alike when one could not load the model: rc). --top alone keeps
+ * only the top rows in memory, scored as they are read (or, for files it
+ * cannot stream, the whole file, scored by score_rows); a comparison,
+ * survival columns and drift need every row. */
+static int read_features(score_run *r, int rc)
+{
+    const score_args *a = r->a;
+    if (r->comm) {
+        cli_agree_or_fail(r->comm, rc, &r->err);
+        rc = cli_shards_csv(r->comm, a->data_path, r->copts, &r->ds,
+                            &r->err);
         if (rc != CHURN_OK) /* agreed already */
-            cli_fail_err(rc, &err);
-    } else if (rc == CHURN_OK && top && !previous && !survival &&
-               !drift_path && isnan(max_psi)) {
-        /* Only the top rows in memory (or, for files it cannot stream,
-         * the whole file, scored below). A comparison, survival columns
-         * and drift need every row. */
-        churn_score_opts_set_tiers(sopts, high, medium);
-        churn_score_opts_set_reasons(sopts, n_reasons);
-        churn_score_opts_set_threads(sopts, threads);
-        churn_score_opts_set_top(sopts, top);
-        rc = churn_score_csv(model, data_path, copts, sopts, &ds, &scores,
-                             &err);
-    } else if (rc == CHURN_OK) {
-        rc = churn_dataset_read_csv(data_path, copts, &ds, &err);
+            cli_fail_err(rc, &r->err);
+        return rc;
     }
-    if (rc == CHURN_OK) /* every rank's shards have the same columns */
-        rc = cli_table_check(ds, data_path, &err);
-    if (rc == CHURN_OK) {
-        churn_score_opts_set_tiers(sopts, high, medium);
-        churn_score_opts_set_reasons(sopts, n_reasons);
-        churn_score_opts_set_reason_groups(sopts, reason_groups);
-        churn_score_opts_set_threads(sopts, threads);
-        /* A comparison counts the escalated customers among all. */
-        if (!previous)
-            churn_score_opts_set_top(sopts, top);
-        /* A rank whose shards have no rows sends none. */
-        if (!scores && (!comm || churn_dataset_n_rows(ds) > 0))
-            rc = churn_score_dataset(model, ds, sopts, &scores, &err);
-        if (rc == CHURN_OK && survival)
-            rc = churn_scores_add_survival(scores, model, ds, days, n_days,
-                                           margin_column, margin, rate,
-                                           &err);
+    if (rc != CHURN_OK)
+        return rc;
+    cli_table_say_delimiter(a->data_path, r->copts);
+    if (a->top && !a->previous && !a->survival && !a->drift_path &&
+        isnan(a->max_psi))
+        return churn_score_csv(r->model, a->data_path, r->copts, r->sopts,
+                               &r->ds, &r->scores, &r->err);
+    return churn_dataset_read_csv(a->data_path, r->copts, &r->ds, &r->err);
+}
+
+/* Scores the rows read (unless streamed: scored already) and adds the
+ * survival columns asked for. */
+static int score_rows(score_run *r)
+{
+    const score_args *a = r->a;
+    /* Every rank's shards have the same columns. */
+    int rc = cli_table_check(r->ds, a->data_path, &r->err);
+    /* A rank whose shards have no rows sends none. */
+    if (rc == CHURN_OK && !r->scores &&
+        (!r->comm || churn_dataset_n_rows(r->ds) > 0))
+        rc = churn_score_dataset(r->model, r->ds, r->sopts, &r->scores,
+                                 &r->err);
+    if (rc == CHURN_OK && a->survival)
+        rc = churn_scores_add_survival(r->scores, r->model, r->ds, a->days,
+                                       a->n_days, a->margin_column,
+                                       a->margin, a->rate, &r->err);
+    return rc;
+}
+
+/* Counts the rows scored for the summary and, with --mpi, sums the
+ * counts over the ranks and gathers every rank's ranking on rank 0 (the
+ * N best with --top). */
+static int gather(score_run *r, int rc)
+{
+    count_scored(r->scores, r->counted);
+    if (!r->comm)
+        return rc;
+    cli_agree_or_fail(r->comm, rc, &r->err);
+    if (r->comm->allreduce(r->comm->user, r->counted, 2,
+                           CHURN_REDUCE_SUM) != 0)
+        r->counted[0] = r->counted[1] = NAN;
+    churn_scores *merged = NULL;
+    rc = churn_scores_gather(r->scores, r->comm, r->a->top, &merged,
+                             &r->err);
+    if (rc != CHURN_OK) /* agreed already */
+        cli_fail_err(rc, &r->err);
+    churn_scores_free(r->scores);
+    r->scores = merged; /* rank 0's; NULL elsewhere */
+    return rc;
+}
+
+/* With --previous, compares; then writes the ranking (rank 0 alone). */
+static int write_ranking(score_run *r, int rc)
+{
+    const score_args *a = r->a;
+    if (rc == CHURN_OK && r->scores && a->previous) {
+        rc = churn_scores_compare(r->scores, a->previous, &r->err);
+        churn_scores_only_escalated(r->scores, a->escalated_only);
     }
-    /* The summary's figures, over every rank's rows. */
-    double counted[2] = {0, 0};
-    count_scored(scores, counted);
-    if (comm) {
-        cli_agree_or_fail(comm, rc, &err);
-        if (comm->allreduce(comm->user, counted, 2, CHURN_REDUCE_SUM) != 0)
-            counted[0] = counted[1] = NAN;
-        churn_scores *merged = NULL;
-        rc = churn_scores_gather(scores, comm, top, &merged, &err);
-        if (rc != CHURN_OK) /* agreed already */
-            cli_fail_err(rc, &err);
-        churn_scores_free(scores);
-        scores = merged; /* rank 0's; NULL elsewhere */
-    }
-    if (rc == CHURN_OK && scores && previous) {
-        rc = churn_scores_compare(scores, previous, &err);
-        churn_scores_only_escalated(scores, escalated_only);
-    }
-    if (rc == CHURN_OK && scores)
-        rc = out_path ? churn_scores_write_csv(scores, out_path, top, &err)
-                      : churn_scores_write_stream(scores, stdout, top, &err);
+    if (rc == CHURN_OK && r->scores)
+        rc = a->out_path
+                 ? churn_scores_write_csv(r->scores, a->out_path, a->top,
+                                          &r->err)
+                 : churn_scores_write_stream(r->scores, stdout, a->top,
+                                             &r->err);
+    return rc;
+}
+
+/* On stderr, once the ranking is in a file: customers scored, the ids,
+ * the high tier, ranks, escalations. */
+static void print_summary(const score_run *r)
+{
+    const score_args *a = r->a;
+    char ids[300];
+    fprintf(stderr, "churn-score: %.0f customers scored (ids: %s), %.0f "
+                    "in the high tier", r->counted[0],
+            cli_ids_text(r->ds, a->id_name != NULL, ids, sizeof ids),
+            r->counted[1]);
+    if (r->comm)
+        fprintf(stderr, " (%d ranks)", r->comm->size);
+    if (a->previous)
+        fprintf(stderr, ", %zu moved into a higher-risk tier",
+                churn_scores_n_escalated(r->scores));
+    fprintf(stderr, "; wrote %s\n", a->out_path);
+}
+
+int main(int argc, char **argv)
+{
+    score_args a = {.max_psi = NAN, .n_reasons = 3, .reason_groups = 1,
+                    .high = 0.5, .medium = 0.2, .margin = NAN};
+    cli_tool = "churn-score";
+    cli_blas_one_thread(); /* the rows are split between our threads */
+    score_run r = {.a = &a, .comm = cli_mpi_start(&argc, &argv)};
+    parse_args(argc, argv, &a);
+    check_args(&a, r.comm);
+    r.copts = churn_csv_opts_new();
+    r.sopts = score_opts(&a);
+    if (!r.copts || !r.sopts)
+        cli_fail("out of memory");
+    int rc = read_features(&r, load_model(&r));
+    if (rc == CHURN_OK)
+        rc = score_rows(&r);
+    rc = write_ranking(&r, gather(&r, rc));
     /* Rank 0 alone wrote: every rank ends with its status. */
-    cli_agree_or_fail(comm, rc, &err);
-    if (out_path && scores) {
-        char ids[300];
-        fprintf(stderr, "churn-score: %.0f customers scored (ids: %s), %.0f "
-                        "in the high tier", counted[0],
-                cli_ids_text(ds, id_name != NULL, ids, sizeof ids),
-                counted[1]);
-        if (comm)
-            fprintf(stderr, " (%d ranks)", comm->size);
-        if (previous)
-            fprintf(stderr, ", %zu moved into a higher-risk tier",
-                    churn_scores_n_escalated(scores));
-        fprintf(stderr, "; wrote %s\n", out_path);
-    }
-    int status = drift_path || !isnan(max_psi)
-                     ? check_drift(model, ds, scores, drift_path, max_psi,
-                                   comm)
+    cli_agree_or_fail(r.comm, rc, &r.err);
+    if (a.out_path && r.scores)
+        print_summary(&r);
+    int status = a.drift_path || !isnan(a.max_psi)
+                     ? check_drift(r.model, r.ds, r.scores, a.drift_path,
+                                   a.max_psi, r.comm)
                      : 0;
-    churn_scores_free(scores);
-    churn_dataset_free(ds);
-    churn_model_free(model);
-    churn_csv_opts_free(copts);
-    churn_score_opts_free(sopts);
+    churn_scores_free(r.scores);
+    churn_dataset_free(r.ds);
+    churn_model_free(r.model);
+    churn_csv_opts_free(r.copts);
+    churn_score_opts_free(r.sopts);
     return status;
 }

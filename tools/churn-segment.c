@@ -83,8 +83,8 @@ typedef struct seg_args {
     churn_segment_opts *opts;
     const char *output, *rules;
     double new_days, dormant_days, lost_days;
-    int has_kpi_from, has_kpi_to, fit;
-    int64_t kpi_from, kpi_to;
+    int fit;
+    cli_kpi_window kpi;                /* --kpi-from, --kpi-to */
     const char *model, *margin_column; /* --model, --margin COLUMN */
     double margin, rate;               /* --margin VALUE (NaN: none) */
 } seg_args;
@@ -254,14 +254,14 @@ static void print_kpis(const seg_args *a, const cli_history *h)
 {
     churn_kpi *k = NULL;
     churn_error err;
-    int rc = churn_kpi_compute(h->events, h->opts, a->kpi_from, a->kpi_to, &k,
+    int rc = churn_kpi_compute(h->events, h->opts, a->kpi.from, a->kpi.to, &k,
                                &err);
     cli_progress_done();
     if (rc != CHURN_OK)
         cli_fail_err(rc, &err);
     char from[16], to[16];
-    churn_format_date((double)a->kpi_from, from, sizeof from);
-    churn_format_date((double)a->kpi_to, to, sizeof to);
+    churn_format_date((double)a->kpi.from, from, sizeof from);
+    churn_format_date((double)a->kpi.to, to, sizeof to);
     printf("KPIs over [%s, %s)\n", from, to);
     static const char *const counts[] = {"customers_start", "customers_end",
                                          "new", "retained"};
@@ -358,7 +358,7 @@ static void print_clv(const seg_args *a, const churn_dataset *seg)
 static void parse(int argc, char **argv, seg_args *a, cli_history *h)
 {
     enum { RULES = 1, RFM_COLUMNS, NEW_DAYS, DORMANT_DAYS, LOST_DAYS, WEIGHT,
-           TIERS, KPI_FROM, KPI_TO, FIT_WEIGHTS, MODEL, MARGIN, RATE };
+           TIERS, FIT_WEIGHTS, MODEL, MARGIN, RATE };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
         {"rules", required_argument, NULL, RULES},
@@ -368,8 +368,7 @@ static void parse(int argc, char **argv, seg_args *a, cli_history *h)
         {"lost-days", required_argument, NULL, LOST_DAYS},
         {"weight", required_argument, NULL, WEIGHT},
         {"tiers", required_argument, NULL, TIERS},
-        {"kpi-from", required_argument, NULL, KPI_FROM},
-        {"kpi-to", required_argument, NULL, KPI_TO},
+        CLI_KPI_OPTIONS,
         {"fit-weights", no_argument, NULL, FIT_WEIGHTS},
         {"model", required_argument, NULL, MODEL},
         {"margin", required_argument, NULL, MARGIN},
@@ -397,26 +396,14 @@ static void parse(int argc, char **argv, seg_args *a, cli_history *h)
             break;
         case WEIGHT: set_weight(a, optarg); break;
         case MODEL: a->model = optarg; break;
-        case MARGIN: { /* a number is a value, anything else a column */
-            char *end;
-            a->margin = strtod(optarg, &end);
-            if (end == optarg || *end || !isfinite(a->margin)) {
-                a->margin = NAN;
-                a->margin_column = optarg;
-            }
+        case MARGIN:
+            a->margin_column = cli_margin(optarg, &a->margin);
             break;
-        }
         case RATE: a->rate = cli_double("--discount-rate", optarg, 0, 1); break;
         case TIERS: set_tiers(a, optarg); break;
         case FIT_WEIGHTS: a->fit = 1; break;
-        case KPI_FROM:
-            a->kpi_from = cli_date("--kpi-from", optarg);
-            a->has_kpi_from = 1;
-            break;
-        case KPI_TO:
-            a->kpi_to = cli_date("--kpi-to", optarg);
-            a->has_kpi_to = 1;
-            break;
+        case CLI_KPI_FROM:
+        case CLI_KPI_TO: cli_kpi_option(&a->kpi, c, optarg); break;
         case 'h':
         case 'V':
             if (c == 'h')
@@ -448,10 +435,7 @@ static void check(seg_args *a, cli_history *h)
                         "date");
     if (!a->output)
         cli_usage_error("-o SEGMENTS.csv is required");
-    if (a->has_kpi_from != a->has_kpi_to)
-        cli_usage_error("--kpi-from and --kpi-to go together");
-    if (a->has_kpi_from && a->kpi_from >= a->kpi_to)
-        cli_usage_error("--kpi-from must be before --kpi-to");
+    cli_kpi_check(&a->kpi);
     if (churn_segment_opts_set_lifecycle(a->opts, a->new_days,
                                          a->dormant_days, a->lost_days))
         cli_usage_error("--dormant-days must be below --lost-days");
@@ -503,7 +487,7 @@ int main(int argc, char **argv)
     print_table(seg, "rfm_segment");
     print_table(seg, "lifecycle_stage");
     print_table(seg, "health_tier");
-    if (a.has_kpi_from)
+    if (a.kpi.has_from)
         print_kpis(&a, &h);
     if (a.model)
         print_clv(&a, seg);

@@ -296,6 +296,28 @@ void cli_train_check(const cli_train *t);
  * on an unknown name. */
 churn_train_opts *cli_train_opts(const cli_train *t);
 
+/* --kpi-from DATE and --kpi-to DATE (cli_kpi.c), the period [from, to)
+ * of the retention KPIs of churn-eval and churn-segment: put
+ * CLI_KPI_OPTIONS in the getopt_long table and pass CLI_KPI_FROM and
+ * CLI_KPI_TO to cli_kpi_option. */
+enum { CLI_KPI_FROM = 1300, CLI_KPI_TO };
+#define CLI_KPI_OPTIONS                                                       \
+    {"kpi-from", required_argument, NULL, CLI_KPI_FROM},                      \
+        {"kpi-to", required_argument, NULL, CLI_KPI_TO}
+typedef struct cli_kpi_window {
+    int has_from, has_to; /* given */
+    int64_t from, to;     /* Unix seconds */
+} cli_kpi_window;
+/* Applies option code with its date to w; exits 2 on a bad date. */
+void cli_kpi_option(cli_kpi_window *w, int code, const char *arg);
+/* Both given or neither, from before to; exits 2 saying which is not. */
+void cli_kpi_check(const cli_kpi_window *w);
+
+/* --margin COLUMN|VALUE (cli_clv.c), the margin per month of a lifetime
+ * value: NULL with the value in *value when arg is a finite number, else
+ * arg, the column, with *value NaN. */
+const char *cli_margin(const char *arg, double *value);
+
 /* Prints "TOOL (churn) VERSION", the one --version line of every tool. */
 void cli_print_version(void);
 

@@ -43,6 +43,15 @@ $RUN "$BIN/churn-score" --model "$tmp/m.churn" --data "$tmp/f.csv" \
     --reasons-by input --top 3 > "$tmp/i.csv" 2>/dev/null
 sed -n 2p "$tmp/i.csv" | grep -Eq ',high,[a-z_]+=[^ ]* \([-+][0-9.]*\); ' ||
     fail "per input: $(sed -n 2p "$tmp/i.csv")"
+# Declared categorical, the text columns let --top stream the file: the
+# same first lines as the full ranking, per input too.
+$RUN "$BIN/churn-score" --model "$tmp/m.churn" --data "$tmp/f.csv" \
+    --reasons-by input > "$tmp/all.csv" 2>/dev/null
+$RUN "$BIN/churn-score" --model "$tmp/m.churn" --data "$tmp/f.csv" \
+    --reasons-by input --top 3 --categorical plan --categorical region \
+    > "$tmp/s.csv" 2>/dev/null
+head -n 4 "$tmp/all.csv" | cmp -s - "$tmp/s.csv" ||
+    fail "streamed --top per input: $(sed -n 2p "$tmp/s.csv")"
 set +e
 $RUN "$BIN/churn-score" --model "$tmp/m.churn" --data "$tmp/f.csv" \
     --reasons-by family > /dev/null 2> "$tmp/err"
