@@ -437,6 +437,7 @@ void cli_history_events_line(const cli_history *h, size_t max_names,
 void cli_history_list_events(const cli_history *h)
 {
     churn_error err;
+    cli_events_say_delimiter(h->events, h->opts);
     int rc = churn_events_scan(h->events, h->opts, h->stats, &err);
     cli_progress_done();
     if (rc != CHURN_OK)

@@ -42,11 +42,15 @@ static const char *shown(char sep)
     }
 }
 
+/* The file last said, since some tools read one twice (churn-eval
+ * extracts the log again for its segments): each is said once. */
+static char said[4096];
+
 void cli_say_delimiter(const char *path, char given)
 {
     char sep, also;
     /* An unreadable file is left to the read, which says why. */
-    if (cli_silent || given != 0 ||
+    if (cli_silent || given != 0 || strcmp(said, path) == 0 ||
         churn_csv_detect_delimiter(path, NULL, &sep, &also, NULL) !=
             CHURN_OK ||
         sep == ',')
@@ -55,6 +59,7 @@ void cli_say_delimiter(const char *path, char given)
     if (also)
         snprintf(other, sizeof other, "the most frequent; it also holds %s; ",
                  shown(also));
+    snprintf(said, sizeof said, "%s", path);
     cli_progress_done();
     fprintf(stderr, "%s: delimiter %s detected from the header of %s (%s"
             "--delimiter to set it)\n", cli_tool, shown(sep), path, other);

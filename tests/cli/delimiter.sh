@@ -180,17 +180,20 @@ cmp -s "$tmp/joined.csv" "$tmp/want_joined.csv" ||
 grep -qxF "churn-features: delimiter tab detected from the header of $tmp/customers.tab (--delimiter to set it)" "$tmp/joined.err" &&
 grep -qxF "churn-features: delimiter ';' detected from the header of $tmp/log_plain.; (--delimiter to set it)" "$tmp/joined.err" ||
     fail "two files: notes: $(cat "$tmp/joined.err")"
-# churn-train and churn-eval read the same log through --events.
-for tool in churn-train churn-eval; do
+# churn-train, churn-eval (which reads the log twice: for the model and
+# for its segments) and churn-segment (with the KPIs, a third reader of
+# the log) read the same log through --events, and say so once.
+for tool in churn-train churn-eval churn-segment; do
     case $tool in
     churn-train) args="-o $tmp/ev.churn --validation 0" ;;
-    *) args="--cv 2 --bootstrap 0 --no-importance --model logistic" ;;
+    churn-eval) args="--cv 2 --bootstrap 0 --no-importance --model logistic" ;;
+    *) args="-o $tmp/seg.csv --kpi-from 2024-07-01 --kpi-to 2025-01-01" ;;
     esac
     # shellcheck disable=SC2086
     $RUN "$BIN/$tool" --events "$tmp/log_plain.;" --as-of 2025-01-01 \
         --horizon 30 $args > /dev/null 2> "$tmp/err" ||
         fail "$tool --events with ';': $(cat "$tmp/err")"
-    grep -qxF "$tool: delimiter ';' detected from the header of $tmp/log_plain.; (--delimiter to set it)" "$tmp/err" ||
+    [ "$(grep -cxF "$tool: delimiter ';' detected from the header of $tmp/log_plain.; (--delimiter to set it)" "$tmp/err")" = 1 ] ||
         fail "$tool --events with ';': note: $(cat "$tmp/err")"
 done
 
