@@ -1,7 +1,8 @@
 /* csv_hints.c - what a message about a header says to show what was
  * meant: the closest column name to one that is missing ("did you mean
- * 'churn'?") and the delimiter a one-column header seems to use when
- * the caller set another. */
+ * 'churn'?") and the header's names listed. (The delimiter a one-column
+ * header seems to use is ml/csv_sep.c's churn__csv_delimiter_hint, which
+ * the event-log reader shares.) */
 #include "datasets/csv_reader.h"
 
 #include <ctype.h>
@@ -73,40 +74,4 @@ const char *churn__csv_header_list(const reader *r, char *buf, size_t size)
         n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? ", " : "", name);
     }
     return buf;
-}
-
-int churn__csv_delimiter_hint(const char *name, char sep, char *buf,
-                              size_t size)
-{
-    static const struct {
-        char c;
-        const char *one, *plural, *shown, *option;
-    } kinds[] = {{',', "comma", "commas", ",", "','"},
-                 {';', "semicolon", "semicolons", ";", "';'"},
-                 {'\t', "tab", "tabs", "\\t", "tab"},
-                 {'|', "vertical bar", "vertical bars", "|", "'|'"}};
-    size_t n_kinds = sizeof kinds / sizeof kinds[0];
-    size_t best = 0, best_count = 0, used = 0;
-    for (size_t k = 0; k < n_kinds; k++) {
-        size_t count = 0;
-        if (kinds[k].c == sep) {
-            used = k;
-            continue;
-        }
-        for (const char *p = name; *p; p++)
-            count += *p == kinds[k].c;
-        if (count > best_count) {
-            best = k;
-            best_count = count;
-        }
-    }
-    if (best_count == 0)
-        return 0;
-    snprintf(buf, size,
-             "the header has no %s but %zu %s: is the delimiter '%s'? "
-             "(--delimiter %s or auto reads it)",
-             kinds[used].one, best_count,
-             best_count == 1 ? kinds[best].one : kinds[best].plural,
-             kinds[best].shown, kinds[best].option);
-    return 1;
 }

@@ -57,20 +57,8 @@ const char *churn__csv_closest_name(const reader *r, const char *name);
 /* Writes the header's names as "a, b, c" into buf, ending with
  * ", and N more" when they do not fit; returns buf. */
 const char *churn__csv_header_list(const reader *r, char *buf, size_t size);
-/* When a one-column header name (split at sep) holds another of ',',
- * ';', tabs or '|', writes a message naming the likely delimiter (the
- * most frequent) into buf and returns 1; else 0. */
-int churn__csv_delimiter_hint(const char *name, char sep, char *buf,
-                              size_t size);
-
-/* The delimiter the header line of path shows (csv_delimiter.c): ','
- * unless the line holds no comma outside quotes but holds ';', tabs or
- * '|', then the most frequent of these (the first in that order on a
- * tie). *also (NULL allowed) gets the most frequent of the others the
- * line holds, or 0. An empty file gives ','. CHURN_EIO when path cannot
- * be read, CHURN_ENOMEM when fopen runs out of memory. */
-int churn__csv_detect_sep(const char *path, char *sep, char *also,
-                          churn_error *err);
+/* churn__csv_detect_sep and churn__csv_delimiter_hint, which the
+ * event-log reader shares, are in ml/internal.h (ml/csv_sep.c). */
 
 /* Starts r for reading path with the options o (NULL: the defaults);
  * r points into o, which must outlive it (csv_opts.c). */

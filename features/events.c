@@ -19,6 +19,7 @@
 typedef struct reader {
     churn__csv *csv;
     const char *path;
+    char sep;                       /* the delimiter, set or detected */
     size_t field[CHURN__N_COLUMNS]; /* field index of each input column */
     size_t n_fields;                /* of the header */
     const churn__roles *roles;
@@ -46,25 +47,32 @@ static void header_list(const churn__csv *csv, char *buf, size_t size)
         memcpy(buf + size - 4, "...", 4);
 }
 
-/* When the header is one field holding ';', tabs or '|' (a log written
- * with another delimiter), writes "; ..." saying that event logs take
- * commas only into buf; else an empty text. */
-static void delimiter_note(const churn__csv *csv, char *buf, size_t size)
+/* Opens the log at path with its fields split at o's delimiter, or,
+ * when the options leave it to the file, at the one its header shows
+ * (the tables' rules, read ahead in the reader's buffer: a pipe works). */
+static int open_log(reader *r, const churn_feature_opts *o, churn_error *err)
 {
-    static const struct {
-        char c;
-        const char *shown;
-    } others[] = {{';', "';'"}, {'\t', "tabs"}, {'|', "'|'"}};
-    buf[0] = '\0';
-    if (churn__csv_n_fields(csv) != 1)
-        return;
-    const char *name = churn__csv_field(csv, 0, NULL);
-    for (size_t k = 0; k < sizeof others / sizeof others[0]; k++)
-        if (strchr(name, others[k].c)) {
-            snprintf(buf, size, "; event logs are read with commas only, "
-                     "and this header holds %s", others[k].shown);
-            return;
-        }
+    int rc = churn__csv_open(r->path, &r->csv, err);
+    r->sep = o->delimiter;
+    if (rc == CHURN_OK && !r->sep)
+        rc = churn__csv_detect(r->csv, &r->sep, NULL, err);
+    if (rc == CHURN_OK)
+        churn__csv_set_sep(r->csv, r->sep);
+    return rc;
+}
+
+/* A header read as one field that holds another delimiter (one was set
+ * that the log does not use): say which, as the tables' reader does,
+ * rather than that the columns are missing. */
+static int check_delimiter(const reader *r, churn_error *err)
+{
+    char hint[200];
+    if (r->n_fields != 1 ||
+        !churn__csv_delimiter_hint(churn__csv_field(r->csv, 0, NULL), r->sep,
+                                   hint, sizeof hint))
+        return CHURN_OK;
+    return churn__fail_at(err, CHURN_EFORMAT, r->path,
+                          churn__csv_line(r->csv), 0, "%s", hint);
 }
 
 /* Finds each input column in the header (names match in any case). */
@@ -81,6 +89,9 @@ static int read_header(reader *r, const churn_feature_opts *o,
     if (rc != CHURN_OK)
         return rc;
     r->n_fields = churn__csv_n_fields(r->csv);
+    rc = check_delimiter(r, err);
+    if (rc != CHURN_OK)
+        return rc;
     for (int w = 0; w < CHURN__N_COLUMNS; w++) {
         r->field[w] = NO_COLUMN;
         const char *name = o->columns[w];
@@ -101,13 +112,12 @@ static int read_header(reader *r, const churn_feature_opts *o,
         if (r->field[w] != NO_COLUMN ||
             (w == CHURN__COL_VALUE && !o->value_column_set))
             continue;
-        char list[200], note[80];
+        char list[200];
         header_list(r->csv, list, sizeof list);
-        delimiter_note(r->csv, note, sizeof note);
         return churn__fail_at(err, CHURN_EFORMAT, r->path,
                               churn__csv_line(r->csv), 1,
-                              "no column '%s' (the header has: %s)%s", name,
-                              list, note);
+                              "no column '%s' (the header has: %s)", name,
+                              list);
     }
     return CHURN_OK;
 }
@@ -274,9 +284,9 @@ int churn__events_read(const char *path, const churn_feature_opts *o,
                        churn_error *err)
 {
     reader r = {.path = path, .roles = roles, .h = h};
-    int rc = churn__csv_open(path, &r.csv, err);
+    int rc = open_log(&r, o, err);
     if (rc != CHURN_OK)
-        return rc;
+        goto done;
     r.cache = churn__strmap_new();
     if (!r.cache) {
         rc = churn__fail_nomem(err);
@@ -311,14 +321,14 @@ int churn__events_read_header(const char *path, const churn_feature_opts *o,
                               churn__events_header *hd, churn_error *err)
 {
     reader r = {.path = path};
-    int rc = churn__csv_open(path, &r.csv, err);
-    if (rc != CHURN_OK)
-        return rc;
-    rc = read_header(&r, o, err);
+    int rc = open_log(&r, o, err);
+    if (rc == CHURN_OK)
+        rc = read_header(&r, o, err);
     if (rc == CHURN_OK) {
         memcpy(hd->field, r.field, sizeof hd->field);
         hd->n_fields = r.n_fields;
         hd->data_offset = churn__csv_offset(r.csv);
+        hd->sep = r.sep;
     }
     churn__csv_close(r.csv);
     return rc;

@@ -58,6 +58,7 @@ struct churn_feature_opts {
     size_t threads;             /* 0 = the number of online cores */
     int include_cancelled;      /* also rows for customers who cancelled
                                    before the snapshot, with cancel_date */
+    char delimiter;             /* of the event log; 0 = its header's */
 };
 
 /* ------------------------------------------------------------------- roles */
@@ -243,7 +244,9 @@ void churn__snapshot_features(const churn__history *h, size_t c, size_t s,
 #define CHURN__FALLBACK (-2)
 
 /* Reads the event log at path in one pass into h, with the general CSV
- * record reader (quotes, exact error places). */
+ * record reader (quotes, exact error places), fields split at
+ * o->delimiter or, when 0, at the one its header shows
+ * (churn__csv_detect, the tables' rules). */
 int churn__events_read(const char *path, const churn_feature_opts *o,
                        const churn__roles *roles, churn__history *h,
                        churn_error *err);
@@ -253,6 +256,7 @@ typedef struct churn__events_header {
     size_t field[CHURN__N_COLUMNS]; /* field index, (size_t)-1 = absent */
     size_t n_fields;
     uint64_t data_offset;           /* byte where the first record starts */
+    char sep;                       /* the delimiter, set or detected */
 } churn__events_header;
 
 /* Reads the header of the event log at path (errors as churn__events_read
@@ -275,7 +279,8 @@ int churn__event_classify(const churn__roles *roles, churn__history *h,
                           churn__event_kind *kind, churn_error *err);
 
 /* The fast reader (events_fast.c) of plain logs: no quote in the data
- * part of the file. threads 0 = the number of online cores; block_bytes 0
+ * part of the file; fields split at the delimiter churn__events_read
+ * would use. threads 0 = the number of online cores; block_bytes 0
  * = the default, smaller only in tests. Returns CHURN__FALLBACK, with h
  * possibly half-filled, when the file needs churn__events_read: a quote,
  * a bad field, anything unusual; the general reader then says where. */

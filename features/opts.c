@@ -155,3 +155,18 @@ int churn_feature_opts_set_threads(churn_feature_opts *o, size_t n)
     o->threads = n;
     return CHURN_OK;
 }
+
+int churn_feature_opts_set_delimiter(churn_feature_opts *o, char sep)
+{
+    /* The tables' choices (churn_csv_opts_set_delimiter): one vocabulary. */
+    if (!o || (sep != 0 && sep != ',' && sep != ';' && sep != '\t' &&
+               sep != '|'))
+        return CHURN_EINVAL;
+    o->delimiter = sep;
+    return CHURN_OK;
+}
+
+char churn_feature_opts_delimiter(const churn_feature_opts *o)
+{
+    return o ? o->delimiter : 0;
+}

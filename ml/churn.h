@@ -367,6 +367,20 @@ CHURN_API int churn_feature_opts_set_progress(churn_feature_opts *o,
  * online cores. The result is the same, bit for bit, for any number. */
 CHURN_API int churn_feature_opts_set_threads(churn_feature_opts *o,
                                              size_t n);
+/* The delimiter between the event log's fields: ',', ';', '\t' or '|';
+ * or 0, the default, to read it off the log's header line by the rules
+ * of the tables (churn_csv_opts_set_delimiter; churn_csv_detect_delimiter
+ * with NULL options says which a file shows, except that this reads the
+ * header from the stream it parses, so a pipe works too). Quotes stay
+ * '"' and a quoted field may hold the delimiter. A header read as one
+ * field that holds another delimiter is CHURN_EFORMAT naming it. A value
+ * with a decimal comma (12,5) is a bad value, as in a comma log. Any
+ * other sep is CHURN_EINVAL. The result is the same, bit for bit, as
+ * for the log with commas. */
+CHURN_API int churn_feature_opts_set_delimiter(churn_feature_opts *o,
+                                               char sep);
+/* The delimiter set, or 0 when it is read off the header (also for NULL). */
+CHURN_API char churn_feature_opts_delimiter(const churn_feature_opts *o);
 
 /* include = 1: churn_features_extract also writes a row for each customer
  * seen before a snapshot who cancelled before it (the population leaves

@@ -323,6 +323,26 @@ int churn__csv_next(churn__csv *c, churn_error *err)
 
 void churn__csv_set_sep(churn__csv *c, char sep) { c->sep = sep; }
 
+int churn__csv_detect(churn__csv *c, char *sep, char *also, churn_error *err)
+{
+    churn__sep_scan s;
+    churn__sep_scan_init(&s);
+    size_t scanned = 0; /* bytes after c->pos already fed */
+    for (;;) {
+        size_t avail = c->end - c->pos;
+        if (churn__sep_scan_feed(&s, c->buf + c->pos + scanned,
+                                 avail - scanned) ||
+            c->eof)
+            break;
+        scanned = avail;
+        int rc = refill(c, err); /* keeps the bytes from c->pos on */
+        if (rc != CHURN_OK)
+            return rc;
+    }
+    churn__sep_scan_result(&s, sep, also);
+    return CHURN_OK;
+}
+
 size_t churn__csv_n_fields(const churn__csv *c) { return c->n_fields; }
 
 const char *churn__csv_field(const churn__csv *c, size_t i, size_t *len)

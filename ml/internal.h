@@ -82,6 +82,11 @@ void churn__csv_close(churn__csv *c);
 /* Splits the records read from now on at sep (',' ';' '\t' '|') instead
  * of the comma; quotes stay '"'. */
 void churn__csv_set_sep(churn__csv *c, char sep);
+/* The delimiter the header of c's file shows, by the rules of
+ * churn__csv_detect_sep, read ahead in c's buffer without consuming it
+ * (so a pipe works too): call before the first churn__csv_next. *also
+ * as there (NULL allowed). An error only when the file cannot be read. */
+int churn__csv_detect(churn__csv *c, char *sep, char *also, churn_error *err);
 /* Reads the next record. Returns CHURN_OK when one is ready,
  * CHURN__CSV_END at the end of the file, or an error code with err set. */
 int churn__csv_next(churn__csv *c, churn_error *err);
@@ -101,6 +106,38 @@ uint64_t churn__csv_size(const churn__csv *c);
 /* Writes text as one CSV field, quoted (with doubled quotes) only when it
  * holds a comma, quote or line break. */
 void churn__csv_put_field(FILE *f, const char *text);
+
+/* ------------------------------------------ delimiters (ml/csv_sep.c) */
+
+/* The delimiter of a file whose reader is not told one, read off its
+ * first line that is not blank: ',' unless the line holds no comma
+ * outside quotes but holds ';', tabs or '|', then the most frequent of
+ * these (the first in that order on a tie); an empty file gives ','.
+ * The tables' reader (datasets/) and the event logs' (features/) both
+ * decide by it. *also (NULL allowed) gets the most frequent of the
+ * others the line holds, or 0. CHURN_EIO when path cannot be read,
+ * CHURN_ENOMEM when fopen runs out of memory. */
+int churn__csv_detect_sep(const char *path, char *sep, char *also,
+                          churn_error *err);
+
+/* The counting behind it, fed the file's bytes in pieces: quotes are
+ * followed as churn__csv reads them. */
+#define CHURN__SEP_OTHERS 3 /* ';', '\t', '|' */
+typedef struct churn__sep_scan {
+    int in_quotes, field_start, closed, seen;
+    size_t commas, count[CHURN__SEP_OTHERS];
+} churn__sep_scan;
+void churn__sep_scan_init(churn__sep_scan *s);
+/* Counts p[0..n); returns 1 once the header line has ended. */
+int churn__sep_scan_feed(churn__sep_scan *s, const char *p, size_t n);
+/* The delimiter (and *also) that the bytes fed so far show. */
+void churn__sep_scan_result(const churn__sep_scan *s, char *sep, char *also);
+
+/* When a one-column header name (split at sep) holds another of ',',
+ * ';', tabs or '|', writes a message naming the likely delimiter (the
+ * most frequent) into buf and returns 1; else 0. */
+int churn__csv_delimiter_hint(const char *name, char sep, char *buf,
+                              size_t size);
 
 /* --------------------------------------------------- datasets in bulk */
 

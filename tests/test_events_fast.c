@@ -253,6 +253,58 @@ static void test_header_forms(void **state)
                   sizeof some_blocks / sizeof *some_blocks);
 }
 
+/* The log with ';', tabs or '|' for its commas (no field holds one):
+ * the same history as with commas, bit for bit, from the general reader
+ * and from the fast one for 1-3 threads and several block sizes, with
+ * the delimiter read off the header or set; the fast reader keeps such
+ * a file (no hand-over). The old reader split at commas only. */
+static void test_other_delimiters(void **state)
+{
+    (void)state;
+    static const char seps[] = {';', '\t', '|'};
+    static const size_t blocks[] = {1, 7, 64, 0};
+    const char *text = make_log(31, 600, 37, 0, 1, 1);
+    size_t len = strlen(text);
+    char *other = malloc(len + 1);
+    assert_non_null(other);
+    churn_feature_opts *o = opts_for_test();
+    churn__roles *roles;
+    churn_error err;
+    assert_int_equal(churn__roles_build(o, &roles, &err), CHURN_OK);
+    churn__history *ref = new_history(o);
+    assert_int_equal(churn__events_read(tu_write_text(0, "comma.csv", text),
+                                        o, roles, ref, &err),
+                     CHURN_OK);
+    for (size_t k = 0; k < sizeof seps; k++)
+        for (int set = 0; set <= 1; set++) {
+            for (size_t i = 0; i <= len; i++)
+                other[i] = text[i] == ',' ? seps[k] : text[i];
+            const char *path = tu_write_text(1, "other.csv", other);
+            assert_int_equal(
+                churn_feature_opts_set_delimiter(o, set ? seps[k] : 0),
+                CHURN_OK);
+            churn__history *h = new_history(o);
+            if (churn__events_read(path, o, roles, h, &err) != CHURN_OK)
+                fail_msg("'%c', general reader: %s", seps[k], err.message);
+            assert_same_history(ref, h);
+            churn__history_free(h);
+            for (size_t threads = 1; threads <= 3; threads++)
+                for (size_t b = 0; b < sizeof blocks / sizeof *blocks; b++) {
+                    h = new_history(o);
+                    assert_int_equal(churn__events_read_fast(path, o, roles,
+                                                             h, threads,
+                                                             blocks[b], &err),
+                                     CHURN_OK);
+                    assert_same_history(ref, h);
+                    churn__history_free(h);
+                }
+        }
+    free(other);
+    churn__history_free(ref);
+    churn__roles_free(roles);
+    churn_feature_opts_free(o);
+}
+
 /* Files the fast reader hands over: it returns CHURN__FALLBACK, and the
  * extraction (which then uses the general reader) gives what the
  * general reader gives. A quoted field may hold a comma or a newline, so
@@ -413,6 +465,7 @@ int main(void)
         cmocka_unit_test(test_same_with_roles),
         cmocka_unit_test(test_every_block_edge),
         cmocka_unit_test(test_header_forms),
+        cmocka_unit_test(test_other_delimiters),
         cmocka_unit_test(test_hands_over),
         cmocka_unit_test(test_timestamp_near_misses),
         cmocka_unit_test(test_threads_option),

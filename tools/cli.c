@@ -183,7 +183,7 @@ double cli_now(void)
 
 const char cli_history_help[] =
     "      --events FILE        event log CSV: customer_id,timestamp,event[,value]\n"
-    "                           (commas only: --delimiter is for the tables)\n"
+    "                           (or with ';', tabs or '|': see --delimiter)\n"
     "      --customers FILE     optional CSV of static columns per customer_id;\n"
     "                           a row for no customer of the log is an error,\n"
     "                           for under half a warning on stderr\n"
@@ -264,6 +264,10 @@ static void set_column(cli_history *h, const char *which, const char *arg)
 
 void cli_history_option(cli_history *h, int code, const char *arg)
 {
+    if (code == CLI_DELIMITER) { /* the tables' and the event log's */
+        churn_feature_opts_set_delimiter(h->opts, cli_delimiter_option(arg));
+        return;
+    }
     if (code >= CLI_TABLE_BASE) {
         cli_table_option(code, arg);
         return;
@@ -353,8 +357,10 @@ int cli_history_extract_files(const cli_history *h, const char *events,
             rc = churn_dataset_set_source(customers, customers_path);
         churn_csv_opts_free(co);
     }
-    if (rc == CHURN_OK)
+    if (rc == CHURN_OK) {
+        cli_events_say_delimiter(events, h->opts);
         rc = churn_features_extract(events, customers, h->opts, out, err);
+    }
     cli_progress_done();
     churn_dataset_free(customers);
     return rc;
@@ -431,6 +437,7 @@ void cli_history_events_line(const cli_history *h, size_t max_names,
 void cli_history_list_events(const cli_history *h)
 {
     churn_error err;
+    cli_events_say_delimiter(h->events, h->opts);
     int rc = churn_events_scan(h->events, h->opts, h->stats, &err);
     cli_progress_done();
     if (rc != CHURN_OK)
@@ -510,10 +517,11 @@ const char cli_id_help[] =
 
 const char cli_table_help[] =
     "Reading a table (--data, --customers):\n"
-    "      --delimiter SEP      field delimiter: auto (the default), ',',\n"
-    "                           ';', tab or '|'; auto reads it off the header\n"
-    "                           (a comma, else the most frequent of ; tab |)\n"
-    "                           and says so on stderr; quotes stay \"\n"
+    "      --delimiter SEP      field delimiter of every file read, --events\n"
+    "                           too: auto (the default), ',', ';', tab or '|';\n"
+    "                           auto reads it off each file's header (a comma,\n"
+    "                           else the most frequent of ; tab |) and says so\n"
+    "                           on stderr; quotes stay \"\n"
     "      --numeric NAME       column NAME must hold numbers (or be\n"
     "                           empty / NA); repeatable\n"
     "      --categorical NAME   column NAME is categorical even where its\n"

@@ -139,16 +139,24 @@ void cli_table_option(int code, const char *arg);
 /* Applies the recorded options and cli_threads to o. */
 int cli_table_apply(churn_csv_opts *o);
 /* --delimiter SEP (cli_table.c): auto, ',', ';', tab (or a tab) or '|';
- * anything else exits 2 listing them. cli_table_option passes it here. */
-void cli_delimiter_option(const char *arg);
+ * anything else exits 2 listing them. cli_table_option passes it here.
+ * Returns the delimiter (0 = auto), which cli_history_option also sets
+ * on the event log's options: one --delimiter for every file. */
+char cli_delimiter_option(const char *arg);
 /* Sets the --delimiter given (auto when none) on o; cli_table_apply
  * does it. */
 int cli_delimiter_apply(churn_csv_opts *o);
-/* Before path is read with o: when o leaves the delimiter to the header
- * and the header shows another than the comma, says on stderr which
- * ("delimiter ';' detected from the header of FILE (--delimiter to set
- * it)"). Silent when path cannot be read: the read reports that. */
+/* Before path is read with the delimiter given (0: auto): when it is
+ * left to the header and the header shows another than the comma, says
+ * on stderr which ("delimiter ';' detected from the header of FILE
+ * (--delimiter to set it)"). Silent when path cannot be read: the read
+ * reports that. */
+void cli_say_delimiter(const char *path, char given);
+/* The same for a table read with o, */
 void cli_table_say_delimiter(const char *path, const churn_csv_opts *o);
+/* and for an event log read with o (silent for a pipe, whose header
+ * only the library's reader may take). */
+void cli_events_say_delimiter(const char *path, const churn_feature_opts *o);
 /* CHURN_EFORMAT in err when a --numeric name is not a feature column of
  * ds (read from path), which the library leaves to the caller. */
 int cli_table_check(const churn_dataset *ds, const char *path,

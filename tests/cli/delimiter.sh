@@ -5,7 +5,9 @@
 # the whole-file reader (quoted: the two passes; plain: the fast path)
 # and the streaming one (churn-score --top); the note on stderr; quoted
 # fields holding the delimiter; decimal commas refused; a delimiter set
-# wrong; a bad --delimiter value.
+# wrong; event logs the same way (the fast parser and the general
+# reader, a pipe, a log and a customers file with two delimiters); a bad
+# --delimiter value.
 set -u
 BIN=${BUILD:-build}/bin
 RUN=${TEST_WRAPPER:-}
@@ -114,6 +116,86 @@ rc=$?
 [ $rc -eq 15 ] || fail "--delimiter , on ';': exit $rc, not 15"
 [ "$(cat "$tmp/err")" = "churn-train: $tmp/semi.csv:1: the header has no comma but 19 semicolons: is the delimiter ';'? (--delimiter ';' or auto reads it)" ] ||
     fail "--delimiter , on ';': $(cat "$tmp/err")"
+
+# Event logs: a synthetic log rewritten with ';' and with tabs gives the
+# comma log's features byte for byte, plain (the fast parser) and with
+# its event names quoted (a quote sends the whole file to the general
+# reader), with the delimiter read off the header (and said) or set.
+$RUN "$BIN/churn-synth" -o "$tmp/synth" -n 300 -s 5 > /dev/null 2>&1 ||
+    fail "churn-synth failed"
+L=$tmp/synth/events.csv
+sed 's/^\([^,]*,[^,]*,\)\([^,]*\)/\1"\2"/' "$L" > "$tmp/log_quoted.csv"
+grep -q '"login"' "$tmp/log_quoted.csv" || fail "quoting the event names"
+features() { # LOG OUT [options]: churn-features on LOG into $tmp/OUT.csv
+    log=$1 out=$2
+    shift 2
+    $RUN "$BIN/churn-features" --events "$log" --as-of 2025-01-01 \
+        --horizon 30 -o "$tmp/$out.csv" "$@" > /dev/null 2> "$tmp/$out.err" ||
+        fail "churn-features $log $*: $(cat "$tmp/$out.err")"
+}
+features "$L" want
+grep -q 'delimiter' "$tmp/want.err" && fail "comma log: a delimiter note"
+for form in plain quoted; do
+    case $form in plain) src=$L ;; *) src=$tmp/log_quoted.csv ;; esac
+    for sep in ';' tab; do
+        case $sep in ';') ch=';' ;; *) ch=$tab ;; esac
+        tr ',' "$ch" < "$src" > "$tmp/log_$form.$sep"
+        features "$tmp/log_$form.$sep" auto
+        cmp -s "$tmp/auto.csv" "$tmp/want.csv" ||
+            fail "$form log with $sep: not the comma log's features"
+        case $sep in ';') shown="';'" ;; *) shown=tab ;; esac
+        grep -qxF "churn-features: delimiter $shown detected from the header of $tmp/log_$form.$sep (--delimiter to set it)" \
+            "$tmp/auto.err" || fail "$form log with $sep: note: $(cat "$tmp/auto.err")"
+        features "$tmp/log_$form.$sep" set --delimiter "$sep" --threads 2
+        cmp -s "$tmp/set.csv" "$tmp/want.csv" ||
+            fail "$form log, --delimiter $sep: not the comma log's features"
+        grep -q 'delimiter' "$tmp/set.err" &&
+            fail "$form log, --delimiter $sep: a note on stderr"
+    done
+done
+# Through a pipe (not a regular file): the library reads the header once,
+# from the stream; the tool says nothing rather than take the header.
+mkfifo "$tmp/fifo"
+cat "$tmp/log_plain.;" > "$tmp/fifo" &
+features "$tmp/fifo" piped
+wait
+cmp -s "$tmp/piped.csv" "$tmp/want.csv" || fail "';' log through a pipe"
+# The comma set on a ';' log: the header is one column, and the message
+# names the log's delimiter, as for tables.
+$RUN "$BIN/churn-features" --events "$tmp/log_plain.;" --delimiter , \
+    --as-of 2025-01-01 -o "$tmp/x.csv" > /dev/null 2> "$tmp/err"
+rc=$?
+[ $rc -eq 15 ] || fail "--delimiter , on a ';' log: exit $rc, not 15"
+[ "$(cat "$tmp/err")" = "churn-features: $tmp/log_plain.;:1: the header has no comma but 3 semicolons: is the delimiter ';'? (--delimiter ';' or auto reads it)" ] ||
+    fail "--delimiter , on a ';' log: $(cat "$tmp/err")"
+# One tool, two files: --events and --customers are each read off their
+# own header (a ';' log, a tab customers file), and each is said; the
+# same features as with commas.
+C=$tmp/synth/customers.csv
+tr ',' '\t' < "$C" > "$tmp/customers.tab"
+features "$L" want_joined --customers "$C"
+features "$tmp/log_plain.;" joined --customers "$tmp/customers.tab"
+cmp -s "$tmp/joined.csv" "$tmp/want_joined.csv" ||
+    fail "';' log and tab customers: not the comma files' features"
+grep -qxF "churn-features: delimiter tab detected from the header of $tmp/customers.tab (--delimiter to set it)" "$tmp/joined.err" &&
+grep -qxF "churn-features: delimiter ';' detected from the header of $tmp/log_plain.; (--delimiter to set it)" "$tmp/joined.err" ||
+    fail "two files: notes: $(cat "$tmp/joined.err")"
+# churn-train, churn-eval (which reads the log twice: for the model and
+# for its segments) and churn-segment (with the KPIs, a third reader of
+# the log) read the same log through --events, and say so once.
+for tool in churn-train churn-eval churn-segment; do
+    case $tool in
+    churn-train) args="-o $tmp/ev.churn --validation 0" ;;
+    churn-eval) args="--cv 2 --bootstrap 0 --no-importance --model logistic" ;;
+    *) args="-o $tmp/seg.csv --kpi-from 2024-07-01 --kpi-to 2025-01-01" ;;
+    esac
+    # shellcheck disable=SC2086
+    $RUN "$BIN/$tool" --events "$tmp/log_plain.;" --as-of 2025-01-01 \
+        --horizon 30 $args > /dev/null 2> "$tmp/err" ||
+        fail "$tool --events with ';': $(cat "$tmp/err")"
+    [ "$(grep -cxF "$tool: delimiter ';' detected from the header of $tmp/log_plain.; (--delimiter to set it)" "$tmp/err")" = 1 ] ||
+        fail "$tool --events with ';': note: $(cat "$tmp/err")"
+done
 
 # A value that is none of the choices: a usage error listing them, in
 # every tool that reads a table.
