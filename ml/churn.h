@@ -1267,8 +1267,9 @@ CHURN_API int churn_eval_gate(const churn_eval *e, const char *baseline_path,
 
 /* Retention analytics on a features dataset (the output of
  * churn_features_extract, or any dataset with the same column names), so
- * the same as-of rules hold: nothing at or after t0 is looked at. README.md
- * ("churn-segment") documents every rule and default. */
+ * the same as-of rules hold: nothing at or after t0 is looked at.
+ * churn-segment(1) (SEGMENTS, LIFECYCLE, HEALTH AND KPIS) documents every
+ * rule and default. */
 typedef struct churn_segment_opts churn_segment_opts;
 
 /* Defaults: RFM from recency_activity_days, activity_90d, monetary_90d;
