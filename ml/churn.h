@@ -331,9 +331,9 @@ CHURN_API const churn_feature_info *churn_feature_list(size_t *n);
 
 typedef struct churn_feature_opts churn_feature_opts;
 
-/* Defaults: the role names of DESIGN.md, columns customer_id, timestamp,
- * event, value; no horizon (no labels); one snapshot; active window 90
- * days. The as-of time must be set. */
+/* Defaults: the role names of churn-features(1), INPUT FORMATS; columns
+ * customer_id, timestamp, event, value; no horizon (no labels); one
+ * snapshot; active window 90 days. The as-of time must be set. */
 CHURN_API churn_feature_opts *churn_feature_opts_new(void);
 CHURN_API void churn_feature_opts_free(churn_feature_opts *o);
 /* The as-of time t0 in Unix seconds; features see only events before it. */
