@@ -331,9 +331,9 @@ CHURN_API const churn_feature_info *churn_feature_list(size_t *n);
 
 typedef struct churn_feature_opts churn_feature_opts;
 
-/* Defaults: the role names of DESIGN.md, columns customer_id, timestamp,
- * event, value; no horizon (no labels); one snapshot; active window 90
- * days. The as-of time must be set. */
+/* Defaults: the role names of churn-features(1), INPUT FORMATS; columns
+ * customer_id, timestamp, event, value; no horizon (no labels); one
+ * snapshot; active window 90 days. The as-of time must be set. */
 CHURN_API churn_feature_opts *churn_feature_opts_new(void);
 CHURN_API void churn_feature_opts_free(churn_feature_opts *o);
 /* The as-of time t0 in Unix seconds; features see only events before it. */
@@ -1281,8 +1281,9 @@ CHURN_API int churn_eval_gate(const churn_eval *e, const char *baseline_path,
 
 /* Retention analytics on a features dataset (the output of
  * churn_features_extract, or any dataset with the same column names), so
- * the same as-of rules hold: nothing at or after t0 is looked at. README.md
- * ("churn-segment") documents every rule and default. */
+ * the same as-of rules hold: nothing at or after t0 is looked at.
+ * churn-segment(1) (SEGMENTS, LIFECYCLE, HEALTH AND KPIS) documents every
+ * rule and default. */
 typedef struct churn_segment_opts churn_segment_opts;
 
 /* Defaults: RFM from recency_activity_days, activity_90d, monetary_90d;
