@@ -83,10 +83,10 @@ static void usage(void)
         "                           loss before stopping, 0..100000\n"
         "                           (default 20; 0: no hold-out, all\n"
         "                           --trees rounds)\n"
-        "      --threads N          XGBoost threads, 1..1024 (default 1: the\n"
-        "                           model file does not depend on the\n"
-        "                           machine; same rows, options, seed and\n"
-        "                           threads give the same file)\n"
+        "      --threads N          also XGBoost's threads, 1..1024 (default\n"
+        "                           1: the model file does not depend on\n"
+        "                           the machine; same rows, options, seed\n"
+        "                           and threads give the same file)\n"
         "      --calibration M      platt, isotonic or none (default platt for\n"
         "                           svm, none for logistic, rbf-approx and\n"
         "                           gbdt);\n"
@@ -218,8 +218,10 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
             a->validation_given = 1;
             break;
         case MPI_OPT: a->mpi = 1; break;
-        case THREADS:
+        case THREADS: /* one option for all the tool's threads */
             a->t.threads = cli_size("--threads", optarg, 1, 1024);
+            cli_threads = a->t.threads < 64 ? a->t.threads : 64;
+            churn_feature_opts_set_threads(h->opts, cli_threads);
             break;
         case NO_REFIT: a->refit = 0; break;
         case SEED:
@@ -253,9 +255,6 @@ static void parse_args(int argc, char **argv, train_args *a, cli_history *h)
     if (h->events)
         cli_history_check(h);
     cli_train_check(&a->t);
-    if (a->t.threads && strcmp(a->t.model, "gbdt") != 0)
-        cli_usage_error("--threads applies to --model gbdt, not --model %s",
-                        a->t.model);
     /* With --data the labels are in the file: a horizon only describes
      * them for the survival family, which needs it. */
     if (a->data && h->horizon_days > 0 && strcmp(a->t.model, "survival"))
