@@ -46,6 +46,14 @@ enum { FAST_OK = 0, FAST_DECLINE = 1, FAST_RESTART = 2, FAST_NOMEM = 3 };
 #define ROLE_AS_OF ((size_t)-4)
 #define ROLE_DAYS ((size_t)-5)
 
+/* Where the rows of a chunk go, one entry per row (values: n_cols). */
+typedef struct rows {
+    double *values;
+    const char **id;
+    size_t *id_len;
+    double *label, *as_of, *days;
+} rows;
+
 typedef struct chunk {
     const char *begin, *end; /* whole lines of the block */
     size_t first_row;        /* its first row within the block */
@@ -54,11 +62,17 @@ typedef struct chunk {
     int status;
     unsigned char *found_text; /* per column: a text in a numeric one */
     churn__strmap **levels;    /* per column: this chunk's levels */
+    rows at;                   /* where its rows go */
+    /* A direct read's: the chunk's own dataset and per-row arrays. */
+    churn_dataset *ds;
+    rows own;
+    size_t own_cap;
 } chunk;
 
 /* One read of the file (an attempt with given kinds). */
 typedef struct fast {
     const reader *r;
+    int direct;                /* chunks parse into their own datasets */
     const size_t *role;        /* per field */
     unsigned char *cat;        /* per column: categorical in this attempt */
     churn_dataset *ds;
@@ -103,18 +117,19 @@ static int take_field(const fast *f, chunk *c, size_t i, size_t role,
     if (role == NO_FIELD) /* a dropped column */
         return 1;
     if (role == ROLE_ID) {
-        f->id[i] = s;
-        f->id_len[i] = len;
+        c->at.id[i] = s;
+        c->at.id_len[i] = len;
     } else if (role == ROLE_LABEL) {
-        return churn__csv_label_value(f->r, s, len, &f->label[i]);
+        return churn__csv_label_value(f->r, s, len, &c->at.label[i]);
     } else if (role == ROLE_AS_OF) {
-        f->as_of[i] = NAN;
+        c->at.as_of[i] = NAN;
         return churn__is_missing(s, len) ||
-               churn_parse_time(s, len, &f->as_of[i]) == CHURN_OK;
+               churn_parse_time(s, len, &c->at.as_of[i]) == CHURN_OK;
     } else if (role == ROLE_DAYS) { /* a bad one: the general reader says */
-        f->days[i] = NAN;
+        double *days = &c->at.days[i];
+        *days = NAN;
         return churn__is_missing(s, len) ||
-               (churn__parse_double(s, len, &f->days[i]) && f->days[i] >= 0);
+               (churn__parse_double(s, len, days) && *days >= 0);
     } else if (churn__is_missing(s, len)) {
         row[role] = NAN;
     } else if (f->cat[role]) {
@@ -154,12 +169,10 @@ static void parse_chunk(void *ctx, size_t t)
             p = next;
             continue;
         }
-        size_t i = c->first_row + c->n_rows++;
-        double *row = f->values + i * n_cols;
-        if (f->label)
-            f->label[i] = NAN;
-        if (f->days)
-            f->days[i] = NAN;
+        size_t i = c->n_rows++;
+        double *row = c->at.values + i * n_cols;
+        c->at.label[i] = NAN;
+        c->at.days[i] = NAN;
         size_t field = 0;
         for (const char *q = p;; q++) {
             const char *s = q;
@@ -219,18 +232,6 @@ static void fill(refill *r)
     }
 }
 
-/* The tasks of a block: its chunks, and the reading of the next block
- * (the copy out of the page cache costs as much as parsing a chunk's
- * share of a core; done alongside, it costs no wall time). */
-static void block_task(void *ctx, size_t t)
-{
-    fast *f = ctx;
-    if (t < f->n_chunks)
-        parse_chunk(ctx, t);
-    else
-        fill(f->ahead);
-}
-
 /* Cuts [buf, buf + len) into f->n_chunks chunks at line ends, counts
  * their lines and makes room for that many rows. Returns 0 when out of
  * memory. */
@@ -254,13 +255,16 @@ static int cut_block(fast *f, const char *buf, size_t len, size_t n_chunks)
         c->n_rows = 0;
         c->status = FAST_OK;
         c->max_rows = 0;
-        for (const char *p = start; p < stop; c->max_rows++) {
+        /* A direct read's chunk counts its own lines, in its thread. */
+        for (const char *p = start; !f->direct && p < stop; c->max_rows++) {
             const char *nl = memchr(p, '\n', (size_t)(stop - p));
             p = nl ? nl + 1 : stop;
         }
         total += c->max_rows;
         start = stop;
     }
+    if (f->direct)
+        return 1;
     if (total > f->cap_rows) {
         size_t cap = total;
         const char **id = realloc(f->id, cap * sizeof *id);
@@ -283,6 +287,13 @@ static int cut_block(fast *f, const char *buf, size_t len, size_t n_chunks)
         f->cap_rows = cap;
     }
     f->values = churn__dataset_next_rows(f->ds, total);
+    for (size_t t = 0; t < f->n_chunks; t++) {
+        size_t i = f->chunks[t].first_row;
+        f->chunks[t].at = (rows){f->values ? f->values + i * f->r->n_cols
+                                           : NULL,
+                                 f->id + i, f->id_len + i, f->label + i,
+                                 f->as_of + i, f->days + i};
+    }
     return f->values != NULL;
 }
 
@@ -306,7 +317,7 @@ static int map_levels(fast *f, chunk *c)
                 return 0;
             }
         for (size_t i = 0; i < c->n_rows; i++) {
-            double *v = f->values + (c->first_row + i) * n_cols + j;
+            double *v = c->at.values + i * n_cols + j;
             if (!isnan(*v))
                 *v = map[(size_t)*v];
         }
@@ -318,39 +329,133 @@ static int map_levels(fast *f, chunk *c)
 /* Rows ahead whose ids add_rows asks the cache for. */
 #define ID_AHEAD 16
 
+/* Adds the parsed rows of chunk c to ds. */
+static int add_chunk_rows(const fast *f, const chunk *c, churn_dataset *ds)
+{
+    const reader *r = f->r;
+    int have_id = r->id_field != NO_FIELD;
+    for (size_t k = 0; k < c->n_rows; k++) {
+        /* The ids lie a line apart, parsed a while ago or by another
+         * core: fetched ahead, their copies stop waiting on misses. */
+        if (have_id && k + ID_AHEAD < c->n_rows)
+            __builtin_prefetch(c->at.id[k + ID_AHEAD]);
+        int rc = churn__dataset_add_row_n(
+            ds, have_id ? c->at.id[k] : NULL, have_id ? c->at.id_len[k] : 0,
+            c->at.values + k * r->n_cols,
+            r->label_field != NO_FIELD ? c->at.label[k] : NAN, NULL);
+        if (rc == CHURN_OK && r->as_of_field != NO_FIELD &&
+            !isnan(c->at.as_of[k]))
+            rc = churn_dataset_set_as_of(ds, churn_dataset_n_rows(ds) - 1,
+                                         c->at.as_of[k], NULL);
+        if (rc == CHURN_OK && r->days_field != NO_FIELD)
+            rc = churn_dataset_set_days_to_churn(
+                ds, churn_dataset_n_rows(ds) - 1, c->at.days[k], NULL);
+        if (rc != CHURN_OK)
+            return rc == CHURN_ENOMEM ? FAST_NOMEM : FAST_DECLINE;
+    }
+    return FAST_OK;
+}
+
 /* Adds the parsed rows of the block to the dataset, chunk by chunk. */
 static int add_rows(fast *f)
 {
-    const reader *r = f->r;
     for (size_t t = 0; t < f->n_chunks; t++) {
         chunk *c = &f->chunks[t];
         if (!map_levels(f, c))
             return FAST_NOMEM;
-        for (size_t k = 0; k < c->n_rows; k++) {
-            size_t i = c->first_row + k;
-            int have_id = r->id_field != NO_FIELD;
-            /* The ids lie a line apart, parsed a while ago or by another
-             * core: fetched ahead, their copies stop waiting on misses. */
-            if (have_id && k + ID_AHEAD < c->n_rows)
-                __builtin_prefetch(f->id[i + ID_AHEAD]);
-            int rc = churn__dataset_add_row_n(
-                f->ds, have_id ? f->id[i] : NULL, have_id ? f->id_len[i] : 0,
-                f->values + i * r->n_cols,
-                r->label_field != NO_FIELD ? f->label[i] : NAN, NULL);
-            if (rc == CHURN_OK && r->as_of_field != NO_FIELD &&
-                !isnan(f->as_of[i]))
-                rc = churn_dataset_set_as_of(
-                    f->ds, churn_dataset_n_rows(f->ds) - 1, f->as_of[i],
-                    NULL);
-            if (rc == CHURN_OK && r->days_field != NO_FIELD)
-                rc = churn_dataset_set_days_to_churn(
-                    f->ds, churn_dataset_n_rows(f->ds) - 1, f->days[i],
-                    NULL);
-            if (rc != CHURN_OK)
-                return rc == CHURN_ENOMEM ? FAST_NOMEM : FAST_DECLINE;
-        }
+        int status = add_chunk_rows(f, c, f->ds);
+        if (status != FAST_OK)
+            return status;
     }
     return FAST_OK;
+}
+
+/* A direct read's chunk: counts its lines and makes room for as many
+ * rows in its own dataset and arrays. Returns 0 when out of memory. */
+static int own_rows(chunk *c)
+{
+    for (const char *p = c->begin; p < c->end; c->max_rows++) {
+        const char *nl = memchr(p, '\n', (size_t)(c->end - p));
+        p = nl ? nl + 1 : c->end;
+    }
+    size_t n = c->max_rows ? c->max_rows : 1;
+    if (n > c->own_cap) {
+        const char **id = realloc(c->own.id, n * sizeof *id);
+        if (id)
+            c->own.id = id;
+        size_t *id_len = realloc(c->own.id_len, n * sizeof *id_len);
+        if (id_len)
+            c->own.id_len = id_len;
+        double *label = realloc(c->own.label, n * sizeof *label);
+        if (label)
+            c->own.label = label;
+        double *as_of = realloc(c->own.as_of, n * sizeof *as_of);
+        if (as_of)
+            c->own.as_of = as_of;
+        double *days = realloc(c->own.days, n * sizeof *days);
+        if (days)
+            c->own.days = days;
+        if (!id || !id_len || !label || !as_of || !days)
+            return 0;
+        c->own_cap = n;
+    }
+    churn__dataset_clear_rows(c->ds);
+    c->own.values = churn__dataset_next_rows(c->ds, n);
+    c->at = c->own;
+    return c->own.values != NULL;
+}
+
+/* A direct read's chunk, all in one thread: parsed into its own dataset
+ * and handed to the sink's score. */
+static void direct_chunk(fast *f, size_t t)
+{
+    chunk *c = &f->chunks[t];
+    const churn__csv_sink *sink = f->r->sink;
+    if (!own_rows(c)) {
+        c->status = FAST_NOMEM;
+        return;
+    }
+    parse_chunk(f, t);
+    if (c->status == FAST_OK)
+        c->status = add_chunk_rows(f, c, c->ds);
+    if (c->status == FAST_OK && sink->score &&
+        sink->score(sink->ctx, t, c->ds, 1) != 0)
+        c->status = FAST_DECLINE;
+}
+
+/* The tasks of a block: its chunks, and the reading of the next block
+ * (the copy out of the page cache costs as much as parsing a chunk's
+ * share of a core; done alongside, it costs no wall time). */
+static void block_task(void *ctx, size_t t)
+{
+    fast *f = ctx;
+    if (t < f->n_chunks && f->direct)
+        direct_chunk(f, t);
+    else if (t < f->n_chunks)
+        parse_chunk(ctx, t);
+    else
+        fill(f->ahead);
+}
+
+/* Hands the block's rows to the sink: a direct read's chunk by chunk,
+ * else the block's dataset, which is then emptied. */
+static int hand_over(fast *f)
+{
+    const churn__csv_sink *sink = f->r->sink;
+    int stop = 0;
+    for (size_t t = 0; f->direct && !stop && t < f->n_chunks; t++) {
+        chunk *c = &f->chunks[t];
+        stop = sink->take(sink->ctx, t, c->ds, f->rows_done) != 0;
+        f->rows_done += c->n_rows;
+    }
+    if (!f->direct) {
+        size_t n = churn_dataset_n_rows(f->ds);
+        stop = (sink->score && sink->score(sink->ctx, 0, f->ds, 0) != 0) ||
+               sink->take(sink->ctx, 0, f->ds, f->rows_done) != 0;
+        f->rows_done += n;
+        churn__dataset_clear_rows(f->ds);
+    }
+    return stop ? FAST_DECLINE : FAST_OK;
 }
 
 /* Parses the whole lines [buf, buf + len) in parallel and adds them. */
@@ -374,15 +479,10 @@ static int read_block(fast *f, const char *buf, size_t len,
         for (size_t j = 0; j < f->r->n_cols; j++)
             f->cat[j] |= c->found_text[j];
     }
-    if (status == FAST_OK)
+    if (status == FAST_OK && !f->direct)
         status = add_rows(f);
-    if (status == FAST_OK && f->r->sink) { /* streaming: hand over, drop */
-        size_t n = churn_dataset_n_rows(f->ds);
-        if (f->r->sink(f->r->sink_ctx, f->ds, f->rows_done) != 0)
-            status = FAST_DECLINE;
-        f->rows_done += n;
-        churn__dataset_clear_rows(f->ds);
-    }
+    if (status == FAST_OK && f->r->sink) /* streaming: hand over, drop */
+        status = hand_over(f);
     for (size_t t = 0; t < f->n_chunks; t++)
         free_levels(f, &f->chunks[t]);
     return status;
@@ -454,13 +554,20 @@ static int attempt(fast *f, uint64_t offset, size_t n_threads,
     kinds.is_categorical = f->cat;
     kinds.n_rows = 0;
     *ds = NULL;
+    /* Level codes must follow the file's order: categorical columns
+     * are read a block at a time into one dataset. */
+    f->direct = f->r->sink && f->r->n_cols > 0 &&
+                !memchr(f->cat, 1, f->r->n_cols);
     int rc = churn__csv_create_dataset(&kinds, &f->ds, NULL);
-    if (rc != CHURN_OK)
-        return rc == CHURN_ENOMEM ? FAST_NOMEM : FAST_DECLINE;
+    for (size_t t = 0; f->direct && rc == CHURN_OK && t < n_threads; t++)
+        rc = churn__csv_create_dataset(&kinds, &f->chunks[t].ds, NULL);
+    int status = rc == CHURN_OK        ? FAST_OK
+                 : rc == CHURN_ENOMEM ? FAST_NOMEM
+                                      : FAST_DECLINE;
     f->rows_done = 0;
-    int fd = open(f->r->path, O_RDONLY);
-    int status = fd < 0 ? FAST_DECLINE
-                        : read_blocks(f, fd, offset, n_threads);
+    int fd = status == FAST_OK ? open(f->r->path, O_RDONLY) : -1;
+    if (status == FAST_OK)
+        status = fd < 0 ? FAST_DECLINE : read_blocks(f, fd, offset, n_threads);
     if (fd >= 0)
         close(fd);
     if (status == FAST_OK)
@@ -468,6 +575,10 @@ static int attempt(fast *f, uint64_t offset, size_t n_threads,
     else
         churn_dataset_free(f->ds);
     f->ds = NULL;
+    for (size_t t = 0; t < n_threads; t++) {
+        churn_dataset_free(f->chunks[t].ds);
+        f->chunks[t].ds = NULL;
+    }
     return status;
 }
 
@@ -526,8 +637,14 @@ int churn__csv_read_fast(const reader *r, uint64_t offset,
             status = FAST_DECLINE;
     }
     for (size_t t = 0; f.chunks && t < n_threads; t++) {
+        rows *own = &f.chunks[t].own;
         free(f.chunks[t].found_text);
         free(f.chunks[t].levels);
+        free(own->id);
+        free(own->id_len);
+        free(own->label);
+        free(own->as_of);
+        free(own->days);
     }
     free(f.chunks);
     free(f.cat);
