@@ -1,8 +1,8 @@
 /* csv_reader.h - what the tabular CSV reader (csv_read.c) shares with its
- * one-pass parallel fast path (csv_fast.c) and their helpers
- * (csv_dataset.c, csv_columns.c, csv_opts.c, csv_hints.c): the helpers
- * are used by the readers, never the other way, and csv_fast.c uses
- * nothing of csv_read.c. Private to datasets/. */
+ * one-pass parallel fast path (csv_fast.c, csv_fast_parse.c) and their
+ * helpers (csv_dataset.c, csv_columns.c, csv_opts.c, csv_hints.c): the
+ * helpers are used by the readers, never the other way, and the fast
+ * path uses nothing of csv_read.c. Private to datasets/. */
 #ifndef CHURN_DATASETS_CSV_READER_H
 #define CHURN_DATASETS_CSV_READER_H
 
