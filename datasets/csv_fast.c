@@ -18,8 +18,7 @@
  * file order, and category levels keep the order of first appearance
  * (each chunk interns its own levels in its order; merging the chunks in
  * file order then gives the file's order). */
-#include "datasets/csv_reader.h"
-#include "ml/decimal.h"
+#include "datasets/csv_fast.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -36,57 +35,6 @@
 /* A chunk smaller than this is not worth a thread. */
 #define MIN_CHUNK ((size_t)1 << 20)
 
-/* FAST_NOMEM is reported, not retried: the two passes would need the
- * memory too, and a caller must learn that it ran out. */
-enum { FAST_OK = 0, FAST_DECLINE = 1, FAST_RESTART = 2, FAST_NOMEM = 3 };
-
-/* A field's role: a feature column j (0..n_cols-1) or one of these. */
-#define ROLE_ID ((size_t)-2)
-#define ROLE_LABEL ((size_t)-3)
-#define ROLE_AS_OF ((size_t)-4)
-#define ROLE_DAYS ((size_t)-5)
-
-typedef struct chunk {
-    const char *begin, *end; /* whole lines of the block */
-    size_t first_row;        /* its first row within the block */
-    size_t max_rows;         /* lines in it: rows, blank lines aside */
-    size_t n_rows;           /* rows parsed */
-    int status;
-    unsigned char *found_text; /* per column: a text in a numeric one */
-    churn__strmap **levels;    /* per column: this chunk's levels */
-} chunk;
-
-/* One read of the file (an attempt with given kinds). */
-typedef struct fast {
-    const reader *r;
-    const size_t *role;        /* per field */
-    unsigned char *cat;        /* per column: categorical in this attempt */
-    churn_dataset *ds;
-    /* per row of the current block */
-    double *values;            /* the block's first row in ds */
-    const char **id;
-    size_t *id_len;
-    double *label, *as_of, *days;
-    size_t cap_rows;
-    chunk *chunks;
-    size_t n_chunks;
-    size_t rows_done;          /* rows handed to r->sink in this attempt */
-    /* The bytes that end an unquoted field's scan: the delimiter, and
-     * the quote and NUL that the slow path must judge. */
-    unsigned char special[256];
-    struct refill *ahead;      /* the next block, read during the parse */
-} fast;
-
-/* A block's buffer: cap bytes, the first have of them read, up to
- * offset in the file. */
-typedef struct refill {
-    int fd;
-    char *buf;
-    size_t cap, have;
-    uint64_t offset;
-    int eof, failed;
-} refill;
-
 static void free_levels(const fast *f, chunk *c)
 {
     for (size_t j = 0; c->levels && j < f->r->n_cols; j++) {
@@ -95,111 +43,6 @@ static void free_levels(const fast *f, chunk *c)
     }
 }
 
-/* Converts field [s, s + len) of row i, whose role is role. Returns 0 to
- * decline the file. */
-static int take_field(const fast *f, chunk *c, size_t i, size_t role,
-                      const char *s, size_t len, double *row)
-{
-    if (role == NO_FIELD) /* a dropped column */
-        return 1;
-    if (role == ROLE_ID) {
-        f->id[i] = s;
-        f->id_len[i] = len;
-    } else if (role == ROLE_LABEL) {
-        return churn__csv_label_value(f->r, s, len, &f->label[i]);
-    } else if (role == ROLE_AS_OF) {
-        f->as_of[i] = NAN;
-        return churn__is_missing(s, len) ||
-               churn_parse_time(s, len, &f->as_of[i]) == CHURN_OK;
-    } else if (role == ROLE_DAYS) { /* a bad one: the general reader says */
-        f->days[i] = NAN;
-        return churn__is_missing(s, len) ||
-               (churn__parse_double(s, len, &f->days[i]) && f->days[i] >= 0);
-    } else if (churn__is_missing(s, len)) {
-        row[role] = NAN;
-    } else if (f->cat[role]) {
-        size_t code;
-        if ((!c->levels[role] && !(c->levels[role] = churn__strmap_new())) ||
-            churn__strmap_intern(c->levels[role], s, len, &code, NULL)) {
-            c->status = FAST_NOMEM;
-            return 0;
-        }
-        row[role] = (double)code; /* the chunk's code, mapped later */
-    } else if (!churn__parse_double(s, len, &row[role])) {
-        if (f->r->must_be_numeric[role])
-            return 0; /* an error the two passes report */
-        row[role] = NAN;
-        c->found_text[role] = 1;
-        c->status = FAST_RESTART;
-    }
-    return 1;
-}
-
-/* Parses one chunk: the task of one thread. Writes c->status. */
-static void parse_chunk(void *ctx, size_t t)
-{
-    const fast *f = ctx;
-    chunk *c = &f->chunks[t];
-    const reader *r = f->r;
-    const char *p = c->begin;
-    size_t n_cols = r->n_cols;
-    const char sep = r->sep;
-    const unsigned char *special = f->special;
-    while (p < c->end) {
-        const char *nl = memchr(p, '\n', (size_t)(c->end - p));
-        const char *e = nl ? nl : c->end, *next = nl ? nl + 1 : c->end;
-        if (e > p && e[-1] == '\r')
-            e--;
-        if (e == p) { /* a blank line */
-            p = next;
-            continue;
-        }
-        size_t i = c->first_row + c->n_rows++;
-        double *row = f->values + i * n_cols;
-        if (f->label)
-            f->label[i] = NAN;
-        if (f->days)
-            f->days[i] = NAN;
-        size_t field = 0;
-        for (const char *q = p;; q++) {
-            const char *s = q;
-            size_t role = field < r->n_fields ? f->role[field] : NO_FIELD;
-            if (role < n_cols && !f->cat[role]) {
-                /* A number ending at the delimiter: scanned once. */
-                size_t n = churn__scan_decimal_inline(s, (size_t)(e - s),
-                                                      &row[role]);
-                if (n > 0 && (s + n == e || s[n] == sep)) {
-                    q = s + n;
-                    field++;
-                    if (q == e)
-                        break;
-                    continue;
-                }
-            }
-            while (q < e && !special[(unsigned char)*q])
-                q++;
-            if (q < e && *q != sep) { /* a quote or NUL: the slow path */
-                c->status = FAST_DECLINE;
-                return;
-            }
-            if (field == r->n_fields ||
-                !take_field(f, c, i, f->role[field], s, (size_t)(q - s),
-                            row)) {
-                if (c->status != FAST_NOMEM)
-                    c->status = FAST_DECLINE;
-                return;
-            }
-            field++;
-            if (q == e)
-                break;
-        }
-        if (field != r->n_fields) {
-            c->status = FAST_DECLINE;
-            return;
-        }
-        p = next;
-    }
-}
 
 /* Reads r->buf full from r->offset on, or to the end of the file. */
 static void fill(refill *r)
@@ -217,18 +60,6 @@ static void fill(refill *r)
         r->have += (size_t)got;
         r->offset += (uint64_t)got;
     }
-}
-
-/* The tasks of a block: its chunks, and the reading of the next block
- * (the copy out of the page cache costs as much as parsing a chunk's
- * share of a core; done alongside, it costs no wall time). */
-static void block_task(void *ctx, size_t t)
-{
-    fast *f = ctx;
-    if (t < f->n_chunks)
-        parse_chunk(ctx, t);
-    else
-        fill(f->ahead);
 }
 
 /* Cuts [buf, buf + len) into f->n_chunks chunks at line ends, counts
@@ -254,13 +85,16 @@ static int cut_block(fast *f, const char *buf, size_t len, size_t n_chunks)
         c->n_rows = 0;
         c->status = FAST_OK;
         c->max_rows = 0;
-        for (const char *p = start; p < stop; c->max_rows++) {
+        /* A direct read's chunk counts its own lines, in its thread. */
+        for (const char *p = start; !f->direct && p < stop; c->max_rows++) {
             const char *nl = memchr(p, '\n', (size_t)(stop - p));
             p = nl ? nl + 1 : stop;
         }
         total += c->max_rows;
         start = stop;
     }
+    if (f->direct)
+        return 1;
     if (total > f->cap_rows) {
         size_t cap = total;
         const char **id = realloc(f->id, cap * sizeof *id);
@@ -283,6 +117,13 @@ static int cut_block(fast *f, const char *buf, size_t len, size_t n_chunks)
         f->cap_rows = cap;
     }
     f->values = churn__dataset_next_rows(f->ds, total);
+    for (size_t t = 0; t < f->n_chunks; t++) {
+        size_t i = f->chunks[t].first_row;
+        f->chunks[t].at = (rows){f->values ? f->values + i * f->r->n_cols
+                                           : NULL,
+                                 f->id + i, f->id_len + i, f->label + i,
+                                 f->as_of + i, f->days + i};
+    }
     return f->values != NULL;
 }
 
@@ -306,7 +147,7 @@ static int map_levels(fast *f, chunk *c)
                 return 0;
             }
         for (size_t i = 0; i < c->n_rows; i++) {
-            double *v = f->values + (c->first_row + i) * n_cols + j;
+            double *v = c->at.values + i * n_cols + j;
             if (!isnan(*v))
                 *v = map[(size_t)*v];
         }
@@ -315,42 +156,55 @@ static int map_levels(fast *f, chunk *c)
     return 1;
 }
 
-/* Rows ahead whose ids add_rows asks the cache for. */
-#define ID_AHEAD 16
 
 /* Adds the parsed rows of the block to the dataset, chunk by chunk. */
 static int add_rows(fast *f)
 {
-    const reader *r = f->r;
     for (size_t t = 0; t < f->n_chunks; t++) {
         chunk *c = &f->chunks[t];
         if (!map_levels(f, c))
             return FAST_NOMEM;
-        for (size_t k = 0; k < c->n_rows; k++) {
-            size_t i = c->first_row + k;
-            int have_id = r->id_field != NO_FIELD;
-            /* The ids lie a line apart, parsed a while ago or by another
-             * core: fetched ahead, their copies stop waiting on misses. */
-            if (have_id && k + ID_AHEAD < c->n_rows)
-                __builtin_prefetch(f->id[i + ID_AHEAD]);
-            int rc = churn__dataset_add_row_n(
-                f->ds, have_id ? f->id[i] : NULL, have_id ? f->id_len[i] : 0,
-                f->values + i * r->n_cols,
-                r->label_field != NO_FIELD ? f->label[i] : NAN, NULL);
-            if (rc == CHURN_OK && r->as_of_field != NO_FIELD &&
-                !isnan(f->as_of[i]))
-                rc = churn_dataset_set_as_of(
-                    f->ds, churn_dataset_n_rows(f->ds) - 1, f->as_of[i],
-                    NULL);
-            if (rc == CHURN_OK && r->days_field != NO_FIELD)
-                rc = churn_dataset_set_days_to_churn(
-                    f->ds, churn_dataset_n_rows(f->ds) - 1, f->days[i],
-                    NULL);
-            if (rc != CHURN_OK)
-                return rc == CHURN_ENOMEM ? FAST_NOMEM : FAST_DECLINE;
-        }
+        int status = churn__csv_add_chunk_rows(f, c, f->ds);
+        if (status != FAST_OK)
+            return status;
     }
     return FAST_OK;
+}
+
+
+/* The tasks of a block: its chunks, and the reading of the next block
+ * (the copy out of the page cache costs as much as parsing a chunk's
+ * share of a core; done alongside, it costs no wall time). */
+static void block_task(void *ctx, size_t t)
+{
+    fast *f = ctx;
+    if (t < f->n_chunks && f->direct)
+        churn__csv_direct_chunk(f, t);
+    else if (t < f->n_chunks)
+        churn__csv_parse_chunk(f, t);
+    else
+        fill(f->ahead);
+}
+
+/* Hands the block's rows to the sink: a direct read's chunk by chunk,
+ * else the block's dataset, which is then emptied. */
+static int hand_over(fast *f)
+{
+    const churn__csv_sink *sink = f->r->sink;
+    int stop = 0;
+    for (size_t t = 0; f->direct && !stop && t < f->n_chunks; t++) {
+        chunk *c = &f->chunks[t];
+        stop = sink->take(sink->ctx, t, c->ds, f->rows_done) != 0;
+        f->rows_done += c->n_rows;
+    }
+    if (!f->direct) {
+        size_t n = churn_dataset_n_rows(f->ds);
+        stop = (sink->score && sink->score(sink->ctx, 0, f->ds, 0) != 0) ||
+               sink->take(sink->ctx, 0, f->ds, f->rows_done) != 0;
+        f->rows_done += n;
+        churn__dataset_clear_rows(f->ds);
+    }
+    return stop ? FAST_DECLINE : FAST_OK;
 }
 
 /* Parses the whole lines [buf, buf + len) in parallel and adds them. */
@@ -374,15 +228,10 @@ static int read_block(fast *f, const char *buf, size_t len,
         for (size_t j = 0; j < f->r->n_cols; j++)
             f->cat[j] |= c->found_text[j];
     }
-    if (status == FAST_OK)
+    if (status == FAST_OK && !f->direct)
         status = add_rows(f);
-    if (status == FAST_OK && f->r->sink) { /* streaming: hand over, drop */
-        size_t n = churn_dataset_n_rows(f->ds);
-        if (f->r->sink(f->r->sink_ctx, f->ds, f->rows_done) != 0)
-            status = FAST_DECLINE;
-        f->rows_done += n;
-        churn__dataset_clear_rows(f->ds);
-    }
+    if (status == FAST_OK && f->r->sink) /* streaming: hand over, drop */
+        status = hand_over(f);
     for (size_t t = 0; t < f->n_chunks; t++)
         free_levels(f, &f->chunks[t]);
     return status;
@@ -454,13 +303,20 @@ static int attempt(fast *f, uint64_t offset, size_t n_threads,
     kinds.is_categorical = f->cat;
     kinds.n_rows = 0;
     *ds = NULL;
+    /* Level codes must follow the file's order: categorical columns
+     * are read a block at a time into one dataset. */
+    f->direct = f->r->sink && f->r->n_cols > 0 &&
+                !memchr(f->cat, 1, f->r->n_cols);
     int rc = churn__csv_create_dataset(&kinds, &f->ds, NULL);
-    if (rc != CHURN_OK)
-        return rc == CHURN_ENOMEM ? FAST_NOMEM : FAST_DECLINE;
+    for (size_t t = 0; f->direct && rc == CHURN_OK && t < n_threads; t++)
+        rc = churn__csv_create_dataset(&kinds, &f->chunks[t].ds, NULL);
+    int status = rc == CHURN_OK        ? FAST_OK
+                 : rc == CHURN_ENOMEM ? FAST_NOMEM
+                                      : FAST_DECLINE;
     f->rows_done = 0;
-    int fd = open(f->r->path, O_RDONLY);
-    int status = fd < 0 ? FAST_DECLINE
-                        : read_blocks(f, fd, offset, n_threads);
+    int fd = status == FAST_OK ? open(f->r->path, O_RDONLY) : -1;
+    if (status == FAST_OK)
+        status = fd < 0 ? FAST_DECLINE : read_blocks(f, fd, offset, n_threads);
     if (fd >= 0)
         close(fd);
     if (status == FAST_OK)
@@ -468,6 +324,10 @@ static int attempt(fast *f, uint64_t offset, size_t n_threads,
     else
         churn_dataset_free(f->ds);
     f->ds = NULL;
+    for (size_t t = 0; t < n_threads; t++) {
+        churn_dataset_free(f->chunks[t].ds);
+        f->chunks[t].ds = NULL;
+    }
     return status;
 }
 
@@ -526,8 +386,14 @@ int churn__csv_read_fast(const reader *r, uint64_t offset,
             status = FAST_DECLINE;
     }
     for (size_t t = 0; f.chunks && t < n_threads; t++) {
+        rows *own = &f.chunks[t].own;
         free(f.chunks[t].found_text);
         free(f.chunks[t].levels);
+        free(own->id);
+        free(own->id_len);
+        free(own->label);
+        free(own->as_of);
+        free(own->days);
     }
     free(f.chunks);
     free(f.cat);

@@ -429,15 +429,13 @@ static int open_pass(reader *r, churn_error *err)
 }
 
 int churn__csv_read_stream(const char *path, const churn_csv_opts *o,
-                           int (*sink)(void *ctx, churn_dataset *ds,
-                                       size_t first_row),
-                           void *ctx, churn_dataset **columns)
+                           const churn__csv_sink *sink,
+                           churn_dataset **columns)
 {
     *columns = NULL;
     reader r;
     churn__csv_reader_init(&r, path, o);
     r.sink = sink;
-    r.sink_ctx = ctx;
     churn_dataset *ds = NULL;
     int rc = open_pass(&r, NULL);
     if (rc == CHURN_OK)

@@ -1,8 +1,8 @@
 /* csv_reader.h - what the tabular CSV reader (csv_read.c) shares with its
- * one-pass parallel fast path (csv_fast.c) and their helpers
- * (csv_dataset.c, csv_columns.c, csv_opts.c, csv_hints.c): the helpers
- * are used by the readers, never the other way, and csv_fast.c uses
- * nothing of csv_read.c. Private to datasets/. */
+ * one-pass parallel fast path (csv_fast.c, csv_fast_parse.c) and their
+ * helpers (csv_dataset.c, csv_columns.c, csv_opts.c, csv_hints.c): the
+ * helpers are used by the readers, never the other way, and the fast
+ * path uses nothing of csv_read.c. Private to datasets/. */
 #ifndef CHURN_DATASETS_CSV_READER_H
 #define CHURN_DATASETS_CSV_READER_H
 
@@ -43,13 +43,30 @@ typedef struct reader {
     churn__strmap *ids;      /* with unique ids: the ids seen so far */
     size_t *id_lines;        /* the line of each, for the message */
     size_t id_lines_cap;
-    /* NULL, or the fast path hands each block's rows to sink (ctx, the
-     * dataset holding only them, the file row of the first) and then
-     * drops them; a nonzero return stops the read (CHURN_EFORMAT). A
-     * column whose kind changes stops it too: no second reading. */
-    int (*sink)(void *ctx, churn_dataset *ds, size_t first_row);
-    void *sink_ctx;
+    /* NULL, or the fast path hands the rows to it piece by piece and
+     * then drops them (see churn__csv_sink). A column whose kind changes
+     * stops the read: no second reading. */
+    const struct churn__csv_sink *sink;
 } reader;
+
+/* Where a streamed read sends its rows. Without categorical columns each
+ * reading thread parses a piece of a block into a dataset of its own and
+ * calls score on it (slot: the piece's number in its block, below
+ * CHURN__CSV_MAX_THREADS; no two calls run with the same slot at once),
+ * so parsing and scoring share the cores with nothing in between; then
+ * the calling thread calls take on every piece of the block, in file
+ * order, with the file row of its first row. With categorical columns
+ * (their level codes must follow the file's order) a block is one piece
+ * in slot 0, and score runs on the calling thread. A nonzero return of
+ * either stops the read (CHURN_EFORMAT). */
+typedef struct churn__csv_sink {
+    /* NULL, or the work of one piece in a reading thread; n_threads is
+     * how many threads it may use itself (0: as many as it likes). */
+    int (*score)(void *ctx, size_t slot, const churn_dataset *ds,
+                 size_t n_threads);
+    int (*take)(void *ctx, size_t slot, churn_dataset *ds, size_t first_row);
+    void *ctx;
+} churn__csv_sink;
 
 /* The header's name closest to name (case-insensitive edit distance at
  * most a third of its length), or NULL: for "did you mean" (csv_hints.c). */
@@ -140,15 +157,14 @@ int churn__csv_read_fast(const reader *r, uint64_t offset,
                          churn_dataset **out);
 
 /* (csv_read.c) Reads path with the options o block by block through the
- * fast path, handing each block's rows to sink (see reader). CHURN_OK
+ * fast path, handing the rows to sink (see churn__csv_sink). CHURN_OK
  * when the whole file went through: *columns is then a dataset with the file's columns
  * and levels but no rows. Anything else (a file the fast path declines,
  * quoted fields, a column that turns categorical, repeated ids checked,
  * the sink stopping, out of memory): *columns is NULL and the caller
  * reads the file as a whole, which reports errors as always. */
 int churn__csv_read_stream(const char *path, const churn_csv_opts *o,
-                           int (*sink)(void *ctx, churn_dataset *ds,
-                                       size_t first_row),
-                           void *ctx, churn_dataset **columns);
+                           const churn__csv_sink *sink,
+                           churn_dataset **columns);
 
 #endif

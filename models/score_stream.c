@@ -1,6 +1,9 @@
 /* score_stream.c - the top N rows of a CSV file, read block by block: only
- * the N best rows so far (with their ids and reasons) and one block are in
- * memory, never the whole file. */
+ * the N best rows so far (with their ids and reasons) and the blocks being
+ * read are in memory, never the whole file. Each reading thread scores the
+ * rows it parsed (score_piece); the calling thread then offers them to the
+ * heap in file order (take_piece), so the rows kept, and their order, do
+ * not depend on how the file was cut. */
 #include "models/scores.h"
 
 #include "datasets/csv_reader.h"
@@ -15,16 +18,23 @@ typedef struct kept {
     char *id, *why;
 } kept;
 
+/* What one piece of a block (a reader's slot) leaves for take_piece. */
+typedef struct piece {
+    ranked *probs; /* per row */
+    size_t cap_probs;
+    churn__binding *bind; /* of the piece's dataset */
+    int rc;
+} piece;
+
 typedef struct stream_job {
     const churn_model *m;
     const churn_score_opts *o;
     size_t n_threads;
     kept *heap; /* o->top of them; the lowest-risk at the root */
     size_t n_kept, n_scored, n_high;
-    ranked *probs; /* per row of the current block */
-    size_t cap_probs;
+    piece *pieces;     /* CHURN__CSV_MAX_THREADS of them */
     churn_scores text; /* scratch for one row's reasons */
-    int rc;            /* why take_block stopped the read */
+    int rc;            /* why take_piece stopped the read */
 } stream_job;
 
 /* Ranking order: a > 0 when a comes after b. */
@@ -89,12 +99,12 @@ static int describe(stream_job *j, churn__reasoner *w, size_t i,
 
 /* Offers the block's scored rows to the heap; a row that gets in gets
  * its reasons now (rarely: about N log(rows / N) rows in all). */
-static int keep_best(stream_job *j, churn__reasoner *w, size_t n,
-                     size_t first)
+static int keep_best(stream_job *j, churn__reasoner *w, const ranked *probs,
+                     size_t n, size_t first)
 {
     size_t top = j->o->top;
     for (size_t i = 0; i < n; i++) {
-        kept e = {{first + i, j->probs[i].prob}, NULL, NULL};
+        kept e = {{first + i, probs[i].prob}, NULL, NULL};
         j->n_high += e.key.prob >= j->o->high;
         if (j->n_kept == top && !after(&j->heap[0], &e))
             continue;
@@ -116,43 +126,58 @@ static int keep_best(stream_job *j, churn__reasoner *w, size_t n,
     return 1;
 }
 
-/* The reader's sink: scores one block. Nonzero stops the read; j->rc
- * then says why: CHURN_ENOMEM is reported (never a silent second
- * reading), anything else sends the caller to the whole-file path, which
- * says what is wrong. */
-static int take_block(void *ctx, churn_dataset *ds, size_t first)
+/* The sink's score, in a reading thread: the probability of every row of
+ * a piece. Nonzero stops the read; pieces[slot].rc then says why. */
+static int score_piece(void *ctx, size_t slot, const churn_dataset *ds,
+                       size_t n_threads)
+{
+    stream_job *j = ctx;
+    piece *p = &j->pieces[slot];
+    size_t n = churn_dataset_n_rows(ds);
+    if (n > p->cap_probs) {
+        free(p->probs);
+        p->probs = malloc(n * sizeof *p->probs);
+        p->cap_probs = p->probs ? n : 0;
+        if (!p->probs)
+            return (p->rc = CHURN_ENOMEM);
+    }
+    churn__binding_free(p->bind);
+    p->bind = NULL;
+    churn_error err;
+    int rc = churn__pipeline_bind(j->m->pipe, ds, &p->bind, &err);
+    if (rc == CHURN_OK)
+        rc = churn__score_probabilities(j->m, ds, p->bind,
+                                        n_threads ? n_threads : j->n_threads,
+                                        p->probs, &err);
+    p->rc = rc;
+    return rc != CHURN_OK;
+}
+
+/* The sink's take, on the calling thread in file order: offers a scored
+ * piece to the heap. Nonzero stops the read; j->rc then says why:
+ * CHURN_ENOMEM is reported (never a silent second reading), anything
+ * else sends the caller to the whole-file path, which says what is
+ * wrong. */
+static int take_piece(void *ctx, size_t slot, churn_dataset *ds, size_t first)
 {
     stream_job *j = ctx;
     const churn_model *m = j->m;
+    piece *p = &j->pieces[slot];
     size_t n = churn_dataset_n_rows(ds), d = churn__pipeline_n_inputs(m->pipe);
-    if (n > j->cap_probs) {
-        free(j->probs);
-        j->probs = malloc(n * sizeof *j->probs);
-        j->cap_probs = j->probs ? n : 0;
-        if (!j->probs)
-            return (j->rc = CHURN_ENOMEM);
-    }
-    churn__binding *bind = NULL;
     size_t *cols = malloc((d ? d : 1) * sizeof *cols);
     churn__reasoner w;
-    churn_error err;
-    int rc = cols ? churn__pipeline_bind(m->pipe, ds, &bind, &err)
+    int rc = cols ? churn__reasoner_init(&w, m, ds, p->bind, cols,
+                                         j->o->n_reasons, j->o->by_input)
                   : CHURN_ENOMEM;
-    int have_w = rc == CHURN_OK;
-    if (have_w)
-        rc = churn__reasoner_init(&w, m, ds, bind, cols, j->o->n_reasons,
-                                  j->o->by_input);
     for (size_t k = 0; rc == CHURN_OK && k < d; k++)
         cols[k] = churn_dataset_column_index(
             ds, churn__pipeline_input_name(m->pipe, k));
-    if (rc == CHURN_OK)
-        rc = churn__score_probabilities(m, ds, bind, j->n_threads, j->probs,
-                                        &err);
-    if (rc == CHURN_OK && !keep_best(j, &w, n, first))
+    if (rc == CHURN_OK && !keep_best(j, &w, p->probs, n, first))
         rc = CHURN_ENOMEM;
-    if (have_w)
+    if (cols)
         churn__reasoner_clear(&w);
-    churn__binding_free(bind);
+    churn__binding_free(p->bind);
+    p->bind = NULL;
     free(cols);
     j->n_scored += n;
     j->rc = rc;
@@ -209,12 +234,21 @@ static int stream(const churn_model *m, const char *path,
 {
     stream_job j = {m, o, o->n_threads ? o->n_threads
                                        : churn__online_cores(),
-                    calloc(o->top, sizeof(kept)), 0, 0, 0, NULL, 0,
+                    calloc(o->top, sizeof(kept)), 0, 0, 0,
+                    calloc(CHURN__CSV_MAX_THREADS, sizeof(piece)),
                     {0}, CHURN_OK};
+    churn__csv_sink sink = {score_piece, take_piece, &j};
     churn_scores *s = calloc(1, sizeof *s);
-    int rc = j.heap && s ? CHURN_OK : CHURN_ENOMEM;
+    int rc = j.heap && j.pieces && s ? CHURN_OK : CHURN_ENOMEM;
     if (rc == CHURN_OK)
-        rc = churn__csv_read_stream(path, co, take_block, &j, columns);
+        rc = churn__csv_read_stream(path, co, &sink, columns);
+    for (size_t t = 0; j.pieces && t < CHURN__CSV_MAX_THREADS; t++) {
+        if (j.pieces[t].rc == CHURN_ENOMEM)
+            j.rc = CHURN_ENOMEM;
+        free(j.pieces[t].probs);
+        churn__binding_free(j.pieces[t].bind);
+    }
+    free(j.pieces);
     if (j.rc == CHURN_ENOMEM)
         rc = CHURN_ENOMEM;
     /* No rows: the whole-file path says so, as it always did. */
@@ -227,7 +261,6 @@ static int stream(const churn_model *m, const char *path,
         free(j.heap[k].why);
     }
     free(j.heap);
-    free(j.probs);
     free(j.text.text);
     if (rc == CHURN_OK) {
         *out = s;

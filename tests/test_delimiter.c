@@ -113,8 +113,10 @@ static char *read_back(const char *text, char sep, size_t threads)
 }
 
 /* Counts the rows the fast path hands over. */
-static int count_rows(void *ctx, churn_dataset *ds, size_t first_row)
+static int count_rows(void *ctx, size_t slot, churn_dataset *ds,
+                      size_t first_row)
 {
+    (void)slot;
     (void)first_row;
     *(size_t *)ctx += churn_dataset_n_rows(ds);
     return 0;
@@ -132,7 +134,8 @@ static size_t fast_rows(const char *text)
     assert_int_equal(churn_csv_opts_add_categorical(o, "plan"), CHURN_OK);
     size_t rows = 0;
     churn_dataset *columns = NULL;
-    int rc = churn__csv_read_stream(path, o, count_rows, &rows, &columns);
+    churn__csv_sink sink = {NULL, count_rows, &rows};
+    int rc = churn__csv_read_stream(path, o, &sink, &columns);
     churn_dataset_free(columns);
     churn_csv_opts_free(o);
     return rc == CHURN_OK ? rows : (size_t)-1;

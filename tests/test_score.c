@@ -201,6 +201,83 @@ static void test_score_csv_streams_or_hands_back_the_file(void **state)
     churn_dataset_free(ds);
 }
 
+/* A file of numbers over several blocks, each cut in chunks that their
+ * threads parse and score: the same top rows, in the same order, as the
+ * whole file ranked at once, for any number of threads; ties broken by
+ * file row across chunks and blocks; blank lines and CRLF not counted as
+ * rows (no id column: the ids are the row numbers). */
+static void test_streamed_chunks_rank_as_the_whole_file(void **state)
+{
+    (void)state;
+    churn_dataset *mixed = make_data(2000);
+    churn_dataset *ds = churn_dataset_new(2);
+    assert_int_equal(churn_dataset_set_column(ds, 0, "tickets", CHURN_NUMERIC,
+                                              NULL), CHURN_OK);
+    assert_int_equal(churn_dataset_set_column(ds, 1, "tenure_days",
+                                              CHURN_NUMERIC, NULL), CHURN_OK);
+    assert_int_equal(churn_dataset_set_label_name(ds, "churned", NULL),
+                     CHURN_OK);
+    for (size_t i = 0; i < 2000; i++) {
+        double row[2] = {churn_dataset_value(mixed, i, 0),
+                         churn_dataset_value(mixed, i, 1)};
+        assert_int_equal(churn_dataset_add_row(ds, NULL, row,
+                                               churn_dataset_label(mixed, i),
+                                               NULL), CHURN_OK);
+    }
+    churn_train_opts *to = churn_train_opts_new();
+    assert_int_equal(churn_train_opts_set_validation(to, 0), CHURN_OK);
+    churn_model *m = NULL;
+    assert_int_equal(churn_train(ds, to, &m, NULL), CHURN_OK);
+    /* 400,000 rows, about 7 MB: two 4 MiB blocks of several chunks. The
+     * tenures repeat every 2000 rows, so nearly every row has ties. */
+    const size_t n = 400000;
+    char *text = malloc(n * 40 + 64);
+    assert_non_null(text);
+    size_t at = (size_t)sprintf(text, "tickets,tenure_days\n");
+    for (size_t i = 0; i < n; i++) {
+        double t = churn_dataset_value(ds, i % 2000, 1);
+        char tenure[40] = "NA";
+        if (t == t)
+            snprintf(tenure, sizeof tenure, "%.6f", t);
+        at += (size_t)sprintf(text + at, "%g,%s%s\n",
+                              churn_dataset_value(ds, i % 2000, 0), tenure,
+                              i % 7 == 0 ? "\r" : "");
+        if (i % 1009 == 0)
+            at += (size_t)sprintf(text + at, "\n");
+    }
+    const char *path = tu_write_text(0, "chunks.csv", text);
+    churn_csv_opts *co = churn_csv_opts_new();
+    churn_dataset *whole = NULL;
+    assert_int_equal(churn_dataset_read_csv(path, co, &whole, NULL),
+                     CHURN_OK);
+    assert_int_equal(churn_dataset_n_rows(whole), n);
+    churn_scores *full = score(m, whole, 0, 2, 3);
+    for (size_t threads = 1; threads <= 3; threads++) {
+        assert_int_equal(churn_csv_opts_set_threads(co, threads), CHURN_OK);
+        churn_score_opts *o = churn_score_opts_new();
+        assert_int_equal(churn_score_opts_set_top(o, 3000), CHURN_OK);
+        assert_int_equal(churn_score_opts_set_threads(o, threads), CHURN_OK);
+        churn_dataset *cols = NULL;
+        churn_scores *part = NULL;
+        assert_int_equal(churn_score_csv(m, path, co, o, &cols, &part, NULL),
+                         CHURN_OK);
+        assert_non_null(part); /* streamed, not handed back whole */
+        assert_int_equal(churn_dataset_n_rows(cols), 0);
+        assert_prefix(full, part, 3000);
+        churn_scores_free(part);
+        churn_dataset_free(cols);
+        churn_score_opts_free(o);
+    }
+    churn_scores_free(full);
+    churn_dataset_free(whole);
+    churn_csv_opts_free(co);
+    free(text);
+    churn_model_free(m);
+    churn_train_opts_free(to);
+    churn_dataset_free(ds);
+    churn_dataset_free(mixed);
+}
+
 static void test_top_option_errors(void **state)
 {
     (void)state;
@@ -216,6 +293,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_top_is_the_prefix_of_the_full_ranking),
         cmocka_unit_test(test_score_csv_streams_or_hands_back_the_file),
+        cmocka_unit_test(test_streamed_chunks_rank_as_the_whole_file),
         cmocka_unit_test(test_top_option_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
