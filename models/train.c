@@ -93,8 +93,14 @@ static int fit_rows(const churn_dataset *ds, const size_t *rows, size_t n,
         churn__board_clear(&m->board);
         m->board = sr.board;
     }
-    rc = churn__pipeline_fit_opts(ds, rows, n, comm, &fp->family->prep,
-                                  &m->pipe, err);
+    /* The pipeline's columns in zbuf, which the standardized rows then
+     * overwrite. */
+    size_t n_cols = churn_dataset_n_cols(ds);
+    double *columns = n_cols && n * n_cols / n_cols == n
+                          ? scratch_reserve(zbuf, n * n_cols)
+                          : NULL;
+    rc = churn__pipeline_fit_into(ds, rows, n, comm, &fp->family->prep,
+                                  columns, &m->pipe, err);
     if (rc != CHURN_OK)
         return rc;
     size_t p = churn__pipeline_n_outputs(m->pipe);
