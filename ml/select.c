@@ -66,17 +66,39 @@ static size_t bucket_of(double x, double low, double scale)
     return t < (double)(BUCKETS - 1) ? (size_t)t : BUCKETS - 1;
 }
 
+/* The smallest and largest of v[0..n), n >= 1: four of each at a time,
+ * so that each comparison does not wait for the one before it (exact:
+ * the order of comparisons cannot change a minimum). */
+static void range(const double *v, size_t n, double *low, double *high)
+{
+    double lo[4] = {v[0], v[0], v[0], v[0]}, hi[4] = {v[0], v[0], v[0], v[0]};
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        for (int k = 0; k < 4; k++) {
+            lo[k] = v[i + k] < lo[k] ? v[i + k] : lo[k];
+            hi[k] = v[i + k] > hi[k] ? v[i + k] : hi[k];
+        }
+    }
+    for (; i < n; i++) {
+        lo[0] = v[i] < lo[0] ? v[i] : lo[0];
+        hi[0] = v[i] > hi[0] ? v[i] : hi[0];
+    }
+    for (int k = 1; k < 4; k++) {
+        lo[0] = lo[k] < lo[0] ? lo[k] : lo[0];
+        hi[0] = hi[k] > hi[0] ? hi[k] : hi[0];
+    }
+    *low = lo[0];
+    *high = hi[0];
+}
+
 /* One counting round: moves the values of the buckets that hold the
  * positions pos[0..np) to the front of v[0..n), rewrites pos as
  * positions among them, and returns how many they are (n when the
  * values cannot be spread over buckets). */
 static size_t narrow(double *v, size_t n, size_t *pos, size_t np)
 {
-    double low = v[0], high = v[0];
-    for (size_t i = 1; i < n; i++) {
-        low = v[i] < low ? v[i] : low;
-        high = v[i] > high ? v[i] : high;
-    }
+    double low, high;
+    range(v, n, &low, &high);
     /* A range that overflows, or so small that the scale does, is left
      * to the quickselect, as are equal values. */
     double scale = (double)BUCKETS / (high - low);
