@@ -130,14 +130,16 @@ static size_t narrow(double *v, size_t n, size_t *pos, size_t np)
     return front;
 }
 
-void churn__select_positions(double *v, size_t n, const size_t *pos,
-                             size_t np, double *out)
+void churn__select_positions_region(double *v, size_t n, const size_t *pos,
+                                    size_t np, double *out, size_t *at,
+                                    size_t *n_region)
 {
-    size_t at[CHURN__SELECT_MAX];
     memcpy(at, pos, np * sizeof *at);
     /* Each round keeps the buckets of the wanted positions: for smooth
      * data a few thousandths of the values, for one far outlier all but
-     * it (a second round then spreads the rest). */
+     * it (a second round then spreads the rest). A round drops whole
+     * buckets, each below or above every wanted value, and moves each
+     * position down by the dropped values below it. */
     for (int round = 0; round < 4 && n > SMALL; round++) {
         size_t kept = narrow(v, n, at, np);
         if (kept == n)
@@ -147,6 +149,14 @@ void churn__select_positions(double *v, size_t n, const size_t *pos,
     select_at(v, 0, n, at, np);
     for (size_t q = 0; q < np; q++)
         out[q] = v[at[q]];
+    *n_region = n;
+}
+
+void churn__select_positions(double *v, size_t n, const size_t *pos,
+                             size_t np, double *out)
+{
+    size_t at[CHURN__SELECT_MAX], n_region;
+    churn__select_positions_region(v, n, pos, np, out, at, &n_region);
 }
 
 double churn__select_median(double *v, size_t n)

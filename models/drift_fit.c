@@ -9,16 +9,20 @@
 #include <stdlib.h>
 
 /* Bins the n values v (every rank's; reordered) into c, whose kind and,
- * for categories, n_bins are set: numbers get their decile edges first. */
+ * for categories, n_bins are set: numbers get their decile edges first,
+ * and their counts with them. */
 static int fit_col(churn__drift_col *c, double *v, size_t n,
                    churn_error *err)
 {
     size_t seen = 0; /* numbers: the non-missing values first */
+    /* Integer tallies: an increment of a double waits for the one
+     * before it. */
+    size_t tally[CHURN__DECILES + 1];
     if (!c->categorical) {
         for (size_t i = 0; i < n; i++)
             if (!isnan(v[i]))
                 v[seen++] = v[i];
-        c->n_edges = churn__decile_edges(v, seen, c->edges);
+        c->n_edges = churn__decile_bins(v, seen, c->edges, tally);
         c->n_bins = c->n_edges + 1;
     }
     if (!(c->count = calloc(c->n_bins + 2, sizeof *c->count)))
@@ -28,12 +32,8 @@ static int fit_col(churn__drift_col *c, double *v, size_t n,
             c->count[churn__drift_bin(c, v[i])]++;
         return CHURN_OK;
     }
-    /* The seen numbers by their edges, in integer tallies (an increment
-     * of a double waits for the one before it), and the missing ones in
-     * the bin churn__drift_bin gives NaN. */
-    size_t tally[CHURN__DECILES + 1] = {0};
-    for (size_t i = 0; i < seen; i++)
-        tally[churn__edge_bin(c->edges, c->n_edges, v[i])]++;
+    /* The seen numbers by their edges, and the missing ones in the bin
+     * churn__drift_bin gives NaN. */
     for (size_t b = 0; b < c->n_bins; b++)
         c->count[b] = (double)tally[b];
     c->count[c->n_bins + 1] = (double)(n - seen);
