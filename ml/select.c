@@ -62,8 +62,10 @@ static void select_at(double *v, size_t lo, size_t hi, const size_t *pos,
  * buckets are ranges of values in order. */
 static size_t bucket_of(double x, double low, double scale)
 {
-    double t = (x - low) * scale;
-    return t < (double)(BUCKETS - 1) ? (size_t)t : BUCKETS - 1;
+    double t = (x - low) * scale; /* >= 0: x >= low */
+    /* Through int: one instruction, where a conversion to size_t also
+     * tests for values at and above 2^63 (t is below BUCKETS here). */
+    return t < (double)(BUCKETS - 1) ? (size_t)(int)t : BUCKETS - 1;
 }
 
 /* The smallest and largest of v[0..n), n >= 1: four of each at a time,
