@@ -405,7 +405,7 @@ int churn_train(const churn_dataset *ds, const churn_train_opts *o,
         rc = churn_comm_agree(comm, stamp_label(m, ds, o, err), err);
     /* The drift's raw inputs go where the standardized rows were, when
      * they fit (a categorical input spans one output or more). */
-    size_t d_in = churn_model_n_inputs(m);
+    size_t d_in = rc == CHURN_OK ? churn_model_n_inputs(m) : 0;
     double *cols = d_in && n_final * d_in / d_in == n_final &&
                            zbuf.cap >= n_final * d_in
                        ? zbuf.v
