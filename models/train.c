@@ -113,9 +113,11 @@ static int fit_rows(const churn_dataset *ds, const size_t *rows, size_t n,
     /* The pipeline's columns in zbuf, which the standardized rows then
      * overwrite. */
     size_t n_cols = churn_dataset_n_cols(ds);
-    double *columns = n_cols && n * n_cols / n_cols == n
-                          ? scratch_reserve(zbuf, n * n_cols)
-                          : NULL;
+    int fits = n_cols && n * n_cols / n_cols == n; /* else a few at once */
+    double *columns = fits ? scratch_reserve(zbuf, n * n_cols) : NULL;
+    rc = fits && !columns ? churn__fail_nomem(err) : CHURN_OK;
+    if ((rc = churn_comm_agree(comm, rc, err)) != CHURN_OK)
+        return rc;
     rc = churn__pipeline_fit_into(ds, rows, n, comm, &fp->family->prep,
                                   columns, &m->pipe, err);
     if (rc != CHURN_OK)
