@@ -155,6 +155,17 @@ int churn__dataset_add_row_n(churn_dataset *ds, const char *id,
  * that hands a file over block by block reuses one dataset. */
 void churn__dataset_clear_rows(churn_dataset *ds);
 
+/* --------------------------------------------------------- huge pages */
+
+/* The size of a transparent huge page on x86-64 and arm64 (4 KB base). */
+#define CHURN__HUGE_PAGE ((size_t)2 << 20)
+
+/* Asks the kernel to back the whole huge pages inside p[0..bytes) with
+ * transparent huge pages, for large buffers about to be written (8 MB
+ * and more; smaller ones are left alone). Advice only: nothing where the
+ * system has no such advice (hugepages.c). */
+void churn__advise_huge_pages(void *p, size_t bytes);
+
 /* ------------------------------------------------------------ threads */
 
 /* The number of online processor cores, at least 1. */

@@ -63,6 +63,15 @@ int churn__pipeline_fit_opts(const churn_dataset *ds, const size_t *rows,
                              size_t n, const churn_comm *comm,
                              const churn__pipeline_opts *opts,
                              churn__pipeline **out, churn_error *err);
+/* churn__pipeline_fit_opts with columns, when not NULL, room for n times
+ * churn_dataset_n_cols(ds) doubles (overwritten): every column is copied
+ * out of the row-major values in one pass over the rows, where without
+ * it a small buffer takes a few columns per pass. */
+int churn__pipeline_fit_into(const churn_dataset *ds, const size_t *rows,
+                             size_t n, const churn_comm *comm,
+                             const churn__pipeline_opts *opts,
+                             double *columns, churn__pipeline **out,
+                             churn_error *err);
 /* Frees p; NULL is fine. */
 void churn__pipeline_free(churn__pipeline *p);
 

@@ -249,13 +249,14 @@ done:
     return rc;
 }
 
-/* Copies columns j0 .. j0 + FIT_GROUP - 1 (those that exist) of the
+/* Copies columns j0 .. j0 + group - 1 (those that exist) of the
  * training rows into cols, column after column: one pass over the
  * row-major values, which column-by-column reading would make one pass
  * per column, each touching a cache line per row. */
-static void gather_columns(const churn__fit_rows *t, size_t j0, double *cols)
+static void gather_columns(const churn__fit_rows *t, size_t j0, size_t group,
+                           double *cols)
 {
-    size_t g_n = t->n_cols - j0 < FIT_GROUP ? t->n_cols - j0 : FIT_GROUP;
+    size_t g_n = t->n_cols - j0 < group ? t->n_cols - j0 : group;
     for (size_t i = 0; i < t->n; i++) {
         const double *row = t->values + churn__fit_row(t, i) * t->n_cols + j0;
         for (size_t g = 0; g < g_n; g++)
@@ -310,6 +311,15 @@ int churn__pipeline_fit_opts(const churn_dataset *ds, const size_t *rows,
                              const churn__pipeline_opts *opts,
                              churn__pipeline **out, churn_error *err)
 {
+    return churn__pipeline_fit_into(ds, rows, n, comm, opts, NULL, out, err);
+}
+
+int churn__pipeline_fit_into(const churn_dataset *ds, const size_t *rows,
+                             size_t n, const churn_comm *comm,
+                             const churn__pipeline_opts *opts,
+                             double *columns, churn__pipeline **out,
+                             churn_error *err)
+{
     static const churn__pipeline_opts defaults = {0, 1};
     if (!opts)
         opts = &defaults;
@@ -331,7 +341,11 @@ int churn__pipeline_fit_opts(const churn_dataset *ds, const size_t *rows,
         return rc;
     churn__pipeline *p = churn__pipeline_new(t.n_cols);
     double *scratch = malloc((t.n ? t.n : 1) * sizeof *scratch);
-    double *cols = malloc((t.n ? FIT_GROUP * t.n : 1) * sizeof *cols);
+    /* Every column in one pass into the caller's buffer; else FIT_GROUP
+     * per pass (the values are read from memory once per pass). */
+    size_t group = columns ? (t.n_cols ? t.n_cols : 1) : FIT_GROUP;
+    double *cols = columns ? columns
+                           : malloc((t.n ? group * t.n : 1) * sizeof *cols);
     if (!p || !scratch || !cols ||
         churn__pipeline_reserve_outputs(p, max_outputs) != CHURN_OK)
         rc = churn__fail_nomem(err);
@@ -339,9 +353,9 @@ int churn__pipeline_fit_opts(const churn_dataset *ds, const size_t *rows,
         rc = churn_comm_agree(comm, rc, err);
     for (size_t j = 0; j < t.n_cols && rc == CHURN_OK; j++) {
         struct churn__pipeline_input *in = &p->inputs[j];
-        size_t g = j % FIT_GROUP;
-        if (g == 0) /* the next FIT_GROUP columns, in one pass over rows */
-            gather_columns(&t, j, cols);
+        size_t g = j % group;
+        if (g == 0) /* the next group of columns, in one pass over rows */
+            gather_columns(&t, j, group, cols);
         in->kind = churn_dataset_column_kind(ds, j);
         in->name = churn__strdup(churn_dataset_column_name(ds, j));
         if (!in->name)
@@ -368,7 +382,8 @@ int churn__pipeline_fit_opts(const churn_dataset *ds, const size_t *rows,
         p = NULL;
     }
     free(scratch);
-    free(cols);
+    if (cols != columns)
+        free(cols);
     churn__pipeline_free(p);
     return rc;
 }

@@ -20,6 +20,13 @@
  * comparisons through a callback). */
 size_t churn__decile_edges(double *v, size_t n, double *edges);
 
+/* churn__decile_edges, and in tally[0..k] (k the edges' number) how
+ * many values of v fall in each bin of churn__edge_bin. Counted from the
+ * selection's own work, not by a pass over every value: the values it
+ * dropped are counted by where they lie against each edge, and only
+ * those left around the edges are binned one by one. */
+size_t churn__decile_bins(double *v, size_t n, double *edges, size_t *tally);
+
 /* The bin of x among the k ascending edges: bin b < k holds the values
  * in (edges[b-1], edges[b]] (edges[-1] = -inf), bin k those above the
  * last edge. x must not be NaN. Inline: it runs once per value of every

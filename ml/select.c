@@ -62,8 +62,35 @@ static void select_at(double *v, size_t lo, size_t hi, const size_t *pos,
  * buckets are ranges of values in order. */
 static size_t bucket_of(double x, double low, double scale)
 {
-    double t = (x - low) * scale;
-    return t < (double)(BUCKETS - 1) ? (size_t)t : BUCKETS - 1;
+    double t = (x - low) * scale; /* >= 0: x >= low */
+    /* Through int: one instruction, where a conversion to size_t also
+     * tests for values at and above 2^63 (t is below BUCKETS here). */
+    return t < (double)(BUCKETS - 1) ? (size_t)(int)t : BUCKETS - 1;
+}
+
+/* The smallest and largest of v[0..n), n >= 1: four of each at a time,
+ * so that each comparison does not wait for the one before it (exact:
+ * the order of comparisons cannot change a minimum). */
+static void range(const double *v, size_t n, double *low, double *high)
+{
+    double lo[4] = {v[0], v[0], v[0], v[0]}, hi[4] = {v[0], v[0], v[0], v[0]};
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        for (int k = 0; k < 4; k++) {
+            lo[k] = v[i + k] < lo[k] ? v[i + k] : lo[k];
+            hi[k] = v[i + k] > hi[k] ? v[i + k] : hi[k];
+        }
+    }
+    for (; i < n; i++) {
+        lo[0] = v[i] < lo[0] ? v[i] : lo[0];
+        hi[0] = v[i] > hi[0] ? v[i] : hi[0];
+    }
+    for (int k = 1; k < 4; k++) {
+        lo[0] = lo[k] < lo[0] ? lo[k] : lo[0];
+        hi[0] = hi[k] > hi[0] ? hi[k] : hi[0];
+    }
+    *low = lo[0];
+    *high = hi[0];
 }
 
 /* One counting round: moves the values of the buckets that hold the
@@ -72,11 +99,8 @@ static size_t bucket_of(double x, double low, double scale)
  * values cannot be spread over buckets). */
 static size_t narrow(double *v, size_t n, size_t *pos, size_t np)
 {
-    double low = v[0], high = v[0];
-    for (size_t i = 1; i < n; i++) {
-        low = v[i] < low ? v[i] : low;
-        high = v[i] > high ? v[i] : high;
-    }
+    double low, high;
+    range(v, n, &low, &high);
     /* A range that overflows, or so small that the scale does, is left
      * to the quickselect, as are equal values. */
     double scale = (double)BUCKETS / (high - low);
@@ -108,14 +132,16 @@ static size_t narrow(double *v, size_t n, size_t *pos, size_t np)
     return front;
 }
 
-void churn__select_positions(double *v, size_t n, const size_t *pos,
-                             size_t np, double *out)
+void churn__select_positions_region(double *v, size_t n, const size_t *pos,
+                                    size_t np, double *out, size_t *at,
+                                    size_t *n_region)
 {
-    size_t at[CHURN__SELECT_MAX];
     memcpy(at, pos, np * sizeof *at);
     /* Each round keeps the buckets of the wanted positions: for smooth
      * data a few thousandths of the values, for one far outlier all but
-     * it (a second round then spreads the rest). */
+     * it (a second round then spreads the rest). A round drops whole
+     * buckets, each below or above every wanted value, and moves each
+     * position down by the dropped values below it. */
     for (int round = 0; round < 4 && n > SMALL; round++) {
         size_t kept = narrow(v, n, at, np);
         if (kept == n)
@@ -125,6 +151,14 @@ void churn__select_positions(double *v, size_t n, const size_t *pos,
     select_at(v, 0, n, at, np);
     for (size_t q = 0; q < np; q++)
         out[q] = v[at[q]];
+    *n_region = n;
+}
+
+void churn__select_positions(double *v, size_t n, const size_t *pos,
+                             size_t np, double *out)
+{
+    size_t at[CHURN__SELECT_MAX], n_region;
+    churn__select_positions_region(v, n, pos, np, out, at, &n_region);
 }
 
 double churn__select_median(double *v, size_t n)

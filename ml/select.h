@@ -16,6 +16,16 @@
 void churn__select_positions(double *v, size_t n, const size_t *pos,
                              size_t np, double *out);
 
+/* churn__select_positions that also says where the selection ended: the
+ * values it last worked on are v[0..*n_region) afterwards, and hold
+ * every value equal to an out[q]; the value for pos[q] is at v[at[q]].
+ * Every value outside the region lies strictly below or strictly above
+ * each out[q], and pos[q] - at[q] of them lie below it: so the values at
+ * or below out[q] count pos[q] - at[q] plus those of the region. */
+void churn__select_positions_region(double *v, size_t n, const size_t *pos,
+                                    size_t np, double *out, size_t *at,
+                                    size_t *n_region);
+
 /* The median as gsl_stats_median takes it: the middle value of v[0..n),
  * or the mean of the two middle ones; 0 when n is 0. v as above. */
 double churn__select_median(double *v, size_t n);

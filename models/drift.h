@@ -44,10 +44,13 @@ size_t churn__drift_bin(const churn__drift_col *c, double x);
 /* Computes m's references from rows[0..n) of ds (the rows the final model
  * was fitted on; across the ranks of comm, every rank's rows: the same
  * references as one process on all of them) and keeps them in m->drift.
- * Collective when comm spans ranks. Above the model (drift_fit.c). */
+ * Collective when comm spans ranks. Above the model (drift_fit.c).
+ * scratch, when not NULL, has room for n times the model's inputs and is
+ * used for their values (training passes the buffer its standardized
+ * rows were in: pages already mapped); NULL: one is allocated. */
 int churn__drift_fit(struct churn_model *m, const churn_dataset *ds,
                      const size_t *rows, size_t n, const churn_comm *comm,
-                     churn_error *err);
+                     double *scratch, churn_error *err);
 
 /* The model file's drift section (lines "drift N ROWS" ... "end drift"),
  * and its reader: starts at the next line of r, checks every count and

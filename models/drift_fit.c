@@ -9,16 +9,20 @@
 #include <stdlib.h>
 
 /* Bins the n values v (every rank's; reordered) into c, whose kind and,
- * for categories, n_bins are set: numbers get their decile edges first. */
+ * for categories, n_bins are set: numbers get their decile edges first,
+ * and their counts with them. */
 static int fit_col(churn__drift_col *c, double *v, size_t n,
                    churn_error *err)
 {
     size_t seen = 0; /* numbers: the non-missing values first */
+    /* Integer tallies: an increment of a double waits for the one
+     * before it. */
+    size_t tally[CHURN__DECILES + 1];
     if (!c->categorical) {
         for (size_t i = 0; i < n; i++)
             if (!isnan(v[i]))
                 v[seen++] = v[i];
-        c->n_edges = churn__decile_edges(v, seen, c->edges);
+        c->n_edges = churn__decile_bins(v, seen, c->edges, tally);
         c->n_bins = c->n_edges + 1;
     }
     if (!(c->count = calloc(c->n_bins + 2, sizeof *c->count)))
@@ -28,12 +32,8 @@ static int fit_col(churn__drift_col *c, double *v, size_t n,
             c->count[churn__drift_bin(c, v[i])]++;
         return CHURN_OK;
     }
-    /* The seen numbers by their edges, in integer tallies (an increment
-     * of a double waits for the one before it), and the missing ones in
-     * the bin churn__drift_bin gives NaN. */
-    size_t tally[CHURN__DECILES + 1] = {0};
-    for (size_t i = 0; i < seen; i++)
-        tally[churn__edge_bin(c->edges, c->n_edges, v[i])]++;
+    /* The seen numbers by their edges, and the missing ones in the bin
+     * churn__drift_bin gives NaN. */
     for (size_t b = 0; b < c->n_bins; b++)
         c->count[b] = (double)tally[b];
     c->count[c->n_bins + 1] = (double)(n - seen);
@@ -67,17 +67,19 @@ static int gather_values(const churn_comm *comm, const double *mine,
 #define DRIFT_BLOCK 256
 
 /* This rank's rows as raw inputs, input after input (input j of row i at
- * cols[j * n + i]), and their probabilities. Block by block, so the
- * inputs' columns are written from a block in cache, not gathered by a
- * pass over all rows per input; a row scores to the same bits in any
- * block (churn_model_predict). */
+ * cols[j * n + i]; cols is scratch when given), and their
+ * probabilities. Block by block, so the inputs' columns are written from
+ * a block in cache, not gathered by a pass over all rows per input; a
+ * row scores to the same bits in any block (churn_model_predict). */
 static int local_values(const churn_model *m, const churn_dataset *ds,
-                        const size_t *rows, size_t n, double **cols_out,
-                        double **prob_out, churn_error *err)
+                        const size_t *rows, size_t n, double *scratch,
+                        double **cols_out, double **prob_out,
+                        churn_error *err)
 {
     size_t d = churn_model_n_inputs(m);
     churn__binding *bind = NULL;
-    double *cols = malloc((n * d > 0 ? n * d : 1) * sizeof *cols);
+    double *cols = scratch ? scratch
+                           : malloc((n * d > 0 ? n * d : 1) * sizeof *cols);
     double *prob = malloc((n ? n : 1) * sizeof *prob);
     double *raw = malloc(DRIFT_BLOCK * (d ? d : 1) * sizeof *raw);
     int rc = cols && prob && raw
@@ -95,7 +97,8 @@ static int local_values(const churn_model *m, const churn_dataset *ds,
     churn__binding_free(bind);
     free(raw);
     if (rc != CHURN_OK) {
-        free(cols);
+        if (cols != scratch)
+            free(cols);
         free(prob);
         return rc;
     }
@@ -106,14 +109,15 @@ static int local_values(const churn_model *m, const churn_dataset *ds,
 
 int churn__drift_fit(churn_model *m, const churn_dataset *ds,
                      const size_t *rows, size_t n, const churn_comm *comm,
-                     churn_error *err)
+                     double *scratch, churn_error *err)
 {
     size_t d = churn_model_n_inputs(m), total = 0;
     double *cols = NULL, *prob = NULL, *all = NULL;
     int spans = churn__comm_spans(comm);
     churn__drift_ref *r = calloc(1, sizeof *r);
     int rc = r && (r->input = calloc(d ? d : 1, sizeof *r->input))
-                 ? local_values(m, ds, rows, n, &cols, &prob, err)
+                 ? local_values(m, ds, rows, n, scratch, &cols, &prob,
+                                err)
                  : churn__fail_nomem(err);
     /* Every rank fails alike before the gathers. */
     if ((rc = churn_comm_agree(comm, rc, err)) != CHURN_OK)
@@ -144,7 +148,8 @@ int churn__drift_fit(churn_model *m, const churn_dataset *ds,
     }
     r->rows = (double)total;
 done:
-    free(cols);
+    if (cols != scratch)
+        free(cols);
     free(prob);
     if (rc != CHURN_OK) {
         churn__drift_ref_free(r);

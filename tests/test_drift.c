@@ -191,6 +191,39 @@ static void test_decile_edges_by_selection_equal_sorting(void **state)
     }
 }
 
+/* The counts churn__decile_bins takes from the selection are those of
+ * binning every value: smooth values, many ties, and far outliers that
+ * make the selection narrow in more than one round, at sizes below and
+ * above where it starts narrowing. */
+static void test_decile_bins_count_every_value(void **state)
+{
+    (void)state;
+    enum { M = 40000 };
+    static double v[M], copy[M];
+    uint64_t x = 2463534242u;
+    for (size_t n = 0; n < M; n = n < 40 ? n + 1 : n * 3 + 1) {
+        for (int shape = 0; shape < 3; shape++) {
+            for (size_t i = 0; i < n; i++) { /* xorshift64 */
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                v[i] = shape == 1 ? (double)(x % 7)
+                                  : (double)(x % 1000003) / 7.0;
+                if (shape == 2 && i % 997 == 5) /* far outliers */
+                    v[i] = i % 2 ? 1e300 : -1e290;
+                copy[i] = v[i];
+            }
+            double edges[CHURN__DECILES];
+            size_t tally[CHURN__DECILES + 1], want[CHURN__DECILES + 1] = {0};
+            size_t k = churn__decile_bins(v, n, edges, tally);
+            for (size_t i = 0; i < n; i++)
+                want[churn__edge_bin(edges, k, copy[i])]++;
+            for (size_t b = 0; b <= k; b++)
+                assert_int_equal(tally[b], want[b]);
+        }
+    }
+}
+
 static void test_references_are_the_training_deciles(void **state)
 {
     (void)state;
@@ -444,6 +477,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_decile_edges_merge_ties),
         cmocka_unit_test(test_decile_edges_by_selection_equal_sorting),
+        cmocka_unit_test(test_decile_bins_count_every_value),
         cmocka_unit_test(test_references_are_the_training_deciles),
         cmocka_unit_test(test_training_rows_scored_again_do_not_drift),
         cmocka_unit_test(test_one_sd_shift_is_major_and_first),
