@@ -2,7 +2,7 @@
  * isotonic regression (pool adjacent violators), and their file section. */
 #include "models/classifier.h"
 #include "models/model.h"
-#include "models/models.h"
+#include "models/logistic.h"
 
 #include <math.h>
 #include <stdlib.h>

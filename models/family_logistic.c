@@ -1,7 +1,7 @@
 /* family_logistic.c - the logistic family: L2 logistic regression
  * (logistic.c's Newton fit, across ranks too), f(z) = w.z + b. */
 #include "models/classifier.h"
-#include "models/models.h"
+#include "models/logistic.h"
 #include "ml/comm.h"
 
 #include <math.h>

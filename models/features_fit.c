@@ -10,7 +10,7 @@
 #define _DEFAULT_SOURCE
 #include "models/classifier.h"
 #include "ml/comm.h"
-#include "models/models.h"
+#include "models/logistic.h"
 
 #include <cblas.h>
 #include <math.h>

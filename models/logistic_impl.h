@@ -6,7 +6,7 @@
 #define CHURN_MODELS_LOGISTIC_IMPL_H
 
 #include "ml/comm.h"
-#include "models/models.h"
+#include "models/logistic.h"
 
 /* The fit works with the columns centered, X1 = [X - 1 mean^T, 1], and
  * theta = [w; b'] with b' = b + mean.w: the same objective (the intercept

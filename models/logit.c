@@ -1,6 +1,6 @@
 /* logit.c - the logistic function and log(1 + e^t), written once for the
  * logistic fit, Platt's calibration and the survival hazards. */
-#include "models/models.h"
+#include "models/logistic.h"
 
 #include <math.h>
 

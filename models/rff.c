@@ -3,7 +3,7 @@
  * still hold them). Fitted by the blockwise Newton fit of
  * features_fit.c, like the landmarks. */
 #include "models/classifier.h"
-#include "models/models.h"
+#include "models/logistic.h"
 #include "ml/rng.h"
 
 /* gsl_randist.h brings GSL's CBLAS declarations (the same ABI as

@@ -2,7 +2,7 @@
  * person-period fit by logistic.c and the survival curve, restricted
  * mean and CLV that follow from the hazards. */
 #include "models/survival.h"
-#include "models/models.h"
+#include "models/logistic.h"
 
 #include <math.h>
 #include <stdlib.h>

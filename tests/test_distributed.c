@@ -10,7 +10,7 @@
 
 #include "models/classifier.h"
 #include "models/model.h"
-#include "models/models.h"
+#include "models/logistic.h"
 #include "ml/pipeline.h"
 
 #include <math.h>

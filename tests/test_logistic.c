@@ -4,7 +4,7 @@
 
 #include "logistic_rows.h"
 
-#include "models/models.h"
+#include "models/logistic.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -9,7 +9,7 @@
  * (liblinear's bias is regularized, so its answer differs slightly). */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
 
-#include "models/models.h"
+#include "models/logistic.h"
 #include "../helpers/logistic_rows.h"
 
 #include <stdio.h>

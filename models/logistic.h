@@ -1,7 +1,10 @@
-/* models.h - internals shared by the files of models/ (names churn__*).
- * Not installed; nothing outside models/ and its tests includes it. */
-#ifndef CHURN_MODELS_H
-#define CHURN_MODELS_H
+/* logistic.h - the logistic function (logit.c) and the L2 logistic
+ * regression fit (logistic.c; its private half is logistic_impl.h), used
+ * by the families that end in a logistic model: logistic, rbf-approx,
+ * survival, and by Platt calibration. Not installed; nothing outside
+ * models/ and its tests includes it. */
+#ifndef CHURN_MODELS_LOGISTIC_H
+#define CHURN_MODELS_LOGISTIC_H
 
 #include "ml/internal.h"
 
@@ -72,4 +75,4 @@ double churn__logistic_row(double z, int positive, double *p, double *q);
  * change itself (no cancellation of two large losses). */
 double churn__logistic_loss_change(double z, double delta, int positive);
 
-#endif /* CHURN_MODELS_H */
+#endif /* CHURN_MODELS_LOGISTIC_H */
