@@ -6,6 +6,7 @@
  * (ties of rounding at every digit), short decimals, and the neighbours
  * of powers of ten, where the decimal exponent is found. */
 #include "ml/internal.h"
+#include "testutil.h"
 
 #include <float.h>
 #include <math.h>
@@ -27,21 +28,6 @@ static uint64_t next_random(uint64_t *seed)
     return z ^ (z >> 31);
 }
 
-/* printf's text as the formatter writes it for people: a zero never has
- * a minus sign ("-0.00" is "0.00", "+0.00" with a plus flag). */
-static void unsign_zero(char *text, int plus)
-{
-    if (text[0] != '-' || text[1] < '0' || text[1] > '9')
-        return; /* positive, or "-inf" */
-    for (const char *p = text + 1; *p && *p != 'e'; p++)
-        if (*p >= '1' && *p <= '9')
-            return;
-    if (plus)
-        text[0] = '+';
-    else
-        memmove(text, text + 1, strlen(text));
-}
-
 static long n_checked;
 
 /* "%.<p>g" for the precisions churn-score and the reports use. */
@@ -50,7 +36,7 @@ static void check_g(double x, int p)
     char fast[CHURN__NUM_BUF], slow[64];
     size_t n = churn__format_g(x, p, fast);
     snprintf(slow, sizeof slow, "%.*g", p, x);
-    unsign_zero(slow, 0);
+    tu_unsign_printf_zero(slow, 0);
     if (strcmp(fast, slow) != 0 || n != strlen(slow))
         fail_msg("%%.%dg of %a: '%s', snprintf '%s'", p, x, fast, slow);
     n_checked++;
@@ -63,7 +49,7 @@ static void check_fixed(double x, int dec)
     for (int plus = 0; plus <= 1; plus++) {
         size_t n = churn__format_fixed(x, dec, plus, fast);
         snprintf(slow, sizeof slow, plus ? "%+.*f" : "%.*f", dec, x);
-        unsign_zero(slow, plus);
+        tu_unsign_printf_zero(slow, plus);
         if (strcmp(fast, slow) != 0 || n != strlen(slow))
             fail_msg("%%%s.%df of %a: '%s', snprintf '%s'", plus ? "+" : "",
                      dec, x, fast, slow);
@@ -84,7 +70,7 @@ static void check_shortest(double x)
         if (prec == 17 || strtod(slow, NULL) == x)
             break;
     }
-    unsign_zero(slow, 0);
+    tu_unsign_printf_zero(slow, 0);
     churn__format_double(x, fast);
     if (strcmp(fast, slow) != 0)
         fail_msg("shortest of %a: '%s', snprintf '%s'", x, fast, slow);

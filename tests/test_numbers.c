@@ -330,21 +330,6 @@ static void reference_shortest(double x, char *buf)
     }
 }
 
-/* printf's text as we write it for people: a zero never has a minus
- * sign ("-0.00" is "0.00", "+0.00" with a plus flag). */
-static void unsign_printf_zero(char *text, int plus)
-{
-    if (text[0] != '-' || text[1] < '0' || text[1] > '9')
-        return; /* positive, or "-inf" */
-    for (const char *p = text + 1; *p && *p != 'e'; p++)
-        if (*p >= '1' && *p <= '9')
-            return;
-    if (plus)
-        text[0] = '+';
-    else
-        memmove(text, text + 1, strlen(text));
-}
-
 /* Compares the printf-free formatting with snprintf on x. */
 static void check_format(double x)
 {
@@ -352,7 +337,7 @@ static void check_format(double x)
     for (int p = 1; p <= 17; p += (p < 4 ? 1 : 6)) {
         size_t n = churn__format_g(x, p, fast);
         snprintf(slow, sizeof slow, "%.*g", p, x);
-        unsign_printf_zero(slow, 0);
+        tu_unsign_printf_zero(slow, 0);
         if (strcmp(fast, slow) != 0 || n != strlen(slow))
             fail_msg("%%.%dg of %a: '%s', snprintf '%s'", p, x, fast, slow);
     }
@@ -360,7 +345,7 @@ static void check_format(double x)
         for (int dec = 0; dec <= 4; dec += 2) {
             churn__format_fixed(x, dec, 1, fast);
             snprintf(slow, sizeof slow, "%+.*f", dec, x);
-            unsign_printf_zero(slow, 1);
+            tu_unsign_printf_zero(slow, 1);
             if (strcmp(fast, slow) != 0)
                 fail_msg("%%+.%df of %a: '%s', snprintf '%s'", dec, x, fast,
                          slow);
@@ -370,7 +355,7 @@ static void check_format(double x)
         return;
     churn__format_double(x, fast);
     reference_shortest(x, slow);
-    unsign_printf_zero(slow, 0);
+    tu_unsign_printf_zero(slow, 0);
     if (strcmp(fast, slow) != 0)
         fail_msg("shortest of %a: '%s', reference '%s'", x, fast, slow);
     double back = strtod(fast, NULL);
@@ -443,7 +428,7 @@ static void check_shortest(double x)
             break;
     }
     churn__format_double(x, got);
-    unsign_printf_zero(want, 0);
+    tu_unsign_printf_zero(want, 0);
     if (strcmp(got, want) != 0)
         fail_msg("%.17g: '%s', expected '%s'", x, got, want);
 }

@@ -88,3 +88,16 @@ double tu_pr_auc(const double *score, const double *label, size_t n)
     assert_int_equal(churn__pr_auc(score, label, n, &out), CHURN_OK);
     return out;
 }
+
+void tu_unsign_printf_zero(char *text, int plus)
+{
+    if (text[0] != '-' || text[1] < '0' || text[1] > '9')
+        return; /* positive, or "-inf" */
+    for (const char *p = text + 1; *p && *p != 'e'; p++)
+        if (*p >= '1' && *p <= '9')
+            return;
+    if (plus)
+        text[0] = '+';
+    else
+        memmove(text, text + 1, strlen(text));
+}

@@ -38,4 +38,8 @@ char *tu_read_file(const char *path, size_t *len);
                      (double)(tol));                                       \
     } while (0)
 
+/* printf's text as churn writes numbers for people: a zero never has a
+ * minus sign ("-0.00" is "0.00", "+0.00" with a plus flag). In place. */
+void tu_unsign_printf_zero(char *text, int plus);
+
 #endif
