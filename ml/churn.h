@@ -924,7 +924,8 @@ CHURN_API int churn_model_clv_dataset(const churn_model *m,
  * reference distributions the model file keeps of its training rows
  * (docs/DRIFT.md): numeric inputs by decile edges (equal edges merged),
  * categorical inputs by level, and the share of missing values in a bin
- * of its own; the score by the deciles of the training probabilities.
+ * of its own; the score by the deciles of the training probabilities
+ * (of every k-th training row above 5,000 rows: at most 5,000 of them).
  * PSI = sum over bins of (a - e) ln(a / e), a and e the new and the
  * training shares, each raised to CHURN_DRIFT_FLOOR first so that an
  * empty bin counts as that share. */

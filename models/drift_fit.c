@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Bins the n values v (every rank's; reordered) into c, whose kind and,
  * for categories, n_bins are set: numbers get their decile edges first,
@@ -66,33 +67,49 @@ static int gather_values(const churn_comm *comm, const double *mine,
  * while it is scored and copied out input by input. */
 #define DRIFT_BLOCK 256
 
+/* The stride of the score's sample of n rows: every k-th row, k =
+ * ceil(n / CHURN__DRIFT_SCORE_ROWS), so at most that many rows, spread
+ * over the file and the same on every run. */
+static size_t score_stride(size_t n)
+{
+    size_t cap = CHURN__DRIFT_SCORE_ROWS;
+    return n > cap ? (n + cap - 1) / cap : 1;
+}
+
 /* This rank's rows as raw inputs, input after input (input j of row i at
- * cols[j * n + i]; cols is scratch when given), and their
- * probabilities. Block by block, so the inputs' columns are written from
- * a block in cache, not gathered by a pass over all rows per input; a
- * row scores to the same bits in any block (churn_model_predict). */
+ * cols[j * n + i]; cols is scratch when given), and the probabilities of
+ * its sample (rows 0, k, 2k, ... for k = score_stride(n); *n_prob of
+ * them). Block by block, so the inputs' columns are written from a block
+ * in cache, not gathered by a pass over all rows per input; the block's
+ * sampled rows are then packed to its front and scored, the others never
+ * (a row scores to the same bits in any block: churn_model_predict). */
 static int local_values(const churn_model *m, const churn_dataset *ds,
                         const size_t *rows, size_t n, double *scratch,
                         double **cols_out, double **prob_out,
-                        churn_error *err)
+                        size_t *n_prob, churn_error *err)
 {
-    size_t d = churn_model_n_inputs(m);
+    size_t d = churn_model_n_inputs(m), k = score_stride(n), scored = 0;
     churn__binding *bind = NULL;
     double *cols = scratch ? scratch
                            : malloc((n * d > 0 ? n * d : 1) * sizeof *cols);
-    double *prob = malloc((n ? n : 1) * sizeof *prob);
+    double *prob = malloc((n ? (n + k - 1) / k : 1) * sizeof *prob);
     double *raw = malloc(DRIFT_BLOCK * (d ? d : 1) * sizeof *raw);
     int rc = cols && prob && raw
                  ? churn__pipeline_bind(m->pipe, ds, &bind, err)
                  : churn__fail_nomem(err);
     for (size_t i0 = 0; rc == CHURN_OK && i0 < n; i0 += DRIFT_BLOCK) {
-        size_t b = n - i0 < DRIFT_BLOCK ? n - i0 : DRIFT_BLOCK;
+        size_t b = n - i0 < DRIFT_BLOCK ? n - i0 : DRIFT_BLOCK, s = 0;
         for (size_t i = 0; i < b; i++)
             churn__binding_row(bind, ds, rows[i0 + i], raw + i * d);
-        rc = churn_model_predict(m, raw, b, prob + i0, err);
         for (size_t j = 0; j < d; j++)
             for (size_t i = 0; i < b; i++)
                 cols[j * n + i0 + i] = raw[i * d + j];
+        for (size_t i = 0; i < b; i++) /* to the front, in order */
+            if ((i0 + i) % k == 0 && s++ != i)
+                memcpy(raw + (s - 1) * d, raw + i * d, d * sizeof *raw);
+        if (s > 0)
+            rc = churn_model_predict(m, raw, s, prob + scored, err);
+        scored += s;
     }
     churn__binding_free(bind);
     free(raw);
@@ -104,6 +121,7 @@ static int local_values(const churn_model *m, const churn_dataset *ds,
     }
     *cols_out = cols;
     *prob_out = prob;
+    *n_prob = scored;
     return CHURN_OK;
 }
 
@@ -111,16 +129,22 @@ int churn__drift_fit(churn_model *m, const churn_dataset *ds,
                      const size_t *rows, size_t n, const churn_comm *comm,
                      double *scratch, churn_error *err)
 {
-    size_t d = churn_model_n_inputs(m), total = 0;
-    double *cols = NULL, *prob = NULL, *all = NULL;
+    size_t d = churn_model_n_inputs(m), total = 0, n_prob = 0;
+    double *cols = NULL, *prob = NULL, *all = NULL, counts[2];
     int spans = churn__comm_spans(comm);
     churn__drift_ref *r = calloc(1, sizeof *r);
     int rc = r && (r->input = calloc(d ? d : 1, sizeof *r->input))
                  ? local_values(m, ds, rows, n, scratch, &cols, &prob,
-                                err)
+                                &n_prob, err)
                  : churn__fail_nomem(err);
     /* Every rank fails alike before the gathers. */
     if ((rc = churn_comm_agree(comm, rc, err)) != CHURN_OK)
+        goto done;
+    /* The job's rows and sampled rows: every rank's. */
+    counts[0] = (double)n;
+    counts[1] = (double)n_prob;
+    if (spans && (rc = churn__comm_reduce(comm, counts, 2, CHURN_REDUCE_SUM,
+                                          err)) != CHURN_OK)
         goto done;
     r->n_inputs = d;
     /* Each column alone (every rank's values of it), so memory is one
@@ -128,6 +152,7 @@ int churn__drift_fit(churn_model *m, const churn_dataset *ds,
     for (size_t j = 0; j <= d && rc == CHURN_OK; j++) {
         churn__drift_col *c = j < d ? &r->input[j] : &r->score;
         double *values = j < d ? cols + j * n : prob;
+        size_t len = j < d ? n : n_prob;
         if (j < d && churn_model_input_kind(m, j) == CHURN_CATEGORICAL) {
             c->categorical = 1;
             c->n_bins = churn__pipeline_n_levels(m->pipe, j);
@@ -135,9 +160,9 @@ int churn__drift_fit(churn_model *m, const churn_dataset *ds,
         /* One process fits its own column in place (used once, so its
          * reordering harms nothing); ranks fit the gathered copy. */
         if (spans)
-            rc = gather_values(comm, values, n, &all, &total, err);
+            rc = gather_values(comm, values, len, &all, &total, err);
         else
-            total = n;
+            total = len;
         if (rc == CHURN_OK)
             rc = churn_comm_agree(comm,
                                   fit_col(c, spans ? all : values, total,
@@ -146,7 +171,8 @@ int churn__drift_fit(churn_model *m, const churn_dataset *ds,
         free(all);
         all = NULL;
     }
-    r->rows = (double)total;
+    r->rows = counts[0];
+    r->score_rows = counts[1];
 done:
     if (cols != scratch)
         free(cols);

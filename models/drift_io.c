@@ -62,6 +62,11 @@ void churn__drift_write(const churn__drift_ref *d, const churn_model *m,
         write_counts(c, m, j, f);
     }
     fprintf(f, "score %zu\n", d->score.n_edges);
+    if (d->score_rows != d->rows) { /* only then: older files stay as were */
+        fputs("rows ", f);
+        churn__put_double(f, d->score_rows);
+        fputc('\n', f);
+    }
     write_edges(&d->score, f);
     write_counts(&d->score, m, d->n_inputs, f);
     fputs("end drift\n", f);
@@ -73,10 +78,12 @@ static size_t col_at(const churn__lines *r)
     return (size_t)(r->tok - r->cur) + 1;
 }
 
-/* Reads the "edges" line: c->n_edges finite values, strictly ascending. */
-static int read_edges(churn__lines *r, churn__drift_col *c, churn_error *err)
+/* Reads the "edges" line (the next one, or the current one when current):
+ * c->n_edges finite values, strictly ascending. */
+static int read_edges(churn__lines *r, churn__drift_col *c, int current,
+                      churn_error *err)
 {
-    int rc = churn__lines_next(r, "edges", err);
+    int rc = current ? CHURN_OK : churn__lines_next(r, "edges", err);
     if (rc == CHURN_OK)
         rc = churn__lines_expect(r, "edges", err);
     for (size_t k = 0; rc == CHURN_OK && k < c->n_edges; k++) {
@@ -117,7 +124,7 @@ static int read_count(churn__lines *r, const char *key, const char *level,
 
 /* Reads the counts of c (n_bins set; input j of m, or the score when j
  * is n_inputs) into a new c->count, as write_counts wrote them; they must
- * add up to rows. */
+ * add up to rows (the score's: its sample's rows). */
 static int read_counts(churn__lines *r, churn__drift_col *c,
                        const churn_model *m, size_t j, double rows,
                        churn_error *err)
@@ -149,10 +156,12 @@ static int read_counts(churn__lines *r, churn__drift_col *c,
     if (rc == CHURN_OK && sum != rows)
         rc = churn__fail_at(err, CHURN_EFORMAT, r->path, r->line, 1,
                             "drift counts of %s add up to %.0f, not the "
-                            "%.0f training rows",
+                            "%.0f %s rows",
                             j < churn_model_n_inputs(m)
                                 ? churn_model_input_name(m, j) : "the score",
-                            sum, rows);
+                            sum, rows,
+                            j < churn_model_n_inputs(m) ? "training"
+                                                        : "scored");
     return rc;
 }
 
@@ -198,12 +207,48 @@ static int read_input(churn__lines *r, const churn_model *m, size_t j,
     c->n_edges = cat ? 0 : n;
     c->n_bins = cat ? n : n + 1;
     if (rc == CHURN_OK && !cat)
-        rc = read_edges(r, c, err);
+        rc = read_edges(r, c, 0, err);
     return rc == CHURN_OK ? read_counts(r, c, m, j, rows, err) : rc;
 }
 
+/* 1 when the current line of r starts with the token word. */
+static int line_starts(const churn__lines *r, const char *word)
+{
+    size_t len = strlen(word);
+    return strncmp(r->tok, word, len) == 0 &&
+           (r->tok[len] == ' ' || r->tok[len] == '\0');
+}
+
+/* Reads the optional "rows N" line of the score (its sample's rows, from
+ * 1 up to the training rows; absent: all of them) into *score_rows, and
+ * leaves the "edges" line current. */
+static int read_score_rows(churn__lines *r, double rows, double *score_rows,
+                           churn_error *err)
+{
+    *score_rows = rows;
+    int rc = churn__lines_next(r, "edges", err);
+    if (rc != CHURN_OK || !line_starts(r, "rows"))
+        return rc;
+    size_t col = 0;
+    rc = churn__lines_expect(r, "rows", err);
+    if (rc == CHURN_OK) {
+        col = col_at(r);
+        rc = churn__lines_finite(r, score_rows, err);
+    }
+    if (rc == CHURN_OK && !(*score_rows >= 1 && *score_rows <= rows &&
+                            *score_rows == floor(*score_rows)))
+        rc = churn__fail_at(err, CHURN_EFORMAT, r->path, r->line, col,
+                            "drift score rows must be a count from 1 to "
+                            "the %.0f training rows", rows);
+    if (rc == CHURN_OK)
+        rc = churn__lines_done(r, err);
+    return rc == CHURN_OK ? churn__lines_next(r, "edges", err) : rc;
+}
+
+/* Reads the score's lines; its counts add up to *score_rows. */
 static int read_score(churn__lines *r, churn__drift_col *c,
-                      const churn_model *m, double rows, churn_error *err)
+                      const churn_model *m, double rows, double *score_rows,
+                      churn_error *err)
 {
     size_t col = 0;
     int rc = churn__lines_next(r, "score", err);
@@ -221,16 +266,18 @@ static int read_score(churn__lines *r, churn__drift_col *c,
                             CHURN__DECILES);
     c->n_bins = rc == CHURN_OK ? c->n_edges + 1 : 0;
     if (rc == CHURN_OK)
-        rc = read_edges(r, c, err);
-    return rc == CHURN_OK
-               ? read_counts(r, c, m, churn_model_n_inputs(m), rows, err)
-               : rc;
+        rc = read_score_rows(r, rows, score_rows, err);
+    if (rc == CHURN_OK)
+        rc = read_edges(r, c, 1, err);
+    return rc == CHURN_OK ? read_counts(r, c, m, churn_model_n_inputs(m),
+                                        *score_rows, err)
+                          : rc;
 }
 
 int churn__drift_read(churn__lines *r, churn_model *m, churn_error *err)
 {
     size_t n = 0, col = 0, d = churn_model_n_inputs(m);
-    double rows = 0;
+    double rows = 0, score_rows = 0;
     churn__drift_ref *ref = calloc(1, sizeof *ref);
     int rc = ref && (ref->input = calloc(d ? d : 1, sizeof *ref->input))
                  ? churn__lines_next(r, "drift", err)
@@ -259,7 +306,7 @@ int churn__drift_read(churn__lines *r, churn_model *m, churn_error *err)
     for (size_t j = 0; rc == CHURN_OK && j < d; j++)
         rc = read_input(r, m, j, &ref->input[j], rows, err);
     if (rc == CHURN_OK)
-        rc = read_score(r, &ref->score, m, rows, err);
+        rc = read_score(r, &ref->score, m, rows, &score_rows, err);
     if (rc == CHURN_OK)
         rc = churn__lines_next(r, "end drift", err);
     if (rc == CHURN_OK)
@@ -273,6 +320,7 @@ int churn__drift_read(churn__lines *r, churn_model *m, churn_error *err)
         return rc;
     }
     ref->rows = rows;
+    ref->score_rows = score_rows;
     m->drift = ref;
     return CHURN_OK;
 }

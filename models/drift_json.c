@@ -19,8 +19,10 @@ static json_t *bin_json(const churn_drift *d, const churn__drift_item *it,
                         size_t b)
 {
     const churn__drift_col *c = &it->col;
-    double e = d->reference_rows > 0 ? it->expected[b] / d->reference_rows
-                                     : 0;
+    /* Each reference's shares of its own total: the score's is a
+     * sample of the training rows. */
+    double e = it->expected_total > 0 ? it->expected[b] / it->expected_total
+                                      : 0;
     double a = d->rows > 0 ? it->actual[b] / (double)d->rows : 0;
     json_t *o = json_object();
     int bad = !o;

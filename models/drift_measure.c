@@ -50,6 +50,9 @@ static int item_init(churn__drift_item *it, const churn_model *m, size_t j,
     if (!it->name || !it->expected || !it->actual)
         return CHURN_ENOMEM;
     memcpy(it->expected, c->count, nb * sizeof *it->expected);
+    it->expected_total = 0;
+    for (size_t b = 0; b < nb; b++)
+        it->expected_total += c->count[b];
     it->col.count = it->actual;
     if (!c->categorical)
         return CHURN_OK;
@@ -105,12 +108,13 @@ static void rank_inputs(churn_drift *d)
     }
 }
 
-/* The PSI of every item from its counts, and the inputs' ranking. */
+/* The PSI of every item from its counts, each reference's shares of its
+ * own total (the score's counts a sample), and the inputs' ranking. */
 static void finish(churn_drift *d)
 {
     for (size_t j = 0; j <= d->n_inputs; j++) {
         churn__drift_item *it = &d->item[j];
-        it->psi = churn__psi_counts(it->expected, d->reference_rows,
+        it->psi = churn__psi_counts(it->expected, it->expected_total,
                                     it->actual, (double)d->rows,
                                     it->col.n_bins + 2, CHURN__DRIFT_FLOOR);
     }

@@ -13,6 +13,8 @@ typedef struct churn__drift_item {
     churn__drift_col col;   /* the bins; col.count = actual */
     char **levels;          /* categorical: col.n_bins level texts */
     double *expected, *actual;
+    double expected_total;  /* the rows of its reference: the score's
+                               is a sample, so not the drift's rows */
     double psi;
 } churn__drift_item;
 

@@ -9,6 +9,7 @@
 #include "thread_comm.h"
 
 #include "models/classifier.h"
+#include "models/drift.h"
 #include "models/model.h"
 #include "models/logistic.h"
 #include "ml/pipeline.h"
@@ -557,6 +558,75 @@ static void test_single_class_across_ranks(void **state)
     free_jobs(2, jobs);
 }
 
+/* The labeled rows of ds, and of them those the drift's score samples:
+ * every k-th, k = ceil(n / CHURN__DRIFT_SCORE_ROWS). */
+static size_t labeled(const churn_dataset *ds, size_t *sampled)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < churn_dataset_n_rows(ds); i++)
+        n += !isnan(churn_dataset_label(ds, i));
+    size_t k = (n + CHURN__DRIFT_SCORE_ROWS - 1) / CHURN__DRIFT_SCORE_ROWS;
+    *sampled = (n + k - 1) / k;
+    return n;
+}
+
+/* The drift references across ranks: the inputs' are one process's on
+ * all the rows (every training row counted), the score's is each rank's
+ * own sample gathered: about 5,700 and 6,650 labeled rows, k = 2 on
+ * both, so about 6,200 scored rows, where one process on them all scores
+ * about 4,100 (k = 3). */
+static void test_drift_sample_per_rank(void **state)
+{
+    (void)state;
+    rank_job jobs[2];
+    void *args[2];
+    const size_t cut[3] = {0, 6000, 13000};
+    for (int r = 0; r < 2; r++) {
+        memset(&jobs[r], 0, sizeof jobs[r]);
+        jobs[r].ds = make_rows(cut[r], cut[r + 1]);
+        args[r] = &jobs[r];
+    }
+    tc_run(2, rank_body, args);
+    churn_dataset *all = make_rows(0, 13000);
+    churn_train_opts *o = churn_train_opts_new();
+    churn_train_opts_set_validation(o, 0);
+    churn_model *one = NULL;
+    churn_error err;
+    if (churn_train(all, o, &one, &err) != CHURN_OK)
+        fail_msg("one process: %s", err.message);
+    size_t s0, s1, s_all, n = labeled(jobs[0].ds, &s0) +
+                                 labeled(jobs[1].ds, &s1);
+    assert_int_equal(labeled(all, &s_all), n);
+    assert_true(s0 < 5000 && s1 < 5000 && s_all < 5000 && s0 + s1 > 5000);
+    assert_true(one->drift->rows == (double)n &&
+                one->drift->score_rows == (double)s_all);
+    for (int r = 0; r < 2; r++) {
+        assert_int_equal(jobs[r].rc, CHURN_OK);
+        const churn__drift_ref *d = jobs[r].model->drift;
+        assert_true(d->rows == (double)n &&
+                    d->score_rows == (double)(s0 + s1));
+        double sum = 0;
+        for (size_t b = 0; b < d->score.n_bins + 2; b++)
+            sum += d->score.count[b];
+        assert_true(sum == (double)(s0 + s1));
+        assert_int_equal(d->n_inputs, one->drift->n_inputs);
+        for (size_t j = 0; j < d->n_inputs; j++) {
+            const churn__drift_col *a = &d->input[j];
+            const churn__drift_col *b = &one->drift->input[j];
+            assert_int_equal(a->n_bins, b->n_bins);
+            assert_int_equal(a->n_edges, b->n_edges);
+            for (size_t k = 0; k < a->n_edges; k++)
+                assert_true(a->edges[k] == b->edges[k]);
+            for (size_t k = 0; k < a->n_bins + 2; k++)
+                assert_true(a->count[k] == b->count[k]);
+        }
+    }
+    free_jobs(2, jobs);
+    churn_model_free(one);
+    churn_train_opts_free(o);
+    churn_dataset_free(all);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -570,6 +640,7 @@ int main(void)
         cmocka_unit_test(test_sampled_hessian_equals_one_process),
         cmocka_unit_test(test_one_rank_fails_all),
         cmocka_unit_test(test_single_class_across_ranks),
+        cmocka_unit_test(test_drift_sample_per_rank),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

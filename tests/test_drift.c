@@ -22,10 +22,11 @@ typedef struct shape {
     size_t missing_every; /* x missing in rows i % it == 0; 0: never */
     int a, b;           /* tenths of rows on plan "a", then "b"; "c" rest */
     int levels_reversed; /* plan's level codes made in the order c, b, a */
+    size_t rows;        /* 0: N */
 } shape;
 
 /* x = i (+ shift), z = (7 i) mod 13 (ties: merged decile edges), plan by
- * i mod 10; churn likelier with larger x. Deterministic. */
+ * i mod 10; churn likelier with larger x mod N. Deterministic. */
 static churn_dataset *make(const shape *s)
 {
     static const char *const order[2][3] = {{"a", "b", "c"},
@@ -48,24 +49,24 @@ static churn_dataset *make(const shape *s)
                                                   &code[t[0] - 'a'], NULL),
                          CHURN_OK);
     }
-    for (size_t i = 0; i < N; i++) {
+    for (size_t i = 0; i < (s->rows ? s->rows : N); i++) {
         int tenth = (int)(i % 10);
         double v[3] = {(double)i + s->shift, (double)((7 * i) % 13),
                        code[tenth < s->a ? 0 : tenth < s->a + s->b ? 1 : 2]};
         if (s->missing_every && i % s->missing_every == 0)
             v[0] = NAN;
-        double y = (double)((i * 7919) % 1000) < 250.0 + (double)i / 4;
+        double y = (double)((i * 7919) % 1000) < 250.0 + (double)(i % N) / 4;
         assert_int_equal(churn_dataset_add_row(ds, NULL, v, y, NULL),
                          CHURN_OK);
     }
     return ds;
 }
 
-static const shape TRAINING = {0, 0, 5, 3, 0};
+static const shape TRAINING = {0, 0, 5, 3, 0, 0};
 
-static churn_model *train(void)
+static churn_model *train_on(const shape *s)
 {
-    churn_dataset *ds = make(&TRAINING);
+    churn_dataset *ds = make(s);
     churn_train_opts *o = churn_train_opts_new();
     churn_model *m = NULL;
     churn_error err;
@@ -77,6 +78,8 @@ static churn_model *train(void)
     churn_dataset_free(ds);
     return m;
 }
+
+static churn_model *train(void) { return train_on(&TRAINING); }
 
 static churn_drift *measure(const churn_model *m, const shape *s)
 {
@@ -428,6 +431,107 @@ static void test_file_round_trip_and_old_files(void **state)
     churn_model_free(m);
 }
 
+/* Above CHURN__DRIFT_SCORE_ROWS rows, the score's reference is the
+ * deciles of every k-th row's probability (k = ceil(n / cap)), checked
+ * against those probabilities sorted here; the inputs keep every row, the
+ * PSI of each column is of its own total, and the file says how many rows
+ * the score counts. */
+static void test_score_reference_is_a_sample(void **state)
+{
+    (void)state;
+    enum { ROWS = 2 * CHURN__DRIFT_SCORE_ROWS + 1 };
+    size_t k = 3, n_sample = (ROWS + k - 1) / k; /* k = ceil(ROWS / cap) */
+    shape big = TRAINING;
+    big.rows = ROWS;
+    churn_model *m = train_on(&big);
+    const churn__drift_ref *r = m->drift;
+    assert_true(r->rows == ROWS && r->score_rows == (double)n_sample);
+    double sum = 0;
+    for (size_t b = 0; b < r->input[0].n_bins + 2; b++)
+        sum += r->input[0].count[b];
+    assert_true(sum == ROWS);
+    /* The sample's probabilities, sorted: edge q at ceil(q n / 10) - 1,
+     * equal ones merged. */
+    churn_dataset *ds = make(&big);
+    double *prob = malloc(ROWS * sizeof *prob), *v = malloc(n_sample *
+                                                            sizeof *v);
+    assert_non_null(prob);
+    assert_non_null(v);
+    churn_error err;
+    assert_int_equal(churn_model_predict_dataset(m, ds, prob, &err),
+                     CHURN_OK);
+    for (size_t i = 0; i < n_sample; i++)
+        v[i] = prob[i * k];
+    qsort(v, n_sample, sizeof *v, cmp);
+    double want[CHURN__DECILES];
+    size_t n_want = 0;
+    for (size_t q = 1; q <= CHURN__DECILES; q++) {
+        double e = v[(q * n_sample + 9) / 10 - 1];
+        if (n_want == 0 || e > want[n_want - 1])
+            want[n_want++] = e;
+    }
+    assert_int_equal(r->score.n_edges, n_want);
+    for (size_t e = 0; e < n_want; e++)
+        assert_true(r->score.edges[e] == want[e]);
+    sum = 0;
+    for (size_t b = 0; b < r->score.n_bins + 2; b++)
+        sum += r->score.count[b];
+    assert_true(sum == (double)n_sample);
+    /* Its own training rows do not drift: the score's shares are of the
+     * sample, not of every row. */
+    churn_drift *d = measure(m, &big);
+    assert_int_equal(churn_drift_n_reference_rows(d), ROWS);
+    assert_true(churn_drift_score_psi(d) < 0.01);
+    for (size_t j = 0; j < 3; j++)
+        assert_true(churn_drift_input_psi(d, j) < 0.01);
+    churn_drift_free(d);
+    /* The file's "rows" line under the score, read back the same. */
+    char p1[512], p2[512], want_line[64];
+    snprintf(p1, sizeof p1, "%s/big.churn", tu_tmpdir());
+    snprintf(p2, sizeof p2, "%s/big2.churn", tu_tmpdir());
+    assert_int_equal(churn_model_save(m, p1, NULL), CHURN_OK);
+    size_t l1, l2;
+    char *t1 = tu_read_file(p1, &l1);
+    snprintf(want_line, sizeof want_line, "\nscore %zu\nrows %zu\nedges ",
+             n_want, n_sample);
+    assert_non_null(strstr(t1, want_line));
+    churn_model *back = NULL;
+    assert_int_equal(churn_model_load(p1, &back, &err), CHURN_OK);
+    assert_true(back->drift->score_rows == (double)n_sample);
+    assert_int_equal(churn_model_save(back, p2, NULL), CHURN_OK);
+    char *t2 = tu_read_file(p2, &l2);
+    assert_true(l1 == l2 && memcmp(t1, t2, l1) == 0);
+    free(t1);
+    free(t2);
+    free(prob);
+    free(v);
+    churn_dataset_free(ds);
+    churn_model_free(back);
+    churn_model_free(m);
+}
+
+/* A model file from before the sample (6,000 rows, every one in the
+ * score's counts, no "rows" line) loads with the score counting every
+ * row and saves back byte for byte. */
+static void test_file_before_the_sample_is_kept(void **state)
+{
+    (void)state;
+    const char *path = "tests/data/drift_before_sample.churn";
+    churn_model *m = NULL;
+    churn_error err;
+    assert_int_equal(churn_model_load(path, &m, &err), CHURN_OK);
+    assert_true(m->drift->rows == 6000 && m->drift->score_rows == 6000);
+    char out[512];
+    snprintf(out, sizeof out, "%s/before.churn", tu_tmpdir());
+    assert_int_equal(churn_model_save(m, out, NULL), CHURN_OK);
+    size_t l1, l2;
+    char *t1 = tu_read_file(path, &l1), *t2 = tu_read_file(out, &l2);
+    assert_true(l1 == l2 && memcmp(t1, t2, l1) == 0);
+    free(t1);
+    free(t2);
+    churn_model_free(m);
+}
+
 /* A damaged drift section fails with the place and what is wrong. */
 static void expect_damage(const churn_model *m, const char *from,
                           const char *to, const char *message)
@@ -472,6 +576,40 @@ static void test_damaged_sections_are_refused(void **state)
     churn_model_free(m);
 }
 
+/* A damaged "rows" line of the score: out of range, not a number, or not
+ * the sum of the score's counts. */
+static void test_damaged_score_rows_are_refused(void **state)
+{
+    (void)state;
+    shape big = TRAINING;
+    big.rows = 2 * CHURN__DRIFT_SCORE_ROWS + 1; /* a sample of 3,334 */
+    churn_model *m = train_on(&big);
+    char path[512], want[256];
+    snprintf(path, sizeof path, "%s/rows.churn", tu_tmpdir());
+    assert_int_equal(churn_model_save(m, path, NULL), CHURN_OK);
+    size_t len, line = 1;
+    char *text = tu_read_file(path, &len);
+    char *at = strstr(text, "\nrows 3334\n");
+    assert_non_null(at);
+    for (char *p = text; p <= at; p++)
+        line += *p == '\n';
+    free(text);
+    snprintf(want, sizeof want, "%zu:1: drift counts of the score add up "
+             "to 3334, not the 3335 scored rows", line + 2);
+    expect_damage(m, "\nrows 3334\n", "\nrows 3335\n", want);
+    snprintf(want, sizeof want, "%zu:6: drift score rows must be a count "
+             "from 1 to the 10001 training rows", line);
+    expect_damage(m, "\nrows 3334\n", "\nrows 10002\n", want);
+    expect_damage(m, "\nrows 3334\n", "\nrows 0\n", want);
+    expect_damage(m, "\nrows 3334\n", "\nrows 3333.5\n", want);
+    snprintf(want, sizeof want, "%zu:6: expected a finite number", line);
+    expect_damage(m, "\nrows 3334\n", "\nrows nan\n", want);
+    snprintf(want, sizeof want, "%zu:11: unexpected '2' at end of line",
+             line);
+    expect_damage(m, "\nrows 3334\n", "\nrows 3334 2\n", want);
+    churn_model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -485,6 +623,9 @@ int main(void)
         cmocka_unit_test(test_rise_in_missing_values),
         cmocka_unit_test(test_file_round_trip_and_old_files),
         cmocka_unit_test(test_damaged_sections_are_refused),
+        cmocka_unit_test(test_score_reference_is_a_sample),
+        cmocka_unit_test(test_file_before_the_sample_is_kept),
+        cmocka_unit_test(test_damaged_score_rows_are_refused),
     };
     return cmocka_run_group_tests_name("drift", tests, NULL, NULL);
 }

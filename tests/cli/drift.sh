@@ -95,6 +95,26 @@ sed -n '/^Drift/,$p' "$tmp/e.txt" | sed -n 3p | grep -q '^  x1 ' ||
     fail "churn-eval text: x1 is not first"
 grep -q '<h2>Drift</h2>' "$tmp/e.html" || fail "HTML has no drift section"
 
+# Above 5,000 training rows the score's reference is the probabilities of
+# every k-th row (12,001 rows: k = 3, 4,001 rows), and a "rows" line under
+# the score says so; the inputs keep every row. The training rows scored
+# again do not drift: each column's shares are of its own total.
+"$BIN/churn-synth" --table 12001 --features 3 --seed 11 -q -o "$tmp/big.csv"
+$RUN "$BIN/churn-train" --data "$tmp/big.csv" --validation 0 -q \
+    -o "$tmp/big.churn" || fail "training on 12001 rows"
+grep -q '^drift 3 12001$' "$tmp/big.churn" || fail "big: drift rows"
+sed -n '/^score /,/^counts/p' "$tmp/big.churn" | sed -n 2p |
+    grep -q '^rows 4001$' || fail "big: no 'rows 4001' under the score"
+[ "$(grep -c '^rows ' "$tmp/big.churn")" -eq 1 ] ||
+    fail "big: a rows line elsewhere than the score"
+$RUN "$BIN/churn-score" --model "$tmp/big.churn" --data "$tmp/big.csv" \
+    -o "$tmp/rb.csv" --drift "$tmp/db.json" --max-psi 0.01 \
+    2> "$tmp/errb.txt" || fail "big, training rows: $(cat "$tmp/errb.txt")"
+grep -q '^churn-score: drift (PSI against 12001 training rows): score 0.00' \
+    "$tmp/errb.txt" || fail "big summary: $(cat "$tmp/errb.txt")"
+# Trained on fewer rows the file has no such line (as before the sample).
+grep -q '^rows ' "$tmp/m.churn" && fail "2000 rows: a rows line"
+
 [ -n "$py" ] || exit 0
 "$py" - "$tmp" <<'PY' || fail "python3 check failed"
 import csv, json, math, sys
@@ -177,4 +197,9 @@ d1 = json.load(open(f"{tmp}/d1.json"))
 assert e["inputs"] == [{"name": i["name"], "psi": i["psi"]}
                        for i in d1["inputs"]], e["inputs"]
 assert e["score"]["psi"] == d1["score"]["psi"]
+big = json.load(open(f"{tmp}/db.json"))
+assert big["reference_rows"] == 12001, big["reference_rows"]
+shares = [b["expected"] for b in big["score"]["bins"]]
+assert abs(sum(shares) - 1) < 1e-12 and max(shares) < 0.11, shares
+assert big["score"]["psi"] < 0.01, big["score"]["psi"]
 PY
