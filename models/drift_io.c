@@ -102,7 +102,7 @@ static int read_count(churn__lines *r, const char *key, const char *level,
                       double *v, churn_error *err)
 {
     const char *name;
-    size_t n, col = 0;
+    size_t n = 0, col = 0; /* n stays 0 when a line is refused */
     int rc = churn__lines_next(r, key, err);
     if (rc == CHURN_OK)
         rc = churn__lines_expect(r, key, err);
