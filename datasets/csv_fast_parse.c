@@ -143,6 +143,15 @@ int churn__csv_add_chunk_rows(const fast *f, const chunk *c,
     return FAST_OK;
 }
 
+/* p resized to n elements of size bytes; p itself, with *ok cleared,
+ * when out of memory. */
+static void *grown(void *p, size_t n, size_t size, int *ok)
+{
+    void *q = realloc(p, n * size);
+    if (!q)
+        *ok = 0;
+    return q ? q : p;
+}
 
 /* A direct read's chunk: counts its lines and makes room for as many
  * rows in its own dataset and arrays. Returns 0 when out of memory. */
@@ -154,22 +163,13 @@ static int own_rows(chunk *c)
     }
     size_t n = c->max_rows ? c->max_rows : 1;
     if (n > c->own_cap) {
-        const char **id = realloc(c->own.id, n * sizeof *id);
-        if (id)
-            c->own.id = id;
-        size_t *id_len = realloc(c->own.id_len, n * sizeof *id_len);
-        if (id_len)
-            c->own.id_len = id_len;
-        double *label = realloc(c->own.label, n * sizeof *label);
-        if (label)
-            c->own.label = label;
-        double *as_of = realloc(c->own.as_of, n * sizeof *as_of);
-        if (as_of)
-            c->own.as_of = as_of;
-        double *days = realloc(c->own.days, n * sizeof *days);
-        if (days)
-            c->own.days = days;
-        if (!id || !id_len || !label || !as_of || !days)
+        int ok = 1;
+        c->own.id = grown(c->own.id, n, sizeof *c->own.id, &ok);
+        c->own.id_len = grown(c->own.id_len, n, sizeof *c->own.id_len, &ok);
+        c->own.label = grown(c->own.label, n, sizeof *c->own.label, &ok);
+        c->own.as_of = grown(c->own.as_of, n, sizeof *c->own.as_of, &ok);
+        c->own.days = grown(c->own.days, n, sizeof *c->own.days, &ok);
+        if (!ok)
             return 0;
         c->own_cap = n;
     }

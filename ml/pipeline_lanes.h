@@ -3,7 +3,7 @@
  * LANES (rows side by side), LANES_T and MASK_T (vectors of LANES doubles
  * and of LANES int64_t), COLUMN(row, j) (element j of the rows at
  * row[0..LANES)), KERNEL (the function's name) and KERNEL_TARGET (its
- * target attribute, or nothing). */
+ * target attribute, or nothing); it undefines them at its end. */
 
 /* The decision values of rows 0..n_rows-1 at x, LANES rows at a time: per
  * row, from b over the outputs k in order, sum += w[k] * ((v - center[k])
@@ -60,3 +60,11 @@ KERNEL_TARGET static void KERNEL(const churn__pipeline *p, const double *x,
             out[r0 + l] = sum[l];
     }
 }
+
+/* The parameters are this width's only: the next width defines its own. */
+#undef LANES
+#undef LANES_T
+#undef MASK_T
+#undef COLUMN
+#undef KERNEL
+#undef KERNEL_TARGET

@@ -51,12 +51,6 @@ typedef int64_t mask2 __attribute__((vector_size(2 * sizeof(int64_t))));
 #define KERNEL linear_lanes2
 #define KERNEL_TARGET
 #include "ml/pipeline_lanes.h"
-#undef LANES
-#undef LANES_T
-#undef MASK_T
-#undef COLUMN
-#undef KERNEL
-#undef KERNEL_TARGET
 
 #if defined(__x86_64__)
 /* AVX2: 4 lanes. */
@@ -69,12 +63,6 @@ typedef int64_t mask4 __attribute__((vector_size(4 * sizeof(int64_t))));
 #define KERNEL linear_lanes4
 #define KERNEL_TARGET __attribute__((target("avx2")))
 #include "ml/pipeline_lanes.h"
-#undef LANES
-#undef LANES_T
-#undef MASK_T
-#undef COLUMN
-#undef KERNEL
-#undef KERNEL_TARGET
 
 /* AVX-512: 8 lanes. */
 typedef double lanes8 __attribute__((vector_size(8 * sizeof(double))));
@@ -88,12 +76,6 @@ typedef int64_t mask8 __attribute__((vector_size(8 * sizeof(int64_t))));
 #define KERNEL linear_lanes8
 #define KERNEL_TARGET __attribute__((target("avx512f")))
 #include "ml/pipeline_lanes.h"
-#undef LANES
-#undef LANES_T
-#undef MASK_T
-#undef COLUMN
-#undef KERNEL
-#undef KERNEL_TARGET
 #endif
 
 int churn__pipeline_linear_lanes(const churn__pipeline *p, const double *x,

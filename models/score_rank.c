@@ -9,9 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Rows bound and scored per call of churn_model_predict. */
-#define PROB_BATCH 256
-
 /* Highest probability first; equal ones keep input order. */
 int churn__by_risk(const void *a, const void *b)
 {
@@ -32,23 +29,31 @@ typedef struct prob_job {
     churn_error *errs; /* per task */
 } prob_job;
 
+int churn__score_batch(const churn_model *m, const churn__binding *bind,
+                       const churn_dataset *ds, size_t first, size_t n,
+                       double *raw, double *prob, churn_error *err)
+{
+    size_t d = churn_model_n_inputs(m);
+    for (size_t i = 0; i < n; i++)
+        churn__binding_row(bind, ds, first + i, raw + i * d);
+    return churn_model_predict(m, raw, n, prob, err);
+}
+
 static void prob_task(void *ctx, size_t t)
 {
     prob_job *j = ctx;
     size_t lo = j->n / j->n_tasks * t;
     size_t hi = t + 1 == j->n_tasks ? j->n : j->n / j->n_tasks * (t + 1);
     size_t d = churn_model_n_inputs(j->m);
-    double *raw = malloc(PROB_BATCH * (d ? d : 1) * sizeof *raw);
-    double prob[PROB_BATCH];
+    double *raw = malloc(CHURN__SCORE_BATCH * (d ? d : 1) * sizeof *raw);
+    double prob[CHURN__SCORE_BATCH];
     int rc = raw ? CHURN_OK : CHURN_ENOMEM;
-    /* churn_model_predict on the bound rows: the very bits a library
-     * user gets for the same row, and its batch path for linear models. */
     for (size_t start = lo; rc == CHURN_OK && start < hi;
-         start += PROB_BATCH) {
-        size_t b = hi - start < PROB_BATCH ? hi - start : PROB_BATCH;
-        for (size_t i = 0; i < b; i++)
-            churn__binding_row(j->bind, j->ds, start + i, raw + i * d);
-        rc = churn_model_predict(j->m, raw, b, prob, &j->errs[t]);
+         start += CHURN__SCORE_BATCH) {
+        size_t b = hi - start < CHURN__SCORE_BATCH ? hi - start
+                                                   : CHURN__SCORE_BATCH;
+        rc = churn__score_batch(j->m, j->bind, j->ds, start, b, raw, prob,
+                                &j->errs[t]);
         for (size_t i = 0; rc == CHURN_OK && i < b; i++)
             j->all[start + i] = (ranked){start + i, prob[i]};
     }

@@ -9,9 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Rows bound and scored per call of churn_model_predict. */
-#define ROW_BATCH 256
-
 /* Makes room for `more` bytes after s->text_len in s->text. */
 static int reserve_text(churn_scores *s, size_t more)
 {
@@ -238,17 +235,17 @@ static void row_task(void *ctx, size_t t)
     churn__reasoner w;
     int reasons_rc = churn__reasoner_init(&w, j->m, j->ds, j->bind, j->cols,
                                           j->n_reasons, j->by_input);
-    double *raw = malloc(ROW_BATCH * (d ? d : 1) * sizeof *raw);
-    double prob[ROW_BATCH];
+    double *raw = malloc(CHURN__SCORE_BATCH * (d ? d : 1) * sizeof *raw);
+    double prob[CHURN__SCORE_BATCH];
     int rc = raw ? CHURN_OK : CHURN_ENOMEM;
     churn_scores *part = &j->parts[t];
     task_share(j, t, &lo, &hi);
     for (size_t start = lo; rc == CHURN_OK && start < hi;
-         start += ROW_BATCH) {
-        size_t b = hi - start < ROW_BATCH ? hi - start : ROW_BATCH;
-        for (size_t i = 0; i < b; i++)
-            churn__binding_row(j->bind, j->ds, start + i, raw + i * d);
-        rc = churn_model_predict(j->m, raw, b, prob, &j->errs[t]);
+         start += CHURN__SCORE_BATCH) {
+        size_t b = hi - start < CHURN__SCORE_BATCH ? hi - start
+                                                   : CHURN__SCORE_BATCH;
+        rc = churn__score_batch(j->m, j->bind, j->ds, start, b, raw, prob,
+                                &j->errs[t]);
         for (size_t i = 0; rc == CHURN_OK && i < b; i++) {
             j->all[start + i] = (ranked){start + i, prob[i]};
             j->off[start + i] = part->text_len;

@@ -92,6 +92,17 @@ int churn__score_rows(churn_scores *s, const churn_model *m,
  * row numbers differ). */
 int churn__by_risk(const void *a, const void *b);
 
+/* Rows bound and scored per call of churn__score_batch. */
+#define CHURN__SCORE_BATCH 256
+
+/* score_rank.c: rows first..first+n-1 of ds (n <= CHURN__SCORE_BATCH)
+ * bound into raw (n rows of the model's inputs) and their probabilities
+ * into prob by churn_model_predict: the very bits a library user gets
+ * for the same row, and its batch path for linear models. */
+int churn__score_batch(const churn_model *m, const churn__binding *bind,
+                       const churn_dataset *ds, size_t first, size_t n,
+                       double *raw, double *prob, churn_error *err);
+
 /* all[i] = {i, the probability of row i of ds}, as churn_model_predict
  * gives it, for every row, in n_threads threads. On error (its, or out
  * of memory) err says why. */
