@@ -85,16 +85,13 @@ static int cut_block(fast *f, const char *buf, size_t len, size_t n_chunks)
         c->n_rows = 0;
         c->status = FAST_OK;
         c->max_rows = 0;
-        /* A direct read's chunk counts its own lines, in its thread. */
-        for (const char *p = start; !f->direct && p < stop; c->max_rows++) {
+        for (const char *p = start; p < stop; c->max_rows++) {
             const char *nl = memchr(p, '\n', (size_t)(stop - p));
             p = nl ? nl + 1 : stop;
         }
         total += c->max_rows;
         start = stop;
     }
-    if (f->direct)
-        return 1;
     if (total > f->cap_rows) {
         size_t cap = total;
         const char **id = realloc(f->id, cap * sizeof *id);
@@ -178,32 +175,21 @@ static int add_rows(fast *f)
 static void block_task(void *ctx, size_t t)
 {
     fast *f = ctx;
-    if (t < f->n_chunks && f->direct)
-        churn__csv_direct_chunk(f, t);
-    else if (t < f->n_chunks)
+    if (t < f->n_chunks)
         churn__csv_parse_chunk(f, t);
     else
         fill(f->ahead);
 }
 
-/* Hands the block's rows to the sink: a direct read's chunk by chunk,
- * else the block's dataset, which is then emptied. */
+/* Hands the block's rows to the sink, as part 0, and empties the
+ * dataset. */
 static int hand_over(fast *f)
 {
     const churn__csv_sink *sink = f->r->sink;
-    int stop = 0;
-    for (size_t t = 0; f->direct && !stop && t < f->n_chunks; t++) {
-        chunk *c = &f->chunks[t];
-        stop = sink->take(sink->ctx, t, c->ds, f->rows_done) != 0;
-        f->rows_done += c->n_rows;
-    }
-    if (!f->direct) {
-        size_t n = churn_dataset_n_rows(f->ds);
-        stop = (sink->score && sink->score(sink->ctx, 0, f->ds, 0) != 0) ||
-               sink->take(sink->ctx, 0, f->ds, f->rows_done) != 0;
-        f->rows_done += n;
-        churn__dataset_clear_rows(f->ds);
-    }
+    size_t n = churn_dataset_n_rows(f->ds);
+    int stop = sink->take(sink->ctx, 0, f->ds, f->rows_done, 0) != 0;
+    f->rows_done += n;
+    churn__dataset_clear_rows(f->ds);
     return stop ? FAST_DECLINE : FAST_OK;
 }
 
@@ -228,7 +214,7 @@ static int read_block(fast *f, const char *buf, size_t len,
         for (size_t j = 0; j < f->r->n_cols; j++)
             f->cat[j] |= c->found_text[j];
     }
-    if (status == FAST_OK && !f->direct)
+    if (status == FAST_OK)
         status = add_rows(f);
     if (status == FAST_OK && f->r->sink) /* streaming: hand over, drop */
         status = hand_over(f);
@@ -304,7 +290,8 @@ static int attempt(fast *f, uint64_t offset, size_t n_threads,
     kinds.n_rows = 0;
     *ds = NULL;
     /* Level codes must follow the file's order: categorical columns
-     * are read a block at a time into one dataset. */
+     * are read a block at a time into one dataset; without them, a
+     * stream is read in parts (csv_split.c). */
     f->direct = f->r->sink && f->r->n_cols > 0 &&
                 !memchr(f->cat, 1, f->r->n_cols);
     int rc = churn__csv_create_dataset(&kinds, &f->ds, NULL);
@@ -316,7 +303,9 @@ static int attempt(fast *f, uint64_t offset, size_t n_threads,
     f->rows_done = 0;
     int fd = status == FAST_OK ? open(f->r->path, O_RDONLY) : -1;
     if (status == FAST_OK)
-        status = fd < 0 ? FAST_DECLINE : read_blocks(f, fd, offset, n_threads);
+        status = fd < 0     ? FAST_DECLINE
+                 : f->direct ? churn__csv_read_split(f, fd, offset, n_threads)
+                             : read_blocks(f, fd, offset, n_threads);
     if (fd >= 0)
         close(fd);
     if (status == FAST_OK)
@@ -389,6 +378,7 @@ int churn__csv_read_fast(const reader *r, uint64_t offset,
         rows *own = &f.chunks[t].own;
         free(f.chunks[t].found_text);
         free(f.chunks[t].levels);
+        free(f.chunks[t].buf);
         free(own->id);
         free(own->id_len);
         free(own->label);

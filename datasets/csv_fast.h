@@ -1,7 +1,8 @@
-/* csv_fast.h - what the fast path's two files share: csv_fast.c reads
- * the blocks, cuts them and hands the rows over; csv_fast_parse.c parses
- * a chunk (and, in a direct read, adds it to the chunk's own dataset and
- * scores it). Private to datasets/csv_fast*.c. */
+/* csv_fast.h - what the fast path's files share: csv_fast.c reads the
+ * blocks, cuts them and hands the rows over, or has csv_split.c stream a
+ * file without categorical columns, one part per thread;
+ * csv_fast_parse.c parses a chunk of lines. Private to
+ * datasets/csv_fast*.c and csv_split.c. */
 #ifndef CHURN_DATASETS_CSV_FAST_H
 #define CHURN_DATASETS_CSV_FAST_H
 
@@ -28,22 +29,27 @@ typedef struct rows {
 typedef struct chunk {
     const char *begin, *end; /* whole lines of the block */
     size_t first_row;        /* its first row within the block */
-    size_t max_rows;         /* lines in it: rows, blank lines aside */
+    size_t max_rows;         /* rows it may hold (its lines, in a block) */
     size_t n_rows;           /* rows parsed */
+    const char *rest;        /* where the parse stopped: end, or the
+                              * first line beyond max_rows rows */
     int status;
     unsigned char *found_text; /* per column: a text in a numeric one */
     churn__strmap **levels;    /* per column: this chunk's levels */
     rows at;                   /* where its rows go */
-    /* A direct read's: the chunk's own dataset and per-row arrays. */
+    /* A streamed read's part (csv_split.c): its own dataset, per-row
+     * arrays and buffer. */
     churn_dataset *ds;
     rows own;
     size_t own_cap;
+    char *buf;
+    size_t buf_cap;
 } chunk;
 
 /* One read of the file (an attempt with given kinds). */
 typedef struct fast {
     const reader *r;
-    int direct;                /* chunks parse into their own datasets */
+    int direct;                /* a streamed read in parts: csv_split.c */
     const size_t *role;        /* per field */
     unsigned char *cat;        /* per column: categorical in this attempt */
     churn_dataset *ds;
@@ -72,13 +78,20 @@ typedef struct refill {
     int eof, failed;
 } refill;
 
-/* Parses chunk t of f: the task of one thread. Writes its status. */
+/* Parses chunk t of f, at most its max_rows rows: the task of one thread.
+ * Writes its status and where it stopped. */
 void churn__csv_parse_chunk(const fast *f, size_t t);
 /* Adds the parsed rows of chunk c to ds: a FAST_ status. */
 int churn__csv_add_chunk_rows(const fast *f, const chunk *c,
                               churn_dataset *ds);
-/* A direct read's chunk t, all in one thread: parsed into its own
- * dataset and handed to the sink's score. Writes its status. */
-void churn__csv_direct_chunk(fast *f, size_t t);
+/* Empties c's own dataset and makes room for n rows there and in its
+ * own arrays, which c's rows then go to. Returns 0 when out of memory. */
+int churn__csv_own_rows(chunk *c, size_t n);
+/* csv_split.c: reads the records from offset of the open file fd in
+ * parts, one per thread (at most n_threads), each part's rows parsed
+ * into its chunk's own dataset and handed to the sink in its thread. A
+ * FAST_ status. */
+int churn__csv_read_split(fast *f, int fd, uint64_t offset,
+                          size_t n_threads);
 
 #endif

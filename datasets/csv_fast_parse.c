@@ -1,7 +1,7 @@
 /* csv_fast_parse.c - the fast path's per-thread work: one chunk of
  * whole lines parsed field by field (numbers scanned once, up to the
- * delimiter), its rows added to a dataset, and in a direct read the
- * chunk's own dataset made and handed to the sink's score. */
+ * delimiter) and its rows added to a dataset; in a streamed read
+ * (csv_split.c) the chunk's own arrays for a piece's rows. */
 #include "datasets/csv_fast.h"
 #include "ml/decimal.h"
 
@@ -58,7 +58,7 @@ void churn__csv_parse_chunk(const fast *f, size_t t)
     size_t n_cols = r->n_cols;
     const char sep = r->sep;
     const unsigned char *special = f->special;
-    while (p < c->end) {
+    while (p < c->end && c->n_rows < c->max_rows) {
         const char *nl = memchr(p, '\n', (size_t)(c->end - p));
         const char *e = nl ? nl : c->end, *next = nl ? nl + 1 : c->end;
         if (e > p && e[-1] == '\r')
@@ -110,6 +110,7 @@ void churn__csv_parse_chunk(const fast *f, size_t t)
         }
         p = next;
     }
+    c->rest = p;
 }
 
 
@@ -153,15 +154,8 @@ static void *grown(void *p, size_t n, size_t size, int *ok)
     return q ? q : p;
 }
 
-/* A direct read's chunk: counts its lines and makes room for as many
- * rows in its own dataset and arrays. Returns 0 when out of memory. */
-static int own_rows(chunk *c)
+int churn__csv_own_rows(chunk *c, size_t n)
 {
-    for (const char *p = c->begin; p < c->end; c->max_rows++) {
-        const char *nl = memchr(p, '\n', (size_t)(c->end - p));
-        p = nl ? nl + 1 : c->end;
-    }
-    size_t n = c->max_rows ? c->max_rows : 1;
     if (n > c->own_cap) {
         int ok = 1;
         c->own.id = grown(c->own.id, n, sizeof *c->own.id, &ok);
@@ -176,22 +170,8 @@ static int own_rows(chunk *c)
     churn__dataset_clear_rows(c->ds);
     c->own.values = churn__dataset_next_rows(c->ds, n);
     c->at = c->own;
+    c->n_rows = 0;
+    c->max_rows = n;
+    c->status = FAST_OK;
     return c->own.values != NULL;
 }
-
-void churn__csv_direct_chunk(fast *f, size_t t)
-{
-    chunk *c = &f->chunks[t];
-    const churn__csv_sink *sink = f->r->sink;
-    if (!own_rows(c)) {
-        c->status = FAST_NOMEM;
-        return;
-    }
-    churn__csv_parse_chunk(f, t);
-    if (c->status == FAST_OK)
-        c->status = churn__csv_add_chunk_rows(f, c, c->ds);
-    if (c->status == FAST_OK && sink->score &&
-        sink->score(sink->ctx, t, c->ds, 1) != 0)
-        c->status = FAST_DECLINE;
-}
-

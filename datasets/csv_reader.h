@@ -49,22 +49,23 @@ typedef struct reader {
     const struct churn__csv_sink *sink;
 } reader;
 
-/* Where a streamed read sends its rows. Without categorical columns each
- * reading thread parses a piece of a block into a dataset of its own and
- * calls score on it (slot: the piece's number in its block, below
- * CHURN__CSV_MAX_THREADS; no two calls run with the same slot at once),
- * so parsing and scoring share the cores with nothing in between; then
- * the calling thread calls take on every piece of the block, in file
- * order, with the file row of its first row. With categorical columns
- * (their level codes must follow the file's order) a block is one piece
- * in slot 0, and score runs on the calling thread. A nonzero return of
- * either stops the read (CHURN_EFORMAT). */
+/* Where a streamed read sends its rows, a piece at a time, in parts.
+ * Without categorical columns the records are cut into one part per
+ * reading thread (stretches of whole lines, in file order: part 0
+ * first), each read by its thread into a dataset of its own and handed to
+ * take in that thread, no thread waiting for another: take then runs in
+ * several threads at once, never two with the same part (below
+ * CHURN__CSV_MAX_THREADS). With categorical columns (their level codes
+ * must follow the file's order) the file is one part, 0, read block by
+ * block, and take runs on the calling thread. first is the row number
+ * within the part of ds's first row (a part's pieces come in order, its
+ * rows numbered from 0): the file's order is by part, then row. A
+ * nonzero return stops the read (CHURN_EFORMAT). */
 typedef struct churn__csv_sink {
-    /* NULL, or the work of one piece in a reading thread; n_threads is
-     * how many threads it may use itself (0: as many as it likes). */
-    int (*score)(void *ctx, size_t slot, const churn_dataset *ds,
-                 size_t n_threads);
-    int (*take)(void *ctx, size_t slot, churn_dataset *ds, size_t first_row);
+    /* n_threads: how many threads take may use itself (0: as many as it
+     * likes). */
+    int (*take)(void *ctx, size_t part, churn_dataset *ds, size_t first,
+                size_t n_threads);
     void *ctx;
 } churn__csv_sink;
 

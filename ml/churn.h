@@ -1011,16 +1011,18 @@ CHURN_API int churn_score_dataset(const churn_model *m,
                                   const churn_dataset *ds,
                                   const churn_score_opts *o,
                                   churn_scores **out, churn_error *err);
-/* Reads the CSV file path with the options co and, when o has a top
- * (churn_score_opts_set_top), ranks its rows block by block, keeping only
- * the top rows in memory (with the block being ranked and the next one
- * being read): *out is then the ranking churn_score_dataset would give,
- * byte for byte, and *ds a dataset with the file's columns but no rows.
- * When the file cannot be read that way (no top; quoted fields; a
- * column that turns out to be categorical unless co declares it so;
- * repeated ids checked; an error, including no rows), *ds is the whole
- * file as churn_dataset_read_csv reads it (or NULL and its error) and
- * *out is NULL: score *ds with churn_score_dataset. Free both. */
+/* Reads the CSV file path with the options co and ranks its rows as they
+ * are read (o NULL: the defaults), each reading thread scoring the rows
+ * it parsed, never holding the file whole: with a top
+ * (churn_score_opts_set_top) only the top rows are kept, else every
+ * row's id, probability and reasons but none of its values. *out is then
+ * the ranking churn_score_dataset would give, byte for byte, and *ds a
+ * dataset with the file's columns but no rows. When the file cannot be
+ * read that way (quoted fields; a column that turns out to be
+ * categorical unless co declares it so; repeated ids checked; an error,
+ * including no rows), *ds is the whole file as churn_dataset_read_csv
+ * reads it (or NULL and its error) and *out is NULL: score *ds with
+ * churn_score_dataset. Free both. */
 CHURN_API int churn_score_csv(const churn_model *m, const char *path,
                               const churn_csv_opts *co,
                               const churn_score_opts *o, churn_dataset **ds,

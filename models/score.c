@@ -167,8 +167,7 @@ static int fill_ranks(churn_scores *s, const ranked *all, size_t n,
         double p = all[r].prob;
         if (s->order != all)
             s->order[r] = all[r];
-        s->tiers[r] = p >= o->high ? "high" : p >= o->medium ? "medium"
-                                                             : "low";
+        s->tiers[r] = churn__tier(o, p);
         if (off_row)
             s->reason_off[r] = off_row[all[r].row];
     }

@@ -10,6 +10,11 @@
 #include <string.h>
 
 /* Highest probability first; equal ones keep input order. */
+const char *churn__tier(const churn_score_opts *o, double p)
+{
+    return p >= o->high ? "high" : p >= o->medium ? "medium" : "low";
+}
+
 int churn__by_risk(const void *a, const void *b)
 {
     const ranked *x = a, *y = b;

@@ -223,11 +223,33 @@ static void rank_task(void *ctx, size_t t)
     j->reasons_rc[t] = rc;
 }
 
-/* The probabilities and reasons of the rows of task t, in row order: a
- * batch of rows is bound once for churn_model_predict (the very bits a
- * library user gets for the same row) and for the reasons. Out of memory
- * for the reasons, the probabilities go on, so that a model's error is
- * still the one reported, as when they were computed first. */
+int churn__explain_rows(churn__reasoner *w, size_t lo, size_t hi,
+                        size_t row0, double *raw, ranked *all, size_t *off,
+                        churn_scores *part, int *reasons_rc,
+                        churn_error *err)
+{
+    size_t d = churn_model_n_inputs(w->m);
+    double prob[CHURN__SCORE_BATCH];
+    int rc = CHURN_OK;
+    for (size_t start = lo; rc == CHURN_OK && start < hi;
+         start += CHURN__SCORE_BATCH) {
+        size_t b = hi - start < CHURN__SCORE_BATCH ? hi - start
+                                                   : CHURN__SCORE_BATCH;
+        rc = churn__score_batch(w->m, w->bind, w->ds, start, b, raw, prob,
+                                err);
+        for (size_t i = 0; rc == CHURN_OK && i < b; i++) {
+            size_t k = start + i - lo;
+            all[k] = (ranked){row0 + start + i, prob[i]};
+            off[k] = part->text_len;
+            if (*reasons_rc == CHURN_OK)
+                *reasons_rc = write_raw(w, start + i, raw + i * d, part);
+        }
+    }
+    return rc;
+}
+
+/* The probabilities and reasons of the rows of task t, in row order (see
+ * churn__explain_rows). */
 static void row_task(void *ctx, size_t t)
 {
     reason_job *j = ctx;
@@ -236,58 +258,72 @@ static void row_task(void *ctx, size_t t)
     int reasons_rc = churn__reasoner_init(&w, j->m, j->ds, j->bind, j->cols,
                                           j->n_reasons, j->by_input);
     double *raw = malloc(CHURN__SCORE_BATCH * (d ? d : 1) * sizeof *raw);
-    double prob[CHURN__SCORE_BATCH];
     int rc = raw ? CHURN_OK : CHURN_ENOMEM;
-    churn_scores *part = &j->parts[t];
     task_share(j, t, &lo, &hi);
-    for (size_t start = lo; rc == CHURN_OK && start < hi;
-         start += CHURN__SCORE_BATCH) {
-        size_t b = hi - start < CHURN__SCORE_BATCH ? hi - start
-                                                   : CHURN__SCORE_BATCH;
-        rc = churn__score_batch(j->m, j->bind, j->ds, start, b, raw, prob,
-                                &j->errs[t]);
-        for (size_t i = 0; rc == CHURN_OK && i < b; i++) {
-            j->all[start + i] = (ranked){start + i, prob[i]};
-            j->off[start + i] = part->text_len;
-            if (reasons_rc == CHURN_OK)
-                reasons_rc = write_raw(&w, start + i, raw + i * d, part);
-        }
-    }
+    if (rc == CHURN_OK)
+        rc = churn__explain_rows(&w, lo, hi, 0, raw, j->all + lo,
+                                 j->off + lo, &j->parts[t], &reasons_rc,
+                                 &j->errs[t]);
     churn__reasoner_clear(&w);
     free(raw);
     j->rc[t] = rc;
     j->reasons_rc[t] = reasons_rc;
 }
 
+char *churn__join_texts(char **texts, const size_t *lens, size_t n,
+                        size_t *base)
+{
+    size_t total = 0;
+    for (size_t t = 0; t < n; t++)
+        total += lens[t];
+    /* The first text grows into the whole, and each other is freed once
+     * copied: one copy fewer, and never all the text twice in memory. */
+    char *all = realloc(n ? texts[0] : NULL, total ? total : 1);
+    if (!all)
+        return NULL;
+    for (size_t t = 0, at = 0; t < n; t++) {
+        if (t > 0 && lens[t])
+            memcpy(all + at, texts[t], lens[t]);
+        if (t > 0)
+            free(texts[t]);
+        texts[t] = NULL;
+        base[t] = at;
+        at += lens[t];
+    }
+    return all;
+}
+
 /* Joins the tasks' texts in order into s->text, each task's offsets in
  * j->off moved by where its text lands. */
 static int join_parts(reason_job *j, churn_scores *s)
 {
-    size_t total = 0;
-    for (size_t t = 0; t < j->n_tasks; t++)
-        total += j->parts[t].text_len;
-    /* The first share's text grows into the whole, and each other share
-     * is freed once copied: one copy fewer, and never all the text twice
-     * in memory. */
-    char *text = realloc(j->parts[0].text, total ? total : 1);
-    if (!text)
-        return CHURN_ENOMEM;
-    j->parts[0].text = NULL;
-    s->text = text;
-    s->text_len = j->parts[0].text_len;
-    for (size_t t = 1; t < j->n_tasks; t++) {
-        size_t base = s->text_len, lo, hi;
-        if (j->parts[t].text_len)
-            memcpy(s->text + base, j->parts[t].text, j->parts[t].text_len);
-        s->text_len += j->parts[t].text_len;
-        free(j->parts[t].text);
+    size_t n = j->n_tasks;
+    char **texts = malloc(n * sizeof *texts);
+    size_t *lens = calloc(n, sizeof *lens), *base = calloc(n, sizeof *base);
+    char *text = NULL;
+    if (texts && lens && base) {
+        for (size_t t = 0; t < n; t++) {
+            texts[t] = j->parts[t].text;
+            lens[t] = j->parts[t].text_len;
+        }
+        text = churn__join_texts(texts, lens, n, base);
+    }
+    for (size_t t = 0; text && t < n; t++) {
+        size_t lo, hi;
         j->parts[t].text = NULL;
         task_share(j, t, &lo, &hi);
         for (size_t r = lo; r < hi; r++)
-            j->off[r] += base;
+            j->off[r] += base[t];
+        s->text_len += j->parts[t].text_len;
     }
-    s->text_cap = total;
-    return CHURN_OK;
+    if (text) {
+        s->text = text;
+        s->text_cap = s->text_len ? s->text_len : 1;
+    }
+    free(texts);
+    free(lens);
+    free(base);
+    return text ? CHURN_OK : CHURN_ENOMEM;
 }
 
 /* Runs fn in n_tasks threads over j, then joins their texts into s.

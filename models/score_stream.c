@@ -1,9 +1,13 @@
-/* score_stream.c - the top N rows of a CSV file, read block by block: only
- * the N best rows so far (with their ids and reasons) and the blocks being
- * read are in memory, never the whole file. Each reading thread scores the
- * rows it parsed (score_piece); the calling thread then offers them to the
- * heap in file order (take_piece), so the rows kept, and their order, do
- * not depend on how the file was cut. */
+/* score_stream.c - a CSV file ranked as it is read, never held whole. The
+ * reader (datasets/csv_split.c) cuts the file into parts, one per thread,
+ * and hands each part's rows to take_piece in that thread, a piece at a
+ * time, so that parsing, scoring and reasons share the cores with nothing
+ * in between. With a top N each part keeps only its N best rows so far
+ * (with their ids and reasons); without, each part keeps every row's
+ * probability, id and reasons text, never the file's values. At the end
+ * the parts' rows are numbered in file order (by part, then row) and
+ * ranked together: the ranking churn_score_dataset gives the whole file,
+ * byte for byte, however the file was cut. */
 #include "models/scores.h"
 
 #include "datasets/csv_reader.h"
@@ -12,29 +16,40 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A row among the best so far, with what its line needs. */
+/* A row among a part's best so far, with what its line needs. */
 typedef struct kept {
-    ranked key; /* row: its number in the file (0 = the first) */
-    char *id, *why;
+    ranked key; /* row: its number in the part, then in the file */
+    char *id;   /* NULL: the file has no ids (the row number is its id) */
+    char *why;
 } kept;
 
-/* What one piece of a block (a reader's slot) leaves for take_piece. */
-typedef struct piece {
-    ranked *probs; /* per row */
+/* What one part of the file has kept. Only its own thread touches it
+ * until the read ends. */
+typedef struct part {
+    size_t n_rows, n_high;
+    double *raw; /* scratch: CHURN__SCORE_BATCH rows of inputs */
+    size_t *cols;
+    churn_scores text; /* a full ranking: the reasons; a top: one row's */
+    /* A top: the best rows so far, the lowest-risk at the root; the
+     * probabilities of a piece. */
+    kept *heap;
+    size_t n_kept;
+    ranked *probs;
     size_t cap_probs;
-    churn__binding *bind; /* of the piece's dataset */
+    /* A full ranking, per row: the probability, the offset of the reasons
+     * in text and of the id in ids. */
+    ranked *all;
+    size_t *why_off, *id_off, cap_all;
+    char *ids;
+    size_t ids_len, ids_cap;
     int rc;
-} piece;
+} part;
 
 typedef struct stream_job {
     const churn_model *m;
     const churn_score_opts *o;
     size_t n_threads;
-    kept *heap; /* o->top of them; the lowest-risk at the root */
-    size_t n_kept, n_scored, n_high;
-    piece *pieces;     /* CHURN__CSV_MAX_THREADS of them */
-    churn_scores text; /* scratch for one row's reasons */
-    int rc;            /* why take_piece stopped the read */
+    part *parts; /* CHURN__CSV_MAX_THREADS of them */
 } stream_job;
 
 /* Ranking order: a > 0 when a comes after b. */
@@ -73,50 +88,44 @@ static void sift_up(kept *heap, size_t i)
     }
 }
 
-/* Fills e with row i of the block (file row first + i): its id (the row
- * number when the file has no id column, as the whole-file reader
- * numbers rows) and reasons. Returns 0 when out of memory. */
-static int describe(stream_job *j, churn__reasoner *w, size_t i,
-                    size_t first, kept *e)
+/* Fills e with the id and reasons of row i of w's dataset. Returns 0
+ * when out of memory. */
+static int describe(part *p, churn__reasoner *w, size_t i, kept *e)
 {
-    char number[32];
-    const char *id = churn_dataset_id(w->ds, i);
-    if (!churn_dataset_id_name(w->ds)) {
-        snprintf(number, sizeof number, "%zu", first + i + 1);
-        id = number;
+    p->text.text_len = 0;
+    if (churn__reasoner_write(w, i, &p->text) != CHURN_OK)
+        return 0;
+    if (churn_dataset_id_name(w->ds)) {
+        const char *id = churn_dataset_id(w->ds, i);
+        if (!(e->id = malloc(strlen(id) + 1)))
+            return 0;
+        memcpy(e->id, id, strlen(id) + 1);
     }
-    j->text.text_len = 0;
-    if (churn__reasoner_write(w, i, &j->text) != CHURN_OK)
-        return 0;
-    e->id = malloc(strlen(id) + 1);
-    e->why = malloc(j->text.text_len);
-    if (!e->id || !e->why)
-        return 0;
-    memcpy(e->id, id, strlen(id) + 1);
-    memcpy(e->why, j->text.text, j->text.text_len);
-    return 1;
+    e->why = malloc(p->text.text_len);
+    if (e->why)
+        memcpy(e->why, p->text.text, p->text.text_len);
+    return e->why != NULL;
 }
 
-/* Offers the block's scored rows to the heap; a row that gets in gets
- * its reasons now (rarely: about N log(rows / N) rows in all). */
-static int keep_best(stream_job *j, churn__reasoner *w, const ranked *probs,
-                     size_t n, size_t first)
+/* Offers the piece's scored rows (part rows first..) to the part's heap;
+ * a row that gets in gets its reasons now (rarely: about N log(rows / N)
+ * rows in all). Returns 0 when out of memory. */
+static int keep_best(part *p, churn__reasoner *w, size_t top, size_t n,
+                     size_t first)
 {
-    size_t top = j->o->top;
     for (size_t i = 0; i < n; i++) {
-        kept e = {{first + i, probs[i].prob}, NULL, NULL};
-        j->n_high += e.key.prob >= j->o->high;
-        if (j->n_kept == top && !after(&j->heap[0], &e))
+        kept e = {{first + i, p->probs[i].prob}, NULL, NULL};
+        if (p->n_kept == top && !after(&p->heap[0], &e))
             continue;
-        int ok = describe(j, w, i, first, &e);
-        if (ok && j->n_kept < top) {
-            j->heap[j->n_kept] = e;
-            sift_up(j->heap, j->n_kept++);
+        int ok = describe(p, w, i, &e);
+        if (ok && p->n_kept < top) {
+            p->heap[p->n_kept] = e;
+            sift_up(p->heap, p->n_kept++);
         } else if (ok) {
-            free(j->heap[0].id);
-            free(j->heap[0].why);
-            j->heap[0] = e;
-            sift_down(j->heap, top, 0);
+            free(p->heap[0].id);
+            free(p->heap[0].why);
+            p->heap[0] = e;
+            sift_down(p->heap, top, 0);
         } else {
             free(e.id);
             free(e.why);
@@ -126,142 +135,364 @@ static int keep_best(stream_job *j, churn__reasoner *w, const ranked *probs,
     return 1;
 }
 
-/* The sink's score, in a reading thread: the probability of every row of
- * a piece. Nonzero stops the read; pieces[slot].rc then says why. */
-static int score_piece(void *ctx, size_t slot, const churn_dataset *ds,
-                       size_t n_threads)
+/* Makes room for n more rows in a full ranking's per-row arrays. */
+static int reserve_rows(part *p, size_t n)
 {
-    stream_job *j = ctx;
-    piece *p = &j->pieces[slot];
-    size_t n = churn_dataset_n_rows(ds);
+    if (p->n_rows + n <= p->cap_all)
+        return CHURN_OK;
+    size_t cap = p->cap_all ? p->cap_all : 4096;
+    while (cap < p->n_rows + n)
+        cap *= 2;
+    ranked *all = realloc(p->all, cap * sizeof *all);
+    if (all)
+        p->all = all;
+    size_t *why_off = realloc(p->why_off, cap * sizeof *why_off);
+    if (why_off)
+        p->why_off = why_off;
+    size_t *id_off = realloc(p->id_off, cap * sizeof *id_off);
+    if (id_off)
+        p->id_off = id_off;
+    if (!all || !why_off || !id_off)
+        return CHURN_ENOMEM;
+    p->cap_all = cap;
+    return CHURN_OK;
+}
+
+/* Appends the ids of ds's n rows to the part's ids, NUL-terminated, each
+ * one's offset in id_off (from row first on); none when the file has no
+ * ids. */
+static int append_ids(part *p, const churn_dataset *ds, size_t n,
+                      size_t first)
+{
+    for (size_t i = 0; churn_dataset_id_name(ds) && i < n; i++) {
+        const char *id = churn_dataset_id(ds, i);
+        size_t len = strlen(id) + 1;
+        if (p->ids_len + len > p->ids_cap) {
+            size_t cap = p->ids_cap ? p->ids_cap * 2 : 65536;
+            while (cap < p->ids_len + len)
+                cap *= 2;
+            char *ids = realloc(p->ids, cap);
+            if (!ids)
+                return CHURN_ENOMEM;
+            p->ids = ids;
+            p->ids_cap = cap;
+        }
+        memcpy(p->ids + p->ids_len, id, len);
+        p->id_off[first + i] = p->ids_len;
+        p->ids_len += len;
+    }
+    return CHURN_OK;
+}
+
+/* A full ranking's piece: every row's probability, reasons and id. */
+static int explain_all(stream_job *j, part *p, churn__reasoner *w,
+                       const churn_dataset *ds, size_t n, size_t first)
+{
+    size_t d = churn_model_n_inputs(j->m);
+    int reasons_rc = CHURN_OK;
+    if (!p->raw &&
+        !(p->raw = malloc(CHURN__SCORE_BATCH * (d ? d : 1) * sizeof *p->raw)))
+        return CHURN_ENOMEM;
+    int rc = reserve_rows(p, n);
+    if (rc == CHURN_OK)
+        rc = churn__explain_rows(w, 0, n, first, p->raw, p->all + first,
+                                 p->why_off + first, &p->text, &reasons_rc,
+                                 NULL);
+    if (rc == CHURN_OK)
+        rc = reasons_rc;
+    if (rc == CHURN_OK)
+        rc = append_ids(p, ds, n, first);
+    for (size_t i = 0; rc == CHURN_OK && i < n; i++)
+        p->n_high += p->all[first + i].prob >= j->o->high;
+    return rc;
+}
+
+/* A top's piece: the probabilities, then the heap. */
+static int keep_piece(stream_job *j, part *p, churn__reasoner *w,
+                      const churn_dataset *ds, size_t n, size_t first,
+                      size_t n_threads)
+{
     if (n > p->cap_probs) {
         free(p->probs);
         p->probs = malloc(n * sizeof *p->probs);
         p->cap_probs = p->probs ? n : 0;
         if (!p->probs)
-            return (p->rc = CHURN_ENOMEM);
+            return CHURN_ENOMEM;
     }
-    churn__binding_free(p->bind);
-    p->bind = NULL;
-    churn_error err;
-    int rc = churn__pipeline_bind(j->m->pipe, ds, &p->bind, &err);
-    if (rc == CHURN_OK)
-        rc = churn__score_probabilities(j->m, ds, p->bind,
+    int rc = churn__score_probabilities(j->m, ds, w->bind,
                                         n_threads ? n_threads : j->n_threads,
-                                        p->probs, &err);
+                                        p->probs, NULL);
+    for (size_t i = 0; rc == CHURN_OK && i < n; i++)
+        p->n_high += p->probs[i].prob >= j->o->high;
+    if (rc == CHURN_OK && !keep_best(p, w, j->o->top, n, first))
+        rc = CHURN_ENOMEM;
+    return rc;
+}
+
+/* The sink's take, in the part's reading thread: the piece's rows (part
+ * rows first..) scored and kept. Nonzero stops the read; the part's rc
+ * then says why: CHURN_ENOMEM is reported (never a silent second
+ * reading), anything else sends the caller to the whole-file path, which
+ * says what is wrong. */
+static int take_piece(void *ctx, size_t part_no, churn_dataset *ds,
+                      size_t first, size_t n_threads)
+{
+    stream_job *j = ctx;
+    const churn_model *m = j->m;
+    part *p = &j->parts[part_no];
+    size_t n = churn_dataset_n_rows(ds), d = churn__pipeline_n_inputs(m->pipe);
+    churn__binding *bind = NULL;
+    churn__reasoner w;
+    int rc = p->cols || (p->cols = malloc((d ? d : 1) * sizeof *p->cols))
+                 ? churn__pipeline_bind(m->pipe, ds, &bind, NULL)
+                 : CHURN_ENOMEM;
+    for (size_t k = 0; rc == CHURN_OK && k < d; k++)
+        p->cols[k] = churn_dataset_column_index(
+            ds, churn__pipeline_input_name(m->pipe, k));
+    int started = rc == CHURN_OK; /* w is then cleared, even if not set */
+    if (started)
+        rc = churn__reasoner_init(&w, m, ds, bind, p->cols, j->o->n_reasons,
+                                  j->o->by_input);
+    if (rc == CHURN_OK)
+        rc = j->o->top ? keep_piece(j, p, &w, ds, n, first, n_threads)
+                       : explain_all(j, p, &w, ds, n, first);
+    if (started)
+        churn__reasoner_clear(&w);
+    churn__binding_free(bind);
+    p->n_rows = first + n;
     p->rc = rc;
     return rc != CHURN_OK;
 }
 
-/* The sink's take, on the calling thread in file order: offers a scored
- * piece to the heap. Nonzero stops the read; j->rc then says why:
- * CHURN_ENOMEM is reported (never a silent second reading), anything
- * else sends the caller to the whole-file path, which says what is
- * wrong. */
-static int take_piece(void *ctx, size_t slot, churn_dataset *ds, size_t first)
+/* The rows before each part's, in file order, into base (n_parts + 1
+ * entries: the last is all the rows); returns how many parts have rows
+ * or come before one that has. */
+static size_t part_bases(const stream_job *j, size_t *base)
 {
-    stream_job *j = ctx;
-    const churn_model *m = j->m;
-    piece *p = &j->pieces[slot];
-    size_t n = churn_dataset_n_rows(ds), d = churn__pipeline_n_inputs(m->pipe);
-    size_t *cols = malloc((d ? d : 1) * sizeof *cols);
-    churn__reasoner w;
-    int rc = cols ? churn__reasoner_init(&w, m, ds, p->bind, cols,
-                                         j->o->n_reasons, j->o->by_input)
-                  : CHURN_ENOMEM;
-    for (size_t k = 0; rc == CHURN_OK && k < d; k++)
-        cols[k] = churn_dataset_column_index(
-            ds, churn__pipeline_input_name(m->pipe, k));
-    if (rc == CHURN_OK && !keep_best(j, &w, p->probs, n, first))
-        rc = CHURN_ENOMEM;
-    if (cols)
-        churn__reasoner_clear(&w);
-    churn__binding_free(p->bind);
-    p->bind = NULL;
-    free(cols);
-    j->n_scored += n;
-    j->rc = rc;
-    return rc != CHURN_OK;
+    size_t n_parts = 0;
+    base[0] = 0;
+    for (size_t t = 0; t < CHURN__CSV_MAX_THREADS; t++) {
+        base[t + 1] = base[t] + j->parts[t].n_rows;
+        if (j->parts[t].n_rows)
+            n_parts = t + 1;
+    }
+    return n_parts;
 }
 
-/* The ranking from the heap: sorted, ids and reasons copied into s. */
-static int build(stream_job *j, churn_scores *s)
+/* The top ranking from the parts' heaps: their rows numbered in the
+ * file, the best N of them all sorted, ids and reasons copied into s. */
+static int build_top(stream_job *j, const size_t *base, size_t n_parts,
+                     churn_scores *s)
 {
-    size_t n = j->n_kept, id_bytes = 1, why_bytes = 1;
-    qsort(j->heap, n, sizeof *j->heap, churn__by_risk);
-    for (size_t r = 0; r < n; r++) {
-        id_bytes += strlen(j->heap[r].id) + 1;
-        why_bytes += strlen(j->heap[r].why) + 1;
+    size_t n = 0, id_bytes = 1, why_bytes = 1;
+    for (size_t t = 0; t < n_parts; t++)
+        n += j->parts[t].n_kept;
+    kept *all = malloc((n ? n : 1) * sizeof *all);
+    if (!all)
+        return CHURN_ENOMEM;
+    n = 0;
+    for (size_t t = 0; t < n_parts; t++) {
+        part *p = &j->parts[t];
+        for (size_t k = 0; k < p->n_kept; k++, n++) {
+            all[n] = p->heap[k];
+            all[n].key.row += base[t];
+        }
+        p->n_kept = 0; /* all owns the strings now */
     }
-    s->n = n;
-    s->n_scored = j->n_scored;
-    s->n_high = j->n_high;
-    s->n_threads = j->n_threads;
-    s->order = malloc(n * sizeof *s->order);
-    s->tiers = malloc(n * sizeof *s->tiers);
-    s->ids = malloc(n * sizeof *s->ids);
-    s->reason_off = malloc(n * sizeof *s->reason_off);
+    qsort(all, n, sizeof *all, churn__by_risk);
+    size_t keep = n < j->o->top ? n : j->o->top;
+    char number[32];
+    for (size_t r = 0; r < keep; r++) {
+        id_bytes += all[r].id ? strlen(all[r].id) + 1
+                              : (size_t)snprintf(number, sizeof number,
+                                                 "%zu", all[r].key.row + 1) + 1;
+        why_bytes += strlen(all[r].why) + 1;
+    }
+    s->n = keep;
+    s->order = malloc((keep ? keep : 1) * sizeof *s->order);
+    s->tiers = malloc((keep ? keep : 1) * sizeof *s->tiers);
+    s->ids = malloc((keep ? keep : 1) * sizeof *s->ids);
+    s->reason_off = malloc((keep ? keep : 1) * sizeof *s->reason_off);
     s->id_text = malloc(id_bytes);
     s->text = malloc(why_bytes);
-    if (!s->order || !s->tiers || !s->ids || !s->reason_off ||
-        !s->id_text || !s->text)
-        return CHURN_ENOMEM;
+    int rc = s->order && s->tiers && s->ids && s->reason_off && s->id_text &&
+                     s->text
+                 ? CHURN_OK
+                 : CHURN_ENOMEM;
     s->text_cap = why_bytes;
-    for (size_t r = 0, at = 0; r < n; r++) {
-        const kept *e = &j->heap[r];
-        double p = e->key.prob;
+    for (size_t r = 0, at = 0; rc == CHURN_OK && r < keep; r++) {
+        const kept *e = &all[r];
         s->order[r] = e->key;
-        s->tiers[r] = p >= j->o->high     ? "high"
-                      : p >= j->o->medium ? "medium"
-                                          : "low";
-        size_t len = strlen(e->id) + 1;
-        s->ids[r] = memcpy(s->id_text + at, e->id, len);
+        s->tiers[r] = churn__tier(j->o, e->key.prob);
+        /* No id column: the row number, as the whole-file reader gives. */
+        size_t len = e->id ? strlen(e->id) + 1
+                           : (size_t)snprintf(number, sizeof number, "%zu",
+                                              e->key.row + 1) + 1;
+        s->ids[r] = memcpy(s->id_text + at, e->id ? e->id : number, len);
         at += len;
         len = strlen(e->why) + 1;
         s->reason_off[r] = s->text_len;
         memcpy(s->text + s->text_len, e->why, len);
         s->text_len += len;
     }
-    return CHURN_OK;
+    for (size_t r = 0; r < n; r++) {
+        free(all[r].id);
+        free(all[r].why);
+    }
+    free(all);
+    return rc;
 }
 
-/* Streams path into the heap: CHURN_OK with *out and *columns set;
- * CHURN_ENOMEM; or another status when the caller must read the whole
- * file. */
+/* The ids of a file without an id column: its row numbers, one after
+ * another, each one's offset in off. */
+static char *number_ids(size_t n, size_t *off)
+{
+    size_t bytes = 1;
+    for (size_t i = 0, width = 1, next = 10; i < n; i++) {
+        if (i + 1 == next)
+            width++, next *= 10;
+        bytes += width + 1;
+    }
+    char *ids = malloc(bytes);
+    for (size_t i = 0, at = 0; ids && i < n; i++) {
+        off[i] = at;
+        at += (size_t)snprintf(ids + at, bytes - at, "%zu", i + 1) + 1;
+    }
+    return ids;
+}
+
+/* The full ranking from the parts' rows: numbered in the file, their
+ * texts and ids joined in file order, then ranked. */
+static int build_full(stream_job *j, const size_t *base, size_t n_parts,
+                      churn_scores *s)
+{
+    size_t n = base[n_parts], t_count = n_parts ? n_parts : 1;
+    int have_ids = 0;
+    char **why = malloc(t_count * sizeof *why), **ids = malloc(t_count * sizeof *ids);
+    size_t *why_len = malloc(t_count * sizeof *why_len);
+    size_t *ids_len = malloc(t_count * sizeof *ids_len);
+    size_t *why_base = malloc(t_count * sizeof *why_base);
+    size_t *id_base = malloc(t_count * sizeof *id_base);
+    size_t *row_why = malloc(n * sizeof *row_why);
+    size_t *row_id = malloc(n * sizeof *row_id);
+    s->order = malloc(n * sizeof *s->order);
+    s->tiers = malloc(n * sizeof *s->tiers);
+    s->ids = malloc(n * sizeof *s->ids);
+    s->reason_off = malloc(n * sizeof *s->reason_off);
+    int rc = why && ids && why_len && ids_len && why_base && id_base &&
+                     row_why && row_id && s->order && s->tiers && s->ids &&
+                     s->reason_off
+                 ? CHURN_OK
+                 : CHURN_ENOMEM;
+    for (size_t t = 0; rc == CHURN_OK && t < n_parts; t++) {
+        part *p = &j->parts[t];
+        why[t] = p->text.text;
+        why_len[t] = p->text.text_len;
+        ids[t] = p->ids;
+        ids_len[t] = p->ids_len;
+        have_ids |= p->ids != NULL;
+    }
+    if (rc == CHURN_OK && (s->text = churn__join_texts(why, why_len, n_parts,
+                                                        why_base))) {
+        for (size_t t = 0; t < n_parts; t++)
+            j->parts[t].text.text = NULL;
+        s->text_len = s->text_cap = base[n_parts] ? why_base[n_parts - 1] +
+                                                        why_len[n_parts - 1]
+                                                  : 1;
+    } else {
+        rc = CHURN_ENOMEM;
+    }
+    if (rc == CHURN_OK && have_ids &&
+        (s->id_text = churn__join_texts(ids, ids_len, n_parts, id_base)))
+        for (size_t t = 0; t < n_parts; t++)
+            j->parts[t].ids = NULL;
+    else if (rc == CHURN_OK && !have_ids)
+        s->id_text = number_ids(n, row_id);
+    if (!s->id_text)
+        rc = CHURN_ENOMEM;
+    for (size_t t = 0; rc == CHURN_OK && t < n_parts; t++) {
+        const part *p = &j->parts[t];
+        for (size_t i = 0; i < p->n_rows; i++) {
+            size_t row = base[t] + i;
+            s->order[row] = (ranked){row, p->all[i].prob};
+            row_why[row] = why_base[t] + p->why_off[i];
+            if (have_ids)
+                row_id[row] = id_base[t] + p->id_off[i];
+        }
+    }
+    if (rc == CHURN_OK) {
+        s->n = churn__rank_rows(s->order, n, 0, j->n_threads);
+        for (size_t r = 0; r < n; r++) {
+            s->tiers[r] = churn__tier(j->o, s->order[r].prob);
+            s->reason_off[r] = row_why[s->order[r].row];
+            s->ids[r] = s->id_text + row_id[s->order[r].row];
+        }
+    }
+    free(why);
+    free(ids);
+    free(why_len);
+    free(ids_len);
+    free(why_base);
+    free(id_base);
+    free(row_why);
+    free(row_id);
+    return rc;
+}
+
+static void part_free(part *p)
+{
+    for (size_t k = 0; k < p->n_kept; k++) {
+        free(p->heap[k].id);
+        free(p->heap[k].why);
+    }
+    free(p->heap);
+    free(p->probs);
+    free(p->raw);
+    free(p->cols);
+    free(p->text.text);
+    free(p->all);
+    free(p->why_off);
+    free(p->id_off);
+    free(p->ids);
+}
+
+/* Streams path into the parts, then ranks: CHURN_OK with *out and
+ * *columns set; CHURN_ENOMEM; or another status when the caller must read
+ * the whole file. */
 static int stream(const churn_model *m, const char *path,
                   const churn_csv_opts *co, const churn_score_opts *o,
                   churn_dataset **columns, churn_scores **out)
 {
-    stream_job j = {m, o, o->n_threads ? o->n_threads
-                                       : churn__online_cores(),
-                    calloc(o->top, sizeof(kept)), 0, 0, 0,
-                    calloc(CHURN__CSV_MAX_THREADS, sizeof(piece)),
-                    {0}, CHURN_OK};
-    churn__csv_sink sink = {score_piece, take_piece, &j};
+    stream_job j = {m, o, o->n_threads ? o->n_threads : churn__online_cores(),
+                    calloc(CHURN__CSV_MAX_THREADS, sizeof(part))};
+    churn__csv_sink sink = {take_piece, &j};
     churn_scores *s = calloc(1, sizeof *s);
-    int rc = j.heap && j.pieces && s ? CHURN_OK : CHURN_ENOMEM;
+    size_t base[CHURN__CSV_MAX_THREADS + 1];
+    int rc = j.parts && s ? CHURN_OK : CHURN_ENOMEM;
+    for (size_t t = 0; rc == CHURN_OK && o->top && t < CHURN__CSV_MAX_THREADS;
+         t++)
+        if (!(j.parts[t].heap = calloc(o->top, sizeof(kept))))
+            rc = CHURN_ENOMEM;
     if (rc == CHURN_OK)
         rc = churn__csv_read_stream(path, co, &sink, columns);
-    for (size_t t = 0; j.pieces && t < CHURN__CSV_MAX_THREADS; t++) {
-        if (j.pieces[t].rc == CHURN_ENOMEM)
-            j.rc = CHURN_ENOMEM;
-        free(j.pieces[t].probs);
-        churn__binding_free(j.pieces[t].bind);
-    }
-    free(j.pieces);
-    if (j.rc == CHURN_ENOMEM)
-        rc = CHURN_ENOMEM;
+    for (size_t t = 0; j.parts && t < CHURN__CSV_MAX_THREADS; t++)
+        if (j.parts[t].rc == CHURN_ENOMEM)
+            rc = CHURN_ENOMEM;
+    size_t n_parts = rc == CHURN_OK ? part_bases(&j, base) : 0;
     /* No rows: the whole-file path says so, as it always did. */
-    if (rc == CHURN_OK && j.n_scored == 0)
+    if (rc == CHURN_OK && n_parts == 0)
         rc = CHURN_EEMPTY;
-    if (rc == CHURN_OK)
-        rc = build(&j, s);
-    for (size_t k = 0; j.heap && k < j.n_kept; k++) {
-        free(j.heap[k].id);
-        free(j.heap[k].why);
+    if (rc == CHURN_OK) {
+        s->n_scored = base[n_parts];
+        s->n_threads = j.n_threads;
+        for (size_t t = 0; t < n_parts; t++)
+            s->n_high += j.parts[t].n_high;
+        rc = o->top ? build_top(&j, base, n_parts, s)
+                    : build_full(&j, base, n_parts, s);
     }
-    free(j.heap);
-    free(j.text.text);
+    for (size_t t = 0; j.parts && t < CHURN__CSV_MAX_THREADS; t++)
+        part_free(&j.parts[t]);
+    free(j.parts);
     if (rc == CHURN_OK) {
         *out = s;
         return CHURN_OK;
@@ -276,11 +507,20 @@ int churn_score_csv(const churn_model *m, const char *path,
                     const churn_csv_opts *co, const churn_score_opts *o,
                     churn_dataset **ds, churn_scores **out, churn_error *err)
 {
-    if (!m || !path || !o || !ds || !out)
+    if (!m || !path || !ds || !out)
         return churn__fail(err, CHURN_EINVAL, "score: null argument");
     *ds = NULL;
     *out = NULL;
-    int rc = o->top > 0 ? stream(m, path, co, o, ds, out) : CHURN_EFORMAT;
+    churn_score_opts defaults;
+    if (!o) {
+        churn_score_opts *d = churn_score_opts_new();
+        if (!d)
+            return churn__fail_nomem(err);
+        defaults = *d;
+        churn_score_opts_free(d);
+        o = &defaults;
+    }
+    int rc = stream(m, path, co, o, ds, out);
     if (rc == CHURN_OK)
         return CHURN_OK;
     if (rc == CHURN_ENOMEM)

@@ -88,6 +88,30 @@ int churn__score_rows(churn_scores *s, const churn_model *m,
                       const size_t *cols, size_t n_reasons, int by_input,
                       ranked *all, size_t *off, churn_error *err);
 
+/* score_reasons.c: rows lo..hi-1 of w's dataset in one pass, the calling
+ * thread's: all[i - lo] = {row0 + i, the probability of row i} (as
+ * churn__score_probabilities gives it) and the row's reasons appended to
+ * part->text, off[i - lo] their offset there; raw is scratch for
+ * CHURN__SCORE_BATCH rows of the model's inputs. Returns CHURN_OK or a
+ * model's error (err says why); *reasons_rc, unless already failed,
+ * becomes CHURN_ENOMEM when the reasons ran out of memory (the
+ * probabilities go on, so that a model's error is still the one
+ * reported). */
+int churn__explain_rows(churn__reasoner *w, size_t lo, size_t hi,
+                        size_t row0, double *raw, ranked *all, size_t *off,
+                        churn_scores *part, int *reasons_rc,
+                        churn_error *err);
+/* score_reasons.c: joins the n malloc'd texts (texts[t]: lens[t] bytes)
+ * in order into one, returned: the first grows into the whole and the
+ * others are freed, every texts[t] then NULL; base[t] gets where text t
+ * landed. NULL when out of memory, the texts untouched. */
+char *churn__join_texts(char **texts, const size_t *lens, size_t n,
+                        size_t *base);
+
+/* score_rank.c: the tier of probability p under o's thresholds (a static
+ * string). */
+const char *churn__tier(const churn_score_opts *o, double p);
+
 /* Highest probability first; equal ones keep input order (a total order:
  * row numbers differ). */
 int churn__by_risk(const void *a, const void *b);

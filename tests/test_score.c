@@ -133,9 +133,11 @@ static void test_top_is_the_prefix_of_the_full_ranking(void **state)
     churn_dataset_free(ds);
 }
 
-/* A plain file streams: the top rows alone, a dataset of its columns
- * without rows; a file with quoted fields, or no top, comes back whole
- * for churn_score_dataset. Both rank alike. */
+/* A file streams (here with a categorical column: read block by block on
+ * the calling thread): the top rows alone, or every row's ranking
+ * without the values, and a dataset of its columns without rows; a file
+ * with quoted fields comes back whole for churn_score_dataset. All rank
+ * alike. */
 static void test_score_csv_streams_or_hands_back_the_file(void **state)
 {
     (void)state;
@@ -183,12 +185,15 @@ static void test_score_csv_streams_or_hands_back_the_file(void **state)
     assert_int_equal(churn_score_dataset(m, whole, o, &ref, NULL), CHURN_OK);
     assert_prefix(ref, streamed, 25);
     churn_dataset_free(whole);
-    /* Without a top, the whole file. */
-    assert_int_equal(churn_score_csv(m, plain, co, o, &whole, &none, NULL),
+    /* Without a top, every row, streamed as well. */
+    churn_scores *all = NULL;
+    churn_dataset_free(cols);
+    assert_int_equal(churn_score_csv(m, plain, co, o, &cols, &all, NULL),
                      CHURN_OK);
-    assert_null(none);
-    assert_int_equal(churn_dataset_n_rows(whole), 3000);
-    churn_dataset_free(whole);
+    assert_non_null(all);
+    assert_int_equal(churn_dataset_n_rows(cols), 0);
+    assert_prefix(ref, all, 0);
+    churn_scores_free(all);
     churn_dataset_free(cols);
     churn_scores_free(streamed);
     churn_scores_free(ref);
@@ -201,11 +206,12 @@ static void test_score_csv_streams_or_hands_back_the_file(void **state)
     churn_dataset_free(ds);
 }
 
-/* A file of numbers over several blocks, each cut in chunks that their
- * threads parse and score: the same top rows, in the same order, as the
- * whole file ranked at once, for any number of threads; ties broken by
- * file row across chunks and blocks; blank lines and CRLF not counted as
- * rows (no id column: the ids are the row numbers). */
+/* A file of numbers cut into parts that their threads read, parse and
+ * score piece by piece: the same top rows, and the same full ranking, in
+ * the same order, as the whole file ranked at once, for any number of
+ * threads; ties broken by file row across pieces and parts; blank lines
+ * and CRLF not counted as rows (no id column: the ids are the row
+ * numbers, counted across the parts). */
 static void test_streamed_chunks_rank_as_the_whole_file(void **state)
 {
     (void)state;
@@ -228,7 +234,7 @@ static void test_streamed_chunks_rank_as_the_whole_file(void **state)
     assert_int_equal(churn_train_opts_set_validation(to, 0), CHURN_OK);
     churn_model *m = NULL;
     assert_int_equal(churn_train(ds, to, &m, NULL), CHURN_OK);
-    /* 400,000 rows, about 7 MB: two 4 MiB blocks of several chunks. The
+    /* 400,000 rows, about 7 MB: up to 3 parts of many pieces each. The
      * tenures repeat every 2000 rows, so nearly every row has ties. */
     const size_t n = 400000;
     char *text = malloc(n * 40 + 64);
@@ -264,6 +270,13 @@ static void test_streamed_chunks_rank_as_the_whole_file(void **state)
         assert_non_null(part); /* streamed, not handed back whole */
         assert_int_equal(churn_dataset_n_rows(cols), 0);
         assert_prefix(full, part, 3000);
+        churn_scores_free(part);
+        churn_dataset_free(cols);
+        assert_int_equal(churn_score_opts_set_top(o, 0), CHURN_OK);
+        assert_int_equal(churn_score_csv(m, path, co, o, &cols, &part, NULL),
+                         CHURN_OK);
+        assert_non_null(part);
+        assert_prefix(full, part, 0);
         churn_scores_free(part);
         churn_dataset_free(cols);
         churn_score_opts_free(o);

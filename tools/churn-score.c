@@ -42,8 +42,10 @@ static void usage(void)
         "                           --previous, --horizons, --margin, --drift\n"
         "                           or --max-psi, a file without quoted fields\n"
         "                           whose columns are numbers (or declared\n"
-        "                           --categorical) is read in blocks keeping\n"
-        "                           only those N rows in memory\n"
+        "                           --categorical) is scored as it is read,\n"
+        "                           never held whole: only those N rows stay\n"
+        "                           in memory (without --top, every row's\n"
+        "                           ranking line but none of its values)\n"
         "      --id NAME            id column of FEATURES.csv; default: the first\n"
         "                           column named like an id (customer_id,\n"
         "                           CustomerID, customer, cust_id, client_id,\n"
@@ -390,10 +392,11 @@ static int load_model(score_run *r)
 }
 
 /* Reads FEATURES.csv (with --mpi, this rank's shards, failing on every
- * rank alike when one could not load the model: rc). --top alone keeps
- * only the top rows in memory, scored as they are read (or, for files it
- * cannot stream, the whole file, scored by score_rows); a comparison,
- * survival columns and drift need every row. */
+ * rank alike when one could not load the model: rc). A plain ranking is
+ * scored as the file is read, never held whole (with --top, only the top
+ * rows are kept; for files it cannot stream, the whole file, scored by
+ * score_rows); a comparison, survival columns and drift need every
+ * row's values. */
 static int read_features(score_run *r, int rc)
 {
     const score_args *a = r->a;
@@ -408,8 +411,7 @@ static int read_features(score_run *r, int rc)
     if (rc != CHURN_OK)
         return rc;
     cli_table_say_delimiter(a->data_path, r->copts);
-    if (a->top && !a->previous && !a->survival && !a->drift_path &&
-        isnan(a->max_psi))
+    if (!a->previous && !a->survival && !a->drift_path && isnan(a->max_psi))
         return churn_score_csv(r->model, a->data_path, r->copts, r->sopts,
                                &r->ds, &r->scores, &r->err);
     return churn_dataset_read_csv(a->data_path, r->copts, &r->ds, &r->err);
