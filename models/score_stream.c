@@ -212,6 +212,8 @@ static int keep_piece(stream_job *j, part *p, churn__reasoner *w,
                       const churn_dataset *ds, size_t n, size_t first,
                       size_t n_threads)
 {
+    if (!p->heap && !(p->heap = calloc(j->o->top, sizeof *p->heap)))
+        return CHURN_ENOMEM;
     if (n > p->cap_probs) {
         free(p->probs);
         p->probs = malloc(n * sizeof *p->probs);
@@ -469,10 +471,6 @@ static int stream(const churn_model *m, const char *path,
     churn_scores *s = calloc(1, sizeof *s);
     size_t base[CHURN__CSV_MAX_THREADS + 1];
     int rc = j.parts && s ? CHURN_OK : CHURN_ENOMEM;
-    for (size_t t = 0; rc == CHURN_OK && o->top && t < CHURN__CSV_MAX_THREADS;
-         t++)
-        if (!(j.parts[t].heap = calloc(o->top, sizeof(kept))))
-            rc = CHURN_ENOMEM;
     if (rc == CHURN_OK)
         rc = churn__csv_read_stream(path, co, &sink, columns);
     for (size_t t = 0; j.parts && t < CHURN__CSV_MAX_THREADS; t++)
