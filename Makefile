@@ -33,7 +33,7 @@ SONAME  := libchurn.so.$(MAJOR)
 # only after the deps target has installed them.
 BLAS_CFLAGS = $(shell pkg-config --cflags openblas 2>/dev/null)
 BLAS_LIBS   = $(shell pkg-config --libs openblas 2>/dev/null || echo -lopenblas)
-DEP_LIBS    = -lgsl -ljansson $(BLAS_LIBS) -lsvm -lxgboost -lz -lm -lpthread
+DEP_LIBS    = -lgsl -ljansson $(BLAS_LIBS) -lsvm -lz -lm -lpthread -ldl
 
 # Private headers are included by their folder ("ml/eval.h",
 # "models/model.h") from the root (-I.), so an include shows where it

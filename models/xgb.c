@@ -3,6 +3,7 @@
  * The only file that includes <xgboost/c_api.h>; doubles become floats
  * in one place (to_floats). */
 #include "models/xgb.h"
+#include "models/xgb_lib.h"
 #include "ml/rng.h"
 
 #include <float.h>
@@ -13,7 +14,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xgboost/c_api.h>
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "xgb.c hands XGBoost arrays typed '<f4' (little-endian floats)"
@@ -61,15 +61,24 @@ void churn__xgb_params_default(churn__xgb_params *p)
  * the flag is per thread for that reason. */
 static _Thread_local int quiet_done;
 
+/* An XGBoost function: every entry point of this file has opened the
+ * library (xgb_ready) before any call. */
+#define XGB(name) (churn__xgb_lib_open(NULL)->name)
+
 static void log_nothing(const char *msg) { (void)msg; }
 
-static void quiet(void)
+/* Opens XGBoost's library (the first time) and silences it in this
+ * thread: CHURN_OK, or CHURN_EIO with err saying it is missing. */
+static int xgb_ready(churn_error *err)
 {
+    if (!churn__xgb_lib_open(err))
+        return CHURN_EIO;
     if (quiet_done)
-        return;
-    XGBSetGlobalConfig("{\"verbosity\": 0}");
-    XGBRegisterLogCallback(log_nothing);
+        return CHURN_OK;
+    XGB(XGBSetGlobalConfig)("{\"verbosity\": 0}");
+    XGB(XGBRegisterLogCallback)(log_nothing);
     quiet_done = 1;
+    return CHURN_OK;
 }
 
 /* Fills err from XGBoost's last error (kept per thread): its first line,
@@ -77,7 +86,7 @@ static void quiet(void)
  * CHURN_ENOMEM, anything else code. */
 static int xgb_fail(churn_error *err, int code, const char *what)
 {
-    const char *msg = XGBGetLastError();
+    const char *msg = XGB(XGBGetLastError)();
     if (!msg)
         msg = "";
     if (strstr(msg, "bad_alloc"))
@@ -102,13 +111,13 @@ static int xgb_fail(churn_error *err, int code, const char *what)
 static void free_booster(BoosterHandle h)
 {
     if (h)
-        XGBoosterFree(h);
+        XGB(XGBoosterFree)(h);
 }
 
 static void free_dmatrix(DMatrixHandle m)
 {
     if (m)
-        XGDMatrixFree(m);
+        XGB(XGDMatrixFree)(m);
 }
 
 /* Converts rows [0, n) of x (d columns) to float, the type XGBoost
@@ -161,7 +170,7 @@ static int set_param(BoosterHandle h, const char *name, double v,
 {
     char text[40];
     snprintf(text, sizeof text, "%.17g", v);
-    if (XGBoosterSetParam(h, name, text) != 0)
+    if (XGB(XGBoosterSetParam)(h, name, text) != 0)
         return xgb_fail(err, CHURN_EINVAL, name);
     return CHURN_OK;
 }
@@ -170,13 +179,13 @@ static int set_param(BoosterHandle h, const char *name, double v,
 static int new_booster(const churn__xgb_params *p, DMatrixHandle *dm,
                        size_t n_dm, BoosterHandle *out, churn_error *err)
 {
-    if (XGBoosterCreate(dm, n_dm, out) != 0)
+    if (XGB(XGBoosterCreate)(dm, n_dm, out) != 0)
         return xgb_fail(err, CHURN_ENUMERIC, "creating a booster");
     static const char *const fixed[][2] = {
         {"objective", "binary:logistic"}, {"tree_method", "hist"},
         {"verbosity", "0"}, {"base_score", "0.5"}};
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
-        if (XGBoosterSetParam(*out, fixed[i][0], fixed[i][1]) != 0)
+        if (XGB(XGBoosterSetParam)(*out, fixed[i][0], fixed[i][1]) != 0)
             return xgb_fail(err, CHURN_EINVAL, fixed[i][0]);
     int rc = set_param(*out, "max_depth", (double)p->depth, err);
     if (!rc) rc = set_param(*out, "eta", p->learning_rate, err);
@@ -192,7 +201,7 @@ static int new_booster(const churn__xgb_params *p, DMatrixHandle *dm,
      * as text, since a double would round it. */
     char seed[32];
     snprintf(seed, sizeof seed, "%" PRId64, (int64_t)p->seed);
-    if (!rc && XGBoosterSetParam(*out, "seed", seed) != 0)
+    if (!rc && XGB(XGBoosterSetParam)(*out, "seed", seed) != 0)
         rc = xgb_fail(err, CHURN_EINVAL, "seed");
     return rc;
 }
@@ -217,11 +226,11 @@ static int make_dmatrix(const double *x, const double *y, size_t d,
     }
     if (rc)
         goto done;
-    if (XGDMatrixCreateFromMat(fx, n, d, NAN, out) != 0) {
+    if (XGB(XGDMatrixCreateFromMat)(fx, n, d, NAN, out) != 0) {
         rc = xgb_fail(err, CHURN_EINVAL, "reading the rows");
         goto done;
     }
-    if (XGDMatrixSetFloatInfo(*out, "label", fy, n) != 0)
+    if (XGB(XGDMatrixSetFloatInfo)(*out, "label", fy, n) != 0)
         rc = xgb_fail(err, CHURN_EINVAL, "setting the labels");
 done:
     free(fx);
@@ -306,11 +315,11 @@ static int early_stop(const churn__xgb_params *p, DMatrixHandle dtrain,
         const bst_ulong *shape;
         bst_ulong dim;
         const float *m;
-        if (XGBoosterUpdateOneIter(h, (int)r, dtrain) != 0) {
+        if (XGB(XGBoosterUpdateOneIter)(h, (int)r, dtrain) != 0) {
             rc = xgb_fail(err, CHURN_ENUMERIC, "training");
             break;
         }
-        if (XGBoosterPredictFromDMatrix(h, dheld, margin_cfg, &shape, &dim,
+        if (XGB(XGBoosterPredictFromDMatrix)(h, dheld, margin_cfg, &shape, &dim,
                                         &m) != 0) {
             rc = xgb_fail(err, CHURN_ENUMERIC, "held-out margins");
             break;
@@ -332,7 +341,7 @@ static int boost(const churn__xgb_params *p, DMatrixHandle dm,
 {
     int rc = new_booster(p, &dm, 1, out, err);
     for (size_t r = 0; !rc && r < rounds; r++)
-        if (XGBoosterUpdateOneIter(*out, (int)r, dm) != 0)
+        if (XGB(XGBoosterUpdateOneIter)(*out, (int)r, dm) != 0)
             rc = xgb_fail(err, CHURN_ENUMERIC, "training");
     return rc;
 }
@@ -376,9 +385,10 @@ int churn__xgb_fit(const churn__xgb_params *p, const double *x,
     int rc = check_params(p, err);
     if (!rc)
         rc = check_labels(y, n, err);
+    if (!rc)
+        rc = xgb_ready(err);
     if (rc)
         return rc;
-    quiet();
     size_t *train = malloc(n * sizeof *train);
     size_t *held = malloc(n * sizeof *held);
     DMatrixHandle dall = NULL, dtrain = NULL, dheld = NULL;
@@ -407,7 +417,7 @@ int churn__xgb_fit(const churn__xgb_params *p, const double *x,
     if (!rc) {
         bst_ulong len;
         const char *bytes;
-        if (XGBoosterSaveModelToBuffer(h, "{\"format\": \"ubj\"}", &len,
+        if (XGB(XGBoosterSaveModelToBuffer)(h, "{\"format\": \"ubj\"}", &len,
                                        &bytes) != 0)
             rc = xgb_fail(err, CHURN_ENUMERIC, "saving the booster");
         else
@@ -450,8 +460,8 @@ static int adopt(BoosterHandle h, size_t d, const void *bytes, size_t len,
     }
     memcpy(copy, bytes, len);
     *b = (churn__xgb){h, copy, len, d, 0};
-    if (XGBoosterSetParam(h, "nthread", "1") != 0 ||
-        XGBoosterBoostedRounds(h, &rounds) != 0) {
+    if (XGB(XGBoosterSetParam)(h, "nthread", "1") != 0 ||
+        XGB(XGBoosterBoostedRounds)(h, &rounds) != 0) {
         rc = xgb_fail(err, CHURN_ENUMERIC, "preparing the booster");
         goto done;
     }
@@ -496,7 +506,7 @@ static int check_objective(BoosterHandle h, churn_error *err)
 {
     bst_ulong len;
     const char *text;
-    if (XGBoosterSaveJsonConfig(h, &len, &text) != 0)
+    if (XGB(XGBoosterSaveJsonConfig)(h, &len, &text) != 0)
         return xgb_fail(err, CHURN_EFORMAT, "reading the booster");
     json_t *cfg = json_loadb(text, len, 0, NULL);
     const char *name = json_string_value(json_object_get(
@@ -522,18 +532,19 @@ int churn__xgb_load(const void *bytes, size_t len, size_t d,
     if (d == 0 || d > INT32_MAX)
         return churn__fail(err, CHURN_EINVAL, "gbdt: bad feature count");
     int rc = churn__xgb_check_ubj(bytes, len, err);
+    if (!rc)
+        rc = xgb_ready(err);
     if (rc)
         return rc;
-    quiet();
     BoosterHandle h = NULL;
     bst_ulong n_features = 0;
-    if (XGBoosterCreate(NULL, 0, &h) != 0)
+    if (XGB(XGBoosterCreate)(NULL, 0, &h) != 0)
         return xgb_fail(err, CHURN_ENUMERIC, "creating a booster");
-    if (XGBoosterSetParam(h, "verbosity", "0") != 0 ||
-        XGBoosterLoadModelFromBuffer(h, bytes, len) != 0)
+    if (XGB(XGBoosterSetParam)(h, "verbosity", "0") != 0 ||
+        XGB(XGBoosterLoadModelFromBuffer)(h, bytes, len) != 0)
         rc = xgb_fail(err, CHURN_EFORMAT, "cannot load the booster "
                       "(damaged, or not an XGBoost UBJSON model)");
-    else if (XGBoosterGetNumFeature(h, &n_features) != 0)
+    else if (XGB(XGBoosterGetNumFeature)(h, &n_features) != 0)
         rc = xgb_fail(err, CHURN_EFORMAT, "loading the booster");
     else if (n_features != d)
         rc = churn__fail(err, CHURN_EFORMAT, "xgboost: the booster has %"
@@ -568,7 +579,7 @@ static int predict_block(const churn__xgb *b, const float *fx, size_t n,
              (uintptr_t)fx, n, b->d);
     const bst_ulong *shape;
     bst_ulong dim;
-    if (XGBoosterPredictFromDense(b->h, array, cfg, NULL, &shape, &dim, m)
+    if (XGB(XGBoosterPredictFromDense)(b->h, array, cfg, NULL, &shape, &dim, m)
         != 0)
         return xgb_fail(err, CHURN_ENUMERIC, "predicting");
     if (dim < 1 || shape[0] != n)
@@ -582,7 +593,8 @@ int churn__xgb_margins(const churn__xgb *b, const double *x, size_t n,
 {
     if (n == 0)
         return CHURN_OK;
-    quiet();
+    if (xgb_ready(err)) /* open already: the booster was made by it */
+        return CHURN_EIO;
     size_t block = n < BLOCK_ROWS ? n : BLOCK_ROWS;
     float small[SMALL_FLOATS];
     float *fx = float_rows(block, b->d, small);
@@ -608,7 +620,8 @@ int churn__xgb_contributions(const churn__xgb *b, const double *x, size_t n,
 {
     if (n == 0)
         return CHURN_OK;
-    quiet();
+    if (xgb_ready(err)) /* open already: the booster was made by it */
+        return CHURN_EIO;
     static const char cfg[] =
         "{\"type\": 2, \"training\": false, \"iteration_begin\": 0, "
         "\"iteration_end\": 0, \"strict_shape\": false}";
@@ -625,9 +638,9 @@ int churn__xgb_contributions(const churn__xgb *b, const double *x, size_t n,
         bst_ulong dim;
         const float *c;
         rc = to_floats(x + i0 * d, k, d, i0, fx, err);
-        if (!rc && XGDMatrixCreateFromMat(fx, k, d, NAN, &dm) != 0)
+        if (!rc && XGB(XGDMatrixCreateFromMat)(fx, k, d, NAN, &dm) != 0)
             rc = xgb_fail(err, CHURN_ENUMERIC, "contributions");
-        if (!rc && XGBoosterPredictFromDMatrix(b->h, dm, cfg, &shape, &dim,
+        if (!rc && XGB(XGBoosterPredictFromDMatrix)(b->h, dm, cfg, &shape, &dim,
                                                &c) != 0)
             rc = xgb_fail(err, CHURN_ENUMERIC, "contributions");
         if (!rc && (dim != 2 || shape[0] != k || shape[1] != d + 1))

@@ -1,7 +1,7 @@
 /* xgb.h - gradient-boosted trees trained and evaluated by XGBoost's C
  * library, behind our own types: the only header of models/ that knows
- * XGBoost exists (xgb.c is the only file that includes its header).
- * Internal; names churn__xgb_*. */
+ * XGBoost exists (xgb.c calls it, through the functions xgb_lib.c loads
+ * on first use). Internal; names churn__xgb_*. */
 #ifndef CHURN_MODELS_XGB_H
 #define CHURN_MODELS_XGB_H
 

@@ -13,6 +13,7 @@
 #include "faults.h"
 #include "thread_comm.h"
 #include "xgb.h"
+#include "xgb_lib.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -24,7 +25,6 @@
 #include <string.h>
 #include <sys/types.h>
 #include <unistd.h>
-#include <xgboost/c_api.h>
 
 /* ------------------------------------------------------------ counting */
 
@@ -703,8 +703,14 @@ int main(void)
                      1);
     defects += sweep("features", "features", features_run, "features.csv", 0);
     /* XGBoost allocates its per-thread last-error message at its first
-     * error: made to happen here, it is not a leak of the first failure. */
-    XGDMatrixFree(NULL);
+     * error: made to happen here, it is not a leak of the first failure
+     * (nor is the library's loading, done here once). */
+    const churn__xgb_lib *xgb = churn__xgb_lib_open(NULL);
+    if (!xgb) {
+        fprintf(stderr, "faults: cannot load XGBoost's library\n");
+        return 1;
+    }
+    xgb->XGDMatrixFree(NULL);
     if (xgb_train() != CHURN_OK) {
         fprintf(stderr, "faults: cannot train the booster\n");
         return 1;
