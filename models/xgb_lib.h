@@ -42,7 +42,10 @@ typedef struct churn__xgb_lib {
 
 /* The functions, loaded once for the whole process (any thread may call
  * this): the table, or NULL with err saying the library could not be
- * loaded (CHURN_EIO). */
+ * loaded (CHURN_EIO; the next call tries again). XGBoost's start-up runs
+ * then, the first time: like any C++ library's, it ends the process
+ * (std::terminate) if memory runs out inside its static constructors,
+ * as it did at the program's start when it was linked. */
 const churn__xgb_lib *churn__xgb_lib_open(churn_error *err);
 
 #endif

@@ -20,6 +20,9 @@
  *     the updater list with std::getline, whose stream swallows the
  *     exception, and XGBoost then boosts with no updater and crashes;
  *   - libgomp (XGBoost's OpenMP runtime): gomp_malloc exits the process;
+ *   - XGBoost's start-up, its C++ static constructors, which run when
+ *     models/xgb_lib.c first opens it: faults.c opens it before any
+ *     sweep, as linking it did at the program's start;
  *   - the dynamic loader (ld.so): thread-local storage of new threads.
  * C++ new is attributed to the code that called it (by unwinding the
  * stack past the C++ runtime). Failing these would test those libraries,
