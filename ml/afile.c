@@ -1,4 +1,5 @@
 /* afile.c - output files that appear whole or not at all (temp + rename). */
+#define _GNU_SOURCE /* sync_file_range, where there is one (Linux) */
 #include "ml/internal.h"
 
 #include <errno.h>
@@ -15,6 +16,7 @@ struct churn__afile {
     FILE *stream;
     char *path;
     char *tmp_path;
+    off_t behind; /* bytes already handed to churn__afile_write_behind */
 };
 
 int churn__afile_open(const char *path, churn__afile **out, churn_error *err)
@@ -63,6 +65,20 @@ int churn__afile_open(const char *path, churn__afile **out, churn_error *err)
 }
 
 FILE *churn__afile_stream(churn__afile *f) { return f->stream; }
+
+void churn__afile_write_behind(churn__afile *f)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+    off_t at = fflush(f->stream) == 0 ? ftello(f->stream) : -1;
+    /* Advice only: a failure here is the commit's fsync's to report. */
+    if (at > f->behind &&
+        sync_file_range(fileno(f->stream), f->behind, at - f->behind,
+                        SYNC_FILE_RANGE_WRITE) == 0)
+        f->behind = at;
+#else
+    (void)f;
+#endif
+}
 
 int churn__afile_commit(churn__afile *f, churn_error *err)
 {

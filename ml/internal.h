@@ -187,6 +187,10 @@ typedef struct churn__afile churn__afile;
 
 int churn__afile_open(const char *path, churn__afile **out, churn_error *err);
 FILE *churn__afile_stream(churn__afile *f);
+/* Starts the disk writing what f's stream holds so far, without waiting
+ * (Linux; elsewhere nothing): a long output's commit then waits for its
+ * last part only, the disk having worked while the caller went on. */
+void churn__afile_write_behind(churn__afile *f);
 /* Flushes, syncs, closes and renames; frees f whatever happens. */
 int churn__afile_commit(churn__afile *f, churn_error *err);
 /* Closes and removes the temporary file; frees f. NULL is fine. */

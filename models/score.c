@@ -8,7 +8,7 @@
 
 
 /* Rows formatted per round of parallel writing. */
-#define WRITE_BATCH 65536
+#define WRITE_BATCH 8192
 
 /* The defaults, for churn_score_opts_new and for NULL options. */
 static const churn_score_opts score_defaults = {
@@ -73,8 +73,11 @@ void churn_scores_free(churn_scores *s)
     free(s->id_text);
     free(s->order);
     free(s->tiers);
-    free(s->reason_off);
+    free(s->reasons);
     free(s->text);
+    for (size_t b = 0; b < s->n_blocks; b++)
+        free(s->blocks[b]);
+    free(s->blocks);
     free(s->prev_prob);
     free(s->prev_tier);
     churn__scores_free_columns(s);
@@ -89,8 +92,8 @@ static int alloc_scores(churn_scores *s, size_t n)
         s->order = malloc(m * sizeof *s->order);
     s->tiers = malloc(m * sizeof *s->tiers);
     s->ids = calloc(m, sizeof *s->ids);
-    s->reason_off = malloc(m * sizeof *s->reason_off);
-    return s->order && s->tiers && s->ids && s->reason_off ? CHURN_OK
+    s->reasons = malloc(m * sizeof *s->reasons);
+    return s->order && s->tiers && s->ids && s->reasons ? CHURN_OK
                                                           : CHURN_ENOMEM;
 }
 
@@ -154,9 +157,9 @@ static int copy_ids_by_row(churn_scores *s, const churn_dataset *ds,
 }
 
 /* Fills the ranks of s from its first s->n rows of all: order, tiers,
- * ids (copied into one block) and, when off_row (each row's reasons in
- * s->text: a full ranking) is not NULL, the reasons' offsets, off_row
- * then overwritten; counts the high tier among all n rows. */
+ * ids (copied into one block) and, when off_row (each row's offset of
+ * its reasons in s->text: a full ranking) is not NULL, the reasons,
+ * off_row then overwritten; counts the high tier among all n rows. */
 static int fill_ranks(churn_scores *s, const ranked *all, size_t n,
                       const churn_dataset *ds, const churn_score_opts *o,
                       size_t *off_row)
@@ -169,7 +172,7 @@ static int fill_ranks(churn_scores *s, const ranked *all, size_t n,
             s->order[r] = all[r];
         s->tiers[r] = churn__tier(o, p);
         if (off_row)
-            s->reason_off[r] = off_row[all[r].row];
+            s->reasons[r] = s->text + off_row[all[r].row];
     }
     /* off_row, read, holds the ids' offsets now: no second array. */
     return off_row ? copy_ids_by_row(s, ds, all, off_row)
@@ -282,7 +285,7 @@ const char *churn_scores_tier(const churn_scores *s, size_t r)
 
 const char *churn_scores_reasons(const churn_scores *s, size_t r)
 {
-    return r < s->n ? s->text + s->reason_off[r] : NULL;
+    return r < s->n ? s->reasons[r] : NULL;
 }
 
 /* The comparison columns of rank r: empty for a customer that is new. */
@@ -394,9 +397,11 @@ static void write_task(void *ctx, size_t t)
 }
 
 /* The ranking without comparison columns, in batches of rows that the
- * threads format and this one writes in order. Returns 0 when out of
- * memory. */
-static int write_plain(const churn_scores *s, FILE *f, size_t n)
+ * threads format and this one writes in order, each batch then sent on
+ * to the disk when f is an output file's (af not NULL). Returns 0 when
+ * out of memory. */
+static int write_plain(const churn_scores *s, FILE *f, churn__afile *af,
+                       size_t n)
 {
     size_t n_tasks = s->n_threads ? s->n_threads : 1;
     churn_scores *parts = calloc(n_tasks, sizeof *parts);
@@ -410,6 +415,8 @@ static int write_plain(const churn_scores *s, FILE *f, size_t n)
             if (result)
                 fwrite(parts[t].text, 1, parts[t].text_len, f);
         }
+        if (af)
+            churn__afile_write_behind(af);
     }
     for (size_t t = 0; parts && t < n_tasks; t++)
         free(parts[t].text);
@@ -418,7 +425,8 @@ static int write_plain(const churn_scores *s, FILE *f, size_t n)
     return result;
 }
 
-static int write_ranked(const churn_scores *s, FILE *f, size_t top_n)
+static int write_ranked(const churn_scores *s, FILE *f, churn__afile *af,
+                        size_t top_n)
 {
     size_t n = top_n && top_n < s->n ? top_n : s->n;
     char num[CHURN__NUM_BUF];
@@ -428,7 +436,7 @@ static int write_ranked(const churn_scores *s, FILE *f, size_t top_n)
         fputs(",previous_probability,change,previous_tier,escalated", f);
     fputc('\n', f);
     if (!s->prev_prob && !s->only_escalated && !s->n_columns)
-        return write_plain(s, f, n);
+        return write_plain(s, f, af, n);
     for (size_t r = 0; r < n; r++) {
         if (s->only_escalated && !churn_scores_escalated(s, r))
             continue;
@@ -450,7 +458,7 @@ int churn_scores_write_stream(const churn_scores *s, FILE *f, size_t top_n,
 {
     if (!s || !f)
         return churn__fail(err, CHURN_EINVAL, "write scores: null argument");
-    if (!write_ranked(s, f, top_n))
+    if (!write_ranked(s, f, NULL, top_n))
         return churn__fail_nomem(err);
     if (fflush(f) != 0 || ferror(f))
         return churn__fail(err, CHURN_EIO, "cannot write the scores");
@@ -466,7 +474,7 @@ int churn_scores_write_csv(const churn_scores *s, const char *path,
     int rc = churn__afile_open(path, &af, err);
     if (rc != CHURN_OK)
         return rc;
-    if (!write_ranked(s, churn__afile_stream(af), top_n)) {
+    if (!write_ranked(s, churn__afile_stream(af), af, top_n)) {
         churn__afile_abort(af);
         return churn__fail_nomem(err);
     }

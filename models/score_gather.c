@@ -157,7 +157,7 @@ static void take_head(churn_scores *m, size_t r, const stream *s,
     m->ids[r] = memcpy(m->id_text + *id_at, s->id, s->n_id);
     m->ids[r][s->n_id] = '\0';
     *id_at += s->n_id + 1;
-    m->reason_off[r] = m->text_len;
+    m->reasons[r] = m->text + m->text_len;
     memcpy(m->text + m->text_len, s->why, s->n_why);
     m->text[m->text_len + s->n_why] = '\0';
     m->text_len += s->n_why + 1;
@@ -193,11 +193,11 @@ static int merge(const unsigned char *all, const size_t *lens, int size,
         m->order = malloc((n ? n : 1) * sizeof *m->order);
         m->tiers = malloc((n ? n : 1) * sizeof *m->tiers);
         m->ids = malloc((n ? n : 1) * sizeof *m->ids);
-        m->reason_off = malloc((n ? n : 1) * sizeof *m->reason_off);
+        m->reasons = malloc((n ? n : 1) * sizeof *m->reasons);
         m->id_text = malloc(id_bytes);
         m->text = malloc(why_bytes);
         m->text_cap = why_bytes;
-        if (!m->order || !m->tiers || !m->ids || !m->reason_off ||
+        if (!m->order || !m->tiers || !m->ids || !m->reasons ||
             !m->id_text || !m->text)
             rc = CHURN_ENOMEM;
     }

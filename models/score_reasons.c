@@ -270,7 +270,11 @@ static void row_task(void *ctx, size_t t)
     j->reasons_rc[t] = reasons_rc;
 }
 
-char *churn__join_texts(char **texts, const size_t *lens, size_t n,
+/* Joins the n malloc'd texts (texts[t]: lens[t] bytes) in order into
+ * one, returned: the first grows into the whole and the others are
+ * freed, every texts[t] then NULL; base[t] gets where text t landed.
+ * NULL when out of memory, the texts untouched. */
+static char *join_texts(char **texts, const size_t *lens, size_t n,
                         size_t *base)
 {
     size_t total = 0;
@@ -306,7 +310,7 @@ static int join_parts(reason_job *j, churn_scores *s)
             texts[t] = j->parts[t].text;
             lens[t] = j->parts[t].text_len;
         }
-        text = churn__join_texts(texts, lens, n, base);
+        text = join_texts(texts, lens, n, base);
     }
     for (size_t t = 0; text && t < n; t++) {
         size_t lo, hi;
@@ -368,11 +372,18 @@ int churn__score_reasons_ranked(churn_scores *s, const churn_model *m,
                                 const size_t *cols, size_t n_reasons,
                                 int by_input)
 {
+    size_t *off = malloc((s->n ? s->n : 1) * sizeof *off);
     reason_job j = {.m = m, .ds = ds, .bind = bind, .cols = cols,
                     .n_reasons = n_reasons, .n = s->n, .by_input = by_input,
-                    .order = s->order, .off = s->reason_off};
+                    .order = s->order, .off = off};
     /* Small inputs are not worth a thread. */
-    return run_job(&j, s->n < 4096 ? 1 : s->n_threads, rank_task, s, NULL);
+    int rc = off ? run_job(&j, s->n < 4096 ? 1 : s->n_threads, rank_task, s,
+                           NULL)
+                 : CHURN_ENOMEM;
+    for (size_t r = 0; rc == CHURN_OK && r < s->n; r++)
+        s->reasons[r] = s->text + off[r];
+    free(off);
+    return rc;
 }
 
 int churn__score_rows(churn_scores *s, const churn_model *m,

@@ -314,10 +314,10 @@ static int build_top(stream_job *j, const size_t *base, size_t n_parts,
     s->order = malloc((keep ? keep : 1) * sizeof *s->order);
     s->tiers = malloc((keep ? keep : 1) * sizeof *s->tiers);
     s->ids = malloc((keep ? keep : 1) * sizeof *s->ids);
-    s->reason_off = malloc((keep ? keep : 1) * sizeof *s->reason_off);
+    s->reasons = malloc((keep ? keep : 1) * sizeof *s->reasons);
     s->id_text = malloc(id_bytes);
     s->text = malloc(why_bytes);
-    int rc = s->order && s->tiers && s->ids && s->reason_off && s->id_text &&
+    int rc = s->order && s->tiers && s->ids && s->reasons && s->id_text &&
                      s->text
                  ? CHURN_OK
                  : CHURN_ENOMEM;
@@ -333,7 +333,7 @@ static int build_top(stream_job *j, const size_t *base, size_t n_parts,
         s->ids[r] = memcpy(s->id_text + at, e->id ? e->id : number, len);
         at += len;
         len = strlen(e->why) + 1;
-        s->reason_off[r] = s->text_len;
+        s->reasons[r] = s->text + s->text_len;
         memcpy(s->text + s->text_len, e->why, len);
         s->text_len += len;
     }
@@ -345,100 +345,99 @@ static int build_top(stream_job *j, const size_t *base, size_t n_parts,
     return rc;
 }
 
-/* The ids of a file without an id column: its row numbers, one after
- * another, each one's offset in off. */
-static char *number_ids(size_t n, size_t *off)
+/* Where the id of row g (its number, g + 1) starts among the numbers
+ * 1, 2, ... written one after another, each NUL-terminated. */
+static size_t number_offset(size_t g)
 {
-    size_t bytes = 1;
-    for (size_t i = 0, width = 1, next = 10; i < n; i++) {
-        if (i + 1 == next)
-            width++, next *= 10;
-        bytes += width + 1;
+    size_t at = 0, width = 1, first = 0; /* rows first.. have width digits */
+    for (size_t next = 9; g >= first + next; next *= 10, width++) {
+        at += next * (width + 1);
+        first += next;
     }
+    return at + (g - first) * (width + 1);
+}
+
+/* The ids of a file without an id column: its row numbers, 1 to n. */
+static char *number_ids(size_t n)
+{
+    size_t bytes = number_offset(n) + 1;
     char *ids = malloc(bytes);
-    for (size_t i = 0, at = 0; ids && i < n; i++) {
-        off[i] = at;
+    for (size_t i = 0, at = 0; ids && i < n; i++)
         at += (size_t)snprintf(ids + at, bytes - at, "%zu", i + 1) + 1;
-    }
     return ids;
 }
 
-/* The full ranking from the parts' rows: numbered in the file, their
- * texts and ids joined in file order, then ranked. */
+/* What the threads filling a full ranking's ranks share. */
+typedef struct fill_job {
+    const stream_job *j;
+    const size_t *base; /* rows before each part */
+    size_t n_parts, n_tasks;
+    churn_scores *s;
+    char **why, **ids;  /* each part's texts; ids NULL: row numbers */
+} fill_job;
+
+/* Task t: the tiers, ids and reasons of its share of the ranks, each
+ * pointing into its part's texts. */
+static void fill_task(void *ctx, size_t t)
+{
+    fill_job *f = ctx;
+    churn_scores *s = f->s;
+    size_t lo = s->n / f->n_tasks * t;
+    size_t hi = t + 1 == f->n_tasks ? s->n : s->n / f->n_tasks * (t + 1);
+    for (size_t r = lo; r < hi; r++) {
+        size_t g = s->order[r].row, p = 0, top = f->n_parts;
+        while (top - p > 1) { /* the part holding row g */
+            size_t mid = (p + top) / 2;
+            if (f->base[mid] <= g)
+                p = mid;
+            else
+                top = mid;
+        }
+        const part *pt = &f->j->parts[p];
+        size_t i = g - f->base[p];
+        s->tiers[r] = churn__tier(f->j->o, s->order[r].prob);
+        s->reasons[r] = f->why[p] + pt->why_off[i];
+        s->ids[r] = f->ids ? f->ids[p] + pt->id_off[i]
+                           : s->id_text + number_offset(g);
+    }
+}
+
+/* The full ranking from the parts' rows: numbered in the file and ranked
+ * together, each rank pointing at its id and reasons in its part's
+ * texts, which s then owns. */
 static int build_full(stream_job *j, const size_t *base, size_t n_parts,
                       churn_scores *s)
 {
-    size_t n = base[n_parts], t_count = n_parts ? n_parts : 1;
+    size_t n = base[n_parts];
     int have_ids = 0;
-    char **why = malloc(t_count * sizeof *why), **ids = malloc(t_count * sizeof *ids);
-    size_t *why_len = malloc(t_count * sizeof *why_len);
-    size_t *ids_len = malloc(t_count * sizeof *ids_len);
-    size_t *why_base = malloc(t_count * sizeof *why_base);
-    size_t *id_base = malloc(t_count * sizeof *id_base);
-    size_t *row_why = malloc(n * sizeof *row_why);
-    size_t *row_id = malloc(n * sizeof *row_id);
+    for (size_t t = 0; t < n_parts; t++)
+        have_ids |= j->parts[t].ids != NULL;
     s->order = malloc(n * sizeof *s->order);
     s->tiers = malloc(n * sizeof *s->tiers);
     s->ids = malloc(n * sizeof *s->ids);
-    s->reason_off = malloc(n * sizeof *s->reason_off);
-    int rc = why && ids && why_len && ids_len && why_base && id_base &&
-                     row_why && row_id && s->order && s->tiers && s->ids &&
-                     s->reason_off
-                 ? CHURN_OK
-                 : CHURN_ENOMEM;
-    for (size_t t = 0; rc == CHURN_OK && t < n_parts; t++) {
+    s->reasons = malloc(n * sizeof *s->reasons);
+    s->blocks = calloc(2 * n_parts, sizeof *s->blocks);
+    if (!have_ids)
+        s->id_text = number_ids(n);
+    if (!s->order || !s->tiers || !s->ids || !s->reasons || !s->blocks ||
+        (!have_ids && !s->id_text))
+        return CHURN_ENOMEM;
+    /* The parts' texts become s's: why in blocks 0..n_parts-1, ids after. */
+    for (size_t t = 0; t < n_parts; t++) {
         part *p = &j->parts[t];
-        why[t] = p->text.text;
-        why_len[t] = p->text.text_len;
-        ids[t] = p->ids;
-        ids_len[t] = p->ids_len;
-        have_ids |= p->ids != NULL;
+        s->blocks[t] = p->text.text;
+        s->blocks[n_parts + t] = p->ids;
+        p->text.text = NULL;
+        p->ids = NULL;
+        for (size_t i = 0; i < p->n_rows; i++)
+            s->order[base[t] + i] = (ranked){base[t] + i, p->all[i].prob};
     }
-    if (rc == CHURN_OK && (s->text = churn__join_texts(why, why_len, n_parts,
-                                                        why_base))) {
-        for (size_t t = 0; t < n_parts; t++)
-            j->parts[t].text.text = NULL;
-        s->text_len = s->text_cap = base[n_parts] ? why_base[n_parts - 1] +
-                                                        why_len[n_parts - 1]
-                                                  : 1;
-    } else {
-        rc = CHURN_ENOMEM;
-    }
-    if (rc == CHURN_OK && have_ids &&
-        (s->id_text = churn__join_texts(ids, ids_len, n_parts, id_base)))
-        for (size_t t = 0; t < n_parts; t++)
-            j->parts[t].ids = NULL;
-    else if (rc == CHURN_OK && !have_ids)
-        s->id_text = number_ids(n, row_id);
-    if (!s->id_text)
-        rc = CHURN_ENOMEM;
-    for (size_t t = 0; rc == CHURN_OK && t < n_parts; t++) {
-        const part *p = &j->parts[t];
-        for (size_t i = 0; i < p->n_rows; i++) {
-            size_t row = base[t] + i;
-            s->order[row] = (ranked){row, p->all[i].prob};
-            row_why[row] = why_base[t] + p->why_off[i];
-            if (have_ids)
-                row_id[row] = id_base[t] + p->id_off[i];
-        }
-    }
-    if (rc == CHURN_OK) {
-        s->n = churn__rank_rows(s->order, n, 0, j->n_threads);
-        for (size_t r = 0; r < n; r++) {
-            s->tiers[r] = churn__tier(j->o, s->order[r].prob);
-            s->reason_off[r] = row_why[s->order[r].row];
-            s->ids[r] = s->id_text + row_id[s->order[r].row];
-        }
-    }
-    free(why);
-    free(ids);
-    free(why_len);
-    free(ids_len);
-    free(why_base);
-    free(id_base);
-    free(row_why);
-    free(row_id);
-    return rc;
+    s->n_blocks = 2 * n_parts;
+    s->n = churn__rank_rows(s->order, n, 0, j->n_threads);
+    fill_job f = {j, base, n_parts, n < 4096 || j->n_threads < 2 ? 1 : 2, s,
+                  s->blocks, have_ids ? s->blocks + n_parts : NULL};
+    churn__run_tasks(f.n_tasks, fill_task, &f);
+    return CHURN_OK;
 }
 
 static void part_free(part *p)

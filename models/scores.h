@@ -15,11 +15,15 @@ struct churn_scores {
     size_t n;
     ranked *order;          /* by probability, highest first */
     const char **tiers;     /* per rank; static strings */
-    char **ids;             /* per rank, into id_text */
-    char *id_text;          /* the ids, NUL-terminated, in rank order */
-    size_t *reason_off;     /* per rank, into text */
-    char *text;
+    char **ids;             /* per rank, into id_text or a block */
+    char *id_text;          /* the ids, NUL-terminated */
+    const char **reasons;   /* per rank, into text or a block */
+    char *text;             /* the reasons, NUL-terminated */
     size_t text_len, text_cap;
+    /* More texts the ids and reasons point into, owned: a streamed
+     * ranking's, one per part of the file, never copied into one. */
+    char **blocks;
+    size_t n_blocks;
     /* After churn_scores_compare; NULL before. Per rank: */
     double *prev_prob;      /* NaN = not in the previous run */
     const char **prev_tier; /* static strings; NULL = not there */
@@ -101,12 +105,6 @@ int churn__explain_rows(churn__reasoner *w, size_t lo, size_t hi,
                         size_t row0, double *raw, ranked *all, size_t *off,
                         churn_scores *part, int *reasons_rc,
                         churn_error *err);
-/* score_reasons.c: joins the n malloc'd texts (texts[t]: lens[t] bytes)
- * in order into one, returned: the first grows into the whole and the
- * others are freed, every texts[t] then NULL; base[t] gets where text t
- * landed. NULL when out of memory, the texts untouched. */
-char *churn__join_texts(char **texts, const size_t *lens, size_t n,
-                        size_t *base);
 
 /* score_rank.c: the tier of probability p under o's thresholds (a static
  * string). */
