@@ -64,6 +64,46 @@ static inline uint64_t churn__first_digits(uint64_t x, unsigned k)
 }
 #endif
 
+#ifdef CHURN_SWAR_DIGITS
+/* The 8 bytes at text, when they start with digits[.digits] followed by
+ * a byte that is neither a digit nor 'e'/'E' (at least one digit, at
+ * most 7 in all): *m gets the digits' value, *n_digits their count,
+ * *n_frac those after the point; returns the length read (point
+ * included). Else 0, nothing set. A carry in churn__leading_digits' test
+ * comes only from a byte >= 0xFA, never from digits or '.', so the flags
+ * up to the first non-digit after the point are exact. */
+static inline size_t churn__short_decimal(const char *text, uint64_t *m,
+                                          int *n_digits, int *n_frac)
+{
+    const uint64_t high = 0xF0F0F0F0F0F0F0F0ull;
+    const uint64_t threes = 0x3030303030303030ull;
+    uint64_t x;
+    memcpy(&x, text, sizeof x);
+    uint64_t bad = ((x & high) ^ threes) |
+                   (((x + 0x0606060606060606ull) & high) ^ threes);
+    if (!bad)
+        return 0; /* 8 digits or more */
+    unsigned point = (unsigned)__builtin_ctzll(bad) / 8, end = point;
+    uint64_t digits = x; /* the digits, the point squeezed out */
+    if (text[point] == '.') {
+        uint64_t after = point < 7 ? bad & (~0ull << (8 * (point + 1))) : 0;
+        if (!after)
+            return 0; /* digits up to the 8th byte and beyond */
+        end = (unsigned)__builtin_ctzll(after) / 8;
+        uint64_t low = point ? (~0ull >> (64 - 8 * point)) : 0;
+        digits = (x & low) | ((x >> 8) & ~low);
+    }
+    unsigned count = end - (end > point); /* digits in all */
+    char next = text[end];
+    if (count == 0 || next == 'e' || next == 'E')
+        return 0;
+    *m = churn__first_digits(digits, count);
+    *n_digits = (int)count;
+    *n_frac = (int)(end > point ? end - point - 1 : 0);
+    return end;
+}
+#endif
+
 /* Digits from text[i] on, appended to *m (which wraps past 19 digits;
  * the caller counts them). Returns the index after them. A run of fewer
  * than 8 digits, the common case, costs one load and no loop. */
@@ -122,16 +162,28 @@ static inline size_t churn__scan_decimal_inline(const char *text,
     size_t i = (size_t)(negative | (text[0] == '+'));
     uint64_t m = 0;
     size_t first = i;
-    i = churn__take_digits(text, i, avail, &m);
-    int n_digits = (int)(i - first), n_frac = 0;
-    if (i < avail && text[i] == '.') {
-        size_t start = ++i;
+    int n_digits = 0, n_frac = 0;
+    size_t took = 0;
+#ifdef CHURN_SWAR_DIGITS
+    /* The usual field, digits[.digits] within the next 8 bytes and no
+     * exponent: from one load (the same m and exponent as below). */
+    if (avail - i >= 8)
+        took = churn__short_decimal(text + i, &m, &n_digits, &n_frac);
+#endif
+    if (took) {
+        i += took;
+    } else {
         i = churn__take_digits(text, i, avail, &m);
-        n_frac = (int)(i - start);
-        n_digits += n_frac;
+        n_digits = (int)(i - first);
+        if (i < avail && text[i] == '.') {
+            size_t start = ++i;
+            i = churn__take_digits(text, i, avail, &m);
+            n_frac = (int)(i - start);
+            n_digits += n_frac;
+        }
+        if (n_digits == 0)
+            return 0;
     }
-    if (n_digits == 0)
-        return 0;
     if (n_digits > 19) { /* leading zeros are not significant */
         int n_zeros = 0;
         for (size_t j = first; j < i && (text[j] == '0' || text[j] == '.');

@@ -29,12 +29,32 @@ static int reference(const char *text, double *out)
 static void check(const char *text)
 {
     double fast = 1234.5, slow = 1234.5;
-    int ok_fast = churn__parse_double(text, strlen(text), &fast);
+    size_t len = strlen(text);
+    int ok_fast = churn__parse_double(text, len, &fast);
     int ok_slow = reference(text, &slow);
     if (ok_fast != ok_slow)
         fail_msg("'%s': accepted %d, strtod %d", text, ok_fast, ok_slow);
     if (ok_fast && memcmp(&fast, &slow, sizeof fast) != 0)
         fail_msg("'%s': %.17g, strtod %.17g", text, fast, slow);
+    /* As a field of a line, bytes after it (the readers' numbers scan
+     * up to the delimiter, reading ahead 8 bytes at a time): what the
+     * scan reads is a number with strtod's bits, the whole text when
+     * strtod takes it all, or nothing (left to strtod). */
+    char line[128], prefix[128];
+    if (len + 9 > sizeof line)
+        return;
+    memcpy(line, text, len);
+    memcpy(line + len, ",7777777", 9);
+    double in_line = -1234.5, ref = 0;
+    size_t got = churn__scan_decimal(line, len + 8, &in_line);
+    if (got == 0)
+        return;
+    memcpy(prefix, text, got);
+    prefix[got] = '\0';
+    if ((ok_slow && got != len) || !reference(prefix, &ref) ||
+        memcmp(&in_line, &ref, sizeof ref) != 0)
+        fail_msg("'%s' in a line: %zu bytes, %.17g; strtod %d", text, got,
+                 in_line, ok_slow);
 }
 
 static void test_known_cases(void **state)
