@@ -93,25 +93,15 @@ static int cut_block(fast *f, const char *buf, size_t len, size_t n_chunks)
         start = stop;
     }
     if (total > f->cap_rows) {
-        size_t cap = total;
-        const char **id = realloc(f->id, cap * sizeof *id);
-        if (id)
-            f->id = id;
-        size_t *id_len = realloc(f->id_len, cap * sizeof *id_len);
-        if (id_len)
-            f->id_len = id_len;
-        double *label = realloc(f->label, cap * sizeof *label);
-        if (label)
-            f->label = label;
-        double *as_of = realloc(f->as_of, cap * sizeof *as_of);
-        if (as_of)
-            f->as_of = as_of;
-        double *days = realloc(f->days, cap * sizeof *days);
-        if (days)
-            f->days = days;
-        if (!id || !id_len || !label || !as_of || !days)
+        int ok = 1;
+        f->id = churn__grown(f->id, total, sizeof *f->id, &ok);
+        f->id_len = churn__grown(f->id_len, total, sizeof *f->id_len, &ok);
+        f->label = churn__grown(f->label, total, sizeof *f->label, &ok);
+        f->as_of = churn__grown(f->as_of, total, sizeof *f->as_of, &ok);
+        f->days = churn__grown(f->days, total, sizeof *f->days, &ok);
+        if (!ok)
             return 0;
-        f->cap_rows = cap;
+        f->cap_rows = total;
     }
     f->values = churn__dataset_next_rows(f->ds, total);
     for (size_t t = 0; t < f->n_chunks; t++) {

@@ -144,25 +144,16 @@ int churn__csv_add_chunk_rows(const fast *f, const chunk *c,
     return FAST_OK;
 }
 
-/* p resized to n elements of size bytes; p itself, with *ok cleared,
- * when out of memory. */
-static void *grown(void *p, size_t n, size_t size, int *ok)
-{
-    void *q = realloc(p, n * size);
-    if (!q)
-        *ok = 0;
-    return q ? q : p;
-}
-
 int churn__csv_own_rows(chunk *c, size_t n)
 {
     if (n > c->own_cap) {
         int ok = 1;
-        c->own.id = grown(c->own.id, n, sizeof *c->own.id, &ok);
-        c->own.id_len = grown(c->own.id_len, n, sizeof *c->own.id_len, &ok);
-        c->own.label = grown(c->own.label, n, sizeof *c->own.label, &ok);
-        c->own.as_of = grown(c->own.as_of, n, sizeof *c->own.as_of, &ok);
-        c->own.days = grown(c->own.days, n, sizeof *c->own.days, &ok);
+        c->own.id = churn__grown(c->own.id, n, sizeof *c->own.id, &ok);
+        c->own.id_len =
+            churn__grown(c->own.id_len, n, sizeof *c->own.id_len, &ok);
+        c->own.label = churn__grown(c->own.label, n, sizeof *c->own.label, &ok);
+        c->own.as_of = churn__grown(c->own.as_of, n, sizeof *c->own.as_of, &ok);
+        c->own.days = churn__grown(c->own.days, n, sizeof *c->own.days, &ok);
         if (!ok)
             return 0;
         c->own_cap = n;

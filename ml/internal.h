@@ -295,6 +295,11 @@ int churn__equal_nocase(const char *text, size_t len, const char *word);
 /* Duplicates s (NULL on out-of-memory or NULL input). */
 char *churn__strdup(const char *s);
 
+/* p resized to n elements of size bytes; p itself, unchanged, with *ok
+ * cleared, when out of memory: several arrays grown together are each
+ * kept, and freed as usual, whichever failed (grow.c). */
+void *churn__grown(void *p, size_t n, size_t size, int *ok);
+
 
 /* ------------------------------------------------- model file text I/O */
 

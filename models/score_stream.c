@@ -143,16 +143,11 @@ static int reserve_rows(part *p, size_t n)
     size_t cap = p->cap_all ? p->cap_all : 4096;
     while (cap < p->n_rows + n)
         cap *= 2;
-    ranked *all = realloc(p->all, cap * sizeof *all);
-    if (all)
-        p->all = all;
-    size_t *why_off = realloc(p->why_off, cap * sizeof *why_off);
-    if (why_off)
-        p->why_off = why_off;
-    size_t *id_off = realloc(p->id_off, cap * sizeof *id_off);
-    if (id_off)
-        p->id_off = id_off;
-    if (!all || !why_off || !id_off)
+    int ok = 1;
+    p->all = churn__grown(p->all, cap, sizeof *p->all, &ok);
+    p->why_off = churn__grown(p->why_off, cap, sizeof *p->why_off, &ok);
+    p->id_off = churn__grown(p->id_off, cap, sizeof *p->id_off, &ok);
+    if (!ok)
         return CHURN_ENOMEM;
     p->cap_all = cap;
     return CHURN_OK;
