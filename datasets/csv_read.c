@@ -428,9 +428,22 @@ static int open_pass(reader *r, churn_error *err)
                                 "file changed while being read");
 }
 
+/* Marks the columns named in names categorical, where the file has them
+ * and they must not be numeric. */
+static void mark_categorical(reader *r, const char *const *names, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        for (size_t j = 0; j < r->n_cols; j++)
+            if (!r->must_be_numeric[j] &&
+                strcmp(churn__strmap_key(r->header, r->col_field[j]),
+                       names[k]) == 0)
+                r->is_categorical[j] = 1;
+}
+
 int churn__csv_read_stream(const char *path, const churn_csv_opts *o,
                            const churn__csv_sink *sink,
-                           churn_dataset **columns)
+                           const char *const *categorical,
+                           size_t n_categorical, churn_dataset **columns)
 {
     *columns = NULL;
     reader r;
@@ -442,6 +455,8 @@ int churn__csv_read_stream(const char *path, const churn_csv_opts *o,
         rc = place_columns(&r, NULL);
     if (rc == CHURN_OK)
         rc = mark_kinds(&r, NULL);
+    if (rc == CHURN_OK)
+        mark_categorical(&r, categorical, n_categorical);
     if (rc == CHURN_OK && r.unique && r.id_field != NO_FIELD)
         rc = CHURN_EFORMAT; /* ids checked for repeats: not streamed */
     if (rc == CHURN_OK)

@@ -158,7 +158,11 @@ int churn__csv_read_fast(const reader *r, uint64_t offset,
                          churn_dataset **out);
 
 /* (csv_read.c) Reads path with the options o block by block through the
- * fast path, handing the rows to sink (see churn__csv_sink). CHURN_OK
+ * fast path, handing the rows to sink (see churn__csv_sink); the columns
+ * named in categorical (n_categorical of them) are read as categorical
+ * when the file has them and o does not say they are numeric (a model's
+ * categorical inputs: found only while reading, a text would stop the
+ * read). CHURN_OK
  * when the whole file went through: *columns is then a dataset with the file's columns
  * and levels but no rows. Anything else (a file the fast path declines,
  * quoted fields, a column that turns categorical, repeated ids checked,
@@ -166,6 +170,7 @@ int churn__csv_read_fast(const reader *r, uint64_t offset,
  * reads the file as a whole, which reports errors as always. */
 int churn__csv_read_stream(const char *path, const churn_csv_opts *o,
                            const churn__csv_sink *sink,
-                           churn_dataset **columns);
+                           const char *const *categorical,
+                           size_t n_categorical, churn_dataset **columns);
 
 #endif

@@ -9,8 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Makes room for `more` bytes after s->text_len in s->text. */
-static int reserve_text(churn_scores *s, size_t more)
+int churn__reserve_text(churn_scores *s, size_t more)
 {
     if (s->text_len + more <= s->text_cap)
         return CHURN_OK;
@@ -138,7 +137,7 @@ static int write_raw(churn__reasoner *w, size_t i, const double *raw,
     const churn_model *m = w->m;
     size_t d = churn__pipeline_n_inputs(m->pipe), len = 0;
     /* The longest reasons text and its NUL, written in place. */
-    if (reserve_text(part, CHURN__REASONS_TEXT) != CHURN_OK)
+    if (churn__reserve_text(part, CHURN__REASONS_TEXT) != CHURN_OK)
         return CHURN_ENOMEM;
     char *at = part->text + part->text_len;
     if (w->n_reasons > 0) {

@@ -179,17 +179,96 @@ static int append_ids(part *p, const churn_dataset *ds, size_t n,
     return CHURN_OK;
 }
 
-/* A full ranking's piece: every row's probability, reasons and id. */
+/* A block's rows explained by several threads (a file with categorical
+ * columns is read a block at a time, each block handed over on the
+ * calling thread): task t takes the t-th share of the rows, its reasons
+ * into a text of its own, appended to the part's in order afterwards. */
+typedef struct explain_job {
+    const stream_job *j;
+    part *p;
+    const churn_dataset *ds;
+    const churn__binding *bind;
+    size_t n, first, n_tasks;
+    churn_scores *texts; /* per task */
+    int *rc;             /* per task */
+} explain_job;
+
+static void share(const explain_job *x, size_t t, size_t *lo, size_t *hi)
+{
+    *lo = x->n / x->n_tasks * t;
+    *hi = t + 1 == x->n_tasks ? x->n : x->n / x->n_tasks * (t + 1);
+}
+
+static void explain_task(void *ctx, size_t t)
+{
+    explain_job *x = ctx;
+    const churn_model *m = x->j->m;
+    size_t lo, hi, d = churn_model_n_inputs(m);
+    churn__reasoner w;
+    int reasons_rc = churn__reasoner_init(&w, m, x->ds, x->bind, x->p->cols,
+                                          x->j->o->n_reasons,
+                                          x->j->o->by_input);
+    double *raw = malloc(CHURN__SCORE_BATCH * (d ? d : 1) * sizeof *raw);
+    int rc = raw ? CHURN_OK : CHURN_ENOMEM;
+    share(x, t, &lo, &hi);
+    if (rc == CHURN_OK)
+        rc = churn__explain_rows(&w, lo, hi, x->first, raw,
+                                 x->p->all + x->first + lo,
+                                 x->p->why_off + x->first + lo, &x->texts[t],
+                                 &reasons_rc, NULL);
+    churn__reasoner_clear(&w);
+    free(raw);
+    x->rc[t] = rc != CHURN_OK ? rc : reasons_rc;
+}
+
+/* The rows of a block in n_tasks threads (see explain_job). */
+static int explain_block(stream_job *j, part *p, const churn_dataset *ds,
+                         const churn__binding *bind, size_t n, size_t first,
+                         size_t n_tasks)
+{
+    explain_job x = {j, p, ds, bind, n, first, n_tasks,
+                     calloc(n_tasks, sizeof(churn_scores)),
+                     calloc(n_tasks, sizeof(int))};
+    int rc = x.texts && x.rc ? CHURN_OK : CHURN_ENOMEM;
+    if (rc == CHURN_OK)
+        churn__run_tasks(n_tasks, explain_task, &x);
+    for (size_t t = 0; rc == CHURN_OK && t < n_tasks; t++) {
+        size_t lo, hi, base = p->text.text_len, len = x.texts[t].text_len;
+        rc = x.rc[t];
+        if (rc == CHURN_OK)
+            rc = churn__reserve_text(&p->text, len);
+        if (rc != CHURN_OK)
+            break;
+        if (len)
+            memcpy(p->text.text + base, x.texts[t].text, len);
+        p->text.text_len += len;
+        share(&x, t, &lo, &hi);
+        for (size_t i = first + lo; i < first + hi; i++)
+            p->why_off[i] += base;
+    }
+    for (size_t t = 0; x.texts && t < n_tasks; t++)
+        free(x.texts[t].text);
+    free(x.texts);
+    free(x.rc);
+    return rc;
+}
+
+/* A full ranking's piece: every row's probability, reasons and id; in
+ * n_threads threads (0: as many as there are), a block worth it. */
 static int explain_all(stream_job *j, part *p, churn__reasoner *w,
-                       const churn_dataset *ds, size_t n, size_t first)
+                       const churn_dataset *ds, size_t n, size_t first,
+                       size_t n_threads)
 {
     size_t d = churn_model_n_inputs(j->m);
+    size_t n_tasks = n_threads ? n_threads : j->n_threads;
     int reasons_rc = CHURN_OK;
     if (!p->raw &&
         !(p->raw = malloc(CHURN__SCORE_BATCH * (d ? d : 1) * sizeof *p->raw)))
         return CHURN_ENOMEM;
     int rc = reserve_rows(p, n);
-    if (rc == CHURN_OK)
+    if (rc == CHURN_OK && n_tasks > 1 && n >= 4096)
+        rc = explain_block(j, p, ds, w->bind, n, first, n_tasks);
+    else if (rc == CHURN_OK)
         rc = churn__explain_rows(w, 0, n, first, p->raw, p->all + first,
                                  p->why_off + first, &p->text, &reasons_rc,
                                  NULL);
@@ -252,7 +331,7 @@ static int take_piece(void *ctx, size_t part_no, churn_dataset *ds,
                                   j->o->by_input);
     if (rc == CHURN_OK)
         rc = j->o->top ? keep_piece(j, p, &w, ds, n, first, n_threads)
-                       : explain_all(j, p, &w, ds, n, first);
+                       : explain_all(j, p, &w, ds, n, first, n_threads);
     if (started)
         churn__reasoner_clear(&w);
     churn__binding_free(bind);
@@ -463,10 +542,19 @@ static int stream(const churn_model *m, const char *path,
                     calloc(CHURN__CSV_MAX_THREADS, sizeof(part))};
     churn__csv_sink sink = {take_piece, &j};
     churn_scores *s = calloc(1, sizeof *s);
-    size_t base[CHURN__CSV_MAX_THREADS + 1];
-    int rc = j.parts && s ? CHURN_OK : CHURN_ENOMEM;
+    size_t base[CHURN__CSV_MAX_THREADS + 1], n_inputs = churn_model_n_inputs(m);
+    /* The model's categorical inputs are read as such from the start. */
+    const char **categorical = malloc((n_inputs ? n_inputs : 1) *
+                                      sizeof *categorical);
+    size_t n_categorical = 0;
+    for (size_t k = 0; categorical && k < n_inputs; k++)
+        if (churn_model_input_kind(m, k) == CHURN_CATEGORICAL)
+            categorical[n_categorical++] = churn_model_input_name(m, k);
+    int rc = j.parts && s && categorical ? CHURN_OK : CHURN_ENOMEM;
     if (rc == CHURN_OK)
-        rc = churn__csv_read_stream(path, co, &sink, columns);
+        rc = churn__csv_read_stream(path, co, &sink, categorical,
+                                    n_categorical, columns);
+    free(categorical);
     for (size_t t = 0; j.parts && t < CHURN__CSV_MAX_THREADS; t++)
         if (j.parts[t].rc == CHURN_ENOMEM)
             rc = CHURN_ENOMEM;

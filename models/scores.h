@@ -92,6 +92,10 @@ int churn__score_rows(churn_scores *s, const churn_model *m,
                       const size_t *cols, size_t n_reasons, int by_input,
                       ranked *all, size_t *off, churn_error *err);
 
+/* score_reasons.c: makes room for `more` bytes after s->text_len in
+ * s->text (the text grows by doubling). CHURN_OK or CHURN_ENOMEM. */
+int churn__reserve_text(churn_scores *s, size_t more);
+
 /* score_reasons.c: rows lo..hi-1 of w's dataset in one pass, the calling
  * thread's: all[i - lo] = {row0 + i, the probability of row i} (as
  * churn__score_probabilities gives it) and the row's reasons appended to

@@ -58,7 +58,8 @@ static size_t check_stream(const char *path, size_t threads)
     seen_part *parts = calloc(CHURN__CSV_MAX_THREADS, sizeof *parts);
     assert_non_null(parts);
     churn__csv_sink sink = {record, parts};
-    assert_int_equal(churn__csv_read_stream(path, o, &sink, &columns),
+    assert_int_equal(churn__csv_read_stream(path, o, &sink, NULL, 0,
+                                            &columns),
                      CHURN_OK);
     assert_int_equal(churn_dataset_n_rows(columns), 0);
     size_t row = 0, with_rows = 0;

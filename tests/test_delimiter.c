@@ -137,7 +137,7 @@ static size_t fast_rows(const char *text)
     size_t rows = 0;
     churn_dataset *columns = NULL;
     churn__csv_sink sink = {count_rows, &rows};
-    int rc = churn__csv_read_stream(path, o, &sink, &columns);
+    int rc = churn__csv_read_stream(path, o, &sink, NULL, 0, &columns);
     churn_dataset_free(columns);
     churn_csv_opts_free(o);
     return rc == CHURN_OK ? rows : (size_t)-1;

@@ -133,26 +133,27 @@ static void test_top_is_the_prefix_of_the_full_ranking(void **state)
     churn_dataset_free(ds);
 }
 
-/* A file streams (here with a categorical column: read block by block on
- * the calling thread): the top rows alone, or every row's ranking
+/* A file streams (here with a categorical column: read block by block,
+ * each block scored from the calling thread): the top rows alone, or every row's ranking
  * without the values, and a dataset of its columns without rows; a file
  * with quoted fields comes back whole for churn_score_dataset. All rank
  * alike. */
 static void test_score_csv_streams_or_hands_back_the_file(void **state)
 {
     (void)state;
-    churn_dataset *ds = make_data(3000);
+    const size_t n = 9000; /* a block of 9000 rows: explained in threads */
+    churn_dataset *ds = make_data(n);
     churn_train_opts *to = churn_train_opts_new();
     assert_int_equal(churn_train_opts_set_validation(to, 0), CHURN_OK);
     churn_model *m = NULL;
     assert_int_equal(churn_train(ds, to, &m, NULL), CHURN_OK);
     /* Numbers only: plan as 0/1 would change the model, so drop it by
      * writing the two numeric columns and plan as a declared category. */
-    char *text = malloc(3000 * 64 + 64), *quoted = malloc(3000 * 64 + 64);
+    char *text = malloc(n * 64 + 64), *quoted = malloc(n * 64 + 64);
     size_t at = 0, qat = 0;
     at += (size_t)snprintf(text, 64, "id,tickets,tenure_days,plan\n");
     qat += (size_t)snprintf(quoted, 64, "id,tickets,tenure_days,plan\n");
-    for (size_t i = 0; i < 3000; i++) {
+    for (size_t i = 0; i < n; i++) {
         double t = churn_dataset_value(ds, i, 1);
         const char *plan = churn_dataset_level(
             ds, 2, (size_t)churn_dataset_value(ds, i, 2));
@@ -180,14 +181,16 @@ static void test_score_csv_streams_or_hands_back_the_file(void **state)
     assert_int_equal(churn_score_csv(m, q, co, o, &whole, &none, NULL),
                      CHURN_OK);
     assert_null(none);
-    assert_int_equal(churn_dataset_n_rows(whole), 3000);
+    assert_int_equal(churn_dataset_n_rows(whole), n);
     assert_int_equal(churn_score_opts_set_top(o, 0), CHURN_OK);
     assert_int_equal(churn_score_dataset(m, whole, o, &ref, NULL), CHURN_OK);
     assert_prefix(ref, streamed, 25);
     churn_dataset_free(whole);
-    /* Without a top, every row, streamed as well. */
+    /* Without a top, every row, streamed as well (the block's reasons
+     * in 3 threads). */
     churn_scores *all = NULL;
     churn_dataset_free(cols);
+    assert_int_equal(churn_score_opts_set_threads(o, 3), CHURN_OK);
     assert_int_equal(churn_score_csv(m, plain, co, o, &cols, &all, NULL),
                      CHURN_OK);
     assert_non_null(all);
