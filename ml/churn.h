@@ -1019,8 +1019,8 @@ CHURN_API int churn_score_dataset(const churn_model *m,
  * the ranking churn_score_dataset would give, byte for byte, and *ds a
  * dataset with the file's columns but no rows. When the file cannot be
  * read that way (quoted fields; a column that turns out to be
- * categorical unless co declares it so; repeated ids checked; an error,
- * including no rows), *ds is the whole file as churn_dataset_read_csv
+ * categorical, unless co declares it so or m reads it as categorical;
+ * repeated ids checked; an error, including no rows), *ds is the whole file as churn_dataset_read_csv
  * reads it (or NULL and its error) and *out is NULL: score *ds with
  * churn_score_dataset. Free both. */
 CHURN_API int churn_score_csv(const churn_model *m, const char *path,
