@@ -1,0 +1,251 @@
+/* score_stream_all.c - the full ranking of a streamed file: each part
+ * keeps every row's probability, id and reasons text (never its values);
+ * once the file is read, the rows are ranked together and each rank
+ * points into its part's texts, which the result then owns: no text is
+ * copied. */
+#include "models/score_stream.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Makes room for n more rows in a full ranking's per-row arrays. */
+static int reserve_rows(part *p, size_t n)
+{
+    if (p->n_rows + n <= p->cap_all)
+        return CHURN_OK;
+    size_t cap = p->cap_all ? p->cap_all : 4096;
+    while (cap < p->n_rows + n)
+        cap *= 2;
+    int ok = 1;
+    p->all = churn__grown(p->all, cap, sizeof *p->all, &ok);
+    p->why_off = churn__grown(p->why_off, cap, sizeof *p->why_off, &ok);
+    p->id_off = churn__grown(p->id_off, cap, sizeof *p->id_off, &ok);
+    if (!ok)
+        return CHURN_ENOMEM;
+    p->cap_all = cap;
+    return CHURN_OK;
+}
+
+/* Appends the ids of ds's n rows to the part's ids, NUL-terminated, each
+ * one's offset in id_off (from row first on); none when the file has no
+ * ids. */
+static int append_ids(part *p, const churn_dataset *ds, size_t n,
+                      size_t first)
+{
+    for (size_t i = 0; churn_dataset_id_name(ds) && i < n; i++) {
+        const char *id = churn_dataset_id(ds, i);
+        size_t len = strlen(id) + 1;
+        if (p->ids_len + len > p->ids_cap) {
+            size_t cap = p->ids_cap ? p->ids_cap * 2 : 65536;
+            while (cap < p->ids_len + len)
+                cap *= 2;
+            char *ids = realloc(p->ids, cap);
+            if (!ids)
+                return CHURN_ENOMEM;
+            p->ids = ids;
+            p->ids_cap = cap;
+        }
+        memcpy(p->ids + p->ids_len, id, len);
+        p->id_off[first + i] = p->ids_len;
+        p->ids_len += len;
+    }
+    return CHURN_OK;
+}
+
+/* A block's rows explained by several threads (a file with categorical
+ * columns is read a block at a time, each block handed over on the
+ * calling thread): task t takes the t-th share of the rows, its reasons
+ * into a text of its own, appended to the part's in order afterwards. */
+typedef struct explain_job {
+    const stream_job *j;
+    part *p;
+    const churn_dataset *ds;
+    const churn__binding *bind;
+    size_t n, first, n_tasks;
+    churn_scores *texts; /* per task */
+    int *rc;             /* per task */
+} explain_job;
+
+static void share(const explain_job *x, size_t t, size_t *lo, size_t *hi)
+{
+    *lo = x->n / x->n_tasks * t;
+    *hi = t + 1 == x->n_tasks ? x->n : x->n / x->n_tasks * (t + 1);
+}
+
+static void explain_task(void *ctx, size_t t)
+{
+    explain_job *x = ctx;
+    const churn_model *m = x->j->m;
+    size_t lo, hi, d = churn_model_n_inputs(m);
+    churn__reasoner w;
+    int reasons_rc = churn__reasoner_init(&w, m, x->ds, x->bind, x->p->cols,
+                                          x->j->o->n_reasons,
+                                          x->j->o->by_input);
+    double *raw = malloc(CHURN__SCORE_BATCH * (d ? d : 1) * sizeof *raw);
+    int rc = raw ? CHURN_OK : CHURN_ENOMEM;
+    share(x, t, &lo, &hi);
+    if (rc == CHURN_OK)
+        rc = churn__explain_rows(&w, lo, hi, x->first, raw,
+                                 x->p->all + x->first + lo,
+                                 x->p->why_off + x->first + lo, &x->texts[t],
+                                 &reasons_rc, NULL);
+    churn__reasoner_clear(&w);
+    free(raw);
+    x->rc[t] = rc != CHURN_OK ? rc : reasons_rc;
+}
+
+/* The rows of a block in n_tasks threads (see explain_job). */
+static int explain_block(stream_job *j, part *p, const churn_dataset *ds,
+                         const churn__binding *bind, size_t n, size_t first,
+                         size_t n_tasks)
+{
+    explain_job x = {j, p, ds, bind, n, first, n_tasks,
+                     calloc(n_tasks, sizeof(churn_scores)),
+                     calloc(n_tasks, sizeof(int))};
+    int rc = x.texts && x.rc ? CHURN_OK : CHURN_ENOMEM;
+    if (rc == CHURN_OK)
+        churn__run_tasks(n_tasks, explain_task, &x);
+    for (size_t t = 0; rc == CHURN_OK && t < n_tasks; t++) {
+        size_t lo, hi, base = p->text.text_len, len = x.texts[t].text_len;
+        rc = x.rc[t];
+        if (rc == CHURN_OK)
+            rc = churn__reserve_text(&p->text, len);
+        if (rc != CHURN_OK)
+            break;
+        if (len)
+            memcpy(p->text.text + base, x.texts[t].text, len);
+        p->text.text_len += len;
+        share(&x, t, &lo, &hi);
+        for (size_t i = first + lo; i < first + hi; i++)
+            p->why_off[i] += base;
+    }
+    for (size_t t = 0; x.texts && t < n_tasks; t++)
+        free(x.texts[t].text);
+    free(x.texts);
+    free(x.rc);
+    return rc;
+}
+
+/* A full ranking's piece: every row's probability, reasons and id; in
+ * n_threads threads (0: as many as there are), a block worth it. */
+int churn__stream_explain_all(stream_job *j, part *p, churn__reasoner *w,
+                              const churn_dataset *ds, size_t n, size_t first,
+                              size_t n_threads)
+{
+    size_t d = churn_model_n_inputs(j->m);
+    size_t n_tasks = n_threads ? n_threads : j->n_threads;
+    int reasons_rc = CHURN_OK;
+    if (!p->raw &&
+        !(p->raw = malloc(CHURN__SCORE_BATCH * (d ? d : 1) * sizeof *p->raw)))
+        return CHURN_ENOMEM;
+    int rc = reserve_rows(p, n);
+    if (rc == CHURN_OK && n_tasks > 1 && n >= 4096)
+        rc = explain_block(j, p, ds, w->bind, n, first, n_tasks);
+    else if (rc == CHURN_OK)
+        rc = churn__explain_rows(w, 0, n, first, p->raw, p->all + first,
+                                 p->why_off + first, &p->text, &reasons_rc,
+                                 NULL);
+    if (rc == CHURN_OK)
+        rc = reasons_rc;
+    if (rc == CHURN_OK)
+        rc = append_ids(p, ds, n, first);
+    for (size_t i = 0; rc == CHURN_OK && i < n; i++)
+        p->n_high += p->all[first + i].prob >= j->o->high;
+    return rc;
+}
+
+/* Where the id of row g (its number, g + 1) starts among the numbers
+ * 1, 2, ... written one after another, each NUL-terminated. */
+static size_t number_offset(size_t g)
+{
+    size_t at = 0, width = 1, first = 0; /* rows first.. have width digits */
+    for (size_t next = 9; g >= first + next; next *= 10, width++) {
+        at += next * (width + 1);
+        first += next;
+    }
+    return at + (g - first) * (width + 1);
+}
+
+/* The ids of a file without an id column: its row numbers, 1 to n. */
+static char *number_ids(size_t n)
+{
+    size_t bytes = number_offset(n) + 1;
+    char *ids = malloc(bytes);
+    for (size_t i = 0, at = 0; ids && i < n; i++)
+        at += (size_t)snprintf(ids + at, bytes - at, "%zu", i + 1) + 1;
+    return ids;
+}
+
+/* What the threads filling a full ranking's ranks share. */
+typedef struct fill_job {
+    const stream_job *j;
+    const size_t *base; /* rows before each part */
+    size_t n_parts, n_tasks;
+    churn_scores *s;
+    char **why, **ids;  /* each part's texts; ids NULL: row numbers */
+} fill_job;
+
+/* Task t: the tiers, ids and reasons of its share of the ranks, each
+ * pointing into its part's texts. */
+static void fill_task(void *ctx, size_t t)
+{
+    fill_job *f = ctx;
+    churn_scores *s = f->s;
+    size_t lo = s->n / f->n_tasks * t;
+    size_t hi = t + 1 == f->n_tasks ? s->n : s->n / f->n_tasks * (t + 1);
+    for (size_t r = lo; r < hi; r++) {
+        size_t g = s->order[r].row, p = 0, top = f->n_parts;
+        while (top - p > 1) { /* the part holding row g */
+            size_t mid = (p + top) / 2;
+            if (f->base[mid] <= g)
+                p = mid;
+            else
+                top = mid;
+        }
+        const part *pt = &f->j->parts[p];
+        size_t i = g - f->base[p];
+        s->tiers[r] = churn__tier(f->j->o, s->order[r].prob);
+        s->reasons[r] = f->why[p] + pt->why_off[i];
+        s->ids[r] = f->ids ? f->ids[p] + pt->id_off[i]
+                           : s->id_text + number_offset(g);
+    }
+}
+
+/* The full ranking from the parts' rows: numbered in the file and ranked
+ * together, each rank pointing at its id and reasons in its part's
+ * texts, which s then owns. */
+int churn__stream_build_full(stream_job *j, const size_t *base, size_t n_parts,
+                             churn_scores *s)
+{
+    size_t n = base[n_parts];
+    int have_ids = 0;
+    for (size_t t = 0; t < n_parts; t++)
+        have_ids |= j->parts[t].ids != NULL;
+    s->order = malloc(n * sizeof *s->order);
+    s->tiers = malloc(n * sizeof *s->tiers);
+    s->ids = malloc(n * sizeof *s->ids);
+    s->reasons = malloc(n * sizeof *s->reasons);
+    s->blocks = calloc(2 * n_parts, sizeof *s->blocks);
+    if (!have_ids)
+        s->id_text = number_ids(n);
+    if (!s->order || !s->tiers || !s->ids || !s->reasons || !s->blocks ||
+        (!have_ids && !s->id_text))
+        return CHURN_ENOMEM;
+    /* The parts' texts become s's: why in blocks 0..n_parts-1, ids after. */
+    for (size_t t = 0; t < n_parts; t++) {
+        part *p = &j->parts[t];
+        s->blocks[t] = p->text.text;
+        s->blocks[n_parts + t] = p->ids;
+        p->text.text = NULL;
+        p->ids = NULL;
+        for (size_t i = 0; i < p->n_rows; i++)
+            s->order[base[t] + i] = (ranked){base[t] + i, p->all[i].prob};
+    }
+    s->n_blocks = 2 * n_parts;
+    s->n = churn__rank_rows(s->order, n, 0, j->n_threads);
+    fill_job f = {j, base, n_parts, n < 4096 || j->n_threads < 2 ? 1 : 2, s,
+                  s->blocks, have_ids ? s->blocks + n_parts : NULL};
+    churn__run_tasks(f.n_tasks, fill_task, &f);
+    return CHURN_OK;
+}
