@@ -282,10 +282,10 @@ static int attempt(fast *f, uint64_t offset, size_t n_threads,
     /* Level codes must follow the file's order: categorical columns
      * are read a block at a time into one dataset; without them, a
      * stream is read in parts (csv_split.c). */
-    f->direct = f->r->sink && f->r->n_cols > 0 &&
-                !memchr(f->cat, 1, f->r->n_cols);
+    f->in_parts = f->r->sink && f->r->n_cols > 0 &&
+                  !memchr(f->cat, 1, f->r->n_cols);
     int rc = churn__csv_create_dataset(&kinds, &f->ds, NULL);
-    for (size_t t = 0; f->direct && rc == CHURN_OK && t < n_threads; t++)
+    for (size_t t = 0; f->in_parts && rc == CHURN_OK && t < n_threads; t++)
         rc = churn__csv_create_dataset(&kinds, &f->chunks[t].ds, NULL);
     int status = rc == CHURN_OK        ? FAST_OK
                  : rc == CHURN_ENOMEM ? FAST_NOMEM
@@ -293,9 +293,10 @@ static int attempt(fast *f, uint64_t offset, size_t n_threads,
     f->rows_done = 0;
     int fd = status == FAST_OK ? open(f->r->path, O_RDONLY) : -1;
     if (status == FAST_OK)
-        status = fd < 0     ? FAST_DECLINE
-                 : f->direct ? churn__csv_read_split(f, fd, offset, n_threads)
-                             : read_blocks(f, fd, offset, n_threads);
+        status = fd < 0        ? FAST_DECLINE
+                 : f->in_parts ? churn__csv_read_split(f, fd, offset,
+                                                       n_threads)
+                               : read_blocks(f, fd, offset, n_threads);
     if (fd >= 0)
         close(fd);
     if (status == FAST_OK)

@@ -49,7 +49,7 @@ typedef struct chunk {
 /* One read of the file (an attempt with given kinds). */
 typedef struct fast {
     const reader *r;
-    int direct;                /* a streamed read in parts: csv_split.c */
+    int in_parts;              /* a streamed read in parts: csv_split.c */
     const size_t *role;        /* per field */
     unsigned char *cat;        /* per column: categorical in this attempt */
     churn_dataset *ds;

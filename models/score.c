@@ -84,8 +84,7 @@ void churn_scores_free(churn_scores *s)
     free(s);
 }
 
-/* Allocates the per-rank arrays of s for n rows (s->order unless set). */
-static int alloc_scores(churn_scores *s, size_t n)
+int churn__scores_alloc(churn_scores *s, size_t n)
 {
     size_t m = n ? n : 1;
     if (!s->order)
@@ -220,7 +219,7 @@ int churn_score_dataset(const churn_model *m, const churn_dataset *ds,
         goto done;
     }
     rc = full ? churn__score_rows(s, m, ds, bind, cols, o->n_reasons,
-                                  o->by_input, all, off_row, err)
+                                  o->by_input, 0, all, off_row, err)
               : churn__score_probabilities(m, ds, bind, n_threads, all, err);
     if (rc == CHURN_ENOMEM)
         goto done;
@@ -232,7 +231,7 @@ int churn_score_dataset(const churn_model *m, const churn_dataset *ds,
         s->order = all;
         all = NULL;
     }
-    rc = alloc_scores(s, s->n);
+    rc = churn__scores_alloc(s, s->n);
     if (rc == CHURN_OK)
         rc = fill_ranks(s, all ? all : s->order, n, ds, o, off_row);
     if (rc != CHURN_OK)

@@ -190,15 +190,11 @@ static int merge(const unsigned char *all, const size_t *lens, int size,
     if (rc == CHURN_OK) {
         m->n = n;
         m->n_threads = churn__online_cores();
-        m->order = malloc((n ? n : 1) * sizeof *m->order);
-        m->tiers = malloc((n ? n : 1) * sizeof *m->tiers);
-        m->ids = malloc((n ? n : 1) * sizeof *m->ids);
-        m->reasons = malloc((n ? n : 1) * sizeof *m->reasons);
+        rc = churn__scores_alloc(m, n);
         m->id_text = malloc(id_bytes);
         m->text = malloc(why_bytes);
         m->text_cap = why_bytes;
-        if (!m->order || !m->tiers || !m->ids || !m->reasons ||
-            !m->id_text || !m->text)
+        if (!m->id_text || !m->text)
             rc = CHURN_ENOMEM;
     }
     for (size_t i = n_heap; i-- > 0;)

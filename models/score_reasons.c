@@ -190,6 +190,7 @@ typedef struct reason_job {
     int by_input;
     const ranked *order; /* by rank: the rows; NULL: by row */
     ranked *all;         /* by row: gets each row's probability */
+    size_t row0;         /* by row: the number of the dataset's first */
     size_t *off;
     churn_scores *parts; /* per task: only its text is used */
     int *rc, *reasons_rc;
@@ -260,7 +261,7 @@ static void row_task(void *ctx, size_t t)
     int rc = raw ? CHURN_OK : CHURN_ENOMEM;
     task_share(j, t, &lo, &hi);
     if (rc == CHURN_OK)
-        rc = churn__explain_rows(&w, lo, hi, 0, raw, j->all + lo,
+        rc = churn__explain_rows(&w, lo, hi, j->row0, raw, j->all + lo,
                                  j->off + lo, &j->parts[t], &reasons_rc,
                                  &j->errs[t]);
     churn__reasoner_clear(&w);
@@ -269,64 +270,35 @@ static void row_task(void *ctx, size_t t)
     j->reasons_rc[t] = reasons_rc;
 }
 
-/* Joins the n malloc'd texts (texts[t]: lens[t] bytes) in order into
- * one, returned: the first grows into the whole and the others are
- * freed, every texts[t] then NULL; base[t] gets where text t landed.
- * NULL when out of memory, the texts untouched. */
-static char *join_texts(char **texts, const size_t *lens, size_t n,
-                        size_t *base)
-{
-    size_t total = 0;
-    for (size_t t = 0; t < n; t++)
-        total += lens[t];
-    /* The first text grows into the whole, and each other is freed once
-     * copied: one copy fewer, and never all the text twice in memory. */
-    char *all = realloc(n ? texts[0] : NULL, total ? total : 1);
-    if (!all)
-        return NULL;
-    for (size_t t = 0, at = 0; t < n; t++) {
-        if (t > 0 && lens[t])
-            memcpy(all + at, texts[t], lens[t]);
-        if (t > 0)
-            free(texts[t]);
-        texts[t] = NULL;
-        base[t] = at;
-        at += lens[t];
-    }
-    return all;
-}
-
 /* Joins the tasks' texts in order into s->text, each task's offsets in
  * j->off moved by where its text lands. */
 static int join_parts(reason_job *j, churn_scores *s)
 {
-    size_t n = j->n_tasks;
-    char **texts = malloc(n * sizeof *texts);
-    size_t *lens = calloc(n, sizeof *lens), *base = calloc(n, sizeof *base);
-    char *text = NULL;
-    if (texts && lens && base) {
-        for (size_t t = 0; t < n; t++) {
-            texts[t] = j->parts[t].text;
-            lens[t] = j->parts[t].text_len;
-        }
-        text = join_texts(texts, lens, n, base);
-    }
-    for (size_t t = 0; text && t < n; t++) {
-        size_t lo, hi;
+    size_t total = 0;
+    for (size_t t = 0; t < j->n_tasks; t++)
+        total += j->parts[t].text_len;
+    /* The first share's text grows into the whole, and each other share
+     * is freed once copied: one copy fewer, and never all the text twice
+     * in memory. */
+    char *text = realloc(j->parts[0].text, total ? total : 1);
+    if (!text)
+        return CHURN_ENOMEM;
+    j->parts[0].text = NULL;
+    s->text = text;
+    s->text_len = j->parts[0].text_len;
+    for (size_t t = 1; t < j->n_tasks; t++) {
+        size_t base = s->text_len, lo, hi;
+        if (j->parts[t].text_len)
+            memcpy(s->text + base, j->parts[t].text, j->parts[t].text_len);
+        s->text_len += j->parts[t].text_len;
+        free(j->parts[t].text);
         j->parts[t].text = NULL;
         task_share(j, t, &lo, &hi);
         for (size_t r = lo; r < hi; r++)
-            j->off[r] += base[t];
-        s->text_len += j->parts[t].text_len;
+            j->off[r] += base;
     }
-    if (text) {
-        s->text = text;
-        s->text_cap = s->text_len ? s->text_len : 1;
-    }
-    free(texts);
-    free(lens);
-    free(base);
-    return text ? CHURN_OK : CHURN_ENOMEM;
+    s->text_cap = total;
+    return CHURN_OK;
 }
 
 /* Runs fn in n_tasks threads over j, then joins their texts into s.
@@ -388,12 +360,13 @@ int churn__score_reasons_ranked(churn_scores *s, const churn_model *m,
 int churn__score_rows(churn_scores *s, const churn_model *m,
                       const churn_dataset *ds, const churn__binding *bind,
                       const size_t *cols, size_t n_reasons, int by_input,
-                      ranked *all, size_t *off, churn_error *err)
+                      size_t row0, ranked *all, size_t *off,
+                      churn_error *err)
 {
     size_t n = churn_dataset_n_rows(ds);
     reason_job j = {.m = m, .ds = ds, .bind = bind, .cols = cols,
                     .n_reasons = n_reasons, .n = n, .by_input = by_input,
-                    .all = all, .off = off};
+                    .all = all, .row0 = row0, .off = off};
     size_t n_tasks = n < 4096 || s->n_threads < 1 ? 1 : s->n_threads;
     return run_job(&j, n_tasks, row_task, s, err);
 }

@@ -79,7 +79,7 @@ static void part_free(part *p)
     free(p->all);
     free(p->why_off);
     free(p->id_off);
-    free(p->ids);
+    free(p->ids.text);
 }
 
 /* Streams path into the parts, then ranks: CHURN_OK with *out and

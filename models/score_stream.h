@@ -32,8 +32,7 @@ typedef struct part {
      * in text and of the id in ids. */
     ranked *all;
     size_t *why_off, *id_off, cap_all;
-    char *ids;
-    size_t ids_len, ids_cap;
+    churn_scores ids; /* a full ranking: the ids, NUL-terminated */
     int rc;
 } part;
 

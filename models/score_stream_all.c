@@ -36,116 +36,56 @@ static int append_ids(part *p, const churn_dataset *ds, size_t n,
     for (size_t i = 0; churn_dataset_id_name(ds) && i < n; i++) {
         const char *id = churn_dataset_id(ds, i);
         size_t len = strlen(id) + 1;
-        if (p->ids_len + len > p->ids_cap) {
-            size_t cap = p->ids_cap ? p->ids_cap * 2 : 65536;
-            while (cap < p->ids_len + len)
-                cap *= 2;
-            char *ids = realloc(p->ids, cap);
-            if (!ids)
-                return CHURN_ENOMEM;
-            p->ids = ids;
-            p->ids_cap = cap;
-        }
-        memcpy(p->ids + p->ids_len, id, len);
-        p->id_off[first + i] = p->ids_len;
-        p->ids_len += len;
+        if (churn__reserve_text(&p->ids, len) != CHURN_OK)
+            return CHURN_ENOMEM;
+        memcpy(p->ids.text + p->ids.text_len, id, len);
+        p->id_off[first + i] = p->ids.text_len;
+        p->ids.text_len += len;
     }
     return CHURN_OK;
 }
 
-/* A block's rows explained by several threads (a file with categorical
+/* A block's rows explained by all the threads (a file with categorical
  * columns is read a block at a time, each block handed over on the
- * calling thread): task t takes the t-th share of the rows, its reasons
- * into a text of its own, appended to the part's in order afterwards. */
-typedef struct explain_job {
-    const stream_job *j;
-    part *p;
-    const churn_dataset *ds;
-    const churn__binding *bind;
-    size_t n, first, n_tasks;
-    churn_scores *texts; /* per task */
-    int *rc;             /* per task */
-} explain_job;
-
-static void share(const explain_job *x, size_t t, size_t *lo, size_t *hi)
-{
-    *lo = x->n / x->n_tasks * t;
-    *hi = t + 1 == x->n_tasks ? x->n : x->n / x->n_tasks * (t + 1);
-}
-
-static void explain_task(void *ctx, size_t t)
-{
-    explain_job *x = ctx;
-    const churn_model *m = x->j->m;
-    size_t lo, hi, d = churn_model_n_inputs(m);
-    churn__reasoner w;
-    int reasons_rc = churn__reasoner_init(&w, m, x->ds, x->bind, x->p->cols,
-                                          x->j->o->n_reasons,
-                                          x->j->o->by_input);
-    double *raw = malloc(CHURN__SCORE_BATCH * (d ? d : 1) * sizeof *raw);
-    int rc = raw ? CHURN_OK : CHURN_ENOMEM;
-    share(x, t, &lo, &hi);
-    if (rc == CHURN_OK)
-        rc = churn__explain_rows(&w, lo, hi, x->first, raw,
-                                 x->p->all + x->first + lo,
-                                 x->p->why_off + x->first + lo, &x->texts[t],
-                                 &reasons_rc, NULL);
-    churn__reasoner_clear(&w);
-    free(raw);
-    x->rc[t] = rc != CHURN_OK ? rc : reasons_rc;
-}
-
-/* The rows of a block in n_tasks threads (see explain_job). */
+ * calling thread): scored as churn_score_dataset scores a dataset, the
+ * block's text then appended to the part's. */
 static int explain_block(stream_job *j, part *p, const churn_dataset *ds,
-                         const churn__binding *bind, size_t n, size_t first,
-                         size_t n_tasks)
+                         const churn__binding *bind, size_t n, size_t first)
 {
-    explain_job x = {j, p, ds, bind, n, first, n_tasks,
-                     calloc(n_tasks, sizeof(churn_scores)),
-                     calloc(n_tasks, sizeof(int))};
-    int rc = x.texts && x.rc ? CHURN_OK : CHURN_ENOMEM;
+    churn_scores block = {.n_threads = j->n_threads};
+    size_t base = p->text.text_len;
+    int rc = churn__score_rows(&block, j->m, ds, bind, p->cols,
+                               j->o->n_reasons, j->o->by_input, first,
+                               p->all + first, p->why_off + first, NULL);
     if (rc == CHURN_OK)
-        churn__run_tasks(n_tasks, explain_task, &x);
-    for (size_t t = 0; rc == CHURN_OK && t < n_tasks; t++) {
-        size_t lo, hi, base = p->text.text_len, len = x.texts[t].text_len;
-        rc = x.rc[t];
-        if (rc == CHURN_OK)
-            rc = churn__reserve_text(&p->text, len);
-        if (rc != CHURN_OK)
-            break;
-        if (len)
-            memcpy(p->text.text + base, x.texts[t].text, len);
-        p->text.text_len += len;
-        share(&x, t, &lo, &hi);
-        for (size_t i = first + lo; i < first + hi; i++)
-            p->why_off[i] += base;
+        rc = churn__reserve_text(&p->text, block.text_len);
+    if (rc == CHURN_OK && block.text_len) {
+        memcpy(p->text.text + base, block.text, block.text_len);
+        p->text.text_len += block.text_len;
     }
-    for (size_t t = 0; x.texts && t < n_tasks; t++)
-        free(x.texts[t].text);
-    free(x.texts);
-    free(x.rc);
+    for (size_t i = first; rc == CHURN_OK && i < first + n; i++)
+        p->why_off[i] += base;
+    free(block.text);
     return rc;
 }
 
 /* A full ranking's piece: every row's probability, reasons and id; in
- * n_threads threads (0: as many as there are), a block worth it. */
+ * this thread (n_threads 1: a part's piece) or in all (0: a block). */
 int churn__stream_explain_all(stream_job *j, part *p, churn__reasoner *w,
                               const churn_dataset *ds, size_t n, size_t first,
                               size_t n_threads)
 {
     size_t d = churn_model_n_inputs(j->m);
-    size_t n_tasks = n_threads ? n_threads : j->n_threads;
-    int reasons_rc = CHURN_OK;
-    if (!p->raw &&
+    int reasons_rc = CHURN_OK, rc = reserve_rows(p, n);
+    if (rc == CHURN_OK && n_threads != 0 && !p->raw &&
         !(p->raw = malloc(CHURN__SCORE_BATCH * (d ? d : 1) * sizeof *p->raw)))
-        return CHURN_ENOMEM;
-    int rc = reserve_rows(p, n);
-    if (rc == CHURN_OK && n_tasks > 1 && n >= 4096)
-        rc = explain_block(j, p, ds, w->bind, n, first, n_tasks);
-    else if (rc == CHURN_OK)
-        rc = churn__explain_rows(w, 0, n, first, p->raw, p->all + first,
-                                 p->why_off + first, &p->text, &reasons_rc,
-                                 NULL);
+        rc = CHURN_ENOMEM;
+    if (rc == CHURN_OK)
+        rc = n_threads == 0
+                 ? explain_block(j, p, ds, w->bind, n, first)
+                 : churn__explain_rows(w, 0, n, first, p->raw,
+                                       p->all + first, p->why_off + first,
+                                       &p->text, &reasons_rc, NULL);
     if (rc == CHURN_OK)
         rc = reasons_rc;
     if (rc == CHURN_OK)
@@ -221,24 +161,20 @@ int churn__stream_build_full(stream_job *j, const size_t *base, size_t n_parts,
     size_t n = base[n_parts];
     int have_ids = 0;
     for (size_t t = 0; t < n_parts; t++)
-        have_ids |= j->parts[t].ids != NULL;
-    s->order = malloc(n * sizeof *s->order);
-    s->tiers = malloc(n * sizeof *s->tiers);
-    s->ids = malloc(n * sizeof *s->ids);
-    s->reasons = malloc(n * sizeof *s->reasons);
+        have_ids |= j->parts[t].ids.text != NULL;
+    int rc = churn__scores_alloc(s, n);
     s->blocks = calloc(2 * n_parts, sizeof *s->blocks);
     if (!have_ids)
         s->id_text = number_ids(n);
-    if (!s->order || !s->tiers || !s->ids || !s->reasons || !s->blocks ||
-        (!have_ids && !s->id_text))
+    if (rc != CHURN_OK || !s->blocks || (!have_ids && !s->id_text))
         return CHURN_ENOMEM;
     /* The parts' texts become s's: why in blocks 0..n_parts-1, ids after. */
     for (size_t t = 0; t < n_parts; t++) {
         part *p = &j->parts[t];
         s->blocks[t] = p->text.text;
-        s->blocks[n_parts + t] = p->ids;
+        s->blocks[n_parts + t] = p->ids.text;
         p->text.text = NULL;
-        p->ids = NULL;
+        p->ids.text = NULL;
         for (size_t i = 0; i < p->n_rows; i++)
             s->order[base[t] + i] = (ranked){base[t] + i, p->all[i].prob};
     }

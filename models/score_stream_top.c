@@ -145,16 +145,11 @@ int churn__stream_build_top(stream_job *j, const size_t *base, size_t n_parts,
         why_bytes += strlen(all[r].why) + 1;
     }
     s->n = keep;
-    s->order = malloc((keep ? keep : 1) * sizeof *s->order);
-    s->tiers = malloc((keep ? keep : 1) * sizeof *s->tiers);
-    s->ids = malloc((keep ? keep : 1) * sizeof *s->ids);
-    s->reasons = malloc((keep ? keep : 1) * sizeof *s->reasons);
+    int rc = churn__scores_alloc(s, keep);
     s->id_text = malloc(id_bytes);
     s->text = malloc(why_bytes);
-    int rc = s->order && s->tiers && s->ids && s->reasons && s->id_text &&
-                     s->text
-                 ? CHURN_OK
-                 : CHURN_ENOMEM;
+    if (!s->id_text || !s->text)
+        rc = CHURN_ENOMEM;
     s->text_cap = why_bytes;
     for (size_t r = 0, at = 0; rc == CHURN_OK && r < keep; r++) {
         const kept *e = &all[r];

@@ -83,14 +83,15 @@ int churn__score_reasons_ranked(churn_scores *s, const churn_model *m,
                                 const size_t *cols, size_t n_reasons,
                                 int by_input);
 /* score_reasons.c: for a full ranking, every row's probability (all[i] =
- * {i, p}, as churn__score_probabilities gives it) and reasons (into
- * s->text at off[i]) in one pass in row order, in s->n_threads threads.
- * CHURN_OK, a model's error (err says why) or CHURN_ENOMEM (err not
- * set). */
+ * {row0 + i, p}, as churn__score_probabilities gives it) and reasons
+ * (into s->text, empty before, at off[i]) in one pass in row order, in
+ * s->n_threads threads. CHURN_OK, a model's error (err says why) or
+ * CHURN_ENOMEM (err not set). */
 int churn__score_rows(churn_scores *s, const churn_model *m,
                       const churn_dataset *ds, const churn__binding *bind,
                       const size_t *cols, size_t n_reasons, int by_input,
-                      ranked *all, size_t *off, churn_error *err);
+                      size_t row0, ranked *all, size_t *off,
+                      churn_error *err);
 
 /* score_reasons.c: makes room for `more` bytes after s->text_len in
  * s->text (the text grows by doubling). CHURN_OK or CHURN_ENOMEM. */
@@ -113,6 +114,10 @@ int churn__explain_rows(churn__reasoner *w, size_t lo, size_t hi,
 /* score_rank.c: the tier of probability p under o's thresholds (a static
  * string). */
 const char *churn__tier(const churn_score_opts *o, double p);
+
+/* score.c: allocates the per-rank arrays of s for n ranks: order (unless
+ * set), tiers, ids, reasons. CHURN_OK or CHURN_ENOMEM (free s as usual). */
+int churn__scores_alloc(churn_scores *s, size_t n);
 
 /* Highest probability first; equal ones keep input order (a total order:
  * row numbers differ). */
