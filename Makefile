@@ -203,6 +203,7 @@ sanitize:
 # (tests/faults/interpose.c), which reaches those inside GSL, jansson and
 # the C library too, and lists what it leaves out (libsvm, XGBoost).
 FAULT_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup \
+              -Wl,--wrap=aligned_alloc \
               -Wl,--wrap=getline,--wrap=open_memstream
 FAULT_SRC  := tests/faults/faults.c tests/faults/faults.h \
               tests/helpers/thread_comm.c

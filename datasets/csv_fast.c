@@ -177,7 +177,7 @@ static int hand_over(fast *f)
 {
     const churn__csv_sink *sink = f->r->sink;
     size_t n = churn_dataset_n_rows(f->ds);
-    int stop = sink->take(sink->ctx, 0, f->ds, f->rows_done, 0) != 0;
+    int stop = sink->take(sink->ctx, 0, f->ds, f->rows_done, 0, 0) != 0;
     f->rows_done += n;
     churn__dataset_clear_rows(f->ds);
     return stop ? FAST_DECLINE : FAST_OK;

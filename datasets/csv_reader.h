@@ -63,9 +63,11 @@ typedef struct reader {
  * nonzero return stops the read (CHURN_EFORMAT). */
 typedef struct churn__csv_sink {
     /* n_threads: how many threads take may use itself (0: as many as it
-     * likes). */
+     * likes). part_rows: the part's rows in all as its bytes read so far
+     * foretell them (exact at its last piece), for a sink that keeps
+     * every row to size its buffers once; 0 when not known. */
     int (*take)(void *ctx, size_t part, churn_dataset *ds, size_t first,
-                size_t n_threads);
+                size_t n_threads, size_t part_rows);
     void *ctx;
 } churn__csv_sink;
 

@@ -77,11 +77,21 @@ static int first_line_start(int fd, uint64_t *pos)
     }
 }
 
+/* The rows of a part of part_bytes bytes, foretold from the first rows
+ * and the done bytes they took. */
+static size_t foretold_rows(size_t rows, uint64_t done, uint64_t part_bytes)
+{
+    if (done == 0 || done >= part_bytes)
+        return rows;
+    return (size_t)((double)rows * (double)part_bytes / (double)done);
+}
+
 /* Parses the whole lines [begin, end) into the part's dataset and hands
  * it to the sink a piece (at most PIECE_ROWS rows) at a time; *rows
- * counts the part's rows so far. A FAST_ status. */
+ * counts the part's rows so far, *done its bytes (of part_bytes) before
+ * begin. A FAST_ status. */
 static int parse_lines(fast *f, size_t t, const char *begin, const char *end,
-                       size_t *rows)
+                       size_t *rows, uint64_t done, uint64_t part_bytes)
 {
     chunk *c = &f->chunks[t];
     const churn__csv_sink *sink = f->r->sink;
@@ -95,7 +105,10 @@ static int parse_lines(fast *f, size_t t, const char *begin, const char *end,
             c->status = churn__csv_add_chunk_rows(f, c, c->ds);
         if (c->status != FAST_OK)
             return c->status == FAST_RESTART ? FAST_DECLINE : c->status;
-        if (c->n_rows && sink->take(sink->ctx, t, c->ds, *rows, 1) != 0)
+        size_t part_rows = foretold_rows(
+            *rows + c->n_rows, done + (uint64_t)(c->rest - begin), part_bytes);
+        if (c->n_rows &&
+            sink->take(sink->ctx, t, c->ds, *rows, 1, part_rows) != 0)
             return FAST_DECLINE;
         *rows += c->n_rows;
         c->begin = c->rest;
@@ -133,6 +146,8 @@ static int read_part(split *s, size_t t)
     uint64_t end = t + 1 == s->n_parts ? UINT64_MAX : pos + span;
     if (t > 0 && !first_line_start(s->fd, &pos))
         return FAST_DECLINE;
+    uint64_t start = pos, stop = end < s->size ? end : s->size;
+    uint64_t part_bytes = stop > start ? stop - start : 0;
     if (!c->buf && !(c->buf = malloc(c->buf_cap = PIECE_BYTES)))
         return FAST_NOMEM;
     size_t have = 0, rows = 0;
@@ -155,7 +170,8 @@ static int read_part(split *s, size_t t)
             c->buf_cap *= 2;
             continue;
         }
-        status = parse_lines(f, t, c->buf, c->buf + len, &rows);
+        status = parse_lines(f, t, c->buf, c->buf + len, &rows, pos - start,
+                             part_bytes);
         memmove(c->buf, c->buf + len, have - len);
         have -= len;
         pos += len;

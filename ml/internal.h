@@ -161,10 +161,17 @@ void churn__dataset_clear_rows(churn_dataset *ds);
 #define CHURN__HUGE_PAGE ((size_t)2 << 20)
 
 /* Asks the kernel to back the whole huge pages inside p[0..bytes) with
- * transparent huge pages, for large buffers about to be written (8 MB
- * and more; smaller ones are left alone). Advice only: nothing where the
- * system has no such advice (hugepages.c). */
+ * transparent huge pages, for large buffers about to be written (4 MB
+ * and more, which hold at least one whole huge page; smaller ones are
+ * left alone). Pages already written keep their size. Advice only:
+ * nothing where the system has no such advice (hugepages.c). */
 void churn__advise_huge_pages(void *p, size_t bytes);
+
+/* malloc for a buffer about to be written whole: from 2 MB on, whole
+ * huge pages from a huge page boundary, advised as above (the rounding
+ * up is not touched unless written). Freed by free, grown by realloc;
+ * NULL when out of memory. */
+void *churn__huge_alloc(size_t bytes);
 
 /* ------------------------------------------------------------ threads */
 

@@ -69,11 +69,9 @@ void churn_scores_free(churn_scores *s)
 {
     if (!s)
         return;
-    free(s->ids);
     free(s->id_text);
     free(s->order);
-    free(s->tiers);
-    free(s->reasons);
+    free(s->tiers); /* and the ids and reasons pointers after them */
     free(s->text);
     for (size_t b = 0; b < s->n_blocks; b++)
         free(s->blocks[b]);
@@ -88,12 +86,20 @@ int churn__scores_alloc(churn_scores *s, size_t n)
 {
     size_t m = n ? n : 1;
     if (!s->order)
-        s->order = malloc(m * sizeof *s->order);
-    s->tiers = malloc(m * sizeof *s->tiers);
-    s->ids = calloc(m, sizeof *s->ids);
-    s->reasons = malloc(m * sizeof *s->reasons);
-    return s->order && s->tiers && s->ids && s->reasons ? CHURN_OK
-                                                          : CHURN_ENOMEM;
+        s->order = churn__huge_alloc(m * sizeof *s->order);
+    /* The three per-rank pointer arrays in one block, on huge pages when
+     * a full ranking makes it large. */
+    void **block = churn__huge_alloc(3 * m * sizeof *block);
+    if (!s->order || !block) {
+        free(block);
+        return CHURN_ENOMEM;
+    }
+    s->tiers = (const char **)block;
+    s->ids = (char **)(block + m);
+    s->reasons = (const char **)(block + 2 * m);
+    for (size_t r = 0; r < m; r++)
+        s->ids[r] = NULL;
+    return CHURN_OK;
 }
 
 /* Asks for the bytes at p to be brought into the cache. */

@@ -124,7 +124,7 @@ static int radix_by_risk(ranked *order, size_t n)
         if (!(order[i].prob >= 0 && order[i].prob <= 1) ||
             signbit(order[i].prob))
             return 0;
-    ranked *tmp = malloc(n * sizeof *tmp);
+    ranked *tmp = churn__huge_alloc(n * sizeof *tmp);
     if (!tmp)
         return 0;
     ranked *from = order, *to = tmp;

@@ -19,7 +19,7 @@
  * reading), anything else sends the caller to the whole-file path, which
  * says what is wrong. */
 static int take_piece(void *ctx, size_t part_no, churn_dataset *ds,
-                      size_t first, size_t n_threads)
+                      size_t first, size_t n_threads, size_t part_rows)
 {
     stream_job *j = ctx;
     const churn_model *m = j->m;
@@ -41,7 +41,7 @@ static int take_piece(void *ctx, size_t part_no, churn_dataset *ds,
         rc = j->o->top ? churn__stream_keep_piece(j, p, &w, ds, n, first,
                                                   n_threads)
                        : churn__stream_explain_all(j, p, &w, ds, n, first,
-                                                   n_threads);
+                                                   n_threads, part_rows);
     if (started)
         churn__reasoner_clear(&w);
     churn__binding_free(bind);

@@ -55,10 +55,11 @@ int churn__stream_build_top(stream_job *j, const size_t *base, size_t n_parts,
                             churn_scores *s);
 
 /* score_stream_all.c: a full ranking's piece: every row's probability,
- * reasons and id into the part, in n_threads threads (0: the job's). */
+ * reasons and id into the part, in n_threads threads (0: the job's);
+ * part_rows foretells the part's rows (0: not known). */
 int churn__stream_explain_all(stream_job *j, part *p, churn__reasoner *w,
                               const churn_dataset *ds, size_t n, size_t first,
-                              size_t n_threads);
+                              size_t n_threads, size_t part_rows);
 /* score_stream_all.c: the full ranking into s from the parts' rows, s
  * then owning their texts. A status. */
 int churn__stream_build_full(stream_job *j, const size_t *base, size_t n_parts,

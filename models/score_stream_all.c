@@ -9,12 +9,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Makes room for n more rows in a full ranking's per-row arrays. */
-static int reserve_rows(part *p, size_t n)
+/* A little more than a foretold count: enough that a foretelling a few
+ * percent short does not double the buffer. */
+static size_t with_margin(size_t n)
+{
+    return n + n / 16 + 1024;
+}
+
+/* Makes room for n more rows in a full ranking's per-row arrays: at the
+ * first piece, for the part_rows the part is foretold to have. */
+static int reserve_rows(part *p, size_t n, size_t part_rows)
 {
     if (p->n_rows + n <= p->cap_all)
         return CHURN_OK;
-    size_t cap = p->cap_all ? p->cap_all : 4096;
+    size_t cap = p->cap_all ? p->cap_all
+                 : part_rows ? with_margin(part_rows)
+                             : 4096;
     while (cap < p->n_rows + n)
         cap *= 2;
     int ok = 1;
@@ -69,14 +79,35 @@ static int explain_block(stream_job *j, part *p, const churn_dataset *ds,
     return rc;
 }
 
+/* Grows text, after a first piece of n rows, to hold the part_rows the
+ * part is foretold to have at as many bytes a row, in one step: a text
+ * grown by doubling is copied at each step and first written on small
+ * pages (on this kind of buffer, a page fault costs more than writing
+ * the page), whereas one sized once takes huge pages. Without the
+ * room (a foretelling far too high), the text grows as it goes. */
+static void presize_text(churn_scores *text, size_t n, size_t part_rows)
+{
+    if (part_rows <= n || text->text_len == 0)
+        return;
+    size_t per_row = text->text_len / n + 1;
+    size_t want = with_margin(part_rows) * per_row;
+    char *grown = want > text->text_cap ? churn__huge_alloc(want) : NULL;
+    if (!grown)
+        return;
+    memcpy(grown, text->text, text->text_len);
+    free(text->text);
+    text->text = grown;
+    text->text_cap = want;
+}
+
 /* A full ranking's piece: every row's probability, reasons and id; in
  * this thread (n_threads 1: a part's piece) or in all (0: a block). */
 int churn__stream_explain_all(stream_job *j, part *p, churn__reasoner *w,
                               const churn_dataset *ds, size_t n, size_t first,
-                              size_t n_threads)
+                              size_t n_threads, size_t part_rows)
 {
     size_t d = churn_model_n_inputs(j->m);
-    int reasons_rc = CHURN_OK, rc = reserve_rows(p, n);
+    int reasons_rc = CHURN_OK, rc = reserve_rows(p, n, part_rows);
     if (rc == CHURN_OK && n_threads != 0 && !p->raw &&
         !(p->raw = malloc(CHURN__SCORE_BATCH * (d ? d : 1) * sizeof *p->raw)))
         rc = CHURN_ENOMEM;
@@ -90,6 +121,10 @@ int churn__stream_explain_all(stream_job *j, part *p, churn__reasoner *w,
         rc = reasons_rc;
     if (rc == CHURN_OK)
         rc = append_ids(p, ds, n, first);
+    if (rc == CHURN_OK && first == 0) {
+        presize_text(&p->text, n, part_rows);
+        presize_text(&p->ids, n, part_rows);
+    }
     for (size_t i = 0; rc == CHURN_OK && i < n; i++)
         p->n_high += p->all[first + i].prob >= j->o->high;
     return rc;

@@ -116,7 +116,8 @@ int churn__explain_rows(churn__reasoner *w, size_t lo, size_t hi,
 const char *churn__tier(const churn_score_opts *o, double p);
 
 /* score.c: allocates the per-rank arrays of s for n ranks: order (unless
- * set), tiers, ids, reasons. CHURN_OK or CHURN_ENOMEM (free s as usual). */
+ * set), tiers, ids (all NULL), reasons; the last three are one block,
+ * owned through tiers. CHURN_OK or CHURN_ENOMEM (free s as usual). */
 int churn__scores_alloc(churn_scores *s, size_t n);
 
 /* Highest probability first; equal ones keep input order (a total order:

@@ -19,15 +19,20 @@ typedef struct seen_part {
     double *value;
     size_t n, cap;
     int out_of_order; /* a piece's first row was not the part's next */
+    size_t first_hint, last_hint; /* the part's rows as foretold by its
+                                   * first and by its latest piece */
 } seen_part;
 
 static int record(void *ctx, size_t part, churn_dataset *ds, size_t first,
-                  size_t n_threads)
+                  size_t n_threads, size_t part_rows)
 {
     (void)n_threads;
     seen_part *p = (seen_part *)ctx + part;
     size_t n = churn_dataset_n_rows(ds);
     p->out_of_order |= first != p->n;
+    if (first == 0)
+        p->first_hint = part_rows;
+    p->last_hint = part_rows;
     if (p->n + n > p->cap) {
         p->cap = (p->n + n) * 2;
         p->ids = realloc(p->ids, p->cap * sizeof *p->ids);
@@ -47,8 +52,11 @@ static int record(void *ctx, size_t part, churn_dataset *ds, size_t first,
 }
 
 /* Streams path in `threads` threads and checks the rows against the
- * whole-file read; returns how many parts had rows. */
-static size_t check_stream(const char *path, size_t threads)
+ * whole-file read, and that each part's last piece foretold its rows
+ * exactly (and its first within a row when the lines are `even`, all
+ * one length);
+ * returns how many parts had rows. */
+static size_t check_stream(const char *path, size_t threads, int even)
 {
     churn_csv_opts *o = churn_csv_opts_new();
     assert_non_null(o);
@@ -66,6 +74,13 @@ static size_t check_stream(const char *path, size_t threads)
     for (size_t t = 0; t < CHURN__CSV_MAX_THREADS; t++) {
         seen_part *p = &parts[t];
         assert_false(p->out_of_order);
+        /* The last piece has read all the part's bytes: it knows. */
+        assert_int_equal(p->last_hint, p->n);
+        /* Lines all one length: the first piece is off by less than a
+         * line (the part's last one, cut at its range's end). */
+        if (even)
+            assert_true(p->first_hint + 1 >= p->n &&
+                        p->first_hint <= p->n + 1);
         with_rows += p->n > 0;
         for (size_t i = 0; i < p->n; i++, row++) {
             assert_true(row < churn_dataset_n_rows(whole));
@@ -102,7 +117,7 @@ static void test_part_boundaries_on_line_starts(void **state)
     assert_int_equal(at, (n + 1) * 32);
     const char *path = tu_write_text(0, "even.csv", text);
     for (size_t threads = 1; threads <= 4; threads++)
-        assert_int_equal(check_stream(path, threads), threads);
+        assert_int_equal(check_stream(path, threads, 1), threads);
     free(text);
 }
 
@@ -134,11 +149,11 @@ static void test_lines_longer_than_a_buffer_or_a_part(void **state)
         at += (size_t)sprintf(text + at, "c%zu,%zu\n", row, row), row++;
     text[at] = '\0';
     const char *path = tu_write_text(0, "long.csv", text);
-    assert_int_equal(check_stream(path, 1), 1);
-    assert_int_equal(check_stream(path, 2), 2);
+    assert_int_equal(check_stream(path, 1, 0), 1);
+    assert_int_equal(check_stream(path, 2, 0), 2);
     /* Three parts of about 1.5 MB: the middle one lies inside the 3 MB
      * line, which the first part reads to its end. */
-    assert_int_equal(check_stream(path, 3), 2);
+    assert_int_equal(check_stream(path, 3, 0), 2);
     free(text);
 }
 

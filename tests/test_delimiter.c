@@ -115,9 +115,10 @@ static char *read_back(const char *text, char sep, size_t threads)
 /* Counts the rows the fast path hands over (take runs on one thread
  * here: the files are far below a part's least size). */
 static int count_rows(void *ctx, size_t part, churn_dataset *ds,
-                      size_t first_row, size_t n_threads)
+                      size_t first_row, size_t n_threads, size_t part_rows)
 {
     (void)part;
+    (void)part_rows;
     (void)first_row;
     (void)n_threads;
     *(size_t *)ctx += churn_dataset_n_rows(ds);

@@ -19,6 +19,7 @@ const char faults_reach[] = "libchurn's own allocations (-Wl,--wrap)";
 void *__real_malloc(size_t n);
 void *__real_calloc(size_t n, size_t size);
 void *__real_realloc(void *p, size_t n);
+void *__real_aligned_alloc(size_t align, size_t n);
 char *__real_strdup(const char *s);
 ssize_t __real_getline(char **line, size_t *cap, FILE *f);
 FILE *__real_open_memstream(char **buf, size_t *len);
@@ -36,6 +37,11 @@ void *__wrap_calloc(size_t n, size_t size)
 void *__wrap_realloc(void *p, size_t n)
 {
     return faults_should_fail() ? NULL : __real_realloc(p, n);
+}
+
+void *__wrap_aligned_alloc(size_t align, size_t n)
+{
+    return faults_should_fail() ? NULL : __real_aligned_alloc(align, n);
 }
 
 char *__wrap_strdup(const char *s)
