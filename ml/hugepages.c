@@ -32,7 +32,7 @@ void churn__advise_huge_pages(void *p, size_t bytes)
 
 void *churn__huge_alloc(size_t bytes)
 {
-    if (bytes < CHURN__HUGE_PAGE)
+    if (bytes < CHURN__HUGE_PAGE / 4)
         return malloc(bytes ? bytes : 1);
     /* Whole huge pages from a huge page boundary: none of it is left on
      * small pages. */

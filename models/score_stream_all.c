@@ -22,9 +22,17 @@ static int reserve_rows(part *p, size_t n, size_t part_rows)
 {
     if (p->n_rows + n <= p->cap_all)
         return CHURN_OK;
-    size_t cap = p->cap_all ? p->cap_all
-                 : part_rows ? with_margin(part_rows)
-                             : 4096;
+    if (!p->all && part_rows >= n) { /* sized once, on huge pages */
+        size_t cap = with_margin(part_rows);
+        p->all = churn__huge_alloc(cap * sizeof *p->all);
+        p->why_off = churn__huge_alloc(cap * sizeof *p->why_off);
+        p->id_off = churn__huge_alloc(cap * sizeof *p->id_off);
+        if (!p->all || !p->why_off || !p->id_off)
+            return CHURN_ENOMEM;
+        p->cap_all = cap;
+        return CHURN_OK;
+    }
+    size_t cap = p->cap_all ? p->cap_all : 4096;
     while (cap < p->n_rows + n)
         cap *= 2;
     int ok = 1;
