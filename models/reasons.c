@@ -124,12 +124,83 @@ static void insert_ranked(churn__reason *out, size_t *n, size_t n_max,
     out[at] = c;
 }
 
+/* churn__reasons_rank_inputs for a short list and no NaN, with few branches to guess:
+ * insertion mispredicts at each of the ~3 ln(d/3) rows that enter a
+ * list of 3, which was most of its time. Pass 1 keeps the k largest
+ * values (k = n_max, at most 4) through a network of max and min, pass
+ * 2 takes in input order those above the k-th value and, of those equal
+ * to it, the first ones; they are then put in order, larger first and
+ * equals by input: what insertion gives. Returns (size_t)-1, having
+ * done nothing, when a contribution is NaN (insertion's order then). */
+#define FEW_REASONS 4
+
+/* Written so that compilers make them one max or min instruction each. */
+static inline double larger(double a, double b) { return a > b ? a : b; }
+static inline double smaller(double a, double b) { return a < b ? a : b; }
+static size_t rank_few(const double *contrib, size_t d, size_t k,
+                       churn__reason *out)
+{
+    /* Always FEW_REASONS of them, in registers, branch-free (one max
+     * and one min instruction each): t0 >= t1 >= t2 >= t3. */
+    double t0 = -INFINITY, t1 = -INFINITY, t2 = -INFINITY, t3 = -INFINITY;
+    int nan = 0;
+    for (size_t j = 0; j < d; j++) {
+        double c = contrib[j], lo;
+        nan |= c != c;
+        lo = smaller(c, t0);
+        t0 = larger(c, t0);
+        c = lo;
+        lo = smaller(c, t1);
+        t1 = larger(c, t1);
+        c = lo;
+        lo = smaller(c, t2);
+        t2 = larger(c, t2);
+        t3 = larger(lo, t3);
+    }
+    if (nan)
+        return (size_t)-1;
+    double least = k == 1 ? t0 : k == 2 ? t1 : k == 3 ? t2 : t3;
+    /* Branch-free too: each input is written at the next place and the
+     * place taken only when the input belongs there (a spare place for
+     * the writes that are not taken). */
+    size_t above = 0, equal = 0, n_equal = 0;
+    size_t input[FEW_REASONS + 1], tied[FEW_REASONS + 1];
+    for (size_t j = 0; j < d; j++) {
+        input[above] = j;
+        tied[n_equal] = j;
+        above += contrib[j] > least;
+        n_equal += (contrib[j] == least) & (n_equal < k);
+    }
+    while (above < k && equal < n_equal)
+        input[above++] = tied[equal++];
+    /* Larger first; equals keep their input order (insertion sort is
+     * stable). */
+    for (size_t a = 1; a < above; a++)
+        for (size_t b = a; b > 0 && contrib[input[b]] > contrib[input[b - 1]];
+             b--) {
+            size_t t = input[b];
+            input[b] = input[b - 1];
+            input[b - 1] = t;
+        }
+    for (size_t a = 0; a < above; a++)
+        out[a] = (churn__reason){CHURN__GROUP_NONE, input[a], contrib[input[a]]};
+    return above;
+}
+
 /* The n_max largest of the d contributions, one reason per input: what
  * insert_ranked makes of the inputs one by one, on plain arrays (the
  * value to beat in a register, not in a list of structures). */
-static size_t rank_inputs(const double *contrib, size_t d, size_t n_max,
-                          churn__reason *out)
+size_t churn__reasons_rank_inputs(const double *contrib, size_t d,
+                                  size_t n_max, churn__reason *out)
 {
+    if (n_max > CHURN__MAX_REASONS)
+        n_max = CHURN__MAX_REASONS;
+    size_t k = n_max < d ? n_max : d;
+    if (k >= 1 && k <= FEW_REASONS) {
+        size_t n = rank_few(contrib, d, k, out);
+        if (n != (size_t)-1)
+            return n;
+    }
     double v[CHURN__MAX_REASONS];
     size_t input[CHURN__MAX_REASONS], n = 0;
     for (size_t j = 0; j < d; j++) {
@@ -167,7 +238,7 @@ size_t churn__reasons_rank(const churn__reasons_plan *p,
     if (n_max == 0) /* contrib was not computed */
         return 0;
     if (!by_group || !p->any_group) /* one reason per input */
-        return rank_inputs(contrib, d, n_max, out);
+        return churn__reasons_rank_inputs(contrib, d, n_max, out);
     /* Pass 1: the families' sums, first inputs and largest inputs. */
     for (size_t j = 0; j < d; j++) {
         churn__group g = (churn__group)p->group[j];

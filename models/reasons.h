@@ -63,6 +63,9 @@ typedef struct churn__reason {
 size_t churn__reasons_rank(const churn__reasons_plan *p,
                            const double *contrib, int by_group, size_t n_max,
                            churn__reason *out);
+/* The same one per input, for any d contributions (no model needed). */
+size_t churn__reasons_rank_inputs(const double *contrib, size_t d,
+                                  size_t n_max, churn__reason *out);
 
 /* Writes the words of reason r for row i of p's dataset (its raw values),
  * NUL-terminated, into buf (size bytes, cut to fit). Returns the length. */

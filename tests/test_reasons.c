@@ -303,6 +303,49 @@ static void test_scores_text(void **state)
     churn_dataset_free(ds);
 }
 
+/* The one-per-input ranking against a plain stable selection: larger
+ * first, equal contributions in input order. Values are drawn from a
+ * few, with both zeros and infinities, so that ties are common. */
+static void test_rank_inputs_against_a_selection(void **state)
+{
+    (void)state;
+    static const double pool[] = {-INFINITY, -2.5, -1, -0.0, 0.0,
+                                  0.25,      1,    3,  INFINITY};
+    unsigned long long seed = 42;
+    for (size_t trial = 0; trial < 20000; trial++) {
+        double contrib[64];
+        size_t d = 1 + trial % 60, n_max = 1 + trial / 60 % 10;
+        for (size_t j = 0; j < d; j++) {
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+            contrib[j] = trial % 3 ? pool[(seed >> 33) % 9]
+                                   : (double)((seed >> 33) % 1000) / 7;
+        }
+        churn__reason out[CHURN__MAX_REASONS];
+        size_t n = churn__reasons_rank_inputs(contrib, d, n_max, out);
+        assert_int_equal(n, n_max < d ? n_max : d);
+        int taken[64] = {0};
+        for (size_t k = 0; k < n; k++) {
+            /* The k-th: the first input of the largest value not taken. */
+            size_t want = (size_t)-1;
+            for (size_t j = 0; j < d; j++)
+                if (!taken[j] &&
+                    (want == (size_t)-1 || contrib[j] > contrib[want]))
+                    want = j;
+            taken[want] = 1;
+            assert_int_equal(out[k].input, want);
+            assert_true(out[k].contrib == contrib[want]);
+            assert_int_equal(out[k].group, CHURN__GROUP_NONE);
+        }
+    }
+    /* A NaN (never made by a model's inputs) still gives distinct
+     * inputs, as many as asked. */
+    double with_nan[5] = {1, NAN, 3, 2, 0};
+    churn__reason out[3];
+    assert_int_equal(churn__reasons_rank_inputs(with_nan, 5, 3, out), 3);
+    assert_true(out[0].input != out[1].input && out[1].input != out[2].input &&
+                out[0].input != out[2].input);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -310,6 +353,7 @@ int main(void)
         cmocka_unit_test(test_group_sums_and_order),
         cmocka_unit_test(test_words_for_hand_made_customers),
         cmocka_unit_test(test_scores_text),
+        cmocka_unit_test(test_rank_inputs_against_a_selection),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
