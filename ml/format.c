@@ -77,10 +77,38 @@ static const uint64_t pow5_u64[28] = {
     1490116119384765625ull,
     7450580596923828125ull};
 
+/* 10^0 .. 10^22, exact as doubles. */
+static const double pow10_exact[23] = {
+    1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* scaled_round by one double operation, where it is sure: y = x 10^s
+ * (10^s exact, so y is x 10^s correctly rounded). Rounding is monotonic
+ * and every half k + 1/2 below 2^48 is a double, so x 10^s below a half
+ * gives y at most that half, above it at least: unless y is exactly a
+ * half (a tie, 0.125 x 100, or a value a hair off one, 1.115 x 100 =
+ * 111.5), y rounds as x 10^s does. Those go to the exact path, as do
+ * large y. Nearly every value a score file says takes this path. */
+static int scaled_round_quick(double x, int s, u128 *out)
+{
+    if (s > 22 || s < -22)
+        return 0;
+    double y = s >= 0 ? x * pow10_exact[s] : x / pow10_exact[-s];
+    if (!(y < 0x1p48))
+        return 0;
+    double whole = floor(y), frac = y - whole; /* both exact */
+    if (frac == 0.5)
+        return 0;
+    *out = (u128)(uint64_t)whole + (frac > 0.5);
+    return 1;
+}
+
 /* round(x 10^s), ties to even, exactly, for finite x > 0 and |s| <= 27.
  * Returns 0 when the numbers would need more than 126 bits. */
 static int scaled_round(double x, int s, u128 *out)
 {
+    if (scaled_round_quick(x, s, out))
+        return 1;
     /* x = m 2^q with m odd, from the bits (a subnormal has no hidden
      * bit and the exponent of the smallest normal). */
     uint64_t bits;
@@ -126,11 +154,6 @@ static int scaled_round(double x, int s, u128 *out)
     *out = d + (2 * r > den || (2 * r == den && (d & 1)));
     return 1;
 }
-
-/* 10^0 .. 10^22, exact as doubles. */
-static const double pow10_exact[23] = {
-    1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
 /* floor(log10(x)) for finite x > 0, or one off: a start for g_digits,
  * which corrects a guess up to two off. From the binary exponent b

@@ -146,6 +146,18 @@ static void test_ties(void **state)
         check_all((k * 10 + 5) / 10000.0);  /* rounded, near a tie */
         check_all(ldexp(2 * k + 1, -12));
     }
+    /* Decimals that end in a 5 just past the digit kept ("1.115" for
+     * %.2f, "1.2345e-3" for %.4g): as doubles they lie a hair above or
+     * below the half, and x 10^s as a double often lands on the half
+     * itself (1.115 x 100 = 111.5, while 1.115 is below 1.115): the
+     * quick path must leave these to the exact one. */
+    for (int k = 0; k < 200000; k++) {
+        char text[32];
+        snprintf(text, sizeof text, "%d.%02d5", k / 100, k % 100);
+        check_all(strtod(text, NULL));
+        snprintf(text, sizeof text, "%de%d", k * 10 + 5, k % 31 - 20);
+        check_all(strtod(text, NULL));
+    }
 }
 
 /* Just below and above powers of ten (the decimal exponent is found from
