@@ -84,7 +84,7 @@ static const double pow10_exact[23] = {
 
 /* scaled_round by one double operation, where it is sure: y = x 10^s
  * (10^s exact, so y is x 10^s correctly rounded). Rounding is monotonic
- * and every half k + 1/2 below 2^48 is a double, so x 10^s below a half
+ * and every half k + 1/2 below 2^52 is a double, so x 10^s below a half
  * gives y at most that half, above it at least: unless y is exactly a
  * half (a tie, 0.125 x 100, or a value a hair off one, 1.115 x 100 =
  * 111.5), y rounds as x 10^s does. Those go to the exact path, as do
@@ -94,7 +94,7 @@ static int scaled_round_quick(double x, int s, u128 *out)
     if (s > 22 || s < -22)
         return 0;
     double y = s >= 0 ? x * pow10_exact[s] : x / pow10_exact[-s];
-    if (!(y < 0x1p48))
+    if (!(y < 0x1p52))
         return 0;
     double whole = floor(y), frac = y - whole; /* both exact */
     if (frac == 0.5)

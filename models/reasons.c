@@ -272,22 +272,42 @@ typedef struct words {
     size_t size, len;
 } words;
 
-static void say(words *w, const char *text)
+/* Appends the n bytes of text, cut to fit. */
+static inline void say_n(words *w, const char *text, size_t n)
 {
-    size_t n = strlen(text);
-    if (w->len + n > w->size - 1)
-        n = w->size - 1 - w->len;
+    size_t room = w->size - 1 - w->len; /* len < size always */
+    if (n > room)
+        n = room;
     memcpy(w->buf + w->len, text, n);
     w->len += n;
     w->buf[w->len] = '\0';
+}
+
+/* Inline, so that the length of a literal is known when compiled. */
+static inline void say(words *w, const char *text)
+{
+    say_n(w, text, strlen(text));
+}
+
+/* A number formatted into num (n bytes): copied as a whole buffer when
+ * there is room, one fixed-size copy instead of a call for n bytes. */
+static inline void say_number(words *w, const char num[CHURN__NUM_BUF],
+                              size_t n)
+{
+    if (w->size - w->len > CHURN__NUM_BUF) {
+        memcpy(w->buf + w->len, num, CHURN__NUM_BUF);
+        w->len += n;
+        w->buf[w->len] = '\0';
+    } else {
+        say_n(w, num, n);
+    }
 }
 
 /* x with the given decimals, as "%.<decimals>f" prints it. */
 static void say_fixed(words *w, double x, int decimals)
 {
     char num[CHURN__NUM_BUF];
-    churn__format_fixed(x, decimals, 0, num);
-    say(w, num);
+    say_number(w, num, churn__format_fixed(x, decimals, 0, num));
 }
 
 /* "3 unresolved tickets", "1 unresolved ticket": a count and its noun. */
@@ -323,8 +343,7 @@ static void say_input(words *w, const churn__reasons_plan *p, size_t i,
         say(w, churn_dataset_level(ds, col, (size_t)v));
     } else {
         char num[CHURN__NUM_BUF];
-        churn__format_g(v, 4, num);
-        say(w, num);
+        say_number(w, num, churn__format_g(v, 4, num));
     }
 }
 
@@ -495,9 +514,9 @@ size_t churn__reasons_format(const churn__reasons_plan *p, size_t i,
         size_t room = w.size - w.len;
         w.len += churn__reason_words(&r[k], p, i, buf + w.len,
                                      room < 512 ? room : 512);
-        churn__format_fixed(r[k].contrib, 2, 1, num);
+        size_t n_num = churn__format_fixed(r[k].contrib, 2, 1, num);
         say(&w, " (");
-        say(&w, num);
+        say_number(&w, num, n_num);
         say(&w, ")");
     }
     return w.len;
