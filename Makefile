@@ -29,17 +29,15 @@ VERSION := $(shell sed -n 's/^\#define CHURN_VERSION_STRING "\(.*\)"/\1/p' ml/ch
 MAJOR   := $(firstword $(subst ., ,$(VERSION)))
 SONAME  := libchurn.so.$(MAJOR)
 
-# Deferred (=, not :=): on a fresh machine pkg-config and OpenBLAS exist
-# only after the deps target has installed them.
-BLAS_CFLAGS = $(shell pkg-config --cflags openblas 2>/dev/null)
-BLAS_LIBS   = $(shell pkg-config --libs openblas 2>/dev/null || echo -lopenblas)
-DEP_LIBS    = -lgsl -ljansson $(BLAS_LIBS) -lsvm -lz -lm -lpthread -ldl
+# OpenBLAS and XGBoost are not linked: libchurn opens them the first time
+# a fit needs them (models/blas.h, models/xgb_lib.h).
+DEP_LIBS    = -lgsl -ljansson -lsvm -lz -lm -lpthread -ldl
 
 # Private headers are included by their folder ("ml/eval.h",
 # "models/model.h") from the root (-I.), so an include shows where it
 # comes from; -Iml is for churn.h, the public header, included alone.
 REQ_CFLAGS = -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L \
-              -fPIC -fvisibility=hidden -DCHURN_BUILDING -I. -Iml $(BLAS_CFLAGS) \
+              -fPIC -fvisibility=hidden -DCHURN_BUILDING -I. -Iml \
               $(SAN_FLAGS)
 ALL_CFLAGS = $(REQ_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS := $(SAN_FLAGS) $(LDFLAGS)

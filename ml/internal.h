@@ -6,7 +6,9 @@
 
 #include "churn.h"
 
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 
 #if defined(__GNUC__)
@@ -174,6 +176,24 @@ void churn__advise_huge_pages(void *p, size_t bytes);
  * (far less on a virtual machine, where a fault costs about 10 us).
  * Freed by free, grown by realloc; NULL when out of memory. */
 void *churn__huge_alloc(size_t bytes);
+
+/* ------------------------------------------------- libraries on demand */
+
+/* A shared library opened the first time it is needed (dynlib.c). */
+typedef struct churn__dynlib {
+    pthread_mutex_t opening;
+    atomic_int ok; /* set once its functions are all found */
+} churn__dynlib;
+#define CHURN__DYNLIB_INIT {PTHREAD_MUTEX_INITIALIZER, 0}
+
+/* Opens soname into lib, once for the whole process (any thread may call
+ * this), and calls find(handle), which looks the functions up (dlsym)
+ * and returns the name of the first one missing, or NULL. Returns 1 once
+ * they are all found; else 0 with why saying what failed, and the next
+ * call tries again (dlopen can fail for want of memory). */
+int churn__dynlib_open(churn__dynlib *lib, const char *soname,
+                       const char *(*find)(void *handle), char *why,
+                       size_t size);
 
 /* ------------------------------------------------------------ threads */
 

@@ -11,20 +11,13 @@
 #include "models/classifier.h"
 #include "ml/comm.h"
 #include "models/logistic.h"
+#include "models/blas.h"
 
-#include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
-/* LAPACK from OpenBLAS (no lapacke.h); see logistic.c for the trailing
- * hidden length argument. */
-void dpotrf_(const char *uplo, const int *n, double *a, const int *lda,
-             int *info, size_t uplo_len);
-void dpotrs_(const char *uplo, const int *n, const int *nrhs, const double *a,
-             const int *lda, double *b, const int *ldb, int *info,
-             size_t uplo_len);
 
 /* Rows per block: the block of features (256 x 200 doubles, 400 kB) stays
  * in cache between its GEMM, its kernel values and its GEMVs. */
@@ -160,7 +153,7 @@ static void evaluate(fit *ft, point *pt)
         block_features(ft, i0, m);
         for (size_t k = 0; k < m; k++)
             margin[k] = w[d];
-        cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)m, (int)d, 1.0,
+        churn__blas()->cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)m, (int)d, 1.0,
                     ft->phi, (int)d, w, 1, 1.0, margin, 1);
         for (size_t k = 0; k < m; k++) {
             int positive = ft->y[i0 + k] > 0.5;
@@ -176,11 +169,11 @@ static void evaluate(fit *ft, point *pt)
                 row[d] = root;
             }
         }
-        cblas_dgemv(CblasRowMajor, CblasTrans, (int)m, (int)d, 1.0,
+        churn__blas()->cblas_dgemv(CblasRowMajor, CblasTrans, (int)m, (int)d, 1.0,
                     ft->phi, (int)d, ft->r, 1, 1.0, pt->grad, 1);
         pt->grad[d] += sum_r;
         if (h > 0)
-            cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)d1,
+            churn__blas()->cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)d1,
                         (int)h, 1.0, ft->hrows, (int)d1, 1.0, pt->hess,
                         (int)d1);
     }
@@ -209,7 +202,7 @@ static int newton_direction(fit *ft, const point *pt, double *fac,
     for (int attempt = 0; attempt < 8; attempt++) {
         memcpy(fac, pt->hess, cells * sizeof *fac);
         fac[cells - 1] += ridge;
-        dpotrf_("L", &d1, fac, &d1, &info, 1); /* row-major upper */
+        churn__blas()->dpotrf_("L", &d1, fac, &d1, &info, 1); /* row-major upper */
         if (info == 0)
             break;
         ridge = ridge == 0 ? 1e-12 * (double)ft->n_total : ridge * 1e3;
@@ -218,7 +211,7 @@ static int newton_direction(fit *ft, const point *pt, double *fac,
     for (int j = 0; j < d1; j++)
         dir[j] = -pt->grad[j];
     if (!failed)
-        dpotrs_("L", &d1, &one, fac, &d1, dir, &d1, &info, 1);
+        churn__blas()->dpotrs_("L", &d1, &one, fac, &d1, dir, &d1, &info, 1);
     /* Every rank takes rank 0's step, and its verdict. */
     dir[d1] = failed;
     if (ft->comm_rc == CHURN_OK)
@@ -405,6 +398,11 @@ int churn__features_logistic_fit(const churn__fit_params *fp,
                                  size_t d, double *w, double *bias,
                                  double *iterations, churn_error *err)
 {
+    /* The features themselves may need OpenBLAS (a GEMM). Collective: a
+     * rank that cannot load it fails every rank. */
+    int loaded = churn_comm_agree(fp->comm, churn__blas_open(err), err);
+    if (loaded != CHURN_OK)
+        return loaded;
     if (d > WIDE_COMPONENTS)
         return fit_wide(fp, features, ctx, z, y, n, d, w, bias, iterations,
                         err);

@@ -5,7 +5,8 @@
  * in logistic_linalg.c. */
 #include "models/logistic_impl.h"
 
-#include <cblas.h>
+#include "models/blas.h"
+
 #include <float.h>
 #include <limits.h>
 #include <math.h>
@@ -416,6 +417,8 @@ int churn__logistic_fit(const double *x, size_t n, size_t d, const double *y,
      * there on every decision is taken on combined values, the same on
      * every rank. */
     rc = check_input(&pb, p, w, b, &pos, &neg, err);
+    if (rc == CHURN_OK)
+        rc = churn__blas_open(err);
     if (rc == CHURN_OK && alloc_work(&pb, local.used_cg, &wk) != CHURN_OK)
         rc = churn__fail_nomem(err);
     wk.err = err;

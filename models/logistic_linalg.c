@@ -4,7 +4,8 @@
  * never formed. */
 #include "models/logistic_impl.h"
 
-#include <cblas.h>
+#include "models/blas.h"
+
 #include <string.h>
 
 /* Rows per BLAS call: keeps every count within BLAS's int. */
@@ -34,7 +35,7 @@ void churn__lr_from_rank0(const problem *pb, work *wk, double *v, size_t n)
 
 double churn__lr_dot(const double *a, const double *b, size_t k)
 {
-    return k ? cblas_ddot((int)k, a, 1, b, 1) : 0.0;
+    return k ? churn__blas()->cblas_ddot((int)k, a, 1, b, 1) : 0.0;
 }
 
 
@@ -47,7 +48,7 @@ void churn__lr_x1_times_rows(const problem *pb, const double *v, size_t i0,
         out[i] = shift;
     for (size_t a = i0; pb->d && a < i0 + m; a += GEMV_ROWS) {
         size_t k = i0 + m - a < GEMV_ROWS ? i0 + m - a : GEMV_ROWS;
-        cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)k, (int)pb->d, 1.0,
+        churn__blas()->cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)k, (int)pb->d, 1.0,
                     pb->x + a * pb->d, (int)pb->d, v, 1, 1.0, out + a, 1);
     }
 }
@@ -67,7 +68,7 @@ void churn__lr_xt_add(const problem *pb, const double *q, size_t i0,
     out[pb->d] += total;
     for (size_t a = i0; pb->d && a < i0 + m; a += GEMV_ROWS) {
         size_t k = i0 + m - a < GEMV_ROWS ? i0 + m - a : GEMV_ROWS;
-        cblas_dgemv(CblasRowMajor, CblasTrans, (int)k, (int)pb->d, 1.0,
+        churn__blas()->cblas_dgemv(CblasRowMajor, CblasTrans, (int)k, (int)pb->d, 1.0,
                     pb->x + a * pb->d, (int)pb->d, q + a, 1, 1.0, out, 1);
     }
 }
@@ -78,7 +79,7 @@ void churn__lr_x1t_finish(const problem *pb, work *wk, double *out,
     churn__lr_combine(pb, wk, out, pb->d + 1 + extra);
     /* The centering term, from the combined sum of q. */
     if (pb->d)
-        cblas_daxpy((int)pb->d, -out[pb->d], pb->mean, 1, out, 1);
+        churn__blas()->cblas_daxpy((int)pb->d, -out[pb->d], pb->mean, 1, out, 1);
 }
 
 /* out[0..d] = X1^T q over every rank's rows. out[d + 1 .. d + 1 + extra)

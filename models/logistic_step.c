@@ -5,18 +5,10 @@
  * shared. */
 #include "models/logistic_impl.h"
 
-#include <cblas.h>
+#include "models/blas.h"
+
 #include <math.h>
 #include <string.h>
-
-/* LAPACK from OpenBLAS, which ships no lapacke.h. The trailing size_t is
- * the hidden length of the character argument that gfortran-built routines
- * expect (dpotrs_ is reference Fortran); routines written in C ignore it. */
-void dpotrf_(const char *uplo, const int *n, double *a, const int *lda,
-             int *info, size_t uplo_len);
-void dpotrs_(const char *uplo, const int *n, const int *nrhs, const double *a,
-             const int *lda, double *b, const int *ldb, int *info,
-             size_t uplo_len);
 
 #define MAX_CG 1000 /* CG iterations per Newton step, at most */
 
@@ -37,7 +29,7 @@ static void build_hessian(const problem *pb, work *wk)
                 row[j] = root * (pb->x[(i0 + k) * pb->d + j] - pb->mean[j]);
             row[pb->d] = root;
         }
-        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)d1, (int)m,
+        churn__blas()->cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)d1, (int)m,
                     1.0, wk->block, (int)d1, 1.0, wk->hess, (int)d1);
     }
     if (churn__comm_spans(pb->comm)) {
@@ -78,7 +70,7 @@ int churn__lr_direction_cholesky(const problem *pb, work *wk,
         memcpy(wk->fac, wk->hess, cells * sizeof *wk->fac);
         wk->fac[last] += ridge;
         /* Row-major upper is column-major lower: hence "L". */
-        dpotrf_("L", &d1, wk->fac, &d1, &info, 1);
+        churn__blas()->dpotrf_("L", &d1, wk->fac, &d1, &info, 1);
         if (info == 0)
             break;
         ridge = ridge == 0 ? 1e-12 * scale : ridge * 1e3;
@@ -88,7 +80,7 @@ int churn__lr_direction_cholesky(const problem *pb, work *wk,
         wk->dir[j] = -wk->grad[j];
     /* info != 0 here would mean a bad argument, which cannot happen. */
     if (failed_at == 0)
-        dpotrs_("L", &d1, &one, wk->fac, &d1, wk->dir, &d1, &info, 1);
+        churn__blas()->dpotrs_("L", &d1, &one, wk->fac, &d1, wk->dir, &d1, &info, 1);
     wk->dir[d1] = failed_at;
     churn__lr_from_rank0(pb, wk, wk->dir, (size_t)d1 + 1);
     failed_at = (int)wk->dir[d1];

@@ -12,6 +12,7 @@
 #include "models/logistic.h"
 #include "ml/comm.h"
 #include "ml/rng.h"
+#include "models/blas.h"
 
 /* gsl_randist.h brings GSL's CBLAS declarations (see rff.c). */
 #include <gsl/gsl_eigen.h>
@@ -51,7 +52,7 @@ static void kernel_block(const nystroem *ny, const double *z, size_t n,
 {
     size_t m = ny->m, dim = ny->dim;
     if (dim > 0)
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)m,
+        churn__blas()->cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)m,
                     (int)dim, -2.0, z, (int)dim, ny->land, (int)dim, 0.0, k,
                     (int)m);
     else
@@ -73,7 +74,7 @@ static void features(const void *ctx, const double *z, size_t n,
     for (size_t i0 = 0; i0 < n; i0 += CHUNK_ROWS) {
         size_t rows = n - i0 < CHUNK_ROWS ? n - i0 : CHUNK_ROWS;
         kernel_block(ny, z + i0 * ny->dim, rows, ny->kblock);
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows,
+        churn__blas()->cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows,
                     (int)ny->d, (int)ny->m, 1.0, ny->kblock, (int)ny->m,
                     ny->t, (int)ny->d, 0.0, phi + i0 * ny->d, (int)ny->d);
     }
@@ -193,7 +194,9 @@ int churn__nystroem_fit(churn__kernel_model *c, const churn__fit_params *fp,
     ny.t = malloc(m * m * sizeof *ny.t);
     ny.kblock = malloc(CHUNK_ROWS * m * sizeof *ny.kblock);
     double *w = malloc(m * sizeof *w);
-    if (!c->sv || !c->sv_coef || !ny.lnorm || !ny.t || !ny.kblock || !w)
+    rc = churn__blas_open(err);
+    if (rc == CHURN_OK &&
+        (!c->sv || !c->sv_coef || !ny.lnorm || !ny.t || !ny.kblock || !w))
         rc = churn__fail_nomem(err);
     if ((rc = churn_comm_agree(fp->comm, rc, err)) != CHURN_OK ||
         (rc = choose_landmarks(z, n, offset, total, dim, m, fp->seed,
@@ -214,7 +217,7 @@ int churn__nystroem_fit(churn__kernel_model *c, const churn__fit_params *fp,
                                       w, &c->b, iterations, err);
     /* Fold: w.(T^T k) = (T w).k, so a = T w weighs the landmarks. */
     if (rc == CHURN_OK)
-        cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)m, (int)ny.d, 1.0,
+        churn__blas()->cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)m, (int)ny.d, 1.0,
                     ny.t, (int)ny.d, w, 1, 0.0, c->sv_coef, 1);
 done:
     free(ny.lnorm);

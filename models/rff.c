@@ -5,9 +5,8 @@
 #include "models/classifier.h"
 #include "models/logistic.h"
 #include "ml/rng.h"
+#include "models/blas.h"
 
-/* gsl_randist.h brings GSL's CBLAS declarations (the same ABI as
- * OpenBLAS's cblas.h, which would clash with them); OpenBLAS links. */
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -122,7 +121,7 @@ static void dot_products(const churn__kernel_model *c, const double *z,
                          size_t n, double *phi)
 {
     if (c->dim > 0)
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n,
+        churn__blas()->cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n,
                     (int)c->n_sv, (int)c->dim, 1.0, z, (int)c->dim, c->sv,
                     (int)c->dim, 0.0, phi, (int)c->n_sv);
     else

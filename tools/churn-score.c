@@ -499,7 +499,6 @@ int main(int argc, char **argv)
     score_args a = {.max_psi = NAN, .n_reasons = 3, .reason_groups = 1,
                     .high = 0.5, .medium = 0.2, .margin = NAN};
     cli_tool = "churn-score";
-    cli_blas_one_thread(); /* the rows are split between our threads */
     score_run r = {.a = &a, .comm = cli_mpi_start(&argc, &argv)};
     parse_args(argc, argv, &a);
     check_args(&a, r.comm);

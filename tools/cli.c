@@ -623,19 +623,3 @@ void cli_print_version(void)
     printf("%s (churn) %s\n", cli_tool, churn_version());
 }
 
-/* OpenBLAS's own (not in a header it ships with cblas.h). */
-void openblas_set_num_threads(int n);
-int blas_thread_shutdown_(void);
-
-/* OpenBLAS starts its worker threads as it loads, and an idle worker
- * polls with sched_yield for about 2^28 clock ticks (0.1 s) before it
- * sleeps: during a short scoring run on two cores it takes CPU from the
- * tool's reading and scoring threads (perf: 0.05-0.1 s of system time
- * per churn-score --top run). Set to one thread, OpenBLAS starts none
- * again; the shutdown ends the ones it started (the pool comes back
- * only for a call that asks for more threads, and none will). */
-void cli_blas_one_thread(void)
-{
-    openblas_set_num_threads(1);
-    blas_thread_shutdown_();
-}

@@ -329,9 +329,4 @@ const char *cli_margin(const char *arg, double *value);
 /* Prints "TOOL (churn) VERSION", the one --version line of every tool. */
 void cli_print_version(void);
 
-/* OpenBLAS runs on the calling thread from now on and its idle worker
- * threads stop: for a tool whose own threads split the rows (see
- * cli.c for why). */
-void cli_blas_one_thread(void);
-
 #endif

@@ -14,6 +14,7 @@
 #include "thread_comm.h"
 #include "xgb.h"
 #include "xgb_lib.h"
+#include "blas.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -684,6 +685,11 @@ int main(void)
     const churn__xgb_lib *xgb = churn__xgb_lib_open(NULL);
     if (!xgb) {
         fprintf(stderr, "faults: cannot load XGBoost's library\n");
+        return 1;
+    }
+    /* OpenBLAS too: its start (threads, buffers) is not churn's. */
+    if (churn__blas_open(NULL) != CHURN_OK) {
+        fprintf(stderr, "faults: cannot load OpenBLAS\n");
         return 1;
     }
     /* FAULTS_ONLY=survival|train|score|features|gbdt|ranks: that sweep

@@ -27,8 +27,9 @@
  * C++ new is attributed to the code that called it (by unwinding the
  * stack past the C++ runtime). Failing these would test those libraries,
  * not churn; the allocations churn itself makes around them still fail.
- * OpenBLAS takes its work buffers from mmap at its start, not from malloc
- * during a run: out of reach here. */
+ * OpenBLAS takes its work buffers from mmap at its start (models/blas.c
+ * opens it when a fit first needs it; faults.c before any sweep), not
+ * from malloc during a run: out of reach here. */
 #define _GNU_SOURCE
 #include "faults.h"
 
