@@ -247,13 +247,34 @@ static int fixed_digits(double x, int decimals, uint64_t *d)
 }
 #endif
 
-/* Writes the n lowest decimal digits of v, with leading zeros. */
+/* "00" to "99". */
+static const char two_digits[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233"
+    "34353637383940414243444546474849505152535455565758596061626364656667"
+    "6869707172737475767778798081828384858687888990919293949596979899";
+
+/* Writes the n lowest decimal digits of v, with leading zeros: two at a
+ * time, and the 17 digits of a probability as two independent halves
+ * (each division waits for the one before it). */
 static void put_digits(uint64_t v, int n, char *out)
 {
-    for (int i = n - 1; i >= 0; i--) {
-        out[i] = (char)('0' + v % 10);
-        v /= 10;
+    if (n > 8) { /* the low 8 digits apart, alongside the rest */
+        uint64_t high = v / 100000000u;
+        uint32_t low = (uint32_t)(v - high * 100000000u);
+        for (int i = n - 2; i >= n - 8; i -= 2) {
+            memcpy(out + i, two_digits + 2 * (low % 100), 2);
+            low /= 100;
+        }
+        v = high;
+        n -= 8;
     }
+    int i = n - 2;
+    for (; i >= 0; i -= 2) {
+        memcpy(out + i, two_digits + 2 * (v % 100), 2);
+        v /= 100;
+    }
+    if (i == -1)
+        out[0] = (char)('0' + v % 10);
 }
 
 /* "%.<p>g" of the value d 10^(e-p+1) (d has p digits): style e when the
@@ -390,29 +411,45 @@ static size_t format_fixed_signed(double x, int decimals, int plus,
     return k;
 }
 
-/* Shortest of "%.15g", "%.16g", "%.17g" that reads back to x: the digits
- * of each from g_digits, the reading back from churn__decimal_to_double.
- * Returns 0 when either cannot say. */
+/* Shortest of "%.15g", "%.16g", "%.17g" that reads back to x: the 17
+ * digits from g_digits, the 15 and 16 from them, the reading back from
+ * churn__decimal_to_double. Returns 0 when either cannot say.
+ *
+ * Rounding the 17 digits d17 (x 10^k rounded, off by at most 1/2) to p
+ * rounds x itself unless the digits dropped are exactly a half (5 or
+ * 50): with r the dropped part and 10^j its unit, x 10^k's dropped part
+ * is r -+ 1/2, on the same side of 10^j / 2 as r whenever 2 r != 10^j.
+ * A half goes to g_digits_from, exactly. */
 static int shortest_fast(double x, char *buf)
 {
     double a = fabs(x);
-    int e = 0;
-    for (int p = 15; p <= 17; p++) {
-        uint64_t d;
-        double back = 0; /* set whenever p < 17, where it is read */
-        /* The exponent of the digits before: that of these, or one more
-         * (a carry), which g_digits_from corrects. */
-        if (!(p == 15 ? g_digits(a, p, &d, &e)
-                      : g_digits_from(a, p, e, &d, &e)))
+    uint64_t d17;
+    int e17;
+    if (!g_digits(a, 17, &d17, &e17))
+        return 0;
+    for (int p = 15; p <= 16; p++) {
+        uint64_t unit = pow10_u64[17 - p], r = d17 % unit, d;
+        int e = e17;
+        if (2 * r == unit) {
+            if (!g_digits_from(a, p, e17, &d, &e))
+                return 0;
+        } else {
+            d = d17 / unit + (2 * r > unit);
+            if (d == pow10_u64[p]) { /* 9.99..96 -> 10.0: a carry */
+                d = pow10_u64[p - 1];
+                e++;
+            }
+        }
+        double back = 0;
+        if (!churn__decimal_to_double(d, e - p + 1, &back))
             return 0;
-        if (p < 17 && !churn__decimal_to_double(d, e - p + 1, &back))
-            return 0;
-        if (p == 17 || back == a) {
+        if (back == a) {
             emit_g(signbit(x) != 0, d, e, p, buf);
             return 1;
         }
     }
-    return 0;
+    emit_g(signbit(x) != 0, d17, e17, 17, buf);
+    return 1;
 }
 
 /* Writes the whole number x (|x| < 10^15, not -0) as its digits. */
