@@ -231,7 +231,7 @@ int churn_score_dataset(const churn_model *m, const churn_dataset *ds,
         goto done;
     if (rc != CHURN_OK) /* err says why */
         goto done_err;
-    s->n = churn__rank_rows(all, n, o->top, n_threads);
+    s->n = churn__rank_rows(all, n, o->top, n_threads, NULL);
     s->n_scored = n;
     if (s->n == n) { /* all rows ranked: all is the order */
         s->order = all;

@@ -116,15 +116,16 @@ static uint64_t risk_key(double p)
 
 /* Sorts order (n rows in increasing row order) by risk with a stable LSD
  * radix sort, a byte at a time: ties keep the row order, so the result
- * is churn__by_risk's. Returns 0, leaving order as it was, when a
+ * is churn__by_risk's; between passes the rows sit in scratch (room for
+ * n; NULL: allocated here). Returns 0, leaving order as it was, when a
  * probability is outside [0, 1] (or -0 or NaN) or out of memory. */
-static int radix_by_risk(ranked *order, size_t n)
+static int radix_by_risk(ranked *order, size_t n, ranked *scratch)
 {
     for (size_t i = 0; i < n; i++)
         if (!(order[i].prob >= 0 && order[i].prob <= 1) ||
             signbit(order[i].prob))
             return 0;
-    ranked *tmp = churn__huge_alloc(n * sizeof *tmp);
+    ranked *tmp = scratch ? scratch : churn__huge_alloc(n * sizeof *tmp);
     if (!tmp)
         return 0;
     ranked *from = order, *to = tmp;
@@ -147,13 +148,15 @@ static int radix_by_risk(ranked *order, size_t n)
     }
     if (from != order)
         memcpy(order, from, n * sizeof *order);
-    free(tmp);
+    if (tmp != scratch)
+        free(tmp);
     return 1;
 }
 
-static void sort_by_risk(ranked *order, size_t n, size_t n_threads)
+static void sort_by_risk(ranked *order, size_t n, size_t n_threads,
+                         ranked *scratch)
 {
-    if (n > 4096 && radix_by_risk(order, n))
+    if (n > 4096 && radix_by_risk(order, n, scratch))
         return;
     ranked *merged = n_threads > 1 && n > 4096 ? malloc(n * sizeof *merged)
                                                : NULL;
@@ -194,10 +197,11 @@ static void sift_down(ranked *heap, size_t n, size_t i)
     }
 }
 
-size_t churn__rank_rows(ranked *all, size_t n, size_t top, size_t n_threads)
+size_t churn__rank_rows(ranked *all, size_t n, size_t top, size_t n_threads,
+                        void *scratch)
 {
     if (top == 0 || top >= n) {
-        sort_by_risk(all, n, n_threads);
+        sort_by_risk(all, n, n_threads, scratch);
         return n;
     }
     /* all[0..top) becomes a heap of the top rows seen so far, the

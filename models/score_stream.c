@@ -76,9 +76,7 @@ static void part_free(part *p)
     free(p->raw);
     free(p->cols);
     free(p->text.text);
-    free(p->all);
-    free(p->why_off);
-    free(p->id_off);
+    free(p->all); /* and why_off, id_off: one block */
     free(p->ids.text);
 }
 

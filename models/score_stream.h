@@ -29,7 +29,7 @@ typedef struct part {
     ranked *probs;
     size_t cap_probs;
     /* A full ranking, per row: the probability, the offset of the reasons
-     * in text and of the id in ids. */
+     * in text and of the id in ids (one block, owned through all). */
     ranked *all;
     size_t *why_off, *id_off, cap_all;
     churn_scores ids; /* a full ranking: the ids, NUL-terminated */

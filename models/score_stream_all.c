@@ -5,6 +5,7 @@
  * copied. */
 #include "models/score_stream.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,31 +17,36 @@ static size_t with_margin(size_t n)
     return n + n / 16 + 1024;
 }
 
-/* Makes room for n more rows in a full ranking's per-row arrays: at the
- * first piece, for the part_rows the part is foretold to have. */
+/* Makes room for n more rows in a full ranking's per-row arrays, one
+ * block (all, then why_off, then id_off: with huge pages, three blocks
+ * would each round up to 2 MB): at the first piece for the part_rows the
+ * part is foretold to have, then by doubling. */
 static int reserve_rows(part *p, size_t n, size_t part_rows)
 {
     if (p->n_rows + n <= p->cap_all)
         return CHURN_OK;
-    if (!p->all && part_rows >= n) { /* sized once, on huge pages */
-        size_t cap = with_margin(part_rows);
-        p->all = churn__huge_alloc(cap * sizeof *p->all);
-        p->why_off = churn__huge_alloc(cap * sizeof *p->why_off);
-        p->id_off = churn__huge_alloc(cap * sizeof *p->id_off);
-        if (!p->all || !p->why_off || !p->id_off)
-            return CHURN_ENOMEM;
-        p->cap_all = cap;
-        return CHURN_OK;
-    }
-    size_t cap = p->cap_all ? p->cap_all : 4096;
+    size_t cap = p->cap_all ? 2 * p->cap_all
+                 : part_rows >= n ? with_margin(part_rows)
+                                  : 4096;
     while (cap < p->n_rows + n)
         cap *= 2;
-    int ok = 1;
-    p->all = churn__grown(p->all, cap, sizeof *p->all, &ok);
-    p->why_off = churn__grown(p->why_off, cap, sizeof *p->why_off, &ok);
-    p->id_off = churn__grown(p->id_off, cap, sizeof *p->id_off, &ok);
-    if (!ok)
+    size_t row_bytes = sizeof *p->all + sizeof *p->why_off +
+                       sizeof *p->id_off;
+    ranked *all = cap <= SIZE_MAX / row_bytes
+                      ? churn__huge_alloc(cap * row_bytes)
+                      : NULL;
+    if (!all)
         return CHURN_ENOMEM;
+    size_t *why_off = (size_t *)(all + cap), *id_off = why_off + cap;
+    if (p->n_rows) {
+        memcpy(all, p->all, p->n_rows * sizeof *all);
+        memcpy(why_off, p->why_off, p->n_rows * sizeof *why_off);
+        memcpy(id_off, p->id_off, p->n_rows * sizeof *id_off);
+    }
+    free(p->all);
+    p->all = all;
+    p->why_off = why_off;
+    p->id_off = id_off;
     p->cap_all = cap;
     return CHURN_OK;
 }
@@ -222,7 +228,9 @@ int churn__stream_build_full(stream_job *j, const size_t *base, size_t n_parts,
             s->order[base[t] + i] = (ranked){base[t] + i, p->all[i].prob};
     }
     s->n_blocks = 2 * n_parts;
-    s->n = churn__rank_rows(s->order, n, 0, j->n_threads);
+    /* The radix sort's scratch: the per-rank pointers (24 bytes a rank
+     * against its 16), written only after the sort. */
+    s->n = churn__rank_rows(s->order, n, 0, j->n_threads, s->tiers);
     fill_job f = {j, base, n_parts, n < 4096 || j->n_threads < 2 ? 1 : 2, s,
                   s->blocks, have_ids ? s->blocks + n_parts : NULL};
     churn__run_tasks(f.n_tasks, fill_task, &f);

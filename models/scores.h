@@ -144,8 +144,10 @@ int churn__score_probabilities(const churn_model *m, const churn_dataset *ds,
 
 /* Puts the rows of all (n of them) in risk order, or, when top is not 0
  * and below n, only the top highest-risk ones at its start, in that
- * order; the others follow in no order. Returns how many are ranked:
- * n or top. */
-size_t churn__rank_rows(ranked *all, size_t n, size_t top, size_t n_threads);
+ * order; the others follow in no order. scratch: NULL, or room for n
+ * more ranked for the sort to use (saves allocating it). Returns how
+ * many are ranked: n or top. */
+size_t churn__rank_rows(ranked *all, size_t n, size_t top, size_t n_threads,
+                        void *scratch);
 
 #endif
