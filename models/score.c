@@ -343,7 +343,8 @@ static int format_line(const churn_scores *s, size_t r, churn_scores *out)
         size_t cap = out->text_cap ? out->text_cap * 2 : 1 << 20;
         while (cap < out->text_len + need)
             cap *= 2;
-        char *t = realloc(out->text, cap);
+        /* Reused batch after batch: on huge pages, 1 fault, not 256. */
+        char *t = out->text ? realloc(out->text, cap) : churn__huge_alloc(cap);
         if (!t)
             return 0;
         out->text = t;
