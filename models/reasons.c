@@ -5,6 +5,7 @@
 #include "models/reasons.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -137,42 +138,85 @@ static void insert_ranked(churn__reason *out, size_t *n, size_t n_max,
 /* Written so that compilers make them one max or min instruction each. */
 static inline double larger(double a, double b) { return a > b ? a : b; }
 static inline double smaller(double a, double b) { return a < b ? a : b; }
-static size_t rank_few(const double *contrib, size_t d, size_t k,
-                       churn__reason *out)
+
+/* Keeps the 4 largest of the values seen in t0 >= t1 >= t2 >= t3 as c
+ * comes: one max and one min each, no branch. */
+#define KEEP_FOUR(t0, t1, t2, t3, value)                                      \
+    do {                                                                      \
+        double c_ = (value), lo_ = smaller(c_, t0);                           \
+        t0 = larger(c_, t0);                                                  \
+        c_ = lo_;                                                             \
+        lo_ = smaller(c_, t1);                                                \
+        t1 = larger(c_, t1);                                                  \
+        c_ = lo_;                                                             \
+        lo_ = smaller(c_, t2);                                                \
+        t2 = larger(c_, t2);                                                  \
+        t3 = larger(lo_, t3);                                                 \
+    } while (0)
+
+/* The inputs, in order, whose contribution is above least, then those
+ * equal to it, k in all at most (fewer only when d < k). */
+static size_t take_inputs(const double *contrib, size_t d, size_t k,
+                          double least, size_t input[FEW_REASONS])
 {
-    /* Always FEW_REASONS of them, in registers, branch-free (one max
-     * and one min instruction each): t0 >= t1 >= t2 >= t3. */
-    double t0 = -INFINITY, t1 = -INFINITY, t2 = -INFINITY, t3 = -INFINITY;
-    int nan = 0;
-    for (size_t j = 0; j < d; j++) {
-        double c = contrib[j], lo;
-        nan |= c != c;
-        lo = smaller(c, t0);
-        t0 = larger(c, t0);
-        c = lo;
-        lo = smaller(c, t1);
-        t1 = larger(c, t1);
-        c = lo;
-        lo = smaller(c, t2);
-        t2 = larger(c, t2);
-        t3 = larger(lo, t3);
+    size_t above = 0;
+    if (d <= 64) { /* bit masks: no value waits for the one before */
+        uint64_t over = 0, tie = 0;
+        for (size_t j = 0; j < d; j++) {
+            over |= (uint64_t)(contrib[j] > least) << j;
+            tie |= (uint64_t)(contrib[j] == least) << j;
+        }
+        for (; over; over &= over - 1)
+            input[above++] = (size_t)__builtin_ctzll(over);
+        for (; above < k && tie; tie &= tie - 1)
+            input[above++] = (size_t)__builtin_ctzll(tie);
+        return above;
     }
-    if (nan)
-        return (size_t)-1;
-    double least = k == 1 ? t0 : k == 2 ? t1 : k == 3 ? t2 : t3;
-    /* Branch-free too: each input is written at the next place and the
-     * place taken only when the input belongs there (a spare place for
-     * the writes that are not taken). */
-    size_t above = 0, equal = 0, n_equal = 0;
-    size_t input[FEW_REASONS + 1], tied[FEW_REASONS + 1];
+    /* Each input written at the next place, the place taken only when
+     * the input belongs there (a spare place for the other writes). */
+    size_t equal = 0, n_equal = 0, spare[FEW_REASONS + 1],
+           tied[FEW_REASONS + 1];
     for (size_t j = 0; j < d; j++) {
-        input[above] = j;
+        spare[above] = j;
         tied[n_equal] = j;
         above += contrib[j] > least;
         n_equal += (contrib[j] == least) & (n_equal < k);
     }
+    for (size_t a = 0; a < above; a++)
+        input[a] = spare[a];
     while (above < k && equal < n_equal)
         input[above++] = tied[equal++];
+    return above;
+}
+
+static size_t rank_few(const double *contrib, size_t d, size_t k,
+                       churn__reason *out)
+{
+    /* Always FEW_REASONS of them, in registers; the even and the odd
+     * inputs in two lists, since each max waits for the one before it
+     * in its list, and two lists take half as long. */
+    double a0 = -INFINITY, a1 = -INFINITY, a2 = -INFINITY, a3 = -INFINITY;
+    double b0 = -INFINITY, b1 = -INFINITY, b2 = -INFINITY, b3 = -INFINITY;
+    int nan = 0;
+    size_t j = 0;
+    for (; j + 1 < d; j += 2) {
+        nan |= (contrib[j] != contrib[j]) | (contrib[j + 1] != contrib[j + 1]);
+        KEEP_FOUR(a0, a1, a2, a3, contrib[j]);
+        KEEP_FOUR(b0, b1, b2, b3, contrib[j + 1]);
+    }
+    if (j < d) {
+        nan |= contrib[j] != contrib[j];
+        KEEP_FOUR(a0, a1, a2, a3, contrib[j]);
+    }
+    if (nan)
+        return (size_t)-1;
+    KEEP_FOUR(a0, a1, a2, a3, b0);
+    KEEP_FOUR(a0, a1, a2, a3, b1);
+    KEEP_FOUR(a0, a1, a2, a3, b2);
+    KEEP_FOUR(a0, a1, a2, a3, b3);
+    double least = k == 1 ? a0 : k == 2 ? a1 : k == 3 ? a2 : a3;
+    size_t input[FEW_REASONS];
+    size_t above = take_inputs(contrib, d, k, least, input);
     /* Larger first; equals keep their input order (insertion sort is
      * stable). */
     for (size_t a = 1; a < above; a++)

@@ -308,22 +308,24 @@ static void write_change(const churn_scores *s, FILE *f, size_t r)
             s->prev_tier[r], churn_scores_escalated(s, r));
 }
 
-/* Appends text as one CSV field to buf at *len, as churn__csv_put_field
- * writes it: quoted, quotes doubled, only when it holds a comma, quote or
- * line break. buf has room for 2 + 2 * strlen(text) more bytes. */
-static void put_field(char *buf, size_t *len, const char *text, size_t n)
+/* The characters that make a CSV field quoted (churn__csv_put_field). */
+static const char needs_quotes[] = ",\"\r\n";
+
+/* Appends text (n bytes, of which the first plain hold none of
+ * needs_quotes) as one CSV field to buf at *len, as churn__csv_put_field
+ * writes it: quoted, quotes doubled, only when it holds one of them. buf
+ * has room for 2 + 2 * n more bytes. */
+static void put_field(char *buf, size_t *len, const char *text, size_t n,
+                      size_t plain)
 {
-    size_t k = *len, i = 0;
-    while (i < n && text[i] != ',' && text[i] != '"' && text[i] != '\r' &&
-           text[i] != '\n')
-        i++;
-    if (i == n) {
+    size_t k = *len;
+    if (plain == n) {
         memcpy(buf + k, text, n);
         *len = k + n;
         return;
     }
     buf[k++] = '"';
-    for (i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++) {
         if (text[i] == '"')
             buf[k++] = '"';
         buf[k++] = text[i];
@@ -337,7 +339,12 @@ static void put_field(char *buf, size_t *len, const char *text, size_t n)
 static int format_line(const churn_scores *s, size_t r, churn_scores *out)
 {
     const char *id = s->ids[r], *reasons = churn_scores_reasons(s, r);
-    size_t n_id = strlen(id), n_reasons = strlen(reasons);
+    /* One vectorized scan each finds both the end of a plain text and
+     * whether it needs quotes. */
+    size_t id_plain = strcspn(id, needs_quotes);
+    size_t why_plain = strcspn(reasons, needs_quotes);
+    size_t n_id = id[id_plain] ? strlen(id) : id_plain;
+    size_t n_reasons = reasons[why_plain] ? strlen(reasons) : why_plain;
     size_t need = 2 * (n_id + n_reasons) + CHURN__NUM_BUF + 64;
     if (out->text_len + need > out->text_cap) {
         size_t cap = out->text_cap ? out->text_cap * 2 : 1 << 20;
@@ -352,7 +359,7 @@ static int format_line(const churn_scores *s, size_t r, churn_scores *out)
     }
     char *buf = out->text, num[CHURN__NUM_BUF], digits[24];
     size_t len = out->text_len, nd = 0;
-    put_field(buf, &len, id, n_id);
+    put_field(buf, &len, id, n_id, id_plain);
     buf[len++] = ',';
     churn__format_double(s->order[r].prob, num);
     size_t nn = strlen(num);
@@ -368,7 +375,7 @@ static int format_line(const churn_scores *s, size_t r, churn_scores *out)
     memcpy(buf + len, s->tiers[r], nn);
     len += nn;
     buf[len++] = ',';
-    put_field(buf, &len, reasons, n_reasons);
+    put_field(buf, &len, reasons, n_reasons, why_plain);
     buf[len++] = '\n';
     out->text_len = len;
     return 1;

@@ -304,7 +304,8 @@ static void test_scores_text(void **state)
 }
 
 /* The one-per-input ranking against a plain stable selection: larger
- * first, equal contributions in input order. Values are drawn from a
+ * first, equal contributions in input order; 1 to 100 inputs (the
+ * quick path takes them in bit masks up to 64). Values are drawn from a
  * few, with both zeros and infinities, so that ties are common. */
 static void test_rank_inputs_against_a_selection(void **state)
 {
@@ -312,9 +313,9 @@ static void test_rank_inputs_against_a_selection(void **state)
     static const double pool[] = {-INFINITY, -2.5, -1, -0.0, 0.0,
                                   0.25,      1,    3,  INFINITY};
     unsigned long long seed = 42;
-    for (size_t trial = 0; trial < 20000; trial++) {
-        double contrib[64];
-        size_t d = 1 + trial % 60, n_max = 1 + trial / 60 % 10;
+    for (size_t trial = 0; trial < 30000; trial++) {
+        double contrib[100]; /* beyond 64: no bit masks */
+        size_t d = 1 + trial % 100, n_max = 1 + trial / 100 % 10;
         for (size_t j = 0; j < d; j++) {
             seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
             contrib[j] = trial % 3 ? pool[(seed >> 33) % 9]
@@ -323,7 +324,7 @@ static void test_rank_inputs_against_a_selection(void **state)
         churn__reason out[CHURN__MAX_REASONS];
         size_t n = churn__reasons_rank_inputs(contrib, d, n_max, out);
         assert_int_equal(n, n_max < d ? n_max : d);
-        int taken[64] = {0};
+        int taken[100] = {0};
         for (size_t k = 0; k < n; k++) {
             /* The k-th: the first input of the largest value not taken. */
             size_t want = (size_t)-1;
