@@ -8,6 +8,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 static const char *const group_names[CHURN__N_GROUPS] = {
     "activity", "purchases", "tickets", "satisfaction", "tenure"};
@@ -162,7 +165,16 @@ static size_t take_inputs(const double *contrib, size_t d, size_t k,
     size_t above = 0;
     if (d <= 64) { /* bit masks: no value waits for the one before */
         uint64_t over = 0, tie = 0;
-        for (size_t j = 0; j < d; j++) {
+        size_t j = 0;
+#if defined(__SSE2__)
+        __m128d bar = _mm_set1_pd(least);
+        for (; j + 1 < d; j += 2) { /* a pair's two bits at once */
+            __m128d c = _mm_loadu_pd(contrib + j);
+            over |= (uint64_t)_mm_movemask_pd(_mm_cmpgt_pd(c, bar)) << j;
+            tie |= (uint64_t)_mm_movemask_pd(_mm_cmpeq_pd(c, bar)) << j;
+        }
+#endif
+        for (; j < d; j++) {
             over |= (uint64_t)(contrib[j] > least) << j;
             tie |= (uint64_t)(contrib[j] == least) << j;
         }
@@ -199,11 +211,40 @@ static size_t rank_few(const double *contrib, size_t d, size_t k,
     double b0 = -INFINITY, b1 = -INFINITY, b2 = -INFINITY, b3 = -INFINITY;
     int nan = 0;
     size_t j = 0;
+#if defined(__SSE2__)
+    /* The two lists as the two lanes of one register: the same max and
+     * min, a pair of inputs per instruction (x86-64 always has SSE2;
+     * _mm_max_pd and _mm_min_pd are larger and smaller lane by lane). */
+    __m128d v0 = _mm_set1_pd(-INFINITY), v1 = v0, v2 = v0, v3 = v0;
+    __m128d unordered = _mm_setzero_pd();
+    for (; j + 1 < d; j += 2) {
+        __m128d c = _mm_loadu_pd(contrib + j), lo = _mm_min_pd(c, v0);
+        unordered = _mm_or_pd(unordered, _mm_cmpunord_pd(c, c));
+        v0 = _mm_max_pd(c, v0);
+        c = lo;
+        lo = _mm_min_pd(c, v1);
+        v1 = _mm_max_pd(c, v1);
+        c = lo;
+        lo = _mm_min_pd(c, v2);
+        v2 = _mm_max_pd(c, v2);
+        v3 = _mm_max_pd(lo, v3);
+    }
+    nan = _mm_movemask_pd(unordered) != 0;
+    a0 = _mm_cvtsd_f64(v0);
+    b0 = _mm_cvtsd_f64(_mm_unpackhi_pd(v0, v0));
+    a1 = _mm_cvtsd_f64(v1);
+    b1 = _mm_cvtsd_f64(_mm_unpackhi_pd(v1, v1));
+    a2 = _mm_cvtsd_f64(v2);
+    b2 = _mm_cvtsd_f64(_mm_unpackhi_pd(v2, v2));
+    a3 = _mm_cvtsd_f64(v3);
+    b3 = _mm_cvtsd_f64(_mm_unpackhi_pd(v3, v3));
+#else
     for (; j + 1 < d; j += 2) {
         nan |= (contrib[j] != contrib[j]) | (contrib[j + 1] != contrib[j + 1]);
         KEEP_FOUR(a0, a1, a2, a3, contrib[j]);
         KEEP_FOUR(b0, b1, b2, b3, contrib[j + 1]);
     }
+#endif
     if (j < d) {
         nan |= contrib[j] != contrib[j];
         KEEP_FOUR(a0, a1, a2, a3, contrib[j]);
