@@ -23,8 +23,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Two such buffers: 4 MiB each keeps a streamed read's memory (raw bytes
@@ -226,11 +228,27 @@ static int grow(refill *cur, refill *next)
     return a && b;
 }
 
+/* After the first block (bytes of records) of a whole-file read: room
+ * for the rows the file's size foretells at as many bytes a row, and a
+ * little more, the values on huge pages. */
+static void presize(fast *f, int fd, size_t bytes)
+{
+    struct stat st;
+    size_t rows = churn_dataset_n_rows(f->ds);
+    if (f->r->sink || rows == 0 || bytes == 0 || fstat(fd, &st) != 0 ||
+        st.st_size <= 0)
+        return;
+    double foretold = (double)rows * (double)st.st_size / (double)bytes;
+    if (foretold < (double)SIZE_MAX / 2)
+        churn__dataset_presize(f->ds, (size_t)(foretold * 1.05) + 1024);
+}
+
 /* Reads the file from offset block by block, each block's whole lines
  * parsed while the next block is read into the other buffer. */
 static int read_blocks(fast *f, int fd, uint64_t offset, size_t n_threads)
 {
     refill cur = {fd, malloc(BLOCK_BYTES), BLOCK_BYTES, 0, offset, 0, 0};
+    int first = 1;
     refill next = {fd, malloc(BLOCK_BYTES), BLOCK_BYTES, 0, 0, 0, 0};
     int status = cur.buf && next.buf ? FAST_OK : FAST_NOMEM;
     if (status == FAST_OK)
@@ -258,6 +276,9 @@ static int read_blocks(fast *f, int fd, uint64_t offset, size_t n_threads)
         }
         status = read_block(f, cur.buf, piece, n_threads);
         f->ahead = NULL;
+        if (status == FAST_OK && first && !cur.eof) /* more to come */
+            presize(f, fd, piece);
+        first = 0;
         if (cur.eof)
             break;
         refill t = cur;

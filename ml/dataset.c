@@ -165,6 +165,29 @@ int churn_dataset_reserve(churn_dataset *ds, size_t n_rows, churn_error *err)
     return CHURN_OK;
 }
 
+void churn__dataset_presize(churn_dataset *ds, size_t n_rows)
+{
+    if (n_rows <= ds->cap_rows || ds->n_cols == 0 ||
+        n_rows > SIZE_MAX / sizeof(double) / ds->n_cols)
+        return;
+    double *v = churn__huge_alloc(n_rows * ds->n_cols * sizeof *v);
+    if (!v)
+        return;
+    if (ds->n_rows)
+        memcpy(v, ds->values, ds->n_rows * ds->n_cols * sizeof *v);
+    double *old = ds->values;
+    ds->values = v;
+    /* The other per-row arrays (the values' realloc to their own size
+     * keeps them where they are). On failure the old values and room are
+     * kept; the arrays grown so far just have more room. */
+    if (churn_dataset_reserve(ds, n_rows, NULL) != CHURN_OK) {
+        free(ds->values);
+        ds->values = old;
+        return;
+    }
+    free(old);
+}
+
 static int append_id(churn_dataset *ds, const char *id, size_t len,
                      churn_error *err)
 {
