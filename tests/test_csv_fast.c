@@ -8,6 +8,7 @@
 #include "ml/internal.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -216,12 +217,54 @@ static void test_errors_come_from_the_two_passes(void **state)
     free(t.s);
 }
 
+/* The whole-file read sizes its dataset once from the first block
+ * (churn__dataset_presize): rows kept bit for bit across the move to the
+ * new room, rows added after it land in it, and a size beyond any
+ * memory (or below the rows already there) changes nothing. */
+static void test_presize_keeps_rows(void **state)
+{
+    (void)state;
+    const size_t d = 3, first = 1000, more = 300000;
+    churn_dataset *ds = churn_dataset_new(d);
+    assert_non_null(ds);
+    double row[3];
+    for (size_t i = 0; i < first; i++) {
+        row[0] = (double)i, row[1] = -0.5 * (double)i, row[2] = NAN;
+        assert_int_equal(churn_dataset_add_row(ds, NULL, row, (double)(i % 2),
+                                               NULL),
+                         CHURN_OK);
+    }
+    churn__dataset_presize(ds, SIZE_MAX / 2); /* refused: nothing moves */
+    churn__dataset_presize(ds, 10);          /* fewer than there are */
+    assert_int_equal(churn_dataset_n_rows(ds), first);
+    churn__dataset_presize(ds, first + more);
+    const double *before = churn_dataset_values(ds);
+    for (size_t i = first; i < first + more; i++) {
+        row[0] = (double)i, row[1] = -0.5 * (double)i, row[2] = 1.0 / 3;
+        assert_int_equal(churn_dataset_add_row(ds, NULL, row, (double)(i % 2),
+                                               NULL),
+                         CHURN_OK);
+    }
+    /* All of them fitted in the room made once: the values never moved. */
+    assert_ptr_equal(churn_dataset_values(ds), before);
+    assert_int_equal(churn_dataset_n_rows(ds), first + more);
+    for (size_t i = 0; i < first + more; i += 997) {
+        assert_true(churn_dataset_value(ds, i, 0) == (double)i);
+        assert_true(churn_dataset_value(ds, i, 1) == -0.5 * (double)i);
+        assert_true(i < first ? isnan(churn_dataset_value(ds, i, 2))
+                              : churn_dataset_value(ds, i, 2) == 1.0 / 3);
+        assert_true(churn_dataset_label(ds, i) == (double)(i % 2));
+    }
+    churn_dataset_free(ds);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_small_file),
         cmocka_unit_test(test_chunk_and_block_edges),
         cmocka_unit_test(test_errors_come_from_the_two_passes),
+        cmocka_unit_test(test_presize_keeps_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
