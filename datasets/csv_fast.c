@@ -229,8 +229,8 @@ static int grow(refill *cur, refill *next)
 }
 
 /* After the first block (bytes of records) of a whole-file read: room
- * for the rows the file's size foretells at as many bytes a row, and a
- * little more, the values on huge pages. */
+ * for the rows the file's size foretells, and a margin, the values on
+ * huge pages. */
 static void presize(fast *f, int fd, size_t bytes)
 {
     struct stat st;
@@ -238,9 +238,8 @@ static void presize(fast *f, int fd, size_t bytes)
     if (f->r->sink || rows == 0 || bytes == 0 || fstat(fd, &st) != 0 ||
         st.st_size <= 0)
         return;
-    double foretold = (double)rows * (double)st.st_size / (double)bytes;
-    if (foretold < (double)SIZE_MAX / 2)
-        churn__dataset_presize(f->ds, (size_t)(foretold * 1.05) + 1024);
+    churn__dataset_presize(f->ds, churn__with_margin(churn__csv_foretold_rows(
+                                      rows, bytes, (uint64_t)st.st_size)));
 }
 
 /* Reads the file from offset block by block, each block's whole lines

@@ -87,6 +87,10 @@ int churn__csv_add_chunk_rows(const fast *f, const chunk *c,
 /* Empties c's own dataset and makes room for n rows there and in its
  * own arrays, which c's rows then go to. Returns 0 when out of memory. */
 int churn__csv_own_rows(chunk *c, size_t n);
+/* csv_split.c: the rows of bytes bytes foretold from the first rows and
+ * the done bytes they took (rows itself once done reaches bytes). */
+size_t churn__csv_foretold_rows(size_t rows, uint64_t done, uint64_t bytes);
+
 /* csv_split.c: reads the records from offset of the open file fd in
  * parts, one per thread (at most n_threads), each part's rows parsed
  * into its chunk's own dataset and handed to the sink in its thread. A

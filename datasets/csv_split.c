@@ -77,13 +77,12 @@ static int first_line_start(int fd, uint64_t *pos)
     }
 }
 
-/* The rows of a part of part_bytes bytes, foretold from the first rows
- * and the done bytes they took. */
-static size_t foretold_rows(size_t rows, uint64_t done, uint64_t part_bytes)
+size_t churn__csv_foretold_rows(size_t rows, uint64_t done, uint64_t bytes)
 {
-    if (done == 0 || done >= part_bytes)
+    if (done == 0 || done >= bytes)
         return rows;
-    return (size_t)((double)rows * (double)part_bytes / (double)done);
+    double foretold = (double)rows * (double)bytes / (double)done;
+    return foretold < (double)SIZE_MAX / 2 ? (size_t)foretold : SIZE_MAX / 2;
 }
 
 /* Parses the whole lines [begin, end) into the part's dataset and hands
@@ -105,7 +104,7 @@ static int parse_lines(fast *f, size_t t, const char *begin, const char *end,
             c->status = churn__csv_add_chunk_rows(f, c, c->ds);
         if (c->status != FAST_OK)
             return c->status == FAST_RESTART ? FAST_DECLINE : c->status;
-        size_t part_rows = foretold_rows(
+        size_t part_rows = churn__csv_foretold_rows(
             *rows + c->n_rows, done + (uint64_t)(c->rest - begin), part_bytes);
         if (c->n_rows &&
             sink->take(sink->ctx, t, c->ds, *rows, 1, part_rows) != 0)

@@ -182,6 +182,14 @@ void churn__advise_huge_pages(void *p, size_t bytes);
  * Freed by free, grown by realloc; NULL when out of memory. */
 void *churn__huge_alloc(size_t bytes);
 
+/* A little more than a foretold count n (of rows, for a buffer sized
+ * once): enough that a foretelling a few percent short does not double
+ * the buffer. */
+static inline size_t churn__with_margin(size_t n)
+{
+    return n + n / 16 + 1024;
+}
+
 /* ------------------------------------------------- libraries on demand */
 
 /* A shared library opened the first time it is needed (dynlib.c). */

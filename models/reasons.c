@@ -128,14 +128,7 @@ static void insert_ranked(churn__reason *out, size_t *n, size_t n_max,
     out[at] = c;
 }
 
-/* churn__reasons_rank_inputs for a short list and no NaN, with few branches to guess:
- * insertion mispredicts at each of the ~3 ln(d/3) rows that enter a
- * list of 3, which was most of its time. Pass 1 keeps the k largest
- * values (k = n_max, at most 4) through a network of max and min, pass
- * 2 takes in input order those above the k-th value and, of those equal
- * to it, the first ones; they are then put in order, larger first and
- * equals by input: what insertion gives. Returns (size_t)-1, having
- * done nothing, when a contribution is NaN (insertion's order then). */
+/* The longest list of reasons ranked without insertion. */
 #define FEW_REASONS 4
 
 /* Written so that compilers make them one max or min instruction each. */
@@ -158,52 +151,45 @@ static inline double smaller(double a, double b) { return a < b ? a : b; }
     } while (0)
 
 /* The inputs, in order, whose contribution is above least, then those
- * equal to it, k in all at most (fewer only when d < k). */
+ * equal to it, k in all at most (fewer only when d < k); d <= 64, one
+ * bit each in a mask, so no value waits for the one before. */
 static size_t take_inputs(const double *contrib, size_t d, size_t k,
                           double least, size_t input[FEW_REASONS])
 {
-    size_t above = 0;
-    if (d <= 64) { /* bit masks: no value waits for the one before */
-        uint64_t over = 0, tie = 0;
-        size_t j = 0;
+    uint64_t over = 0, tie = 0;
+    size_t j = 0, above = 0;
 #if defined(__SSE2__)
-        __m128d bar = _mm_set1_pd(least);
-        for (; j + 1 < d; j += 2) { /* a pair's two bits at once */
-            __m128d c = _mm_loadu_pd(contrib + j);
-            over |= (uint64_t)_mm_movemask_pd(_mm_cmpgt_pd(c, bar)) << j;
-            tie |= (uint64_t)_mm_movemask_pd(_mm_cmpeq_pd(c, bar)) << j;
-        }
+    __m128d bar = _mm_set1_pd(least);
+    for (; j + 1 < d; j += 2) { /* a pair's two bits at once */
+        __m128d c = _mm_loadu_pd(contrib + j);
+        over |= (uint64_t)_mm_movemask_pd(_mm_cmpgt_pd(c, bar)) << j;
+        tie |= (uint64_t)_mm_movemask_pd(_mm_cmpeq_pd(c, bar)) << j;
+    }
 #endif
-        for (; j < d; j++) {
-            over |= (uint64_t)(contrib[j] > least) << j;
-            tie |= (uint64_t)(contrib[j] == least) << j;
-        }
-        for (; over; over &= over - 1)
-            input[above++] = (size_t)__builtin_ctzll(over);
-        for (; above < k && tie; tie &= tie - 1)
-            input[above++] = (size_t)__builtin_ctzll(tie);
-        return above;
+    for (; j < d; j++) {
+        over |= (uint64_t)(contrib[j] > least) << j;
+        tie |= (uint64_t)(contrib[j] == least) << j;
     }
-    /* Each input written at the next place, the place taken only when
-     * the input belongs there (a spare place for the other writes). */
-    size_t equal = 0, n_equal = 0, spare[FEW_REASONS + 1],
-           tied[FEW_REASONS + 1];
-    for (size_t j = 0; j < d; j++) {
-        spare[above] = j;
-        tied[n_equal] = j;
-        above += contrib[j] > least;
-        n_equal += (contrib[j] == least) & (n_equal < k);
-    }
-    for (size_t a = 0; a < above; a++)
-        input[a] = spare[a];
-    while (above < k && equal < n_equal)
-        input[above++] = tied[equal++];
+    for (; over; over &= over - 1)
+        input[above++] = (size_t)__builtin_ctzll(over);
+    for (; above < k && tie; tie &= tie - 1)
+        input[above++] = (size_t)__builtin_ctzll(tie);
     return above;
 }
 
+/* churn__reasons_rank_inputs for k <= FEW_REASONS of at most 64 inputs
+ * and no NaN, with few branches to guess: insertion mispredicts at each
+ * of the ~3 ln(d/3) inputs that enter a list of 3, which was most of its
+ * time. Pass 1 keeps the 4 largest values through a network of max and
+ * min, pass 2 takes in input order those above the k-th value and, of
+ * those equal to it, the first ones; they are then put in order, larger
+ * first and equals by input: what insertion gives. Returns (size_t)-1,
+ * having done nothing, for more inputs or a NaN (insertion then). */
 static size_t rank_few(const double *contrib, size_t d, size_t k,
                        churn__reason *out)
 {
+    if (d > 64)
+        return (size_t)-1;
     /* Always FEW_REASONS of them, in registers; the even and the odd
      * inputs in two lists, since each max waits for the one before it
      * in its list, and two lists take half as long. */
