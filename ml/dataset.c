@@ -130,33 +130,58 @@ const char *churn_dataset_id_name(const churn_dataset *ds)
     return ds ? ds->id_name : NULL;
 }
 
+/* An array (of rows, or the ids' text) of used bytes grown to bytes:
+ * from 512 KB on into a fresh
+ * buffer on huge pages (churn__huge_alloc: 64 MB of rows grown in place
+ * would fault in 4 KB at a time, 16,000 faults), else by realloc. NULL
+ * without memory, p then untouched. */
+static void *grown_rows(void *p, size_t used, size_t bytes)
+{
+    if (bytes < CHURN__HUGE_PAGE / 4)
+        return realloc(p, bytes);
+    void *q = churn__huge_alloc(bytes);
+    if (q) {
+        if (used)
+            memcpy(q, p, used);
+        free(p);
+    }
+    return q;
+}
+
 int churn_dataset_reserve(churn_dataset *ds, size_t n_rows, churn_error *err)
 {
     if (n_rows <= ds->cap_rows)
         return CHURN_OK;
-    if (ds->n_cols && n_rows > SIZE_MAX / sizeof(double) / ds->n_cols)
+    size_t row = (ds->n_cols ? ds->n_cols : 1) * sizeof(double);
+    if (n_rows > SIZE_MAX / row)
         return churn__fail_nomem(err);
-    double *v = realloc(ds->values, n_rows * (ds->n_cols ? ds->n_cols : 1) *
-                                        sizeof *v);
+    /* Each array grows whole or not at all; on failure those grown keep
+     * their room, and cap_rows the smallest. */
+    size_t n = ds->n_rows;
+    double *v = grown_rows(ds->values, ds->n_cols ? n * row : 0,
+                           n_rows * row);
     if (!v)
         return churn__fail_nomem(err);
     ds->values = v;
-    size_t *off = realloc(ds->id_offsets, n_rows * sizeof *off);
+    size_t *off = grown_rows(ds->id_offsets, n * sizeof *off,
+                             n_rows * sizeof *off);
     if (!off)
         return churn__fail_nomem(err);
     ds->id_offsets = off;
-    double *lab = realloc(ds->labels, n_rows * sizeof *lab);
+    double *lab = grown_rows(ds->labels, n * sizeof *lab,
+                             n_rows * sizeof *lab);
     if (!lab)
         return churn__fail_nomem(err);
     ds->labels = lab;
     if (ds->as_of) {
-        double *a = realloc(ds->as_of, n_rows * sizeof *a);
+        double *a = grown_rows(ds->as_of, n * sizeof *a, n_rows * sizeof *a);
         if (!a)
             return churn__fail_nomem(err);
         ds->as_of = a;
     }
     if (ds->days_to_churn) {
-        double *a = realloc(ds->days_to_churn, n_rows * sizeof *a);
+        double *a = grown_rows(ds->days_to_churn, n * sizeof *a,
+                               n_rows * sizeof *a);
         if (!a)
             return churn__fail_nomem(err);
         ds->days_to_churn = a;
@@ -167,25 +192,9 @@ int churn_dataset_reserve(churn_dataset *ds, size_t n_rows, churn_error *err)
 
 void churn__dataset_presize(churn_dataset *ds, size_t n_rows)
 {
-    if (n_rows <= ds->cap_rows || ds->n_cols == 0 ||
-        n_rows > SIZE_MAX / sizeof(double) / ds->n_cols)
-        return;
-    double *v = churn__huge_alloc(n_rows * ds->n_cols * sizeof *v);
-    if (!v)
-        return;
-    if (ds->n_rows)
-        memcpy(v, ds->values, ds->n_rows * ds->n_cols * sizeof *v);
-    double *old = ds->values;
-    ds->values = v;
-    /* The other per-row arrays (the values' realloc to their own size
-     * keeps them where they are). On failure the old values and room are
-     * kept; the arrays grown so far just have more room. */
-    if (churn_dataset_reserve(ds, n_rows, NULL) != CHURN_OK) {
-        free(ds->values);
-        ds->values = old;
-        return;
-    }
-    free(old);
+    /* Advice only: without the memory, the rows grow as they come. */
+    if (ds->n_cols)
+        (void)churn_dataset_reserve(ds, n_rows, NULL);
 }
 
 static int append_id(churn_dataset *ds, const char *id, size_t len,
@@ -195,7 +204,7 @@ static int append_id(churn_dataset *ds, const char *id, size_t len,
         size_t cap = ds->ids_cap ? ds->ids_cap : 1024;
         while (cap < ds->ids_len + len + 1)
             cap *= 2;
-        char *p = realloc(ds->ids, cap);
+        char *p = grown_rows(ds->ids, ds->ids_len, cap);
         if (!p)
             return churn__fail_nomem(err);
         ds->ids = p;
@@ -285,8 +294,8 @@ int churn_dataset_set_as_of(churn_dataset *ds, size_t i, double as_of_unix,
     if (!ds || i >= ds->n_rows)
         return churn__fail(err, CHURN_EINVAL, "row %zu out of range", i);
     if (!ds->as_of) {
-        ds->as_of = malloc((ds->cap_rows ? ds->cap_rows : 1) *
-                           sizeof *ds->as_of);
+        ds->as_of = churn__huge_alloc((ds->cap_rows ? ds->cap_rows : 1) *
+                                     sizeof *ds->as_of);
         if (!ds->as_of)
             return churn__fail_nomem(err);
         for (size_t r = 0; r < ds->n_rows; r++)
@@ -352,8 +361,8 @@ int churn_dataset_set_days_to_churn(churn_dataset *ds, size_t i,
                            "days_to_churn %g of row %zu is negative", days,
                            i + 1);
     if (!ds->days_to_churn) {
-        ds->days_to_churn = malloc((ds->cap_rows ? ds->cap_rows : 1) *
-                                   sizeof *ds->days_to_churn);
+        ds->days_to_churn = churn__huge_alloc(
+            (ds->cap_rows ? ds->cap_rows : 1) * sizeof *ds->days_to_churn);
         if (!ds->days_to_churn)
             return churn__fail_nomem(err);
         for (size_t r = 0; r < ds->n_rows; r++)

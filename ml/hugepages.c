@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 
 void churn__advise_huge_pages(void *p, size_t bytes)
@@ -45,5 +46,15 @@ void *churn__huge_alloc(size_t bytes)
     if (p)
         (void)madvise(p, whole, MADV_HUGEPAGE);
 #endif
+    return p;
+}
+
+void *churn__huge_calloc(size_t count, size_t size)
+{
+    if (size && count > SIZE_MAX / size)
+        return NULL;
+    void *p = churn__huge_alloc(count * size);
+    if (p) /* fresh pages are zero, but memory reused from the heap not */
+        memset(p, 0, count * size);
     return p;
 }

@@ -156,10 +156,11 @@ int churn__dataset_add_row_n(churn_dataset *ds, const char *id,
 /* Drops every row of ds but keeps its columns, levels and room: a reader
  * that hands a file over block by block reuses one dataset. */
 void churn__dataset_clear_rows(churn_dataset *ds);
-/* Makes room for n_rows rows in all, the values on huge pages (sized
- * once: a dataset grown block by block faults its values in 4 KB at a
- * time, 16,000 faults for 64 MB). For a reader that can foretell the
- * rows; advice only: nothing changes when the memory is refused. */
+/* Makes room for n_rows rows in all, once (churn_dataset_reserve puts
+ * every per-row array of 512 KB or more on huge pages; grown by doubling
+ * instead, 64 MB of values would be copied once more on the way). For a
+ * reader that can foretell the rows; advice only: nothing changes when
+ * the memory is refused. */
 void churn__dataset_presize(churn_dataset *ds, size_t n_rows);
 
 /* --------------------------------------------------------- huge pages */
@@ -181,6 +182,10 @@ void churn__advise_huge_pages(void *p, size_t bytes);
  * (far less on a virtual machine, where a fault costs about 10 us).
  * Freed by free, grown by realloc; NULL when out of memory. */
 void *churn__huge_alloc(size_t bytes);
+/* calloc on churn__huge_alloc: count items of size bytes, zeroed; NULL
+ * when out of memory or when the size overflows. For the arrays of one
+ * value per row (200,000 rows of doubles are 400 small pages). */
+void *churn__huge_calloc(size_t count, size_t size);
 
 /* A little more than a foretold count n (of rows, for a buffer sized
  * once): enough that a foretelling a few percent short does not double

@@ -340,7 +340,7 @@ int churn__pipeline_fit_into(const churn_dataset *ds, const size_t *rows,
     if (rc != CHURN_OK)
         return rc;
     churn__pipeline *p = churn__pipeline_new(t.n_cols);
-    double *scratch = malloc((t.n ? t.n : 1) * sizeof *scratch);
+    double *scratch = churn__huge_alloc((t.n ? t.n : 1) * sizeof *scratch);
     /* Every column in one pass into the caller's buffer; else FIT_GROUP
      * per pass (the values are read from memory once per pass). */
     size_t group = columns ? (t.n_cols ? t.n_cols : 1) : FIT_GROUP;

@@ -312,10 +312,10 @@ static int alloc_work(const problem *pb, int use_cg, work *wk)
     /* mean, then the smallest and largest value of each column */
     wk->mean = calloc(3 * d1, sizeof(double));
     wk->constant = calloc(d1, 1);
-    wk->z = calloc(n, sizeof(double));
-    wk->u = calloc(n, sizeof(double));
-    wk->r = calloc(n, sizeof(double));
-    wk->curv = calloc(n, sizeof(double));
+    wk->z = churn__huge_calloc(n, sizeof(double));
+    wk->u = churn__huge_calloc(n, sizeof(double));
+    wk->r = churn__huge_calloc(n, sizeof(double));
+    wk->curv = churn__huge_calloc(n, sizeof(double));
     int ok = wk->theta && wk->grad && wk->dir && wk->mean &&
              wk->constant && wk->z && wk->u && wk->r && wk->curv;
     if (use_cg) {
@@ -332,7 +332,7 @@ static int alloc_work(const problem *pb, int use_cg, work *wk)
         wk->block_rows = rows < n ? rows : n; /* n >= 1 here */
         wk->hess = calloc(d1 * d1, sizeof(double));
         wk->fac = calloc(d1 * d1 + 1, sizeof(double));
-        wk->block = calloc(wk->block_rows * d1, sizeof(double));
+        wk->block = churn__huge_calloc(wk->block_rows * d1, sizeof(double));
         ok = ok && wk->hess && wk->fac && wk->block;
     }
     return ok ? CHURN_OK : CHURN_ENOMEM;

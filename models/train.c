@@ -51,34 +51,25 @@ static void keep_figures(churn_model *m, const churn__family *f,
  * use writes pages already mapped, where a fresh malloc of tens of MB
  * would fault in and zero every page again (and unmap them after). */
 typedef struct scratch {
-    void *block; /* as malloc'd */
-    double *v;   /* in block, at a huge page boundary when it is large */
-    size_t cap;  /* doubles at v */
+    double *v;  /* on huge pages when it is large (churn__huge_alloc) */
+    size_t cap; /* doubles at v */
 } scratch;
 
 /* s->v with room for count doubles (at least 1); NULL without memory.
- * A large buffer starts at a huge page boundary and asks for transparent
- * huge pages: writing 64 MB of fresh 4 KB pages costs 16,000 page faults
- * (measured: about 60 ms of a 580 ms training of 200000 x 40), and the
- * fit's passes over the rows miss the TLB less. */
+ * On huge pages, the fit's passes over the rows miss the TLB less, and
+ * writing 64 MB of fresh 4 KB pages would cost 16,000 page faults
+ * (measured: about 60 ms of a 580 ms training of 200000 x 40). */
 static double *scratch_reserve(scratch *s, size_t count)
 {
     count = count ? count : 1;
     if (s->cap >= count)
         return s->v;
-    free(s->block);
+    free(s->v);
     s->v = NULL;
     s->cap = 0;
-    size_t bytes = count * sizeof *s->v;
-    int huge = bytes >= 4 * CHURN__HUGE_PAGE;
-    if (!(s->block = malloc(bytes + (huge ? CHURN__HUGE_PAGE : 0))))
+    if (count > SIZE_MAX / sizeof *s->v ||
+        !(s->v = churn__huge_alloc(count * sizeof *s->v)))
         return NULL;
-    char *start = s->block;
-    if (huge)
-        start += (CHURN__HUGE_PAGE - (uintptr_t)start % CHURN__HUGE_PAGE) %
-                 CHURN__HUGE_PAGE;
-    churn__advise_huge_pages(start, bytes);
-    s->v = (double *)(void *)start;
     s->cap = count;
     return s->v;
 }
@@ -126,9 +117,9 @@ static int fit_rows(const churn_dataset *ds, const size_t *rows, size_t n,
     size_t d_in = churn__pipeline_n_inputs(m->pipe);
     m->n_outputs = p;
     z = n * p / (p ? p : 1) == n ? scratch_reserve(zbuf, n * p) : NULL;
-    y = malloc((n ? n : 1) * sizeof *y);
+    y = churn__huge_alloc((n ? n : 1) * sizeof *y);
     raw = malloc((d_in ? d_in : 1) * sizeof *raw);
-    days = malloc((n ? n : 1) * sizeof *days);
+    days = churn__huge_alloc((n ? n : 1) * sizeof *days);
     rc = !z || !y || !raw || !days ? churn__fail_nomem(err)
                           : churn__pipeline_bind(m->pipe, ds, &bind, err);
     if ((rc = churn_comm_agree(comm, rc, err)) != CHURN_OK)
@@ -212,7 +203,7 @@ static int labeled_rows(const churn_dataset *ds, const churn_comm *comm,
     if (!churn_dataset_has_labels(ds))
         rc = churn__fail(err, CHURN_EINVAL,
                          "the training data has no label column");
-    else if (!(rows = malloc((n_all ? n_all : 1) * sizeof *rows)))
+    else if (!(rows = churn__huge_alloc((n_all ? n_all : 1) * sizeof *rows)))
         rc = churn__fail_nomem(err);
     for (size_t i = 0; rows && i < n_all; i++) {
         double y = churn_dataset_label(ds, i);
@@ -357,7 +348,7 @@ int churn_train(const churn_dataset *ds, const churn_train_opts *o,
     size_t *rows = NULL, *fit = NULL, *held_rows = NULL, n = 0, pos = 0;
     unsigned char *held = NULL;
     churn_model *m = NULL;
-    scratch zbuf = {NULL, NULL, 0};
+    scratch zbuf = {NULL, 0};
     const churn_comm *comm = o->comm.size > 1 ? &o->comm : NULL;
     char who[64];
     snprintf(who, sizeof who, "training across %d ranks", o->comm.size);
@@ -374,8 +365,8 @@ int churn_train(const churn_dataset *ds, const churn_train_opts *o,
         return rc;
     }
     if (!(m = churn__model_new()) || !(held = calloc(n ? n : 1, 1)) ||
-        !(fit = malloc((n ? n : 1) * sizeof *fit)) ||
-        !(held_rows = malloc((n ? n : 1) * sizeof *held_rows)))
+        !(fit = churn__huge_alloc((n ? n : 1) * sizeof *fit)) ||
+        !(held_rows = churn__huge_alloc((n ? n : 1) * sizeof *held_rows)))
         rc = churn__fail_nomem(err);
     if ((rc = churn_comm_agree(comm, rc, err)) != CHURN_OK)
         goto done;
@@ -425,7 +416,7 @@ int churn_train(const churn_dataset *ds, const churn_train_opts *o,
     m = NULL;
 done:
     churn_model_free(m);
-    free(zbuf.block);
+    free(zbuf.v);
     free(rows);
     free(fit);
     free(held_rows);
