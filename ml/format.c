@@ -428,13 +428,16 @@ static int shortest_fast(double x, char *buf)
     if (!g_digits(a, 17, &d17, &e17))
         return 0;
     for (int p = 15; p <= 16; p++) {
-        uint64_t unit = pow10_u64[17 - p], r = d17 % unit, d;
+        /* Constant divisors: the compiler multiplies instead of dividing
+         * (a 64-bit division costs tens of cycles, twice a number). */
+        uint64_t unit = p == 15 ? 100 : 10;
+        uint64_t r = p == 15 ? d17 % 100 : d17 % 10, d;
         int e = e17;
         if (2 * r == unit) {
             if (!g_digits_from(a, p, e17, &d, &e))
                 return 0;
         } else {
-            d = d17 / unit + (2 * r > unit);
+            d = (p == 15 ? d17 / 100 : d17 / 10) + (2 * r > unit);
             if (d == pow10_u64[p]) { /* 9.99..96 -> 10.0: a carry */
                 d = pow10_u64[p - 1];
                 e++;
