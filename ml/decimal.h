@@ -218,4 +218,19 @@ static inline size_t churn__scan_decimal_inline(const char *text,
     return i;
 }
 
+/* decimal_lanes.c: fields eight at a time. Field k's text starts at
+ * window[k] (its first 8 bytes, loaded little-endian; bytes past the
+ * field may be anything, and beyond the text's end 0) and is length[k]
+ * bytes long; n is a multiple of 8. Bit j of ok[k / 8] is set where
+ * field k = 8 (k / 8) + j is a plain [-]digits[.digits] of at most 7
+ * bytes after the sign: out[k] is then its value, the bits
+ * churn__scan_decimal_inline gives. The others are the caller's to read
+ * one at a time (out[k] is then garbage). Only where
+ * churn__decimal_lanes_usable says so (AVX-512 on x86-64); elsewhere it
+ * takes none. */
+int churn__decimal_lanes_usable(void);
+void churn__decimal_lanes(size_t n, const uint64_t *window,
+                          const uint64_t *length, double *out,
+                          unsigned char *ok);
+
 #endif

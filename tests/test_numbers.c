@@ -3,6 +3,7 @@
  * printf-free formatting must write exactly what printf writes. */
 #include "testutil.h"
 
+#include "ml/decimal.h"
 #include "ml/internal.h"
 
 #include <errno.h>
@@ -631,6 +632,82 @@ static void test_scan_prefix_every_run_length(void **state)
                 }
 }
 
+/* A field for the lanes: plain ([-]digits[.digits], 1 to 7 bytes after
+ * the sign) when plain is set, else random bytes of number texts. */
+static size_t lane_field(uint64_t *seed, int plain, char *text)
+{
+    static const char any[] = "0123456789.-+eE x";
+    size_t n = 0;
+    if (!plain) {
+        size_t len = (size_t)(next_random(seed) % 10);
+        for (; n < len; n++)
+            text[n] = any[next_random(seed) % (sizeof any - 1)];
+        return n;
+    }
+    if (next_random(seed) % 2)
+        text[n++] = '-';
+    size_t body = 1 + (size_t)(next_random(seed) % 7);
+    /* The point's place; past the end (or a one-byte body): none. */
+    size_t point = (size_t)(next_random(seed) % (body + 2));
+    for (size_t k = 0; k < body; k++)
+        text[n++] = k == point && body > 1
+                        ? '.'
+                        : (char)('0' + next_random(seed) % 10);
+    return n;
+}
+
+/* churn__decimal_lanes against churn__scan_decimal_inline: a field the
+ * lanes take is one the scan takes whole, with the same bits; every plain
+ * field is taken (else the lanes would quietly cost a second reading of
+ * each field). Random bytes follow each field, a delimiter first when
+ * plain. */
+static void test_lanes_match_scan(void **state)
+{
+    (void)state;
+    if (!churn__decimal_lanes_usable()) {
+        print_message("no AVX-512 here: the lanes are not used\n");
+        return;
+    }
+    uint64_t seed = 99;
+    enum { N = 64 };
+    static const char after[] = "0123456789,.-\n\r";
+    size_t taken = 0, plain_fields = 0;
+    for (int round = 0; round < 20000; round++) {
+        char text[N][24];
+        uint64_t window[N], length[N];
+        double out[N];
+        unsigned char ok[N / 8];
+        int plain[N];
+        for (size_t k = 0; k < N; k++) {
+            plain[k] = next_random(&seed) % 3 != 0;
+            size_t len = lane_field(&seed, plain[k], text[k]);
+            for (size_t j = len; j < sizeof text[k]; j++)
+                text[k][j] = after[next_random(&seed) % (sizeof after - 1)];
+            if (plain[k])
+                text[k][len] = ",\n\r"[next_random(&seed) % 3];
+            memcpy(&window[k], text[k], 8);
+            length[k] = len;
+        }
+        churn__decimal_lanes(N, window, length, out, ok);
+        for (size_t k = 0; k < N; k++) {
+            int lane = ok[k / 8] >> (k % 8) & 1;
+            plain_fields += (size_t)plain[k];
+            if (plain[k] && !lane)
+                fail_msg("plain field '%.*s' declined", (int)length[k],
+                         text[k]);
+            if (!lane)
+                continue;
+            taken++;
+            double v = -1234.5;
+            size_t got = churn__scan_decimal_inline(text[k], length[k], &v);
+            if (got != length[k] || memcmp(&v, &out[k], sizeof v) != 0)
+                fail_msg("'%.*s': lanes %.17g, scan %zu bytes %.17g",
+                         (int)length[k], text[k], out[k], got, v);
+        }
+    }
+    assert_true(taken >= plain_fields); /* random ones now and then too */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -647,6 +724,7 @@ int main(void)
         cmocka_unit_test(test_random_decimals_match_strtod),
         cmocka_unit_test(test_long_texts_match_strtod),
         cmocka_unit_test(test_formatting_matches_printf),
+        cmocka_unit_test(test_lanes_match_scan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
