@@ -152,6 +152,13 @@ int churn_dataset_reserve(churn_dataset *ds, size_t n_rows, churn_error *err)
 {
     if (n_rows <= ds->cap_rows)
         return CHURN_OK;
+    /* Rows already there are copied (grown_rows): grown by at least half
+     * again, a caller that asks for one block more at a time (a reader
+     * whose foretelling fell short, appends) copies each row a few times
+     * in all, not once a block. Pages never written cost nothing. */
+    size_t half_again = ds->cap_rows + ds->cap_rows / 2;
+    if (ds->n_rows > 0 && n_rows < half_again && half_again > ds->cap_rows)
+        n_rows = half_again;
     size_t row = (ds->n_cols ? ds->n_cols : 1) * sizeof(double);
     if (n_rows > SIZE_MAX / row)
         return churn__fail_nomem(err);

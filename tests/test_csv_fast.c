@@ -258,6 +258,45 @@ static void test_presize_keeps_rows(void **state)
     churn_dataset_free(ds);
 }
 
+/* A dataset grown one block at a time, each time by exactly the block
+ * (as a reader does when its foretelling fell short, or appends): the
+ * rows move a few times in all, not once a block (each move copies them
+ * all), and stay bit for bit. */
+static void test_reserve_block_by_block(void **state)
+{
+    (void)state;
+    const size_t d = 3, block = 1000, blocks = 300;
+    churn_dataset *ds = churn_dataset_new(d);
+    assert_non_null(ds);
+    double row[3];
+    size_t moves = 0;
+    const double *at = NULL;
+    for (size_t b = 0; b < blocks; b++) {
+        assert_int_equal(churn_dataset_reserve(
+                             ds, churn_dataset_n_rows(ds) + block, NULL),
+                         CHURN_OK);
+        moves += churn_dataset_values(ds) != at;
+        at = churn_dataset_values(ds);
+        for (size_t k = 0; k < block; k++) {
+            size_t i = b * block + k;
+            row[0] = (double)i, row[1] = -(double)i, row[2] = 0.25;
+            assert_int_equal(churn_dataset_add_row(ds, NULL, row, 1, NULL),
+                             CHURN_OK);
+        }
+        /* the block fitted in the room reserved for it */
+        assert_ptr_equal(churn_dataset_values(ds), at);
+    }
+    /* Half again each time: about 17 growths from 1,000 rows to 300,000
+     * (one a block would be 300). */
+    assert_true(moves <= 24);
+    for (size_t i = 0; i < block * blocks; i += 991) {
+        assert_true(churn_dataset_value(ds, i, 0) == (double)i);
+        assert_true(churn_dataset_value(ds, i, 1) == -(double)i);
+        assert_true(churn_dataset_value(ds, i, 2) == 0.25);
+    }
+    churn_dataset_free(ds);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -265,6 +304,7 @@ int main(void)
         cmocka_unit_test(test_chunk_and_block_edges),
         cmocka_unit_test(test_errors_come_from_the_two_passes),
         cmocka_unit_test(test_presize_keeps_rows),
+        cmocka_unit_test(test_reserve_block_by_block),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
