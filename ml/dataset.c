@@ -131,10 +131,9 @@ const char *churn_dataset_id_name(const churn_dataset *ds)
 }
 
 /* An array (of rows, or the ids' text) of used bytes grown to bytes:
- * from 512 KB on into a fresh
- * buffer on huge pages (churn__huge_alloc: 64 MB of rows grown in place
- * would fault in 4 KB at a time, 16,000 faults), else by realloc. NULL
- * without memory, p then untouched. */
+ * from 512 KB on into a fresh buffer on huge pages (churn__huge_alloc:
+ * 64 MB of rows grown in place would fault in 4 KB at a time, 16,000
+ * faults), else by realloc. NULL without memory, p then untouched. */
 static void *grown_rows(void *p, size_t used, size_t bytes)
 {
     if (bytes < CHURN__HUGE_PAGE / 4)
