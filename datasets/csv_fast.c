@@ -229,8 +229,9 @@ static int grow(refill *cur, refill *next)
 }
 
 /* After the first block (bytes of records) of a whole-file read: room
- * for the rows the file's size foretells, and a margin, the values on
- * huge pages. */
+ * for the rows the file's size foretells, and a margin, made once (grown
+ * block by block, the rows would be copied again at each growth).
+ * Advice only: without the memory, the rows grow as they come. */
 static void presize(fast *f, int fd, size_t bytes)
 {
     struct stat st;
@@ -238,8 +239,11 @@ static void presize(fast *f, int fd, size_t bytes)
     if (f->r->sink || rows == 0 || bytes == 0 || fstat(fd, &st) != 0 ||
         st.st_size <= 0)
         return;
-    churn__dataset_presize(f->ds, churn__with_margin(churn__csv_foretold_rows(
-                                      rows, bytes, (uint64_t)st.st_size)));
+    (void)churn_dataset_reserve(
+        f->ds,
+        churn__with_margin(
+            churn__csv_foretold_rows(rows, bytes, (uint64_t)st.st_size)),
+        NULL);
 }
 
 /* Reads the file from offset block by block, each block's whole lines

@@ -67,7 +67,6 @@ typedef struct pending {
     double value[PENDING];
     unsigned char ok[PENDING / 8];
     const char *text[PENDING];
-    double *row[PENDING];
     size_t role[PENDING], line[PENDING]; /* the field's column and row */
 } pending;
 
@@ -79,10 +78,11 @@ static int flush(const fast *f, chunk *c, pending *q)
         q->window[k] = q->length[k] = 0;
     churn__decimal_lanes(n8, q->window, q->length, q->value, q->ok);
     for (size_t k = 0; k < q->n; k++) {
+        double *row = c->at.values + q->line[k] * f->r->n_cols;
         if (q->ok[k / 8] >> (k % 8) & 1)
-            q->row[k][q->role[k]] = q->value[k];
+            row[q->role[k]] = q->value[k];
         else if (!take_field(f, c, q->line[k], q->role[k], q->text[k],
-                             (size_t)q->length[k], q->row[k]))
+                             (size_t)q->length[k], row))
             return 0;
     }
     q->n = 0;
@@ -109,7 +109,6 @@ static inline int take(const fast *f, chunk *c, size_t i, double *row,
     q->window[k] = w;
     q->length[k] = len;
     q->text[k] = s;
-    q->row[k] = row;
     q->role[k] = role;
     q->line[k] = i;
     return q->n < PENDING || flush(f, c, q);

@@ -130,31 +130,14 @@ const char *churn_dataset_id_name(const churn_dataset *ds)
     return ds ? ds->id_name : NULL;
 }
 
-/* An array (of rows, or the ids' text) of used bytes grown to bytes:
- * from 512 KB on into a fresh buffer on huge pages (churn__huge_alloc:
- * 64 MB of rows grown in place would fault in 4 KB at a time, 16,000
- * faults), else by realloc. NULL without memory, p then untouched. */
-static void *grown_rows(void *p, size_t used, size_t bytes)
-{
-    if (bytes < CHURN__HUGE_PAGE / 4)
-        return realloc(p, bytes);
-    void *q = churn__huge_alloc(bytes);
-    if (q) {
-        if (used)
-            memcpy(q, p, used);
-        free(p);
-    }
-    return q;
-}
-
 int churn_dataset_reserve(churn_dataset *ds, size_t n_rows, churn_error *err)
 {
     if (n_rows <= ds->cap_rows)
         return CHURN_OK;
-    /* Rows already there are copied (grown_rows): grown by at least half
-     * again, a caller that asks for one block more at a time (a reader
-     * whose foretelling fell short, appends) copies each row a few times
-     * in all, not once a block. Pages never written cost nothing. */
+    /* Rows already there are copied (churn__huge_grow): grown by at least
+     * half again, a caller that asks for one block more at a time (a
+     * reader whose foretelling fell short, appends) copies each row a few
+     * times in all, not once a block. Pages never written cost nothing. */
     size_t half_again = ds->cap_rows + ds->cap_rows / 2;
     if (ds->n_rows > 0 && n_rows < half_again && half_again > ds->cap_rows)
         n_rows = half_again;
@@ -164,43 +147,37 @@ int churn_dataset_reserve(churn_dataset *ds, size_t n_rows, churn_error *err)
     /* Each array grows whole or not at all; on failure those grown keep
      * their room, and cap_rows the smallest. */
     size_t n = ds->n_rows;
-    double *v = grown_rows(ds->values, ds->n_cols ? n * row : 0,
-                           n_rows * row);
+    double *v = churn__huge_grow(ds->values, ds->n_cols ? n * row : 0,
+                                 n_rows * row);
     if (!v)
         return churn__fail_nomem(err);
     ds->values = v;
-    size_t *off = grown_rows(ds->id_offsets, n * sizeof *off,
-                             n_rows * sizeof *off);
+    size_t *off = churn__huge_grow(ds->id_offsets, n * sizeof *off,
+                                   n_rows * sizeof *off);
     if (!off)
         return churn__fail_nomem(err);
     ds->id_offsets = off;
-    double *lab = grown_rows(ds->labels, n * sizeof *lab,
-                             n_rows * sizeof *lab);
+    double *lab = churn__huge_grow(ds->labels, n * sizeof *lab,
+                                   n_rows * sizeof *lab);
     if (!lab)
         return churn__fail_nomem(err);
     ds->labels = lab;
     if (ds->as_of) {
-        double *a = grown_rows(ds->as_of, n * sizeof *a, n_rows * sizeof *a);
+        double *a = churn__huge_grow(ds->as_of, n * sizeof *a,
+                                     n_rows * sizeof *a);
         if (!a)
             return churn__fail_nomem(err);
         ds->as_of = a;
     }
     if (ds->days_to_churn) {
-        double *a = grown_rows(ds->days_to_churn, n * sizeof *a,
-                               n_rows * sizeof *a);
+        double *a = churn__huge_grow(ds->days_to_churn, n * sizeof *a,
+                                     n_rows * sizeof *a);
         if (!a)
             return churn__fail_nomem(err);
         ds->days_to_churn = a;
     }
     ds->cap_rows = n_rows;
     return CHURN_OK;
-}
-
-void churn__dataset_presize(churn_dataset *ds, size_t n_rows)
-{
-    /* Advice only: without the memory, the rows grow as they come. */
-    if (ds->n_cols)
-        (void)churn_dataset_reserve(ds, n_rows, NULL);
 }
 
 static int append_id(churn_dataset *ds, const char *id, size_t len,
@@ -210,7 +187,7 @@ static int append_id(churn_dataset *ds, const char *id, size_t len,
         size_t cap = ds->ids_cap ? ds->ids_cap : 1024;
         while (cap < ds->ids_len + len + 1)
             cap *= 2;
-        char *p = grown_rows(ds->ids, ds->ids_len, cap);
+        char *p = churn__huge_grow(ds->ids, ds->ids_len, cap);
         if (!p)
             return churn__fail_nomem(err);
         ds->ids = p;

@@ -49,6 +49,19 @@ void *churn__huge_alloc(size_t bytes)
     return p;
 }
 
+void *churn__huge_grow(void *p, size_t used, size_t bytes)
+{
+    if (bytes < CHURN__HUGE_PAGE / 4)
+        return realloc(p, bytes ? bytes : 1);
+    void *q = churn__huge_alloc(bytes);
+    if (q) {
+        if (used)
+            memcpy(q, p, used);
+        free(p);
+    }
+    return q;
+}
+
 void *churn__huge_calloc(size_t count, size_t size)
 {
     if (size && count > SIZE_MAX / size)

@@ -156,12 +156,6 @@ int churn__dataset_add_row_n(churn_dataset *ds, const char *id,
 /* Drops every row of ds but keeps its columns, levels and room: a reader
  * that hands a file over block by block reuses one dataset. */
 void churn__dataset_clear_rows(churn_dataset *ds);
-/* Makes room for n_rows rows in all, once (churn_dataset_reserve puts
- * every per-row array of 512 KB or more on huge pages; grown by doubling
- * instead, 64 MB of values would be copied once more on the way). For a
- * reader that can foretell the rows; advice only: nothing changes when
- * the memory is refused. */
-void churn__dataset_presize(churn_dataset *ds, size_t n_rows);
 
 /* --------------------------------------------------------- huge pages */
 
@@ -180,8 +174,14 @@ void churn__advise_huge_pages(void *p, size_t bytes);
  * mapped whole when first written: up to 1.5 MB more than asked for is
  * zeroed, which costs less than the 128 faults of 512 KB in small pages
  * (far less on a virtual machine, where a fault costs about 10 us).
- * Freed by free, grown by realloc; NULL when out of memory. */
+ * Freed by free, grown by churn__huge_grow (or realloc, on small pages
+ * then); NULL when out of memory. */
 void *churn__huge_alloc(size_t bytes);
+/* realloc onto huge pages: p (its first used bytes kept) grown to bytes,
+ * from 512 KB on into a fresh churn__huge_alloc buffer (realloc's moves
+ * would leave the advice behind, and its first pages are small), below
+ * by realloc. NULL without memory, p then untouched. */
+void *churn__huge_grow(void *p, size_t used, size_t bytes);
 /* calloc on churn__huge_alloc: count items of size bytes, zeroed; NULL
  * when out of memory or when the size overflows. For the arrays of one
  * value per row (200,000 rows of doubles are 400 small pages). */

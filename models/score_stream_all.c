@@ -98,11 +98,11 @@ static void presize_text(churn_scores *text, size_t n, size_t part_rows)
         return;
     size_t per_row = text->text_len / n + 1;
     size_t want = churn__with_margin(part_rows) * per_row;
-    char *grown = want > text->text_cap ? churn__huge_alloc(want) : NULL;
+    char *grown = want > text->text_cap
+                      ? churn__huge_grow(text->text, text->text_len, want)
+                      : NULL;
     if (!grown)
         return;
-    memcpy(grown, text->text, text->text_len);
-    free(text->text);
     text->text = grown;
     text->text_cap = want;
 }

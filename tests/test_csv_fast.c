@@ -218,7 +218,7 @@ static void test_errors_come_from_the_two_passes(void **state)
 }
 
 /* The whole-file read sizes its dataset once from the first block
- * (churn__dataset_presize): rows kept bit for bit across the move to the
+ * (churn_dataset_reserve): rows kept bit for bit across the move to the
  * new room, rows added after it land in it, and a size beyond any
  * memory (or below the rows already there) changes nothing. */
 static void test_presize_keeps_rows(void **state)
@@ -234,10 +234,13 @@ static void test_presize_keeps_rows(void **state)
                                                NULL),
                          CHURN_OK);
     }
-    churn__dataset_presize(ds, SIZE_MAX / 2); /* refused: nothing moves */
-    churn__dataset_presize(ds, 10);          /* fewer than there are */
+    /* refused: nothing moves */
+    assert_int_equal(churn_dataset_reserve(ds, SIZE_MAX / 2, NULL),
+                     CHURN_ENOMEM);
+    /* fewer than there are */
+    assert_int_equal(churn_dataset_reserve(ds, 10, NULL), CHURN_OK);
     assert_int_equal(churn_dataset_n_rows(ds), first);
-    churn__dataset_presize(ds, first + more);
+    assert_int_equal(churn_dataset_reserve(ds, first + more, NULL), CHURN_OK);
     const double *before = churn_dataset_values(ds);
     for (size_t i = first; i < first + more; i++) {
         row[0] = (double)i, row[1] = -0.5 * (double)i, row[2] = 1.0 / 3;
